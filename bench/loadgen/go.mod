@@ -1,0 +1,3 @@
+module cadenza.dev/bench/loadgen
+
+go 1.26

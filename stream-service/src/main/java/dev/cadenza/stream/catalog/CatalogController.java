@@ -1,0 +1,214 @@
+package dev.cadenza.stream.catalog;
+
+import dev.cadenza.stream.catalog.CatalogViews.AlbumView;
+import dev.cadenza.stream.catalog.CatalogViews.ArtistView;
+import dev.cadenza.stream.catalog.CatalogViews.LibraryView;
+import dev.cadenza.stream.catalog.CatalogViews.PageView;
+import dev.cadenza.stream.catalog.CatalogViews.ScanView;
+import dev.cadenza.stream.catalog.CatalogViews.TrackView;
+import dev.cadenza.stream.config.CadenzaProperties;
+import dev.cadenza.stream.library.Album;
+import dev.cadenza.stream.library.Artist;
+import dev.cadenza.stream.library.Catalog;
+import dev.cadenza.stream.library.CoverArt;
+import dev.cadenza.stream.library.Ids;
+import dev.cadenza.stream.library.Library;
+import dev.cadenza.stream.library.Track;
+import dev.cadenza.stream.web.Problems;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/** The catalogue as JSON: tracks, albums, artists, covers and the library's scan state. */
+@RestController
+@RequestMapping(path = "/api/v1", produces = MediaType.APPLICATION_JSON_VALUE)
+public class CatalogController {
+
+  private final Library library;
+  private final CoverArt coverArt;
+  private final CadenzaProperties.Api api;
+
+  public CatalogController(Library library, CoverArt coverArt, CadenzaProperties properties) {
+    this.library = library;
+    this.coverArt = coverArt;
+    this.api = properties.api();
+  }
+
+  @GetMapping("/tracks")
+  public PageView<TrackView> tracks(
+      @RequestParam(required = false) String q,
+      @RequestParam(required = false) String artist,
+      @RequestParam(required = false) String album,
+      @RequestParam(required = false) String genre,
+      @RequestParam(required = false) String year,
+      @RequestParam(required = false) String format,
+      @RequestParam(required = false) String limit,
+      @RequestParam(required = false) String cursor) {
+    Catalog catalog = library.catalog();
+    Predicate<Track> filter = t -> true;
+    if (q != null && !q.isBlank()) {
+      List<String> terms = Arrays.asList(Ids.fold(q).split("\\s+"));
+      filter = filter.and(t -> terms.stream().allMatch(catalog.searchTextOf(t)::contains));
+    }
+    if (artist != null) {
+      String name = Ids.fold(artist);
+      filter =
+          filter.and(
+              t ->
+                  artist.equals(Ids.artist(Catalog.albumArtistOf(t)))
+                      || name.equals(fold(t.tags().artist()))
+                      || name.equals(fold(t.tags().albumArtist())));
+    }
+    if (album != null) {
+      String title = Ids.fold(album);
+      filter =
+          filter.and(
+              t -> album.equals(catalog.albumIdOf(t)) || title.equals(fold(t.tags().album())));
+    }
+    if (genre != null) {
+      String g = Ids.fold(genre);
+      filter = filter.and(t -> g.equals(fold(t.tags().genre())));
+    }
+    if (year != null) {
+      Integer y = Paging.integer("year", year);
+      filter = filter.and(t -> y.equals(t.tags().year()));
+    }
+    if (format != null) {
+      String f = format.toLowerCase(Locale.ROOT);
+      filter = filter.and(t -> t.format().id().equals(f));
+    }
+    return Paging.page(
+        catalog.tracks(),
+        Track::path,
+        filter,
+        paging(limit, cursor),
+        t -> TrackView.of(t, catalog));
+  }
+
+  @GetMapping("/tracks/{id}")
+  public TrackView track(@PathVariable String id) {
+    Catalog catalog = library.catalog();
+    return catalog
+        .track(id)
+        .map(t -> TrackView.of(t, catalog))
+        .orElseThrow(() -> Problems.trackNotFound(id));
+  }
+
+  @GetMapping(path = "/tracks/{id}/cover", produces = MediaType.ALL_VALUE)
+  public Mono<ResponseEntity<byte[]>> cover(@PathVariable String id) {
+    Track track = library.track(id).orElseThrow(() -> Problems.trackNotFound(id));
+    return Mono.fromCallable(() -> coverArt.of(track))
+        .subscribeOn(Schedulers.boundedElastic())
+        .map(
+            cover ->
+                cover
+                    .map(
+                        c ->
+                            ResponseEntity.ok()
+                                .contentType(MediaType.parseMediaType(c.mediaType()))
+                                .cacheControl(CacheControl.noCache())
+                                .eTag(track.etag().replace("\"", "") + "-cover")
+                                .body(c.data()))
+                    .orElseThrow(() -> Problems.coverNotFound(id)));
+  }
+
+  @GetMapping("/albums")
+  public PageView<AlbumView> albums(
+      @RequestParam(required = false) String q,
+      @RequestParam(required = false) String artist,
+      @RequestParam(required = false) String limit,
+      @RequestParam(required = false) String cursor) {
+    Predicate<Album> filter = a -> true;
+    if (q != null && !q.isBlank()) {
+      String needle = Ids.fold(q);
+      filter = filter.and(a -> Ids.fold(a.title() + "\n" + a.artist()).contains(needle));
+    }
+    if (artist != null) {
+      String name = Ids.fold(artist);
+      filter = filter.and(a -> artist.equals(a.artistId()) || name.equals(Ids.fold(a.artist())));
+    }
+    return Paging.page(
+        library.catalog().albums(),
+        a -> Ids.fold(a.title()) + '\0' + a.id(),
+        filter,
+        paging(limit, cursor),
+        AlbumView::summary);
+  }
+
+  @GetMapping("/albums/{id}")
+  public AlbumView album(@PathVariable String id) {
+    Catalog catalog = library.catalog();
+    return catalog
+        .album(id)
+        .map(a -> AlbumView.of(a, catalog))
+        .orElseThrow(() -> Problems.notFound("album", id));
+  }
+
+  @GetMapping("/artists")
+  public PageView<ArtistView> artists(
+      @RequestParam(required = false) String q,
+      @RequestParam(required = false) String limit,
+      @RequestParam(required = false) String cursor) {
+    Predicate<Artist> filter = a -> true;
+    if (q != null && !q.isBlank()) {
+      String needle = Ids.fold(q);
+      filter = a -> Ids.fold(a.name()).contains(needle);
+    }
+    return Paging.page(
+        library.catalog().artists(),
+        a -> Ids.fold(a.name()) + '\0' + a.id(),
+        filter,
+        paging(limit, cursor),
+        a -> ArtistView.of(a, false));
+  }
+
+  @GetMapping("/artists/{id}")
+  public ArtistView artist(@PathVariable String id) {
+    return library
+        .catalog()
+        .artist(id)
+        .map(a -> ArtistView.of(a, true))
+        .orElseThrow(() -> Problems.notFound("artist", id));
+  }
+
+  @GetMapping("/library")
+  public LibraryView libraryState() {
+    Catalog catalog = library.catalog();
+    return new LibraryView(
+        catalog.tracks().size(),
+        catalog.albums().size(),
+        catalog.artists().size(),
+        library.scanning(),
+        library.lastScan().map(ScanView::of).orElse(null));
+  }
+
+  /** Starts a rescan now; {@code GET /library} shows when it is done. */
+  @PostMapping("/library/scan")
+  @ResponseStatus(HttpStatus.ACCEPTED)
+  public LibraryView scan() {
+    library.rescan();
+    return libraryState();
+  }
+
+  private Paging.Request paging(String limit, String cursor) {
+    return Paging.Request.of(limit, cursor, api.defaultPageSize(), api.maxPageSize());
+  }
+
+  private static String fold(String value) {
+    return value == null ? null : Ids.fold(value);
+  }
+}

@@ -1,0 +1,56 @@
+package dev.cadenza.stream.delivery;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+
+/** HTTP-date (RFC 9110 §5.6.7): IMF-fixdate to send, all three historic forms accepted. */
+final class HttpDates {
+
+  private static final DateTimeFormatter IMF_FIXDATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+          .withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter RFC_850 =
+      DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.US);
+  private static final DateTimeFormatter ASCTIME =
+      DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US);
+
+  private HttpDates() {}
+
+  static String format(Instant instant) {
+    return IMF_FIXDATE.format(instant);
+  }
+
+  /** The instant a header value names, or empty when it is not an HTTP-date (then ignored). */
+  static Optional<Instant> parse(String value) {
+    if (value == null) {
+      return Optional.empty();
+    }
+    String v = value.strip();
+    try {
+      return Optional.of(ZonedDateTime.parse(v, IMF_FIXDATE).toInstant());
+    } catch (DateTimeParseException ignored) {
+      // try the obsolete forms
+    }
+    try {
+      LocalDateTime t = LocalDateTime.parse(v, RFC_850);
+      // two-digit years: a year more than 50 years ahead is in the past century (RFC 9110)
+      if (t.getYear() > java.time.Year.now(ZoneOffset.UTC).getValue() + 50) {
+        t = t.minusYears(100);
+      }
+      return Optional.of(t.toInstant(ZoneOffset.UTC));
+    } catch (DateTimeParseException ignored) {
+      // try asctime
+    }
+    try {
+      return Optional.of(LocalDateTime.parse(v, ASCTIME).toInstant(ZoneOffset.UTC));
+    } catch (DateTimeParseException ignored) {
+      return Optional.empty();
+    }
+  }
+}

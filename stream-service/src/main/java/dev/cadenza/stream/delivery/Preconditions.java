@@ -1,0 +1,67 @@
+package dev.cadenza.stream.delivery;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import org.springframework.http.HttpHeaders;
+
+/**
+ * Evaluates conditional request headers against a representation's strong ETag and modification
+ * time, in the order RFC 9110 §13.2.2 prescribes for GET and HEAD.
+ */
+final class Preconditions {
+
+  /** What the preconditions decided. */
+  enum Outcome {
+    /** Serve the representation (ranges allowed when {@link #rangeAllowed}). */
+    PROCEED,
+    /** 304 Not Modified. */
+    NOT_MODIFIED,
+    /** 412 Precondition Failed. */
+    FAILED
+  }
+
+  private Preconditions() {}
+
+  static Outcome evaluate(HttpHeaders request, String etag, Instant lastModified) {
+    Instant modified = lastModified.truncatedTo(ChronoUnit.SECONDS);
+    String ifMatch = request.getFirst(HttpHeaders.IF_MATCH);
+    if (ifMatch != null) {
+      if (!EntityTags.anyMatch(ifMatch, etag, true)) {
+        return Outcome.FAILED;
+      }
+    } else {
+      Optional<Instant> since = HttpDates.parse(request.getFirst(HttpHeaders.IF_UNMODIFIED_SINCE));
+      if (since.isPresent() && modified.isAfter(since.get())) {
+        return Outcome.FAILED;
+      }
+    }
+    String ifNoneMatch = request.getFirst(HttpHeaders.IF_NONE_MATCH);
+    if (ifNoneMatch != null) {
+      return EntityTags.anyMatch(ifNoneMatch, etag, false) ? Outcome.NOT_MODIFIED : Outcome.PROCEED;
+    }
+    Optional<Instant> since = HttpDates.parse(request.getFirst(HttpHeaders.IF_MODIFIED_SINCE));
+    if (since.isPresent() && !modified.isAfter(since.get())) {
+      return Outcome.NOT_MODIFIED;
+    }
+    return Outcome.PROCEED;
+  }
+
+  /**
+   * Whether a Range header may be honoured: no {@code If-Range}, or one that names the current
+   * representation by strong ETag or by its exact modification date.
+   */
+  static boolean rangeAllowed(HttpHeaders request, String etag, Instant lastModified) {
+    String ifRange = request.getFirst(HttpHeaders.IF_RANGE);
+    if (ifRange == null) {
+      return true;
+    }
+    String v = ifRange.strip();
+    if (v.startsWith("\"") || v.startsWith("W/")) {
+      return EntityTags.anyMatch(v, etag, true);
+    }
+    return HttpDates.parse(v)
+        .map(d -> d.equals(lastModified.truncatedTo(ChronoUnit.SECONDS)))
+        .orElse(false);
+  }
+}

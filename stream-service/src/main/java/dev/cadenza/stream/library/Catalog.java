@@ -1,0 +1,191 @@
+package dev.cadenza.stream.library;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * An immutable snapshot of the library: tracks ordered by path, albums and artists ordered by name.
+ * A scan builds a new one and swaps it in, so readers never see a half-built catalogue.
+ */
+public final class Catalog {
+
+  static final String UNKNOWN_ARTIST = "Unknown Artist";
+  static final String UNKNOWN_ALBUM = "Unknown Album";
+
+  private static final Comparator<Track> ALBUM_ORDER =
+      Comparator.comparing((Track t) -> t.tags().discNumber(), nullsLast())
+          .thenComparing(t -> t.tags().trackNumber(), nullsLast())
+          .thenComparing(Track::path);
+
+  private final List<Track> tracks;
+  private final Map<String, Track> tracksById;
+  private final Map<String, String> searchText;
+  private final List<Album> albums;
+  private final Map<String, Album> albumsById;
+  private final Map<String, String> albumOfTrack;
+  private final List<Artist> artists;
+  private final Map<String, Artist> artistsById;
+
+  public static final Catalog EMPTY = new Catalog(List.of());
+
+  public Catalog(Collection<Track> all) {
+    this.tracks = all.stream().sorted(Comparator.comparing(Track::path)).toList();
+    this.tracksById =
+        tracks.stream().collect(Collectors.toUnmodifiableMap(Track::id, Function.identity()));
+    this.searchText =
+        tracks.stream().collect(Collectors.toUnmodifiableMap(Track::id, Catalog::searchText));
+
+    Map<String, List<Track>> byAlbum = new LinkedHashMap<>();
+    Map<String, String> albumOf = new LinkedHashMap<>();
+    for (Track t : tracks) {
+      String id = Ids.album(albumArtistOf(t), albumTitleOf(t));
+      byAlbum.computeIfAbsent(id, k -> new ArrayList<>()).add(t);
+      albumOf.put(t.id(), id);
+    }
+    this.albums =
+        byAlbum.entrySet().stream()
+            .map(e -> album(e.getKey(), e.getValue()))
+            .sorted(Comparator.comparing((Album a) -> Ids.fold(a.title())).thenComparing(Album::id))
+            .toList();
+    this.albumsById =
+        albums.stream().collect(Collectors.toUnmodifiableMap(Album::id, Function.identity()));
+    this.albumOfTrack = Map.copyOf(albumOf);
+
+    Map<String, List<Album>> byArtist = new TreeMap<>();
+    for (Album a : albums) {
+      byArtist.computeIfAbsent(a.artistId(), k -> new ArrayList<>()).add(a);
+    }
+    this.artists =
+        byArtist.entrySet().stream()
+            .map(e -> artist(e.getKey(), e.getValue()))
+            .sorted(
+                Comparator.comparing((Artist a) -> Ids.fold(a.name())).thenComparing(Artist::id))
+            .toList();
+    this.artistsById =
+        artists.stream().collect(Collectors.toUnmodifiableMap(Artist::id, Function.identity()));
+  }
+
+  public List<Track> tracks() {
+    return tracks;
+  }
+
+  public Optional<Track> track(String id) {
+    return Optional.ofNullable(tracksById.get(id));
+  }
+
+  public List<Album> albums() {
+    return albums;
+  }
+
+  public Optional<Album> album(String id) {
+    return Optional.ofNullable(albumsById.get(id));
+  }
+
+  /** The id of the album a track is grouped into. */
+  public String albumIdOf(Track track) {
+    return albumOfTrack.get(track.id());
+  }
+
+  public List<Artist> artists() {
+    return artists;
+  }
+
+  public Optional<Artist> artist(String id) {
+    return Optional.ofNullable(artistsById.get(id));
+  }
+
+  /** Folded text a search query is matched against. */
+  public String searchTextOf(Track track) {
+    return searchText.get(track.id());
+  }
+
+  /** This catalogue with one track replaced (or removed, when {@code replacement} is null). */
+  public Catalog with(String trackId, Track replacement) {
+    Map<String, Track> copy = new LinkedHashMap<>(tracksById);
+    if (replacement == null) {
+      copy.remove(trackId);
+    } else {
+      copy.put(trackId, replacement);
+    }
+    return new Catalog(copy.values());
+  }
+
+  /** The album artist a track is filed under: album artist, else artist, else unknown. */
+  public static String albumArtistOf(Track t) {
+    return Objects.requireNonNullElse(
+        t.tags().albumArtist(), Objects.requireNonNullElse(t.tags().artist(), UNKNOWN_ARTIST));
+  }
+
+  /** The album a track is filed under: its tag, else the folder it lies in. */
+  static String albumTitleOf(Track t) {
+    if (t.tags().album() != null) {
+      return t.tags().album();
+    }
+    int slash = t.path().lastIndexOf('/');
+    if (slash < 0) {
+      return UNKNOWN_ALBUM;
+    }
+    String dir = t.path().substring(0, slash);
+    return dir.substring(dir.lastIndexOf('/') + 1);
+  }
+
+  private static Album album(String id, List<Track> members) {
+    List<Track> ordered = members.stream().sorted(ALBUM_ORDER).toList();
+    Track first = ordered.get(0);
+    String artist = albumArtistOf(first);
+    return new Album(
+        id,
+        albumTitleOf(first),
+        artist,
+        Ids.artist(artist),
+        ordered.stream()
+            .map(t -> t.tags().year())
+            .filter(Objects::nonNull)
+            .findFirst()
+            .orElse(null),
+        ordered.stream()
+            .map(t -> t.tags().genre())
+            .filter(Objects::nonNull)
+            .findFirst()
+            .orElse(null),
+        ordered.stream()
+            .mapToLong(t -> Objects.requireNonNullElse(t.tags().durationMs(), 0L))
+            .sum(),
+        ordered.stream().filter(t -> t.tags().hasCover()).map(Track::id).findFirst().orElse(null),
+        ordered);
+  }
+
+  private static Artist artist(String id, List<Album> albums) {
+    return new Artist(
+        id,
+        albums.get(0).artist(),
+        List.copyOf(albums),
+        albums.stream().mapToInt(a -> a.tracks().size()).sum());
+  }
+
+  private static String searchText(Track t) {
+    TrackTags g = t.tags();
+    return Ids.fold(
+        String.join(
+            "\n",
+            t.displayTitle(),
+            Objects.toString(g.artist(), ""),
+            Objects.toString(g.albumArtist(), ""),
+            Objects.toString(g.album(), ""),
+            Objects.toString(g.genre(), ""),
+            t.path()));
+  }
+
+  private static <T extends Comparable<T>> Comparator<T> nullsLast() {
+    return Comparator.nullsLast(Comparator.naturalOrder());
+  }
+}

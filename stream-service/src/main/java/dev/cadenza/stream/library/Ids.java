@@ -1,0 +1,49 @@
+package dev.cadenza.stream.library;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.text.Normalizer;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Derives the stable, URL-safe ids of tracks, albums and artists. */
+public final class Ids {
+
+  /** Every id is 16 base64url characters (96 bits of a SHA-256). */
+  public static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{16}");
+
+  private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+
+  private Ids() {}
+
+  public static String track(String relativePath) {
+    return hash("track\0" + relativePath);
+  }
+
+  public static String album(String artistName, String albumTitle) {
+    return hash("album\0" + fold(artistName) + "\0" + fold(albumTitle));
+  }
+
+  public static String artist(String name) {
+    return hash("artist\0" + fold(name));
+  }
+
+  /** Case- and accent-insensitive form of a name, for grouping and search. */
+  public static String fold(String text) {
+    String decomposed = Normalizer.normalize(text, Normalizer.Form.NFKD);
+    return MARKS.matcher(decomposed).replaceAll("").toLowerCase(Locale.ROOT).strip();
+  }
+
+  private static String hash(String key) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 12));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JRE has SHA-256", e);
+    }
+  }
+}

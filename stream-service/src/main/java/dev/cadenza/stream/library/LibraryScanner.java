@@ -1,0 +1,233 @@
+package dev.cadenza.stream.library;
+
+import java.io.IOException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Walks a library tree and builds a catalogue, reusing the previous catalogue's entries for files
+ * that have not changed so that a rescan reads only new and changed files. Links are followed only
+ * while they stay inside the library.
+ */
+final class LibraryScanner {
+
+  private static final Logger log = LoggerFactory.getLogger(LibraryScanner.class);
+  private static final int SKIPPED_KEPT = 100;
+
+  private final Path root;
+  private final Path realRoot;
+  private final TagReader tagReader;
+  private final int threads;
+  private final Duration progressInterval;
+  private final ScanProgress progress;
+
+  LibraryScanner(
+      Path root, TagReader tagReader, int threads, Duration progressInterval, ScanProgress progress)
+      throws IOException {
+    this.root = root.toAbsolutePath().normalize();
+    this.realRoot = root.toRealPath();
+    this.tagReader = tagReader;
+    this.threads = threads;
+    this.progressInterval = progressInterval;
+    this.progress = progress;
+  }
+
+  /** Shared with metrics: how far the running scan has come. */
+  static final class ScanProgress {
+    final AtomicInteger filesFound = new AtomicInteger();
+    final AtomicInteger filesRead = new AtomicInteger();
+    final AtomicInteger skipped = new AtomicInteger();
+    volatile boolean running;
+  }
+
+  record Result(Catalog catalog, ScanReport report) {}
+
+  Result scan(Catalog previous) throws IOException {
+    Instant started = Instant.now();
+    progress.filesFound.set(0);
+    progress.filesRead.set(0);
+    progress.skipped.set(0);
+    progress.running = true;
+    ScheduledExecutorService ticker =
+        Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cadenza-scan-progress"));
+    ExecutorService readers =
+        Executors.newFixedThreadPool(threads, r -> daemon(r, "cadenza-scan-reader"));
+    try {
+      long every = progressInterval.toMillis();
+      ticker.scheduleAtFixedRate(this::logProgress, every, every, TimeUnit.MILLISECONDS);
+
+      Map<String, Track> before = new ConcurrentHashMap<>();
+      previous.tracks().forEach(t -> before.put(t.path(), t));
+      List<Future<Optional<Track>>> pending = new ArrayList<>();
+      List<ScanReport.SkippedFile> skipped = Collections.synchronizedList(new ArrayList<>());
+      AtomicInteger added = new AtomicInteger();
+      AtomicInteger changed = new AtomicInteger();
+      AtomicInteger ignored = new AtomicInteger();
+
+      walk(
+          (file, relative, format, version) -> {
+            progress.filesFound.incrementAndGet();
+            pending.add(
+                readers.submit(
+                    () -> {
+                      try {
+                        Track old = before.get(relative);
+                        if (old != null && old.version().equals(version)) {
+                          return Optional.of(old);
+                        }
+                        Track track = read(file, relative, format, version);
+                        (old == null ? added : changed).incrementAndGet();
+                        return Optional.of(track);
+                      } catch (TagReader.UnreadableFileException e) {
+                        progress.skipped.incrementAndGet();
+                        if (skipped.size() < SKIPPED_KEPT) {
+                          skipped.add(new ScanReport.SkippedFile(relative, e.getMessage()));
+                        }
+                        log.warn("Skipped unreadable file '{}': {}", relative, e.getMessage());
+                        return Optional.empty();
+                      } finally {
+                        progress.filesRead.incrementAndGet();
+                      }
+                    }));
+          },
+          ignored);
+
+      List<Track> tracks = new ArrayList<>(pending.size());
+      for (Future<Optional<Track>> f : pending) {
+        f.get().ifPresent(tracks::add);
+      }
+      Set<String> present = new HashSet<>();
+      tracks.forEach(t -> present.add(t.id()));
+      int removed = (int) previous.tracks().stream().filter(t -> !present.contains(t.id())).count();
+      ScanReport report =
+          new ScanReport(
+              started,
+              Duration.between(started, Instant.now()),
+              progress.filesFound.get(),
+              added.get(),
+              changed.get(),
+              removed,
+              List.copyOf(skipped),
+              progress.skipped.get(),
+              ignored.get());
+      return new Result(new Catalog(tracks), report);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("scan interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IOException("scan failed: " + e.getCause(), e.getCause());
+    } finally {
+      progress.running = false;
+      ticker.shutdownNow();
+      readers.shutdownNow();
+    }
+  }
+
+  private Track read(Path file, String relative, AudioFormat format, FileVersion version)
+      throws TagReader.UnreadableFileException {
+    TrackTags tags = tagReader.read(file, format, version.size());
+    return new Track(Ids.track(relative), relative, file, format, version, tags);
+  }
+
+  private void logProgress() {
+    log.info(
+        "Scanning {}: {} of {} audio files read, {} skipped so far",
+        root,
+        progress.filesRead.get(),
+        progress.filesFound.get(),
+        progress.skipped.get());
+  }
+
+  @FunctionalInterface
+  private interface AudioFileSink {
+    void accept(Path file, String relative, AudioFormat format, FileVersion version);
+  }
+
+  private void walk(AudioFileSink sink, AtomicInteger ignored) throws IOException {
+    Files.walkFileTree(
+        root,
+        EnumSet.of(FileVisitOption.FOLLOW_LINKS),
+        Integer.MAX_VALUE,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            if (!dir.equals(root) && !dir.toRealPath().startsWith(realRoot)) {
+              log.warn("Not following '{}': it leads out of the library", relative(dir));
+              ignored.incrementAndGet();
+              return FileVisitResult.SKIP_SUBTREE;
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            String relative = relative(file);
+            Optional<AudioFormat> format = AudioFormat.forFileName(file.getFileName().toString());
+            if (!attrs.isRegularFile() || format.isEmpty() || isHidden(file)) {
+              ignored.incrementAndGet();
+              return FileVisitResult.CONTINUE;
+            }
+            if (Files.isSymbolicLink(file) && !file.toRealPath().startsWith(realRoot)) {
+              log.warn("Not following '{}': it leads out of the library", relative);
+              ignored.incrementAndGet();
+              return FileVisitResult.CONTINUE;
+            }
+            sink.accept(file, relative, format.get(), FileVersion.of(attrs));
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            String reason =
+                e instanceof FileSystemLoopException ? "link loop" : e.getClass().getSimpleName();
+            log.warn("Cannot read '{}' ({}): {}", relative(file), reason, e.getMessage());
+            ignored.incrementAndGet();
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  private String relative(Path file) {
+    String r = root.relativize(file).toString();
+    return file.getFileSystem().getSeparator().equals("/")
+        ? r
+        : r.replace(file.getFileSystem().getSeparator(), "/");
+  }
+
+  private static boolean isHidden(Path file) {
+    String name = file.getFileName().toString();
+    return name.startsWith(".");
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+}

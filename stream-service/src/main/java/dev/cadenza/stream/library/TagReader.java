@@ -1,0 +1,119 @@
+package dev.cadenza.stream.library;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jaudiotagger.audio.AudioFile;
+import org.jaudiotagger.audio.AudioFileIO;
+import org.jaudiotagger.audio.AudioHeader;
+import org.jaudiotagger.tag.FieldKey;
+import org.jaudiotagger.tag.Tag;
+import org.jaudiotagger.tag.images.Artwork;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads tags, stream properties and embedded covers: jaudiotagger for MP3, FLAC, Ogg Vorbis, M4A
+ * and WAV, our own reader for Opus. Raw AAC has no tag format and is catalogued untagged.
+ */
+@Component
+public class TagReader {
+
+  static {
+    // jaudiotagger logs every oddity of every file at INFO/WARNING through java.util.logging.
+    Logger.getLogger("org.jaudiotagger").setLevel(Level.OFF);
+  }
+
+  /** A file that cannot be read as the audio format its name says. */
+  public static final class UnreadableFileException extends IOException {
+    UnreadableFileException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  public TrackTags read(Path file, AudioFormat format, long size) throws UnreadableFileException {
+    try {
+      return switch (format) {
+        case OPUS -> OggOpusReader.tags(file, size);
+        case AAC -> TrackTags.NONE;
+        default -> fromJaudiotagger(AudioFileIO.read(file.toFile()));
+      };
+    } catch (Exception | LinkageError e) {
+      throw new UnreadableFileException(describe(e), e);
+    }
+  }
+
+  /** The embedded cover, or null when the file has none. */
+  public Cover cover(Path file, AudioFormat format) throws UnreadableFileException {
+    try {
+      return switch (format) {
+        case OPUS -> OggOpusReader.cover(file);
+        case AAC -> null;
+        default -> {
+          Tag tag = AudioFileIO.read(file.toFile()).getTag();
+          Artwork art = tag == null ? null : tag.getFirstArtwork();
+          if (art == null || art.getBinaryData() == null || art.isLinked()) {
+            yield null;
+          }
+          String mime = art.getMimeType();
+          yield new Cover(
+              art.getBinaryData(), mime == null || mime.isBlank() ? "image/jpeg" : mime);
+        }
+      };
+    } catch (Exception | LinkageError e) {
+      throw new UnreadableFileException(describe(e), e);
+    }
+  }
+
+  private static TrackTags fromJaudiotagger(AudioFile audio) {
+    AudioHeader h = audio.getAudioHeader();
+    Tag t = audio.getTag();
+    double seconds = h.getPreciseTrackLength();
+    return new TrackTags(
+        field(t, FieldKey.TITLE),
+        field(t, FieldKey.ARTIST),
+        field(t, FieldKey.ALBUM),
+        field(t, FieldKey.ALBUM_ARTIST),
+        TagValues.leadingInt(field(t, FieldKey.TRACK)),
+        TagValues.leadingInt(field(t, FieldKey.DISC_NO)),
+        TagValues.leadingInt(field(t, FieldKey.YEAR)),
+        field(t, FieldKey.GENRE),
+        seconds > 0 ? Math.round(seconds * 1000) : null,
+        positive(h.getBitRateAsNumber()),
+        positive(h.getSampleRateAsNumber()),
+        channels(h.getChannels()),
+        TagValues.text(h.getEncodingType()),
+        t != null && t.getFirstArtwork() != null);
+  }
+
+  private static String field(Tag tag, FieldKey key) {
+    if (tag == null) {
+      return null;
+    }
+    try {
+      return TagValues.text(tag.getFirst(key));
+    } catch (RuntimeException e) {
+      return null; // a key this tag format has no mapping for
+    }
+  }
+
+  private static Integer positive(long value) {
+    return value > 0 && value <= Integer.MAX_VALUE ? (int) value : null;
+  }
+
+  private static Integer channels(String value) {
+    if (value == null) {
+      return null;
+    }
+    return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "mono" -> 1;
+      case "stereo", "joint stereo", "dual" -> 2;
+      default -> TagValues.leadingInt(value);
+    };
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message.strip());
+  }
+}
