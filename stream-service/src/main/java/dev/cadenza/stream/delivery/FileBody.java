@@ -86,6 +86,19 @@ final class FileBody {
         .doOnSuccess(v -> bytesSent.accept(TAIL));
   }
 
+  /**
+   * Ends a response whose body went wrong after its headers were sent: the connection is closed so
+   * the client sees fewer bytes than declared. Where that cannot be done, the error propagates.
+   */
+  static Mono<Void> abort(ServerHttpResponse response, RuntimeException cause) {
+    if (ServerHttpResponseDecorator.getNativeResponse(response)
+        instanceof reactor.netty.http.server.HttpServerResponse netty) {
+      netty.withConnection(reactor.netty.Connection::dispose);
+      return Mono.empty();
+    }
+    return Mono.error(cause);
+  }
+
   private Flux<DataBuffer> chunks(DataBufferFactory buffers, List<Segment> segments) {
     int lastRegion = -1;
     for (int i = 0; i < segments.size(); i++) {

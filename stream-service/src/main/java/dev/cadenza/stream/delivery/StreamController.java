@@ -67,11 +67,12 @@ public class StreamController {
   @GetMapping("/api/v1/tracks/{id}/stream")
   public Mono<Void> stream(@PathVariable String id, ServerWebExchange exchange) {
     return serve(id, exchange)
-        .doOnError(
+        .onErrorResume(
             FileChangedException.class,
             e -> {
               aborted.increment();
               log.warn(e.getMessage());
+              return FileBody.abort(exchange.getResponse(), e);
             });
   }
 

@@ -203,7 +203,12 @@ final class LibraryScanner {
           }
 
           @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) {
+          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (file.equals(root)) {
+              // the whole library is gone (unmounted, moved): fail the scan, do not empty the
+              // catalogue
+              throw e;
+            }
             String reason =
                 e instanceof FileSystemLoopException ? "link loop" : e.getClass().getSimpleName();
             log.warn("Cannot read '{}' ({}): {}", relative(file), reason, e.getMessage());

@@ -117,8 +117,9 @@ class StreamEndpointTest {
     String q = URLEncoder.encode(relativePath, StandardCharsets.UTF_8);
     JsonNode page = json.readTree(get("/api/v1/tracks?limit=500&q=" + q, Map.of()).body());
     for (JsonNode t : page.get("items")) {
-      if (t.get("path").asText().equals(relativePath)) {
-        return new Fixture(t.get("id").asText(), Files.readAllBytes(LIBRARY.resolve(relativePath)));
+      if (t.get("path").asString().equals(relativePath)) {
+        return new Fixture(
+            t.get("id").asString(), Files.readAllBytes(LIBRARY.resolve(relativePath)));
       }
     }
     throw new AssertionError("not catalogued: " + relativePath);
@@ -376,7 +377,7 @@ class StreamEndpointTest {
   void linkLeavingTheLibraryIsNotCatalogued() throws Exception {
     JsonNode page = json.readTree(get("/api/v1/tracks?limit=500", Map.of()).body());
     List<String> paths = new ArrayList<>();
-    page.get("items").forEach(t -> paths.add(t.get("path").asText()));
+    page.get("items").forEach(t -> paths.add(t.get("path").asString()));
     assertThat(paths).doesNotContain("escape.mp3", "broken.mp3", "notes.txt").contains(MP3, BIG);
   }
 
@@ -397,6 +398,26 @@ class StreamEndpointTest {
       r.body();
       assertThat(r.status).as(header).isLessThan(500);
     }
+  }
+
+  @Test
+  void prometheusShowsRequestsLatenciesAndBytesServed() throws Exception {
+    Fixture t = track(MP3);
+    get(t.stream(), Map.of());
+    get(t.stream(), Map.of("Range", "bytes=0-99"));
+    String metrics = new String(get("/actuator/prometheus", Map.of()).body());
+    assertThat(metrics)
+        .containsPattern("cadenza_stream_bytes_total\\{[^}]*status=\"200\"[^}]*} [1-9]")
+        .containsPattern("cadenza_stream_bytes_total\\{[^}]*status=\"206\"[^}]*} [1-9]")
+        .containsPattern(
+            "http_server_requests_seconds_count\\{[^}]*uri=\"/api/v1/tracks/\\{id}/stream\"")
+        .contains("http_server_requests_seconds_bucket")
+        .contains("cadenza_library_tracks");
+  }
+
+  @Test
+  void livenessIsUp() throws Exception {
+    assertThat(get("/actuator/health/liveness", Map.of()).statusCode()).isEqualTo(200);
   }
 
   // ---- load

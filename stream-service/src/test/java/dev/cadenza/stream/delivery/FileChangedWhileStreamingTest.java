@@ -1,0 +1,153 @@
+package dev.cadenza.stream.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cadenza.stream.StreamServiceApplication;
+import dev.cadenza.stream.testsupport.RawHttp;
+import dev.cadenza.stream.testsupport.TestAudio;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Files that change while they are being sent, and shutdown while streams are in flight. Each
+ * response a client receives in full holds the bytes of exactly one version of the file.
+ */
+class FileChangedWhileStreamingTest {
+
+  static final int SIZE = 32 * 1024 * 1024;
+  static final int RECEIVE_BUFFER = 64 * 1024;
+
+  @TempDir Path library;
+  ConfigurableApplicationContext app;
+  int port;
+
+  @BeforeEach
+  void start() throws Exception {
+    TestAudio.wav(library.resolve("victim.wav"), SIZE, 7);
+    app =
+        new SpringApplicationBuilder(StreamServiceApplication.class)
+            .run(
+                "--server.port=0",
+                "--server.address=127.0.0.1",
+                "--cadenza.library.path=" + library,
+                "--cadenza.library.rescan-interval=0",
+                "--spring.lifecycle.timeout-per-shutdown-phase=30s");
+    port = ((WebServerApplicationContext) app).getWebServer().getPort();
+    app.getBean(dev.cadenza.stream.library.Library.class).awaitFirstScan(30, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() {
+    if (app != null) {
+      app.close();
+    }
+  }
+
+  String streamPath() throws Exception {
+    try (RawHttp r = RawHttp.get(port, "/api/v1/tracks?q=victim")) {
+      String body = new String(r.body());
+      String id = body.replaceAll("(?s).*\"id\":\"([A-Za-z0-9_-]{16})\".*", "$1");
+      return "/api/v1/tracks/" + id + "/stream";
+    }
+  }
+
+  @Test
+  void fileRewrittenInPlaceMidStreamCutsTheResponseShortAndGetsANewEtag() throws Exception {
+    Path file = library.resolve("victim.wav");
+    byte[] before = Files.readAllBytes(file);
+    String stream = streamPath();
+    String oldEtag;
+    byte[] received;
+    long declared;
+    try (RawHttp r = RawHttp.send(port, "GET " + stream + " HTTP/1.1", RECEIVE_BUFFER)) {
+      assertThat(r.status).isEqualTo(200);
+      oldEtag = r.headers.get("etag");
+      declared = r.contentLength();
+      byte[] start = r.read(1024 * 1024);
+      try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+        raf.seek(SIZE / 2);
+        byte[] patch = new byte[1024 * 1024];
+        Arrays.fill(patch, (byte) 0x55);
+        raf.write(patch);
+      }
+      Files.setLastModifiedTime(
+          file, FileTime.fromMillis(System.currentTimeMillis() + 10_000)); // beyond clock ticks
+      byte[] rest = r.read(Long.MAX_VALUE);
+      received = concat(start, rest);
+    }
+    byte[] after = Files.readAllBytes(file);
+    assertThat(received.length)
+        .as("a response mixing two versions must not complete")
+        .isLessThan((int) declared);
+    assertThat(Arrays.copyOf(before, 1024 * 1024)).isEqualTo(Arrays.copyOf(received, 1024 * 1024));
+
+    try (RawHttp again = RawHttp.get(port, stream)) {
+      assertThat(again.status).isEqualTo(200);
+      assertThat(again.headers.get("etag")).isNotEqualTo(oldEtag);
+      assertThat(again.body()).isEqualTo(after);
+    }
+  }
+
+  @Test
+  void fileReplacedMidStreamNeverMixesVersions() throws Exception {
+    Path file = library.resolve("victim.wav");
+    byte[] before = Files.readAllBytes(file);
+    String stream = streamPath();
+    String oldEtag;
+    byte[] received;
+    long declared;
+    try (RawHttp r = RawHttp.send(port, "GET " + stream + " HTTP/1.1", RECEIVE_BUFFER)) {
+      oldEtag = r.headers.get("etag");
+      declared = r.contentLength();
+      byte[] start = r.read(1024 * 1024);
+      Path replacement = TestAudio.wav(library.resolve(".victim.tmp"), SIZE, 8);
+      Files.move(
+          replacement, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      received = concat(start, r.read(Long.MAX_VALUE));
+    }
+    byte[] after = Files.readAllBytes(file);
+    if (received.length == declared) {
+      assertThat(received).isEqualTo(before);
+    } else {
+      assertThat(received).isEqualTo(Arrays.copyOf(before, received.length));
+    }
+    try (RawHttp again = RawHttp.get(port, stream)) {
+      assertThat(again.headers.get("etag")).isNotEqualTo(oldEtag);
+      assertThat(again.body()).isEqualTo(after);
+    }
+  }
+
+  @Test
+  void shutdownLetsAnInFlightStreamFinish() throws Exception {
+    Path file = library.resolve("victim.wav");
+    byte[] expected = Files.readAllBytes(file);
+    String stream = streamPath();
+    try (RawHttp r = RawHttp.send(port, "GET " + stream + " HTTP/1.1", RECEIVE_BUFFER)) {
+      byte[] start = r.read(1024 * 1024);
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(app::close);
+      byte[] rest = r.read(Long.MAX_VALUE);
+      closing.get(60, TimeUnit.SECONDS);
+      assertThat(concat(start, rest)).isEqualTo(expected);
+    }
+    app = null;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] all = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+}
