@@ -91,6 +91,7 @@ if [ "$nginx_only" = 0 ]; then
     (cd "$root" && ./mvnw -q -B -DskipTests package)
   fi
   [ -f "$jar" ] || die "$jar is missing (build it, or run with --nginx-only)"
+  cp "$jar" "$out/cadenza.jar" # run a copy: a rebuild during the run must not pull the jar away
 fi
 
 # --- library: the demo tracks plus a few large tracks (generated once, kept in $out/large) -------
@@ -172,7 +173,7 @@ cport=""
 if [ "$nginx_only" = 0 ]; then
   cport=$(free_port)
   read -ra java_opts <<<"${JAVA_OPTS:-}"
-  java "${java_opts[@]}" -jar "$jar" --server.port="$cport" --cadenza.library.path="$lib" \
+  java "${java_opts[@]}" -jar "$out/cadenza.jar" --server.port="$cport" --cadenza.library.path="$lib" \
     --logging.level.root=WARN >"$out/cadenza.log" 2>&1 &
   cpid=$!
   pids+=("$cpid")
