@@ -41,6 +41,10 @@ public record CadenzaProperties(
         throw new IllegalArgumentException(
             "cadenza.library.path: '" + path + "' is not a readable directory");
       }
+      if (scanThreads < 1 || scanThreads > 64) {
+        throw new IllegalArgumentException(
+            "cadenza.library.scan-threads: must be between 1 and 64, got " + scanThreads);
+      }
       if (rescanInterval != null && rescanInterval.isNegative()) {
         throw new IllegalArgumentException(
             "cadenza.library.rescan-interval: must not be negative, got " + rescanInterval);
@@ -61,5 +65,20 @@ public record CadenzaProperties(
    */
   public record Api(
       @Min(1) @DefaultValue("50") int defaultPageSize,
-      @Min(1) @Max(10000) @DefaultValue("500") int maxPageSize) {}
+      @Min(1) @Max(10000) @DefaultValue("500") int maxPageSize) {
+
+    public Api {
+      if (maxPageSize < 1 || maxPageSize > 10000) {
+        throw new IllegalArgumentException(
+            "cadenza.api.max-page-size: must be between 1 and 10000, got " + maxPageSize);
+      }
+      if (defaultPageSize < 1 || defaultPageSize > maxPageSize) {
+        throw new IllegalArgumentException(
+            "cadenza.api.default-page-size: must be between 1 and cadenza.api.max-page-size ("
+                + maxPageSize
+                + "), got "
+                + defaultPageSize);
+      }
+    }
+  }
 }

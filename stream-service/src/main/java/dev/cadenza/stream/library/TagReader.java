@@ -19,9 +19,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class TagReader {
 
+  // jaudiotagger logs every oddity of every file through java.util.logging; unreadable files are
+  // reported by the scanner instead. The field keeps the logger (and so its level) alive.
+  private static final Logger JAUDIOTAGGER_LOG = Logger.getLogger("org.jaudiotagger");
+
   static {
-    // jaudiotagger logs every oddity of every file at INFO/WARNING through java.util.logging.
-    Logger.getLogger("org.jaudiotagger").setLevel(Level.OFF);
+    JAUDIOTAGGER_LOG.setLevel(Level.OFF);
   }
 
   /** A file that cannot be read as the audio format its name says. */
