@@ -7,7 +7,7 @@
 #
 # Environment overrides: BENCH_CONCURRENCY (32), BENCH_DURATION (10s), BENCH_LARGE_CONCURRENCY (4),
 # BENCH_WARMUP (5s), BENCH_SEED (42), BENCH_MAX_REQUESTS (2000000 per run), BENCH_TIMEOUT (10s
-# per request), BENCH_NGINX_TCP_NOPUSH (on), JAVA_OPTS.
+# per request), BENCH_NGINX_TCP_NOPUSH (off), JAVA_OPTS.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,7 +25,7 @@ warmup=${BENCH_WARMUP:-5s}
 seed=${BENCH_SEED:-42}
 max_requests=${BENCH_MAX_REQUESTS:-2000000}
 timeout=${BENCH_TIMEOUT:-10s}
-nopush=${BENCH_NGINX_TCP_NOPUSH:-on}
+nopush=${BENCH_NGINX_TCP_NOPUSH:-off}
 large_files=4 large_mib=16
 build=1 nginx_only=0
 
