@@ -30,6 +30,13 @@ final class DemoLibrary {
           throw new IllegalStateException("demo library index leaves its root: " + entry);
         }
         Files.createDirectories(target.getParent());
+        // deleteOnExit deletes in reverse order of registration: folders before their files, top
+        // down, so that each folder is empty by the time its turn comes
+        Path folder = dir;
+        for (Path name : dir.relativize(target.getParent())) {
+          folder = folder.resolve(name);
+          folder.toFile().deleteOnExit();
+        }
         try (InputStream in = open(entry)) {
           Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
         }

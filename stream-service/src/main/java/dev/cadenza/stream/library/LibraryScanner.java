@@ -104,10 +104,12 @@ final class LibraryScanner {
                         return Optional.of(track);
                       } catch (TagReader.UnreadableFileException e) {
                         progress.skipped.incrementAndGet();
-                        if (skipped.size() < SKIPPED_KEPT) {
-                          skipped.add(new ScanReport.SkippedFile(relative, e.getMessage()));
+                        synchronized (skipped) { // readers race between the check and the add
+                          if (skipped.size() < SKIPPED_KEPT) {
+                            skipped.add(new ScanReport.SkippedFile(relative, reason(e, file)));
+                          }
                         }
-                        log.warn("Skipped unreadable file '{}': {}", relative, e.getMessage());
+                        log.warn("Skipped unreadable file '{}': {}", relative, reason(e, file));
                         return Optional.empty();
                       } finally {
                         progress.filesRead.incrementAndGet();
@@ -176,6 +178,10 @@ final class LibraryScanner {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
               throws IOException {
+            if (!dir.equals(root) && isHidden(dir)) {
+              ignored.incrementAndGet();
+              return FileVisitResult.SKIP_SUBTREE;
+            }
             if (!dir.equals(root) && !dir.toRealPath().startsWith(realRoot)) {
               log.warn("Not following '{}': it leads out of the library", relative(dir));
               ignored.incrementAndGet();
@@ -223,6 +229,15 @@ final class LibraryScanner {
     return file.getFileSystem().getSeparator().equals("/")
         ? r
         : r.replace(file.getFileSystem().getSeparator(), "/");
+  }
+
+  /** Why a file was skipped, without the server's directory layout (the API shows it). */
+  private String reason(Exception e, Path file) {
+    String message = String.valueOf(e.getMessage());
+    return message
+        .replace(file.toAbsolutePath().toString(), relative(file))
+        .replace(root.toString() + file.getFileSystem().getSeparator(), "")
+        .replace(realRoot.toString() + file.getFileSystem().getSeparator(), "");
   }
 
   private static boolean isHidden(Path file) {
