@@ -1,45 +1,62 @@
 package dev.cadenza.stream.delivery;
 
 import dev.cadenza.stream.library.FileVersion;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.function.LongConsumer;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.http.ZeroCopyHttpOutputMessage;
-import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SynchronousSink;
+import reactor.netty.NettyOutbound;
 
 /**
  * Writes byte ranges of a file as a response body, in memory independent of the file size, and
  * never completes a response whose bytes could mix two versions of the file: the file's version is
  * checked again before the last bytes go out, and a change aborts the response instead.
  *
- * <p>On Reactor Netty a single range goes out zero-copy (sendfile) in two regions: all but the last
- * {@link #TAIL} bytes, then the check, then the tail. A write that lands while the tail itself is
- * in flight is the one case this cannot catch (docs/streaming.md). Multipart bodies, and servers
- * without zero-copy, are read in {@link #CHUNK}-byte buffers and checked before the last one, which
- * closes even that gap.
+ * <p>A single range up to {@link #SMALL} bytes is read into memory, checked and sent. A longer one
+ * goes out zero-copy (sendfile) in two regions: all but the last {@link #TAIL} bytes, then the
+ * check, then the tail. A write that lands while the tail itself is in flight is the one case this
+ * cannot catch (docs/streaming.md). Multipart bodies are read in {@link #CHUNK}-byte pooled buffers
+ * and checked before the last one, which closes even that gap.
  */
 final class FileBody {
+
+  /**
+   * Bodies up to this size are read into one pooled buffer and go out with the headers in a single
+   * write: for short responses the extra system calls and packets of a file transfer cost more than
+   * the copy. It also bounds the memory one response can hold.
+   */
+  static final int SMALL = 256 * 1024;
 
   static final int TAIL = 64 * 1024;
   static final int CHUNK = 64 * 1024;
 
   /** A piece of a body: literal bytes (multipart headers) or a range of the file. */
-  sealed interface Segment permits Literal, Region {}
+  sealed interface Segment permits Literal, Region {
+    long length();
+  }
 
-  record Literal(byte[] bytes) implements Segment {}
+  record Literal(byte[] bytes) implements Segment {
+    @Override
+    public long length() {
+      return bytes.length;
+    }
+  }
 
-  record Region(ByteRange range) implements Segment {}
+  record Region(ByteRange range) implements Segment {
+    @Override
+    public long length() {
+      return range.length();
+    }
+  }
 
   private final Path file;
   private final String name;
@@ -59,47 +76,46 @@ final class FileBody {
     this.bytesSent = bytesSent;
   }
 
-  Mono<Void> write(ServerHttpResponse response, List<Segment> segments) {
-    if (segments.size() == 1
-        && segments.get(0) instanceof Region region
-        && region.range().length() > TAIL
-        && response instanceof ZeroCopyHttpOutputMessage zeroCopy
-        && ServerHttpResponseDecorator.getNativeResponse(response)
-            instanceof reactor.netty.http.server.HttpServerResponse netty) {
-      return zeroCopy(zeroCopy, netty, region.range());
+  Mono<Void> write(NettyOutbound out, List<Segment> segments) {
+    if (segments.size() == 1 && segments.get(0) instanceof Region region) {
+      ByteRange range = region.range();
+      if (range.length() <= SMALL) {
+        return out.send(Mono.fromCallable(() -> small(out.alloc(), range))).then();
+      }
+      if (range.length() > TAIL) {
+        long head = range.length() - TAIL;
+        // Reactor Netty drops plain buffers written after a file region on the same response,
+        // so the tail goes out as a second region, after the check.
+        return out.sendFile(file, range.first(), head)
+            .then()
+            .doOnSuccess(v -> bytesSent.accept(head))
+            .then(Mono.fromRunnable(this::verify))
+            .then(Mono.defer(() -> out.sendFile(file, range.first() + head, TAIL).then()))
+            .doOnSuccess(v -> bytesSent.accept(TAIL));
+      }
     }
-    return response.writeWith(chunks(response.bufferFactory(), segments));
+    return out.send(chunks(out.alloc(), segments)).then();
   }
 
-  private Mono<Void> zeroCopy(
-      ZeroCopyHttpOutputMessage response,
-      reactor.netty.http.server.HttpServerResponse netty,
-      ByteRange range) {
-    long head = range.length() - TAIL;
-    // Reactor Netty drops plain buffers written after a file region on the same response, so the
-    // tail goes out as a second region, after the check.
-    return response
-        .writeWith(file, range.first(), head)
-        .doOnSuccess(v -> bytesSent.accept(head))
-        .then(Mono.fromRunnable(this::verify))
-        .then(Mono.defer(() -> netty.sendFile(file, range.first() + head, TAIL).then()))
-        .doOnSuccess(v -> bytesSent.accept(TAIL));
-  }
-
-  /**
-   * Ends a response whose body went wrong after its headers were sent: the connection is closed so
-   * the client sees fewer bytes than declared. Where that cannot be done, the error propagates.
-   */
-  static Mono<Void> abort(ServerHttpResponse response, RuntimeException cause) {
-    if (ServerHttpResponseDecorator.getNativeResponse(response)
-        instanceof reactor.netty.http.server.HttpServerResponse netty) {
-      netty.withConnection(reactor.netty.Connection::dispose);
-      return Mono.empty();
+  /** A short body read whole, checked, and sent with its headers in one write. */
+  private ByteBuf small(ByteBufAllocator alloc, ByteRange range) {
+    int length = (int) range.length();
+    ByteBuf buf = alloc.directBuffer(length);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      read(channel, buf, range.first(), length);
+      verify();
+      bytesSent.accept(length);
+      return buf;
+    } catch (IOException e) {
+      buf.release();
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      buf.release();
+      throw e;
     }
-    return Mono.error(cause);
   }
 
-  private Flux<DataBuffer> chunks(DataBufferFactory buffers, List<Segment> segments) {
+  private Flux<ByteBuf> chunks(ByteBufAllocator alloc, List<Segment> segments) {
     int lastRegion = -1;
     for (int i = 0; i < segments.size(); i++) {
       if (segments.get(i) instanceof Region) {
@@ -114,37 +130,45 @@ final class FileBody {
                 .concatMap(
                     i ->
                         segments.get(i) instanceof Region region
-                            ? region(buffers, channel, region.range(), i == verifyAt)
-                            : Flux.just(buffers.wrap(((Literal) segments.get(i)).bytes()))),
+                            ? region(alloc, channel, region.range(), i == verifyAt)
+                            : Flux.just(
+                                Unpooled.wrappedBuffer(((Literal) segments.get(i)).bytes()))),
         FileBody::closeQuietly);
   }
 
-  private Flux<DataBuffer> region(
-      DataBufferFactory buffers, FileChannel channel, ByteRange range, boolean verifyAtEnd) {
+  private Flux<ByteBuf> region(
+      ByteBufAllocator alloc, FileChannel channel, ByteRange range, boolean verifyAtEnd) {
     return Flux.generate(
         range::first,
-        (Long position, SynchronousSink<DataBuffer> sink) -> {
+        (Long position, SynchronousSink<ByteBuf> sink) -> {
           long left = range.last() + 1 - position;
           if (left <= 0) {
             sink.complete();
             return position;
           }
-          ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK, left));
-          read(channel, chunk, position);
-          if (verifyAtEnd && left == chunk.capacity()) {
-            verify();
+          int length = (int) Math.min(CHUNK, left);
+          ByteBuf chunk = alloc.directBuffer(length);
+          try {
+            read(channel, chunk, position, length);
+            if (verifyAtEnd && left == length) {
+              verify();
+            }
+          } catch (RuntimeException e) {
+            chunk.release();
+            throw e;
           }
-          chunk.flip();
-          bytesSent.accept(chunk.remaining());
-          sink.next(buffers.wrap(chunk));
-          return position + chunk.capacity();
+          bytesSent.accept(length);
+          sink.next(chunk);
+          return position + length;
         });
   }
 
-  private void read(FileChannel channel, ByteBuffer into, long position) {
+  private void read(FileChannel channel, ByteBuf into, long position, int length) {
     try {
-      while (into.hasRemaining()) {
-        int n = channel.read(into, position + into.position());
+      while (into.readableBytes() < length) {
+        int n =
+            into.writeBytes(
+                channel, position + into.readableBytes(), length - into.readableBytes());
         if (n < 0) {
           throw new FileChangedException(name); // truncated under us
         }

@@ -3,11 +3,11 @@ package dev.cadenza.stream.delivery;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import org.springframework.http.HttpHeaders;
+import java.util.function.UnaryOperator;
 
 /**
- * Evaluates conditional request headers against a representation's strong ETag and modification
- * time, in the order RFC 9110 §13.2.2 prescribes for GET and HEAD.
+ * Evaluates conditional request headers (looked up by name) against a representation's strong ETag
+ * and modification time, in the order RFC 9110 §13.2.2 prescribes for GET and HEAD.
  */
 final class Preconditions {
 
@@ -23,24 +23,24 @@ final class Preconditions {
 
   private Preconditions() {}
 
-  static Outcome evaluate(HttpHeaders request, String etag, Instant lastModified) {
+  static Outcome evaluate(UnaryOperator<String> header, String etag, Instant lastModified) {
     Instant modified = lastModified.truncatedTo(ChronoUnit.SECONDS);
-    String ifMatch = request.getFirst(HttpHeaders.IF_MATCH);
+    String ifMatch = header.apply("If-Match");
     if (ifMatch != null) {
       if (!EntityTags.anyMatch(ifMatch, etag, true)) {
         return Outcome.FAILED;
       }
     } else {
-      Optional<Instant> since = HttpDates.parse(request.getFirst(HttpHeaders.IF_UNMODIFIED_SINCE));
+      Optional<Instant> since = HttpDates.parse(header.apply("If-Unmodified-Since"));
       if (since.isPresent() && modified.isAfter(since.get())) {
         return Outcome.FAILED;
       }
     }
-    String ifNoneMatch = request.getFirst(HttpHeaders.IF_NONE_MATCH);
+    String ifNoneMatch = header.apply("If-None-Match");
     if (ifNoneMatch != null) {
       return EntityTags.anyMatch(ifNoneMatch, etag, false) ? Outcome.NOT_MODIFIED : Outcome.PROCEED;
     }
-    Optional<Instant> since = HttpDates.parse(request.getFirst(HttpHeaders.IF_MODIFIED_SINCE));
+    Optional<Instant> since = HttpDates.parse(header.apply("If-Modified-Since"));
     if (since.isPresent() && !modified.isAfter(since.get())) {
       return Outcome.NOT_MODIFIED;
     }
@@ -51,8 +51,8 @@ final class Preconditions {
    * Whether a Range header may be honoured: no {@code If-Range}, or one that names the current
    * representation by strong ETag or by its exact modification date.
    */
-  static boolean rangeAllowed(HttpHeaders request, String etag, Instant lastModified) {
-    String ifRange = request.getFirst(HttpHeaders.IF_RANGE);
+  static boolean rangeAllowed(UnaryOperator<String> header, String etag, Instant lastModified) {
+    String ifRange = header.apply("If-Range");
     if (ifRange == null) {
       return true;
     }

@@ -410,8 +410,9 @@ class StreamEndpointTest {
         .containsPattern("cadenza_stream_bytes_total\\{[^}]*status=\"200\"[^}]*} [1-9]")
         .containsPattern("cadenza_stream_bytes_total\\{[^}]*status=\"206\"[^}]*} [1-9]")
         .containsPattern(
-            "http_server_requests_seconds_count\\{[^}]*uri=\"/api/v1/tracks/\\{id}/stream\"")
-        .contains("http_server_requests_seconds_bucket")
+            "cadenza_stream_requests_seconds_count\\{[^}]*method=\"GET\",status=\"206\"[^}]*} [1-9]")
+        .contains("cadenza_stream_requests_seconds_bucket")
+        .contains("http_server_requests_seconds_count")
         .contains("cadenza_library_tracks");
   }
 

@@ -1,0 +1,273 @@
+package dev.cadenza.stream.delivery;
+
+import dev.cadenza.stream.library.FileVersion;
+import dev.cadenza.stream.library.Ids;
+import dev.cadenza.stream.library.Library;
+import dev.cadenza.stream.library.Track;
+import dev.cadenza.stream.web.Problems;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponseException;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code GET|HEAD /api/v1/tracks/{id}/stream}: the original bytes of a track with RFC 9110
+ * validators, conditional requests and byte ranges (single, suffix, open-ended, multiple).
+ *
+ * <p>This route is served by Reactor Netty directly, ahead of Spring's dispatcher: streaming is the
+ * hot path, and the dispatcher costs several times what the file transfer does for a short range.
+ * Files are only ever reached through the catalogue: no part of a request becomes a path.
+ */
+@Component
+public class TrackStream implements NettyRouteProvider {
+
+  static final String PATH = "/api/v1/tracks/{id}/stream";
+
+  private static final Logger log = LoggerFactory.getLogger(TrackStream.class);
+
+  private final Library library;
+  private final Path realRoot;
+  private final JsonMapper json;
+  private final MeterRegistry meters;
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Counter fullBytes;
+  private final Counter partialBytes;
+  private final Counter aborted;
+
+  public TrackStream(Library library, JsonMapper json, MeterRegistry meters) throws IOException {
+    this.library = library;
+    this.realRoot = library.root().toRealPath();
+    this.json = json;
+    this.meters = meters;
+    this.fullBytes = bytesCounter(meters, "200");
+    this.partialBytes = bytesCounter(meters, "206");
+    this.aborted =
+        Counter.builder("cadenza.stream.aborted")
+            .description("Responses cut short because the file changed while being sent")
+            .register(meters);
+  }
+
+  private static Counter bytesCounter(MeterRegistry meters, String status) {
+    return Counter.builder("cadenza.stream.bytes")
+        .description("Audio bytes handed to clients")
+        .baseUnit("bytes")
+        .tag("status", status)
+        .register(meters);
+  }
+
+  @Override
+  public HttpServerRoutes apply(HttpServerRoutes routes) {
+    return routes.get(PATH, this::handle).head(PATH, this::handle);
+  }
+
+  Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+    long start = System.nanoTime();
+    return Mono.defer(() -> serve(request, response))
+        .onErrorResume(ErrorResponseException.class, e -> problem(request, response, e))
+        .onErrorResume(
+            FileChangedException.class,
+            e -> {
+              aborted.increment();
+              log.warn(e.getMessage());
+              response.withConnection(Connection::dispose);
+              return Mono.empty();
+            })
+        .doFinally(signal -> record(request, response, start));
+  }
+
+  private Mono<Void> serve(HttpServerRequest request, HttpServerResponse response) {
+    String id = request.param("id");
+    if (id == null || !Ids.ID.matcher(id).matches()) {
+      throw Problems.trackNotFound(String.valueOf(id));
+    }
+    Track listed = library.track(id).orElseThrow(() -> Problems.trackNotFound(id));
+    FileVersion onDisk = currentVersion(listed);
+    if (onDisk.equals(listed.version())) {
+      return respond(listed, request, response);
+    }
+    // The file changed since the last scan: re-read it off the event loop, then serve the new one.
+    return Mono.fromCallable(() -> library.refresh(listed, onDisk))
+        .subscribeOn(Schedulers.boundedElastic())
+        .flatMap(
+            refreshed ->
+                refreshed
+                    .map(t -> respond(t, request, response))
+                    .orElseGet(() -> Mono.error(Problems.trackNotFound(id))));
+  }
+
+  private FileVersion currentVersion(Track track) {
+    try {
+      // The path must still resolve inside the library: a file swapped for a link that leads out
+      // is treated as gone.
+      if (!track.file().toRealPath().startsWith(realRoot)) {
+        log.warn("'{}' now leads out of the library; not serving it", track.path());
+        library.forget(track);
+        throw Problems.trackNotFound(track.id());
+      }
+      return FileVersion.of(track.file());
+    } catch (NoSuchFileException e) {
+      library.forget(track);
+      throw Problems.trackNotFound(track.id());
+    } catch (IOException e) {
+      throw Problems.trackUnavailable(track.id(), e);
+    }
+  }
+
+  private Mono<Void> respond(Track track, HttpServerRequest request, HttpServerResponse response) {
+    HttpHeaders in = request.requestHeaders();
+    response
+        .header(HttpHeaderNames.ETAG, track.etag())
+        .header(HttpHeaderNames.LAST_MODIFIED, HttpDates.format(track.lastModified()))
+        .header(HttpHeaderNames.ACCEPT_RANGES, "bytes")
+        .header(HttpHeaderNames.CACHE_CONTROL, "no-cache")
+        .header("X-Content-Type-Options", "nosniff");
+
+    switch (Preconditions.evaluate(in::get, track.etag(), track.lastModified())) {
+      case NOT_MODIFIED -> {
+        return response.status(HttpResponseStatus.NOT_MODIFIED).send();
+      }
+      case FAILED -> throw Problems.preconditionFailed(track.id());
+      default -> {
+        // serve it
+      }
+    }
+
+    long size = track.size();
+    List<ByteRange> ranges = null;
+    String rangeHeader = in.get(HttpHeaderNames.RANGE);
+    if (rangeHeader != null
+        && size > 0
+        && Preconditions.rangeAllowed(in::get, track.etag(), track.lastModified())) {
+      ranges = RangeRequest.parse(rangeHeader).map(r -> r.resolve(size)).orElse(null);
+      if (ranges != null && ranges.isEmpty()) {
+        throw Problems.rangeNotSatisfiable(track.id(), size);
+      }
+    }
+
+    boolean head = request.method().equals(HttpMethod.HEAD);
+    List<FileBody.Segment> body;
+    Counter bytes;
+    if (ranges == null) {
+      response.status(HttpResponseStatus.OK);
+      response.header(HttpHeaderNames.CONTENT_TYPE, track.format().contentType());
+      body = size == 0 ? List.of() : List.of(new FileBody.Region(new ByteRange(0, size - 1)));
+      bytes = fullBytes;
+    } else if (ranges.size() == 1) {
+      response.status(HttpResponseStatus.PARTIAL_CONTENT);
+      response.header(HttpHeaderNames.CONTENT_TYPE, track.format().contentType());
+      response.header(HttpHeaderNames.CONTENT_RANGE, ranges.get(0).contentRange(size));
+      body = List.of(new FileBody.Region(ranges.get(0)));
+      bytes = partialBytes;
+    } else {
+      String boundary = boundary();
+      response.status(HttpResponseStatus.PARTIAL_CONTENT);
+      response.header(HttpHeaderNames.CONTENT_TYPE, "multipart/byteranges; boundary=" + boundary);
+      body = multipart(track, ranges, boundary);
+      bytes = partialBytes;
+    }
+    long length = body.stream().mapToLong(FileBody.Segment::length).sum();
+    response.header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(length));
+    if (head || length == 0) {
+      return response.send().then();
+    }
+    return new FileBody(track.file(), track.path(), track.version(), bytes::increment)
+        .write(response, body);
+  }
+
+  /** Writes an RFC 9457 problem; HEAD gets the status and headers only. */
+  private Mono<Void> problem(
+      HttpServerRequest request, HttpServerResponse response, ErrorResponseException e) {
+    ProblemDetail p = e.getBody();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", p.getType().toString());
+    body.put("title", p.getTitle());
+    body.put("status", p.getStatus());
+    body.put("detail", p.getDetail());
+    String target = request.uri(); // raw: a malformed target must not fail its own error
+    int query = target.indexOf('?');
+    body.put("instance", query < 0 ? target : target.substring(0, query));
+    if (p.getProperties() != null) {
+      body.putAll(p.getProperties());
+    }
+    byte[] bytes = json.writeValueAsBytes(body);
+    response.status(p.getStatus());
+    e.getHeaders().forEach((name, values) -> response.header(name, String.join(", ", values)));
+    response
+        .header(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
+        .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(bytes.length));
+    if (request.method().equals(HttpMethod.HEAD)) {
+      return response.send().then();
+    }
+    return response.sendByteArray(Mono.just(bytes)).then();
+  }
+
+  private void record(HttpServerRequest request, HttpServerResponse response, long start) {
+    String key = request.method().name() + ' ' + response.status().code();
+    timers
+        .computeIfAbsent(
+            key,
+            k ->
+                Timer.builder("cadenza.stream.requests")
+                    .description("Stream requests, until the last byte is handed to the kernel")
+                    .tag("method", request.method().name())
+                    .tag("status", Integer.toString(response.status().code()))
+                    .publishPercentileHistogram()
+                    .register(meters))
+        .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** The parts of a multipart/byteranges body (RFC 9110 §14.6), boundaries included. */
+  private static List<FileBody.Segment> multipart(
+      Track track, List<ByteRange> ranges, String boundary) {
+    List<FileBody.Segment> segments = new ArrayList<>();
+    for (ByteRange range : ranges) {
+      String partHeader =
+          "\r\n--"
+              + boundary
+              + "\r\nContent-Type: "
+              + track.format().contentType()
+              + "\r\nContent-Range: "
+              + range.contentRange(track.size())
+              + "\r\n\r\n";
+      segments.add(new FileBody.Literal(partHeader.getBytes(StandardCharsets.US_ASCII)));
+      segments.add(new FileBody.Region(range));
+    }
+    segments.add(
+        new FileBody.Literal(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII)));
+    return segments;
+  }
+
+  private static String boundary() {
+    byte[] random = new byte[12];
+    ThreadLocalRandom.current().nextBytes(random);
+    return "cadenza-" + HexFormat.of().formatHex(random);
+  }
+}
