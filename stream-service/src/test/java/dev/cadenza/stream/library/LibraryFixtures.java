@@ -1,6 +1,7 @@
 package dev.cadenza.stream.library;
 
 import dev.cadenza.stream.config.CadenzaProperties;
+import dev.cadenza.stream.testsupport.TestAudio;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 public final class LibraryFixtures {
 
   /** The demo library in the source tree (tests run with the module as working directory). */
-  public static final Path DEMO = Path.of("src/main/resources/demo-library");
+  public static final Path DEMO = TestAudio.DEMO;
 
   public static final String FIRST_LIGHT = "Aurora Lane/Dawn Sketches/01 First Light.mp3";
   public static final String MORNING_FOG = "Aurora Lane/Dawn Sketches/02 Morning Fog.flac";
@@ -94,35 +95,17 @@ public final class LibraryFixtures {
     }
   }
 
-  /**
-   * Writes a minimal valid RIFF/WAVE file without any tags: 16-bit PCM, a 440 Hz sine.
-   *
-   * @return the file
-   */
-  public static Path wav(Path file, int sampleRate, int channels, double seconds)
-      throws IOException {
+  /** A tagless 16-bit PCM WAV of a 440 Hz sine. */
+  public static Path wav(Path file, int sampleRate, int channels, double seconds) {
     int frames = (int) Math.round(sampleRate * seconds);
-    int blockAlign = channels * 2;
-    int dataBytes = frames * blockAlign;
-    ByteBuffer b = ByteBuffer.allocate(44 + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
-    b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + dataBytes);
-    b.put("WAVE".getBytes(StandardCharsets.US_ASCII));
-    b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16);
-    b.putShort((short) 1); // PCM
-    b.putShort((short) channels);
-    b.putInt(sampleRate);
-    b.putInt(sampleRate * blockAlign); // byte rate
-    b.putShort((short) blockAlign);
-    b.putShort((short) 16); // bits per sample
-    b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(dataBytes);
+    ByteBuffer b = ByteBuffer.allocate(frames * channels * 2).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < frames; i++) {
       short sample = (short) (Math.sin(2 * Math.PI * 440 * i / sampleRate) * 8000);
       for (int c = 0; c < channels; c++) {
         b.putShort(sample);
       }
     }
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    return Files.write(file, b.array());
+    return TestAudio.wav(file, sampleRate, channels, b.array());
   }
 
   /** Settings for a library at {@code root} that scans once, at start-up. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,18 +23,22 @@ public final class TestAudio {
   public static Path wav(Path file, int dataBytes, long seed) {
     byte[] samples = new byte[dataBytes & ~3];
     new Random(seed).nextBytes(samples);
-    ByteBuffer h = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
-    h.put("RIFF".getBytes()).putInt(36 + samples.length).put("WAVE".getBytes());
-    h.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 2);
-    h.putInt(44_100).putInt(44_100 * 4).putShort((short) 4).putShort((short) 16);
-    h.put("data".getBytes()).putInt(samples.length);
+    return wav(file, 44_100, 2, samples);
+  }
+
+  /** Writes a minimal valid RIFF/WAVE file without tags: 16-bit PCM {@code samples}. */
+  public static Path wav(Path file, int sampleRate, int channels, byte[] samples) {
+    int blockAlign = channels * 2;
+    ByteBuffer b = ByteBuffer.allocate(44 + samples.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + samples.length);
+    b.put("WAVE".getBytes(StandardCharsets.US_ASCII));
+    b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1);
+    b.putShort((short) channels).putInt(sampleRate).putInt(sampleRate * blockAlign);
+    b.putShort((short) blockAlign).putShort((short) 16);
+    b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(samples.length).put(samples);
     try {
-      Files.createDirectories(file.getParent());
-      byte[] all = new byte[44 + samples.length];
-      System.arraycopy(h.array(), 0, all, 0, 44);
-      System.arraycopy(samples, 0, all, 44, samples.length);
-      Files.write(file, all);
-      return file;
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      return Files.write(file, b.array());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
