@@ -1,0 +1,89 @@
+package dev.cadenza.operator.testsupport;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One real kube-apiserver and etcd for the whole test JVM, from the binaries that
+ * hack/k8s-test-binaries.sh builds (no downloads: offline mode). The server runs with RBAC
+ * authorization and no controllers or nodes.
+ */
+public final class KubeApi {
+
+  /** The Kubernetes version whose binaries the tests use (without the leading v). */
+  public static final String VERSION = System.getProperty("cadenza.k8s.version", "1.34.4");
+
+  private static KubeAPIServer server;
+  private static String kubeconfig;
+
+  private KubeApi() {}
+
+  /** Starts the server on first use; later calls return at once. */
+  public static synchronized String kubeconfig() {
+    if (server == null) {
+      String dir =
+          System.getenv()
+              .getOrDefault(
+                  "KUBE_API_TEST_DIR",
+                  Path.of(System.getProperty("user.home"), ".kubeapitest").toString());
+      Path binaries = Path.of(dir, "k8s", VERSION + "-linux-amd64", "kube-apiserver");
+      if (!Files.isExecutable(binaries)) {
+        throw new IllegalStateException(
+            "No kube-apiserver at "
+                + binaries
+                + ": run hack/k8s-test-binaries.sh first (.ci/run does)");
+      }
+      server =
+          new KubeAPIServer(
+              KubeAPIServerConfigBuilder.anAPIServerConfig()
+                  .withOfflineMode(true)
+                  .withTestDir(dir)
+                  .withApiServerVersion(VERSION)
+                  .withUpdateKubeConfig(false)
+                  .withStartupTimeout(120_000)
+                  .build());
+      server.start();
+      kubeconfig = server.getKubeConfigYaml();
+      Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kube-apiserver-stop"));
+    }
+    return kubeconfig;
+  }
+
+  /** An admin client of the test server. */
+  public static KubernetesClient adminClient() {
+    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig())).build();
+  }
+
+  /** Applies the committed CRD and waits until the API server serves it. */
+  public static void installCrd(KubernetesClient client) throws Exception {
+    try (InputStream in =
+        Files.newInputStream(Path.of("../crds/musicdeliveries.cadenza.dev-v1.yml"))) {
+      CustomResourceDefinition crd =
+          client.apiextensions().v1().customResourceDefinitions().load(in).item();
+      client.resource(crd).forceConflicts().serverSideApply();
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(crd.getMetadata().getName())
+          .waitUntilCondition(
+              c ->
+                  c.getStatus() != null
+                      && c.getStatus().getConditions().stream()
+                          .anyMatch(
+                              x ->
+                                  x.getType().equals("Established")
+                                      && x.getStatus().equals("True")),
+              60,
+              TimeUnit.SECONDS);
+    }
+  }
+}
