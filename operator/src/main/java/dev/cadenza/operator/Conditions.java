@@ -1,0 +1,54 @@
+package dev.cadenza.operator;
+
+import dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Status conditions following the Kubernetes API conventions: one per type, the transition time
+ * moves only when the status does.
+ */
+final class Conditions {
+
+  private final MusicDeliveryStatus status;
+  private final long generation;
+
+  Conditions(MusicDeliveryStatus status, long generation) {
+    this.status = status;
+    this.generation = generation;
+  }
+
+  void set(String type, boolean value, String reason, String message) {
+    String s = value ? "True" : "False";
+    Condition existing =
+        status.conditions.stream().filter(c -> c.getType().equals(type)).findFirst().orElse(null);
+    String since =
+        existing != null && s.equals(existing.getStatus())
+            ? existing.getLastTransitionTime()
+            : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    Condition c =
+        new ConditionBuilder()
+            .withType(type)
+            .withStatus(s)
+            .withReason(reason)
+            .withMessage(message)
+            .withObservedGeneration(generation)
+            .withLastTransitionTime(since)
+            .build();
+    status.conditions.removeIf(x -> x.getType().equals(type));
+    status.conditions.add(c);
+    status.conditions.sort(java.util.Comparator.comparing(Condition::getType));
+  }
+
+  /** A message for a failure: the exception's own words, without a stack. */
+  static String describe(Exception e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String m = root.getMessage();
+    return root.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+}

@@ -1,0 +1,36 @@
+package dev.cadenza.operator;
+
+import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
+import java.util.Map;
+
+/** Names and labels of everything the operator creates for a MusicDelivery. */
+public final class Names {
+
+  public static final String APP = "cadenza-stream";
+  public static final String MANAGED_BY = "cadenza-operator";
+
+  private Names() {}
+
+  /** Every secondary resource is named after its MusicDelivery. */
+  public static String of(MusicDelivery md) {
+    return md.getMetadata().getName();
+  }
+
+  /** Labels that select this MusicDelivery's stream pods. */
+  public static Map<String, String> selector(MusicDelivery md) {
+    return Map.of("app.kubernetes.io/name", APP, "app.kubernetes.io/instance", of(md));
+  }
+
+  /** Labels on every resource the operator creates. */
+  public static Map<String, String> labels(MusicDelivery md) {
+    return Map.of(
+        "app.kubernetes.io/name",
+        APP,
+        "app.kubernetes.io/instance",
+        of(md),
+        "app.kubernetes.io/managed-by",
+        MANAGED_BY,
+        "app.kubernetes.io/part-of",
+        "cadenza");
+  }
+}

@@ -1,0 +1,37 @@
+package dev.cadenza.operator;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The operator's own configuration, from its environment (the Helm chart sets it).
+ *
+ * @param streamImage image of the stream pods when a MusicDelivery names none
+ * @param namespaces namespaces to watch; empty watches all
+ * @param awsRegion region for DynamoDB when a MusicDelivery names none
+ */
+public record OperatorSettings(String streamImage, Set<String> namespaces, String awsRegion) {
+
+  public static final String DEFAULT_IMAGE = "ghcr.io/cadenza/stream-service:0.1.0";
+
+  /**
+   * Reads CADENZA_STREAM_IMAGE, CADENZA_WATCH_NAMESPACES (comma-separated) and AWS_REGION, each
+   * from a system property of that name or else the environment.
+   */
+  public static OperatorSettings load() {
+    return from(
+        key -> {
+          String value = System.getProperty(key);
+          return value != null ? value : System.getenv(key);
+        });
+  }
+
+  static OperatorSettings from(Function<String, String> lookup) {
+    String namespaces = Objects.requireNonNullElse(lookup.apply("CADENZA_WATCH_NAMESPACES"), "");
+    return new OperatorSettings(
+        Objects.requireNonNullElse(lookup.apply("CADENZA_STREAM_IMAGE"), DEFAULT_IMAGE),
+        namespaces.isBlank() ? Set.of() : Set.of(namespaces.strip().split("\\s*,\\s*")),
+        Objects.requireNonNullElse(lookup.apply("AWS_REGION"), "us-east-1"));
+  }
+}

@@ -1,0 +1,95 @@
+package dev.cadenza.operator.dependent;
+
+import dev.cadenza.operator.Names;
+import dev.cadenza.operator.OperatorSettings;
+import dev.cadenza.operator.crd.v1alpha1.Cache;
+import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
+import dev.cadenza.operator.crd.v1alpha1.MusicDeliverySpec;
+import dev.cadenza.operator.crd.v1alpha1.Ntp;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The ConfigMap of environment variables the stream pods start with: the contract between the
+ * operator and the stream service (docs/configuration.md lists every key).
+ */
+public class StreamConfig extends CRUDKubernetesDependentResource<ConfigMap, MusicDelivery> {
+
+  /** Where the library volume is mounted in the stream pods. */
+  public static final String LIBRARY_MOUNT = "/music";
+
+  private final OperatorSettings settings;
+
+  public StreamConfig() {
+    this(OperatorSettings.load());
+  }
+
+  public StreamConfig(OperatorSettings settings) {
+    super(ConfigMap.class);
+    this.settings = settings;
+  }
+
+  @Override
+  protected ConfigMap desired(MusicDelivery md, Context<MusicDelivery> context) {
+    return build(md, settings);
+  }
+
+  public static ConfigMap build(MusicDelivery md, OperatorSettings settings) {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(Names.of(md))
+        .withNamespace(md.getMetadata().getNamespace())
+        .withLabels(Names.labels(md))
+        .endMetadata()
+        .withData(environment(md.getSpec(), settings))
+        .build();
+  }
+
+  /** The environment of a stream pod, sorted so that its checksum is stable. */
+  public static Map<String, String> environment(MusicDeliverySpec spec, OperatorSettings settings) {
+    Map<String, String> env = new TreeMap<>();
+    env.put("CADENZA_LIBRARY_PATH", LIBRARY_MOUNT);
+    env.put("SERVER_PORT", "8080");
+    env.put("CADENZA_DYNAMODB_TABLE_PREFIX", spec.dynamodb.tablePrefix);
+    env.put(
+        "CADENZA_DYNAMODB_REGION",
+        Objects.requireNonNullElse(spec.dynamodb.region, settings.awsRegion()));
+    if (spec.dynamodb.endpoint != null && !spec.dynamodb.endpoint.isEmpty()) {
+      env.put("CADENZA_DYNAMODB_ENDPOINT", spec.dynamodb.endpoint);
+    }
+    Cache cache = Objects.requireNonNullElseGet(spec.cache, Cache::new);
+    env.put("CADENZA_CACHE_MEMORY", Objects.requireNonNullElse(cache.memory, "512Mi"));
+    env.put("CADENZA_CACHE_CHUNK_SIZE", Objects.requireNonNullElse(cache.chunkSize, "256Ki"));
+    env.put("CADENZA_CACHE_TTL", Objects.requireNonNullElse(cache.ttl, "24h"));
+    Ntp ntp = Objects.requireNonNullElseGet(spec.ntp, Ntp::new);
+    env.put("CADENZA_CLOCK_NTP_SERVERS", ntp.servers == null ? "" : String.join(",", ntp.servers));
+    env.put("CADENZA_CLOCK_NTP_POLL_INTERVAL", Objects.requireNonNullElse(ntp.pollInterval, "64s"));
+    env.put("CADENZA_CLOCK_NTP_MAX_OFFSET", Objects.requireNonNullElse(ntp.maxOffset, "50ms"));
+    env.put("CADENZA_CLOCK_NTP_REQUIRED", String.valueOf(Boolean.TRUE.equals(ntp.required)));
+    env.put(
+        "CADENZA_METADATA_EMBEDDINGS",
+        String.valueOf(spec.metadata == null || !Boolean.FALSE.equals(spec.metadata.embeddings)));
+    return env;
+  }
+
+  /** SHA-256 of the environment; on the pod template, so a configuration change rolls the pods. */
+  public static String checksum(Map<String, String> environment) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      environment.forEach(
+          (k, v) -> sha.update((k + '=' + v + '\n').getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JRE has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package dev.cadenza.operator.dependent;
+
+import dev.cadenza.operator.Names;
+import dev.cadenza.operator.OperatorSettings;
+import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
+import dev.cadenza.operator.crd.v1alpha1.MusicDeliverySpec;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The stream pods: probes on the actuator endpoints, locked-down security context, the library
+ * mounted read-only, spread across nodes, scraped by Prometheus, rolled when the config changes.
+ */
+public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment, MusicDelivery> {
+
+  public static final String CONFIG_CHECKSUM = "cadenza.dev/config-checksum";
+  static final int DEFAULT_REPLICAS = 2;
+  static final long RUN_AS = 10001L;
+
+  private final OperatorSettings settings;
+
+  public StreamDeployment() {
+    this(OperatorSettings.load());
+  }
+
+  public StreamDeployment(OperatorSettings settings) {
+    super(Deployment.class);
+    this.settings = settings;
+  }
+
+  @Override
+  protected Deployment desired(MusicDelivery md, Context<MusicDelivery> context) {
+    return build(md, settings);
+  }
+
+  public static Deployment build(MusicDelivery md, OperatorSettings settings) {
+    MusicDeliverySpec spec = md.getSpec();
+    String checksum = StreamConfig.checksum(StreamConfig.environment(spec, settings));
+    Map<String, String> selector = Names.selector(md);
+    Integer replicas =
+        spec.autoscaling != null
+            ? null // the HorizontalPodAutoscaler owns the replica count
+            : Objects.requireNonNullElse(spec.replicas, DEFAULT_REPLICAS);
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName(Names.of(md))
+        .withNamespace(md.getMetadata().getNamespace())
+        .withLabels(Names.labels(md))
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(replicas)
+        .withNewSelector()
+        .withMatchLabels(selector)
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(Names.labels(md))
+        .addToAnnotations(CONFIG_CHECKSUM, checksum)
+        .addToAnnotations("prometheus.io/scrape", "true")
+        .addToAnnotations("prometheus.io/port", "8080")
+        .addToAnnotations("prometheus.io/path", "/actuator/prometheus")
+        .endMetadata()
+        .withNewSpec()
+        .withAutomountServiceAccountToken(false)
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(RUN_AS)
+        .withRunAsGroup(RUN_AS)
+        .withFsGroup(RUN_AS)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .addNewTopologySpreadConstraint()
+        .withMaxSkew(1)
+        .withTopologyKey("kubernetes.io/hostname")
+        .withWhenUnsatisfiable("ScheduleAnyway")
+        .withNewLabelSelector()
+        .withMatchLabels(selector)
+        .endLabelSelector()
+        .endTopologySpreadConstraint()
+        .addToContainers(
+            new ContainerBuilder()
+                .withName("stream")
+                .withImage(Objects.requireNonNullElse(spec.image, settings.streamImage()))
+                .addNewPort()
+                .withName("http")
+                .withContainerPort(8080)
+                .withProtocol("TCP")
+                .endPort()
+                .addNewEnvFrom()
+                .withNewConfigMapRef()
+                .withName(Names.of(md))
+                .endConfigMapRef()
+                .endEnvFrom()
+                .withResources(resources(spec))
+                .withLivenessProbe(probe("/actuator/health/liveness", 3))
+                .withReadinessProbe(probe("/actuator/health/readiness", 1))
+                .withStartupProbe(probe("/actuator/health/liveness", 60))
+                .withNewSecurityContext()
+                .withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true)
+                .withNewCapabilities()
+                .addToDrop("ALL")
+                .endCapabilities()
+                .endSecurityContext()
+                .addNewVolumeMount()
+                .withName("library")
+                .withMountPath(StreamConfig.LIBRARY_MOUNT)
+                .withSubPath(
+                    spec.library.subPath == null || spec.library.subPath.isEmpty()
+                        ? null
+                        : spec.library.subPath)
+                .withReadOnly(true)
+                .endVolumeMount()
+                .addNewVolumeMount()
+                .withName("tmp")
+                .withMountPath("/tmp")
+                .endVolumeMount()
+                .build())
+        .addNewVolume()
+        .withName("library")
+        .withNewPersistentVolumeClaim()
+        .withClaimName(spec.library.persistentVolumeClaim)
+        .withReadOnly(true)
+        .endPersistentVolumeClaim()
+        .endVolume()
+        .addNewVolume()
+        .withName("tmp")
+        .withNewEmptyDir()
+        .endEmptyDir()
+        .endVolume()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static ResourceRequirements resources(MusicDeliverySpec spec) {
+    if (spec.resources != null) {
+      return spec.resources;
+    }
+    return new ResourceRequirementsBuilder()
+        .addToRequests("cpu", new Quantity("250m"))
+        .addToRequests("memory", new Quantity("768Mi"))
+        .addToLimits("memory", new Quantity("1Gi"))
+        .build();
+  }
+
+  private static io.fabric8.kubernetes.api.model.Probe probe(String path, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withPort(new IntOrString("http"))
+        .endHttpGet()
+        .withPeriodSeconds(5)
+        .withFailureThreshold(failureThreshold)
+        .build();
+  }
+}

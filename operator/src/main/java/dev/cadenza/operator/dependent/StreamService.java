@@ -1,0 +1,41 @@
+package dev.cadenza.operator.dependent;
+
+import dev.cadenza.operator.Names;
+import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+
+/** The ClusterIP Service in front of the stream pods, for in-cluster players and the ingress. */
+public class StreamService extends CRUDKubernetesDependentResource<Service, MusicDelivery> {
+
+  public StreamService() {
+    super(Service.class);
+  }
+
+  @Override
+  protected Service desired(MusicDelivery md, Context<MusicDelivery> context) {
+    return build(md);
+  }
+
+  public static Service build(MusicDelivery md) {
+    return new ServiceBuilder()
+        .withNewMetadata()
+        .withName(Names.of(md))
+        .withNamespace(md.getMetadata().getNamespace())
+        .withLabels(Names.labels(md))
+        .endMetadata()
+        .withNewSpec()
+        .withSelector(Names.selector(md))
+        .addNewPort()
+        .withName("http")
+        .withPort(80)
+        .withTargetPort(new IntOrString("http"))
+        .withProtocol("TCP")
+        .endPort()
+        .endSpec()
+        .build();
+  }
+}

@@ -1,0 +1,290 @@
+package dev.cadenza.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
+import dev.cadenza.operator.dependent.StreamDeployment;
+import dev.cadenza.operator.testsupport.KubeApi;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.Operator;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The operator against a real kube-apiserver: what a kubectl apply of a MusicDelivery brings. */
+class MusicDeliveryReconcilerTest {
+
+  static final String NS = "music";
+  static KubernetesClient client;
+  static Operator operator;
+
+  @BeforeAll
+  static void start() throws Exception {
+    client = KubeApi.adminClient();
+    KubeApi.installCrd(client);
+    client
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .serverSideApply();
+    // what the operator's Deployment sets in its environment
+    System.setProperty("CADENZA_STREAM_IMAGE", "cadenza/stream:test");
+    System.setProperty("AWS_REGION", "eu-west-1");
+    System.setProperty("CADENZA_WATCH_NAMESPACES", NS);
+    operator = CadenzaOperator.create(client, OperatorSettings.load());
+    operator.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    operator.stop();
+    client.close();
+  }
+
+  static void apply(String name, String spec) {
+    String yaml =
+        "apiVersion: cadenza.dev/v1alpha1\nkind: MusicDelivery\nmetadata: {name: "
+            + name
+            + ", namespace: "
+            + NS
+            + "}\nspec:\n"
+            + spec.indent(2);
+    client
+        .resource(Serialization.unmarshal(yaml, GenericKubernetesResource.class))
+        .serverSideApply();
+  }
+
+  static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T eventually(
+      Class<T> type, String name) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> client.resources(type).inNamespace(NS).withName(name).get(), r -> r != null);
+  }
+
+  static MusicDelivery md(String name) {
+    return client.resources(MusicDelivery.class).inNamespace(NS).withName(name).get();
+  }
+
+  static Condition condition(String name, String type) {
+    MusicDelivery md = md(name);
+    if (md == null || md.getStatus() == null) {
+      return null;
+    }
+    return md.getStatus().conditions.stream()
+        .filter(c -> c.getType().equals(type))
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Test
+  void applyBringsConfigPodsServiceAndBudgetAndReadyFollowsThePods() {
+    apply(
+        "jazz",
+        """
+        replicas: 2
+        library: {persistentVolumeClaim: music, subPath: jazz}
+        dynamodb: {tablePrefix: jazz}
+        ntp: {servers: [time.cloudflare.com], pollInterval: 64s, maxOffset: 50ms}
+        """);
+
+    ConfigMap config = eventually(ConfigMap.class, "jazz");
+    assertThat(config.getData())
+        .containsEntry("CADENZA_LIBRARY_PATH", "/music")
+        .containsEntry("CADENZA_DYNAMODB_TABLE_PREFIX", "jazz")
+        .containsEntry("CADENZA_DYNAMODB_REGION", "eu-west-1")
+        .containsEntry("CADENZA_CLOCK_NTP_SERVERS", "time.cloudflare.com")
+        .containsEntry("CADENZA_CLOCK_NTP_POLL_INTERVAL", "64s");
+
+    Deployment deployment = eventually(Deployment.class, "jazz");
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    var container = pod.getContainers().get(0);
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(container.getImage()).isEqualTo("cadenza/stream:test");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath())
+        .isEqualTo("/actuator/health/readiness");
+    assertThat(container.getLivenessProbe().getHttpGet().getPath())
+        .isEqualTo("/actuator/health/liveness");
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(container.getVolumeMounts())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getMountPath()).isEqualTo("/music");
+              assertThat(m.getReadOnly()).isTrue();
+              assertThat(m.getSubPath()).isEqualTo("jazz");
+            });
+    assertThat(pod.getTopologySpreadConstraints()).hasSize(1);
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsKey(StreamDeployment.CONFIG_CHECKSUM)
+        .containsEntry("prometheus.io/scrape", "true");
+    assertThat(deployment.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getKind()).isEqualTo("MusicDelivery"));
+
+    assertThat(eventually(Service.class, "jazz").getSpec().getPorts().get(0).getPort())
+        .isEqualTo(80);
+    assertThat(
+            eventually(PodDisruptionBudget.class, "jazz").getSpec().getMaxUnavailable().getIntVal())
+        .isEqualTo(1);
+    assertThat(
+            client.resources(HorizontalPodAutoscaler.class).inNamespace(NS).withName("jazz").get())
+        .isNull();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(condition("jazz", "Ready").getReason()).isEqualTo("StreamPodsNotReady");
+              assertThat(condition("jazz", "Progressing").getStatus()).isEqualTo("True");
+              assertThat(md("jazz").getStatus().url)
+                  .isEqualTo("http://jazz.music.svc.cluster.local");
+            });
+
+    // No kubelet here: play the Deployment controller and report two ready pods.
+    Deployment live = client.resources(Deployment.class).inNamespace(NS).withName("jazz").get();
+    live.setStatus(
+        new DeploymentStatusBuilder()
+            .withReplicas(2)
+            .withReadyReplicas(2)
+            .withUpdatedReplicas(2)
+            .withAvailableReplicas(2)
+            .withObservedGeneration(live.getMetadata().getGeneration())
+            .build());
+    client.resource(live).updateStatus();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(condition("jazz", "Ready").getStatus()).isEqualTo("True");
+              assertThat(md("jazz").getStatus().readyReplicas).isEqualTo(2);
+              assertThat(md("jazz").getStatus().observedGeneration)
+                  .isEqualTo(md("jazz").getMetadata().getGeneration());
+            });
+  }
+
+  @Test
+  void specChangeUpdatesTheResourcesAndRollsThePods() {
+    apply(
+        "rock",
+        """
+        replicas: 2
+        library: {persistentVolumeClaim: music}
+        dynamodb: {tablePrefix: rock}
+        ntp: {servers: [a.example]}
+        """);
+    String before =
+        eventually(Deployment.class, "rock")
+            .getSpec()
+            .getTemplate()
+            .getMetadata()
+            .getAnnotations()
+            .get(StreamDeployment.CONFIG_CHECKSUM);
+
+    apply(
+        "rock",
+        """
+        replicas: 3
+        library: {persistentVolumeClaim: music}
+        dynamodb: {tablePrefix: rock}
+        ntp: {servers: [a.example, b.example]}
+        """);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              Deployment d =
+                  client.resources(Deployment.class).inNamespace(NS).withName("rock").get();
+              assertThat(d.getSpec().getReplicas()).isEqualTo(3);
+              assertThat(
+                      d.getSpec()
+                          .getTemplate()
+                          .getMetadata()
+                          .getAnnotations()
+                          .get(StreamDeployment.CONFIG_CHECKSUM))
+                  .isNotEqualTo(before);
+              assertThat(
+                      client
+                          .resources(ConfigMap.class)
+                          .inNamespace(NS)
+                          .withName("rock")
+                          .get()
+                          .getData())
+                  .containsEntry("CADENZA_CLOCK_NTP_SERVERS", "a.example,b.example");
+            });
+  }
+
+  @Test
+  void autoscalingAndRoutingBringAnAutoscalerAndAnIngress() {
+    apply(
+        "pop",
+        """
+        autoscaling: {minReplicas: 2, maxReplicas: 6, targetCPUUtilization: 60}
+        library: {persistentVolumeClaim: music}
+        dynamodb: {tablePrefix: pop}
+        routing: {host: pop.example.com, controller: ingress-nginx, tls: {secretName: pop-tls}, rateLimit: {requestsPerSecond: 20}}
+        """);
+    HorizontalPodAutoscaler hpa = eventually(HorizontalPodAutoscaler.class, "pop");
+    assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
+    assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(6);
+    assertThat(hpa.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization())
+        .isEqualTo(60);
+
+    Ingress ingress = eventually(Ingress.class, "pop");
+    assertThat(ingress.getSpec().getRules().get(0).getHost()).isEqualTo("pop.example.com");
+    assertThat(ingress.getSpec().getTls().get(0).getSecretName()).isEqualTo("pop-tls");
+    assertThat(ingress.getMetadata().getAnnotations())
+        .containsEntry("nginx.ingress.kubernetes.io/upstream-hash-by", "$request_uri")
+        .containsEntry("nginx.ingress.kubernetes.io/proxy-buffering", "off")
+        .containsEntry("nginx.ingress.kubernetes.io/limit-rps", "20");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(md("pop").getStatus().url).isEqualTo("https://pop.example.com"));
+
+    // Dropping autoscaling and routing removes the autoscaler and the ingress.
+    apply(
+        "pop",
+        """
+        replicas: 2
+        library: {persistentVolumeClaim: music}
+        dynamodb: {tablePrefix: pop}
+        """);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      client
+                          .resources(HorizontalPodAutoscaler.class)
+                          .inNamespace(NS)
+                          .withName("pop")
+                          .get())
+                  .isNull();
+              assertThat(client.resources(Ingress.class).inNamespace(NS).withName("pop").get())
+                  .isNull();
+              assertThat(
+                      client
+                          .resources(Deployment.class)
+                          .inNamespace(NS)
+                          .withName("pop")
+                          .get()
+                          .getSpec()
+                          .getReplicas())
+                  .isEqualTo(2);
+            });
+  }
+}
