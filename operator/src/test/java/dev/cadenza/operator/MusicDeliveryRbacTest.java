@@ -1,0 +1,118 @@
+package dev.cadenza.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
+import dev.cadenza.operator.testsupport.KubeApi;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator with only the rights of operator/deploy/cluster-role.yaml (impersonating its
+ * ServiceAccount against the RBAC-enabled API server) still brings a MusicDelivery up.
+ */
+class MusicDeliveryRbacTest {
+
+  static final String NS = "rbac";
+  static final String SERVICE_ACCOUNT = "system:serviceaccount:cadenza-system:cadenza-operator";
+
+  @Test
+  void operatorSucceedsWithOnlyItsClusterRole() throws Exception {
+    try (KubernetesClient admin = KubeApi.adminClient()) {
+      KubeApi.installCrd(admin);
+      admin
+          .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+          .serverSideApply();
+      ClusterRole role;
+      try (InputStream in = Files.newInputStream(Path.of("deploy/cluster-role.yaml"))) {
+        role = admin.rbac().clusterRoles().load(in).item();
+      }
+      admin.resource(role).serverSideApply();
+      admin
+          .resource(
+              new ClusterRoleBindingBuilder()
+                  .withNewMetadata()
+                  .withName("cadenza-operator")
+                  .endMetadata()
+                  .withNewRoleRef()
+                  .withApiGroup("rbac.authorization.k8s.io")
+                  .withKind("ClusterRole")
+                  .withName(role.getMetadata().getName())
+                  .endRoleRef()
+                  .addNewSubject()
+                  .withKind("ServiceAccount")
+                  .withName("cadenza-operator")
+                  .withNamespace("cadenza-system")
+                  .endSubject()
+                  .build())
+          .serverSideApply();
+
+      Config config = Config.fromKubeconfig(KubeApi.kubeconfig());
+      config.setImpersonateUsername(SERVICE_ACCOUNT);
+      config.setImpersonateGroups("system:serviceaccounts", "system:authenticated");
+      try (KubernetesClient restricted = new KubernetesClientBuilder().withConfig(config).build()) {
+        assertThatThrownBy(() -> restricted.pods().inNamespace(NS).list())
+            .as("impersonation is in force: the ClusterRole grants no pod access")
+            .hasMessageContaining("Forbidden");
+        Operator operator =
+            CadenzaOperator.create(
+                restricted,
+                new OperatorSettings(
+                    OperatorSettings.DEFAULT_IMAGE, java.util.Set.of(NS), "eu-west-1"));
+        operator.start();
+        try {
+          String yaml =
+              """
+              apiVersion: cadenza.dev/v1alpha1
+              kind: MusicDelivery
+              metadata: {name: blues, namespace: rbac}
+              spec:
+                library: {persistentVolumeClaim: music}
+                dynamodb: {tablePrefix: blues}
+                routing: {host: blues.example.com}
+              """;
+          admin.resource(Serialization.unmarshal(yaml, GenericKubernetesResource.class)).create();
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .untilAsserted(
+                  () -> {
+                    assertThat(
+                            admin
+                                .resources(Deployment.class)
+                                .inNamespace(NS)
+                                .withName("blues")
+                                .get())
+                        .isNotNull();
+                    MusicDelivery md =
+                        admin
+                            .resources(MusicDelivery.class)
+                            .inNamespace(NS)
+                            .withName("blues")
+                            .get();
+                    assertThat(md.getStatus()).isNotNull();
+                    assertThat(md.getStatus().conditions)
+                        .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("StreamPodsNotReady"))
+                        .noneSatisfy(c -> assertThat(c.getReason()).isEqualTo("ReconcileFailed"));
+                  });
+        } finally {
+          operator.stop();
+        }
+      }
+    }
+  }
+}
