@@ -1,24 +1,52 @@
 package dev.cadenza.operator;
 
+import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The operator process: reconciles MusicDelivery resources in the watched namespaces (all when
- * CADENZA_WATCH_NAMESPACES is empty), using KUBECONFIG or the in-cluster configuration.
+ * CADENZA_WATCH_NAMESPACES is empty), using KUBECONFIG or the in-cluster configuration, with leader
+ * election when CADENZA_LEASE_NAMESPACE is set, and /healthz and /readyz on CADENZA_HEALTH_PORT.
  */
 public final class CadenzaOperator {
 
   private static final Logger log = LoggerFactory.getLogger(CadenzaOperator.class);
+  static final String LEASE = "cadenza-operator";
 
   private CadenzaOperator() {}
 
-  /** An operator with the MusicDelivery reconciler registered, not yet started. */
+  /**
+   * An operator with the MusicDelivery reconciler registered, not yet started. A replica that loses
+   * leadership exits, so that Kubernetes restarts it as a follower.
+   */
   public static Operator create(KubernetesClient client, OperatorSettings settings) {
+    return create(client, settings, true);
+  }
+
+  static Operator create(
+      KubernetesClient client, OperatorSettings settings, boolean exitOnStopLeading) {
     Operator operator =
-        new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client).withCloseClientOnStop(false);
+              if (settings.leaseNamespace() != null) {
+                o.withLeaderElectionConfiguration(
+                    LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE)
+                        .withLeaseNamespace(settings.leaseNamespace())
+                        .withExitOnStopLeading(exitOnStopLeading)
+                        .build());
+              }
+            });
     operator.register(
         new MusicDeliveryReconciler(),
         c -> {
@@ -29,14 +57,57 @@ public final class CadenzaOperator {
     return operator;
   }
 
-  public static void main(String[] args) {
+  /**
+   * Serves {@code /healthz} (the operator runs) and {@code /readyz} (every watch is healthy) for
+   * the kubelet's probes.
+   */
+  static HttpServer health(Operator operator, int port) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    server.createContext("/healthz", probe(() -> operator.getRuntimeInfo().isStarted()));
+    server.createContext(
+        "/readyz",
+        probe(
+            () ->
+                operator.getRuntimeInfo().isStarted()
+                    && operator.getRuntimeInfo().allEventSourcesAreHealthy()));
+    server.start();
+    return server;
+  }
+
+  private static com.sun.net.httpserver.HttpHandler probe(BooleanSupplier ok) {
+    return exchange -> {
+      boolean healthy = ok.getAsBoolean();
+      byte[] body = (healthy ? "ok\n" : "unhealthy\n").getBytes(StandardCharsets.US_ASCII);
+      exchange.getResponseHeaders().set("Content-Type", "text/plain");
+      exchange.sendResponseHeaders(healthy ? 200 : 503, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    };
+  }
+
+  public static void main(String[] args) throws IOException {
     OperatorSettings settings = OperatorSettings.load();
-    KubernetesClient client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
+    KubernetesClient client = new KubernetesClientBuilder().build();
     Operator operator = create(client, settings);
-    Runtime.getRuntime().addShutdownHook(new Thread(operator::stop, "operator-stop"));
+    HttpServer health = settings.healthPort() > 0 ? health(operator, settings.healthPort()) : null;
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  operator.stop();
+                  if (health != null) {
+                    health.stop(0);
+                  }
+                  client.close();
+                },
+                "operator-stop"));
     operator.start();
     log.info(
-        "Cadenza operator started; watching {}",
-        settings.namespaces().isEmpty() ? "all namespaces" : settings.namespaces());
+        "Cadenza operator started; watching {}{}",
+        settings.namespaces().isEmpty() ? "all namespaces" : settings.namespaces(),
+        settings.leaseNamespace() == null
+            ? ""
+            : ", leader election through Lease " + settings.leaseNamespace() + "/" + LEASE);
   }
 }

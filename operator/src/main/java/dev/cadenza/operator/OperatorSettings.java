@@ -10,14 +10,22 @@ import java.util.function.Function;
  * @param streamImage image of the stream pods when a MusicDelivery names none
  * @param namespaces namespaces to watch; empty watches all
  * @param awsRegion region for DynamoDB when a MusicDelivery names none
+ * @param leaseNamespace namespace of the leader-election Lease; null runs without leader election
+ * @param healthPort port of the /healthz and /readyz endpoints; 0 for none
  */
-public record OperatorSettings(String streamImage, Set<String> namespaces, String awsRegion) {
+public record OperatorSettings(
+    String streamImage,
+    Set<String> namespaces,
+    String awsRegion,
+    String leaseNamespace,
+    int healthPort) {
 
   public static final String DEFAULT_IMAGE = "ghcr.io/cadenza/stream-service:0.1.0";
 
   /**
-   * Reads CADENZA_STREAM_IMAGE, CADENZA_WATCH_NAMESPACES (comma-separated) and AWS_REGION, each
-   * from a system property of that name or else the environment.
+   * Reads CADENZA_STREAM_IMAGE, CADENZA_WATCH_NAMESPACES (comma-separated), AWS_REGION,
+   * CADENZA_LEASE_NAMESPACE and CADENZA_HEALTH_PORT, each from a system property of that name or
+   * else the environment.
    */
   public static OperatorSettings load() {
     return from(
@@ -32,6 +40,21 @@ public record OperatorSettings(String streamImage, Set<String> namespaces, Strin
     return new OperatorSettings(
         Objects.requireNonNullElse(lookup.apply("CADENZA_STREAM_IMAGE"), DEFAULT_IMAGE),
         namespaces.isBlank() ? Set.of() : Set.of(namespaces.strip().split("\\s*,\\s*")),
-        Objects.requireNonNullElse(lookup.apply("AWS_REGION"), "us-east-1"));
+        Objects.requireNonNullElse(lookup.apply("AWS_REGION"), "us-east-1"),
+        lookup.apply("CADENZA_LEASE_NAMESPACE"),
+        port(Objects.requireNonNullElse(lookup.apply("CADENZA_HEALTH_PORT"), "8081")));
+  }
+
+  private static int port(String value) {
+    try {
+      int port = Integer.parseInt(value.strip());
+      if (port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return port;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "CADENZA_HEALTH_PORT must be a port number (0-65535), got '" + value + "'");
+    }
   }
 }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The operator with only the rights of operator/deploy/cluster-role.yaml (impersonating its
- * ServiceAccount against the RBAC-enabled API server) still brings a MusicDelivery up.
+ * ServiceAccount against the RBAC-enabled API server) still elects itself leader and brings a
+ * MusicDelivery up.
  */
 class MusicDeliveryRbacTest {
 
@@ -73,7 +74,8 @@ class MusicDeliveryRbacTest {
             CadenzaOperator.create(
                 restricted,
                 new OperatorSettings(
-                    OperatorSettings.DEFAULT_IMAGE, java.util.Set.of(NS), "eu-west-1"));
+                    OperatorSettings.DEFAULT_IMAGE, java.util.Set.of(NS), "eu-west-1", NS, 0),
+                false);
         operator.start();
         try {
           String yaml =
