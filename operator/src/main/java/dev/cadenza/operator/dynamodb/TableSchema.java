@@ -1,0 +1,115 @@
+package dev.cadenza.operator.dynamodb;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * The DynamoDB tables of one MusicDelivery and their keys: <b>the contract between the operator and
+ * the stream service</b>. The operator creates (or adopts) exactly these tables; the stream service
+ * reads and writes items with exactly these keys. Changing a key here is a breaking change of both,
+ * and existing tables cannot be migrated in place (DynamoDB cannot change a key schema).
+ *
+ * <p>Each table is named {@code <spec.dynamodb.tablePrefix>-<suffix>}:
+ *
+ * <table>
+ *   <caption>Tables</caption>
+ *   <tr><th>table</th><th>partition key</th><th>sort key</th><th>TTL attribute</th></tr>
+ *   <tr><td>{@code -catalog}</td><td>{@code pk} (S)</td><td>{@code sk} (S)</td><td>none</td></tr>
+ *   <tr><td>{@code -chunks}</td><td>{@code pk} (S)</td><td>none</td><td>{@code expiresAt}</td></tr>
+ *   <tr><td>{@code -sessions}</td><td>{@code pk} (S)</td><td>none</td><td>{@code expiresAt}</td></tr>
+ * </table>
+ *
+ * <ul>
+ *   <li><b>catalog</b>: the shared catalogue. {@code pk} names an entity (a track, album or artist
+ *       id), {@code sk} the record of that entity (its metadata, a version, a link), so one query
+ *       on {@code pk} reads everything about an entity.
+ *   <li><b>chunks</b>: encoded audio chunks shared between pods. {@code pk} is the track id, the
+ *       track version, the variant (codec and bitrate) and the chunk index; there is no sort key.
+ *       Items expire through TTL on {@code expiresAt}.
+ *   <li><b>sessions</b>: player sessions. {@code pk} is the session id; items expire through TTL on
+ *       {@code expiresAt}.
+ * </ul>
+ *
+ * <p>TTL attributes hold the expiry time in epoch seconds (type N), as DynamoDB's TTL requires. Key
+ * attributes are all strings. Only the key attributes are declared to DynamoDB; other attributes
+ * are free-form. The billing mode, capacity and tags are the operator's business, not part of this
+ * contract. docs/configuration.md refers to this class.
+ */
+public final class TableSchema {
+
+  /** Partition key of every table (type S). */
+  public static final String PARTITION_KEY = "pk";
+
+  /** Sort key of the catalog table (type S). */
+  public static final String SORT_KEY = "sk";
+
+  /** TTL attribute of the chunks and sessions tables: expiry in epoch seconds (type N). */
+  public static final String TTL_ATTRIBUTE = "expiresAt";
+
+  /** The three tables. */
+  public enum Table {
+    CATALOG("catalog", true, false),
+    CHUNKS("chunks", false, true),
+    SESSIONS("sessions", false, true);
+
+    private final String suffix;
+    private final boolean sortKey;
+    private final boolean ttl;
+
+    Table(String suffix, boolean sortKey, boolean ttl) {
+      this.suffix = suffix;
+      this.sortKey = sortKey;
+      this.ttl = ttl;
+    }
+
+    /**
+     * The suffix after the prefix and a dash: {@code catalog}, {@code chunks}, {@code sessions}.
+     */
+    public String suffix() {
+      return suffix;
+    }
+
+    /** The table's name for a prefix: {@code <prefix>-<suffix>}. */
+    public String tableName(String prefix) {
+      return prefix + "-" + suffix;
+    }
+
+    /** The key schema: {@code pk} HASH, and {@code sk} RANGE for the catalog. */
+    public List<KeySchemaElement> keySchema() {
+      List<KeySchemaElement> keys = new ArrayList<>();
+      keys.add(key(PARTITION_KEY, KeyType.HASH));
+      if (sortKey) {
+        keys.add(key(SORT_KEY, KeyType.RANGE));
+      }
+      return List.copyOf(keys);
+    }
+
+    /** The attribute definitions of the key attributes (all strings). */
+    public List<AttributeDefinition> attributeDefinitions() {
+      return keySchema().stream()
+          .map(
+              k ->
+                  AttributeDefinition.builder()
+                      .attributeName(k.attributeName())
+                      .attributeType(ScalarAttributeType.S)
+                      .build())
+          .toList();
+    }
+
+    /** The TTL attribute, for the chunks and sessions tables. */
+    public Optional<String> ttlAttribute() {
+      return ttl ? Optional.of(TTL_ATTRIBUTE) : Optional.empty();
+    }
+
+    private static KeySchemaElement key(String name, KeyType type) {
+      return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+    }
+  }
+
+  private TableSchema() {}
+}

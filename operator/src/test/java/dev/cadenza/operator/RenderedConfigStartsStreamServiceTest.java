@@ -1,0 +1,105 @@
+package dev.cadenza.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
+import dev.cadenza.operator.dependent.StreamConfig;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The environment the operator renders for stream pods starts the real stream service: the
+ * configuration contract (docs/configuration.md) tested end to end. The stream-service module is
+ * built before this one in the reactor.
+ */
+class RenderedConfigStartsStreamServiceTest {
+
+  static final Path JAR = Path.of("../stream-service/target/cadenza-stream-service.jar");
+
+  @TempDir Path library;
+
+  @Test
+  void renderedEnvironmentStartsAStreamServiceThatServesTheLibrary() throws Exception {
+    assertThat(JAR).as("build stream-service first (./mvnw verify does)").exists();
+    MusicDelivery md =
+        Serialization.unmarshal(
+            """
+            apiVersion: cadenza.dev/v1alpha1
+            kind: MusicDelivery
+            metadata: {name: jazz, namespace: music}
+            spec:
+              library: {persistentVolumeClaim: music}
+              dynamodb: {tablePrefix: jazz, region: eu-west-1}
+              cache: {memory: 256Mi, chunkSize: 256Ki, ttl: 12h}
+              ntp: {servers: [127.0.0.1], pollInterval: 64s, maxOffset: 50ms}
+            """,
+            MusicDelivery.class);
+    Map<String, String> env =
+        new TreeMap<>(StreamConfig.environment(md.getSpec(), OperatorSettings.load()));
+    assertThat(env).containsEntry("CADENZA_LIBRARY_PATH", StreamConfig.LIBRARY_MOUNT);
+    // The pod mounts the library at /music; here a temporary directory stands in for the volume.
+    Files.copy(
+        Path.of(
+            "../stream-service/src/main/resources/demo-library/Aurora Lane/Tides/01 Low Water.ogg"),
+        library.resolve("Low Water.ogg"));
+    env.put("CADENZA_LIBRARY_PATH", library.toString());
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    env.put("SERVER_PORT", Integer.toString(port));
+    env.put("SERVER_ADDRESS", "127.0.0.1");
+
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(library.resolveSibling(library.getFileName() + ".log").toFile());
+    pb.environment().putAll(env);
+    Process process = pb.start();
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      URI ready = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                assertThat(process.isAlive()).as("stream service exited at start-up").isTrue();
+                try {
+                  return http.send(
+                              HttpRequest.newBuilder(ready).build(),
+                              HttpResponse.BodyHandlers.discarding())
+                          .statusCode()
+                      == 200;
+                } catch (java.io.IOException e) {
+                  return false;
+                }
+              });
+      String tracks =
+          http.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/tracks"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(tracks).contains("\"title\":\"Low Water\"");
+    } finally {
+      process.destroy();
+      process.waitFor();
+    }
+  }
+}

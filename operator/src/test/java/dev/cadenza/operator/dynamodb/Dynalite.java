@@ -1,0 +1,261 @@
+package dev.cadenza.operator.dynamodb;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+/**
+ * A dynalite server (an open-source DynamoDB implementation on Node.js) on a free loopback port,
+ * for tests. The first use installs {@code dynalite@4} with npm into {@code
+ * ${CADENZA_DYNALITE_DIR:-~/.cache/cadenza/dynalite}} (as hack/dynalite.sh does) unless it is
+ * there.
+ *
+ * <p>The data lives in a temporary LevelDB folder, so {@link #restart()} (after {@link #stop()},
+ * for outage tests) keeps the tables; {@link #close()} removes it. Tables spend {@value
+ * #CREATE_TABLE_MS} ms in CREATING, UPDATING and DELETING.
+ *
+ * <p>Not implemented by dynalite: UpdateTimeToLive (UnknownOperationException; DescribeTimeToLive
+ * always says DISABLED), transactions, item expiry; CreateTable's Tags are ignored (TagResource
+ * works).
+ */
+public final class Dynalite implements AutoCloseable {
+
+  /** The npm package installed. */
+  public static final String PACKAGE = "dynalite@4";
+
+  /** Time dynalite keeps a table in CREATING (and UPDATING, DELETING). */
+  public static final int CREATE_TABLE_MS = 500;
+
+  private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(5);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+
+  private final Path cli;
+  private final Path data;
+  private final int port;
+  private final StringBuffer log = new StringBuffer();
+  private volatile Process process;
+
+  private Dynalite(Path cli, Path data, int port) {
+    this.cli = cli;
+    this.data = data;
+    this.port = port;
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  Process p = process;
+                  if (p != null) {
+                    p.destroyForcibly();
+                  }
+                },
+                "dynalite-" + port + "-stop"));
+  }
+
+  /** Installs dynalite if needed and starts it on a free loopback port. */
+  public static Dynalite start() {
+    Path cli = install();
+    try {
+      Dynalite d = new Dynalite(cli, Files.createTempDirectory("dynalite-"), freePort());
+      d.launch();
+      return d;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The endpoint, {@code http://127.0.0.1:<port>}. */
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /** Whether the server process is running. */
+  public synchronized boolean running() {
+    return process != null && process.isAlive();
+  }
+
+  /** Stops the server (the port then refuses connections); the data stays for {@link #restart}. */
+  public synchronized void stop() {
+    if (process == null) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+    process = null;
+  }
+
+  /** Stops the server if it runs and starts it again on the same port with the same data. */
+  public synchronized void restart() {
+    stop();
+    launch();
+  }
+
+  /** Stops the server and removes its data. */
+  @Override
+  public synchronized void close() {
+    stop();
+    try (Stream<Path> files = Files.walk(data)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temporary folder left behind is harmless
+    }
+  }
+
+  /** What the server printed, for failure messages. */
+  public String log() {
+    return log.toString();
+  }
+
+  private synchronized void launch() {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "node",
+                cli.toString(),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(port),
+                "--path",
+                data.toString(),
+                "--createTableMs",
+                String.valueOf(CREATE_TABLE_MS),
+                "--deleteTableMs",
+                String.valueOf(CREATE_TABLE_MS),
+                "--updateTableMs",
+                String.valueOf(CREATE_TABLE_MS))
+            .redirectErrorStream(true);
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run node (apt-get install nodejs npm)", e);
+    }
+    CountDownLatch listening = new CountDownLatch(1); // or the process ended
+    AtomicBoolean up = new AtomicBoolean();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  log.append(line).append('\n');
+                  if (line.contains("listening at")) {
+                    up.set(true);
+                    listening.countDown();
+                  }
+                }
+              } catch (IOException e) {
+                // the process ended
+              } finally {
+                listening.countDown();
+              }
+            },
+            "dynalite-" + port);
+    reader.setDaemon(true);
+    reader.start();
+    process = p;
+    try {
+      if (!listening.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || !up.get()) {
+        p.destroyForcibly();
+        process = null;
+        throw new IllegalStateException(
+            "dynalite did not listen on port " + port + " within " + START_TIMEOUT + ":\n" + log);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+      throw new IllegalStateException("interrupted while starting dynalite", e);
+    }
+  }
+
+  /** Installs dynalite into the cache folder unless it is there; returns its cli.js. */
+  static synchronized Path install() {
+    Path dir =
+        Path.of(
+            System.getenv()
+                .getOrDefault(
+                    "CADENZA_DYNALITE_DIR",
+                    Path.of(System.getProperty("user.home"), ".cache", "cadenza", "dynalite")
+                        .toString()));
+    Path cli = dir.resolve("node_modules/dynalite/cli.js");
+    if (Files.isRegularFile(cli)) {
+      return cli;
+    }
+    try {
+      Files.createDirectories(dir);
+      // one install at a time, also across JVMs (parallel builds)
+      try (FileChannel lockFile =
+          FileChannel.open(
+              dir.resolve(".install.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        lockFile.lock(); // released when the channel closes
+        if (Files.isRegularFile(cli)) {
+          return cli;
+        }
+        List<String> command =
+            List.of(
+                "npm",
+                "install",
+                "--prefix",
+                dir.toString(),
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                PACKAGE);
+        Path output = dir.resolve(".install.log");
+        Process npm =
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
+        boolean exited = npm.waitFor(INSTALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (!exited) {
+          npm.destroyForcibly();
+        }
+        String out = Files.readString(output);
+        if (!exited) {
+          throw new IllegalStateException("npm install " + PACKAGE + " timed out:\n" + out);
+        }
+        if (npm.exitValue() != 0 || !Files.isRegularFile(cli)) {
+          throw new IllegalStateException(
+              String.join(" ", command) + " failed (" + npm.exitValue() + "):\n" + out);
+        }
+        return cli;
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot install " + PACKAGE + " into " + dir + " (needs node and npm)", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while installing " + PACKAGE, e);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}
