@@ -47,8 +47,9 @@ public final class CadenzaOperator {
                         .build());
               }
             });
+    MusicDeliveryReconciler reconciler = new MusicDeliveryReconciler(settings);
     operator.register(
-        new MusicDeliveryReconciler(),
+        reconciler,
         c -> {
           if (!settings.namespaces().isEmpty()) {
             c.settingNamespaces(settings.namespaces());

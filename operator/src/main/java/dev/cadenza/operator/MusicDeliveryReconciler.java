@@ -1,5 +1,6 @@
 package dev.cadenza.operator;
 
+import dev.cadenza.operator.crd.v1alpha1.DynamoDb;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus;
 import dev.cadenza.operator.crd.v1alpha1.Routing;
@@ -9,10 +10,14 @@ import dev.cadenza.operator.dependent.StreamDeployment;
 import dev.cadenza.operator.dependent.StreamDisruptionBudget;
 import dev.cadenza.operator.dependent.StreamIngress;
 import dev.cadenza.operator.dependent.StreamService;
+import dev.cadenza.operator.dynamodb.DynamoDbTables;
+import dev.cadenza.operator.dynamodb.DynamoDbTablesException;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -25,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reconciles a MusicDelivery into its ConfigMap, Deployment, Service, PodDisruptionBudget,
- * HorizontalPodAutoscaler and Ingress (one dependent resource class each, applied server-side),
- * then reports what it sees in the status.
+ * HorizontalPodAutoscaler and Ingress (one dependent resource class each, applied server-side), and
+ * its DynamoDB tables, then reports what it sees in the status. Deleting it deletes the tables
+ * first when deletionPolicy is Delete.
  */
 @Workflow(
     dependents = {
@@ -46,14 +52,35 @@ import org.slf4j.LoggerFactory;
           reconcilePrecondition = StreamIngress.Enabled.class)
     })
 @ControllerConfiguration(name = "musicdelivery")
-public class MusicDeliveryReconciler implements Reconciler<MusicDelivery> {
+public class MusicDeliveryReconciler
+    implements Reconciler<MusicDelivery>, Cleaner<MusicDelivery>, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(MusicDeliveryReconciler.class);
   static final Duration RECHECK = Duration.ofSeconds(30);
+  static final Duration TABLES_RECHECK = Duration.ofSeconds(3);
+
+  private final StreamTables tables;
+
+  public MusicDeliveryReconciler(OperatorSettings settings) {
+    this.tables = new StreamTables(settings);
+  }
 
   @Override
   public UpdateControl<MusicDelivery> reconcile(MusicDelivery md, Context<MusicDelivery> context) {
     MusicDeliveryStatus status = fresh(md);
+    DynamoDbTables.Report report = null;
+    String tablesFailure = null;
+    String tablesReason = null;
+    try {
+      report = tables.reconcile(md, context.getClient());
+      status.tables = report.toStatus();
+    } catch (DynamoDbTablesException e) {
+      tablesReason = e.reason().name();
+      tablesFailure = e.getMessage();
+    } catch (StreamTables.CredentialsProblem e) {
+      tablesReason = "CredentialsSecretInvalid";
+      tablesFailure = e.getMessage();
+    }
     DeploymentStatus pods =
         context.getSecondaryResource(Deployment.class).map(Deployment::getStatus).orElse(null);
     int wanted = wantedReplicas(md);
@@ -71,8 +98,32 @@ public class MusicDeliveryReconciler implements Reconciler<MusicDelivery> {
 
     long generation = md.getMetadata().getGeneration();
     boolean rolledOut = updated >= wanted && ready >= wanted;
+    boolean tablesReady = report != null && report.ready();
     Conditions conditions = new Conditions(status, generation);
-    if (rolledOut && wanted > 0) {
+    if (tablesFailure != null) {
+      conditions.set("Degraded", true, tablesReason, tablesFailure);
+    } else if (!report.blockingProblems().isEmpty()) {
+      conditions.set(
+          "Degraded", true, "TableConflict", String.join("; ", report.blockingProblems()));
+    } else {
+      conditions.set(
+          "Degraded",
+          false,
+          "AsExpected",
+          report.warnings().isEmpty()
+              ? "No problems found"
+              : "Warnings: " + String.join("; ", report.warnings()));
+    }
+    if (!tablesReady) {
+      conditions.set(
+          "Ready",
+          false,
+          "TablesNotReady",
+          report == null
+              ? "DynamoDB tables cannot be checked: " + tablesFailure
+              : "DynamoDB tables not ready: " + String.join(", ", report.pending()));
+      conditions.set("Progressing", true, "CreatingTables", "Waiting for the DynamoDB tables");
+    } else if (rolledOut && wanted > 0) {
       conditions.set(
           "Ready", true, "StreamPodsReady", ready + " of " + wanted + " stream pods ready");
       conditions.set(
@@ -89,11 +140,41 @@ public class MusicDeliveryReconciler implements Reconciler<MusicDelivery> {
           "RollingOut",
           updated + " of " + wanted + " stream pods run the current configuration");
     }
-    conditions.set("Degraded", false, "AsExpected", "No problems found");
     status.observedGeneration = generation;
     md.setStatus(status);
     UpdateControl<MusicDelivery> control = UpdateControl.patchStatus(md);
+    if (!tablesReady) {
+      return control.rescheduleAfter(report == null ? RECHECK : TABLES_RECHECK);
+    }
     return rolledOut ? control : control.rescheduleAfter(RECHECK);
+  }
+
+  /**
+   * Runs before the resource goes (JOSDK holds a finalizer for it): with deletionPolicy Delete the
+   * tables this resource created are deleted first; Retain keeps them.
+   */
+  @Override
+  public DeleteControl cleanup(MusicDelivery md, Context<MusicDelivery> context) {
+    if (md.getSpec().dynamodb.deletionPolicy != DynamoDb.DeletionPolicy.Delete) {
+      log.info("Keeping the DynamoDB tables of {} (deletionPolicy Retain)", Names.of(md));
+      return DeleteControl.defaultDelete();
+    }
+    try {
+      DynamoDbTables.DeletionReport report = tables.delete(md, context.getClient());
+      if (report.done()) {
+        log.info("Deleted the DynamoDB tables of {}", Names.of(md));
+        return DeleteControl.defaultDelete();
+      }
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(TABLES_RECHECK);
+    } catch (DynamoDbTablesException | StreamTables.CredentialsProblem e) {
+      log.warn("Cannot delete the DynamoDB tables of {} yet: {}", Names.of(md), e.getMessage());
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(RECHECK);
+    }
+  }
+
+  @Override
+  public void close() {
+    tables.close();
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
+import dev.cadenza.operator.dynamodb.Dynalite;
 import dev.cadenza.operator.testsupport.KubeApi;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -34,7 +35,10 @@ class MusicDeliveryRbacTest {
 
   @Test
   void operatorSucceedsWithOnlyItsClusterRole() throws Exception {
-    try (KubernetesClient admin = KubeApi.adminClient()) {
+    System.setProperty("aws.accessKeyId", "test");
+    System.setProperty("aws.secretAccessKey", "test");
+    try (KubernetesClient admin = KubeApi.adminClient();
+        Dynalite dynalite = Dynalite.start()) {
       KubeApi.installCrd(admin);
       admin
           .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
@@ -85,9 +89,10 @@ class MusicDeliveryRbacTest {
               metadata: {name: blues, namespace: rbac}
               spec:
                 library: {persistentVolumeClaim: music}
-                dynamodb: {tablePrefix: blues}
+                dynamodb: {tablePrefix: rbac-blues, endpoint: 'ENDPOINT', deletionPolicy: Delete}
                 routing: {host: blues.example.com}
-              """;
+              """
+                  .replace("ENDPOINT", dynalite.endpoint().toString());
           admin.resource(Serialization.unmarshal(yaml, GenericKubernetesResource.class)).create();
           await()
               .atMost(Duration.ofSeconds(30))
@@ -107,6 +112,8 @@ class MusicDeliveryRbacTest {
                             .withName("blues")
                             .get();
                     assertThat(md.getStatus()).isNotNull();
+                    assertThat(md.getStatus().tables).hasSize(3);
+                    assertThat(md.getMetadata().getFinalizers()).isNotEmpty();
                     assertThat(md.getStatus().conditions)
                         .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("StreamPodsNotReady"))
                         .noneSatisfy(c -> assertThat(c.getReason()).isEqualTo("ReconcileFailed"));

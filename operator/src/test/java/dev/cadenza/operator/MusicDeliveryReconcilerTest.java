@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.dependent.StreamDeployment;
+import dev.cadenza.operator.dynamodb.Dynalite;
 import dev.cadenza.operator.testsupport.KubeApi;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -20,9 +21,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The operator against a real kube-apiserver: what a kubectl apply of a MusicDelivery brings. */
 class MusicDeliveryReconcilerTest {
@@ -30,9 +37,14 @@ class MusicDeliveryReconcilerTest {
   static final String NS = "music";
   static KubernetesClient client;
   static Operator operator;
+  static Dynalite dynalite;
 
   @BeforeAll
   static void start() throws Exception {
+    dynalite = Dynalite.start();
+    // the default AWS credential chain of the operator picks these up; dynalite accepts any
+    System.setProperty("aws.accessKeyId", "test");
+    System.setProperty("aws.secretAccessKey", "test");
     client = KubeApi.adminClient();
     KubeApi.installCrd(client);
     client
@@ -50,9 +62,31 @@ class MusicDeliveryReconcilerTest {
   static void stop() {
     operator.stop();
     client.close();
+    dynalite.close();
+  }
+
+  static DynamoDbClient dynamo() {
+    return DynamoDbClient.builder()
+        .endpointOverride(dynalite.endpoint())
+        .region(Region.EU_WEST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .build();
+  }
+
+  static List<String> tableNames() {
+    try (DynamoDbClient d = dynamo()) {
+      return d.listTables().tableNames();
+    }
   }
 
   static void apply(String name, String spec) {
+    // DYNAMO_x stands for a dynamodb block with prefix x on the test's dynalite
+    spec =
+        spec.replaceAll(
+            "DYNAMO_([a-z]+)",
+            "dynamodb: {tablePrefix: $1, endpoint: '" + dynalite.endpoint() + "'}");
     String yaml =
         "apiVersion: cadenza.dev/v1alpha1\nkind: MusicDelivery\nmetadata: {name: "
             + name
@@ -94,7 +128,7 @@ class MusicDeliveryReconcilerTest {
         """
         replicas: 2
         library: {persistentVolumeClaim: music, subPath: jazz}
-        dynamodb: {tablePrefix: jazz}
+        DYNAMO_jazz
         ntp: {servers: [time.cloudflare.com], pollInterval: 64s, maxOffset: 50ms}
         """);
 
@@ -147,6 +181,14 @@ class MusicDeliveryReconcilerTest {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
+              assertThat(md("jazz").getStatus().tables)
+                  .extracting(t -> t.name + "=" + t.status)
+                  .containsExactlyInAnyOrder(
+                      "jazz-catalog=ACTIVE", "jazz-chunks=ACTIVE", "jazz-sessions=ACTIVE");
+              assertThat(md("jazz").getStatus().tables)
+                  .allSatisfy(t -> assertThat(t.arn).isNotBlank());
+              assertThat(condition("jazz", "Degraded").getStatus()).isEqualTo("False");
+              assertThat(condition("jazz", "Degraded").getMessage()).contains("TTL");
               assertThat(condition("jazz", "Ready").getReason()).isEqualTo("StreamPodsNotReady");
               assertThat(condition("jazz", "Progressing").getStatus()).isEqualTo("True");
               assertThat(md("jazz").getStatus().url)
@@ -183,7 +225,7 @@ class MusicDeliveryReconcilerTest {
         """
         replicas: 2
         library: {persistentVolumeClaim: music}
-        dynamodb: {tablePrefix: rock}
+        DYNAMO_rock
         ntp: {servers: [a.example]}
         """);
     String before =
@@ -199,7 +241,7 @@ class MusicDeliveryReconcilerTest {
         """
         replicas: 3
         library: {persistentVolumeClaim: music}
-        dynamodb: {tablePrefix: rock}
+        DYNAMO_rock
         ntp: {servers: [a.example, b.example]}
         """);
     await()
@@ -234,7 +276,7 @@ class MusicDeliveryReconcilerTest {
         """
         autoscaling: {minReplicas: 2, maxReplicas: 6, targetCPUUtilization: 60}
         library: {persistentVolumeClaim: music}
-        dynamodb: {tablePrefix: pop}
+        DYNAMO_pop
         routing: {host: pop.example.com, controller: ingress-nginx, tls: {secretName: pop-tls}, rateLimit: {requestsPerSecond: 20}}
         """);
     HorizontalPodAutoscaler hpa = eventually(HorizontalPodAutoscaler.class, "pop");
@@ -261,7 +303,7 @@ class MusicDeliveryReconcilerTest {
         """
         replicas: 2
         library: {persistentVolumeClaim: music}
-        dynamodb: {tablePrefix: pop}
+        DYNAMO_pop
         """);
     await()
         .atMost(Duration.ofSeconds(30))
@@ -286,5 +328,90 @@ class MusicDeliveryReconcilerTest {
                           .getReplicas())
                   .isEqualTo(2);
             });
+  }
+
+  @Test
+  void deleteWithPolicyDeleteRemovesTheTablesAndRetainKeepsThem() {
+    apply(
+        "keep",
+        """
+        library: {persistentVolumeClaim: music}
+        DYNAMO_keep
+        """);
+    apply(
+        "drop",
+        """
+        library: {persistentVolumeClaim: music}
+        dynamodb: {tablePrefix: drop, deletionPolicy: Delete, endpoint: 'ENDPOINT'}
+        """
+            .replace("ENDPOINT", dynalite.endpoint().toString()));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(tableNames())
+                    .contains("keep-catalog", "keep-chunks", "drop-catalog", "drop-sessions"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> md("drop").getMetadata().getFinalizers(), f -> !f.isEmpty());
+
+    client.resources(MusicDelivery.class).inNamespace(NS).withName("keep").delete();
+    client.resources(MusicDelivery.class).inNamespace(NS).withName("drop").delete();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              assertThat(md("keep")).isNull();
+              assertThat(md("drop")).isNull();
+              assertThat(tableNames())
+                  .contains("keep-catalog", "keep-chunks", "keep-sessions")
+                  .doesNotContain("drop-catalog", "drop-chunks", "drop-sessions");
+            });
+  }
+
+  @Test
+  void dynamoDbOutageIsDegradedWithAReasonAndRecovers() {
+    apply(
+        "blues",
+        """
+        library: {persistentVolumeClaim: music}
+        DYNAMO_blues
+        """);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(md("blues").getStatus().tables).hasSize(3));
+    dynalite.stop();
+    try {
+      // a spec change makes the operator look again at once
+      apply(
+          "blues",
+          """
+          replicas: 3
+          library: {persistentVolumeClaim: music}
+          DYNAMO_blues
+          """);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                assertThat(condition("blues", "Degraded").getStatus()).isEqualTo("True");
+                assertThat(condition("blues", "Degraded").getReason())
+                    .isEqualTo("DynamoDbUnreachable");
+                assertThat(condition("blues", "Ready").getStatus()).isEqualTo("False");
+              });
+    } finally {
+      dynalite.restart();
+    }
+    apply(
+        "blues",
+        """
+        replicas: 2
+        library: {persistentVolumeClaim: music}
+        DYNAMO_blues
+        """);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> assertThat(condition("blues", "Degraded").getStatus()).isEqualTo("False"));
   }
 }
