@@ -20,10 +20,13 @@ final class Conditions {
     this.generation = generation;
   }
 
-  void set(String type, boolean value, String reason, String message) {
+  /** Sets a condition; true when its status or reason changed (a transition worth an Event). */
+  boolean set(String type, boolean value, String reason, String message) {
     String s = value ? "True" : "False";
     Condition existing =
         status.conditions.stream().filter(c -> c.getType().equals(type)).findFirst().orElse(null);
+    boolean changed =
+        existing == null || !s.equals(existing.getStatus()) || !reason.equals(existing.getReason());
     String since =
         existing != null && s.equals(existing.getStatus())
             ? existing.getLastTransitionTime()
@@ -40,6 +43,14 @@ final class Conditions {
     status.conditions.removeIf(x -> x.getType().equals(type));
     status.conditions.add(c);
     status.conditions.sort(java.util.Comparator.comparing(Condition::getType));
+    return changed;
+  }
+
+  Condition get(String type) {
+    return status.conditions.stream()
+        .filter(c -> c.getType().equals(type))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** A message for a failure: the exception's own words, without a stack. */

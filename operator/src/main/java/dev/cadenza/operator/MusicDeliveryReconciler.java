@@ -68,6 +68,7 @@ public class MusicDeliveryReconciler
   @Override
   public UpdateControl<MusicDelivery> reconcile(MusicDelivery md, Context<MusicDelivery> context) {
     MusicDeliveryStatus status = fresh(md);
+    java.util.Map<String, String> before = reasons(status);
     DynamoDbTables.Report report = null;
     String tablesFailure = null;
     String tablesReason = null;
@@ -142,6 +143,7 @@ public class MusicDeliveryReconciler
     }
     status.observedGeneration = generation;
     md.setStatus(status);
+    announce(context, md, conditions, before);
     UpdateControl<MusicDelivery> control = UpdateControl.patchStatus(md);
     if (!tablesReady) {
       return control.rescheduleAfter(report == null ? RECHECK : TABLES_RECHECK);
@@ -191,6 +193,31 @@ public class MusicDeliveryReconciler
     conditions.set("Ready", false, "ReconcileFailed", "See the Degraded condition");
     md.setStatus(status);
     return ErrorStatusUpdateControl.patchStatus(md);
+  }
+
+  private static java.util.Map<String, String> reasons(MusicDeliveryStatus status) {
+    java.util.Map<String, String> reasons = new java.util.HashMap<>();
+    status.conditions.forEach(c -> reasons.put(c.getType(), c.getStatus() + "/" + c.getReason()));
+    return reasons;
+  }
+
+  /** Events for what a user watching {@code kubectl describe} wants to know happened. */
+  private static void announce(
+      Context<MusicDelivery> context,
+      MusicDelivery md,
+      Conditions conditions,
+      java.util.Map<String, String> before) {
+    for (String type : java.util.List.of("Ready", "Degraded")) {
+      io.fabric8.kubernetes.api.model.Condition now = conditions.get(type);
+      if ((now.getStatus() + "/" + now.getReason()).equals(before.get(type))) {
+        continue;
+      }
+      if (type.equals("Degraded") && now.getStatus().equals("True")) {
+        Events.warning(context.getClient(), md, now.getReason(), now.getMessage());
+      } else if (type.equals("Ready") || before.containsKey(type)) {
+        Events.normal(context.getClient(), md, now.getReason(), now.getMessage());
+      }
+    }
   }
 
   private static MusicDeliveryStatus fresh(MusicDelivery md) {

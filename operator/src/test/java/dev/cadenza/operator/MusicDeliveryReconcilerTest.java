@@ -54,7 +54,7 @@ class MusicDeliveryReconcilerTest {
     System.setProperty("CADENZA_STREAM_IMAGE", "cadenza/stream:test");
     System.setProperty("AWS_REGION", "eu-west-1");
     System.setProperty("CADENZA_WATCH_NAMESPACES", NS);
-    operator = CadenzaOperator.create(client, OperatorSettings.load());
+    operator = CadenzaOperator.create(client, OperatorSettings.load(), false);
     operator.start();
   }
 
@@ -212,6 +212,10 @@ class MusicDeliveryReconcilerTest {
         .untilAsserted(
             () -> {
               assertThat(condition("jazz", "Ready").getStatus()).isEqualTo("True");
+              assertThat(client.v1().events().inNamespace(NS).list().getItems())
+                  .filteredOn(e -> e.getInvolvedObject().getName().equals("jazz"))
+                  .extracting(e -> e.getReason())
+                  .contains("StreamPodsReady");
               assertThat(md("jazz").getStatus().readyReplicas).isEqualTo(2);
               assertThat(md("jazz").getStatus().observedGeneration)
                   .isEqualTo(md("jazz").getMetadata().getGeneration());
@@ -397,6 +401,13 @@ class MusicDeliveryReconcilerTest {
                 assertThat(condition("blues", "Degraded").getStatus()).isEqualTo("True");
                 assertThat(condition("blues", "Degraded").getReason())
                     .isEqualTo("DynamoDbUnreachable");
+                assertThat(client.v1().events().inNamespace(NS).list().getItems())
+                    .filteredOn(e -> e.getInvolvedObject().getName().equals("blues"))
+                    .anySatisfy(
+                        e -> {
+                          assertThat(e.getType()).isEqualTo("Warning");
+                          assertThat(e.getReason()).isEqualTo("DynamoDbUnreachable");
+                        });
                 assertThat(condition("blues", "Ready").getStatus()).isEqualTo("False");
               });
     } finally {
@@ -413,5 +424,40 @@ class MusicDeliveryReconcilerTest {
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> assertThat(condition("blues", "Degraded").getStatus()).isEqualTo("False"));
+  }
+
+  @Test
+  void operatorRestartedMidReconcileConvergesWithoutDuplicateTables() {
+    apply(
+        "folk",
+        """
+        library: {persistentVolumeClaim: music}
+        DYNAMO_folk
+        """);
+    // stop as soon as the tables are being created, before they are ACTIVE
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> tableNames().stream().anyMatch(n -> n.startsWith("folk-")));
+    operator.stop();
+    operator = CadenzaOperator.create(client, OperatorSettings.load(), false);
+    operator.start();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              assertThat(md("folk").getStatus().tables)
+                  .extracting(t -> t.status)
+                  .containsOnly("ACTIVE");
+              assertThat(tableNames().stream().filter(n -> n.startsWith("folk-")))
+                  .containsExactlyInAnyOrder("folk-catalog", "folk-chunks", "folk-sessions");
+              assertThat(
+                      client
+                          .resources(Deployment.class)
+                          .inNamespace(NS)
+                          .withLabel("app.kubernetes.io/instance", "folk")
+                          .list()
+                          .getItems())
+                  .hasSize(1);
+            });
   }
 }

@@ -103,6 +103,7 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
                 .withName(Names.of(md))
                 .endConfigMapRef()
                 .endEnvFrom()
+                .addAllToEnvFrom(credentials(spec))
                 .withResources(resources(spec))
                 .withLivenessProbe(probe("/actuator/health/liveness", 3))
                 .withReadinessProbe(probe("/actuator/health/readiness", 1))
@@ -144,6 +145,21 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /** AWS_ACCESS_KEY_ID and friends from spec.dynamodb.credentialsSecret, when one is named. */
+  private static java.util.List<io.fabric8.kubernetes.api.model.EnvFromSource> credentials(
+      MusicDeliverySpec spec) {
+    String secret = spec.dynamodb.credentialsSecret;
+    if (secret == null || secret.isEmpty()) {
+      return java.util.List.of();
+    }
+    return java.util.List.of(
+        new io.fabric8.kubernetes.api.model.EnvFromSourceBuilder()
+            .withNewSecretRef()
+            .withName(secret)
+            .endSecretRef()
+            .build());
   }
 
   private static ResourceRequirements resources(MusicDeliverySpec spec) {
