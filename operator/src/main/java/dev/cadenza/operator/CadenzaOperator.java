@@ -35,10 +35,22 @@ public final class CadenzaOperator {
 
   static Operator create(
       KubernetesClient client, OperatorSettings settings, boolean exitOnStopLeading) {
+    return create(client, settings, exitOnStopLeading, o -> {});
+  }
+
+  /** With extra operator-wide settings, e.g. a metrics sink for the scale benchmark. */
+  static Operator create(
+      KubernetesClient client,
+      OperatorSettings settings,
+      boolean exitOnStopLeading,
+      java.util.function.Consumer<
+              io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider>
+          extra) {
     Operator operator =
         new Operator(
             o -> {
               o.withKubernetesClient(client).withCloseClientOnStop(false);
+              extra.accept(o);
               if (settings.leaseNamespace() != null) {
                 o.withLeaderElectionConfiguration(
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE)
