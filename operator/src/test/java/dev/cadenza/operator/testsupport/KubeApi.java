@@ -23,6 +23,7 @@ public final class KubeApi {
 
   private static KubeAPIServer server;
   private static String kubeconfig;
+  private static Process controllerManager;
 
   private KubeApi() {}
 
@@ -55,6 +56,47 @@ public final class KubeApi {
       Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kube-apiserver-stop"));
     }
     return kubeconfig;
+  }
+
+  /**
+   * Starts a real kube-controller-manager (garbage collector, Deployment and ReplicaSet
+   * controllers) against the test server, when hack/k8s-test-binaries.sh could build one.
+   *
+   * @return false when there is no kube-controller-manager binary
+   */
+  public static synchronized boolean startControllerManager() throws Exception {
+    if (controllerManager != null) {
+      return true;
+    }
+    Path binary = binaries().resolve("kube-controller-manager");
+    if (!Files.isExecutable(binary)) {
+      return false;
+    }
+    Path dir = Files.createTempDirectory("kube-controller-manager-");
+    Path config = Files.writeString(dir.resolve("kubeconfig"), kubeconfig());
+    controllerManager =
+        new ProcessBuilder(
+                binary.toString(),
+                "--kubeconfig=" + config,
+                "--controllers=garbagecollector,deployment-controller,replicaset-controller",
+                "--leader-elect=false",
+                "--bind-address=127.0.0.1",
+                "--secure-port=0")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("kube-controller-manager.log").toFile())
+            .start();
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(controllerManager::destroy, "kube-controller-manager-stop"));
+    return true;
+  }
+
+  private static Path binaries() {
+    String dir =
+        System.getenv()
+            .getOrDefault(
+                "KUBE_API_TEST_DIR",
+                Path.of(System.getProperty("user.home"), ".kubeapitest").toString());
+    return Path.of(dir, "k8s", VERSION + "-linux-amd64");
   }
 
   /** An admin client of the test server. */

@@ -1,0 +1,94 @@
+package dev.cadenza.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
+import dev.cadenza.operator.dynamodb.Dynalite;
+import dev.cadenza.operator.testsupport.KubeApi;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.Operator;
+import java.time.Duration;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With a real kube-controller-manager: the Deployment the operator writes is one the Deployment
+ * controller acts on, and deleting a MusicDelivery garbage-collects everything it owns.
+ */
+class GarbageCollectionTest {
+
+  static final String NS = "gc";
+
+  @Test
+  void deploymentControllerActsOnOurDeploymentAndDeletionCollectsOwnedResources() throws Exception {
+    Assumptions.assumeTrue(
+        KubeApi.startControllerManager(),
+        "hack/k8s-test-binaries.sh built no kube-controller-manager");
+    System.setProperty("aws.accessKeyId", "test");
+    System.setProperty("aws.secretAccessKey", "test");
+    try (KubernetesClient client = KubeApi.adminClient();
+        Dynalite dynalite = Dynalite.start()) {
+      KubeApi.installCrd(client);
+      client
+          .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+          .serverSideApply();
+      Operator operator =
+          TestOperators.create(
+              client, NS, new io.javaoperatorsdk.operator.api.monitoring.Metrics() {});
+      operator.start();
+      try {
+        client
+            .resource(
+                Serialization.unmarshal(
+                    """
+                    apiVersion: cadenza.dev/v1alpha1
+                    kind: MusicDelivery
+                    metadata: {name: soul, namespace: gc}
+                    spec:
+                      library: {persistentVolumeClaim: music}
+                      dynamodb: {tablePrefix: gc-soul, endpoint: 'ENDPOINT'}
+                    """
+                        .replace("ENDPOINT", dynalite.endpoint().toString()),
+                    GenericKubernetesResource.class))
+            .create();
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () ->
+                    assertThat(client.resources(ReplicaSet.class).inNamespace(NS).list().getItems())
+                        .singleElement()
+                        .satisfies(
+                            rs ->
+                                assertThat(rs.getMetadata().getOwnerReferences().get(0).getKind())
+                                    .isEqualTo("Deployment")));
+
+        client.resources(MusicDelivery.class).inNamespace(NS).withName("soul").delete();
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () -> {
+                  assertThat(
+                          client.resources(Deployment.class).inNamespace(NS).withName("soul").get())
+                      .isNull();
+                  assertThat(
+                          client.resources(ConfigMap.class).inNamespace(NS).withName("soul").get())
+                      .isNull();
+                  assertThat(client.resources(Service.class).inNamespace(NS).withName("soul").get())
+                      .isNull();
+                  assertThat(client.resources(ReplicaSet.class).inNamespace(NS).list().getItems())
+                      .isEmpty();
+                });
+      } finally {
+        operator.stop();
+      }
+    }
+  }
+}
