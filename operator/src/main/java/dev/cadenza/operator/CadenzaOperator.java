@@ -5,6 +5,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -72,10 +79,22 @@ public final class CadenzaOperator {
 
   /**
    * Serves {@code /healthz} (the operator runs) and {@code /readyz} (every watch is healthy) for
-   * the kubelet's probes.
+   * the kubelet's probes, and {@code /metrics} for Prometheus.
    */
-  static HttpServer health(Operator operator, int port) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+  static HttpServer health(
+      Operator operator, PrometheusMeterRegistry metrics, InetSocketAddress address)
+      throws IOException {
+    HttpServer server = HttpServer.create(address, 0);
+    server.createContext(
+        "/metrics",
+        exchange -> {
+          byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
     server.createContext("/healthz", probe(() -> operator.getRuntimeInfo().isStarted()));
     server.createContext(
         "/readyz",
@@ -102,8 +121,21 @@ public final class CadenzaOperator {
   public static void main(String[] args) throws IOException {
     OperatorSettings settings = OperatorSettings.load();
     KubernetesClient client = new KubernetesClientBuilder().build();
-    Operator operator = create(client, settings);
-    HttpServer health = settings.healthPort() > 0 ? health(operator, settings.healthPort()) : null;
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmGcMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    Operator operator =
+        create(
+            client,
+            settings,
+            true,
+            o -> o.withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics)));
+    HttpServer health =
+        settings.healthPort() > 0
+            ? health(operator, metrics, new InetSocketAddress(settings.healthPort()))
+            : null;
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
