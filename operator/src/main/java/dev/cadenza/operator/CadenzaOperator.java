@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,7 +135,12 @@ public final class CadenzaOperator {
             o -> o.withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics)));
     HttpServer health =
         settings.healthPort() > 0
-            ? health(operator, metrics, new InetSocketAddress(settings.healthPort()))
+            ? health(
+                operator,
+                metrics,
+                new InetSocketAddress(
+                    Objects.requireNonNullElse(System.getenv("CADENZA_HEALTH_ADDRESS"), "0.0.0.0"),
+                    settings.healthPort()))
             : null;
     Runtime.getRuntime()
         .addShutdownHook(

@@ -140,6 +140,18 @@ class MusicDeliveryValidationTest {
         .hasMessageContaining(message);
   }
 
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"minimal.yaml", "full.yaml"})
+  void examplesAreAccepted(String example) throws Exception {
+    String yaml =
+        java.nio.file.Files.readString(java.nio.file.Path.of("../examples", example))
+            .replaceAll("(?m)^  namespace: .*$", "  namespace: " + NS)
+            .replaceAll("(?m)^  name: .*$", "  name: example-" + example.replace(".yaml", ""));
+    GenericKubernetesResource created =
+        client.resource(Serialization.unmarshal(yaml, GenericKubernetesResource.class)).create();
+    assertThat(created.getMetadata().getUid()).isNotBlank();
+  }
+
   @Test
   void tablePrefixCannotChange() {
     client
