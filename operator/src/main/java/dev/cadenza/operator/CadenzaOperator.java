@@ -3,7 +3,9 @@ package dev.cadenza.operator;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -16,8 +18,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,41 +38,61 @@ public final class CadenzaOperator {
 
   /**
    * An operator with the MusicDelivery reconciler registered, not yet started. A replica that loses
-   * leadership exits, so that Kubernetes restarts it as a follower.
+   * leadership exits (unless the process is already stopping), so that Kubernetes restarts it as a
+   * follower.
    */
-  public static Operator create(KubernetesClient client, OperatorSettings settings) {
-    return create(client, settings, true);
+  public static Operator create(
+      KubernetesClient client,
+      OperatorSettings settings,
+      BooleanSupplier stopping,
+      Consumer<ConfigurationServiceOverrider> extra) {
+    LeaderCallbacks exitWhenLost =
+        new LeaderCallbacks(
+            () -> {},
+            () -> {
+              if (!stopping.getAsBoolean()) {
+                log.error("Lost leadership; exiting so that a follower takes over");
+                System.exit(1);
+              }
+            },
+            leader -> {});
+    return build(client, settings, exitWhenLost, extra);
   }
 
-  static Operator create(
-      KubernetesClient client, OperatorSettings settings, boolean exitOnStopLeading) {
-    return create(client, settings, exitOnStopLeading, o -> {});
-  }
-
-  /** With extra operator-wide settings, e.g. a metrics sink for the scale benchmark. */
+  /** For tests: leader election (when configured) without exiting, plus extra settings. */
   static Operator create(
       KubernetesClient client,
       OperatorSettings settings,
-      boolean exitOnStopLeading,
-      java.util.function.Consumer<
-              io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider>
-          extra) {
+      Consumer<ConfigurationServiceOverrider> extra) {
+    return build(client, settings, null, extra);
+  }
+
+  private static Operator build(
+      KubernetesClient client,
+      OperatorSettings settings,
+      LeaderCallbacks leaderCallbacks,
+      Consumer<ConfigurationServiceOverrider> extra) {
     Operator operator =
         new Operator(
             o -> {
-              o.withKubernetesClient(client).withCloseClientOnStop(false);
-              extra.accept(o);
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  .withDependentResourceFactory(new Dependents(settings));
               if (settings.leaseNamespace() != null) {
-                o.withLeaderElectionConfiguration(
+                // JOSDK's own exit would run inside the shutdown hook and hang it
+                LeaderElectionConfigurationBuilder election =
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE)
                         .withLeaseNamespace(settings.leaseNamespace())
-                        .withExitOnStopLeading(exitOnStopLeading)
-                        .build());
+                        .withExitOnStopLeading(false);
+                if (leaderCallbacks != null) {
+                  election.withLeaderCallbacks(leaderCallbacks);
+                }
+                o.withLeaderElectionConfiguration(election.build());
               }
+              extra.accept(o);
             });
-    MusicDeliveryReconciler reconciler = new MusicDeliveryReconciler(settings);
     operator.register(
-        reconciler,
+        new MusicDeliveryReconciler(settings),
         c -> {
           if (!settings.namespaces().isEmpty()) {
             c.settingNamespaces(settings.namespaces());
@@ -127,25 +150,25 @@ public final class CadenzaOperator {
     new JvmGcMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
+    AtomicBoolean stopping = new AtomicBoolean();
     Operator operator =
         create(
             client,
             settings,
-            true,
+            stopping::get,
             o -> o.withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics)));
     HttpServer health =
         settings.healthPort() > 0
             ? health(
                 operator,
                 metrics,
-                new InetSocketAddress(
-                    Objects.requireNonNullElse(System.getenv("CADENZA_HEALTH_ADDRESS"), "0.0.0.0"),
-                    settings.healthPort()))
+                new InetSocketAddress(settings.healthAddress(), settings.healthPort()))
             : null;
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  stopping.set(true);
                   operator.stop();
                   if (health != null) {
                     health.stop(0);

@@ -78,8 +78,8 @@ class MusicDeliveryRbacTest {
             CadenzaOperator.create(
                 restricted,
                 new OperatorSettings(
-                    OperatorSettings.DEFAULT_IMAGE, java.util.Set.of(NS), "eu-west-1", NS, 0),
-                false);
+                    "cadenza/rbac:1", java.util.Set.of(NS), "ap-south-1", NS, 0, "127.0.0.1"),
+                o -> {});
         operator.start();
         try {
           String yaml =
@@ -98,13 +98,15 @@ class MusicDeliveryRbacTest {
               .atMost(Duration.ofSeconds(30))
               .untilAsserted(
                   () -> {
-                    assertThat(
-                            admin
-                                .resources(Deployment.class)
-                                .inNamespace(NS)
-                                .withName("blues")
-                                .get())
-                        .isNotNull();
+                    Deployment deployment =
+                        admin.resources(Deployment.class).inNamespace(NS).withName("blues").get();
+                    assertThat(deployment).isNotNull();
+                    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers())
+                        .as("the pods get the operator's settings")
+                        .singleElement()
+                        .satisfies(c -> assertThat(c.getImage()).isEqualTo("cadenza/rbac:1"));
+                    assertThat(admin.configMaps().inNamespace(NS).withName("blues").get().getData())
+                        .containsEntry("CADENZA_DYNAMODB_REGION", "ap-south-1");
                     MusicDelivery md =
                         admin
                             .resources(MusicDelivery.class)

@@ -54,7 +54,7 @@ class MusicDeliveryReconcilerTest {
     System.setProperty("CADENZA_STREAM_IMAGE", "cadenza/stream:test");
     System.setProperty("AWS_REGION", "eu-west-1");
     System.setProperty("CADENZA_WATCH_NAMESPACES", NS);
-    operator = CadenzaOperator.create(client, OperatorSettings.load(), false);
+    operator = CadenzaOperator.create(client, OperatorSettings.load(), o -> {});
     operator.start();
   }
 
@@ -439,7 +439,7 @@ class MusicDeliveryReconcilerTest {
         .atMost(Duration.ofSeconds(30))
         .until(() -> tableNames().stream().anyMatch(n -> n.startsWith("folk-")));
     operator.stop();
-    operator = CadenzaOperator.create(client, OperatorSettings.load(), false);
+    operator = CadenzaOperator.create(client, OperatorSettings.load(), o -> {});
     operator.start();
     await()
         .atMost(Duration.ofSeconds(60))

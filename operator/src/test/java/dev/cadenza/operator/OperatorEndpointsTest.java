@@ -29,9 +29,7 @@ class OperatorEndpointsTest {
       Operator operator =
           CadenzaOperator.create(
               client,
-              new OperatorSettings(
-                  OperatorSettings.DEFAULT_IMAGE, Set.of("default"), "eu-west-1", null, 0),
-              false,
+              new OperatorSettings(OperatorSettings.DEFAULT_IMAGE, Set.of("default"), "eu-west-1"),
               o -> o.withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics)));
       HttpServer server =
           CadenzaOperator.health(operator, metrics, new java.net.InetSocketAddress("127.0.0.1", 0));

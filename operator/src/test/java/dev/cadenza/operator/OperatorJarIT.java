@@ -52,6 +52,7 @@ class OperatorJarIT {
       pb.environment().put("CADENZA_WATCH_NAMESPACES", NS);
       pb.environment().put("CADENZA_HEALTH_PORT", Integer.toString(port));
       pb.environment().put("CADENZA_HEALTH_ADDRESS", "127.0.0.1");
+      pb.environment().put("CADENZA_LEASE_NAMESPACE", NS);
       Process operator = pb.start();
       try {
         HttpClient http = HttpClient.newHttpClient();
@@ -88,8 +89,12 @@ class OperatorJarIT {
                     assertThat(admin.resources(ConfigMap.class).inNamespace(NS).list().getItems())
                         .anySatisfy(
                             c -> assertThat(c.getData()).containsKey("CADENZA_LIBRARY_PATH")));
+        operator.destroy(); // SIGTERM, as the kubelet sends
+        assertThat(operator.waitFor(30, java.util.concurrent.TimeUnit.SECONDS))
+            .as("the operator exits on SIGTERM, leader election included")
+            .isTrue();
       } finally {
-        operator.destroy();
+        operator.destroyForcibly();
         operator.waitFor();
       }
     }

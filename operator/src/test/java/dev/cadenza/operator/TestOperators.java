@@ -13,9 +13,7 @@ public final class TestOperators {
   public static Operator create(KubernetesClient client, String namespace, Metrics metrics) {
     return CadenzaOperator.create(
         client,
-        new OperatorSettings(
-            OperatorSettings.DEFAULT_IMAGE, Set.of(namespace), "eu-west-1", null, 0),
-        false,
+        new OperatorSettings(OperatorSettings.DEFAULT_IMAGE, Set.of(namespace), "eu-west-1"),
         o -> o.withMetrics(metrics));
   }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class DesiredStateTest {
 
   static final OperatorSettings SETTINGS =
-      new OperatorSettings("cadenza/stream:1", Set.of(), "eu-central-1", null, 0);
+      new OperatorSettings("cadenza/stream:1", Set.of(), "eu-central-1");
 
   static MusicDelivery md(String spec) {
     return Serialization.unmarshal(
