@@ -116,14 +116,20 @@ public class MusicDeliveryReconciler
               : "Warnings: " + String.join("; ", report.warnings()));
     }
     if (!tablesReady) {
+      boolean blocked = report == null || !report.blockingProblems().isEmpty();
       conditions.set(
           "Ready",
           false,
           "TablesNotReady",
-          report == null
-              ? "DynamoDB tables cannot be checked: " + tablesFailure
+          blocked
+              ? "DynamoDB tables unusable; see the Degraded condition"
               : "DynamoDB tables not ready: " + String.join(", ", report.pending()));
-      conditions.set("Progressing", true, "CreatingTables", "Waiting for the DynamoDB tables");
+      if (blocked) {
+        conditions.set(
+            "Progressing", false, "Blocked", "Waiting for the DynamoDB problem to be resolved");
+      } else {
+        conditions.set("Progressing", true, "CreatingTables", "Waiting for the DynamoDB tables");
+      }
     } else if (rolledOut && wanted > 0) {
       conditions.set(
           "Ready", true, "StreamPodsReady", ready + " of " + wanted + " stream pods ready");
@@ -238,7 +244,10 @@ public class MusicDeliveryReconciler
 
   static String url(MusicDelivery md) {
     Routing r = md.getSpec().routing;
-    if (r != null && r.host != null && !r.host.isEmpty()) {
+    if (r != null
+        && r.host != null
+        && !r.host.isEmpty()
+        && r.controller != Routing.Controller.GATEWAY) {
       return (r.tls != null ? "https://" : "http://") + r.host;
     }
     return "http://" + Names.of(md) + "." + md.getMetadata().getNamespace() + ".svc.cluster.local";

@@ -36,6 +36,7 @@ class MusicDeliveryReconcilerTest {
 
   static final String NS = "music";
   static KubernetesClient client;
+  static KubernetesClient operatorClient;
   static Operator operator;
   static Dynalite dynalite;
 
@@ -54,13 +55,15 @@ class MusicDeliveryReconcilerTest {
     System.setProperty("CADENZA_STREAM_IMAGE", "cadenza/stream:test");
     System.setProperty("AWS_REGION", "eu-west-1");
     System.setProperty("CADENZA_WATCH_NAMESPACES", NS);
-    operator = CadenzaOperator.create(client, OperatorSettings.load(), o -> {});
+    operatorClient = KubeApi.adminClient();
+    operator = CadenzaOperator.create(operatorClient, OperatorSettings.load(), o -> {});
     operator.start();
   }
 
   @AfterAll
   static void stop() {
     operator.stop();
+    operatorClient.close();
     client.close();
     dynalite.close();
   }
@@ -439,7 +442,10 @@ class MusicDeliveryReconcilerTest {
         .atMost(Duration.ofSeconds(30))
         .until(() -> tableNames().stream().anyMatch(n -> n.startsWith("folk-")));
     operator.stop();
-    operator = CadenzaOperator.create(client, OperatorSettings.load(), o -> {});
+    // a restarted operator is a new process: new client, new caches
+    operatorClient.close();
+    operatorClient = KubeApi.adminClient();
+    operator = CadenzaOperator.create(operatorClient, OperatorSettings.load(), o -> {});
     operator.start();
     await()
         .atMost(Duration.ofSeconds(60))
