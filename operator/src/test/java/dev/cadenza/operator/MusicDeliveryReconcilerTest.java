@@ -428,42 +428,4 @@ class MusicDeliveryReconcilerTest {
         .untilAsserted(
             () -> assertThat(condition("blues", "Degraded").getStatus()).isEqualTo("False"));
   }
-
-  @Test
-  void operatorRestartedMidReconcileConvergesWithoutDuplicateTables() {
-    apply(
-        "folk",
-        """
-        library: {persistentVolumeClaim: music}
-        DYNAMO_folk
-        """);
-    // stop as soon as the tables are being created, before they are ACTIVE
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> tableNames().stream().anyMatch(n -> n.startsWith("folk-")));
-    operator.stop();
-    // a restarted operator is a new process: new client, new caches
-    operatorClient.close();
-    operatorClient = KubeApi.adminClient();
-    operator = CadenzaOperator.create(operatorClient, OperatorSettings.load(), o -> {});
-    operator.start();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .untilAsserted(
-            () -> {
-              assertThat(md("folk").getStatus().tables)
-                  .extracting(t -> t.status)
-                  .containsOnly("ACTIVE");
-              assertThat(tableNames().stream().filter(n -> n.startsWith("folk-")))
-                  .containsExactlyInAnyOrder("folk-catalog", "folk-chunks", "folk-sessions");
-              assertThat(
-                      client
-                          .resources(Deployment.class)
-                          .inNamespace(NS)
-                          .withLabel("app.kubernetes.io/instance", "folk")
-                          .list()
-                          .getItems())
-                  .hasSize(1);
-            });
-  }
 }

@@ -1,0 +1,105 @@
+package dev.cadenza.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
+import dev.cadenza.operator.dynamodb.Dynalite;
+import dev.cadenza.operator.testsupport.KubeApi;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.Operator;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** An operator stopped in the middle of creating tables, and its successor. */
+class OperatorRestartTest {
+
+  static final String NS = "restart";
+
+  @Test
+  void operatorRestartedMidReconcileConvergesWithoutDuplicateTables() throws Exception {
+    System.setProperty("aws.accessKeyId", "test");
+    System.setProperty("aws.secretAccessKey", "test");
+    OperatorSettings settings =
+        new OperatorSettings(OperatorSettings.DEFAULT_IMAGE, Set.of(NS), "eu-west-1");
+    try (Dynalite dynalite = Dynalite.start();
+        KubernetesClient admin = KubeApi.adminClient()) {
+      KubeApi.installCrd(admin);
+      admin
+          .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+          .serverSideApply();
+      // each operator is a process of its own: its own client and caches
+      KubernetesClient firstClient = KubeApi.adminClient();
+      Operator first = CadenzaOperator.create(firstClient, settings, o -> {});
+      first.start();
+      admin
+          .resource(
+              Serialization.unmarshal(
+                  """
+                  apiVersion: cadenza.dev/v1alpha1
+                  kind: MusicDelivery
+                  metadata: {name: folk, namespace: restart}
+                  spec:
+                    library: {persistentVolumeClaim: music}
+                    dynamodb: {tablePrefix: folk, endpoint: 'ENDPOINT'}
+                  """
+                      .replace("ENDPOINT", dynalite.endpoint().toString()),
+                  GenericKubernetesResource.class))
+          .create();
+      // stop as soon as the tables are being created, before they are ACTIVE
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> tables(dynalite).stream().anyMatch(n -> n.startsWith("folk-")));
+      first.stop();
+      firstClient.close();
+
+      try (KubernetesClient secondClient = KubeApi.adminClient()) {
+        Operator second = CadenzaOperator.create(secondClient, settings, o -> {});
+        second.start();
+        try {
+          await()
+              .atMost(Duration.ofSeconds(120))
+              .untilAsserted(
+                  () -> {
+                    MusicDelivery md =
+                        admin.resources(MusicDelivery.class).inNamespace(NS).withName("folk").get();
+                    assertThat(md.getStatus()).isNotNull();
+                    assertThat(md.getStatus().tables)
+                        .extracting(t -> t.status)
+                        .containsOnly("ACTIVE");
+                    assertThat(tables(dynalite))
+                        .containsExactlyInAnyOrder("folk-catalog", "folk-chunks", "folk-sessions");
+                    assertThat(admin.resources(Deployment.class).inNamespace(NS).list().getItems())
+                        .hasSize(1);
+                  });
+        } finally {
+          second.stop();
+        }
+      }
+    }
+  }
+
+  private static List<String> tables(Dynalite dynalite) {
+    try (DynamoDbClient d =
+        DynamoDbClient.builder()
+            .endpointOverride(dynalite.endpoint())
+            .region(Region.EU_WEST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+            .httpClientBuilder(UrlConnectionHttpClient.builder())
+            .build()) {
+      return d.listTables().tableNames();
+    }
+  }
+}
