@@ -25,11 +25,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The operator against a real kube-apiserver: what a kubectl apply of a MusicDelivery brings. */
 class MusicDeliveryReconcilerTest {
@@ -68,20 +63,8 @@ class MusicDeliveryReconcilerTest {
     dynalite.close();
   }
 
-  static DynamoDbClient dynamo() {
-    return DynamoDbClient.builder()
-        .endpointOverride(dynalite.endpoint())
-        .region(Region.EU_WEST_1)
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .build();
-  }
-
   static List<String> tableNames() {
-    try (DynamoDbClient d = dynamo()) {
-      return d.listTables().tableNames();
-    }
+    return dynalite.tableNames();
   }
 
   static void apply(String name, String spec) {

@@ -13,14 +13,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** An operator stopped in the middle of creating tables, and its successor. */
 class OperatorRestartTest {
@@ -60,7 +54,7 @@ class OperatorRestartTest {
       // stop as soon as the tables are being created, before they are ACTIVE
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> tables(dynalite).stream().anyMatch(n -> n.startsWith("folk-")));
+          .until(() -> dynalite.tableNames().stream().anyMatch(n -> n.startsWith("folk-")));
       first.stop();
       firstClient.close();
 
@@ -78,7 +72,7 @@ class OperatorRestartTest {
                     assertThat(md.getStatus().tables)
                         .extracting(t -> t.status)
                         .containsOnly("ACTIVE");
-                    assertThat(tables(dynalite))
+                    assertThat(dynalite.tableNames())
                         .containsExactlyInAnyOrder("folk-catalog", "folk-chunks", "folk-sessions");
                     assertThat(admin.resources(Deployment.class).inNamespace(NS).list().getItems())
                         .hasSize(1);
@@ -87,19 +81,6 @@ class OperatorRestartTest {
           second.stop();
         }
       }
-    }
-  }
-
-  private static List<String> tables(Dynalite dynalite) {
-    try (DynamoDbClient d =
-        DynamoDbClient.builder()
-            .endpointOverride(dynalite.endpoint())
-            .region(Region.EU_WEST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .httpClientBuilder(UrlConnectionHttpClient.builder())
-            .build()) {
-      return d.listTables().tableNames();
     }
   }
 }

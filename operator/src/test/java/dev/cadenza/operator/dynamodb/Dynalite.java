@@ -84,6 +84,23 @@ public final class Dynalite implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port);
   }
 
+  /** The names of all tables, read with a short-lived client (dynalite accepts any key). */
+  public java.util.List<String> tableNames() {
+    try (software.amazon.awssdk.services.dynamodb.DynamoDbClient client =
+        software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+            .endpointOverride(endpoint())
+            .region(software.amazon.awssdk.regions.Region.EU_WEST_1)
+            .credentialsProvider(
+                software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                        "test", "test")))
+            .httpClientBuilder(
+                software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
+            .build()) {
+      return client.listTables().tableNames();
+    }
+  }
+
   /** Whether the server process is running. */
   public synchronized boolean running() {
     return process != null && process.isAlive();
