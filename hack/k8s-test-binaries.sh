@@ -98,7 +98,7 @@ if command -v flock >/dev/null 2>&1; then
   fi
 fi
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/k8s-test-binaries.XXXXXX")
+work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 export GOWORK=off GOFLAGS=-mod=mod CGO_ENABLED=0
