@@ -1,6 +1,8 @@
 package dev.cadenza.operator;
 
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.Map;
 
 /** Names and labels of everything the operator creates for a MusicDelivery. */
@@ -14,6 +16,15 @@ public final class Names {
   /** Every secondary resource is named after its MusicDelivery. */
   public static String of(MusicDelivery md) {
     return md.getMetadata().getName();
+  }
+
+  /** Name, namespace and labels of a resource the operator creates for {@code md}. */
+  public static ObjectMeta metadata(MusicDelivery md) {
+    return new ObjectMetaBuilder()
+        .withName(of(md))
+        .withNamespace(md.getMetadata().getNamespace())
+        .withLabels(labels(md))
+        .build();
   }
 
   /** Labels that select this MusicDelivery's stream pods. */

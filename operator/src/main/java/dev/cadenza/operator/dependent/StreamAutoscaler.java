@@ -31,11 +31,7 @@ public class StreamAutoscaler
   public static HorizontalPodAutoscaler build(MusicDelivery md) {
     Autoscaling a = md.getSpec().autoscaling;
     return new HorizontalPodAutoscalerBuilder()
-        .withNewMetadata()
-        .withName(Names.of(md))
-        .withNamespace(md.getMetadata().getNamespace())
-        .withLabels(Names.labels(md))
-        .endMetadata()
+        .withMetadata(Names.metadata(md))
         .withNewSpec()
         .withNewScaleTargetRef()
         .withApiVersion("apps/v1")

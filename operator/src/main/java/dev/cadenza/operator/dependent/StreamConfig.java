@@ -45,11 +45,7 @@ public class StreamConfig extends CRUDKubernetesDependentResource<ConfigMap, Mus
 
   public static ConfigMap build(MusicDelivery md, OperatorSettings settings) {
     return new ConfigMapBuilder()
-        .withNewMetadata()
-        .withName(Names.of(md))
-        .withNamespace(md.getMetadata().getNamespace())
-        .withLabels(Names.labels(md))
-        .endMetadata()
+        .withMetadata(Names.metadata(md))
         .withData(environment(md.getSpec(), settings))
         .build();
   }

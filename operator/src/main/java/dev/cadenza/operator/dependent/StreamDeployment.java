@@ -52,11 +52,7 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
             ? null // the HorizontalPodAutoscaler owns the replica count
             : Objects.requireNonNullElse(spec.replicas, DEFAULT_REPLICAS);
     return new DeploymentBuilder()
-        .withNewMetadata()
-        .withName(Names.of(md))
-        .withNamespace(md.getMetadata().getNamespace())
-        .withLabels(Names.labels(md))
-        .endMetadata()
+        .withMetadata(Names.metadata(md))
         .withNewSpec()
         .withReplicas(replicas)
         .withNewSelector()

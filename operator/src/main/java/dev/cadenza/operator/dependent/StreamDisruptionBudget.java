@@ -23,11 +23,7 @@ public class StreamDisruptionBudget
 
   public static PodDisruptionBudget build(MusicDelivery md) {
     return new PodDisruptionBudgetBuilder()
-        .withNewMetadata()
-        .withName(Names.of(md))
-        .withNamespace(md.getMetadata().getNamespace())
-        .withLabels(Names.labels(md))
-        .endMetadata()
+        .withMetadata(Names.metadata(md))
         .withNewSpec()
         .withMaxUnavailable(new IntOrString(1))
         .withNewSelector()

@@ -34,10 +34,8 @@ public class StreamIngress extends CRUDKubernetesDependentResource<Ingress, Musi
     Routing routing = md.getSpec().routing;
     IngressBuilder ingress =
         new IngressBuilder()
-            .withNewMetadata()
-            .withName(Names.of(md))
-            .withNamespace(md.getMetadata().getNamespace())
-            .withLabels(Names.labels(md))
+            .withMetadata(Names.metadata(md))
+            .editMetadata()
             .withAnnotations(annotations(routing))
             .endMetadata()
             .withNewSpec()

@@ -22,11 +22,7 @@ public class StreamService extends CRUDKubernetesDependentResource<Service, Musi
 
   public static Service build(MusicDelivery md) {
     return new ServiceBuilder()
-        .withNewMetadata()
-        .withName(Names.of(md))
-        .withNamespace(md.getMetadata().getNamespace())
-        .withLabels(Names.labels(md))
-        .endMetadata()
+        .withMetadata(Names.metadata(md))
         .withNewSpec()
         .withSelector(Names.selector(md))
         .addNewPort()

@@ -3,7 +3,6 @@ package dev.cadenza.operator.dependent;
 import dev.cadenza.operator.Names;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
 /** Resources that carry only the identity of an optional secondary resource. */
 final class Stubs {
@@ -11,11 +10,7 @@ final class Stubs {
   private Stubs() {}
 
   static <T extends HasMetadata> T named(T resource, MusicDelivery md) {
-    resource.setMetadata(
-        new ObjectMetaBuilder()
-            .withName(Names.of(md))
-            .withNamespace(md.getMetadata().getNamespace())
-            .build());
+    resource.setMetadata(Names.metadata(md));
     return resource;
   }
 }
