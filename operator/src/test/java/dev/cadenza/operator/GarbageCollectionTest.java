@@ -7,13 +7,10 @@ import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.dynamodb.Dynalite;
 import dev.cadenza.operator.testsupport.KubeApi;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
 import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
@@ -32,23 +29,19 @@ class GarbageCollectionTest {
     Assumptions.assumeTrue(
         KubeApi.startControllerManager(),
         "hack/k8s-test-binaries.sh built no kube-controller-manager");
-    System.setProperty("aws.accessKeyId", "test");
-    System.setProperty("aws.secretAccessKey", "test");
+    Dynalite.useAsDefaultCredentials();
     try (KubernetesClient client = KubeApi.adminClient();
         Dynalite dynalite = Dynalite.start()) {
       KubeApi.installCrd(client);
-      client
-          .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-          .serverSideApply();
+      KubeApi.createNamespace(client, NS);
       Operator operator =
           TestOperators.create(
               client, NS, new io.javaoperatorsdk.operator.api.monitoring.Metrics() {});
       operator.start();
       try {
-        client
-            .resource(
-                Serialization.unmarshal(
-                    """
+        KubeApi.create(
+            client,
+            """
                     apiVersion: cadenza.dev/v1alpha1
                     kind: MusicDelivery
                     metadata: {name: soul, namespace: gc}
@@ -56,9 +49,7 @@ class GarbageCollectionTest {
                       library: {persistentVolumeClaim: music}
                       dynamodb: {tablePrefix: gc-soul, endpoint: 'ENDPOINT'}
                     """
-                        .replace("ENDPOINT", dynalite.endpoint().toString()),
-                    GenericKubernetesResource.class))
-            .create();
+                .replace("ENDPOINT", dynalite.endpoint().toString()));
         await()
             .atMost(Duration.ofSeconds(60))
             .untilAsserted(

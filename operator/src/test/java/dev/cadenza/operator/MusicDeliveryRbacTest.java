@@ -7,15 +7,12 @@ import static org.awaitility.Awaitility.await;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.dynamodb.Dynalite;
 import dev.cadenza.operator.testsupport.KubeApi;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -35,14 +32,11 @@ class MusicDeliveryRbacTest {
 
   @Test
   void operatorSucceedsWithOnlyItsClusterRole() throws Exception {
-    System.setProperty("aws.accessKeyId", "test");
-    System.setProperty("aws.secretAccessKey", "test");
+    Dynalite.useAsDefaultCredentials();
     try (KubernetesClient admin = KubeApi.adminClient();
         Dynalite dynalite = Dynalite.start()) {
       KubeApi.installCrd(admin);
-      admin
-          .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-          .serverSideApply();
+      KubeApi.createNamespace(admin, NS);
       ClusterRole role;
       try (InputStream in = Files.newInputStream(Path.of("deploy/cluster-role.yaml"))) {
         role = admin.rbac().clusterRoles().load(in).item();
@@ -93,7 +87,7 @@ class MusicDeliveryRbacTest {
                 routing: {host: blues.example.com}
               """
                   .replace("ENDPOINT", dynalite.endpoint().toString());
-          admin.resource(Serialization.unmarshal(yaml, GenericKubernetesResource.class)).create();
+          KubeApi.create(admin, yaml);
           await()
               .atMost(Duration.ofSeconds(30))
               .untilAsserted(

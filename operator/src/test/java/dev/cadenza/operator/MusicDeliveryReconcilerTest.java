@@ -10,7 +10,6 @@ import dev.cadenza.operator.testsupport.KubeApi;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -38,14 +37,10 @@ class MusicDeliveryReconcilerTest {
   @BeforeAll
   static void start() throws Exception {
     dynalite = Dynalite.start();
-    // the default AWS credential chain of the operator picks these up; dynalite accepts any
-    System.setProperty("aws.accessKeyId", "test");
-    System.setProperty("aws.secretAccessKey", "test");
+    Dynalite.useAsDefaultCredentials();
     client = KubeApi.adminClient();
     KubeApi.installCrd(client);
-    client
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .serverSideApply();
+    KubeApi.createNamespace(client, NS);
     // what the operator's Deployment sets in its environment
     System.setProperty("CADENZA_STREAM_IMAGE", "cadenza/stream:test");
     System.setProperty("AWS_REGION", "eu-west-1");

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.operator.testsupport.KubeApi;
+import dev.cadenza.operator.testsupport.Ports;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,14 +30,9 @@ class OperatorJarIT {
     assertThat(jar).exists();
     try (KubernetesClient admin = KubeApi.adminClient()) {
       KubeApi.installCrd(admin);
-      admin
-          .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-          .serverSideApply();
+      KubeApi.createNamespace(admin, NS);
       Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), KubeApi.kubeconfig());
-      int port;
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
+      int port = Ports.free();
       ProcessBuilder pb =
           new ProcessBuilder(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -75,13 +67,10 @@ class OperatorJarIT {
                     return false;
                   }
                 });
-        admin
-            .resource(
-                Serialization.unmarshal(
-                    Files.readString(Path.of("../examples/minimal.yaml"))
-                        .replaceAll("(?m)^  namespace: .*$", "  namespace: " + NS),
-                    GenericKubernetesResource.class))
-            .create();
+        KubeApi.create(
+            admin,
+            Files.readString(Path.of("../examples/minimal.yaml"))
+                .replaceAll("(?m)^  namespace: .*$", "  namespace: " + NS));
         await()
             .atMost(Duration.ofSeconds(60))
             .untilAsserted(

@@ -6,11 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.dynamodb.Dynalite;
 import dev.cadenza.operator.testsupport.KubeApi;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
 import java.time.Duration;
 import java.util.Set;
@@ -23,24 +20,20 @@ class OperatorRestartTest {
 
   @Test
   void operatorRestartedMidReconcileConvergesWithoutDuplicateTables() throws Exception {
-    System.setProperty("aws.accessKeyId", "test");
-    System.setProperty("aws.secretAccessKey", "test");
+    Dynalite.useAsDefaultCredentials();
     OperatorSettings settings =
         new OperatorSettings(OperatorSettings.DEFAULT_IMAGE, Set.of(NS), "eu-west-1");
     try (Dynalite dynalite = Dynalite.start();
         KubernetesClient admin = KubeApi.adminClient()) {
       KubeApi.installCrd(admin);
-      admin
-          .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-          .serverSideApply();
+      KubeApi.createNamespace(admin, NS);
       // each operator is a process of its own: its own client and caches
       KubernetesClient firstClient = KubeApi.adminClient();
       Operator first = CadenzaOperator.create(firstClient, settings, o -> {});
       first.start();
-      admin
-          .resource(
-              Serialization.unmarshal(
-                  """
+      KubeApi.create(
+          admin,
+          """
                   apiVersion: cadenza.dev/v1alpha1
                   kind: MusicDelivery
                   metadata: {name: folk, namespace: restart}
@@ -48,9 +41,7 @@ class OperatorRestartTest {
                     library: {persistentVolumeClaim: music}
                     dynamodb: {tablePrefix: folk, endpoint: 'ENDPOINT'}
                   """
-                      .replace("ENDPOINT", dynalite.endpoint().toString()),
-                  GenericKubernetesResource.class))
-          .create();
+              .replace("ENDPOINT", dynalite.endpoint().toString()));
       // stop as soon as the tables are being created, before they are ACTIVE
       await()
           .atMost(Duration.ofSeconds(30))

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.dependent.StreamConfig;
+import dev.cadenza.operator.testsupport.Ports;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,10 +55,7 @@ class RenderedConfigStartsStreamServiceTest {
             "../stream-service/src/main/resources/demo-library/Aurora Lane/Tides/01 Low Water.ogg"),
         library.resolve("Low Water.ogg"));
     env.put("CADENZA_LIBRARY_PATH", library.toString());
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = Ports.free();
     env.put("SERVER_PORT", Integer.toString(port));
     env.put("SERVER_ADDRESS", "127.0.0.1");
 

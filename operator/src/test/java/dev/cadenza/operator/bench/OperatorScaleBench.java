@@ -7,7 +7,6 @@ import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.dynamodb.Dynalite;
 import dev.cadenza.operator.testsupport.KubeApi;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -44,8 +43,7 @@ class OperatorScaleBench {
   @Test
   void applyManyAtOnce() throws Exception {
     int n = Integer.getInteger("cadenza.bench.count", 200);
-    System.setProperty("aws.accessKeyId", "test");
-    System.setProperty("aws.secretAccessKey", "test");
+    Dynalite.useAsDefaultCredentials();
     AtomicLong requests = new AtomicLong();
     AtomicLong reconciles = new AtomicLong();
     Config config = Config.fromKubeconfig(KubeApi.kubeconfig());
@@ -67,9 +65,7 @@ class OperatorScaleBench {
                             }))
                 .build()) {
       KubeApi.installCrd(admin);
-      admin
-          .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-          .serverSideApply();
+      KubeApi.createNamespace(admin, NS);
       SharedIndexInformer<Deployment> kubelet = playDeploymentController(admin);
       Operator operator =
           TestOperators.create(

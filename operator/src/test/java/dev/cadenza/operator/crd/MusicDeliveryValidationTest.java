@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.testsupport.KubeApi;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -28,9 +27,7 @@ class MusicDeliveryValidationTest {
   static void installCrd() throws Exception {
     client = KubeApi.adminClient();
     KubeApi.installCrd(client);
-    client
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .serverSideApply();
+    KubeApi.createNamespace(client, NS);
   }
 
   @AfterAll
@@ -62,11 +59,7 @@ class MusicDeliveryValidationTest {
 
   @Test
   void minimalResourceIsAcceptedWithDefaults() {
-    client
-        .resource(
-            Serialization.unmarshal(
-                VALID.replace("NAME", "minimal"), GenericKubernetesResource.class))
-        .create();
+    KubeApi.create(client, VALID.replace("NAME", "minimal"));
     MusicDelivery md =
         client.resources(MusicDelivery.class).inNamespace(NS).withName("minimal").get();
     assertThat(md.getSpec().dynamodb.billingMode.name()).isEqualTo("PAY_PER_REQUEST");
@@ -147,8 +140,7 @@ class MusicDeliveryValidationTest {
         java.nio.file.Files.readString(java.nio.file.Path.of("../examples", example))
             .replaceAll("(?m)^  namespace: .*$", "  namespace: " + NS)
             .replaceAll("(?m)^  name: .*$", "  name: example-" + example.replace(".yaml", ""));
-    GenericKubernetesResource created =
-        client.resource(Serialization.unmarshal(yaml, GenericKubernetesResource.class)).create();
+    GenericKubernetesResource created = KubeApi.create(client, yaml);
     assertThat(created.getMetadata().getUid()).isNotBlank();
   }
 

@@ -84,6 +84,15 @@ public final class Dynalite implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port);
   }
 
+  /**
+   * Makes the AWS SDK's default credential chain (as the operator uses it) find keys; dynalite
+   * accepts any.
+   */
+  public static void useAsDefaultCredentials() {
+    System.setProperty("aws.accessKeyId", "test");
+    System.setProperty("aws.secretAccessKey", "test");
+  }
+
   /** The names of all tables, read with a short-lived client (dynalite accepts any key). */
   public java.util.List<String> tableNames() {
     try (software.amazon.awssdk.services.dynamodb.DynamoDbClient client =

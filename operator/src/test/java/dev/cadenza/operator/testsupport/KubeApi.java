@@ -2,10 +2,13 @@ package dev.cadenza.operator.testsupport;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,6 +105,18 @@ public final class KubeApi {
   /** An admin client of the test server. */
   public static KubernetesClient adminClient() {
     return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig())).build();
+  }
+
+  /** Creates (or keeps) a namespace. */
+  public static void createNamespace(KubernetesClient client, String name) {
+    client
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .serverSideApply();
+  }
+
+  /** Creates a resource written as YAML. */
+  public static GenericKubernetesResource create(KubernetesClient client, String yaml) {
+    return client.resource(Serialization.unmarshal(yaml, GenericKubernetesResource.class)).create();
   }
 
   /** Applies the committed CRD and waits until the API server serves it. */
