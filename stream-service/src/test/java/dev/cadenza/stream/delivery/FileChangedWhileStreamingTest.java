@@ -64,41 +64,57 @@ class FileChangedWhileStreamingTest {
     }
   }
 
+  /** What a slow client got of a response while something happened to the server side. */
+  record SlowRead(String etag, long declared, byte[] received) {}
+
+  interface Meanwhile {
+    void run() throws Exception;
+  }
+
+  /** Reads the first MiB of a GET slowly, runs {@code meanwhile}, then reads to the end. */
+  SlowRead slowRead(String stream, Meanwhile meanwhile) throws Exception {
+    try (RawHttp r = RawHttp.send(port, "GET " + stream + " HTTP/1.1", RECEIVE_BUFFER)) {
+      assertThat(r.status).isEqualTo(200);
+      byte[] start = r.read(1024 * 1024);
+      meanwhile.run();
+      return new SlowRead(
+          r.headers.get("etag"), r.contentLength(), concat(start, r.read(Long.MAX_VALUE)));
+    }
+  }
+
+  /** A new request gets the file as it is now, under a new ETag. */
+  void servesTheNewVersion(String stream, String oldEtag, Path file) throws Exception {
+    try (RawHttp again = RawHttp.get(port, stream)) {
+      assertThat(again.status).isEqualTo(200);
+      assertThat(again.headers.get("etag")).isNotEqualTo(oldEtag);
+      assertThat(again.body()).isEqualTo(Files.readAllBytes(file));
+    }
+  }
+
   @Test
   void fileRewrittenInPlaceMidStreamCutsTheResponseShortAndGetsANewEtag() throws Exception {
     Path file = library.resolve("victim.wav");
     byte[] before = Files.readAllBytes(file);
     String stream = streamPath();
-    String oldEtag;
-    byte[] received;
-    long declared;
-    try (RawHttp r = RawHttp.send(port, "GET " + stream + " HTTP/1.1", RECEIVE_BUFFER)) {
-      assertThat(r.status).isEqualTo(200);
-      oldEtag = r.headers.get("etag");
-      declared = r.contentLength();
-      byte[] start = r.read(1024 * 1024);
-      try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-        raf.seek(SIZE / 2);
-        byte[] patch = new byte[1024 * 1024];
-        Arrays.fill(patch, (byte) 0x55);
-        raf.write(patch);
-      }
-      Files.setLastModifiedTime(
-          file, FileTime.fromMillis(System.currentTimeMillis() + 10_000)); // beyond clock ticks
-      byte[] rest = r.read(Long.MAX_VALUE);
-      received = concat(start, rest);
-    }
-    byte[] after = Files.readAllBytes(file);
-    assertThat(received.length)
+    SlowRead read =
+        slowRead(
+            stream,
+            () -> {
+              try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+                raf.seek(SIZE / 2);
+                byte[] patch = new byte[1024 * 1024];
+                Arrays.fill(patch, (byte) 0x55);
+                raf.write(patch);
+              }
+              Files.setLastModifiedTime(
+                  file, FileTime.fromMillis(System.currentTimeMillis() + 10_000)); // past ticks
+            });
+    assertThat(read.received().length)
         .as("a response mixing two versions must not complete")
-        .isLessThan((int) declared);
-    assertThat(Arrays.copyOf(before, 1024 * 1024)).isEqualTo(Arrays.copyOf(received, 1024 * 1024));
-
-    try (RawHttp again = RawHttp.get(port, stream)) {
-      assertThat(again.status).isEqualTo(200);
-      assertThat(again.headers.get("etag")).isNotEqualTo(oldEtag);
-      assertThat(again.body()).isEqualTo(after);
-    }
+        .isLessThan((int) read.declared());
+    assertThat(Arrays.copyOf(before, 1024 * 1024))
+        .isEqualTo(Arrays.copyOf(read.received(), 1024 * 1024));
+    servesTheNewVersion(stream, read.etag(), file);
   }
 
   @Test
@@ -106,42 +122,36 @@ class FileChangedWhileStreamingTest {
     Path file = library.resolve("victim.wav");
     byte[] before = Files.readAllBytes(file);
     String stream = streamPath();
-    String oldEtag;
-    byte[] received;
-    long declared;
-    try (RawHttp r = RawHttp.send(port, "GET " + stream + " HTTP/1.1", RECEIVE_BUFFER)) {
-      oldEtag = r.headers.get("etag");
-      declared = r.contentLength();
-      byte[] start = r.read(1024 * 1024);
-      Path replacement = TestAudio.wav(library.resolve(".victim.tmp"), SIZE, 8);
-      Files.move(
-          replacement, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      received = concat(start, r.read(Long.MAX_VALUE));
-    }
-    byte[] after = Files.readAllBytes(file);
-    if (received.length == declared) {
+    SlowRead read =
+        slowRead(
+            stream,
+            () ->
+                Files.move(
+                    TestAudio.wav(library.resolve(".victim.tmp"), SIZE, 8),
+                    file,
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING));
+    byte[] received = read.received();
+    if (received.length == read.declared()) {
       assertThat(received).isEqualTo(before);
     } else {
       assertThat(received).isEqualTo(Arrays.copyOf(before, received.length));
     }
-    try (RawHttp again = RawHttp.get(port, stream)) {
-      assertThat(again.headers.get("etag")).isNotEqualTo(oldEtag);
-      assertThat(again.body()).isEqualTo(after);
-    }
+    servesTheNewVersion(stream, read.etag(), file);
   }
 
   @Test
   void shutdownLetsAnInFlightStreamFinish() throws Exception {
     Path file = library.resolve("victim.wav");
     byte[] expected = Files.readAllBytes(file);
-    String stream = streamPath();
-    try (RawHttp r = RawHttp.send(port, "GET " + stream + " HTTP/1.1", RECEIVE_BUFFER)) {
-      byte[] start = r.read(1024 * 1024);
-      CompletableFuture<Void> closing = CompletableFuture.runAsync(app::close);
-      byte[] rest = r.read(Long.MAX_VALUE);
-      closing.get(60, TimeUnit.SECONDS);
-      assertThat(concat(start, rest)).isEqualTo(expected);
-    }
+    CompletableFuture<Void> closing = new CompletableFuture<>();
+    SlowRead read =
+        slowRead(
+            streamPath(),
+            () ->
+                CompletableFuture.runAsync(app::close).whenComplete((v, e) -> closing.complete(v)));
+    closing.get(60, TimeUnit.SECONDS);
+    assertThat(read.received()).isEqualTo(expected);
     app = null;
   }
 
