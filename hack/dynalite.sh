@@ -6,7 +6,7 @@
 #
 # Idempotent: when dynalite 4.x is already there, nothing is installed. The last line printed
 # (stdout) is always the path of cli.js; progress goes to stderr. The tests
-# (operator/src/test/java/dev/cadenza/operator/dynamodb/Dynalite.java) do the same install when
+# (test-support/src/main/java/dev/cadenza/testsupport/Dynalite.java) do the same install when
 # it is missing, so running this first (as .ci/run may) only moves the download out of the tests.
 #
 #   hack/dynalite.sh

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.operator.testsupport.KubeApi;
-import dev.cadenza.operator.testsupport.Ports;
+import dev.cadenza.testsupport.Ports;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.dependent.StreamConfig;
-import dev.cadenza.operator.testsupport.Ports;
+import dev.cadenza.testsupport.Ports;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.URI;
 import java.net.http.HttpClient;

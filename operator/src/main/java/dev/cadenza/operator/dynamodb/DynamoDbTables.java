@@ -1,9 +1,10 @@
 package dev.cadenza.operator.dynamodb;
 
+import dev.cadenza.dynamodb.TableSchema;
+import dev.cadenza.dynamodb.TableSchema.Table;
 import dev.cadenza.operator.crd.v1alpha1.DynamoDb;
 import dev.cadenza.operator.crd.v1alpha1.DynamoDb.BillingMode;
 import dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus;
-import dev.cadenza.operator.dynamodb.TableSchema.Table;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;

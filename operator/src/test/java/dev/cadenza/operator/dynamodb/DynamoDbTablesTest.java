@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.cadenza.dynamodb.TableSchema.Table;
 import dev.cadenza.operator.crd.v1alpha1.DynamoDb;
 import dev.cadenza.operator.crd.v1alpha1.DynamoDb.BillingMode;
 import dev.cadenza.operator.dynamodb.DynamoDbTables.DeletionOutcome;
@@ -12,7 +13,7 @@ import dev.cadenza.operator.dynamodb.DynamoDbTables.Problem;
 import dev.cadenza.operator.dynamodb.DynamoDbTables.Report;
 import dev.cadenza.operator.dynamodb.DynamoDbTables.Settings;
 import dev.cadenza.operator.dynamodb.DynamoDbTables.TableReport;
-import dev.cadenza.operator.dynamodb.TableSchema.Table;
+import dev.cadenza.testsupport.Dynalite;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

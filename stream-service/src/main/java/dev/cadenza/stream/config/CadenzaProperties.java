@@ -4,11 +4,13 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -19,7 +21,10 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("cadenza")
 public record CadenzaProperties(
-    @Valid @NotNull @DefaultValue Library library, @Valid @NotNull @DefaultValue Api api) {
+    @Valid @NotNull @DefaultValue Library library,
+    @Valid @NotNull @DefaultValue Api api,
+    @Valid @NotNull @DefaultValue Cache cache,
+    @Valid @NotNull @DefaultValue DynamoDb dynamodb) {
 
   /**
    * The music library.
@@ -78,6 +83,150 @@ public record CadenzaProperties(
                 + maxPageSize
                 + "), got "
                 + defaultPageSize);
+      }
+    }
+  }
+
+  /**
+   * The chunk cache (docs/caching.md). Sizes take Spring ({@code 256KB}, binary) or Kubernetes
+   * ({@code 256Ki}, {@code 512Mi}) notation.
+   *
+   * @param enabled whether audio goes through the chunk cache at all; off, every response is read
+   *     from the file (zero-copy)
+   * @param memory the in-process (L1) cache's bound, in bytes of audio
+   * @param chunkSize bytes per chunk; a chunk is also one DynamoDB item, which holds at most 400 KB
+   * @param ttl how long a chunk stays in the DynamoDB chunks table (L2)
+   * @param readAhead chunks fetched ahead of a sequential reader (one BatchGetItem from L2)
+   * @param writeQueue chunks waiting to be written to L2; when full, new writes are dropped
+   * @param writeConcurrency L2 writes in flight at once
+   */
+  public record Cache(
+      @DefaultValue("true") boolean enabled,
+      @NotNull @DefaultValue("256MB") DataSize memory,
+      @NotNull @DefaultValue("256KB") DataSize chunkSize,
+      @NotNull @DefaultValue("24h") Duration ttl,
+      @DefaultValue("4") int readAhead,
+      @DefaultValue("64") int writeQueue,
+      @DefaultValue("4") int writeConcurrency) {
+
+    /** The defaults, as configuration without {@code cadenza.cache.*} gets them. */
+    public static Cache defaults() {
+      return new Cache(
+          true,
+          DataSize.ofMegabytes(256),
+          DataSize.ofKilobytes(256),
+          Duration.ofHours(24),
+          4,
+          64,
+          4);
+    }
+
+    /** Leaves room for the item's key and attributes within DynamoDB's 400 KB item limit. */
+    public static final DataSize MAX_CHUNK = DataSize.ofKilobytes(350);
+
+    public Cache {
+      if (memory != null && memory.isNegative()) {
+        throw new IllegalArgumentException(
+            "cadenza.cache.memory: must not be negative, got " + memory);
+      }
+      if (chunkSize != null
+          && (chunkSize.toBytes() < 4096 || chunkSize.toBytes() > MAX_CHUNK.toBytes())) {
+        throw new IllegalArgumentException(
+            "cadenza.cache.chunk-size: must be between 4KB and 350KB (a DynamoDB item holds at"
+                + " most 400 KB), got "
+                + chunkSize.toBytes()
+                + " bytes");
+      }
+      if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
+        throw new IllegalArgumentException("cadenza.cache.ttl: must be positive, got " + ttl);
+      }
+      if (readAhead < 0 || readAhead > 64) {
+        throw new IllegalArgumentException(
+            "cadenza.cache.read-ahead: must be between 0 and 64 chunks, got " + readAhead);
+      }
+      if (writeQueue < 1 || writeQueue > 100_000) {
+        throw new IllegalArgumentException(
+            "cadenza.cache.write-queue: must be between 1 and 100000, got " + writeQueue);
+      }
+      if (writeConcurrency < 1 || writeConcurrency > 256) {
+        throw new IllegalArgumentException(
+            "cadenza.cache.write-concurrency: must be between 1 and 256, got " + writeConcurrency);
+      }
+    }
+  }
+
+  /**
+   * DynamoDB: the shared chunk cache (L2) and the shared catalogue. Off while {@code table-prefix}
+   * is empty: then the service keeps everything in process (the embedded default).
+   *
+   * @param tablePrefix tables {@code <prefix>-catalog}, {@code <prefix>-chunks}, {@code
+   *     <prefix>-sessions}; empty turns DynamoDB off
+   * @param region AWS region; empty uses the SDK's default chain ({@code AWS_REGION}, profile)
+   * @param endpoint a DynamoDB-compatible endpoint instead of AWS's
+   * @param createTables create missing tables at start-up (for local use; in Kubernetes the
+   *     operator creates them)
+   * @param timeout the longest one DynamoDB call may take before the request falls back to the
+   *     library file
+   * @param breakerWait how long the circuit breaker stays open before probing DynamoDB again
+   * @param leaseDuration how long the scan lease (only its holder scans the library) lasts without
+   *     being renewed
+   * @param catalogPoll how often pods that do not scan check the shared catalogue for changes
+   */
+  public record DynamoDb(
+      @DefaultValue("") String tablePrefix,
+      @DefaultValue("") String region,
+      URI endpoint,
+      @DefaultValue("false") boolean createTables,
+      @NotNull @DefaultValue("1s") Duration timeout,
+      @NotNull @DefaultValue("5s") Duration breakerWait,
+      @NotNull @DefaultValue("30s") Duration leaseDuration,
+      @NotNull @DefaultValue("5s") Duration catalogPoll) {
+
+    public DynamoDb {
+      if (tablePrefix != null
+          && !tablePrefix.isEmpty()
+          && !tablePrefix.matches("[a-zA-Z0-9_.-]{1,200}")) {
+        throw new IllegalArgumentException(
+            "cadenza.dynamodb.table-prefix: letters, digits, '_', '-' and '.' only (1-200), got '"
+                + tablePrefix
+                + "'");
+      }
+      if (endpoint != null
+          && (endpoint.getScheme() == null
+              || !(endpoint.getScheme().equals("http") || endpoint.getScheme().equals("https"))
+              || endpoint.getHost() == null)) {
+        throw new IllegalArgumentException(
+            "cadenza.dynamodb.endpoint: must be an http(s) URL such as http://127.0.0.1:8000, got '"
+                + endpoint
+                + "'");
+      }
+      positive("cadenza.dynamodb.timeout", timeout);
+      positive("cadenza.dynamodb.breaker-wait", breakerWait);
+      positive("cadenza.dynamodb.lease-duration", leaseDuration);
+      positive("cadenza.dynamodb.catalog-poll", catalogPoll);
+    }
+
+    /** No DynamoDB: the embedded default. */
+    public static DynamoDb off() {
+      return new DynamoDb(
+          "",
+          "",
+          null,
+          false,
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(5));
+    }
+
+    /** Whether DynamoDB is configured at all. */
+    public boolean enabled() {
+      return tablePrefix != null && !tablePrefix.isEmpty();
+    }
+
+    private static void positive(String name, Duration value) {
+      if (value != null && (value.isNegative() || value.isZero())) {
+        throw new IllegalArgumentException(name + ": must be positive, got " + value);
       }
     }
   }

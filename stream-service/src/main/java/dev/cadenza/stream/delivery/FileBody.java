@@ -1,5 +1,6 @@
 package dev.cadenza.stream.delivery;
 
+import dev.cadenza.stream.library.FileChangedException;
 import dev.cadenza.stream.library.FileVersion;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

@@ -1,5 +1,7 @@
 package dev.cadenza.stream.delivery;
 
+import dev.cadenza.stream.cache.ChunkCache;
+import dev.cadenza.stream.library.FileChangedException;
 import dev.cadenza.stream.library.FileVersion;
 import dev.cadenza.stream.library.Ids;
 import dev.cadenza.stream.library.Library;
@@ -54,6 +56,7 @@ public class TrackStream implements NettyRouteProvider {
   private static final Logger log = LoggerFactory.getLogger(TrackStream.class);
 
   private final Library library;
+  private final ChunkCache cache;
   private final Path realRoot;
   private final JsonMapper json;
   private final MeterRegistry meters;
@@ -62,8 +65,10 @@ public class TrackStream implements NettyRouteProvider {
   private final Counter partialBytes;
   private final Counter aborted;
 
-  public TrackStream(Library library, JsonMapper json, MeterRegistry meters) throws IOException {
+  public TrackStream(Library library, ChunkCache cache, JsonMapper json, MeterRegistry meters)
+      throws IOException {
     this.library = library;
+    this.cache = cache;
     this.realRoot = library.root().toRealPath();
     this.json = json;
     this.meters = meters;
@@ -197,6 +202,9 @@ public class TrackStream implements NettyRouteProvider {
     response.header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(length));
     if (head || length == 0) {
       return response.send().then();
+    }
+    if (cache.enabled()) {
+      return new ChunkedBody(cache, track, bytes::increment).write(response, body);
     }
     return new FileBody(track.file(), track.path(), track.version(), bytes::increment)
         .write(response, body);

@@ -24,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,6 +40,8 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * The streaming endpoint over real HTTP: every answer is checked byte for byte against the file.
+ * Run as it is with the default cache (256 KiB chunks), and by subclasses with 4 KiB chunks (every
+ * range spans chunk boundaries) and with the cache off (zero-copy file transfer).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class StreamEndpointTest {
@@ -61,6 +62,17 @@ class StreamEndpointTest {
       Files.write(LIBRARY.resolve("broken.mp3"), new byte[] {1, 2, 3, 4, 5});
       Files.writeString(LIBRARY.resolve("notes.txt"), "not audio");
       Files.createSymbolicLink(LIBRARY.resolve("escape.mp3"), ROOT.resolve("secret.mp3"));
+      // subclasses run the same matrix under other cache settings on the same files
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      FileSystemUtils.deleteRecursively(ROOT);
+                    } catch (IOException ignored) {
+                      // temporary files
+                    }
+                  }));
     } catch (IOException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -70,11 +82,6 @@ class StreamEndpointTest {
   static void library(DynamicPropertyRegistry registry) {
     registry.add("cadenza.library.path", LIBRARY::toString);
     registry.add("cadenza.library.rescan-interval", () -> "0");
-  }
-
-  @AfterAll
-  static void cleanUp() throws IOException {
-    FileSystemUtils.deleteRecursively(ROOT);
   }
 
   @Value("${local.server.port}")

@@ -116,7 +116,9 @@ public final class LibraryFixtures {
   public static CadenzaProperties properties(Path root, int scanThreads) {
     return new CadenzaProperties(
         new CadenzaProperties.Library(root, Duration.ZERO, scanThreads, Duration.ofSeconds(5)),
-        new CadenzaProperties.Api(50, 500));
+        new CadenzaProperties.Api(50, 500),
+        CadenzaProperties.Cache.defaults(),
+        CadenzaProperties.DynamoDb.off());
   }
 
   /** A started library over {@code root} whose first scan has finished. Stop it after use. */

@@ -1,4 +1,4 @@
-package dev.cadenza.operator.dynamodb;
+package dev.cadenza.testsupport;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -218,7 +218,7 @@ public final class Dynalite implements AutoCloseable {
   }
 
   /** Installs dynalite into the cache folder unless it is there; returns its cli.js. */
-  static synchronized Path install() {
+  public static synchronized Path install() {
     Path dir =
         Path.of(
             System.getenv()

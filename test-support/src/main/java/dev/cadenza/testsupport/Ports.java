@@ -1,4 +1,4 @@
-package dev.cadenza.operator.testsupport;
+package dev.cadenza.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.cadenza.operator.dynamodb;
+package dev.cadenza.dynamodb;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +25,13 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * </table>
  *
  * <ul>
- *   <li><b>catalog</b>: the shared catalogue. {@code pk} names an entity (a track, album or artist
- *       id), {@code sk} the record of that entity (its metadata, a version, a link), so one query
- *       on {@code pk} reads everything about an entity.
+ *   <li><b>catalog</b>: the shared catalogue and its scan lease (docs/shared-catalogue.md). One
+ *       item per track, spread over 16 partitions: {@code pk = "tracks#<0..15>"} (from the track
+ *       id's first character), {@code sk} the track id; it holds the relative path, format, file
+ *       size and modification time (ns) and every tag. The head, {@code pk = "catalog", sk =
+ *       "head"}, holds the catalogue's generation, track count, writer and last scan; the lease,
+ *       {@code pk = "lease", sk = "scan"}, names the pod that scans ({@code holder}) until {@code
+ *       expiresAtMs} (epoch ms: not a TTL attribute).
  *   <li><b>chunks</b>: encoded audio chunks shared between pods. {@code pk} is the track id, the
  *       track version, the variant (codec and bitrate) and the chunk index; there is no sort key.
  *       Items expire through TTL on {@code expiresAt}.

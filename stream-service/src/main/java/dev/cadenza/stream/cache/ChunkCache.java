@@ -1,0 +1,359 @@
+package dev.cadenza.stream.cache;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.cadenza.stream.config.CadenzaProperties;
+import dev.cadenza.stream.dynamodb.SharedTables;
+import dev.cadenza.stream.library.Track;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.stereotype.Component;
+
+/**
+ * The tiered chunk cache: L1 in process (Caffeine, W-TinyLFU, bounded by bytes), L2 in the shared
+ * DynamoDB chunks table when DynamoDB is configured, and the library file last. docs/caching.md
+ * describes it.
+ *
+ * <ul>
+ *   <li>Concurrent misses for one chunk load it once: the loading future sits in L1 and every
+ *       reader waits on it.
+ *   <li>{@link #readAhead} claims the next chunks of a sequential reader and fetches them in one
+ *       BatchGetItem from L2 (the origin for what L2 lacks).
+ *   <li>Chunks read from the origin go to L2 through a bounded background queue ({@link L2Writer});
+ *       a full queue drops the write, never blocks a listener.
+ *   <li>Every L2 call goes through a circuit breaker ({@link L2Breaker}); any failure falls back to
+ *       the origin for that chunk. A DynamoDB outage costs latency, never a failed response, and
+ *       readiness does not depend on it.
+ * </ul>
+ */
+@Component
+public class ChunkCache implements HealthIndicator, DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(ChunkCache.class);
+
+  /** Bytes a cached chunk costs beyond its audio: key, future, entry. */
+  static final int ENTRY_OVERHEAD = 160;
+
+  private final CadenzaProperties.Cache settings;
+  private final int chunkSize;
+  private final long capacity;
+  private final AsyncCache<ChunkKey, byte[]> l1;
+  private final ConcurrentMap<ChunkKey, CompletableFuture<byte[]>> l1Map;
+  private final OriginReader origin;
+  private final ExecutorService originPool;
+  private final CacheMetrics metrics;
+  private final L2Chunks l2;
+  private final L2Breaker breaker;
+  private final L2Writer writer;
+  private final ScheduledExecutorService prober;
+
+  @Autowired
+  public ChunkCache(
+      CadenzaProperties properties, ObjectProvider<SharedTables> tables, MeterRegistry meters) {
+    this(properties, tables.getIfAvailable(), meters, Clock.systemUTC());
+  }
+
+  ChunkCache(CadenzaProperties properties, SharedTables tables, MeterRegistry meters, Clock clock) {
+    this.settings = properties.cache();
+    this.chunkSize = (int) settings.chunkSize().toBytes();
+    this.capacity = settings.memory().toBytes();
+    this.metrics = new CacheMetrics(meters);
+    this.origin = new OriginReader(chunkSize);
+    AtomicInteger threads = new AtomicInteger();
+    this.originPool =
+        Executors.newFixedThreadPool(
+            Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+            r -> daemon(r, "cadenza-origin-" + threads.incrementAndGet()));
+    this.l1 =
+        Caffeine.newBuilder()
+            .maximumWeight(capacity)
+            .weigher((ChunkKey k, byte[] v) -> v.length + ENTRY_OVERHEAD)
+            .executor(originPool)
+            .evictionListener(
+                (ChunkKey k, byte[] v, RemovalCause cause) -> {
+                  if (cause.wasEvicted()) {
+                    metrics.evicted();
+                  }
+                })
+            .buildAsync();
+    this.l1Map = l1.asMap();
+    metrics.l1Size(
+        () -> l1.synchronous().policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L),
+        capacity);
+    if (tables != null) {
+      CadenzaProperties.DynamoDb db = tables.settings();
+      this.l2 = new L2Chunks(tables.client(), tables.chunks(), settings.ttl(), db.timeout(), clock);
+      this.breaker = new L2Breaker(db.breakerWait(), db.timeout());
+      this.writer =
+          new L2Writer(l2, breaker, metrics, settings.writeQueue(), settings.writeConcurrency());
+      this.prober = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cadenza-l2-probe"));
+      long every = db.breakerWait().toMillis();
+      prober.scheduleWithFixedDelay(
+          () -> breaker.probe(l2::probe), every, every, TimeUnit.MILLISECONDS);
+      metrics.breaker(breaker::stateCode);
+      log.info("Chunk cache: {} chunks, L1 {} bytes, L2 table {}", chunkSize, capacity, l2.table());
+    } else {
+      this.l2 = null;
+      this.breaker = null;
+      this.writer = null;
+      this.prober = null;
+      log.info("Chunk cache: {} chunks, L1 {} bytes, no L2", chunkSize, capacity);
+    }
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Whether responses go through the cache ({@code cadenza.cache.enabled}). */
+  public boolean enabled() {
+    return settings.enabled();
+  }
+
+  public int chunkSize() {
+    return chunkSize;
+  }
+
+  /** How many chunks ahead of a sequential reader are fetched. */
+  public int readAheadChunks() {
+    return settings.readAhead();
+  }
+
+  /** The chunk holding byte {@code position} of the track. */
+  public int indexOf(long position) {
+    return (int) (position / chunkSize);
+  }
+
+  /**
+   * Chunk {@code index} of the track's current version, from the first tier that has it. Fails with
+   * a {@link dev.cadenza.stream.library.FileChangedException} when it must be read from a file that
+   * is no longer that version.
+   */
+  public CompletableFuture<byte[]> get(Track track, int index) {
+    ChunkKey key = ChunkKey.of(track, index);
+    CompletableFuture<byte[]> present = l1.getIfPresent(key);
+    boolean hit = present != null;
+    if (!hit) {
+      boolean[] loaded = {false};
+      present =
+          l1.get(
+              key,
+              (k, executor) -> {
+                loaded[0] = true;
+                return loadBelowL1(track, k);
+              });
+      hit = !loaded[0];
+    }
+    metrics.l1(hit);
+    if (hit) {
+      present.thenAccept(bytes -> metrics.l1Served(bytes.length));
+    }
+    return present;
+  }
+
+  /**
+   * Starts fetching chunks {@code from..to} (inclusive) of the track that are not in L1 yet, so a
+   * sequential reader finds them there. Nothing happens unless at least half the window is missing:
+   * the fetches then go out as one L2 batch instead of one call per chunk.
+   */
+  public void readAhead(Track track, int from, int to) {
+    if (to < from || settings.readAhead() == 0) {
+      return;
+    }
+    List<ChunkKey> absent = new ArrayList<>();
+    for (int i = from; i <= to; i++) {
+      ChunkKey key = ChunkKey.of(track, i);
+      if (!l1Map.containsKey(key)) {
+        absent.add(key);
+      }
+    }
+    if (absent.isEmpty() || absent.size() < Math.max(1, (to - from + 1) / 2)) {
+      return;
+    }
+    Map<ChunkKey, CompletableFuture<byte[]>> claimed = new LinkedHashMap<>();
+    for (ChunkKey key : absent) {
+      CompletableFuture<byte[]> f = new CompletableFuture<>();
+      if (l1Map.putIfAbsent(key, f) == null) {
+        claimed.put(key, f);
+      }
+    }
+    if (claimed.isEmpty()) {
+      return;
+    }
+    if (l2 == null || !breaker.tryAcquire()) {
+      claimed.forEach(
+          (key, f) -> {
+            metrics.readAhead(false);
+            fromOrigin(track, key, l2 != null).whenComplete(completing(f));
+          });
+      return;
+    }
+    Map<ChunkKey, Integer> lengths = new LinkedHashMap<>();
+    claimed.keySet().forEach(k -> lengths.put(k, lengthOf(track, k.index())));
+    long start = System.nanoTime();
+    CompletableFuture<Map<ChunkKey, L2Chunks.Found>> batch;
+    try {
+      batch = l2.getAll(lengths);
+    } catch (RuntimeException e) {
+      batch = CompletableFuture.failedFuture(e);
+    }
+    batch.whenComplete(
+        (found, error) -> {
+          breaker.record(start, error);
+          metrics.l2BatchGet(System.nanoTime() - start);
+          if (error != null) {
+            metrics.l2Error();
+            log.debug("L2 batch read failed: {}", error.toString());
+          }
+          claimed.forEach(
+              (key, f) -> {
+                L2Chunks.Found item = found == null ? null : found.get(key);
+                if (item != null) {
+                  metrics.l2(item.outcome(), lengths.get(key));
+                }
+                if (item != null && item.outcome() == L2Chunks.Outcome.HIT) {
+                  metrics.readAhead(true);
+                  f.complete(item.bytes());
+                } else {
+                  metrics.readAhead(false);
+                  fromOrigin(track, key, error == null).whenComplete(completing(f));
+                }
+              });
+        });
+  }
+
+  private static java.util.function.BiConsumer<byte[], Throwable> completing(
+      CompletableFuture<byte[]> f) {
+    return (bytes, error) -> {
+      if (error != null) {
+        f.completeExceptionally(error);
+      } else {
+        f.complete(bytes);
+      }
+    };
+  }
+
+  private CompletableFuture<byte[]> loadBelowL1(Track track, ChunkKey key) {
+    if (l2 == null || !breaker.tryAcquire()) {
+      return fromOrigin(track, key, l2 != null);
+    }
+    int length = lengthOf(track, key.index());
+    long start = System.nanoTime();
+    CompletableFuture<L2Chunks.Found> read;
+    try {
+      read = l2.get(key, length);
+    } catch (RuntimeException e) {
+      read = CompletableFuture.failedFuture(e);
+    }
+    return read.handle(
+            (found, error) -> {
+              breaker.record(start, error);
+              metrics.l2Get(System.nanoTime() - start);
+              if (error != null) {
+                metrics.l2Error();
+                log.debug("L2 read of {} failed: {}", key, error.toString());
+                return fromOrigin(track, key, false);
+              }
+              metrics.l2(found.outcome(), length);
+              if (found.outcome() == L2Chunks.Outcome.HIT) {
+                return CompletableFuture.completedFuture(found.bytes());
+              }
+              return fromOrigin(track, key, true);
+            })
+        .thenCompose(f -> f);
+  }
+
+  /** Reads the chunk from the file; then queues it for L2 if {@code toL2}. */
+  private CompletableFuture<byte[]> fromOrigin(Track track, ChunkKey key, boolean toL2) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          long start = System.nanoTime();
+          byte[] bytes = origin.read(track, key.index());
+          metrics.origin(bytes.length, System.nanoTime() - start);
+          if (toL2 && writer != null) {
+            writer.offer(key, bytes);
+          }
+          return bytes;
+        },
+        originPool);
+  }
+
+  private int lengthOf(Track track, int index) {
+    return (int) Math.min(chunkSize, track.size() - (long) index * chunkSize);
+  }
+
+  /** Bytes held in L1 (audio plus per-entry overhead); at most {@code cadenza.cache.memory}. */
+  public long l1WeightedSize() {
+    l1.synchronous().cleanUp();
+    return l1.synchronous().policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
+  }
+
+  /** Drops every chunk from L1: for tests and tools. */
+  public void clearL1() {
+    l1.synchronous().invalidateAll();
+  }
+
+  /** Whether no L2 write is queued or in flight: for tests. */
+  public boolean l2WritesIdle() {
+    return writer == null || writer.idle();
+  }
+
+  /** The L2 breaker's state: CLOSED, OPEN, HALF_OPEN; or NONE without L2. */
+  public String breakerState() {
+    return breaker == null ? "NONE" : breaker.state().name();
+  }
+
+  /**
+   * Always UP: the cache never takes the service out of rotation. The details say where chunks come
+   * from now.
+   */
+  @Override
+  public Health health() {
+    Health.Builder health =
+        Health.up()
+            .withDetail("chunkSize", chunkSize)
+            .withDetail("l1Bytes", l1WeightedSize())
+            .withDetail("l1Capacity", capacity);
+    if (l2 == null) {
+      return health.withDetail("l2", "none (cadenza.dynamodb.table-prefix not set)").build();
+    }
+    health.withDetail("l2", l2.table()).withDetail("breaker", breaker.state().name());
+    if (!breaker.closed()) {
+      health.withDetail(
+          "degraded", "DynamoDB failing: chunks come from memory and the library files");
+    }
+    return health.build();
+  }
+
+  @Override
+  public void destroy() {
+    if (prober != null) {
+      prober.shutdownNow();
+    }
+    if (writer != null) {
+      writer.close();
+    }
+    originPool.shutdown();
+  }
+}

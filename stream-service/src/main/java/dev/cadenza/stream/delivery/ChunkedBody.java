@@ -1,0 +1,81 @@
+package dev.cadenza.stream.delivery;
+
+import dev.cadenza.stream.cache.ChunkCache;
+import dev.cadenza.stream.library.Track;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import java.util.function.LongConsumer;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.NettyOutbound;
+
+/**
+ * Writes byte ranges of a track as a response body assembled from cache chunks ({@link
+ * ChunkCache}): each range becomes the slices of the chunks it spans, in order, byte-exact. Every
+ * chunk belongs to the version the response headers announce (the version is part of the chunk's
+ * key), so the body is always one version; a chunk that must come from a file that has changed
+ * since fails the response, which is then cut short as {@link FileBody} does.
+ *
+ * <p>Memory per response is bounded by the read-ahead window: chunks are requested one after the
+ * other as the connection takes them, and the next {@code cadenza.cache.read-ahead} are fetched
+ * ahead into the cache.
+ */
+final class ChunkedBody {
+
+  private final ChunkCache cache;
+  private final Track track;
+  private final LongConsumer bytesSent;
+
+  ChunkedBody(ChunkCache cache, Track track, LongConsumer bytesSent) {
+    this.cache = cache;
+    this.track = track;
+    this.bytesSent = bytesSent;
+  }
+
+  Mono<Void> write(NettyOutbound out, List<FileBody.Segment> segments) {
+    if (segments.size() == 1 && segments.get(0) instanceof FileBody.Region region) {
+      ByteRange range = region.range();
+      if (cache.indexOf(range.first()) == cache.indexOf(range.last())) {
+        // one chunk: the body goes out with the headers in a single write
+        return out.send(slice(cache.indexOf(range.first()), range)).then();
+      }
+    }
+    // One write per piece, each waiting until the connection has taken the previous one: a slow
+    // listener holds one chunk, not the whole response (a plain send() would prefetch 128). Each
+    // piece is sent as a Flux: Reactor Netty turns a Mono sent first into a complete response.
+    return Flux.fromIterable(segments).concatMap(segment -> segment(out, segment), 1).then();
+  }
+
+  private Flux<Void> segment(NettyOutbound out, FileBody.Segment segment) {
+    if (segment instanceof FileBody.Literal literal) {
+      return out.send(Flux.just(Unpooled.wrappedBuffer(literal.bytes()))).then().flux();
+    }
+    ByteRange range = ((FileBody.Region) segment).range();
+    int first = cache.indexOf(range.first());
+    int last = cache.indexOf(range.last());
+    int window = cache.readAheadChunks();
+    return Flux.range(first, last - first + 1)
+        .concatMap(
+            index -> {
+              if (window > 0) {
+                cache.readAhead(track, index + 1, Math.min(last, index + window));
+              }
+              return out.send(slice(index, range).flux()).then();
+            },
+            1);
+  }
+
+  /** The part of chunk {@code index} that lies in {@code range}. */
+  private Mono<ByteBuf> slice(int index, ByteRange range) {
+    long chunkStart = (long) index * cache.chunkSize();
+    return Mono.fromFuture(() -> cache.get(track, index), true)
+        .map(
+            bytes -> {
+              int from = (int) Math.max(0, range.first() - chunkStart);
+              int to = (int) Math.min(bytes.length, range.last() + 1 - chunkStart);
+              bytesSent.accept(to - from);
+              return Unpooled.wrappedBuffer(bytes, from, to - from);
+            });
+  }
+}

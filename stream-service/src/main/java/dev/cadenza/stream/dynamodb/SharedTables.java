@@ -1,0 +1,137 @@
+package dev.cadenza.stream.dynamodb;
+
+import dev.cadenza.dynamodb.TableSchema;
+import dev.cadenza.dynamodb.TableSchema.Table;
+import dev.cadenza.stream.config.CadenzaProperties;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+
+/**
+ * The DynamoDB tables this service shares with its sibling pods, named and keyed as {@link
+ * TableSchema} (the contract with the operator) says, and the client that reaches them. Present as
+ * a bean only when {@code cadenza.dynamodb.table-prefix} is set.
+ */
+public final class SharedTables implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SharedTables.class);
+
+  private final DynamoDbAsyncClient client;
+  private final CadenzaProperties.DynamoDb settings;
+
+  public SharedTables(DynamoDbAsyncClient client, CadenzaProperties.DynamoDb settings) {
+    this.client = client;
+    this.settings = settings;
+  }
+
+  public DynamoDbAsyncClient client() {
+    return client;
+  }
+
+  public CadenzaProperties.DynamoDb settings() {
+    return settings;
+  }
+
+  /** {@code <prefix>-catalog}: the shared catalogue and the scan lease. */
+  public String catalog() {
+    return Table.CATALOG.tableName(settings.tablePrefix());
+  }
+
+  /** {@code <prefix>-chunks}: the L2 chunk cache. */
+  public String chunks() {
+    return Table.CHUNKS.tableName(settings.tablePrefix());
+  }
+
+  /** {@code <prefix>-sessions}: group playback sessions. */
+  public String sessions() {
+    return Table.SESSIONS.tableName(settings.tablePrefix());
+  }
+
+  /**
+   * Creates the tables that do not exist yet (on-demand billing) and waits until all are ACTIVE, at
+   * most {@code wait}. For local use ({@code cadenza.dynamodb.create-tables=true}): in Kubernetes
+   * the operator creates them. TTL is switched on where the endpoint supports it.
+   */
+  public void createMissing(Duration wait) {
+    for (Table table : Table.values()) {
+      String name = table.tableName(settings.tablePrefix());
+      try {
+        client
+            .createTable(
+                b ->
+                    b.tableName(name)
+                        .keySchema(table.keySchema())
+                        .attributeDefinitions(table.attributeDefinitions())
+                        .billingMode(BillingMode.PAY_PER_REQUEST))
+            .join();
+        log.info("Created DynamoDB table {}", name);
+      } catch (CompletionException e) {
+        if (!(e.getCause() instanceof ResourceInUseException)) {
+          throw e;
+        }
+      }
+    }
+    long deadline = System.nanoTime() + wait.toNanos();
+    for (Table table : Table.values()) {
+      String name = table.tableName(settings.tablePrefix());
+      while (true) {
+        TableStatus status;
+        try {
+          status = client.describeTable(b -> b.tableName(name)).join().table().tableStatus();
+        } catch (CompletionException e) {
+          if (!(e.getCause() instanceof ResourceNotFoundException)) {
+            throw e;
+          }
+          status = TableStatus.CREATING;
+        }
+        if (status == TableStatus.ACTIVE) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "DynamoDB table " + name + " is still " + status + " after " + wait);
+        }
+        sleep(100);
+      }
+      table
+          .ttlAttribute()
+          .ifPresent(
+              attribute ->
+                  client
+                      .updateTimeToLive(
+                          b ->
+                              b.tableName(name)
+                                  .timeToLiveSpecification(
+                                      s -> s.attributeName(attribute).enabled(true)))
+                      .handle(
+                          (r, e) -> {
+                            if (e != null) {
+                              // dynalite has no TTL: expiry is checked on read anyway
+                              log.debug("TTL not enabled on {}: {}", name, e.toString());
+                            }
+                            return null;
+                          })
+                      .join());
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for DynamoDB tables", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

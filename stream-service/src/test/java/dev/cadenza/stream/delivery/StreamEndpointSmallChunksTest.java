@@ -1,0 +1,7 @@
+package dev.cadenza.stream.delivery;
+
+import org.springframework.test.context.TestPropertySource;
+
+/** The range matrix assembled from 4 KiB chunks: nearly every range crosses chunk boundaries. */
+@TestPropertySource(properties = {"cadenza.cache.chunk-size=4KB", "cadenza.cache.read-ahead=3"})
+class StreamEndpointSmallChunksTest extends StreamEndpointTest {}
