@@ -25,7 +25,8 @@ import java.util.function.IntSupplier;
  *       rewritten
  *   <li>{@code cadenza.cache.l2.writes{result=ok|failed|dropped, reason}}, {@code
  *       cadenza.cache.l2.write.queue} (chunks waiting)
- *   <li>{@code cadenza.cache.l2.breaker.state}: 0 closed, 1 half-open, 2 open
+ *   <li>{@code cadenza.cache.l2.breaker.state}: 0 closed, 1 half-open, 2 open; {@code
+ *       cadenza.cache.l2.breaker.opened}: times it opened
  *   <li>{@code cadenza.cache.readahead{source=l2|origin}}: chunks fetched ahead of a reader
  * </ul>
  */
@@ -205,14 +206,16 @@ final class CacheMetrics {
   void writeQueue(IntSupplier size) {
     Gauge.builder("cadenza.cache.l2.write.queue", size, s -> s.getAsInt())
         .description("Chunks waiting to be written to L2")
+        .strongReference(true)
         .register(meters);
   }
 
   void l1Size(java.util.function.LongSupplier bytes, long capacity) {
     Gauge.builder("cadenza.cache.size", bytes, b -> b.getAsLong())
-        .description("Bytes of audio held")
+        .description("Bytes held: audio and per-chunk overhead")
         .baseUnit("bytes")
         .tag("tier", "l1")
+        .strongReference(true)
         .register(meters);
     Gauge.builder("cadenza.cache.capacity", () -> capacity)
         .description("The most bytes of audio the tier holds")
@@ -221,9 +224,17 @@ final class CacheMetrics {
         .register(meters);
   }
 
+  void breakerOpened() {
+    Counter.builder("cadenza.cache.l2.breaker.opened")
+        .description("Times the DynamoDB circuit breaker opened")
+        .register(meters)
+        .increment();
+  }
+
   void breaker(IntSupplier state) {
     Gauge.builder("cadenza.cache.l2.breaker.state", state, s -> s.getAsInt())
         .description("DynamoDB circuit breaker: 0 closed, 1 half-open, 2 open")
+        .strongReference(true)
         .register(meters);
   }
 }

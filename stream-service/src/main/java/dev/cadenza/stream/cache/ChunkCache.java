@@ -102,7 +102,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
     if (tables != null) {
       CadenzaProperties.DynamoDb db = tables.settings();
       this.l2 = new L2Chunks(tables.client(), tables.chunks(), settings.ttl(), db.timeout(), clock);
-      this.breaker = new L2Breaker(db.breakerWait(), db.timeout());
+      this.breaker = new L2Breaker(db.breakerWait(), db.timeout(), metrics::breakerOpened);
       this.writer =
           new L2Writer(l2, breaker, metrics, settings.writeQueue(), settings.writeConcurrency());
       this.prober = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cadenza-l2-probe"));

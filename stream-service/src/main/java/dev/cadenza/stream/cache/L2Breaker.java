@@ -20,7 +20,7 @@ final class L2Breaker {
 
   private final CircuitBreaker breaker;
 
-  L2Breaker(Duration wait, Duration timeout) {
+  L2Breaker(Duration wait, Duration timeout, Runnable onOpen) {
     CircuitBreakerConfig config =
         CircuitBreakerConfig.custom()
             .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -40,11 +40,13 @@ final class L2Breaker {
         .onStateTransition(
             e -> {
               switch (e.getStateTransition().getToState()) {
-                case OPEN ->
-                    log.warn(
-                        "DynamoDB chunk cache failing; serving from memory and the library for {}"
-                            + " before probing again",
-                        wait);
+                case OPEN -> {
+                  onOpen.run();
+                  log.warn(
+                      "DynamoDB chunk cache failing; serving from memory and the library for {}"
+                          + " before probing again",
+                      wait);
+                }
                 case CLOSED -> log.info("DynamoDB chunk cache is back");
                 default -> log.debug("DynamoDB chunk cache breaker {}", e.getStateTransition());
               }
