@@ -51,6 +51,15 @@ class CadenzaPropertiesStartupTest {
     "cadenza.api.max-page-size, 0",
     "cadenza.api.default-page-size, 0",
     "cadenza.api.default-page-size, 501",
+    "cadenza.cache.chunk-size, 1MB",
+    "cadenza.cache.chunk-size, 1Ki",
+    "cadenza.cache.memory, lots",
+    "cadenza.cache.ttl, 0s",
+    "cadenza.cache.read-ahead, 65",
+    "cadenza.cache.write-queue, 0",
+    "cadenza.dynamodb.table-prefix, bad prefix!",
+    "cadenza.dynamodb.endpoint, ftp://x",
+    "cadenza.dynamodb.timeout, 0s",
   })
   void badSettingFailsStartUpNamingIt(String name, String value) {
     Throwable failure = catchThrowable(() -> app(name + "=" + value).run().close());
@@ -86,7 +95,10 @@ class CadenzaPropertiesStartupTest {
                     "CADENZA_LIBRARY_SCAN_THREADS", "3",
                     "CADENZA_LIBRARY_PROGRESS_INTERVAL", "250ms",
                     "CADENZA_API_MAX_PAGE_SIZE", "20",
-                    "CADENZA_API_DEFAULT_PAGE_SIZE", "7")));
+                    "CADENZA_API_DEFAULT_PAGE_SIZE", "7",
+                    "CADENZA_CACHE_MEMORY", "96Mi",
+                    "CADENZA_CACHE_CHUNK_SIZE", "128Ki",
+                    "CADENZA_CACHE_TTL", "2h")));
 
     try (ConfigurableApplicationContext context =
         new SpringApplicationBuilder(StreamServiceApplication.class)
@@ -101,6 +113,11 @@ class CadenzaPropertiesStartupTest {
       assertThat(properties.library().progressInterval()).isEqualTo(Duration.ofMillis(250));
       assertThat(properties.api().maxPageSize()).isEqualTo(20);
       assertThat(properties.api().defaultPageSize()).isEqualTo(7);
+      // Kubernetes quantities, as the operator writes them
+      assertThat(properties.cache().memory().toBytes()).isEqualTo(96L * 1024 * 1024);
+      assertThat(properties.cache().chunkSize().toBytes()).isEqualTo(128L * 1024);
+      assertThat(properties.cache().ttl()).isEqualTo(Duration.ofHours(2));
+      assertThat(properties.dynamodb().enabled()).isFalse();
 
       Library library = context.getBean(Library.class);
       library.awaitFirstScan(30, TimeUnit.SECONDS);
