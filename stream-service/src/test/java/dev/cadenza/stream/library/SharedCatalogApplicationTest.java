@@ -1,0 +1,116 @@
+package dev.cadenza.stream.library;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.jayway.jsonpath.DocumentContext;
+import com.jayway.jsonpath.JsonPath;
+import dev.cadenza.stream.catalog.CatalogClient;
+import dev.cadenza.stream.dynamodb.SharedTables;
+import dev.cadenza.testsupport.Dynalite;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The application with DynamoDB configured (dynalite, tables created by the service itself) serves
+ * its catalogue from the shared catalog table.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "server.address=127.0.0.1",
+      "cadenza.library.rescan-interval=0",
+      "cadenza.dynamodb.create-tables=true",
+      "cadenza.dynamodb.region=us-east-1",
+      "management.endpoint.health.show-details=always",
+      "management.endpoint.health.show-components=always"
+    })
+@DirtiesContext
+class SharedCatalogApplicationTest {
+
+  @TempDir static Path tmp;
+  static Dynalite dynalite;
+
+  @DynamicPropertySource
+  static void dynamodb(DynamicPropertyRegistry registry) throws Exception {
+    dynalite = Dynalite.start();
+    Path library = LibraryFixtures.copyDemo(tmp.resolve("library"));
+    registry.add("cadenza.library.path", library::toString);
+    String prefix = SharedCatalogFixtures.uniquePrefix();
+    registry.add("cadenza.dynamodb.table-prefix", () -> prefix);
+    registry.add("cadenza.dynamodb.endpoint", () -> dynalite.endpoint().toString());
+  }
+
+  @AfterAll
+  static void stopDynalite() {
+    if (dynalite != null) {
+      dynalite.close();
+    }
+  }
+
+  @LocalServerPort int port;
+  @Autowired SharedTables tables;
+
+  @Test
+  void servesTheCatalogueItWroteToTheCatalogTable() {
+    CatalogClient api = new CatalogClient(port).awaitReady();
+
+    // the only pod: it holds the lease, scanned, and wrote generation 1
+    DocumentContext health = get(api, "/actuator/health");
+    assertThat((String) health.read("$.components.library.status")).isEqualTo("UP");
+    assertThat((String) health.read("$.components.library.details.mode"))
+        .isEqualTo("shared-scanner");
+    assertThat((Number) health.read("$.components.library.details.generation"))
+        .extracting(Number::longValue)
+        .isEqualTo(1L);
+    assertThat((String) health.read("$.components.library.details.leaseHolder"))
+        .isEqualTo(health.read("$.components.library.details.pod"));
+
+    assertThat(api.items("/api/v1/tracks", "limit", "100"))
+        .extracting(t -> (String) t.get("id"))
+        .containsExactlyInAnyOrderElementsOf(
+            LibraryFixtures.demoPaths().stream().map(Ids::track).toList());
+
+    Map<String, AttributeValue> head =
+        tables
+            .client()
+            .getItem(
+                b -> b.tableName(tables.catalog()).key(CatalogItems.headKey()).consistentRead(true))
+            .join()
+            .item();
+    assertThat(CatalogItems.head(head).tracks()).isEqualTo(8);
+    assertThat(CatalogItems.head(head).generation()).isEqualTo(1);
+
+    String metrics = new String(body(api, "/actuator/prometheus"), StandardCharsets.UTF_8);
+    assertThat(metrics)
+        .containsPattern("(?m)^cadenza_library_shared_generation(\\{[^}]*\\})? 1\\.0$")
+        .containsPattern("(?m)^cadenza_library_shared_items_written_total(\\{[^}]*\\})? 8\\.0$")
+        .containsPattern("(?m)^cadenza_library_shared_lease_held(\\{[^}]*\\})? 1\\.0$");
+  }
+
+  private static DocumentContext get(CatalogClient api, String path) {
+    return JsonPath.parse(new String(body(api, path), StandardCharsets.UTF_8));
+  }
+
+  private static byte[] body(CatalogClient api, String path) {
+    return api.web()
+        .get()
+        .uri(path)
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .returnResult()
+        .getResponseBody();
+  }
+}

@@ -1,0 +1,82 @@
+package dev.cadenza.stream.library;
+
+import dev.cadenza.stream.config.CadenzaProperties;
+import dev.cadenza.stream.dynamodb.SharedTables;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/** DynamoDB settings, clients and libraries for the shared catalogue tests (against dynalite). */
+final class SharedCatalogFixtures {
+
+  private static final AtomicInteger PREFIXES = new AtomicInteger();
+
+  private SharedCatalogFixtures() {}
+
+  /** A table prefix no other test in this JVM uses. */
+  static String uniquePrefix() {
+    return "shared" + ProcessHandle.current().pid() + "-" + PREFIXES.incrementAndGet();
+  }
+
+  static CadenzaProperties.DynamoDb dynamodb(
+      String prefix, URI endpoint, Duration lease, Duration poll) {
+    return new CadenzaProperties.DynamoDb(
+        prefix,
+        "us-east-1",
+        endpoint,
+        false,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(5),
+        lease,
+        poll);
+  }
+
+  /** One pod's view of the tables: a client of its own, as each pod has. */
+  static SharedTables tables(CadenzaProperties.DynamoDb settings) {
+    DynamoDbAsyncClient client =
+        DynamoDbAsyncClient.builder()
+            .endpointOverride(settings.endpoint())
+            .region(Region.of(settings.region()))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+            .httpClientBuilder(
+                NettyNioAsyncHttpClient.builder()
+                    .eventLoopGroup(SdkEventLoopGroup.builder().numberOfThreads(1).build())
+                    .connectionTimeout(Duration.ofSeconds(1))
+                    .readTimeout(Duration.ofSeconds(5)))
+            .overrideConfiguration(
+                o -> o.retryStrategy(RetryMode.STANDARD).apiCallTimeout(Duration.ofSeconds(5)))
+            .build();
+    return new SharedTables(client, settings);
+  }
+
+  static CadenzaProperties properties(
+      Path root, Duration rescanInterval, CadenzaProperties.DynamoDb dynamodb) {
+    return new CadenzaProperties(
+        new CadenzaProperties.Library(root, rescanInterval, 2, Duration.ofSeconds(5)),
+        new CadenzaProperties.Api(50, 500),
+        CadenzaProperties.Cache.defaults(),
+        dynamodb);
+  }
+
+  /** What the table stores of a track: everything but the absolute file. */
+  record Stored(String id, String path, AudioFormat format, FileVersion version, TrackTags tags) {
+
+    static Stored of(Track t) {
+      return new Stored(t.id(), t.path(), t.format(), t.version(), t.tags());
+    }
+  }
+
+  static List<Stored> stored(Catalog catalog) {
+    return catalog.tracks().stream().map(Stored::of).toList();
+  }
+}
