@@ -1,6 +1,7 @@
 package dev.cadenza.stream.library;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
@@ -9,6 +10,7 @@ import dev.cadenza.stream.dynamodb.SharedTables;
 import dev.cadenza.testsupport.Dynalite;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -65,7 +67,17 @@ class SharedCatalogApplicationTest {
   void servesTheCatalogueItWroteToTheCatalogTable() {
     CatalogClient api = new CatalogClient(port).awaitReady();
 
-    // the only pod: it holds the lease, scanned, and wrote generation 1
+    // the only pod: it holds the lease, scanned, and wrote generation 1 (ready comes with the
+    // scan, before the write)
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                ((Number)
+                            get(api, "/actuator/health")
+                                .read("$.components.library.details.generation"))
+                        .longValue()
+                    == 1);
     DocumentContext health = get(api, "/actuator/health");
     assertThat((String) health.read("$.components.library.status")).isEqualTo("UP");
     assertThat((String) health.read("$.components.library.details.mode"))

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -142,7 +143,10 @@ class SharedCatalogTest {
   private static void awaitModes(Library a, Library b) {
     await()
         .atMost(WAIT)
-        .until(() -> Set.of(mode(a), mode(b)).equals(Set.of("shared-scanner", "shared-follower")));
+        .until(
+            () ->
+                new HashSet<>(List.of(mode(a), mode(b)))
+                    .equals(Set.of("shared-scanner", "shared-follower")));
   }
 
   @Test
