@@ -16,13 +16,22 @@
 #
 # Settings (system properties): cadenza.bench.accesses (chunk accesses per trace, 6000000),
 # cadenza.bench.seed (42), cadenza.bench.l1Runs (Caffeine replays averaged per cell, 3),
-# cadenza.bench.threads (available processors). The format check is skipped: it is not what this
-# measures, and files being edited elsewhere in the tree would fail it.
+# cadenza.bench.threads (available processors), cadenza.bench.traces (zipf-0.8,zipf-1.0,albums),
+# cadenza.bench.sizes (cache sizes as fractions of the catalogue, 0.01,0.02,0.05,0.1,0.2),
+# cadenza.bench.variants (none): Caffeine variants of the L1 setup, replayed on the same traces and
+# sizes and reported in a separate "Variants" section after the verdict (specs in
+# CaffeineVariant.java; each variant costs about as much as the L1 column), cadenza.bench.variantRuns
+# (replays per variant and cell, as l1Runs), e.g.
+#
+#   bench/cache-sim.sh -o -Dcadenza.bench.variants=default,ic-8x,hash-idx4
+#
+# CACHE_SIM_OUT=<file> saves the report there instead (for exploratory runs). The format check is
+# skipped: it is not what this measures, and files being edited elsewhere in the tree would fail it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mkdir -p bench/results
-out="bench/results/cache-sim-$(date +%F).md"
+out="${CACHE_SIM_OUT:-bench/results/cache-sim-$(date +%F).md}"
+mkdir -p "$(dirname "$out")"
 partial="$out.partial"
 trap 'rm -f "$partial"' EXIT
 

@@ -17,13 +17,27 @@ final class Report {
   /** The largest shortfall of L1 against static popularity that meets the goal, as a ratio. */
   static final double STATIC_TOLERANCE = 0.02;
 
-  /** A trace and its rows; {@code zipf}: independent requests, where the static goal applies. */
-  record TraceResult(Trace trace, boolean zipf, List<Row> rows) {}
+  /**
+   * A trace and its rows; {@code zipf}: independent requests, where the static goal applies. The
+   * variant rows, per variant and size, are empty unless variants were asked for.
+   */
+  record TraceResult(
+      Trace trace, boolean zipf, List<Row> rows, List<List<Simulator.VariantRow>> variants) {
+
+    TraceResult(Trace trace, boolean zipf, List<Row> rows) {
+      this(trace, zipf, rows, List.of());
+    }
+  }
 
   private final StringBuilder out = new StringBuilder();
 
   static String markdown(
-      Catalogue catalogue, List<TraceResult> results, int l1Runs, int threads, double seconds) {
+      Catalogue catalogue,
+      List<TraceResult> results,
+      int l1Runs,
+      int variantRuns,
+      int threads,
+      double seconds) {
     Report report = new Report();
     report.setting(catalogue, results.get(0).trace(), l1Runs, threads, seconds);
     for (TraceResult result : results) {
@@ -38,7 +52,150 @@ final class Report {
     for (TraceResult result : results) {
       report.line("- " + verdict(result));
     }
+    if (!results.get(0).variants().isEmpty()) {
+      report.variants(results, variantRuns);
+    }
     return report.out.toString();
+  }
+
+  /**
+   * The variants section: per trace, each Caffeine variant's byte hit ratio at each size with its
+   * gaps to static popularity and to LRU (from the tables above), and a verdict against the same
+   * goal; then Caffeine's internals at the end of a replay of the first trace.
+   */
+  private void variants(List<TraceResult> results, int runs) {
+    line("");
+    line("## Variants of the L1 setup");
+    line("");
+    line(
+        "The same traces and sizes replayed through variations of the L1 Caffeine setup (%s"
+            + " each, averaged). A cell is the byte hit ratio, then in parentheses L1 − static"
+            + " popularity / L1 − LRU in points, against the columns of the tables above. `default`"
+            + " is the L1 setup again (its own runs). *goal*: the goal above, for the variant.",
+        runs == 1 ? "1 run" : runs + " runs");
+    line("");
+    List<Simulator.VariantRow> firstVariants =
+        results.get(0).variants().stream().map(v -> v.get(0)).toList();
+    for (Simulator.VariantRow v : firstVariants) {
+      line("- `%s`: %s", v.variant().name(), v.variant().description());
+    }
+    line("");
+    List<Row> sizes = results.get(0).rows();
+    String header =
+        "| variant | "
+            + String.join(" | ", sizes.stream().map(r -> percent(r.fraction())).toList())
+            + " | goal |";
+    String rule = "|---|" + "--:|".repeat(sizes.size()) + "---|";
+    for (TraceResult result : results) {
+      line("### %s", result.trace().name());
+      line("");
+      line(header);
+      line(rule);
+      StringBuilder lru = new StringBuilder("| *LRU* |");
+      StringBuilder stat = new StringBuilder("| *static popularity* |");
+      for (Row row : result.rows()) {
+        lru.append(String.format(Locale.ROOT, " %.1f%% |", 100 * row.lru()));
+        stat.append(String.format(Locale.ROOT, " %.1f%% |", 100 * row.staticPopularity()));
+      }
+      line(stat.append(" |").toString());
+      line(lru.append(" |").toString());
+      for (List<Simulator.VariantRow> variant : result.variants()) {
+        StringBuilder cells = new StringBuilder("| `" + variant.get(0).variant().name() + "` |");
+        List<Row> asL1 = new ArrayList<>();
+        for (int k = 0; k < variant.size(); k++) {
+          Simulator.VariantRow v = variant.get(k);
+          Row row = result.rows().get(k);
+          cells.append(
+              String.format(
+                  Locale.ROOT,
+                  " %.1f%% (%+.1f / %+.1f) |",
+                  100 * v.l1(),
+                  100 * (v.l1() - row.staticPopularity()),
+                  100 * (v.l1() - row.lru())));
+          asL1.add(
+              new Row(
+                  row.fraction(),
+                  row.capacityBytes(),
+                  v.l1(),
+                  v.l1Min(),
+                  v.l1Max(),
+                  row.lru(),
+                  row.staticPopularity(),
+                  row.belady(),
+                  row.staticExpected()));
+        }
+        cells.append(' ').append(goal(new TraceResult(result.trace(), result.zipf(), asL1)));
+        line(cells.toString());
+      }
+      line("");
+      List<String> ranges = new ArrayList<>();
+      for (List<Simulator.VariantRow> variant : result.variants()) {
+        double widest = 0;
+        for (Simulator.VariantRow v : variant) {
+          widest = Math.max(widest, v.l1Max() - v.l1Min());
+        }
+        ranges.add(
+            String.format(Locale.ROOT, "`%s` %.1f", variant.get(0).variant().name(), 100 * widest));
+      }
+      line("Widest range over the runs of a cell, in points: " + String.join(", ", ranges) + ".");
+      line("");
+    }
+    TraceResult first = results.get(0);
+    line("### Caffeine internals (%s, end of the first run)", first.trace().name());
+    line("");
+    line(
+        "Read by reflection (diagnostics only). *Aging period*: increments of the frequency sketch"
+            + " between two halvings of its counters (10 x the capacity it was sized for; also the"
+            + " hill climber's sample period), then as a multiple of the entries cached. *Window*:"
+            + " the admission window's share of the maximum, as the hill climber left it (it"
+            + " starts at 1%).");
+    line("");
+    line(header.replace(" goal |", ""));
+    line(rule.substring(0, rule.length() - 4));
+    for (List<Simulator.VariantRow> variant : first.variants()) {
+      StringBuilder cells = new StringBuilder("| `" + variant.get(0).variant().name() + "` |");
+      for (Simulator.VariantRow v : variant) {
+        CaffeinePolicy.Internals in = v.internals();
+        cells.append(
+            String.format(
+                Locale.ROOT,
+                " %,d = %.1f x %,d entries; window %.1f%% |",
+                in.sampleSize(),
+                (double) in.sampleSize() / Math.max(1, in.entries()),
+                in.entries(),
+                100 * in.windowShare()));
+      }
+      line(cells.toString());
+    }
+    line("");
+  }
+
+  /** The goal column of a variant: MET, or where it is not met (gaps to two decimals). */
+  private static String goal(TraceResult result) {
+    if (met(result)) {
+      return "MET |";
+    }
+    List<String> misses = new ArrayList<>();
+    for (Row row : result.rows()) {
+      if (result.zipf() && gapToStatic(row) < -STATIC_TOLERANCE) {
+        misses.add(
+            String.format(
+                Locale.ROOT, "%s %+.2f", percent(row.fraction()), 100 * gapToStatic(row)));
+      }
+      if (gapToLru(row) <= 0) {
+        misses.add(
+            String.format(
+                Locale.ROOT, "%s %+.2f vs LRU", percent(row.fraction()), 100 * gapToLru(row)));
+      }
+    }
+    return "NOT MET: " + String.join(", ", misses) + " |";
+  }
+
+  /** Whether L1 meets the goal on the trace: see {@link #verdict}. */
+  static boolean met(TraceResult result) {
+    boolean nearStatic = result.rows().stream().allMatch(r -> gapToStatic(r) >= -STATIC_TOLERANCE);
+    boolean aboveLru = result.rows().stream().allMatch(r -> gapToLru(r) > 0);
+    return (!result.zipf() || nearStatic) && aboveLru;
   }
 
   private void setting(Catalogue catalogue, Trace first, int l1Runs, int threads, double seconds) {
@@ -177,7 +334,7 @@ final class Report {
             ? "L1 above LRU at every size"
             : String.format(
                 Locale.ROOT, "L1 not above LRU at %d of %d sizes", notAboveLru, rows.size()));
-    boolean met = (!result.zipf() || belowStatic == 0) && notAboveLru == 0;
+    boolean met = met(result);
     return String.format(
         Locale.ROOT,
         "**%s: %s**: %s. Lowest L1 − static %s, lowest L1 − LRU %s; against static popularity"

@@ -25,30 +25,62 @@ final class Simulator {
   }
 
   /**
-   * For each trace, one row per cache size, each size a fraction of the catalogue's bytes. All
-   * replays are submitted before any is awaited, to keep the pool busy. Caffeine is replayed {@code
-   * l1Runs} times: its admission has a random element, so its runs differ.
+   * For each trace, one row per cache size, each size a fraction of the catalogue's bytes; and per
+   * trace, variant and size a variant row. All replays are submitted before any is awaited, to keep
+   * the pool busy. Caffeine is replayed {@code l1Runs} times, each variant {@code variantRuns}
+   * times: its admission has a random element, so its runs differ.
    */
-  List<List<Row>> simulate(List<Trace> traces, double[] fractions, int l1Runs)
+  Result simulate(
+      List<Trace> traces,
+      double[] fractions,
+      int l1Runs,
+      List<CaffeineVariant> variants,
+      int variantRuns)
       throws InterruptedException {
     List<List<Replays>> pending = new ArrayList<>();
     for (Trace trace : traces) {
       List<Replays> sizes = new ArrayList<>();
       for (double fraction : fractions) {
-        sizes.add(new Replays(trace, fraction, l1Runs));
+        sizes.add(new Replays(trace, fraction, l1Runs, variants, variantRuns));
       }
       pending.add(sizes);
     }
     List<List<Row>> rows = new ArrayList<>();
+    List<List<List<VariantRow>>> variantRows = new ArrayList<>();
     for (List<Replays> sizes : pending) {
       List<Row> traceRows = new ArrayList<>();
+      List<List<VariantRow>> traceVariants = new ArrayList<>();
+      for (int v = 0; v < variants.size(); v++) {
+        traceVariants.add(new ArrayList<>());
+      }
       for (Replays replays : sizes) {
         traceRows.add(replays.row());
+        for (int v = 0; v < variants.size(); v++) {
+          traceVariants.get(v).add(replays.variantRow(v, variants.get(v)));
+        }
       }
       rows.add(traceRows);
+      variantRows.add(traceVariants);
     }
-    return rows;
+    return new Result(rows, variantRows);
   }
+
+  /** Rows per trace and size; variant rows per trace, variant and size. */
+  record Result(List<List<Row>> rows, List<List<List<VariantRow>>> variants) {}
+
+  /**
+   * A Caffeine variant on one trace at one size: the mean of its runs, their range, and Caffeine's
+   * internals at the end of the first run.
+   */
+  record VariantRow(
+      CaffeineVariant variant,
+      double fraction,
+      double l1,
+      double l1Min,
+      double l1Max,
+      CaffeinePolicy.Internals internals) {}
+
+  private record VariantRun(double ratio, CaffeinePolicy.Internals internals) {}
 
   /** The replays of one trace at one cache size, all submitted at once. */
   private final class Replays {
@@ -59,12 +91,31 @@ final class Simulator {
     final Future<Double> staticCounted;
     final Future<Double> belady;
     final Future<Double> staticExpected;
+    final List<List<Future<VariantRun>>> variants = new ArrayList<>();
 
-    Replays(Trace trace, double fraction, int l1Runs) {
+    Replays(
+        Trace trace,
+        double fraction,
+        int l1Runs,
+        List<CaffeineVariant> variantList,
+        int variantRuns) {
       this.fraction = fraction;
       this.capacity = capacityBytes(fraction);
       for (int run = 0; run < l1Runs; run++) {
         l1.add(replay(trace, () -> new CaffeinePolicy(chunks, capacity)));
+      }
+      for (CaffeineVariant variant : variantList) {
+        List<Future<VariantRun>> runs = new ArrayList<>();
+        for (int run = 0; run < variantRuns; run++) {
+          runs.add(
+              pool.submit(
+                  () -> {
+                    CaffeinePolicy policy = new CaffeinePolicy(chunks, capacity, variant);
+                    double ratio = byteHitRatio(trace, policy);
+                    return new VariantRun(ratio, policy.internals());
+                  }));
+        }
+        variants.add(runs);
       }
       lru = replay(trace, () -> new LruPolicy(catalogue, capacity));
       staticCounted =
@@ -89,6 +140,18 @@ final class Simulator {
           get(staticCounted),
           get(belady),
           get(staticExpected));
+    }
+
+    VariantRow variantRow(int v, CaffeineVariant variant) throws InterruptedException {
+      DoubleSummaryStatistics runs = new DoubleSummaryStatistics();
+      CaffeinePolicy.Internals internals = null;
+      for (Future<VariantRun> run : variants.get(v)) {
+        VariantRun result = get(run);
+        runs.accept(result.ratio());
+        internals = internals == null ? result.internals() : internals;
+      }
+      return new VariantRow(
+          variant, fraction, runs.getAverage(), runs.getMin(), runs.getMax(), internals);
     }
   }
 
@@ -118,7 +181,7 @@ final class Simulator {
     return (double) hit / requested;
   }
 
-  private static double get(Future<Double> ratio) throws InterruptedException {
+  private static <T> T get(Future<T> ratio) throws InterruptedException {
     try {
       return ratio.get();
     } catch (ExecutionException e) {
