@@ -1,5 +1,6 @@
 package dev.cadenza.stream.bench;
 
+import dev.cadenza.stream.cache.ChunkCache;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,14 +29,17 @@ import java.util.Locale;
 record CaffeineVariant(
     String name, double initialCapacityMultiple, boolean entryBound, int hashShift) {
 
-  static final CaffeineVariant DEFAULT = new CaffeineVariant("default", 0, false, -1);
+  /** The L1 as ChunkCache builds it: the sketch presized to SKETCH_FACTOR x the chunks held. */
+  static final CaffeineVariant DEFAULT =
+      new CaffeineVariant(
+          "production (ic-" + ChunkCache.SKETCH_FACTOR + "x)", ChunkCache.SKETCH_FACTOR, false, -1);
 
   static CaffeineVariant parse(String spec) {
     String name = spec.trim();
     double ic = 0;
     boolean entryBound = false;
     int shift = -1;
-    if (!name.equals("default")) {
+    if (!name.equals("default")) { // "default": Caffeine as it comes, sketch sized by entries
       for (String part : name.split("\\+")) {
         if (part.equals("ic-library")) {
           ic = -1;
