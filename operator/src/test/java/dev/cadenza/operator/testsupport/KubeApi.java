@@ -134,6 +134,7 @@ public final class KubeApi {
           .waitUntilCondition(
               c ->
                   c.getStatus() != null
+                      && c.getStatus().getConditions() != null // none yet, right after creation
                       && c.getStatus().getConditions().stream()
                           .anyMatch(
                               x ->
