@@ -78,7 +78,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   ChunkCache(CadenzaProperties properties, SharedTables tables, MeterRegistry meters, Clock clock) {
     this.settings = properties.cache();
     this.chunkSize = (int) settings.chunkSize().toBytes();
-    this.capacity = settings.memory().toBytes();
+    this.capacity = boundedByHeap(settings.memory().toBytes(), Runtime.getRuntime().maxMemory());
     this.metrics = new CacheMetrics(meters);
     this.origin = new OriginReader(chunkSize);
     AtomicInteger threads = new AtomicInteger();
@@ -128,6 +128,25 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
       this.prober = null;
       log.info("Chunk cache: {} chunks, L1 {} bytes, no L2", chunkSize, capacity);
     }
+  }
+
+  /**
+   * L1 lives on the heap: a bound above half the heap would end in OutOfMemoryError under load
+   * rather than in evictions, so it is lowered, loudly. (A container's default heap is a quarter of
+   * its memory limit; raise it with {@code -XX:MaxRAMPercentage}.)
+   */
+  static long boundedByHeap(long configured, long maxHeap) {
+    long half = maxHeap / 2;
+    if (configured > half) {
+      log.warn(
+          "cadenza.cache.memory is {} bytes but the heap is only {} bytes: L1 holds at most {}"
+              + " (raise the heap, e.g. -XX:MaxRAMPercentage=75, or lower cadenza.cache.memory)",
+          configured,
+          maxHeap,
+          half);
+      return half;
+    }
+    return configured;
   }
 
   private static Thread daemon(Runnable r, String name) {

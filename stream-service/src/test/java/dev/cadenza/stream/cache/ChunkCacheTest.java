@@ -161,6 +161,12 @@ class ChunkCacheTest {
   }
 
   @Test
+  void aBoundAboveHalfTheHeapIsLoweredToHalfTheHeap() {
+    assertThat(ChunkCache.boundedByHeap(512L << 20, 256L << 20)).isEqualTo(128L << 20);
+    assertThat(ChunkCache.boundedByHeap(64L << 20, 256L << 20)).isEqualTo(64L << 20);
+  }
+
+  @Test
   void aChunkOfAFileThatChangedSinceItsVersionWasTakenIsNeverMadeUp() throws Exception {
     ChunkCache c = cache(DataSize.ofMegabytes(16), 0);
     Track old = track("d.wav", 300_000, 4);
