@@ -59,6 +59,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   private final CadenzaProperties.Cache settings;
   private final int chunkSize;
   private final long capacity;
+  private final int readAhead;
   private final AsyncCache<ChunkKey, byte[]> l1;
   private final ConcurrentMap<ChunkKey, CompletableFuture<byte[]>> l1Map;
   private final OriginReader origin;
@@ -79,6 +80,16 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
     this.settings = properties.cache();
     this.chunkSize = (int) settings.chunkSize().toBytes();
     this.capacity = boundedByHeap(settings.memory().toBytes(), Runtime.getRuntime().maxMemory());
+    // chunks fetched ahead must survive in L1 until their reader comes: a bound that cannot hold a
+    // few windows would evict them first and read them twice
+    long window = (long) (settings.readAhead() + 1) * (chunkSize + ENTRY_OVERHEAD);
+    this.readAhead = capacity >= 4 * window ? settings.readAhead() : 0;
+    if (readAhead != settings.readAhead()) {
+      log.info(
+          "Chunk read-ahead off: L1 ({} bytes) is too small to keep {} chunks ahead of readers",
+          capacity,
+          settings.readAhead());
+    }
     this.metrics = new CacheMetrics(meters);
     this.origin = new OriginReader(chunkSize);
     AtomicInteger threads = new AtomicInteger();
@@ -166,7 +177,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
 
   /** How many chunks ahead of a sequential reader are fetched. */
   public int readAheadChunks() {
-    return settings.readAhead();
+    return readAhead;
   }
 
   /** The chunk holding byte {@code position} of the track. */
@@ -228,7 +239,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
    * the fetches then go out as one L2 batch instead of one call per chunk.
    */
   public void readAhead(Track track, int from, int to) {
-    if (to < from || settings.readAhead() == 0) {
+    if (to < from || readAhead == 0) {
       return;
     }
     List<ChunkKey> absent = new ArrayList<>();
