@@ -3,11 +3,15 @@
 # Both listen on 127.0.0.1 only; every load run is bounded in time and in requests.
 #
 #   bench/stream-vs-nginx.sh [--no-build] [--nginx-only] [-c N] [-d DURATION] [--large-c N]
-#                            [--nginx-nopush on|off]
+#                            [--nginx-nopush on|off] [--jar PATH]
+#   bench/stream-vs-nginx.sh --tiers [--variants l1,l2,origin,file] [--l2-c N] [--l2-large-c N]
+#                            [--l2-d DURATION] [--save FILE] [other options as above]
 #
 # Environment overrides: BENCH_CONCURRENCY (32), BENCH_DURATION (10s), BENCH_LARGE_CONCURRENCY (4),
-# BENCH_WARMUP (5s), BENCH_SEED (42), BENCH_MAX_REQUESTS (2000000 per run), BENCH_TIMEOUT (10s
-# per request), BENCH_NGINX_TCP_NOPUSH (off), JAVA_OPTS.
+# BENCH_WARMUP (5s), BENCH_JIT_WARMUP_MAX (90), BENCH_SEED (42), BENCH_MAX_REQUESTS (2000000 per run), BENCH_TIMEOUT (10s
+# per request), BENCH_NGINX_TCP_NOPUSH (off), BENCH_JAR, JAVA_OPTS; with --tiers also
+# BENCH_VARIANTS, BENCH_L2_CONCURRENCY (8), BENCH_L2_LARGE_CONCURRENCY (2), BENCH_L2_DURATION (-d),
+# BENCH_L2_WARM_PASSES (4), BENCH_L2_ARGS (extra service arguments for the L2 variant).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,14 +26,21 @@ concurrency=${BENCH_CONCURRENCY:-32}
 duration=${BENCH_DURATION:-10s}
 large_concurrency=${BENCH_LARGE_CONCURRENCY:-4}
 warmup=${BENCH_WARMUP:-5s}
+jit_max=${BENCH_JIT_WARMUP_MAX:-90}
 seed=${BENCH_SEED:-42}
 max_requests=${BENCH_MAX_REQUESTS:-2000000}
 timeout=${BENCH_TIMEOUT:-10s}
 nopush=${BENCH_NGINX_TCP_NOPUSH:-off}
 large_files=4 large_mib=16
-build=1 nginx_only=0
+build=1 nginx_only=0 tiers=0 save=""
+jar_override=${BENCH_JAR:-}
+variants=${BENCH_VARIANTS:-l1,l2,origin,file}
+l2_concurrency=${BENCH_L2_CONCURRENCY:-8}
+l2_large_concurrency=${BENCH_L2_LARGE_CONCURRENCY:-2}
+l2_duration=${BENCH_L2_DURATION:-}
+l2_warm_passes=${BENCH_L2_WARM_PASSES:-4}
 
-usage() { sed -n '2,10s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
+usage() { sed -n '2,14s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 die() { echo "error: $*" >&2; exit 1; }
 log() { echo ">> $*" >&2; }
 
@@ -41,12 +52,34 @@ while [ $# -gt 0 ]; do
     -d | --duration) duration=${2:?}; shift ;;
     --large-c) large_concurrency=${2:?}; shift ;;
     --nginx-nopush) nopush=${2:?}; shift ;;
+    --jar) jar_override=${2:?}; shift ;;
+    --tiers) tiers=1 ;;
+    --variants) variants=${2:?}; shift ;;
+    --l2-c) l2_concurrency=${2:?}; shift ;;
+    --l2-large-c) l2_large_concurrency=${2:?}; shift ;;
+    --l2-d) l2_duration=${2:?}; shift ;;
+    --save) save=${2:?}; shift ;;
     -h | --help) usage ;;
     *) echo "unknown argument: $1" >&2; usage 2 ;;
   esac
   shift
 done
 [[ $nopush =~ ^(on|off)$ ]] || die "--nginx-nopush takes on or off"
+l2_duration=${l2_duration:-$duration}
+if [ "$tiers" = 1 ]; then
+  [ "$nginx_only" = 0 ] || die "--tiers and --nginx-only do not go together"
+  IFS=, read -ra variant_list <<<"$variants"
+  for v in "${variant_list[@]}"; do
+    [[ $v =~ ^(l1|l2|origin|file)$ ]] || die "--variants: l1, l2, origin and file only, not '$v'"
+  done
+  [ ${#variant_list[@]} -gt 0 ] || die "--variants is empty"
+  save=${save:-$here/results/tiers-$(date +%F).md}
+fi
+if [ -n "$jar_override" ]; then
+  [ -f "$jar_override" ] || die "--jar $jar_override: no such file"
+  jar=$(cd "$(dirname "$jar_override")" && pwd)/$(basename "$jar_override")
+  build=0
+fi
 
 # --- processes: everything started here is stopped on exit, Ctrl-C or failure --------------------
 pids=() lg=""
@@ -78,6 +111,50 @@ wait_http() {
     [ "$SECONDS" -lt "$deadline" ] || return 1
     sleep 0.5
   done
+}
+
+# stop_pid PID: TERM, up to 30 s for a graceful exit, then KILL; and forget it
+stop_pid() {
+  local pid=$1 i keep=() p
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 150; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  for p in "${pids[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
+  pids=("${keep[@]}")
+}
+
+# proc_ticks PID...: CPU time (user + system, clock ticks) the processes have used so far
+proc_ticks() {
+  local p t=0 v
+  for p in "$@"; do
+    v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}') || v=0
+    t=$((t + ${v:-0}))
+  done
+  echo "$t"
+}
+
+# sys_ticks: "busy total" clock ticks of the whole machine so far (every process, every core)
+sys_ticks() { awk '/^cpu /{b = $2 + $3 + $4 + $7 + $8 + $9; print b, b + $5 + $6}' /proc/stat; }
+
+# jit_ticks PID: CPU time (clock ticks) the JVM's JIT compiler threads have used so far
+jit_ticks() {
+  local t v total=0
+  for t in /proc/"$1"/task/*; do
+    case $(cat "$t/comm" 2>/dev/null) in
+      "C1 Compiler"* | "C2 Compiler"*)
+        v=$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}') || v=0
+        total=$((total + ${v:-0}))
+        ;;
+    esac
+  done
+  echo "$total"
+}
+
+# snapshot PORT: the service's cache meters (the cadenza_cache_* lines of /actuator/prometheus)
+snapshot() {
+  curl -fsS --noproxy '*' --max-time 10 "http://127.0.0.1:$1/actuator/prometheus" 2>/dev/null |
+    grep '^cadenza_cache_' || true
 }
 
 # --- build ---------------------------------------------------------------------------------------
@@ -169,29 +246,38 @@ wait_http "http://127.0.0.1:$nport/files/large/large-1.mp3" "$npid" 10 ||
 log "nginx $("$nginx_bin" -v 2>&1 | sed 's/.*\///') on 127.0.0.1:$nport (pid $npid)"
 
 # --- Cadenza -------------------------------------------------------------------------------------
-cport=""
-if [ "$nginx_only" = 0 ]; then
+cport="" cpid="" dpid=""
+# start_cadenza LOG [ARG...]: the service from the jar copy on a free port (sets cport, cpid), with
+# the extra Spring arguments; waits for readiness. Local DynamoDB endpoints need no AWS metadata.
+start_cadenza() {
+  local logf=$1
+  shift
   cport=$(free_port)
   read -ra java_opts <<<"${JAVA_OPTS:-}"
-  java "${java_opts[@]}" -jar "$out/cadenza.jar" --server.port="$cport" --cadenza.library.path="$lib" \
-    --logging.level.root=WARN >"$out/cadenza.log" 2>&1 &
+  AWS_EC2_METADATA_DISABLED=true java "${java_opts[@]}" -jar "$out/cadenza.jar" \
+    --server.port="$cport" --cadenza.library.path="$lib" --logging.level.root=WARN "$@" \
+    >"$logf" 2>&1 &
   cpid=$!
   pids+=("$cpid")
-  log "waiting for Cadenza on 127.0.0.1:$cport (pid $cpid, log $out/cadenza.log)"
-  wait_http "http://127.0.0.1:$cport/actuator/health/readiness" "$cpid" 60 || {
-    tail -n 30 "$out/cadenza.log" >&2
-    kill -0 "$cpid" 2>/dev/null || die "Cadenza exited during start-up; see $out/cadenza.log"
-    die "Cadenza did not become ready within 60 s; see $out/cadenza.log"
+  log "waiting for Cadenza on 127.0.0.1:$cport (pid $cpid, log $logf)${*:+, with $*}"
+  wait_http "http://127.0.0.1:$cport/actuator/health/readiness" "$cpid" 90 || {
+    tail -n 30 "$logf" >&2
+    kill -0 "$cpid" 2>/dev/null || die "Cadenza exited during start-up; see $logf"
+    die "Cadenza did not become ready within 90 s; see $logf"
   }
-fi
+}
 
 # --- URL lists: the same files in the same order for both servers; sizes from disk ---------------
+# make_urls both|nginx|cadenza: writes $urls/<server>-<demo|large>.txt, sorted by path. "nginx"
+# lists the files on disk (no service running); "cadenza" reads the running service's catalogue and
+# warns when its files are not exactly those of the nginx lists.
 urls=$out/urls
 mkdir -p "$urls"
-python3 - "$lib" "$urls" "$nport" "$cport" <<'PY'
+make_urls() {
+  python3 - "$lib" "$urls" "$nport" "$cport" "$1" <<'PY'
 import json, os, sys, time, urllib.parse, urllib.request
 
-lib, dest, nport, cport = sys.argv[1:5]
+lib, dest, nport, cport, which = sys.argv[1:6]
 on_disk = sorted(os.path.relpath(os.path.join(d, f), lib) for d, _, fs in os.walk(lib) for f in fs)
 opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -207,7 +293,7 @@ def catalogue():
             return tracks
     sys.exit("too many catalogue pages")
 
-if cport:  # the catalogue may still be filling after readiness: wait until it stops growing
+if which != "nginx":  # the catalogue may still be filling after readiness: wait until it stops growing
     tracks, stable = [], 0
     for _ in range(60):
         previous, tracks = len(tracks), catalogue()
@@ -220,8 +306,11 @@ if cport:  # the catalogue may still be filling after readiness: wait until it s
         print(f"warning: not in Cadenza's catalogue: {missing}", file=sys.stderr)
 else:
     tracks = [(p, None, None) for p in on_disk]
+tracks.sort(key=lambda t: t[0])
 
-lists = {f"{s}-{k}": [] for s in ("nginx", "cadenza") for k in ("demo", "large")}
+servers = ["nginx", "cadenza"] if which == "both" else [which]
+lists = {f"{s}-{k}": [] for s in servers for k in ("demo", "large")}
+paths = {k: [] for k in ("demo", "large")}
 for path, tid, size in tracks:
     full = os.path.join(lib, path)
     if not os.path.isfile(full):
@@ -231,21 +320,30 @@ for path, tid, size in tracks:
     if size is not None and size != disk:
         print(f"warning: Cadenza says {path!r} has {size} bytes, the file has {disk}", file=sys.stderr)
     kind = "large" if path.startswith("large/") else "demo"
-    lists[f"nginx-{kind}"].append(f"http://127.0.0.1:{nport}/files/{urllib.parse.quote(path)}\t{disk}")
-    if tid:
+    if "nginx" in servers:
+        lists[f"nginx-{kind}"].append(f"http://127.0.0.1:{nport}/files/{urllib.parse.quote(path)}\t{disk}")
+    if "cadenza" in servers and tid:
+        paths[kind].append(path)
         tid = urllib.parse.quote(str(tid), safe="")
         lists[f"cadenza-{kind}"].append(f"http://127.0.0.1:{cport}/api/v1/tracks/{tid}/stream\t{disk}")
 for name, lines in lists.items():
     with open(os.path.join(dest, name + ".txt"), "w") as f:
         f.writelines(line + "\n" for line in lines)
-print(f"URL lists: {len(lists['nginx-demo'])} demo, {len(lists['nginx-large'])} large files",
-      file=sys.stderr)
+if which == "cadenza":  # the nginx lists were written earlier: same files, same order?
+    for kind in paths:
+        with open(os.path.join(dest, f"nginx-{kind}.txt")) as f:
+            theirs = [urllib.parse.unquote(l.split("\t")[0].split("/files/", 1)[1]) for l in f if l.strip()]
+        if theirs != paths[kind]:
+            print(f"warning: Cadenza's {kind} files differ from nginx's: the runs are not comparable "
+                  f"(only nginx: {sorted(set(theirs) - set(paths[kind]))}, "
+                  f"only Cadenza: {sorted(set(paths[kind]) - set(theirs))})", file=sys.stderr)
+first = servers[0]
+print(f"URL lists ({', '.join(servers)}): {len(lists[first + '-demo'])} demo, "
+      f"{len(lists[first + '-large'])} large files", file=sys.stderr)
 PY
+}
 
-servers=(nginx)
-[ "$nginx_only" = 1 ] || servers+=(cadenza)
 has_urls() { [ -s "$urls/$1-$2.txt" ]; }
-has_urls nginx demo || die "no demo tracks to benchmark (is the catalogue empty?)"
 
 # loadgen LIST MODE CONCURRENCY DURATION: one bounded run; its JSON summary line goes to $out/last.json.
 # It runs in the background so that a signal interrupts `wait` and cleanup stops it at once.
@@ -257,65 +355,540 @@ loadgen() {
   lg=""
 }
 
-# --- warm-up (JIT, page cache, connection pools) -------------------------------------------------
-for s in "${servers[@]}"; do
-  cat "$urls/$s-demo.txt" "$urls/$s-large.txt" >"$urls/$s-all.txt"
-  log "warming up $s for $warmup"
-  loadgen "$urls/$s-all.txt" mixed "$concurrency" "$warmup"
-done
+# warm_jit LIST CONCURRENCY: warms the JVM (cpid) up with mixed load over LIST for BENCH_WARMUP,
+# then in 3 s slices until its JIT compiler threads used under 5% of a core in a slice, or until
+# BENCH_JIT_WARMUP_MAX seconds in all: on 2 shared cores C2 still compiles for tens of seconds, and
+# a measured run that shares the cores with it understates the service. Logs what it did; sets
+# jit_note for the report.
+warm_jit() {
+  local start=$SECONDS j0=0 j1=0 settled=0 hz_
+  hz_=$(getconf CLK_TCK)
+  log "warming up Cadenza for $warmup, then until the JIT compiler settles (at most ${jit_max}s)"
+  loadgen "$1" mixed "$2" "$warmup"
+  while [ $((SECONDS - start)) -lt "$jit_max" ]; do
+    j0=$(jit_ticks "$cpid")
+    loadgen "$1" mixed "$2" 3s
+    j1=$(jit_ticks "$cpid")
+    if [ $(((j1 - j0) * 100)) -lt $((hz_ * 3 * 5)) ]; then
+      settled=1
+      break
+    fi
+  done
+  jit_note="JIT warm-up: $((SECONDS - start)) s of mixed load at c=$2; the compiler used $(((j1 - j0) * 100 / hz_ / 3))% of a core in the last 3 s"
+  [ "$settled" = 1 ] || jit_note="$jit_note (stopped at the ${jit_max}s limit)"
+  log "$jit_note"
+}
 
-# --- scenarios: nginx first, then Cadenza, with identical parameters -----------------------------
+# meters.py: reads the cache meters snapshot() saved.
+#   meters.py delta BEFORE AFTER   JSON of the counters' growth (and the gauges in AFTER)
+#   meters.py writes FILE          "queue ok failed dropped" of the L2 writer
+cat >"$out/meters.py" <<'PY'
+import json, re, sys
+
+LINE = re.compile(r'^(\w+)(?:\{(.*)\})?\s+(\S+)')
+
+def parse(path):
+    m = {}
+    for line in open(path):
+        g = LINE.match(line)
+        if g:
+            labels = tuple(sorted(re.findall(r'(\w+)="([^"]*)"', g.group(2) or "")))
+            m[(g.group(1), labels)] = float(g.group(3))
+    return m
+
+def total(m, name, **want):
+    return sum(v for (n, labels), v in m.items()
+               if n == name and all(dict(labels).get(k) == w for k, w in want.items()))
+
+def summary(m):
+    req, byt = "cadenza_cache_requests_total", "cadenza_cache_bytes_total"
+    wr = "cadenza_cache_l2_writes_total"
+    return {
+        "l1_hit": total(m, req, tier="l1", result="hit"), "l1_miss": total(m, req, tier="l1", result="miss"),
+        "l2_hit": total(m, req, tier="l2", result="hit"), "l2_miss": total(m, req, tier="l2", result="miss"),
+        "l2_error": total(m, req, tier="l2", result="error"), "origin": total(m, req, tier="origin"),
+        "l1_bytes": total(m, byt, tier="l1"), "l2_bytes": total(m, byt, tier="l2"),
+        "origin_bytes": total(m, byt, tier="origin"),
+        "writes_ok": total(m, wr, result="ok"), "writes_failed": total(m, wr, result="failed"),
+        "writes_dropped": total(m, wr, result="dropped"),
+        "readahead_l2": total(m, "cadenza_cache_readahead_total", source="l2"),
+        "readahead_origin": total(m, "cadenza_cache_readahead_total", source="origin"),
+        "breaker_opened": total(m, "cadenza_cache_l2_breaker_opened_total"),
+        "evictions": total(m, "cadenza_cache_evictions_total"),
+    }
+
+if sys.argv[1] == "delta":
+    before, after = parse(sys.argv[2]), parse(sys.argv[3])
+    b, a = summary(before), summary(after)
+    d = {k: round(a[k] - b[k]) for k in a}
+    d["write_queue"] = round(total(after, "cadenza_cache_l2_write_queue"))
+    d["breaker_state"] = round(total(after, "cadenza_cache_l2_breaker_state"))
+    d["l1_size_bytes"] = round(total(after, "cadenza_cache_size_bytes", tier="l1"))
+    d["scraped"] = bool(after)
+    print(json.dumps(d, separators=(",", ":")))
+elif sys.argv[1] == "writes":
+    m = parse(sys.argv[2])
+    s = summary(m)
+    print(round(total(m, "cadenza_cache_l2_write_queue")), round(s["writes_ok"]),
+          round(s["writes_failed"]), round(s["writes_dropped"]))
+PY
+
 stamp=$(date +%Y%m%d-%H%M%S)
 results=$out/results-$stamp.jsonl
 : >"$results"
-scenarios=("demo full $concurrency" "demo range $concurrency" "large range $concurrency"
-  "large full $large_concurrency")
-for sc in "${scenarios[@]}"; do
-  read -r kind mode conc <<<"$sc"
-  for s in "${servers[@]}"; do
-    if ! has_urls "$s" "$kind"; then
-      log "skipping $kind/$mode on $s: no $kind files in its URL list"
-      continue
+hz=$(getconf CLK_TCK)
+
+# meters_delta BEFORE AFTER: the JSON delta of two snapshots
+meters_delta() { python3 "$out/meters.py" delta "$1" "$2"; }
+
+# measure SERVER KIND MODE CONCURRENCY DURATION: one measured run against nginx or Cadenza (SERVER
+# is "nginx", "cadenza" or "cadenza-<variant>"), with the CPU time the server, dynalite, the load
+# generator and the whole machine used meanwhile and, for Cadenza, the growth of its cache meters.
+# Appends one JSON line to $results.
+measure() {
+  local server=$1 kind=$2 mode=$3 conc=$4 dur=$5 list port="" tiers=null r
+  local spids=() apids=() t0 t1 c0 c1 a0 a1 sb0 st0 sb1 st1 j0=0 j1=0
+  if [ "$server" = nginx ]; then
+    list=$urls/nginx-$kind.txt
+    mapfile -t spids < <(echo "$npid"; pgrep -P "$npid")
+  else
+    list=$urls/cadenza-$kind.txt port=$cport spids=("$cpid")
+    [ -z "$dpid" ] || apids=("$dpid")
+  fi
+  [ -z "$port" ] || snapshot "$port" >"$out/meters-before.txt"
+  log "$kind/$mode  $server  c=$conc d=$dur"
+  [ "$server" = nginx ] || j0=$(jit_ticks "$cpid")
+  t0=$(date +%s%N) c0=$(proc_ticks "${spids[@]}") a0=$(proc_ticks "${apids[@]}")
+  read -r sb0 st0 < <(sys_ticks)
+  loadgen "$list" "$mode" "$conc" "$dur"
+  read -r sb1 st1 < <(sys_ticks)
+  t1=$(date +%s%N) c1=$(proc_ticks "${spids[@]}") a1=$(proc_ticks "${apids[@]}")
+  [ "$server" = nginx ] || j1=$(jit_ticks "$cpid")
+  r=$(<"$out/last.json")
+  echo "   $r" >&2
+  if [ -n "$port" ]; then
+    snapshot "$port" >"$out/meters-after.txt"
+    tiers=$(meters_delta "$out/meters-before.txt" "$out/meters-after.txt")
+    echo "   cache meters: $tiers" >&2
+  fi
+  printf '{"type":"run","scenario":"%s/%s","server":"%s","duration":"%s","result":%s,"cpu":{"wall_s":%s,"hz":%s,"server":%s,"jit":%s,"aux":%s,"busy":%s,"total":%s},"tiers":%s}\n' \
+    "$kind" "$mode" "$server" "$dur" "$r" "$(((t1 - t0) / 1000000))e-3" "$hz" "$((c1 - c0))" \
+    "$((j1 - j0))" "$((a1 - a0))" "$((sb1 - sb0))" "$((st1 - st0))" "$tiers" >>"$results"
+}
+
+# warm_record SERVER NOTE SECONDS BEFORE AFTER: a warm-up step, with the meters' growth, for the report
+warm_record() {
+  local tiers
+  tiers=$(meters_delta "$4" "$5")
+  echo "   cache meters: $tiers" >&2
+  printf '{"type":"warm","server":"%s","note":"%s","seconds":%s,"tiers":%s}\n' "$1" "$2" "$3" \
+    "$tiers" >>"$results"
+}
+
+# full_pass LIST: every file of LIST once, whole, one after the other (curl, 60 s per file at most)
+full_pass() {
+  local url ok=0 failed=0
+  while IFS=$'\t' read -r url _; do
+    [ -n "$url" ] || continue
+    if curl -fsS --noproxy '*' --max-time 60 -o /dev/null "$url"; then
+      ok=$((ok + 1))
+    else
+      failed=$((failed + 1))
     fi
-    log "$kind/$mode  $s  c=$conc d=$duration"
-    loadgen "$urls/$s-$kind.txt" "$mode" "$conc" "$duration"
-    r=$(<"$out/last.json")
-    echo "   $r" >&2
-    printf '{"scenario":"%s/%s","server":"%s","result":%s}\n' "$kind" "$mode" "$s" "$r" >>"$results"
+  done <"$1"
+  [ "$failed" = 0 ] || log "full pass: $failed of $((ok + failed)) files failed"
+  [ "$failed" = 0 ]
+}
+
+# wait_l2_writes: until the L2 write queue is empty and no write has finished, failed or been
+# dropped for 2 s in a row (nothing in flight either); at most 180 s. Prints the seconds it took.
+wait_l2_writes() {
+  local start=$SECONDS deadline=$((SECONDS + 180)) prev="" cur q stable=0
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    snapshot "$cport" >"$out/meters-now.txt"
+    cur=$(python3 "$out/meters.py" writes "$out/meters-now.txt")
+    read -r q _ <<<"$cur"
+    if [ "$q" = 0 ] && [ "$cur" = "$prev" ]; then
+      stable=$((stable + 1))
+      if [ "$stable" -ge 2 ]; then
+        echo $((SECONDS - start))
+        return 0
+      fi
+    else
+      stable=0
+    fi
+    prev=$cur
+    sleep 1
   done
-done
+  echo $((SECONDS - start))
+  return 1
+}
+
+scenarios_for() { # CONCURRENCY LARGE_CONCURRENCY: the four scenarios
+  printf '%s\n' "demo full $1" "demo range $1" "large range $1" "large full $2"
+}
+
+# --- meta, for the report -------------------------------------------------------------------------
+loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)
+jar_info="none"
+if [ "$nginx_only" = 0 ]; then
+  jar_info="$jar ($(date -r "$jar" '+%F %T'), sha256 $(sha256sum "$out/cadenza.jar" | cut -c1-12))"
+  [ "$build" = 0 ] || jar_info="built from the work tree at $(git -C "$root" rev-parse --short HEAD)$(
+    [ -z "$(git -C "$root" status --porcelain -- . ':!bench')" ] || echo ' plus uncommitted changes')"
+fi
+run_started=$SECONDS
+
+if [ "$tiers" = 0 ]; then
+  # --- the default mode: one Cadenza (default settings) against nginx -----------------------------
+  [ "$nginx_only" = 1 ] || start_cadenza "$out/cadenza.log"
+  if [ "$nginx_only" = 1 ]; then make_urls nginx; else make_urls both; fi
+  servers=(nginx)
+  [ "$nginx_only" = 1 ] || servers+=(cadenza)
+  has_urls nginx demo || die "no demo tracks to benchmark (is the catalogue empty?)"
+
+  # warm-up (JIT, page cache, connection pools)
+  for s in "${servers[@]}"; do
+    cat "$urls/$s-demo.txt" "$urls/$s-large.txt" >"$urls/$s-all.txt"
+    if [ "$s" = cadenza ]; then
+      warm_jit "$urls/$s-all.txt" "$concurrency"
+    else
+      log "warming up $s for $warmup"
+      loadgen "$urls/$s-all.txt" mixed "$concurrency" "$warmup"
+    fi
+  done
+
+  # scenarios: nginx first, then Cadenza, with identical parameters
+  while read -r kind mode conc; do
+    for s in "${servers[@]}"; do
+      if ! has_urls "$s" "$kind"; then
+        log "skipping $kind/$mode on $s: no $kind files in its URL list"
+        continue
+      fi
+      measure "$s" "$kind" "$mode" "$conc" "$duration"
+    done
+  done < <(scenarios_for "$concurrency" "$large_concurrency")
+else
+  # --- --tiers: nginx once, then each Cadenza variant alone (one JVM at a time) --------------------
+  make_urls nginx
+  has_urls nginx demo || die "no demo tracks to benchmark"
+  cat "$urls/nginx-demo.txt" "$urls/nginx-large.txt" >"$urls/nginx-all.txt"
+  log "warming up nginx for $warmup"
+  loadgen "$urls/nginx-all.txt" mixed "$concurrency" "$warmup"
+  while read -r kind mode conc; do
+    has_urls nginx "$kind" && measure nginx "$kind" "$mode" "$conc" "$duration"
+  done < <(scenarios_for "$concurrency" "$large_concurrency")
+  if [[ ,$variants, == *,l2,* ]] &&
+    { [ "$l2_concurrency" != "$concurrency" ] || [ "$l2_large_concurrency" != "$large_concurrency" ]; }; then
+    log "nginx again at the L2 variant's concurrency (c=$l2_concurrency, large/full c=$l2_large_concurrency)"
+    while read -r kind mode conc; do
+      has_urls nginx "$kind" && measure nginx "$kind" "$mode" "$conc" "$l2_duration"
+    done < <(scenarios_for "$l2_concurrency" "$l2_large_concurrency")
+  fi
+
+  for v in "${variant_list[@]}"; do
+    server=cadenza-$v args=() conc=$concurrency large_conc=$large_concurrency dur=$duration
+    case $v in
+      l1) ;;
+      l2)
+        dynalite_cli=$("$root/hack/dynalite.sh" | tail -n 1)
+        dport=$(free_port)
+        node "$dynalite_cli" --host 127.0.0.1 --port "$dport" >"$out/dynalite.log" 2>&1 &
+        dpid=$!
+        pids+=("$dpid")
+        # any HTTP answer (dynalite says 400 to a bare GET) means it is listening
+        for ((i = 0; i < 40; i++)); do
+          curl -s --noproxy '*' --max-time 1 -o /dev/null "http://127.0.0.1:$dport/" && break
+          kill -0 "$dpid" 2>/dev/null || die "dynalite exited; see $out/dynalite.log"
+          sleep 0.5
+        done
+        log "dynalite on 127.0.0.1:$dport (pid $dpid, in memory)"
+        read -ra l2_extra <<<"${BENCH_L2_ARGS:-}"
+        args=(--cadenza.cache.memory=0 --cadenza.dynamodb.table-prefix="bench-$stamp"
+          --cadenza.dynamodb.endpoint="http://127.0.0.1:$dport" --cadenza.dynamodb.create-tables=true
+          --cadenza.dynamodb.region=us-east-1 "${l2_extra[@]}")
+        conc=$l2_concurrency large_conc=$l2_large_concurrency dur=$l2_duration
+        ;;
+      origin) args=(--cadenza.cache.memory=0) ;;
+      file) args=(--cadenza.cache.enabled=false) ;;
+    esac
+    start_cadenza "$out/cadenza-$v.log" "${args[@]}"
+    make_urls cadenza
+    cat "$urls/cadenza-demo.txt" "$urls/cadenza-large.txt" >"$urls/cadenza-all.txt"
+
+    case $v in
+      l1)
+        snapshot "$cport" >"$out/meters-w0.txt"
+        t=$SECONDS
+        warm_jit "$urls/cadenza-all.txt" "$concurrency"
+        snapshot "$cport" >"$out/meters-w1.txt"
+        warm_record "$server" "$jit_note" $((SECONDS - t)) "$out/meters-w0.txt" "$out/meters-w1.txt"
+        log "one full pass over every file (all chunks in L1)"
+        t=$SECONDS
+        full_pass "$urls/cadenza-all.txt" || die "the L1 warm-up pass failed"
+        snapshot "$cport" >"$out/meters-w2.txt"
+        warm_record "$server" "then a full pass over every file" \
+          $((SECONDS - t)) "$out/meters-w1.txt" "$out/meters-w2.txt"
+        ;;
+      l2)
+        warm=0
+        for ((pass = 1; pass <= l2_warm_passes; pass++)); do
+          log "L2 warm-up pass $pass: every file once, then waiting for the L2 writes to finish"
+          snapshot "$cport" >"$out/meters-w0.txt"
+          t=$SECONDS
+          full_pass "$urls/cadenza-all.txt" || log "(pass $pass had failures)"
+          settle=$(wait_l2_writes) || log "the L2 writes did not settle within 180 s"
+          snapshot "$cport" >"$out/meters-w1.txt"
+          warm_record "$server" "pass $pass over every file, then ${settle}s until the L2 writes settled" \
+            $((SECONDS - t)) "$out/meters-w0.txt" "$out/meters-w1.txt"
+          read -r o m e < <(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["origin"], d["l2_miss"], d["l2_error"])' \
+            <<<"$(meters_delta "$out/meters-w0.txt" "$out/meters-w1.txt")")
+          if [ "$o" = 0 ] && [ "$m" = 0 ] && [ "$e" = 0 ]; then
+            warm=1
+            break
+          fi
+        done
+        [ "$warm" = 1 ] || log "warning: L2 is not complete after $l2_warm_passes passes (see the warm-up table)"
+        snapshot "$cport" >"$out/meters-w0.txt"
+        t=$SECONDS
+        warm_jit "$urls/cadenza-all.txt" "$conc"
+        snapshot "$cport" >"$out/meters-w1.txt"
+        warm_record "$server" "then $jit_note" $((SECONDS - t)) "$out/meters-w0.txt" "$out/meters-w1.txt"
+        ;;
+      *)
+        snapshot "$cport" >"$out/meters-w0.txt"
+        t=$SECONDS
+        warm_jit "$urls/cadenza-all.txt" "$concurrency"
+        snapshot "$cport" >"$out/meters-w1.txt"
+        warm_record "$server" "$jit_note" $((SECONDS - t)) "$out/meters-w0.txt" "$out/meters-w1.txt"
+        ;;
+    esac
+
+    while read -r kind mode c; do
+      if ! has_urls cadenza "$kind"; then
+        log "skipping $kind/$mode on $server: no $kind files in its URL list"
+        continue
+      fi
+      measure "$server" "$kind" "$mode" "$c" "$dur"
+    done < <(scenarios_for "$conc" "$large_conc")
+
+    log "stopping $server"
+    stop_pid "$cpid"
+    cpid=""
+    if [ -n "$dpid" ]; then
+      stop_pid "$dpid"
+      dpid=""
+    fi
+  done
+fi
 
 # --- report --------------------------------------------------------------------------------------
-python3 - "$results" "$(nproc)" "$duration" "$nopush" <<'PY' | tee "${results%.jsonl}.md"
+meta=$out/meta-$stamp.json
+python3 - "$meta" <<PY
+import json, sys
+json.dump({"cores": $(nproc), "duration": "$duration", "nopush": "$nopush", "tiers": $tiers,
+           "variants": "$variants", "l2_duration": "$l2_duration", "warmup": "$warmup",
+           "concurrency": $concurrency, "large_concurrency": $large_concurrency,
+           "l2_concurrency": $l2_concurrency, "l2_large_concurrency": $l2_large_concurrency,
+           "l2_args": "${BENCH_L2_ARGS:-}", "seed": $seed, "max_requests": $max_requests, "timeout": "$timeout",
+           "jar": """$jar_info""", "loadavg_start": "$loadavg_start",
+           "loadavg_end": "$(cut -d' ' -f1-3 /proc/loadavg)", "seconds": $((SECONDS - run_started)),
+           "date": "$(date '+%F %T %Z')"}, open(sys.argv[1], "w"))
+PY
+report=${results%.jsonl}.md
+python3 - "$results" "$meta" <<'PY' | tee "$report"
 import json, sys
 
-path, cores, duration, nopush = sys.argv[1:5]
-rows = [json.loads(line) for line in open(path)]
-print(f"## Cadenza vs nginx streaming ({duration} per run)\n")
-print(f"Note: this machine has {cores} CPU cores, shared by the load generator and the server under "
-      "test (nginx: 2 workers); absolute numbers understate both servers, compare the ratios.")
-if nopush == "on":
-    print("nginx runs with `tcp_nopush on`: a fraction of its 206 responses then "
-          "waits ~40 ms (delayed ACK), which caps nginx's range numbers; `--nginx-nopush off` "
-          "removes that stall.")
-print()
-print("| scenario | server | conc | req/s | MB/s | TTFB p50 ms | TTFB p99 ms | total p99 ms | errors |")
-print("|---|---|--:|--:|--:|--:|--:|--:|--:|")
-by, names = {}, {"nginx": "nginx", "cadenza": "Cadenza"}
-for row in rows:
+rows = [json.loads(line) for line in open(sys.argv[1])]
+meta = json.load(open(sys.argv[2]))
+runs = [r for r in rows if r["type"] == "run"]
+warms = [r for r in rows if r["type"] == "warm"]
+cores, duration = meta["cores"], meta["duration"]
+
+def ratio(a, b):
+    return f"{a / b:.2f}x" if a and b else "n/a"
+
+def seconds(d):  # a Go duration as the script takes it: 10s, 500ms, 1m, 1m30s
+    import re
+    units = {"ms": 1e-3, "s": 1, "m": 60, "h": 3600}
+    return sum(float(n) * units[u] for n, u in re.findall(r"([\d.]+)(ms|s|m|h)", d))
+
+def errors(row):
+    """The error count; and when the run outlasted its duration by more than a second (requests
+    that got no answer until the per-request timeout), how long it took."""
     r = row["result"]
-    by[(row["scenario"], row["server"])] = r
-    print(f"| {row['scenario']} | {names[row['server']]} | {r['concurrency']} | {r['req_per_s']:.0f} "
-          f"| {r['MB_per_s']:.1f} | {r['ttfb_p50_ms']:.2f} | {r['ttfb_p99_ms']:.2f} "
-          f"| {r['total_p99_ms']:.2f} | {r['errors']} |")
-    n, c = by.get((row["scenario"], "nginx")), by.get((row["scenario"], "cadenza"))
-    if row["server"] == "cadenza" and n and c:
-        ratio = lambda a, b: f"{a / b:.2f}x" if a and b else "n/a"
-        flag = "**errors: not comparable**" if n["errors"] or c["errors"] else ""
-        print(f"| {row['scenario']} | **Cadenza/nginx** | | {ratio(c['req_per_s'], n['req_per_s'])} "
-              f"| {ratio(c['MB_per_s'], n['MB_per_s'])} | | {ratio(c['ttfb_p99_ms'], n['ttfb_p99_ms'])} "
-              f"| | {flag} |")
-print("\nMB = 10^6 bytes of response body. Ratios: throughput above 1x means Cadenza is faster, "
-      "TTFB p99 above 1x means Cadenza is slower to first byte.")
+    late = r["seconds"] - seconds(row.get("duration", "0s"))
+    return f"{r['errors']}" + (f" (run took {r['seconds']:.1f} s)" if row.get("duration") and late > 1 else "")
+
+def cpu(row):
+    c, r = row["cpu"], row["result"]
+    wall, hz = c["wall_s"], c["hz"]
+    server, aux = c["server"] / hz, c["aux"] / hz
+    gen = r.get("cpu_user_s", 0) + r.get("cpu_sys_s", 0)
+    busy, total = c["busy"] / hz, c["total"] / hz
+    other = max(0.0, busy - server - aux - gen)
+    return wall, server, aux, gen, other, max(0.0, total - busy)
+
+def cpu_table(runs, with_aux):
+    print("| scenario | server | conc | server cores | of which JIT | " + ("dynalite cores | " if with_aux else "")
+          + "loadgen cores | other processes | idle | server CPU ms / 1k req | server CPU s / GB |")
+    print("|---|---|--:|--:|--:|--:|--:|--:|" + ("--:|" if with_aux else "") + "--:|--:|")
+    for row in runs:
+        r = row["result"]
+        wall, server, aux, gen, other, idle = cpu(row)
+        per_k = server * 1e3 / r["requests"] * 1e3 if r["requests"] else 0
+        per_gb = server / (r["bytes"] / 1e9) if r["bytes"] else 0
+        aux_cell = f"{aux / wall:.2f} | " if with_aux else ""
+        jit = row["cpu"].get("jit", 0) / row["cpu"]["hz"]
+        jit_cell = "" if row["server"] == "nginx" else f"{jit / wall:.2f}"
+        print(f"| {row['scenario']} | {row['server']} | {r['concurrency']} | {server / wall:.2f} | {jit_cell} | {aux_cell}"
+              f"{gen / wall:.2f} | {other / wall:.2f} | {idle / wall:.2f} | {per_k:.1f} | {per_gb:.2f} |")
+    print(f"\nCores: CPU seconds per wall second during the run, out of {cores}. \"other processes\" is "
+          "whatever else ran on the machine meanwhile (other builds and tests); \"server CPU\" counts "
+          "every thread of the server process(es): nginx master and workers, or the JVM, including its "
+          "JIT compiler threads (\"of which JIT\").")
+
+if not meta["tiers"]:
+    # ---- the default mode: the table as before, then where the CPU went ----
+    print(f"## Cadenza vs nginx streaming ({duration} per run)\n")
+    print(f"Note: this machine has {cores} CPU cores, shared by the load generator and the server under "
+          "test (nginx: 2 workers); absolute numbers understate both servers, compare the ratios.")
+    if meta["nopush"] == "on":
+        print("nginx runs with `tcp_nopush on`: a fraction of its 206 responses then "
+              "waits ~40 ms (delayed ACK), which caps nginx's range numbers; `--nginx-nopush off` "
+              "removes that stall.")
+    print()
+    print("| scenario | server | conc | req/s | MB/s | TTFB p50 ms | TTFB p99 ms | total p99 ms | errors |")
+    print("|---|---|--:|--:|--:|--:|--:|--:|--:|")
+    by, names = {}, {"nginx": "nginx", "cadenza": "Cadenza"}
+    for row in runs:
+        r = row["result"]
+        by[(row["scenario"], row["server"])] = r
+        print(f"| {row['scenario']} | {names[row['server']]} | {r['concurrency']} | {r['req_per_s']:.0f} "
+              f"| {r['MB_per_s']:.1f} | {r['ttfb_p50_ms']:.2f} | {r['ttfb_p99_ms']:.2f} "
+              f"| {r['total_p99_ms']:.2f} | {r['errors']} |")
+        n, c = by.get((row["scenario"], "nginx")), by.get((row["scenario"], "cadenza"))
+        if row["server"] == "cadenza" and n and c:
+            flag = "**errors: not comparable**" if n["errors"] or c["errors"] else ""
+            print(f"| {row['scenario']} | **Cadenza/nginx** | | {ratio(c['req_per_s'], n['req_per_s'])} "
+                  f"| {ratio(c['MB_per_s'], n['MB_per_s'])} | | {ratio(c['ttfb_p99_ms'], n['ttfb_p99_ms'])} "
+                  f"| | {flag} |")
+    print("\nMB = 10^6 bytes of response body. Ratios: throughput above 1x means Cadenza is faster, "
+          "TTFB p99 above 1x means Cadenza is slower to first byte.")
+    print("\n### Where the CPU went\n")
+    cpu_table(runs, False)
+    sys.exit(0)
+
+# ---- --tiers ----
+variants = [v for v in meta["variants"].split(",")]
+servers = ["cadenza-" + v for v in variants]
+meaning = {
+    "cadenza-l1": "default cache (L1 256MB), warmed by a full pass: every chunk from L1 (memory)",
+    "cadenza-l2": "`cache.memory=0` + L2 on **dynalite** (local, in memory), warmed until a full pass read only L2",
+    "cadenza-origin": "`cache.memory=0`, no L2: every chunk read from the file by the cache (origin)",
+    "cadenza-file": "`cache.enabled=false`: the previous zero-copy path (sendfile from the file)",
+}
+print(f"## Cadenza cache tiers vs nginx ({duration} per run)\n")
+print(f"Run {meta['date']}, {meta['seconds']} s; jar: {meta['jar']}. Machine: {cores} cores shared by "
+      "nginx or the service, the load generator and anything else running (load average "
+      f"{meta['loadavg_start']} at the start, {meta['loadavg_end']} at the end); compare ratios and the "
+      "CPU table, not absolute numbers. Each variant ran alone (one JVM at a time), against the same "
+      "nginx runs made first, after a warm-up that lasted until its JIT compiler settled (see "
+      "Warm-up).\n")
+for s in servers:
+    print(f"- **{s}**: {meaning[s]}")
+if "l2" in variants:
+    print(f"\n**L2 is dynalite, not DynamoDB**: an open-source DynamoDB implementation on Node.js, "
+          "running on the same 2 cores as everything else and single-threaded, far slower than "
+          "DynamoDB. The cadenza-l2 rows measure our L2 path plus dynalite's cost, not AWS. They ran "
+          f"at c={meta['l2_concurrency']} (large/full c={meta['l2_large_concurrency']}) for "
+          f"{meta['l2_duration']}, so nginx was also measured at that concurrency for them"
+          + (f"; extra service arguments: `{meta['l2_args']}`" if meta["l2_args"] else "") + ".")
+print(f"\nEvery run is bounded: its duration, at most {meta['max_requests']} requests (BENCH_MAX_REQUESTS), "
+      f"{meta['timeout']} per request.\n")
+
+print("### Throughput and time to first byte\n")
+print("| scenario | server | conc | req/s | MB/s | TTFB p50 ms | TTFB p99 ms | total p99 ms | errors "
+      "| MB/s vs nginx | TTFB p99 vs nginx |")
+print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+scen = []
+for row in runs:
+    if row["scenario"] not in scen:
+        scen.append(row["scenario"])
+nginx = {(r["scenario"], r["result"]["concurrency"]): r["result"] for r in runs if r["server"] == "nginx"}
+for sc in scen:
+    for row in [r for r in runs if r["scenario"] == sc and r["server"] == "nginx"] + \
+               [r for s in servers for r in runs if r["scenario"] == sc and r["server"] == s]:
+        r = row["result"]
+        cells = ["", ""]
+        if row["server"] != "nginx":
+            n = nginx.get((sc, r["concurrency"]))
+            if n:
+                bad = " (errors)" if n["errors"] or r["errors"] else ""
+                cells = [ratio(r["MB_per_s"], n["MB_per_s"]) + bad, ratio(r["ttfb_p99_ms"], n["ttfb_p99_ms"]) + bad]
+        print(f"| {sc} | {row['server']} | {r['concurrency']} | {r['req_per_s']:.0f} | {r['MB_per_s']:.1f} "
+              f"| {r['ttfb_p50_ms']:.2f} | {r['ttfb_p99_ms']:.2f} | {r['total_p99_ms']:.2f} | {errors(row)} "
+              f"| {cells[0]} | {cells[1]} |")
+print("\nMB = 10^6 bytes of response body. Ratios against nginx at the same concurrency: throughput "
+      "above 1x means Cadenza served more; TTFB p99 above 1x means Cadenza was slower to first byte. "
+      "Requests per second and MB/s give the same ratio (same seed, same request sequence). "
+      "A run with errors is not comparable: \"run took\" means some requests got no response "
+      f"until the {meta['timeout']} per-request timeout, which also stretches the run and lowers "
+      "its req/s.\n")
+
+print("### Which tier served each measured run\n")
+print("From `/actuator/prometheus` just before and just after each run (growth of "
+      "`cadenza_cache_requests_total`, `cadenza_cache_bytes_total`, `cadenza_cache_l2_writes_total`). "
+      "An L1 \"hit\" also counts a reader that joined a chunk another reader (or read-ahead) was still "
+      "loading, which happens even with `cache.memory=0`. \"fetched/sent\" is the bytes the cache "
+      "read below L1 (L2 + origin) over the body bytes sent.\n")
+print("| scenario | server | L1 hit | L1 miss | L2 hit | L2 miss | L2 error | origin reads | MB L1 / L2 / origin "
+      "| body MB | fetched/sent | L2 writes ok / dropped | tier check |")
+print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+
+def check(server, t):
+    below = t["l2_hit"] + t["l2_miss"] + t["l2_error"] + t["origin"]
+    if not t.get("scraped"):
+        return "no meters"
+    if server == "cadenza-l1":
+        return "L1 only" if below == 0 else f"**not L1 only: {t['origin']} origin, {t['l2_hit'] + t['l2_miss']} L2**"
+    if server == "cadenza-l2":
+        if t["l2_hit"] and not (t["origin"] or t["l2_miss"] or t["l2_error"]):
+            return "L2 only"
+        return f"**not L2 only: {t['origin']} origin, {t['l2_miss']} L2 misses, {t['l2_error']} L2 errors**"
+    if server == "cadenza-origin":
+        return "origin only" if t["origin"] and not (t["l2_hit"] + t["l2_miss"]) else "**?**"
+    if server == "cadenza-file":
+        return "cache bypassed" if t["l1_hit"] + t["l1_miss"] + below == 0 else "**cache used?**"
+    return ""
+
+for sc in scen:
+    for row in [r for s in servers for r in runs if r["scenario"] == sc and r["server"] == s]:
+        t, r = row["tiers"], row["result"]
+        if not t:
+            continue
+        body = r["bytes"] / 1e6
+        fetched = (t["l2_bytes"] + t["origin_bytes"]) / 1e6
+        print(f"| {sc} | {row['server']} | {t['l1_hit']} | {t['l1_miss']} | {t['l2_hit']} | {t['l2_miss']} "
+              f"| {t['l2_error']} | {t['origin']} | {t['l1_bytes'] / 1e6:.0f} / {t['l2_bytes'] / 1e6:.0f} / "
+              f"{t['origin_bytes'] / 1e6:.0f} | {body:.0f} | {fetched / body if body else 0:.2f} "
+              f"| {t['writes_ok']} / {t['writes_dropped']} | {check(row['server'], t)} |")
+if warms:
+    print("\n### Warm-up\n")
+    print("| server | step | s | L1 hit / miss | L2 hit / miss / error | origin reads | L2 writes ok / failed / dropped "
+          "| L1 bytes after |")
+    print("|---|---|--:|--:|--:|--:|--:|--:|")
+    for w in warms:
+        t = w["tiers"]
+        print(f"| {w['server']} | {w['note']} | {w['seconds']} | {t['l1_hit']} / {t['l1_miss']} "
+              f"| {t['l2_hit']} / {t['l2_miss']} / {t['l2_error']} | {t['origin']} "
+              f"| {t['writes_ok']} / {t['writes_failed']} / {t['writes_dropped']} | {t['l1_size_bytes']} |")
+
+print("\n### Where the CPU went\n")
+cpu_table([r for sc in scen for r in runs if r["scenario"] == sc], "l2" in variants)
 PY
-log "results: $results and ${results%.jsonl}.md"
+if [ -n "$save" ]; then
+  mkdir -p "$(dirname "$save")"
+  cp "$report" "$save"
+  log "report saved as $save"
+fi
+log "results: $results and $report"

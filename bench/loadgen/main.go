@@ -25,6 +25,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -55,6 +56,8 @@ type summary struct {
 	TTFBP99     float64 `json:"ttfb_p99_ms"`
 	TotalP50    float64 `json:"total_p50_ms"`
 	TotalP99    float64 `json:"total_p99_ms"`
+	CPUUser     float64 `json:"cpu_user_s"` // this process's own CPU time, for the share of the cores it took
+	CPUSys      float64 `json:"cpu_sys_s"`
 }
 
 // stats is one worker's tally; merged after the run so the hot path takes no locks.
@@ -82,6 +85,11 @@ func main() {
 		os.Exit(2)
 	}
 	s := run(targets, *conc, *dur, *count, *mode, *seed, *timeout)
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		s.CPUUser = round(time.Duration(ru.Utime.Nano()).Seconds())
+		s.CPUSys = round(time.Duration(ru.Stime.Nano()).Seconds())
+	}
 	out, _ := json.Marshal(s)
 	fmt.Println(string(out))
 }
