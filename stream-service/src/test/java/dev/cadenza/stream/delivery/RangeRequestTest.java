@@ -19,6 +19,13 @@ class RangeRequestTest {
   }
 
   @Test
+  void leadingZerosAreDigitsLikeAnyOther() {
+    assertThat(resolve("bytes=000-0099", 1000)).containsExactly(new ByteRange(0, 99));
+    assertThat(resolve("bytes=0000000000000000000000500-", 1000))
+        .containsExactly(new ByteRange(500, 999));
+  }
+
+  @Test
   void openEndedRangeRunsToTheEnd() {
     assertThat(resolve("bytes=900-", 1000)).containsExactly(new ByteRange(900, 999));
   }
