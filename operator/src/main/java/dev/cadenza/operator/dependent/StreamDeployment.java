@@ -100,6 +100,12 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
                 .endConfigMapRef()
                 .endEnvFrom()
                 .addAllToEnvFrom(credentials(spec))
+                // the JVM's default heap is a quarter of the memory limit; the chunk cache (L1)
+                // lives on the heap and is clamped to half of it, so give the heap most of the pod
+                .addNewEnv()
+                .withName("JAVA_TOOL_OPTIONS")
+                .withValue(JAVA_TOOL_OPTIONS)
+                .endEnv()
                 .withResources(resources(spec))
                 .withLivenessProbe(probe("/actuator/health/liveness", 3))
                 .withReadinessProbe(probe("/actuator/health/readiness", 1))
@@ -157,6 +163,9 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
             .endSecretRef()
             .build());
   }
+
+  /** JVM options of the stream container: the heap may use 75 % of the memory limit. */
+  static final String JAVA_TOOL_OPTIONS = "-XX:MaxRAMPercentage=75.0";
 
   private static ResourceRequirements resources(MusicDeliverySpec spec) {
     if (spec.resources != null) {

@@ -77,6 +77,13 @@ class DesiredStateTest {
     assertThat(container.getEnvFrom())
         .extracting(e -> e.getSecretRef() == null ? null : e.getSecretRef().getName())
         .contains("aws");
+    // the chunk cache lives on the heap: the JVM may use most of the memory limit
+    assertThat(container.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("JAVA_TOOL_OPTIONS");
+              assertThat(e.getValue()).contains("MaxRAMPercentage=75");
+            });
   }
 
   @Test
