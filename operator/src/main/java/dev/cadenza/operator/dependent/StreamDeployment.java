@@ -173,8 +173,8 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
     }
     return new ResourceRequirementsBuilder()
         .addToRequests("cpu", new Quantity("250m"))
-        .addToRequests("memory", new Quantity("768Mi"))
-        .addToLimits("memory", new Quantity("1Gi"))
+        .addToRequests("memory", new Quantity("1Gi"))
+        .addToLimits("memory", new Quantity("1536Mi"))
         .build();
   }
 
