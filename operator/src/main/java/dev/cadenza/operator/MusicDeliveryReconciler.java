@@ -188,6 +188,16 @@ public class MusicDeliveryReconciler
   @Override
   public ErrorStatusUpdateControl<MusicDelivery> updateErrorStatus(
       MusicDelivery md, Context<MusicDelivery> context, Exception e) {
+    if (isConflict(e)) {
+      // Our copy was stale (e.g. a previous operator instance wrote last). Not a failure to report:
+      // no status patch, which would conflict again and make JOSDK wait for an event that may have
+      // come already; its retry reconciles with a fresh copy instead.
+      log.debug(
+          "Reconciling {}/{} met a conflict; retrying",
+          md.getMetadata().getNamespace(),
+          Names.of(md));
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     log.warn(
         "Reconciling {}/{} failed: {}",
         md.getMetadata().getNamespace(),
@@ -199,6 +209,16 @@ public class MusicDeliveryReconciler
     conditions.set("Ready", false, "ReconcileFailed", "See the Degraded condition");
     md.setStatus(status);
     return ErrorStatusUpdateControl.patchStatus(md);
+  }
+
+  private static boolean isConflict(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException k
+          && k.getCode() == 409) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static java.util.Map<String, String> reasons(MusicDeliveryStatus status) {
