@@ -117,9 +117,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
                 })
             .buildAsync();
     this.l1Map = l1.asMap();
-    metrics.l1Size(
-        () -> l1.synchronous().policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L),
-        capacity);
+    metrics.l1Size(this::weightedSize, capacity);
     if (tables != null) {
       CadenzaProperties.DynamoDb db = tables.settings();
       this.l2 = new L2Chunks(tables.client(), tables.chunks(), settings.ttl(), db.timeout(), clock);
@@ -367,6 +365,10 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   /** Bytes held in L1 (audio plus per-entry overhead); at most {@code cadenza.cache.memory}. */
   public long l1WeightedSize() {
     l1.synchronous().cleanUp();
+    return weightedSize();
+  }
+
+  private long weightedSize() {
     return l1.synchronous().policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
   }
 

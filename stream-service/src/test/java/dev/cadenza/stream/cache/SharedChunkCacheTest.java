@@ -3,10 +3,10 @@ package dev.cadenza.stream.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.cadenza.stream.StreamServiceApplication;
 import dev.cadenza.stream.library.Library;
 import dev.cadenza.stream.library.Track;
 import dev.cadenza.stream.testsupport.RawHttp;
+import dev.cadenza.stream.testsupport.TestApp;
 import dev.cadenza.stream.testsupport.TestAudio;
 import dev.cadenza.testsupport.Dynalite;
 import io.micrometer.core.instrument.Counter;
@@ -31,8 +31,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -127,22 +125,17 @@ class SharedChunkCacheTest {
   }
 
   static Instance startInstance() throws Exception {
-    ConfigurableApplicationContext app =
-        new SpringApplicationBuilder(StreamServiceApplication.class)
-            .run(
-                "--server.port=0",
-                "--server.address=127.0.0.1",
-                "--cadenza.library.path=" + library,
-                "--cadenza.library.rescan-interval=0",
-                "--cadenza.cache.chunk-size=64KB",
-                "--cadenza.dynamodb.table-prefix=" + prefix,
-                "--cadenza.dynamodb.endpoint=" + dynalite.endpoint(),
-                "--cadenza.dynamodb.create-tables=true",
-                "--cadenza.dynamodb.timeout=500ms",
-                "--cadenza.dynamodb.breaker-wait=1s",
-                "--logging.level.dev.cadenza.stream.cache=DEBUG");
-    app.getBean(Library.class).awaitFirstScan(60, TimeUnit.SECONDS);
-    return new Instance(app, ((WebServerApplicationContext) app).getWebServer().getPort());
+    TestApp started =
+        TestApp.start(
+            library,
+            "--cadenza.cache.chunk-size=64KB",
+            "--cadenza.dynamodb.table-prefix=" + prefix,
+            "--cadenza.dynamodb.endpoint=" + dynalite.endpoint(),
+            "--cadenza.dynamodb.create-tables=true",
+            "--cadenza.dynamodb.timeout=500ms",
+            "--cadenza.dynamodb.breaker-wait=1s",
+            "--logging.level.dev.cadenza.stream.cache=DEBUG");
+    return new Instance(started.app(), started.port());
   }
 
   @AfterAll

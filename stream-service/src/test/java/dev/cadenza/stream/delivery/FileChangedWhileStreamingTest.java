@@ -2,8 +2,8 @@ package dev.cadenza.stream.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cadenza.stream.StreamServiceApplication;
 import dev.cadenza.stream.testsupport.RawHttp;
+import dev.cadenza.stream.testsupport.TestApp;
 import dev.cadenza.stream.testsupport.TestAudio;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -17,8 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -42,17 +40,13 @@ class FileChangedWhileStreamingTest {
   @BeforeEach
   void start() throws Exception {
     TestAudio.wav(library.resolve("victim.wav"), SIZE, 7);
-    app =
-        new SpringApplicationBuilder(StreamServiceApplication.class)
-            .run(
-                "--server.port=0",
-                "--server.address=127.0.0.1",
-                "--cadenza.library.path=" + library,
-                "--cadenza.library.rescan-interval=0",
-                "--spring.lifecycle.timeout-per-shutdown-phase=30s",
-                "--cadenza.cache.enabled=" + cached());
-    port = ((WebServerApplicationContext) app).getWebServer().getPort();
-    app.getBean(dev.cadenza.stream.library.Library.class).awaitFirstScan(30, TimeUnit.SECONDS);
+    TestApp started =
+        TestApp.start(
+            library,
+            "--spring.lifecycle.timeout-per-shutdown-phase=30s",
+            "--cadenza.cache.enabled=" + cached());
+    app = started.app();
+    port = started.port();
   }
 
   @AfterEach

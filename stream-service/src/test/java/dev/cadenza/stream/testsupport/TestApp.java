@@ -1,0 +1,36 @@
+package dev.cadenza.stream.testsupport;
+
+import dev.cadenza.stream.StreamServiceApplication;
+import dev.cadenza.stream.library.Library;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The whole service on a free loopback port, serving {@code library} without rescans, started once
+ * its first scan is done.
+ *
+ * @param app the running application; close it to stop the service
+ * @param port its HTTP port
+ */
+public record TestApp(ConfigurableApplicationContext app, int port) {
+
+  /** Starts the service; {@code extraArgs} are more {@code --name=value} arguments. */
+  public static TestApp start(Path library, String... extraArgs) throws Exception {
+    List<String> args = new ArrayList<>();
+    args.add("--server.port=0");
+    args.add("--server.address=127.0.0.1");
+    args.add("--cadenza.library.path=" + library);
+    args.add("--cadenza.library.rescan-interval=0");
+    args.addAll(List.of(extraArgs));
+    ConfigurableApplicationContext app =
+        new SpringApplicationBuilder(StreamServiceApplication.class)
+            .run(args.toArray(String[]::new));
+    app.getBean(Library.class).awaitFirstScan(60, TimeUnit.SECONDS);
+    return new TestApp(app, ((WebServerApplicationContext) app).getWebServer().getPort());
+  }
+}
