@@ -271,35 +271,30 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
     Map<ChunkKey, Integer> lengths = new LinkedHashMap<>();
     claimed.keySet().forEach(k -> lengths.put(k, lengthOf(track, k.index())));
     long start = System.nanoTime();
-    CompletableFuture<Map<ChunkKey, L2Chunks.Found>> batch;
-    try {
-      batch = l2.getAll(lengths);
-    } catch (RuntimeException e) {
-      batch = CompletableFuture.failedFuture(e);
-    }
-    batch.whenComplete(
-        (found, error) -> {
-          breaker.record(start, error);
-          metrics.l2BatchGet(System.nanoTime() - start);
-          if (error != null) {
-            metrics.l2Error();
-            log.debug("L2 batch read failed: {}", error.toString());
-          }
-          claimed.forEach(
-              (key, f) -> {
-                L2Chunks.Found item = found == null ? null : found.get(key);
-                if (item != null) {
-                  metrics.l2(item.outcome(), lengths.get(key));
-                }
-                if (item != null && item.outcome() == L2Chunks.Outcome.HIT) {
-                  metrics.readAhead(true);
-                  f.complete(item.bytes());
-                } else {
-                  metrics.readAhead(false);
-                  fromOrigin(track, key, error == null).whenComplete(completing(f));
-                }
-              });
-        });
+    breaker
+        .call(() -> l2.getAll(lengths))
+        .whenComplete(
+            (found, error) -> {
+              metrics.l2BatchGet(System.nanoTime() - start);
+              if (error != null) {
+                metrics.l2Error();
+                log.debug("L2 batch read failed: {}", error.toString());
+              }
+              claimed.forEach(
+                  (key, f) -> {
+                    L2Chunks.Found item = found == null ? null : found.get(key);
+                    if (item != null) {
+                      metrics.l2(item.outcome(), lengths.get(key));
+                    }
+                    if (item != null && item.outcome() == L2Chunks.Outcome.HIT) {
+                      metrics.readAhead(true);
+                      f.complete(item.bytes());
+                    } else {
+                      metrics.readAhead(false);
+                      fromOrigin(track, key, error == null).whenComplete(completing(f));
+                    }
+                  });
+            });
   }
 
   private static java.util.function.BiConsumer<byte[], Throwable> completing(
@@ -319,15 +314,10 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
     }
     int length = lengthOf(track, key.index());
     long start = System.nanoTime();
-    CompletableFuture<L2Chunks.Found> read;
-    try {
-      read = l2.get(key, length);
-    } catch (RuntimeException e) {
-      read = CompletableFuture.failedFuture(e);
-    }
-    return read.handle(
+    return breaker
+        .call(() -> l2.get(key, length))
+        .handle(
             (found, error) -> {
-              breaker.record(start, error);
               metrics.l2Get(System.nanoTime() - start);
               if (error != null) {
                 metrics.l2Error();

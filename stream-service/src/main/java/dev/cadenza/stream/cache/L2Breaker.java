@@ -68,7 +68,10 @@ final class L2Breaker {
     }
   }
 
-  /** Runs a permitted call and records its outcome. */
+  /**
+   * Runs a call permitted by {@link #tryAcquire} and records its outcome: a call that throws, or
+   * whose future fails, counts as a failure.
+   */
   <T> CompletableFuture<T> call(java.util.function.Supplier<CompletableFuture<T>> call) {
     long start = System.nanoTime();
     CompletableFuture<T> f;

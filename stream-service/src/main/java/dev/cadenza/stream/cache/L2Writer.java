@@ -77,24 +77,18 @@ final class L2Writer implements AutoCloseable {
       return;
     }
     long start = System.nanoTime();
-    try {
-      l2.put(p.key(), p.bytes())
-          .whenComplete(
-              (v, e) -> {
-                breaker.record(start, e);
-                if (e == null) {
-                  metrics.writeDone(p.bytes().length, System.nanoTime() - start);
-                } else {
-                  metrics.writeFailed();
-                  log.debug("L2 write of {} failed: {}", p.key(), e.toString());
-                }
-                done.run();
-              });
-    } catch (RuntimeException e) {
-      breaker.record(start, e);
-      metrics.writeFailed();
-      done.run();
-    }
+    breaker
+        .call(() -> l2.put(p.key(), p.bytes()))
+        .whenComplete(
+            (v, e) -> {
+              if (e == null) {
+                metrics.writeDone(p.bytes().length, System.nanoTime() - start);
+              } else {
+                metrics.writeFailed();
+                log.debug("L2 write of {} failed: {}", p.key(), e.toString());
+              }
+              done.run();
+            });
   }
 
   /** Stops taking new writes; those queued are dropped. */
