@@ -1,0 +1,2 @@
+/** The Java client for players: clock sync, group sessions and resumable streaming. */
+package dev.cadenza.client;
