@@ -58,6 +58,8 @@ class RenderedConfigStartsStreamServiceTest {
     int port = Ports.free();
     env.put("SERVER_PORT", Integer.toString(port));
     env.put("SERVER_ADDRESS", "127.0.0.1");
+    // the pod's SNTP port may be taken on a shared test machine
+    env.put("CADENZA_CLOCK_SNTP_PORT", "0");
 
     ProcessBuilder pb =
         new ProcessBuilder(

@@ -25,6 +25,9 @@ import java.util.TreeMap;
 public class StreamConfig extends CRUDKubernetesDependentResource<ConfigMap, MusicDelivery> {
 
   /** Where the library volume is mounted in the stream pods. */
+  /** UDP port of the pods' SNTP responder (the Service offers it as the standard port 123). */
+  public static final int SNTP_PORT = 1123;
+
   public static final String LIBRARY_MOUNT = "/music";
 
   private final OperatorSettings settings;
@@ -71,6 +74,7 @@ public class StreamConfig extends CRUDKubernetesDependentResource<ConfigMap, Mus
     env.put("CADENZA_CLOCK_NTP_POLL_INTERVAL", Objects.requireNonNullElse(ntp.pollInterval, "64s"));
     env.put("CADENZA_CLOCK_NTP_MAX_OFFSET", Objects.requireNonNullElse(ntp.maxOffset, "50ms"));
     env.put("CADENZA_CLOCK_NTP_REQUIRED", String.valueOf(Boolean.TRUE.equals(ntp.required)));
+    env.put("CADENZA_CLOCK_SNTP_PORT", Integer.toString(SNTP_PORT));
     env.put(
         "CADENZA_METADATA_EMBEDDINGS",
         String.valueOf(spec.metadata == null || !Boolean.FALSE.equals(spec.metadata.embeddings)));

@@ -31,6 +31,13 @@ public class StreamService extends CRUDKubernetesDependentResource<Service, Musi
         .withTargetPort(new IntOrString("http"))
         .withProtocol("TCP")
         .endPort()
+        // players in the cluster can point any NTP/SNTP client at the Service
+        .addNewPort()
+        .withName("sntp")
+        .withPort(123)
+        .withTargetPort(new IntOrString("sntp"))
+        .withProtocol("UDP")
+        .endPort()
         .endSpec()
         .build();
   }

@@ -38,6 +38,7 @@ class DesiredStateTest {
         .containsEntry("CADENZA_CACHE_TTL", "24h")
         .containsEntry("CADENZA_CLOCK_NTP_SERVERS", "")
         .containsEntry("CADENZA_CLOCK_NTP_REQUIRED", "false")
+        .containsEntry("CADENZA_CLOCK_SNTP_PORT", "1123")
         .containsEntry("CADENZA_METADATA_EMBEDDINGS", "true")
         .doesNotContainKey("CADENZA_DYNAMODB_ENDPOINT");
   }
@@ -50,6 +51,32 @@ class DesiredStateTest {
         StreamConfig.environment(md(BASE + "ntp: {servers: [time.example]}").getSpec(), SETTINGS);
     assertThat(StreamConfig.checksum(a)).isEqualTo(StreamConfig.checksum(b)).hasSize(64);
     assertThat(StreamConfig.checksum(c)).isNotEqualTo(StreamConfig.checksum(a));
+  }
+
+  @Test
+  void podsAnswerSntpOnUdpAndTheServiceOffersItOnTheStandardPort() {
+    var container =
+        StreamDeployment.build(md(BASE), SETTINGS)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    assertThat(container.getPorts())
+        .anySatisfy(
+            p -> {
+              assertThat(p.getName()).isEqualTo("sntp");
+              assertThat(p.getContainerPort()).isEqualTo(1123);
+              assertThat(p.getProtocol()).isEqualTo("UDP");
+            });
+    assertThat(StreamService.build(md(BASE)).getSpec().getPorts())
+        .anySatisfy(
+            p -> {
+              assertThat(p.getName()).isEqualTo("sntp");
+              assertThat(p.getPort()).isEqualTo(123);
+              assertThat(p.getTargetPort().getStrVal()).isEqualTo("sntp");
+              assertThat(p.getProtocol()).isEqualTo("UDP");
+            });
   }
 
   @Test
