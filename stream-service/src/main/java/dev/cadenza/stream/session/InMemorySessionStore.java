@@ -1,0 +1,92 @@
+package dev.cadenza.stream.session;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Mono;
+
+/**
+ * Sessions in this process, for the embedded default (no DynamoDB): they live as long as the pod
+ * does. Bounded by {@code cadenza.sessions.max-sessions}; expired sessions count until {@link
+ * #removeExpired} drops them, and a full store drops them before refusing a new one.
+ */
+final class InMemorySessionStore implements SessionStore {
+
+  private final ConcurrentHashMap<String, StoredSession> sessions = new ConcurrentHashMap<>();
+  private final int maxSessions;
+  private final java.util.function.LongSupplier nowMicros;
+
+  InMemorySessionStore(int maxSessions, java.util.function.LongSupplier nowMicros) {
+    this.maxSessions = maxSessions;
+    this.nowMicros = nowMicros;
+  }
+
+  @Override
+  public Mono<StoredSession> get(String id, long now) {
+    return Mono.fromSupplier(
+        () -> {
+          StoredSession s = sessions.get(id);
+          return s == null || s.expiredAt(now) ? null : s;
+        });
+  }
+
+  @Override
+  public Mono<Boolean> create(StoredSession session) {
+    return Mono.fromSupplier(
+        () -> {
+          if (sessions.size() >= maxSessions) {
+            removeExpired(nowMicros.getAsLong());
+            // a bound, not an exact count: racing creates may pass it by a few
+            if (sessions.size() >= maxSessions) {
+              throw new Full(maxSessions);
+            }
+          }
+          return sessions.putIfAbsent(session.id(), session) == null;
+        });
+  }
+
+  @Override
+  public Mono<Boolean> replace(StoredSession next, long expectedVersion) {
+    return Mono.fromSupplier(
+        () -> {
+          // compare-and-set on the version: the map's atomic compute serialises writers per key
+          boolean[] replaced = {false};
+          sessions.computeIfPresent(
+              next.id(),
+              (id, current) -> {
+                if (current.version() != expectedVersion) {
+                  return current;
+                }
+                replaced[0] = true;
+                return next;
+              });
+          return replaced[0];
+        });
+  }
+
+  @Override
+  public Mono<Boolean> delete(String id) {
+    return Mono.fromSupplier(() -> sessions.remove(id) != null);
+  }
+
+  @Override
+  public boolean shared() {
+    return false;
+  }
+
+  /** Drops the sessions expired at {@code now}; the dropped ones. */
+  List<StoredSession> removeExpired(long now) {
+    List<StoredSession> expired = new ArrayList<>();
+    for (StoredSession s : sessions.values()) {
+      // remove(key, value): a session changed since this read is not expired any more
+      if (s.expiredAt(now) && sessions.remove(s.id(), s)) {
+        expired.add(s);
+      }
+    }
+    return expired;
+  }
+
+  int size() {
+    return sessions.size();
+  }
+}
