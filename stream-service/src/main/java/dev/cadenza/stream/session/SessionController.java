@@ -11,6 +11,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -136,12 +137,12 @@ public class SessionController {
    * closing the stream.
    */
   @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  public Mono<ResponseEntity<Flux<ServerSentEvent<SessionEvent>>>> events(
+  public Mono<ResponseEntity<?>> events(
       @PathVariable String id,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
     return sessions
         .get(id)
-        .map(
+        .<ResponseEntity<?>>map(
             current -> {
               Sinks.Empty<Void> done = Sinks.empty();
               Flux<ServerSentEvent<SessionEvent>> changes =
@@ -168,7 +169,16 @@ public class SessionController {
                   .header("X-Accel-Buffering", "no")
                   .contentType(MediaType.TEXT_EVENT_STREAM)
                   .body(stream);
-            });
+            })
+        // as JSON: the stream's content type would wrap the problem in an SSE message
+        .onErrorResume(
+            ErrorResponseException.class,
+            e ->
+                Mono.just(
+                    ResponseEntity.status(e.getStatusCode())
+                        .headers(e.getHeaders())
+                        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body(e.getBody())));
   }
 
   private static ResponseEntity<SessionView> ok(StoredSession s) {

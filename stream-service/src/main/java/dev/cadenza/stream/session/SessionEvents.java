@@ -133,7 +133,8 @@ final class SessionEvents {
       }
       endedWith = latest != null && latest.version() > last.version() ? latest.view() : last;
       emit(new SessionEvent(ENDED, endedWith));
-      sinks.forEach(Sinks.Many::tryEmitComplete);
+      // a copy: completing a sink can remove it from the list on this thread
+      List.copyOf(sinks).forEach(Sinks.Many::tryEmitComplete);
     }
 
     synchronized SessionView latestView() {
@@ -141,7 +142,7 @@ final class SessionEvents {
     }
 
     private void emit(SessionEvent event) {
-      for (Sinks.Many<SessionEvent> sink : sinks) {
+      for (Sinks.Many<SessionEvent> sink : List.copyOf(sinks)) {
         if (sink.tryEmitNext(event).isFailure()) {
           // too far behind (or gone): end its stream; the client reconnects and gets a snapshot
           sink.tryEmitComplete();
