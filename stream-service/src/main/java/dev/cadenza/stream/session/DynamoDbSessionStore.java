@@ -46,6 +46,9 @@ final class DynamoDbSessionStore implements SessionStore {
               if (!r.hasItem() || r.item().isEmpty()) {
                 return Mono.empty();
               }
+              if (expiredItem(r.item(), nowMicros)) {
+                return Mono.empty();
+              }
               StoredSession s = decode(r.item());
               return s.expiredAt(nowMicros) ? Mono.empty() : Mono.just(s);
             });
@@ -104,7 +107,8 @@ final class DynamoDbSessionStore implements SessionStore {
 
   /** A DynamoDB call; failures other than a failed condition become {@link Unavailable}. */
   private <T> Mono<T> call(Supplier<CompletableFuture<T>> call, String what) {
-    return Mono.defer(() -> Mono.fromFuture(call.get()))
+    // not cancelled with the request: a write in flight lands or not, whoever still listens
+    return Mono.fromFuture(call, true)
         .onErrorMap(CompletionException.class, e -> e.getCause() != null ? e.getCause() : e)
         .onErrorMap(
             e -> !(e instanceof ConditionalCheckFailedException || e instanceof Unavailable),
@@ -123,6 +127,19 @@ final class DynamoDbSessionStore implements SessionStore {
         DOC, AttributeValue.fromS(json.writeValueAsString(s)),
         VERSION, AttributeValue.fromN(Long.toString(s.version())),
         EXPIRES_AT, AttributeValue.fromN(Long.toString(expiresAtSeconds)));
+  }
+
+  /** Past its TTL attribute: gone, whether or not DynamoDB has deleted it yet. */
+  private static boolean expiredItem(Map<String, AttributeValue> item, long nowMicros) {
+    AttributeValue expiresAt = item.get(EXPIRES_AT);
+    if (expiresAt == null || expiresAt.n() == null) {
+      return false;
+    }
+    try {
+      return Long.parseLong(expiresAt.n()) * 1_000_000 <= nowMicros;
+    } catch (NumberFormatException e) {
+      return false; // the doc's own expiry still applies
+    }
   }
 
   private StoredSession decode(Map<String, AttributeValue> item) {
