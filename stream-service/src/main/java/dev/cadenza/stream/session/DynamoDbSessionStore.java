@@ -10,7 +10,6 @@ import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -85,13 +84,20 @@ final class DynamoDbSessionStore implements SessionStore {
   }
 
   @Override
-  public Mono<Boolean> delete(String id) {
-    return call(
-            () ->
-                client.deleteItem(
-                    b -> b.tableName(table).key(key(id)).returnValues(ReturnValue.ALL_OLD)),
-            "delete")
-        .map(r -> r.hasAttributes() && !r.attributes().isEmpty());
+  public Mono<Boolean> delete(String id, long expectedVersion) {
+    return conditional(
+        () ->
+            client.deleteItem(
+                b ->
+                    b.tableName(table)
+                        .key(key(id))
+                        .conditionExpression("#v = :expected")
+                        .expressionAttributeNames(Map.of("#v", VERSION))
+                        .expressionAttributeValues(
+                            Map.of(
+                                ":expected",
+                                AttributeValue.fromN(Long.toString(expectedVersion))))),
+        "delete");
   }
 
   @Override

@@ -12,9 +12,21 @@ record IfMatch(String header) {
   }
 
   boolean matches(long version) {
+    return matches(version, false);
+  }
+
+  /** For {@code If-None-Match}, which compares weakly: {@code W/"5"} matches version 5 too. */
+  boolean matchesWeakly(long version) {
+    return matches(version, true);
+  }
+
+  private boolean matches(long version, boolean weak) {
     String current = "\"" + version + "\"";
     for (String tag : header.split(",")) {
       String t = tag.trim();
+      if (weak && t.startsWith("W/")) {
+        t = t.substring(2);
+      }
       if (t.equals("*") || t.equals(current)) {
         return true;
       }

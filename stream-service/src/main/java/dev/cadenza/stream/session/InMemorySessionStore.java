@@ -65,8 +65,14 @@ final class InMemorySessionStore implements SessionStore {
   }
 
   @Override
-  public Mono<Boolean> delete(String id) {
-    return Mono.fromSupplier(() -> sessions.remove(id) != null);
+  public Mono<Boolean> delete(String id, long expectedVersion) {
+    return Mono.fromSupplier(
+        () -> {
+          StoredSession current = sessions.get(id);
+          return current != null
+              && current.version() == expectedVersion
+              && sessions.remove(id, current);
+        });
   }
 
   @Override

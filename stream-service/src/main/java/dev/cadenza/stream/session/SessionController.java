@@ -65,7 +65,7 @@ public class SessionController {
         .map(
             s -> {
               IfMatch unchanged = IfMatch.of(ifNoneMatch);
-              if (unchanged != null && unchanged.matches(s.version())) {
+              if (unchanged != null && unchanged.matchesWeakly(s.version())) {
                 return ResponseEntity.status(HttpStatus.NOT_MODIFIED)
                     .eTag(etag(s))
                     .<SessionView>build();

@@ -22,8 +22,11 @@ interface SessionStore {
    */
   Mono<Boolean> replace(StoredSession next, long expectedVersion);
 
-  /** Removes the session; {@code false} when there was none. */
-  Mono<Boolean> delete(String id);
+  /**
+   * Removes the session if it is still at {@code expectedVersion}; {@code false} when another
+   * change came first (or it is gone).
+   */
+  Mono<Boolean> delete(String id, long expectedVersion);
 
   /** Whether other pods see the same sessions, so a pod must poll for their changes. */
   boolean shared();

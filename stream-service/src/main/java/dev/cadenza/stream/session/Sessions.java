@@ -114,27 +114,28 @@ final class Sessions {
             .doOnNext(s -> log.info("Session {} created", s.id())));
   }
 
-  /** Ends a session: its subscribers get {@code ended}. */
+  /** Ends a session: its subscribers get {@code ended} with its last state. */
   Mono<StoredSession> end(String id, IfMatch ifMatch) {
-    return command(
-        "end",
-        () ->
-            get(id)
-                .flatMap(
-                    current -> {
-                      checkPrecondition(current, ifMatch);
-                      return storeErrors(store.delete(id))
-                          .flatMap(
-                              deleted ->
-                                  deleted
-                                      ? Mono.just(current)
-                                      : Mono.error(Problems.sessionNotFound(id)));
-                    })
-                .doOnNext(
-                    s -> {
-                      events.ended(id, s.view());
-                      log.info("Session {} ended at version {}", id, s.version());
-                    }));
+    return command("end", () -> endAttempt(id, ifMatch, 1))
+        .doOnNext(
+            s -> {
+              events.ended(id, s.view());
+              log.info("Session {} ended at version {}", id, s.version());
+            });
+  }
+
+  private Mono<StoredSession> endAttempt(String id, IfMatch ifMatch, int attempt) {
+    return get(id)
+        .flatMap(
+            current -> {
+              checkPrecondition(current, ifMatch);
+              return storeErrors(store.delete(id, current.version()))
+                  .flatMap(
+                      deleted ->
+                          deleted
+                              ? Mono.just(current)
+                              : retry(id, attempt, () -> endAttempt(id, ifMatch, attempt + 1)));
+            });
   }
 
   /** Tells local subscribers of sessions that expired here (in-memory store) that they ended. */
@@ -353,17 +354,21 @@ final class Sessions {
                           log.debug("Session {} {} -> version {}", id, type, next.version());
                           return Mono.just(next);
                         }
-                        if (attempt >= MAX_ATTEMPTS) {
-                          return Mono.error(Problems.sessionBusy(id, attempt));
-                        }
-                        conflicts.increment();
-                        // a little jitter, growing with the attempts, so racing pods spread out
-                        long backoffMicros =
-                            ThreadLocalRandom.current().nextLong(1, 1_000L * Math.min(attempt, 10));
-                        return Mono.delay(Duration.ofNanos(backoffMicros * 1_000))
-                            .then(attempt(id, type, ifMatch, command, attempt + 1));
+                        return retry(
+                            id, attempt, () -> attempt(id, type, ifMatch, command, attempt + 1));
                       });
             });
+  }
+
+  /** After a lost race: {@code next} after a short random pause, or 409 once out of attempts. */
+  private <T> Mono<T> retry(String id, int attempt, java.util.function.Supplier<Mono<T>> next) {
+    if (attempt >= MAX_ATTEMPTS) {
+      return Mono.error(Problems.sessionBusy(id, attempt));
+    }
+    conflicts.increment();
+    // jitter growing with the attempts (up to 10 ms), so racing pods spread out
+    long backoffMicros = ThreadLocalRandom.current().nextLong(1, 1_000L * Math.min(attempt, 10));
+    return Mono.delay(Duration.ofNanos(backoffMicros * 1_000)).then(Mono.defer(next));
   }
 
   private SessionView touched(SessionView s, long now) {
