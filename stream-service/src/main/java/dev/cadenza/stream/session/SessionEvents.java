@@ -73,6 +73,14 @@ final class SessionEvents {
     }
   }
 
+  /**
+   * Closes every stream without {@code ended} (the sessions go on): on shutdown, so the pod stops
+   * without waiting for them and players reconnect, with {@code Last-Event-ID}, to another pod.
+   */
+  void closeAll() {
+    topics.values().forEach(Topic::close);
+  }
+
   /** The sessions that have subscribers on this pod (for the poll). */
   Set<String> watched() {
     return Set.copyOf(topics.keySet());
@@ -134,6 +142,10 @@ final class SessionEvents {
       endedWith = latest != null && latest.version() > last.version() ? latest.view() : last;
       emit(new SessionEvent(ENDED, endedWith));
       // a copy: completing a sink can remove it from the list on this thread
+      List.copyOf(sinks).forEach(Sinks.Many::tryEmitComplete);
+    }
+
+    synchronized void close() {
       List.copyOf(sinks).forEach(Sinks.Many::tryEmitComplete);
     }
 

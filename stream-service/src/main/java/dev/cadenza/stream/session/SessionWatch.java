@@ -15,7 +15,8 @@ import reactor.core.scheduler.Schedulers;
  * Keeps this pod's SSE subscribers current with changes it did not make. With the shared store it
  * re-reads every watched session each {@code poll-interval} (changes made through other pods, and
  * sessions they ended or that expired); with the in-memory store every change is made here and
- * pushed at once, so it only drops expired sessions, once a second.
+ * pushed at once, so it only drops expired sessions, once a second. On shutdown it closes the SSE
+ * streams, which would otherwise hold the graceful shutdown for its whole timeout.
  */
 final class SessionWatch implements SmartLifecycle {
 
@@ -99,8 +100,10 @@ final class SessionWatch implements SmartLifecycle {
     }
   }
 
+  /** Runs before the web server's graceful shutdown (a higher phase stops first). */
   @Override
   public void stop() {
+    events.closeAll();
     Disposable t = task;
     if (t != null) {
       t.dispose();

@@ -76,6 +76,14 @@ class SessionApiTest {
     return app.app().getBean(MediaClock.class).nowMicros();
   }
 
+  static double subscribers() {
+    return app.app()
+        .getBean(MeterRegistry.class)
+        .get("cadenza.sessions.subscribers")
+        .gauge()
+        .value();
+  }
+
   static double commands(String type, String outcome) {
     var c =
         app.app()
@@ -203,6 +211,7 @@ class SessionApiTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> stream.events.size() == 1);
       assertThat(stream.events.get(0).event()).isEqualTo("snapshot");
       assertThat(stream.events.get(0).id()).isEqualTo("1");
+      assertThat(subscribers()).isGreaterThanOrEqualTo(1);
 
       Member m = http.join(id, "dan");
       http.command(id, "play", "{\"trackId\":\"" + tenSeconds.id() + "\"}").ok();
@@ -214,6 +223,7 @@ class SessionApiTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> stream.completed);
       assertThat(stream.types())
           .containsExactly("snapshot", "joined", "play", "pause", "seek", "left", "ended");
+      await().atMost(Duration.ofSeconds(10)).until(() -> subscribers() == 0);
       assertThat(stream.events.stream().map(Sse::id))
           .containsExactly("1", "2", "3", "4", "5", "6", "6");
       for (Sse e : stream.events) {

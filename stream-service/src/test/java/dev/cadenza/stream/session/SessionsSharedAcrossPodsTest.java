@@ -232,7 +232,13 @@ class SessionsSharedAcrossPodsTest {
   void aSessionOutlivesThePodItWasCreatedOn() throws Exception {
     SessionView created = onA.create("survivor");
     Member m = onA.join(created.id(), "jo");
-    a.app().close();
+    try (Events onGoingPod = onA.events(created.id())) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> onGoingPod.events.size() == 1);
+      a.app().close();
+      // closed for the player to reconnect elsewhere, not ended
+      await().atMost(Duration.ofSeconds(10)).until(() -> onGoingPod.completed);
+      assertThat(onGoingPod.types()).containsExactly("snapshot");
+    }
 
     SessionView got = onB.get(Api.session(created.id())).ok();
     assertThat(got.members()).containsExactly(m);
