@@ -419,7 +419,7 @@ final class Sessions {
               + " in the past on the media clock (now "
               + now
               + "). Omit atMicros to act at now plus the lead ("
-              + settings.lead()
+              + setting(settings.lead())
               + "), or sync with GET /api/v1/time first.",
           Map.of("field", "atMicros", "nowMicros", now, "pastByMicros", past));
     }
@@ -432,7 +432,7 @@ final class Sessions {
               + " is "
               + human(atMicros - now)
               + " ahead, beyond the session's idle expiry ("
-              + settings.ttl()
+              + setting(settings.ttl())
               + "). Instants are media-clock microseconds since the Unix epoch.",
           Map.of("field", "atMicros", "nowMicros", now));
     }
@@ -488,6 +488,21 @@ final class Sessions {
               + " are allowed.");
     }
     return trimmed;
+  }
+
+  /** A duration as the settings write it: {@code 24h}, {@code 1s}, {@code 1500ms}. */
+  static String setting(Duration d) {
+    long ms = d.toMillis();
+    if (ms != 0 && ms % 3_600_000 == 0) {
+      return ms / 3_600_000 + "h";
+    }
+    if (ms != 0 && ms % 60_000 == 0) {
+      return ms / 60_000 + "m";
+    }
+    if (ms % 1_000 == 0) {
+      return ms / 1_000 + "s";
+    }
+    return ms + "ms";
   }
 
   private static String human(long micros) {

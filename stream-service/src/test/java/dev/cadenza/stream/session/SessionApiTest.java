@@ -314,7 +314,7 @@ class SessionApiTest {
     JsonNode p =
         http.command(
                 id, "play", "{\"trackId\":\"" + tenSeconds.id() + "\",\"atMicros\":" + past + "}")
-            .problem(400, "atMicros " + past, "in the past", "Omit atMicros", "lead (PT1S)");
+            .problem(400, "atMicros " + past, "in the past", "Omit atMicros", "lead (1s)");
     assertThat(p.get("pastByMicros").asLong()).isGreaterThanOrEqualTo(2_500_000);
     assertThat(p.get("field").asString()).isEqualTo("atMicros");
     http.command(id, "play", "{\"trackId\":\"" + tenSeconds.id() + "\"}").ok();
