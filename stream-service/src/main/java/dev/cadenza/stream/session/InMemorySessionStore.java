@@ -3,6 +3,8 @@ package dev.cadenza.stream.session;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import reactor.core.publisher.Mono;
 
 /**
@@ -14,11 +16,14 @@ final class InMemorySessionStore implements SessionStore {
 
   private final ConcurrentHashMap<String, StoredSession> sessions = new ConcurrentHashMap<>();
   private final int maxSessions;
-  private final java.util.function.LongSupplier nowMicros;
+  private final LongSupplier nowMicros;
+  private final Consumer<StoredSession> onExpired;
 
-  InMemorySessionStore(int maxSessions, java.util.function.LongSupplier nowMicros) {
+  /** {@code onExpired} hears of every session this store drops because it expired. */
+  InMemorySessionStore(int maxSessions, LongSupplier nowMicros, Consumer<StoredSession> onExpired) {
     this.maxSessions = maxSessions;
     this.nowMicros = nowMicros;
+    this.onExpired = onExpired;
   }
 
   @Override
@@ -80,13 +85,14 @@ final class InMemorySessionStore implements SessionStore {
     return false;
   }
 
-  /** Drops the sessions expired at {@code now}; the dropped ones. */
+  /** Drops the sessions expired at {@code now}, telling {@code onExpired}; the dropped ones. */
   List<StoredSession> removeExpired(long now) {
     List<StoredSession> expired = new ArrayList<>();
     for (StoredSession s : sessions.values()) {
       // remove(key, value): a session changed since this read is not expired any more
       if (s.expiredAt(now) && sessions.remove(s.id(), s)) {
         expired.add(s);
+        onExpired.accept(s);
       }
     }
     return expired;

@@ -27,6 +27,7 @@ class SessionConfiguration {
       JsonMapper json,
       SessionSettings settings,
       MediaClock clock,
+      SessionEvents events,
       MeterRegistry meters) {
     SharedTables shared = tables.getIfAvailable();
     if (shared != null) {
@@ -37,7 +38,13 @@ class SessionConfiguration {
       return new DynamoDbSessionStore(shared, json);
     }
     InMemorySessionStore memory =
-        new InMemorySessionStore(settings.maxSessions(), clock::nowMicros);
+        new InMemorySessionStore(
+            settings.maxSessions(),
+            clock::nowMicros,
+            expired -> {
+              events.ended(expired.id(), expired.view());
+              log.info("Session {} expired at version {}", expired.id(), expired.version());
+            });
     Gauge.builder("cadenza.sessions.active", memory, InMemorySessionStore::size)
         .description("Sessions held by the in-memory store (expired ones until dropped)")
         .register(meters);
@@ -72,11 +79,7 @@ class SessionConfiguration {
 
   @Bean
   SessionWatch sessionWatch(
-      SessionStore store,
-      SessionEvents events,
-      Sessions sessions,
-      MediaClock clock,
-      SessionSettings settings) {
-    return new SessionWatch(store, events, sessions, clock, settings);
+      SessionStore store, SessionEvents events, MediaClock clock, SessionSettings settings) {
+    return new SessionWatch(store, events, clock, settings);
   }
 }

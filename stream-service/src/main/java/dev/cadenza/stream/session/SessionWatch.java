@@ -24,7 +24,6 @@ final class SessionWatch implements SmartLifecycle {
 
   private final SessionStore store;
   private final SessionEvents events;
-  private final Sessions sessions;
   private final MediaClock clock;
   private final SessionSettings settings;
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -32,14 +31,9 @@ final class SessionWatch implements SmartLifecycle {
   private volatile boolean failing;
 
   SessionWatch(
-      SessionStore store,
-      SessionEvents events,
-      Sessions sessions,
-      MediaClock clock,
-      SessionSettings settings) {
+      SessionStore store, SessionEvents events, MediaClock clock, SessionSettings settings) {
     this.store = store;
     this.events = events;
-    this.sessions = sessions;
     this.clock = clock;
     this.settings = settings;
   }
@@ -56,7 +50,7 @@ final class SessionWatch implements SmartLifecycle {
 
   void runOnce() {
     if (store instanceof InMemorySessionStore memory) {
-      memory.removeExpired(clock.nowMicros()).forEach(sessions::expired);
+      memory.removeExpired(clock.nowMicros());
       return;
     }
     for (String id : events.watched()) {

@@ -138,12 +138,6 @@ final class Sessions {
             });
   }
 
-  /** Tells local subscribers of sessions that expired here (in-memory store) that they ended. */
-  void expired(StoredSession s) {
-    events.ended(s.id(), s.view());
-    log.info("Session {} expired at version {}", s.id(), s.version());
-  }
-
   // --- members -------------------------------------------------------------------------------
 
   record Joined(StoredSession session, Member member) {}

@@ -136,6 +136,10 @@ class SessionApiTest {
     assertThat(playing.playback().positionMicros()).isZero();
     assertThat(playing.playback().durationMicros()).isEqualTo(10_000_000);
     assertThat(playing.playback().atMicros()).isBetween(before + LEAD, after + LEAD);
+    // every change moves the expiry forward
+    assertThat(playing.updatedAtMicros()).isBetween(before, after);
+    assertThat(playing.expiresAtMicros())
+        .isEqualTo(playing.updatedAtMicros() + Duration.ofHours(24).toNanos() / 1000);
 
     before = now();
     SessionView paused = http.command(id, "pause", null).ok();

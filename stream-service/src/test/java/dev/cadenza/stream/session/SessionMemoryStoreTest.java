@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class SessionMemoryStoreTest {
 
   final AtomicLong now = new AtomicLong(1_000_000_000);
-  final InMemorySessionStore store = new InMemorySessionStore(2, now::get);
+  final List<StoredSession> expired = new java.util.concurrent.CopyOnWriteArrayList<>();
+  final InMemorySessionStore store = new InMemorySessionStore(2, now::get, expired::add);
 
   static StoredSession session(String id, long version, long expiresAt) {
     return new StoredSession(
@@ -51,6 +52,8 @@ class SessionMemoryStoreTest {
     assertThat(store.get(live, now.get()).block()).isNotNull();
     assertThat(store.create(session(SessionIds.random(), 1, now.get() + 100)).block()).isTrue();
     assertThat(store.size()).isEqualTo(2);
+    // dropped to make room, and told, so its subscribers get ended
+    assertThat(expired).extracting(StoredSession::id).containsExactly(old);
   }
 
   @Test
@@ -61,6 +64,7 @@ class SessionMemoryStoreTest {
     assertThat(store.removeExpired(now.get())).isEmpty();
     now.addAndGet(10);
     assertThat(store.removeExpired(now.get())).extracting(StoredSession::id).containsExactly(old);
+    assertThat(expired).extracting(StoredSession::id).containsExactly(old);
     assertThat(store.size()).isEqualTo(1);
   }
 }
