@@ -7,6 +7,7 @@ import dev.cadenza.protocol.PlayCommand;
 import dev.cadenza.protocol.SeekCommand;
 import dev.cadenza.stream.web.Problems;
 import java.util.List;
+import java.util.Locale;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -118,6 +119,6 @@ final class SessionBodies {
     if (v == null || v.isMissingNode()) {
       return "nothing";
     }
-    return v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    return v.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 }

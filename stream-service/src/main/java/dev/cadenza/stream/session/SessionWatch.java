@@ -2,6 +2,8 @@ package dev.cadenza.stream.session;
 
 import dev.cadenza.protocol.SessionView;
 import dev.cadenza.stream.clock.MediaClock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -40,8 +42,7 @@ final class SessionWatch implements SmartLifecycle {
 
   @Override
   public void start() {
-    java.time.Duration every =
-        store.shared() ? settings.pollInterval() : java.time.Duration.ofSeconds(1);
+    Duration every = store.shared() ? settings.pollInterval() : Duration.ofSeconds(1);
     task =
         Flux.interval(every, Schedulers.parallel())
             .onBackpressureDrop()
@@ -58,8 +59,8 @@ final class SessionWatch implements SmartLifecycle {
       if (inFlight.add(id)) {
         store
             .get(id, clock.nowMicros())
-            .map(java.util.Optional::of)
-            .defaultIfEmpty(java.util.Optional.empty())
+            .map(Optional::of)
+            .defaultIfEmpty(Optional.empty())
             .doFinally(s -> inFlight.remove(id))
             .subscribe(
                 found -> {

@@ -18,9 +18,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.ErrorResponseException;
@@ -320,7 +322,7 @@ final class Sessions {
   }
 
   /** A command, counted by type and outcome; its checks run on subscription. */
-  private <T> Mono<T> command(String type, java.util.function.Supplier<Mono<T>> command) {
+  private <T> Mono<T> command(String type, Supplier<Mono<T>> command) {
     return metered(type, Mono.defer(command));
   }
 
@@ -355,7 +357,7 @@ final class Sessions {
   }
 
   /** After a lost race: {@code next} after a short random pause, or 409 once out of attempts. */
-  private <T> Mono<T> retry(String id, int attempt, java.util.function.Supplier<Mono<T>> next) {
+  private <T> Mono<T> retry(String id, int attempt, Supplier<Mono<T>> next) {
     if (attempt >= MAX_ATTEMPTS) {
       return Mono.error(Problems.sessionBusy(id, attempt));
     }
@@ -500,7 +502,7 @@ final class Sessions {
   }
 
   private static String human(long micros) {
-    return String.format(java.util.Locale.ROOT, "%.3f s", micros / 1e6);
+    return String.format(Locale.ROOT, "%.3f s", micros / 1e6);
   }
 
   // --- errors and metrics --------------------------------------------------------------------

@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -406,7 +407,7 @@ class SessionApiTest {
                                 : http.command(
                                     id, "seek", "{\"positionMicros\":" + i * 100_000 + "}")))
             .toList();
-    Set<String> versions = new java.util.HashSet<>();
+    Set<String> versions = new HashSet<>();
     for (CompletableFuture<Answer> f : answers) {
       Answer a = f.get(60, TimeUnit.SECONDS);
       assertThat(a.status()).as(a.response().body()).isIn(200, 201);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cadenza.protocol.Playback;
 import dev.cadenza.protocol.SessionView;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class SessionMemoryStoreTest {
 
   final AtomicLong now = new AtomicLong(1_000_000_000);
-  final List<StoredSession> expired = new java.util.concurrent.CopyOnWriteArrayList<>();
+  final List<StoredSession> expired = new CopyOnWriteArrayList<>();
   final InMemorySessionStore store = new InMemorySessionStore(2, now::get, expired::add);
 
   static StoredSession session(String id, long version, long expiresAt) {

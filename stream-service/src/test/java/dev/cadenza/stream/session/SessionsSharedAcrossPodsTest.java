@@ -16,6 +16,7 @@ import dev.cadenza.stream.testsupport.TestAudio;
 import dev.cadenza.testsupport.Dynalite;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ class SessionsSharedAcrossPodsTest {
 
   static TestApp startInstance(String... more) throws Exception {
     List<String> args =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             List.of(
                 "--cadenza.dynamodb.table-prefix=" + prefix,
                 "--cadenza.dynamodb.endpoint=" + dynalite.endpoint(),
