@@ -426,8 +426,10 @@ class SessionApiTest {
   void aStaleIfMatchIsA412AndTheCurrentOneApplies() {
     String id = http.create("guarded").id();
     http.join(id, "frank");
-    http.command(id, "play", "{\"trackId\":\"" + tenSeconds.id() + "\"}", "If-Match", "\"1\"")
-        .problem(412, "If-Match \"1\"", "version 2");
+    Answer stale =
+        http.command(id, "play", "{\"trackId\":\"" + tenSeconds.id() + "\"}", "If-Match", "\"1\"");
+    stale.problem(412, "If-Match \"1\"", "version 2");
+    assertThat(stale.header("ETag")).isEqualTo("\"2\"");
     Answer a =
         http.command(id, "play", "{\"trackId\":\"" + tenSeconds.id() + "\"}", "If-Match", "\"2\"");
     assertThat(a.ok().version()).isEqualTo(3);

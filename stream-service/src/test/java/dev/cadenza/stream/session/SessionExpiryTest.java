@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.protocol.Api;
+import dev.cadenza.stream.session.SessionHttp.Answer;
 import dev.cadenza.stream.session.SessionHttp.Events;
 import dev.cadenza.stream.testsupport.TestApp;
 import dev.cadenza.stream.testsupport.TestAudio;
@@ -14,8 +15,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** In the embedded default a session nobody changes expires, and its subscribers are told. */
+/**
+ * In the embedded default a session nobody changes expires, and its subscribers are told; a full
+ * store refuses new sessions until some expire.
+ */
 class SessionExpiryTest {
+
+  static final int MAX = 3;
 
   @TempDir static Path library;
   static TestApp app;
@@ -24,7 +30,9 @@ class SessionExpiryTest {
   @BeforeAll
   static void start() throws Exception {
     TestAudio.wav(library.resolve("one.wav"), 176_400, 1);
-    app = TestApp.start(library, "--cadenza.sessions.ttl=2s");
+    app =
+        TestApp.start(
+            library, "--cadenza.sessions.ttl=2s", "--cadenza.sessions.max-sessions=" + MAX);
     http = new SessionHttp(app.port());
   }
 
@@ -43,5 +51,22 @@ class SessionExpiryTest {
       assertThat(stream.types()).containsExactly("snapshot", "ended");
     }
     http.get(Api.session(id)).problem(404, id);
+  }
+
+  @Test
+  void aFullStoreRefusesANewSessionWith503UntilOthersExpire() {
+    Answer refused = null;
+    for (int i = 0; i <= MAX && refused == null; i++) {
+      Answer a = http.post(Api.SESSIONS, null);
+      if (a.status() != 201) {
+        refused = a;
+      }
+    }
+    assertThat(refused).as("a store holding " + MAX + " sessions refuses one more").isNotNull();
+    refused.problem(503, "maximum of " + MAX + " sessions", "cadenza.sessions.max-sessions");
+    assertThat(refused.header("Retry-After")).isNotBlank();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> http.post(Api.SESSIONS, null).status() == 201);
   }
 }
