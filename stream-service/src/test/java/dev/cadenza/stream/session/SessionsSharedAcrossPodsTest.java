@@ -113,6 +113,21 @@ class SessionsSharedAcrossPodsTest {
     SessionView playing = onB.command(created.id(), "play", play()).ok();
     assertThat(playing.version()).isEqualTo(3);
 
+    // the item as docs/sessions.md describes it: what the TTL and the conditional writes use
+    try (DynamoDbClient db = client()) {
+      Map<String, AttributeValue> item =
+          db.getItem(
+                  r ->
+                      r.tableName(prefix + "-sessions")
+                          .key(Map.of("pk", AttributeValue.fromS(created.id())))
+                          .consistentRead(true))
+              .item();
+      assertThat(item.get("version").n()).isEqualTo("3");
+      assertThat(Long.parseLong(item.get("expiresAt").n()))
+          .isEqualTo(Math.floorDiv(playing.expiresAtMicros() + 999_999, 1_000_000));
+      assertThat(item.get("doc").s()).contains(created.id(), "\"change\":\"play\"");
+    }
+
     SessionView seenByA = onA.get(Api.session(created.id())).ok();
     assertThat(seenByA).isEqualTo(playing);
     assertThat(seenByA.members()).containsExactly(m);
