@@ -86,6 +86,143 @@ public final class Problems {
     return e;
   }
 
+  // --- group sessions ------------------------------------------------------------------------
+
+  public static ErrorResponseException sessionNotFound(String id) {
+    return problem(
+        HttpStatus.NOT_FOUND,
+        "session-not-found",
+        "Session not found",
+        "No session has id '" + id + "': it never existed, was ended, or expired.",
+        Map.of("sessionId", id));
+  }
+
+  public static ErrorResponseException memberNotFound(String sessionId, String memberId) {
+    return problem(
+        HttpStatus.NOT_FOUND,
+        "member-not-found",
+        "Member not found",
+        "Session '" + sessionId + "' has no member with id '" + memberId + "'.",
+        Map.of("sessionId", sessionId, "memberId", memberId));
+  }
+
+  /** A path segment that cannot be an id of {@code kind} at all. */
+  public static ErrorResponseException invalidId(String kind, String value, String expected) {
+    ErrorResponseException e =
+        problem(
+            HttpStatus.BAD_REQUEST,
+            "invalid-id",
+            "Invalid id",
+            "'" + value + "' is not a " + kind + " id: ids are " + expected + ".",
+            Map.of("kind", kind));
+    e.getBody().setProperty("value", value);
+    return e;
+  }
+
+  /** A request body that is not JSON, or lacks or mistypes a field; {@code field} may be null. */
+  public static ErrorResponseException invalidBody(String field, String detail) {
+    ErrorResponseException e =
+        problem(HttpStatus.BAD_REQUEST, "invalid-body", "Invalid request body", detail, Map.of());
+    if (field != null) {
+      e.getBody().setProperty("field", field);
+    }
+    return e;
+  }
+
+  /**
+   * A well-formed command the session cannot carry out as asked (nothing to resume, a position
+   * outside the track, an instant in the past); {@code detail} says what to change.
+   */
+  public static ErrorResponseException invalidCommand(
+      String command, String detail, Map<String, ?> properties) {
+    ErrorResponseException e =
+        problem(
+            HttpStatus.BAD_REQUEST, "invalid-command", "Invalid " + command, detail, properties);
+    e.getBody().setProperty("command", command);
+    return e;
+  }
+
+  public static ErrorResponseException sessionFull(String id, int maxMembers) {
+    return problem(
+        HttpStatus.CONFLICT,
+        "session-full",
+        "Session full",
+        "Session '"
+            + id
+            + "' already has "
+            + maxMembers
+            + " members, the most one session holds (cadenza.sessions.max-members); a member"
+            + " must leave first.",
+        Map.of("sessionId", id, "maxMembers", maxMembers));
+  }
+
+  /** If-Match named a version of the session that is no longer the current one. */
+  public static ErrorResponseException sessionChanged(String id, String ifMatch, long current) {
+    ErrorResponseException e =
+        problem(
+            HttpStatus.PRECONDITION_FAILED,
+            "precondition-failed",
+            "Precondition failed",
+            "If-Match "
+                + ifMatch
+                + " does not match session '"
+                + id
+                + "', which is at version "
+                + current
+                + " (ETag \""
+                + current
+                + "\"); read it again and retry, or send the command without If-Match.",
+            Map.of("sessionId", id, "currentVersion", current));
+    e.getHeaders().setETag("\"" + current + "\"");
+    return e;
+  }
+
+  /** Commands kept colliding with concurrent ones beyond the retry bound. */
+  public static ErrorResponseException sessionBusy(String id, int attempts) {
+    ErrorResponseException e =
+        problem(
+            HttpStatus.CONFLICT,
+            "session-busy",
+            "Session busy",
+            "Session '"
+                + id
+                + "' changed under this command "
+                + attempts
+                + " times in a row; send it again.",
+            Map.of("sessionId", id));
+    e.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+    return e;
+  }
+
+  /** The in-memory store holds its maximum of sessions. */
+  public static ErrorResponseException tooManySessions(int maxSessions) {
+    ErrorResponseException e =
+        problem(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            "too-many-sessions",
+            "Too many sessions",
+            "This service holds its maximum of "
+                + maxSessions
+                + " sessions (cadenza.sessions.max-sessions); end unused ones or retry later.",
+            Map.of("maxSessions", maxSessions));
+    e.getHeaders().set(HttpHeaders.RETRY_AFTER, "60");
+    return e;
+  }
+
+  /** The sessions table cannot be reached; sessions are state, so there is no fallback. */
+  public static ErrorResponseException sessionsUnavailable(Throwable cause) {
+    ErrorResponseException e =
+        problem(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            "sessions-unavailable",
+            "Sessions unavailable",
+            "The sessions table in DynamoDB cannot be reached right now; retry shortly.",
+            Map.of(),
+            cause);
+    e.getHeaders().set(HttpHeaders.RETRY_AFTER, "2");
+    return e;
+  }
+
   private static ErrorResponseException problem(
       HttpStatus status, String type, String title, String detail, Map<String, ?> properties) {
     return problem(status, type, title, detail, properties, null);

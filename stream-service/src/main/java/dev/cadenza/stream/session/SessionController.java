@@ -1,0 +1,202 @@
+package dev.cadenza.stream.session;
+
+import dev.cadenza.protocol.Api;
+import dev.cadenza.protocol.Member;
+import dev.cadenza.protocol.SessionEvent;
+import dev.cadenza.protocol.SessionView;
+import java.net.URI;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * Group playback sessions over HTTP (docs/sessions.md): create, join and leave, play, pause and
+ * seek at media-clock instants, and follow a session as server-sent events. Every answer that shows
+ * a session carries its version as the ETag; commands accept it in {@code If-Match}.
+ */
+@RestController
+@RequestMapping(path = Api.SESSIONS, produces = MediaType.APPLICATION_JSON_VALUE)
+public class SessionController {
+
+  private final Sessions sessions;
+  private final SessionBodies bodies;
+  private final SessionEvents events;
+  private final SessionSettings settings;
+
+  SessionController(
+      Sessions sessions, SessionBodies bodies, SessionEvents events, SessionSettings settings) {
+    this.sessions = sessions;
+    this.bodies = bodies;
+    this.events = events;
+    this.settings = settings;
+  }
+
+  @PostMapping
+  public Mono<ResponseEntity<SessionView>> create(@RequestBody(required = false) String body) {
+    return Mono.defer(() -> sessions.create(bodies.create(body)))
+        .map(
+            s ->
+                ResponseEntity.created(URI.create(Api.session(s.id())))
+                    .eTag(etag(s))
+                    .body(s.view()));
+  }
+
+  @GetMapping("/{id}")
+  public Mono<ResponseEntity<SessionView>> get(
+      @PathVariable String id,
+      @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
+    return sessions
+        .get(id)
+        .map(
+            s -> {
+              IfMatch unchanged = IfMatch.of(ifNoneMatch);
+              if (unchanged != null && unchanged.matchesWeakly(s.version())) {
+                return ResponseEntity.status(HttpStatus.NOT_MODIFIED)
+                    .eTag(etag(s))
+                    .<SessionView>build();
+              }
+              return ok(s);
+            });
+  }
+
+  @DeleteMapping("/{id}")
+  public Mono<ResponseEntity<Void>> end(
+      @PathVariable String id,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+    return sessions.end(id, IfMatch.of(ifMatch)).map(s -> ResponseEntity.noContent().build());
+  }
+
+  @PostMapping("/{id}/members")
+  public Mono<ResponseEntity<Member>> join(
+      @PathVariable String id,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+      @RequestBody(required = false) String body) {
+    return Mono.defer(() -> sessions.join(id, bodies.join(body), IfMatch.of(ifMatch)))
+        .map(
+            j ->
+                ResponseEntity.created(URI.create(Api.members(id) + "/" + j.member().id()))
+                    .eTag(etag(j.session()))
+                    .body(j.member()));
+  }
+
+  @DeleteMapping("/{id}/members/{memberId}")
+  public Mono<ResponseEntity<Void>> leave(
+      @PathVariable String id,
+      @PathVariable String memberId,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+    return sessions
+        .leave(id, memberId, IfMatch.of(ifMatch))
+        .map(s -> ResponseEntity.noContent().eTag(etag(s)).build());
+  }
+
+  @PostMapping("/{id}/play")
+  public Mono<ResponseEntity<SessionView>> play(
+      @PathVariable String id,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+      @RequestBody(required = false) String body) {
+    return Mono.defer(() -> sessions.play(id, bodies.play(body), IfMatch.of(ifMatch)))
+        .map(SessionController::ok);
+  }
+
+  @PostMapping("/{id}/pause")
+  public Mono<ResponseEntity<SessionView>> pause(
+      @PathVariable String id,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+      @RequestBody(required = false) String body) {
+    return Mono.defer(() -> sessions.pause(id, bodies.pause(body), IfMatch.of(ifMatch)))
+        .map(SessionController::ok);
+  }
+
+  @PostMapping("/{id}/seek")
+  public Mono<ResponseEntity<SessionView>> seek(
+      @PathVariable String id,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+      @RequestBody(required = false) String body) {
+    return Mono.defer(() -> sessions.seek(id, bodies.seek(body), IfMatch.of(ifMatch)))
+        .map(SessionController::ok);
+  }
+
+  /**
+   * The session as server-sent events: {@code snapshot}, then one event per newer version, {@code
+   * ended} and completion when it ends; a comment every {@code heartbeat} keeps proxies from
+   * closing the stream.
+   */
+  @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  public Mono<ResponseEntity<?>> events(
+      @PathVariable String id,
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+    return sessions
+        .get(id)
+        .<ResponseEntity<?>>map(
+            current -> {
+              Sinks.Empty<Void> done = Sinks.empty();
+              Flux<ServerSentEvent<SessionEvent>> changes =
+                  events
+                      .subscribe(current, version(lastEventId))
+                      .map(
+                          e ->
+                              ServerSentEvent.builder(e)
+                                  .event(e.type())
+                                  .id(Long.toString(e.session().version()))
+                                  .build())
+                      // ended, or dropped for falling behind (the client reconnects): stop beating
+                      .doFinally(signal -> done.tryEmitEmpty());
+              Flux<ServerSentEvent<SessionEvent>> heartbeats =
+                  Flux.interval(settings.heartbeat())
+                      .map(
+                          i ->
+                              ServerSentEvent.<SessionEvent>builder().comment("keep-alive").build())
+                      .takeUntilOther(done.asMono());
+              Flux<ServerSentEvent<SessionEvent>> stream = Flux.merge(changes, heartbeats);
+              return ResponseEntity.ok()
+                  .cacheControl(CacheControl.noStore())
+                  // nginx: pass events through as they come
+                  .header("X-Accel-Buffering", "no")
+                  .contentType(MediaType.TEXT_EVENT_STREAM)
+                  .body(stream);
+            })
+        // as JSON: the stream's content type would wrap the problem in an SSE message
+        .onErrorResume(
+            ErrorResponseException.class,
+            e ->
+                Mono.just(
+                    ResponseEntity.status(e.getStatusCode())
+                        .headers(e.getHeaders())
+                        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body(e.getBody())));
+  }
+
+  private static ResponseEntity<SessionView> ok(StoredSession s) {
+    return ResponseEntity.ok().eTag(etag(s)).body(s.view());
+  }
+
+  private static String etag(StoredSession s) {
+    return "\"" + s.version() + "\"";
+  }
+
+  private static Long version(String lastEventId) {
+    if (lastEventId == null) {
+      return null;
+    }
+    try {
+      return Long.parseLong(lastEventId.trim());
+    } catch (NumberFormatException e) {
+      return null; // not one of ours: the client gets a snapshot
+    }
+  }
+}

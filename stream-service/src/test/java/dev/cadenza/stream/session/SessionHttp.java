@@ -1,0 +1,210 @@
+package dev.cadenza.stream.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cadenza.protocol.Api;
+import dev.cadenza.protocol.Member;
+import dev.cadenza.protocol.SessionEvent;
+import dev.cadenza.protocol.SessionView;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A player's view of the session API on one service instance (HTTP/1.1, as players speak it). */
+final class SessionHttp {
+
+  static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  private final String base;
+
+  SessionHttp(int port) {
+    this.base = "http://127.0.0.1:" + port;
+  }
+
+  /** One answer: status, headers and body. */
+  record Answer(HttpResponse<String> response) {
+
+    int status() {
+      return response.statusCode();
+    }
+
+    String header(String name) {
+      return response.headers().firstValue(name).orElse(null);
+    }
+
+    JsonNode json() {
+      return JSON.readTree(response.body());
+    }
+
+    SessionView session() {
+      return JSON.readValue(response.body(), SessionView.class);
+    }
+
+    Member member() {
+      return JSON.readValue(response.body(), Member.class);
+    }
+
+    /** Asserts a problem with this status whose detail contains each of {@code words}. */
+    JsonNode problem(int status, String... words) {
+      assertThat(status()).as(response.body()).isEqualTo(status);
+      assertThat(header("Content-Type")).startsWith("application/problem+json");
+      JsonNode p = json();
+      assertThat(p.get("status").asInt()).isEqualTo(status);
+      assertThat(p.get("detail").asString()).contains(words);
+      return p;
+    }
+
+    SessionView ok() {
+      assertThat(status()).as(response.body()).isEqualTo(200);
+      return session();
+    }
+  }
+
+  Answer send(String method, String path, String body, String... headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    try {
+      return new Answer(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()));
+    } catch (Exception e) {
+      throw new IllegalStateException(method + " " + path + ": " + e, e);
+    }
+  }
+
+  Answer post(String path, String body, String... headers) {
+    return send("POST", path, body, headers);
+  }
+
+  Answer get(String path, String... headers) {
+    return send("GET", path, null, headers);
+  }
+
+  Answer delete(String path, String... headers) {
+    return send("DELETE", path, null, headers);
+  }
+
+  SessionView create(String name) {
+    Answer a = post(Api.SESSIONS, name == null ? null : "{\"name\":\"" + name + "\"}");
+    assertThat(a.status()).as(a.response().body()).isEqualTo(201);
+    return a.session();
+  }
+
+  Member join(String sessionId, String name) {
+    Answer a = post(Api.members(sessionId), "{\"name\":\"" + name + "\"}");
+    assertThat(a.status()).as(a.response().body()).isEqualTo(201);
+    return a.member();
+  }
+
+  Answer command(String sessionId, String command, String body, String... headers) {
+    return post(Api.command(sessionId, command), body, headers);
+  }
+
+  /** Opens the event stream of a session; read what arrived from {@link Events#events}. */
+  Events events(String sessionId, String... headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + Api.events(sessionId)))
+            .header("Accept", "text/event-stream");
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    try {
+      HttpResponse<InputStream> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      return new Events(r);
+    } catch (Exception e) {
+      throw new IllegalStateException("events of " + sessionId + ": " + e, e);
+    }
+  }
+
+  /** One SSE message as received. */
+  record Sse(String event, String id, SessionEvent data) {}
+
+  /** An open event stream, read on its own thread. */
+  static final class Events implements AutoCloseable {
+
+    final HttpResponse<InputStream> response;
+    final List<Sse> events = new CopyOnWriteArrayList<>();
+    final List<String> comments = new CopyOnWriteArrayList<>();
+    volatile boolean completed;
+    private final Thread reader;
+
+    Events(HttpResponse<InputStream> response) {
+      this.response = response;
+      this.reader = new Thread(this::read, "sse-reader");
+      reader.setDaemon(true);
+      if (response.statusCode() == 200) {
+        reader.start();
+      }
+    }
+
+    private void read() {
+      try (BufferedReader in =
+          new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+        String event = null;
+        String id = null;
+        StringBuilder data = new StringBuilder();
+        String line;
+        while ((line = in.readLine()) != null) {
+          if (line.isEmpty()) {
+            if (data.length() > 0) {
+              events.add(new Sse(event, id, JSON.readValue(data.toString(), SessionEvent.class)));
+            }
+            event = null;
+            id = null;
+            data.setLength(0);
+          } else if (line.startsWith(":")) {
+            comments.add(line.substring(1));
+          } else if (line.startsWith("event:")) {
+            event = line.substring(6).trim();
+          } else if (line.startsWith("id:")) {
+            id = line.substring(3).trim();
+          } else if (line.startsWith("data:")) {
+            data.append(line.substring(5).trim());
+          }
+        }
+        completed = true;
+      } catch (Exception e) {
+        // closed by the test
+      }
+    }
+
+    List<String> types() {
+      return events.stream().map(Sse::event).toList();
+    }
+
+    Sse last() {
+      return events.get(events.size() - 1);
+    }
+
+    @Override
+    public void close() throws Exception {
+      response.body().close();
+    }
+  }
+}
