@@ -28,7 +28,7 @@ trap 'rm -f "$partial"' EXIT
 ./mvnw -q -B -o test -pl stream-service -am -Dcadenza.bench=true -Dtest=StartSpreadBench \
   -Dsurefire.failIfNoSpecifiedTests=false "$@" |
   awk '/^# Start spread/ { report = 1 }
-       /^\[(INFO|WARNING|ERROR)\]/ || /^[0-9]{4}-[0-9]{2}-[0-9]{2}T/ { report = 0 }
+       /^\[(INFO|WARNING|ERROR)\]/ || /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T/ { report = 0 }
        { if (report) print; else print > "/dev/stderr" }' |
   tee "$partial"
 

@@ -23,6 +23,18 @@ public record ClockEstimate(
     long measuredAtLocalMicros,
     int samples) {
 
+  /**
+   * How fast two clocks may drift apart, in parts per million: RFC 5905's tolerance (PHI) for a
+   * quartz oscillator. An estimate's error bound grows by this much with its age.
+   */
+  public static final long MAX_DRIFT_PPM = 15;
+
+  /** The error bound at local instant {@code localMicros}, grown with the estimate's age. */
+  public long errorBoundAt(long localMicros) {
+    long age = Math.max(0, localMicros - measuredAtLocalMicros);
+    return errorBoundMicros + (age * MAX_DRIFT_PPM + 999_999) / 1_000_000;
+  }
+
   /** The local instant at which the media clock shows {@code mediaMicros}. */
   public long toLocalMicros(long mediaMicros) {
     return mediaMicros - offsetMicros;

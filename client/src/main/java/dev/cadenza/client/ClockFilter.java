@@ -24,6 +24,22 @@ final class ClockFilter {
 
   private ClockFilter() {}
 
+  /**
+   * Of the estimate in use and a new round's, the one to use now: the older one while its error
+   * bound, grown with its age, is still smaller and the two agree within their bounds. One round in
+   * which every exchange was slow (a GC pause, a busy node) then does not replace a good
+   * measurement, as NTP's clock filter keeps its best sample over several polls.
+   */
+  static ClockEstimate preferred(ClockEstimate previous, ClockEstimate fresh, long localNow) {
+    if (previous == null) {
+      return fresh;
+    }
+    long aged = previous.errorBoundAt(localNow);
+    boolean agree =
+        Math.abs(fresh.offsetMicros() - previous.offsetMicros()) <= fresh.errorBoundMicros() + aged;
+    return agree && aged < fresh.errorBoundMicros() ? previous : fresh;
+  }
+
   /** The estimate from the lowest-delay exchange; empty for no exchanges. */
   static Optional<ClockEstimate> best(Collection<Exchange> exchanges) {
     return exchanges.stream()

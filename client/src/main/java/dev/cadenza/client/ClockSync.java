@@ -44,6 +44,7 @@ public final class ClockSync implements AutoCloseable {
   private final LocalClock clock;
   private final int exchanges;
   private final Duration timeout;
+  private final boolean keepBetter;
   private final HttpClient http;
   private volatile ClockEstimate estimate;
   private ScheduledExecutorService resync;
@@ -54,6 +55,7 @@ public final class ClockSync implements AutoCloseable {
     this.clock = builder.clock;
     this.exchanges = builder.exchanges;
     this.timeout = builder.timeout;
+    this.keepBetter = builder.keepBetter;
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -71,7 +73,10 @@ public final class ClockSync implements AutoCloseable {
   }
 
   /**
-   * Runs one round of exchanges and makes its best sample the current estimate.
+   * Runs one round of exchanges and answers the estimate to use from now on: the round's best
+   * sample, unless the previous estimate, its error bound grown by {@link
+   * ClockEstimate#MAX_DRIFT_PPM} since it was measured, is still better and agrees with it (see
+   * {@link Builder#keepBetterEstimates}).
    *
    * @throws CadenzaException if the service refused an exchange or none could be made
    */
@@ -89,8 +94,10 @@ public final class ClockSync implements AutoCloseable {
                         "no usable time exchange",
                         exchanges + " exchanges with " + timeUri + " gave no usable sample",
                         null));
-    estimate = best;
-    return best;
+    ClockEstimate use =
+        keepBetter ? ClockFilter.preferred(estimate, best, clock.nowMicros()) : best;
+    estimate = use;
+    return use;
   }
 
   /** The estimate of the last round, if any has completed. */
@@ -202,6 +209,7 @@ public final class ClockSync implements AutoCloseable {
     private LocalClock clock = LocalClock.system();
     private int exchanges = DEFAULT_EXCHANGES;
     private Duration timeout = CadenzaClient.DEFAULT_CONNECT_TIMEOUT;
+    private boolean keepBetter = true;
 
     private Builder(URI baseUri) {
       this.baseUri = Objects.requireNonNull(baseUri);
@@ -225,6 +233,15 @@ public final class ClockSync implements AutoCloseable {
     /** Connect and answer timeout of one exchange. */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout);
+      return this;
+    }
+
+    /**
+     * Whether a round may keep the previous estimate when that one, aged, is still more precise
+     * (true by default); false: every round replaces the estimate.
+     */
+    public Builder keepBetterEstimates(boolean keep) {
+      this.keepBetter = keep;
       return this;
     }
 

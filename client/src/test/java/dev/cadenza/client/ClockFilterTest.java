@@ -51,4 +51,39 @@ class ClockFilterTest {
     assertThat(ClockFilter.best(List.of(broken))).isEmpty();
     assertThat(ClockFilter.best(List.of())).isEmpty();
   }
+
+  static ClockEstimate estimate(long offset, long errorBound, long measuredAt) {
+    return new ClockEstimate(offset, errorBound * 2, errorBound, true, 2, measuredAt, 8);
+  }
+
+  @Test
+  void aSlowRoundDoesNotReplaceAMorePreciseRecentEstimate() {
+    ClockEstimate previous = estimate(5_000, 100, 0);
+    ClockEstimate slow = estimate(5_900, 1_500, 1_000_000);
+    assertThat(ClockFilter.preferred(previous, slow, 1_000_000)).isSameAs(previous);
+  }
+
+  @Test
+  void anEstimateAgesOut() {
+    ClockEstimate previous = estimate(5_000, 100, 0);
+    assertThat(previous.errorBoundAt(100_000_000)).isEqualTo(100 + 1_500); // 100 s at 15 ppm
+    ClockEstimate fresh = estimate(5_300, 1_000, 100_000_000);
+    assertThat(ClockFilter.preferred(previous, fresh, 100_000_000)).isSameAs(fresh);
+  }
+
+  @Test
+  void aNewRoundThatDisagreesWinsEvenIfLessPrecise() {
+    // the media clock stepped: the old estimate, however precise, is wrong now
+    ClockEstimate previous = estimate(5_000, 100, 0);
+    ClockEstimate stepped = estimate(50_000, 1_000, 1_000_000);
+    assertThat(ClockFilter.preferred(previous, stepped, 1_000_000)).isSameAs(stepped);
+  }
+
+  @Test
+  void aMorePreciseRoundAlwaysWins() {
+    ClockEstimate previous = estimate(5_000, 300, 0);
+    ClockEstimate better = estimate(5_100, 200, 1_000_000);
+    assertThat(ClockFilter.preferred(previous, better, 1_000_000)).isSameAs(better);
+    assertThat(ClockFilter.preferred(null, better, 1_000_000)).isSameAs(better);
+  }
 }

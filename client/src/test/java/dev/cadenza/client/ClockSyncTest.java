@@ -28,9 +28,7 @@ class ClockSyncTest {
                 })) {
       try (ClockSync sync =
           ClockSync.builder(service.uri()).clock(truth.shiftedBy(300_000)).exchanges(5).build()) {
-        long s0 = System.nanoTime();
         ClockEstimate estimate = sync.sync();
-        System.err.println("DEBUG " + estimate + " took " + (System.nanoTime() - s0) / 1000);
         // the answer's own error bound holds it: no wall-clock threshold needed
         assertThat(Math.abs(estimate.offsetMicros() + 300_000))
             .isLessThanOrEqualTo(estimate.errorBoundMicros() + 1);
