@@ -253,7 +253,7 @@ public final class CadenzaClient {
                 + expected,
             null);
       }
-      throw CadenzaException.ofResponse(status, response.headers(), response.body());
+      throw CadenzaException.ofResponse(response, response.body());
     }
     if (type == Void.class) {
       return null;

@@ -1,6 +1,6 @@
 package dev.cadenza.client;
 
-import java.net.http.HttpHeaders;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -25,7 +25,12 @@ public class CadenzaException extends RuntimeException {
   private final String detail;
 
   public CadenzaException(int status, String type, String title, String detail, Throwable cause) {
-    super(message(status, title, detail), cause);
+    this(status, type, title, detail, null, cause);
+  }
+
+  private CadenzaException(
+      int status, String type, String title, String detail, String request, Throwable cause) {
+    super(message(status, title, detail, request), cause);
     this.status = status;
     this.type = type;
     this.title = title;
@@ -56,9 +61,14 @@ public class CadenzaException extends RuntimeException {
     return detail;
   }
 
-  /** The exception for an error response: its problem details when the body holds them. */
-  static CadenzaException ofResponse(int status, HttpHeaders headers, byte[] body) {
-    String contentType = headers.firstValue("Content-Type").orElse("");
+  /**
+   * The exception for an error response: its problem details when the body holds them; the message
+   * names the request.
+   */
+  static CadenzaException ofResponse(HttpResponse<?> response, byte[] body) {
+    int status = response.statusCode();
+    String request = response.request().method() + " " + response.request().uri();
+    String contentType = response.headers().firstValue("Content-Type").orElse("");
     if (contentType.contains("json") && body.length > 0) {
       try {
         JsonNode problem = Json.MAPPER.readTree(body);
@@ -68,6 +78,7 @@ public class CadenzaException extends RuntimeException {
               text(problem, "type"),
               text(problem, "title") != null ? text(problem, "title") : reason(status),
               text(problem, "detail"),
+              request,
               null);
         }
       } catch (JacksonException e) {
@@ -78,7 +89,8 @@ public class CadenzaException extends RuntimeException {
     if (text.length() > MAX_DETAIL) {
       text = text.substring(0, MAX_DETAIL) + "…";
     }
-    return new CadenzaException(status, null, reason(status), text.isEmpty() ? null : text, null);
+    return new CadenzaException(
+        status, null, reason(status), text.isEmpty() ? null : text, request, null);
   }
 
   private static String text(JsonNode node, String field) {
@@ -108,7 +120,7 @@ public class CadenzaException extends RuntimeException {
     };
   }
 
-  private static String message(int status, String title, String detail) {
+  private static String message(int status, String title, String detail, String request) {
     StringBuilder m = new StringBuilder();
     if (status > 0) {
       m.append(status).append(' ');
@@ -116,6 +128,9 @@ public class CadenzaException extends RuntimeException {
     m.append(title);
     if (detail != null && !detail.isBlank()) {
       m.append(": ").append(detail);
+    }
+    if (request != null) {
+      m.append(" (").append(request).append(')');
     }
     return m.toString();
   }

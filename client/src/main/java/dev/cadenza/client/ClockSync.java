@@ -188,7 +188,7 @@ public final class ClockSync implements AutoCloseable {
     }
     long t4 = clock.nowMicros();
     if (response.statusCode() != 200) {
-      throw CadenzaException.ofResponse(response.statusCode(), response.headers(), response.body());
+      throw CadenzaException.ofResponse(response, response.body());
     }
     TimeExchange answer;
     try {

@@ -124,8 +124,7 @@ public final class SessionEventStream implements AutoCloseable {
           try (InputStream in = response.body()) {
             error = in.readNBytes(64 * 1024);
           }
-          CadenzaException refused =
-              CadenzaException.ofResponse(response.statusCode(), response.headers(), error);
+          CadenzaException refused = CadenzaException.ofResponse(response, error);
           if (response.statusCode() < 500 && response.statusCode() != 429) {
             return refused;
           }

@@ -228,10 +228,9 @@ public final class TrackDownloader {
         expected = checkRange(uri, response, state);
       } else if (status >= 500 || status == 429) {
         throw new IOException(
-            CadenzaException.ofResponse(status, response.headers(), body.readNBytes(BUFFER))
-                .getMessage());
+            CadenzaException.ofResponse(response, body.readNBytes(BUFFER)).getMessage());
       } else {
-        throw CadenzaException.ofResponse(status, response.headers(), body.readNBytes(BUFFER));
+        throw CadenzaException.ofResponse(response, body.readNBytes(BUFFER));
       }
       copy(body, sink, state, expected, progress, uri);
     }

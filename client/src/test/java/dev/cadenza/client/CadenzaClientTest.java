@@ -41,7 +41,9 @@ class CadenzaClientTest {
       assertThat(e.type()).isEqualTo("https://cadenza.dev/problems/no-session");
       assertThat(e.title()).isEqualTo("Not Found");
       assertThat(e.detail()).isEqualTo("no session nope");
-      assertThat(e).hasMessage("404 Not Found: no session nope");
+      assertThat(e)
+          .hasMessage(
+              "404 Not Found: no session nope (GET " + service.uri() + "/api/v1/sessions/nope)");
     }
   }
 
