@@ -129,6 +129,21 @@ public final class SessionEventStream implements AutoCloseable {
             return refused;
           }
           cause = refused;
+        } else if (!response
+            .headers()
+            .firstValue("Content-Type")
+            .orElse("")
+            .startsWith("text/event-stream")) {
+          response.body().close();
+          return new CadenzaException(
+              200,
+              null,
+              "not an event stream",
+              "GET "
+                  + uri
+                  + " answered "
+                  + response.headers().firstValue("Content-Type").orElse("no Content-Type"),
+              null);
         } else {
           body = response.body();
           if (closed) {

@@ -151,4 +151,22 @@ class SessionEventStreamTest {
       assertThat(recorder.disconnects).hasValue(0);
     }
   }
+
+  @Test
+  void anAnswerThatIsNotAnEventStreamEndsTheSubscription() throws Exception {
+    try (FakeService service =
+        new FakeService()
+            .on(
+                "/api/v1/sessions/s1/events",
+                x -> FakeService.respond(x, 200, "text/html", "<html>login</html>"))) {
+      Recorder recorder = new Recorder();
+      SessionEventStream events =
+          CadenzaClient.builder(service.uri()).backoff(QUICK).build().followEvents("s1", recorder);
+      assertThat(events.await(Duration.ofSeconds(20))).isTrue();
+      assertThat(recorder.closed.get())
+          .isInstanceOfSatisfying(
+              CadenzaException.class, e -> assertThat(e.title()).isEqualTo("not an event stream"));
+      assertThat(recorder.disconnects).hasValue(0);
+    }
+  }
 }

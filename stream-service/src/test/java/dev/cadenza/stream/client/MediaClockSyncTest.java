@@ -67,12 +67,9 @@ class MediaClockSyncTest {
   }
 
   @Test
-  void theSystemClockAgreesWithTheUnsynchronisedMediaClock() {
+  void theSystemClockAgreesWithTheMediaClockOfAServiceWithoutNtpServers() {
     try (ClockSync sync = client.clockSync(LocalClock.system())) {
-      ClockEstimate estimate = sync.sync();
-      assertThat(estimate.offsetMicros()).isCloseTo(0L, within(TOLERANCE));
-      assertThat(estimate.synchronised()).isFalse();
-      assertThat(estimate.stratum()).isEqualTo(16);
+      assertThat(sync.sync().offsetMicros()).isCloseTo(0L, within(TOLERANCE));
     }
   }
 }
