@@ -157,7 +157,9 @@ public final class SessionEventStream implements AutoCloseable {
               parser.line(line);
             }
           } finally {
-            serverRetryMillis = parser.retryMillis();
+            if (parser.retryMillis() >= 0) {
+              serverRetryMillis = parser.retryMillis();
+            }
           }
           if (outcome.ended) {
             return null;

@@ -99,7 +99,7 @@ public final class CadenzaCli {
         default -> throw new UsageException("unknown command '" + command + "'");
       }
       return 0;
-    } catch (UsageException e) {
+    } catch (UsageException | IllegalArgumentException e) {
       err.println("cadenza: " + e.getMessage());
       err.println(USAGE);
       return 2;

@@ -48,10 +48,11 @@ class CadenzaCliTest {
         "seek http://localhost:8080 s1 -3",
         "time http://localhost:8080 0",
         "create ftp://localhost/",
-        "create ::not-a-url::"
+        "create ::not-a-url::",
+        "show http://localhost:8080 "
       })
   void badArgumentsSayWhatIsWrongWithExitCode2(String args) {
-    assertThat(cli.run(args.split(" "))).isEqualTo(2);
+    assertThat(cli.run(args.split(" ", -1))).isEqualTo(2);
     assertThat(err())
         .startsWith("cadenza: ")
         .contains("usage: cadenza")
