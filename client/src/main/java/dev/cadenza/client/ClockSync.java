@@ -46,6 +46,7 @@ public final class ClockSync implements AutoCloseable {
   private final Duration timeout;
   private final boolean keepBetter;
   private final HttpClient http;
+  private final Object rounds = new Object();
   private volatile ClockEstimate estimate;
   private ScheduledExecutorService resync;
 
@@ -81,6 +82,13 @@ public final class ClockSync implements AutoCloseable {
    * @throws CadenzaException if the service refused an exchange or none could be made
    */
   public ClockEstimate sync() {
+    // one round at a time: rounds of the re-sync thread and of a caller would share the connection
+    synchronized (rounds) {
+      return syncRound();
+    }
+  }
+
+  private ClockEstimate syncRound() {
     List<ClockFilter.Exchange> round = new ArrayList<>(exchanges);
     exchange(); // warm-up: connection set-up and first-call costs would skew it
     for (int i = 0; i < exchanges; i++) {
@@ -131,8 +139,8 @@ public final class ClockSync implements AutoCloseable {
   }
 
   /**
-   * Re-syncs every {@code period} on a daemon thread, keeping the newest estimate (clocks drift,
-   * tens of ppm for a quartz oscillator: 1 ms in under a minute at worst). A failed round keeps the
+   * Re-syncs every {@code period} on a daemon thread, as {@link #sync()} does (clocks drift, tens
+   * of ppm for a quartz oscillator: 1 ms in under a minute at worst). A failed round keeps the
    * previous estimate and goes to {@code onFailure}.
    */
   public synchronized void syncEvery(Duration period, Consumer<CadenzaException> onFailure) {
