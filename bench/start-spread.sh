@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start-spread benchmark (not a test): N players (default 10) whose clocks are shifted at random
 # within ±500 ms sync with a stream service on loopback, join one session and follow it; one of
-# them sends M plays (default 50). For each play every player computes its local start instant, and
+# them sends M plays (default 200). For each play every player computes its local start instant, and
 # the spread of those instants in true time (local minus the injected shift) is reported as
 # p50/p99/max, next to two baselines from the same plays: no sync, and a single time exchange per
 # round instead of ClockSync's lowest-delay-of-8. Goal: p99 spread at most 2 ms.
@@ -14,7 +14,7 @@
 #   bench/start-spread.sh
 #   bench/start-spread.sh -Dcadenza.bench.players=20 -Dcadenza.bench.plays=100
 #
-# Settings (system properties): cadenza.bench.players (10), cadenza.bench.plays (50),
+# Settings (system properties): cadenza.bench.players (10), cadenza.bench.plays (200),
 # cadenza.bench.seed (42), cadenza.bench.leadMs (300: how far ahead each play starts).
 # START_SPREAD_OUT=<file> saves the report there instead.
 set -euo pipefail

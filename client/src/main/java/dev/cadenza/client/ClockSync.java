@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import tools.jackson.core.JacksonException;
 
@@ -185,16 +186,25 @@ public final class ClockSync implements AutoCloseable {
             .header("Accept", "application/json")
             .GET()
             .build();
+    // t4 when the answer's head is in (its few body bytes come in the same packet), on the
+    // client's own thread: the hand-over to this thread would only add to the way back
+    AtomicLong arrived = new AtomicLong();
     HttpResponse<byte[]> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      response =
+          http.send(
+              request,
+              info -> {
+                arrived.set(clock.nowMicros());
+                return HttpResponse.BodySubscribers.ofByteArray();
+              });
     } catch (IOException e) {
       throw new CadenzaException("time exchange failed", timeUri + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CadenzaException("interrupted", "time exchange with " + timeUri, e);
     }
-    long t4 = clock.nowMicros();
+    long t4 = arrived.get();
     if (response.statusCode() != 200) {
       throw CadenzaException.ofResponse(response, response.body());
     }

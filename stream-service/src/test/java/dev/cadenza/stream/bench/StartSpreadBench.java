@@ -39,7 +39,7 @@ import org.springframework.util.FileSystemUtils;
  * spread at most 2 ms on loopback. Run with bench/start-spread.sh.
  *
  * <p>Settings (system properties): {@code cadenza.bench.players} (10), {@code cadenza.bench.plays}
- * (50), {@code cadenza.bench.seed} (42), {@code cadenza.bench.leadMs} (300).
+ * (200), {@code cadenza.bench.seed} (42), {@code cadenza.bench.leadMs} (300).
  */
 @EnabledIfSystemProperty(named = "cadenza.bench", matches = "true")
 class StartSpreadBench {
@@ -50,7 +50,7 @@ class StartSpreadBench {
   @Test
   void startSpread() throws Exception {
     int playerCount = Integer.getInteger("cadenza.bench.players", 10);
-    int plays = Integer.getInteger("cadenza.bench.plays", 50);
+    int plays = Integer.getInteger("cadenza.bench.plays", 200);
     long seed = Long.getLong("cadenza.bench.seed", 42);
     long lead = Long.getLong("cadenza.bench.leadMs", 300) * 1000;
     SplittableRandom random = new SplittableRandom(seed);
