@@ -12,26 +12,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 
 /** A scripted HTTP server on loopback for the client's unit tests (the JDK's own HttpServer). */
-final class FakeService implements AutoCloseable {
+public final class FakeService implements AutoCloseable {
 
   final HttpServer server;
 
-  FakeService() throws IOException {
+  public FakeService() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(Executors.newCachedThreadPool());
     server.start();
   }
 
-  FakeService on(String path, HttpHandler handler) {
+  public FakeService on(String path, HttpHandler handler) {
     server.createContext(path, handler);
     return this;
   }
 
-  URI uri() {
+  public URI uri() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  static void respond(HttpExchange exchange, int status, String contentType, String body)
+  public static void respond(HttpExchange exchange, int status, String contentType, String body)
       throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", contentType);
