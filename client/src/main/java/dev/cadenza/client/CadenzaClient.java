@@ -43,9 +43,13 @@ public final class CadenzaClient {
   /** How long to wait for an answer's headers, by default. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
+  /** How long a download's body may stall before the connection counts as dropped, by default. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+
   private final URI baseUri;
   private final Duration connectTimeout;
   private final Duration requestTimeout;
+  private final Duration readTimeout;
   private final Backoff backoff;
   private final HttpClient http;
 
@@ -53,6 +57,7 @@ public final class CadenzaClient {
     this.baseUri = withoutTrailingSlash(builder.baseUri);
     this.connectTimeout = builder.connectTimeout;
     this.requestTimeout = builder.requestTimeout;
+    this.readTimeout = builder.readTimeout;
     this.backoff = builder.backoff;
     // HTTP/1.1 as players speak it: no h2c upgrade round on the first request
     this.http =
@@ -184,7 +189,7 @@ public final class CadenzaClient {
   /** A downloader of this service's tracks with the default retry settings. */
   public TrackDownloader downloader() {
     return new TrackDownloader(
-        http, baseUri, requestTimeout, TrackDownloader.DEFAULT_MAX_RETRIES, backoff);
+        http, baseUri, requestTimeout, readTimeout, TrackDownloader.DEFAULT_MAX_RETRIES, backoff);
   }
 
   // ---- plumbing
@@ -288,6 +293,7 @@ public final class CadenzaClient {
     private final URI baseUri;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private Backoff backoff = Backoff.DEFAULT;
 
     private Builder(URI baseUri) {
@@ -307,6 +313,12 @@ public final class CadenzaClient {
     /** How long to wait for an answer's headers (a stream's body may take longer). */
     public Builder requestTimeout(Duration timeout) {
       this.requestTimeout = Objects.requireNonNull(timeout);
+      return this;
+    }
+
+    /** How long a download's body may stall before it resumes on a new connection. */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = Objects.requireNonNull(timeout);
       return this;
     }
 

@@ -1,7 +1,6 @@
 package dev.cadenza.client;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +11,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Flow;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,9 +21,10 @@ import java.util.regex.Pattern;
  * with {@code Range: bytes=N-} and {@code If-Range: <etag>}, N being the bytes already written. If
  * the file changed on the service meanwhile, {@code If-Range} makes the service answer with the
  * whole new version (200) and the download starts again from byte 0, so the result never mixes two
- * versions. Consecutive failures without a byte of progress are bounded ({@link
- * #DEFAULT_MAX_RETRIES}), with {@link Backoff} between attempts; the length written is checked
- * against {@code Content-Length} and {@code Content-Range}.
+ * versions. A body that stalls for the client's read timeout counts as a dropped connection.
+ * Consecutive failures without a byte of progress are bounded ({@link #DEFAULT_MAX_RETRIES}), with
+ * {@link Backoff} between attempts; the length written is checked against {@code Content-Length}
+ * and {@code Content-Range}.
  */
 public final class TrackDownloader {
 
@@ -35,14 +37,21 @@ public final class TrackDownloader {
   private final HttpClient http;
   private final URI baseUri;
   private final Duration requestTimeout;
+  private final Duration readTimeout;
   private final int maxRetries;
   private final Backoff backoff;
 
   TrackDownloader(
-      HttpClient http, URI baseUri, Duration requestTimeout, int maxRetries, Backoff backoff) {
+      HttpClient http,
+      URI baseUri,
+      Duration requestTimeout,
+      Duration readTimeout,
+      int maxRetries,
+      Backoff backoff) {
     this.http = http;
     this.baseUri = baseUri;
     this.requestTimeout = requestTimeout;
+    this.readTimeout = readTimeout;
     this.maxRetries = maxRetries;
     this.backoff = backoff;
   }
@@ -55,7 +64,7 @@ public final class TrackDownloader {
     if (maxRetries < 0) {
       throw new IllegalArgumentException("maxRetries must be >= 0, got " + maxRetries);
     }
-    return new TrackDownloader(http, baseUri, requestTimeout, maxRetries, backoff);
+    return new TrackDownloader(http, baseUri, requestTimeout, readTimeout, maxRetries, backoff);
   }
 
   /**
@@ -188,14 +197,14 @@ public final class TrackDownloader {
       state.resumes++;
     }
     state.requests++;
-    HttpResponse<InputStream> response;
+    HttpResponse<Flow.Publisher<List<ByteBuffer>>> response;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofPublisher());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CadenzaException("interrupted", "download of " + uri, e);
     }
-    try (InputStream body = response.body()) {
+    try (TimedBody body = TimedBody.of(response.body(), readTimeout)) {
       int status = response.statusCode();
       String etag = response.headers().firstValue("ETag").orElse(null);
       long expected;
@@ -228,9 +237,9 @@ public final class TrackDownloader {
         expected = checkRange(uri, response, state);
       } else if (status >= 500 || status == 429) {
         throw new IOException(
-            CadenzaException.ofResponse(response, body.readNBytes(BUFFER)).getMessage());
+            CadenzaException.ofResponse(response, body.readAtMost(BUFFER)).getMessage());
       } else {
-        throw CadenzaException.ofResponse(response, body.readNBytes(BUFFER));
+        throw CadenzaException.ofResponse(response, body.readAtMost(BUFFER));
       }
       copy(body, sink, state, expected, progress, uri);
     }
@@ -277,7 +286,7 @@ public final class TrackDownloader {
   }
 
   private static void copy(
-      InputStream body, Sink sink, State state, long expected, DownloadProgress progress, URI uri)
+      TimedBody body, Sink sink, State state, long expected, DownloadProgress progress, URI uri)
       throws IOException {
     byte[] buffer = new byte[BUFFER];
     long copied = 0;

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,6 +148,48 @@ class TrackDownloaderTest {
       assertThat(e.status()).isEqualTo(404);
       assertThat(e.detail()).isEqualTo("no track nope");
       assertThat(requests).hasValue(1);
+    }
+  }
+
+  @Test
+  void aBodyThatStallsResumesOnANewConnectionAfterTheReadTimeout() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    try (FakeService service =
+        new FakeService()
+            .on(
+                "/api/v1/tracks/t1/stream",
+                x -> {
+                  String range = x.getRequestHeaders().getFirst("Range");
+                  if (range != null) {
+                    int from = Integer.parseInt(range.replaceAll("\\D", ""));
+                    answer(x, 206, from, TRACK.length - from);
+                    return;
+                  }
+                  x.getResponseHeaders().set("ETag", "\"v1\"");
+                  x.sendResponseHeaders(200, TRACK.length);
+                  OutputStream out = x.getResponseBody();
+                  out.write(TRACK, 0, 4_000);
+                  out.flush();
+                  try {
+                    release.await(30, TimeUnit.SECONDS); // the connection stays open, silent
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  x.close();
+                })) {
+      Path file = dir.resolve("t1");
+      DownloadResult result =
+          CadenzaClient.builder(service.uri())
+              .backoff(QUICK)
+              .readTimeout(Duration.ofMillis(300))
+              .build()
+              .downloader()
+              .download("t1", file, DownloadProgress.NONE);
+      assertThat(Files.readAllBytes(file)).isEqualTo(TRACK);
+      assertThat(result.requests()).isEqualTo(2);
+      assertThat(result.resumes()).isEqualTo(1);
+    } finally {
+      release.countDown();
     }
   }
 }
