@@ -1,0 +1,161 @@
+package dev.cadenza.client.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cadenza.client.FakeService;
+import dev.cadenza.client.LocalClock;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CadenzaCliTest {
+
+  final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  final CadenzaCli cli =
+      new CadenzaCli(
+          new PrintStream(out, true, StandardCharsets.UTF_8),
+          new PrintStream(err, true, StandardCharsets.UTF_8),
+          LocalClock.system());
+
+  String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void noArgumentsPrintsTheUsageWithExitCode2() {
+    assertThat(cli.run()).isEqualTo(2);
+    assertThat(err()).contains("usage: cadenza");
+  }
+
+  @Test
+  void helpGoesToStdoutWithExitCode0() {
+    assertThat(cli.run("--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: cadenza");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "bogus http://localhost:8080",
+        "time",
+        "join http://localhost:8080 s1",
+        "play http://localhost:8080 s1 t1 5 extra",
+        "seek http://localhost:8080 s1 ten",
+        "seek http://localhost:8080 s1 -3",
+        "time http://localhost:8080 0",
+        "create ftp://localhost/",
+        "create ::not-a-url::",
+        "show http://localhost:8080 "
+      })
+  void badArgumentsSayWhatIsWrongWithExitCode2(String args) {
+    assertThat(cli.run(args.split(" ", -1))).isEqualTo(2);
+    assertThat(err())
+        .startsWith("cadenza: ")
+        .contains("usage: cadenza")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void anUnreachableServiceIsExitCode1WithoutAStackTrace() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    assertThat(cli.run("create", "http://127.0.0.1:" + port)).isEqualTo(1);
+    assertThat(err()).startsWith("cadenza: request failed").doesNotContain("\tat ");
+  }
+
+  @Test
+  void positionsInSecondsBecomeMicroseconds() {
+    assertThat(CadenzaCli.micros("1.5")).isEqualTo(1_500_000);
+    assertThat(CadenzaCli.micros("0.0000004")).isZero();
+    assertThat(CadenzaCli.micros("90")).isEqualTo(90_000_000);
+  }
+
+  @Test
+  void joinPrintsTheLocalStartOfEachPlayInThePlayersOwnClock() throws Exception {
+    long shift = 300_000; // this player's clock runs 300 ms ahead
+    LocalClock truth = LocalClock.system();
+    long at = truth.nowMicros() + 5_000_000;
+    String events =
+        event("snapshot", 2, "STOPPED", null, 0, at - 9_000_000)
+            + event("play", 3, "PLAYING", "t1", 1_500_000, at)
+            + event("ended", 4, "PLAYING", "t1", 1_500_000, at);
+    try (FakeService service =
+        new FakeService()
+            .on(
+                "/api/v1/time",
+                x -> {
+                  String q = x.getRequestURI().getQuery();
+                  long t1 = Long.parseLong(q.substring(q.indexOf('=') + 1));
+                  long now = truth.nowMicros();
+                  FakeService.respond(
+                      x,
+                      200,
+                      "application/json",
+                      "{\"originateMicros\":"
+                          + t1
+                          + ",\"receiveMicros\":"
+                          + now
+                          + ",\"transmitMicros\":"
+                          + now
+                          + ",\"synchronised\":false,\"stratum\":16,\"maxErrorMicros\":0}");
+                })
+            .on(
+                "/api/v1/sessions/s1/members",
+                x ->
+                    FakeService.respond(
+                        x,
+                        201,
+                        "application/json",
+                        "{\"id\":\"m1\",\"name\":\"speaker\",\"joinedAtMicros\":1}"))
+            .on(
+                "/api/v1/sessions/s1/events",
+                x -> FakeService.respond(x, 200, "text/event-stream", events))) {
+      CadenzaCli shifted =
+          new CadenzaCli(
+              new PrintStream(out, true, StandardCharsets.UTF_8),
+              new PrintStream(err, true, StandardCharsets.UTF_8),
+              truth.shiftedBy(shift));
+
+      assertThat(shifted.run("join", service.uri().toString(), "s1", "speaker")).isZero();
+
+      String printed = out.toString(StandardCharsets.UTF_8);
+      assertThat(printed).contains("joined s1 as speaker (m1)");
+      String play = printed.lines().filter(l -> l.startsWith("play")).findFirst().orElseThrow();
+      long local = Long.parseLong(play.replaceAll(".*\\((\\d+) µs.*", "$1"));
+      assertThat(Math.abs(local - (at + shift))).isLessThan(50_000); // the start, in its own clock
+      assertThat(play).contains("PLAYING t1").contains("position 1.500 s");
+      assertThat(printed).contains("ended");
+    }
+  }
+
+  static String event(
+      String type, long version, String state, String track, long position, long at) {
+    String trackJson = track == null ? "null" : "\"" + track + "\"";
+    return "event: "
+        + type
+        + "\nid: "
+        + version
+        + "\ndata: {\"type\":\""
+        + type
+        + "\",\"session\":"
+        + "{\"id\":\"s1\",\"name\":null,\"version\":"
+        + version
+        + ",\"createdAtMicros\":0,\"updatedAtMicros\":0,\"expiresAtMicros\":0,\"members\":[],"
+        + "\"playback\":{\"state\":\""
+        + state
+        + "\",\"trackId\":"
+        + trackJson
+        + ",\"positionMicros\":"
+        + position
+        + ",\"atMicros\":"
+        + at
+        + ",\"durationMicros\":60000000}}}\n\n";
+  }
+}
