@@ -71,6 +71,12 @@ public record ClockProperties(
           throw new IllegalArgumentException("cadenza.clock.ntp.servers: " + e.getMessage());
         }
       }
+      if (required && servers.isEmpty()) {
+        // readiness would wait for a sync that cannot come
+        throw new IllegalArgumentException(
+            "cadenza.clock.ntp.required: true needs at least one server in"
+                + " cadenza.clock.ntp.servers");
+      }
       positive("cadenza.clock.ntp.poll-interval", pollInterval);
       positive("cadenza.clock.ntp.max-offset", maxOffset);
       positive("cadenza.clock.ntp.timeout", timeout);

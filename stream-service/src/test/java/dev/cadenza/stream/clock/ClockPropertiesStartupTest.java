@@ -41,6 +41,7 @@ class ClockPropertiesStartupTest {
         "cadenza.clock.ntp.samples | 17",
         "cadenza.clock.ntp.sample-spacing | -1s",
         "cadenza.clock.ntp.required | maybe",
+        "cadenza.clock.ntp.required | true",
         "cadenza.clock.max-slew-ppm | 0",
         "cadenza.clock.step-threshold | -1ms",
         "cadenza.clock.sntp.port | 70000",
