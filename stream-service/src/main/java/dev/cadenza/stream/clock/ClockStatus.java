@@ -3,6 +3,7 @@ package dev.cadenza.stream.clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where the media clock stands, for health, metrics, {@code GET /api/v1/time} and the SNTP
@@ -66,7 +67,7 @@ public record ClockStatus(
       long jitter,
       long rootDistance,
       int stratum,
-      java.util.Map<String, Integer> outcomes) {
+      Map<String, Integer> outcomes) {
 
     public boolean reachable() {
       return state.equals("selected") || state.equals("falseticker") || state.equals("rejected");

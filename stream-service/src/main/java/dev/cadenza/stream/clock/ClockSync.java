@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -183,7 +184,7 @@ public final class ClockSync implements SmartLifecycle {
   }
 
   static String millis(long nanos) {
-    return String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e6);
+    return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
   }
 
   /** The selection the clock last followed; null before the first sync. */

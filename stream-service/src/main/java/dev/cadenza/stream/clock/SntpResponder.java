@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import org.apache.commons.net.ntp.NtpV3Impl;
 import org.apache.commons.net.ntp.NtpV3Packet;
 import org.slf4j.Logger;
@@ -154,8 +156,7 @@ public class SntpResponder implements SmartLifecycle {
       // so that a client's root distance (rootDelay/2 + rootDispersion) is ours
       out.setRootDispersion(
           NtpTimestamps.nanosToShort(Math.max(0, status.rootDistance() - rootDelay / 2)));
-      long sinceSync =
-          java.time.Duration.between(status.lastSync(), java.time.Instant.now()).toNanos();
+      long sinceSync = Duration.between(status.lastSync(), Instant.now()).toNanos();
       out.setReferenceTime(NtpTimestamps.fromEpochNanos(receivedNanos - Math.max(0, sinceSync)));
     } else {
       // servers are configured, none usable: tell clients not to follow us
