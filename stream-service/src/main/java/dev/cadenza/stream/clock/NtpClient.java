@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.apache.commons.net.ntp.NtpV3Impl;
 import org.apache.commons.net.ntp.NtpV3Packet;
@@ -30,6 +31,13 @@ public final class NtpClient {
 
   /** Our clock's read error: System.nanoTime() is good to well under a microsecond. */
   private static final long OUR_PRECISION_NANOS = 1_000;
+
+  /**
+   * Low bits of the transmit timestamp that are random (2^20 of 2^32 in the fraction, ~0.24 ms):
+   * the server echoes them, so an off-path forger must guess them. Offsets are computed from our
+   * own t1, not from the packet, so they cost no accuracy.
+   */
+  private static final long NONCE_BITS = (1L << 20) - 1;
 
   /** Consecutive timeouts after which a server is given up for this poll. */
   private static final int GIVE_UP_AFTER = 2;
@@ -146,8 +154,9 @@ public final class NtpClient {
     byte[] in = new byte[512];
     DatagramPacket reply = new DatagramPacket(in, in.length);
     try {
+      long nonce = ThreadLocalRandom.current().nextLong() & NONCE_BITS;
       long t1 = raw.nanos();
-      TimeStamp transmit = NtpTimestamps.fromEpochNanos(t1);
+      TimeStamp transmit = new TimeStamp(NtpTimestamps.fromEpochNanos(t1).ntpValue() ^ nonce);
       request.setTransmitTime(transmit); // written into bytes
       e.socket.send(out);
       long deadline = System.nanoTime() + timeout.toNanos();
