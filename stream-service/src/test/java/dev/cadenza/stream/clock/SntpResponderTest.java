@@ -3,6 +3,7 @@ package dev.cadenza.stream.clock;
 import static dev.cadenza.stream.clock.ClockSyncTest.awaitSynchronised;
 import static dev.cadenza.stream.clock.ClockSyncTest.service;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.within;
 
@@ -10,9 +11,11 @@ import dev.cadenza.stream.testsupport.TestApp;
 import dev.cadenza.testsupport.ChronyQuery;
 import dev.cadenza.testsupport.Ports;
 import dev.cadenza.testsupport.ShiftedNtpResponder;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,6 +111,25 @@ class SntpResponderTest {
 
     assertThat(info.getMessage().getLeapIndicator()).isEqualTo(NtpV3Packet.LI_ALARM_CONDITION);
     assertThat(info.getMessage().getStratum()).isEqualTo(ClockStatus.UNSYNCHRONISED);
+  }
+
+  @Test
+  void ignoresWhatIsNotAClientRequestAndKeepsServing() throws Exception {
+    TestApp app = service(library, closing, "");
+    byte[] serverMode = new byte[48];
+    serverMode[0] = 0x24; // version 4, mode 4: a server's reply, not a request
+
+    try (DatagramSocket socket = new DatagramSocket()) {
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), sntpPort(app)));
+      socket.setSoTimeout(300);
+      for (byte[] junk : List.of(new byte[] {0x23, 1, 2}, serverMode)) {
+        socket.send(new DatagramPacket(junk, junk.length));
+        assertThatThrownBy(() -> socket.receive(new DatagramPacket(new byte[512], 512)))
+            .isInstanceOf(SocketTimeoutException.class);
+      }
+    }
+
+    assertThat(query(sntpPort(app)).getMessage().getMode()).isEqualTo(NtpV3Packet.MODE_SERVER);
   }
 
   @Test
