@@ -144,6 +144,24 @@ class ClockSyncTest {
   }
 
   @Test
+  void aServerBehindIsFollowedBySlewingAndRequiredReadinessWaitsForIt() throws Exception {
+    ShiftedNtpResponder behind = closeLater(ShiftedNtpResponder.start(Duration.ofMillis(-250)));
+    TestApp app = service(behind.address(), "--cadenza.clock.ntp.required=true");
+    MediaClock clock = app.app().getBean(MediaClock.class);
+    long before = clock.nowMicros();
+
+    ClockStatus s = awaitSynchronised(app);
+    long after = clock.nowMicros();
+
+    assertThat(s.measuredOffset() / 1e6).isCloseTo(-250, within(20.0));
+    // no step back: the media clock is still (almost all of) 250 ms ahead of the server
+    assertThat(after).isGreaterThanOrEqualTo(before);
+    assertThat(s.offset() / 1e6).isLessThan(-200.0);
+    assertThat(health(app).getStatus()).isEqualTo(Status.DOWN);
+    assertThat(get(app, "/actuator/health/readiness").statusCode()).isEqualTo(503);
+  }
+
+  @Test
   void anUnreachableRequiredServerKeepsReadinessDown() throws Exception {
     TestApp app = service("127.0.0.1:" + Ports.freeUdp(), "--cadenza.clock.ntp.required=true");
 
