@@ -238,7 +238,7 @@ public final class ClockSync implements SmartLifecycle {
     executor.scheduleWithFixedDelay(
         this::pollSafely, 0, pollInterval.toNanos(), TimeUnit.NANOSECONDS);
     poller = executor;
-    log.info("Polling NTP servers {} every {}", servers, pollInterval);
+    log.info("Polling NTP servers {} every {} s", servers, pollInterval.toMillis() / 1e3);
   }
 
   private void pollSafely() {
