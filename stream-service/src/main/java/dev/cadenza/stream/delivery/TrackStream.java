@@ -6,6 +6,7 @@ import dev.cadenza.stream.library.FileVersion;
 import dev.cadenza.stream.library.Ids;
 import dev.cadenza.stream.library.Library;
 import dev.cadenza.stream.library.Track;
+import dev.cadenza.stream.web.NettyProblems;
 import dev.cadenza.stream.web.Problems;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,7 +21,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +29,6 @@ import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponseException;
 import reactor.core.publisher.Mono;
@@ -210,31 +209,9 @@ public class TrackStream implements NettyRouteProvider {
         .write(response, body);
   }
 
-  /** Writes an RFC 9457 problem; HEAD gets the status and headers only. */
   private Mono<Void> problem(
       HttpServerRequest request, HttpServerResponse response, ErrorResponseException e) {
-    ProblemDetail p = e.getBody();
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", p.getType().toString());
-    body.put("title", p.getTitle());
-    body.put("status", p.getStatus());
-    body.put("detail", p.getDetail());
-    String target = request.uri(); // raw: a malformed target must not fail its own error
-    int query = target.indexOf('?');
-    body.put("instance", query < 0 ? target : target.substring(0, query));
-    if (p.getProperties() != null) {
-      body.putAll(p.getProperties());
-    }
-    byte[] bytes = json.writeValueAsBytes(body);
-    response.status(p.getStatus());
-    e.getHeaders().forEach((name, values) -> response.header(name, String.join(", ", values)));
-    response
-        .header(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
-        .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(bytes.length));
-    if (request.method().equals(HttpMethod.HEAD)) {
-      return response.send().then();
-    }
-    return response.sendByteArray(Mono.just(bytes)).then();
+    return NettyProblems.write(json, request, response, e);
   }
 
   private void record(HttpServerRequest request, HttpServerResponse response, long start) {

@@ -26,6 +26,8 @@ public record TestApp(ConfigurableApplicationContext app, int port) {
     args.add("--server.address=127.0.0.1");
     args.add("--cadenza.library.path=" + library);
     args.add("--cadenza.library.rescan-interval=0");
+    // many instances run at once: the SNTP responder takes any free port
+    args.add("--cadenza.clock.sntp.port=0");
     args.addAll(List.of(extraArgs));
     ConfigurableApplicationContext app =
         new SpringApplicationBuilder(StreamServiceApplication.class)
