@@ -120,6 +120,9 @@ class MusicDeliveryValidationTest {
         Arguments.of(lib + ddb + "cache: {memory: lots}", "spec.cache.memory"),
         Arguments.of(lib + ddb + "ntp: {pollInterval: '64'}", "spec.ntp.pollInterval"),
         Arguments.of(
+            lib + ddb + "ntp: {required: true}",
+            "ntp.required needs at least one server in ntp.servers"),
+        Arguments.of(
             lib + ddb + "ntp: {servers: [a, b, c, d, e, f, g, h, i]}",
             "spec.ntp.servers: Too many"));
   }

@@ -134,7 +134,8 @@ class SessionEventsReconnectTest {
   @Test
   void followingAnUnknownSessionFailsWithTheServicesProblem() throws Exception {
     Recorder recorder = new Recorder();
-    SessionEventStream events = direct.followEvents("no-such-session", recorder);
+    // a well-formed id (22 base64url characters) that no session has
+    SessionEventStream events = direct.followEvents("AAAAAAAAAAAAAAAAAAAAAA", recorder);
     assertThat(events.await(EVENTS)).isTrue();
     assertThat(recorder.closed.get()).startsWith("404");
     assertThat(recorder.events).isEmpty();

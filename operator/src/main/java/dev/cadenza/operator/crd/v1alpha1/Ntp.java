@@ -4,9 +4,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /** NTP servers the media clock follows. */
+@ValidationRule(
+    value =
+        "!has(self.required) || !self.required || (has(self.servers) && size(self.servers) > 0)",
+    message = "ntp.required needs at least one server in ntp.servers")
 public class Ntp {
 
   @Size(max = 8)
@@ -24,6 +29,7 @@ public class Ntp {
   public String maxOffset;
 
   @Default("false")
-  @JsonPropertyDescription("When true, a pod is not ready until its clock is synchronised.")
+  @JsonPropertyDescription(
+      "When true, a pod is not ready while no server answers or its offset exceeds maxOffset.")
   public Boolean required;
 }
