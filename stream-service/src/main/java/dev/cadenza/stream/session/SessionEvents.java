@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.util.concurrent.Queues;
@@ -38,22 +37,25 @@ final class SessionEvents {
     String id = current.id();
     return Flux.defer(
         () -> {
-          AtomicReference<Sinks.Many<SessionEvent>> sink = new AtomicReference<>();
-          topics.compute(
-              id,
-              (k, t) -> {
-                Topic topic = t != null ? t : new Topic();
-                sink.set(topic.add(current, lastEventId));
-                return topic;
-              });
-          subscribers.incrementAndGet();
-          return sink.get()
-              .asFlux()
-              .doFinally(
-                  signal -> {
-                    subscribers.decrementAndGet();
-                    topics.computeIfPresent(id, (k, t) -> t.remove(sink.get()) ? null : t);
-                  });
+          // Lock order: a topic's lock is never taken inside a map operation (a completing sink
+          // leaves its topic, and the map, from under the topic's lock).
+          while (true) {
+            Topic topic = topics.computeIfAbsent(id, k -> new Topic());
+            Sinks.Many<SessionEvent> sink = topic.add(current, lastEventId);
+            if (sink == null) {
+              topics.remove(id, topic); // its last subscriber just left: start a new one
+              continue;
+            }
+            subscribers.incrementAndGet();
+            return sink.asFlux()
+                .doFinally(
+                    signal -> {
+                      subscribers.decrementAndGet();
+                      if (topic.remove(sink)) {
+                        topics.remove(id, topic);
+                      }
+                    });
+          }
         });
   }
 
@@ -102,8 +104,13 @@ final class SessionEvents {
     private final List<Sinks.Many<SessionEvent>> sinks = new ArrayList<>();
     private StoredSession latest;
     private SessionView endedWith;
+    private boolean retired;
 
+    /** A new subscriber's sink, or null when this topic has lost its last subscriber. */
     synchronized Sinks.Many<SessionEvent> add(StoredSession current, Long lastEventId) {
+      if (retired) {
+        return null;
+      }
       offer(current);
       Sinks.Many<SessionEvent> sink =
           Sinks.many()
@@ -121,10 +128,11 @@ final class SessionEvents {
       return sink;
     }
 
-    /** Whether the last subscriber has gone. */
+    /** Whether the last subscriber has gone; the topic then takes no new ones. */
     synchronized boolean remove(Sinks.Many<SessionEvent> sink) {
       sinks.remove(sink);
-      return sinks.isEmpty();
+      retired = sinks.isEmpty();
+      return retired;
     }
 
     synchronized void offer(StoredSession s) {
