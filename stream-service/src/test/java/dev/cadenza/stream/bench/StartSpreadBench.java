@@ -98,7 +98,7 @@ class StartSpreadBench {
         long at = leader.sync.mediaNowMicros() + lead;
         long version =
             client
-                .play(session.id(), new PlayCommand(trackId, (long) play * 1_000_000, at))
+                .play(session.id(), new PlayCommand(trackId, (long) (play % 100) * 1_000_000, at))
                 .version();
         await()
             .atMost(Duration.ofSeconds(30))
