@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.cadenza.stream.StreamServiceApplication;
+import dev.cadenza.stream.testsupport.EnvironmentVariables;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,6 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /** The clock's settings: defaults, the operator's environment variables, and bad values. */
 class ClockPropertiesStartupTest {
@@ -101,13 +101,7 @@ class ClockPropertiesStartupTest {
   }
 
   private static ClockProperties withEnvironment(Map<String, Object> variables) {
-    StandardEnvironment environment = new StandardEnvironment();
-    environment
-        .getPropertySources()
-        .replace(
-            StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-            new SystemEnvironmentPropertySource(
-                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
+    StandardEnvironment environment = EnvironmentVariables.of(variables);
     try (ConfigurableApplicationContext context =
         app("cadenza.clock.ntp.poll-interval=1h").environment(environment).run()) {
       return context.getBean(ClockProperties.class);

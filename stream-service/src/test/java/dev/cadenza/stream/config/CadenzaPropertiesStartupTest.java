@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.cadenza.stream.StreamServiceApplication;
 import dev.cadenza.stream.library.Library;
 import dev.cadenza.stream.library.LibraryFixtures;
+import dev.cadenza.stream.testsupport.EnvironmentVariables;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +21,6 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /** Start-up with bad settings fails naming the setting; environment variables override defaults. */
 class CadenzaPropertiesStartupTest {
@@ -82,23 +82,18 @@ class CadenzaPropertiesStartupTest {
   @Test
   void environmentVariablesOverrideTheDefaults(@TempDir Path dir) throws Exception {
     LibraryFixtures.copyDemo(dir);
-    StandardEnvironment environment = new StandardEnvironment();
-    environment
-        .getPropertySources()
-        .replace(
-            StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-            new SystemEnvironmentPropertySource(
-                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                Map.of(
-                    "CADENZA_LIBRARY_PATH", dir.toString(),
-                    "CADENZA_LIBRARY_RESCAN_INTERVAL", "0",
-                    "CADENZA_LIBRARY_SCAN_THREADS", "3",
-                    "CADENZA_LIBRARY_PROGRESS_INTERVAL", "250ms",
-                    "CADENZA_API_MAX_PAGE_SIZE", "20",
-                    "CADENZA_API_DEFAULT_PAGE_SIZE", "7",
-                    "CADENZA_CACHE_MEMORY", "96Mi",
-                    "CADENZA_CACHE_CHUNK_SIZE", "128Ki",
-                    "CADENZA_CACHE_TTL", "2h")));
+    StandardEnvironment environment =
+        EnvironmentVariables.of(
+            Map.of(
+                "CADENZA_LIBRARY_PATH", dir.toString(),
+                "CADENZA_LIBRARY_RESCAN_INTERVAL", "0",
+                "CADENZA_LIBRARY_SCAN_THREADS", "3",
+                "CADENZA_LIBRARY_PROGRESS_INTERVAL", "250ms",
+                "CADENZA_API_MAX_PAGE_SIZE", "20",
+                "CADENZA_API_DEFAULT_PAGE_SIZE", "7",
+                "CADENZA_CACHE_MEMORY", "96Mi",
+                "CADENZA_CACHE_CHUNK_SIZE", "128Ki",
+                "CADENZA_CACHE_TTL", "2h"));
 
     try (ConfigurableApplicationContext context =
         new SpringApplicationBuilder(StreamServiceApplication.class)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.cadenza.stream.StreamServiceApplication;
+import dev.cadenza.stream.testsupport.EnvironmentVariables;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,6 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * {@code cadenza.sessions.*}: defaults, environment variables, and bad values named at start-up.
@@ -44,20 +44,15 @@ class SessionSettingsTest {
 
   @Test
   void environmentVariablesOverrideTheDefaults() {
-    StandardEnvironment environment = new StandardEnvironment();
-    environment
-        .getPropertySources()
-        .replace(
-            StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-            new SystemEnvironmentPropertySource(
-                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                Map.of(
-                    "CADENZA_SESSIONS_LEAD", "1500ms",
-                    "CADENZA_SESSIONS_TTL", "2h",
-                    "CADENZA_SESSIONS_POLL_INTERVAL", "1s",
-                    "CADENZA_SESSIONS_MAX_MEMBERS", "8",
-                    "CADENZA_SESSIONS_MAX_SESSIONS", "100",
-                    "CADENZA_SESSIONS_HEARTBEAT", "30s")));
+    StandardEnvironment environment =
+        EnvironmentVariables.of(
+            Map.of(
+                "CADENZA_SESSIONS_LEAD", "1500ms",
+                "CADENZA_SESSIONS_TTL", "2h",
+                "CADENZA_SESSIONS_POLL_INTERVAL", "1s",
+                "CADENZA_SESSIONS_MAX_MEMBERS", "8",
+                "CADENZA_SESSIONS_MAX_SESSIONS", "100",
+                "CADENZA_SESSIONS_HEARTBEAT", "30s"));
     try (ConfigurableApplicationContext context = app().environment(environment).run()) {
       SessionSettings s = context.getBean(SessionSettings.class);
       assertThat(s.lead()).isEqualTo(Duration.ofMillis(1500));
