@@ -230,7 +230,12 @@ public final class CadenzaCli {
       while (!events.await(Duration.ofHours(1))) {
         // follows until the session ends or Ctrl-C
       }
-      Runtime.getRuntime().removeShutdownHook(leave); // the session ended: nothing to leave
+      // the session ended: nothing to leave (unless Ctrl-C ended the stream: then the hook runs)
+      try {
+        Runtime.getRuntime().removeShutdownHook(leave);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is leaving the session right now
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
