@@ -1,0 +1,216 @@
+package dev.cadenza.protocol.catalog;
+
+import static dev.cadenza.protocol.catalog.CatalogFormat.*;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads one page from untrusted bytes; anything wrong is a {@link CatalogFormatException}. */
+final class PageDecoder {
+
+  /** Optional fields by presence bit, for error messages. */
+  private static final String[] FIELD_NAMES = {
+    "artist",
+    "album",
+    "album artist",
+    "genre",
+    "year",
+    "track number",
+    "disc number",
+    "duration",
+    "bitrate",
+    "sample rate",
+    "channels",
+    "codec"
+  };
+
+  private final WireReader in;
+  private String[] dictionary;
+  private TrackEntry previous;
+  private int folder;
+
+  private PageDecoder(WireReader in) {
+    this.in = in;
+  }
+
+  static CatalogPage decode(byte[] bytes, int offset, int length) throws CatalogFormatException {
+    return new PageDecoder(new WireReader(bytes, offset, length)).page();
+  }
+
+  private CatalogPage page() throws CatalogFormatException {
+    for (int i = 0; i < MAGIC.length; i++) {
+      if (in.readByte("magic") != MAGIC[i]) {
+        throw in.error("not a Cadenza catalogue page: wrong magic");
+      }
+    }
+    int version = in.readByte("version");
+    if (version != VERSION) {
+      throw in.error(
+          "unsupported catalogue format version " + version + "; this decoder reads " + VERSION);
+    }
+    readDictionary();
+    int count = in.readCount("track count", MAX_TRACKS);
+    List<TrackEntry> tracks = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      tracks.add(readRecord());
+    }
+    String next =
+        switch (in.readByte("next-page flag")) {
+          case 0 -> null;
+          case 1 -> in.readText("next-page cursor");
+          default -> throw in.error("next-page flag must be 0 or 1");
+        };
+    if (in.remaining() > 0) {
+      throw in.error(in.remaining() + " trailing bytes after the page");
+    }
+    return new CatalogPage(tracks, next);
+  }
+
+  private void readDictionary() throws CatalogFormatException {
+    int size = in.readCount("dictionary size", MAX_DICTIONARY);
+    dictionary = new String[size];
+    for (int i = 0; i < size; i++) {
+      dictionary[i] = in.readText("dictionary entry");
+    }
+  }
+
+  private TrackEntry readRecord() throws CatalogFormatException {
+    int length = in.readCount("track length", Integer.MAX_VALUE);
+    int outer = in.pushLimit(length);
+    TrackEntry track = readTrack();
+    in.skipToLimit(); // fields added after v1: skipped, as the compatibility rules promise
+    in.popLimit(outer);
+    return track;
+  }
+
+  private TrackEntry readTrack() throws CatalogFormatException {
+    long presence = in.readVarint("presence bits");
+    int sameAt = in.position();
+    long same = in.readVarint("same-as-previous bits");
+    if (same != 0 && previous == null) {
+      throw new CatalogFormatException("the first track cannot repeat a previous one", sameAt);
+    }
+    TrackEntry p = previous;
+    String id = in.readText("id");
+    String title = in.readText("title");
+    String format = has(same, SAME_FORMAT) ? p.format() : ref("format");
+    String contentType = has(same, SAME_CONTENT_TYPE) ? p.contentType() : ref("content type");
+    long size = in.readVarint("size");
+    if (size < 0) {
+      throw in.error("size does not fit a signed 64-bit integer");
+    }
+    if (!has(same, SAME_FOLDER)) {
+      folder = in.readUnsigned("path folder", dictionary.length);
+    }
+    String name = readName(title);
+    String path = folder == 0 ? name : dictionary[folder - 1] + "/" + name;
+    String albumId = has(same, SAME_ALBUM_ID) ? p.albumId() : ref("album id");
+    String artistId = has(same, SAME_ARTIST_ID) ? p.artistId() : ref("artist id");
+    String artist = text(presence, ARTIST, same, SAME_ARTIST, p == null ? null : p.artist());
+    String album = text(presence, ALBUM, same, SAME_ALBUM, p == null ? null : p.album());
+    String albumArtist =
+        text(presence, ALBUM_ARTIST, same, SAME_ALBUM_ARTIST, p == null ? null : p.albumArtist());
+    String genre = text(presence, GENRE, same, SAME_GENRE, p == null ? null : p.genre());
+    Integer year = number(presence, YEAR, same, SAME_YEAR, p == null ? null : p.year());
+    Integer trackNumber = has(presence, TRACK_NUMBER) ? in.readZigzagInt("track number") : null;
+    Integer discNumber =
+        number(presence, DISC_NUMBER, same, SAME_DISC_NUMBER, p == null ? null : p.discNumber());
+    Long durationMs = has(presence, DURATION) ? in.readZigzag("duration") : null;
+    Integer bitrate = number(presence, BITRATE, same, SAME_BITRATE, p == null ? null : p.bitrate());
+    Integer sampleRate =
+        number(presence, SAMPLE_RATE, same, SAME_SAMPLE_RATE, p == null ? null : p.sampleRate());
+    Integer channels =
+        number(presence, CHANNELS, same, SAME_CHANNELS, p == null ? null : p.channels());
+    String codec = text(presence, CODEC, same, SAME_CODEC, p == null ? null : p.codec());
+    byte[] code = null;
+    if (has(presence, EMBEDDING)) {
+      int length = in.readUnsigned("embedding code length", MAX_EMBEDDING_BYTES);
+      code = in.readBytes("embedding code", length);
+    }
+    previous =
+        new TrackEntry(
+            id,
+            title,
+            artist,
+            album,
+            albumArtist,
+            trackNumber,
+            discNumber,
+            year,
+            genre,
+            durationMs,
+            format,
+            contentType,
+            size,
+            bitrate,
+            sampleRate,
+            channels,
+            codec,
+            path,
+            albumId,
+            artistId,
+            has(presence, COVER),
+            code);
+    return previous;
+  }
+
+  private String readName(String title) throws CatalogFormatException {
+    int form = in.readUnsigned("file name form", NAME_AROUND_TITLE);
+    if (form == NAME_LITERAL) {
+      return in.readText("file name");
+    }
+    String prefix = ref("file name prefix");
+    return prefix + title + ref("file name suffix");
+  }
+
+  /** An optional dictionary text: absent, the previous track's, or a reference. */
+  private String text(long presence, int bit, long same, int sameBit, String previousValue)
+      throws CatalogFormatException {
+    if (!has(presence, bit)) {
+      requireNotSame(same, sameBit);
+      return null;
+    }
+    return has(same, sameBit) ? inherited(previousValue) : ref(FIELD_NAMES[bit]);
+  }
+
+  private Integer number(long presence, int bit, long same, int sameBit, Integer previousValue)
+      throws CatalogFormatException {
+    if (!has(presence, bit)) {
+      requireNotSame(same, sameBit);
+      return null;
+    }
+    return has(same, sameBit) ? inherited(previousValue) : in.readZigzagInt(FIELD_NAMES[bit]);
+  }
+
+  private void requireNotSame(long same, int sameBit) throws CatalogFormatException {
+    if (has(same, sameBit)) {
+      throw in.error("an absent field is marked same-as-previous (bit " + sameBit + ")");
+    }
+  }
+
+  private <T> T inherited(T previousValue) throws CatalogFormatException {
+    if (previousValue == null) {
+      throw in.error("a field repeats the previous track's, which has none");
+    }
+    return previousValue;
+  }
+
+  private String ref(String what) throws CatalogFormatException {
+    int start = in.position();
+    long index = in.readVarint(what);
+    if (index < 0 || index >= dictionary.length) {
+      throw new CatalogFormatException(
+          what
+              + " refers to dictionary entry "
+              + Long.toUnsignedString(index)
+              + " of "
+              + dictionary.length,
+          start);
+    }
+    return dictionary[(int) index];
+  }
+
+  private static boolean has(long presence, int bit) {
+    return (presence & (1L << bit)) != 0;
+  }
+}

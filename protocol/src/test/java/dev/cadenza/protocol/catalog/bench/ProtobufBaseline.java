@@ -1,0 +1,180 @@
+package dev.cadenza.protocol.catalog.bench;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import dev.cadenza.protocol.catalog.CatalogPage;
+import dev.cadenza.protocol.catalog.TrackEntry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The page as Protocol Buffers, written and read field by field as protoc's Java code would for:
+ *
+ * <pre>
+ * message Page { repeated Track items = 1; optional string next = 2; }
+ * message Track {
+ *   string id = 1; string title = 2; optional string artist = 3; optional string album = 4;
+ *   optional string album_artist = 5; optional int32 track_number = 6;
+ *   optional int32 disc_number = 7; optional int32 year = 8; optional string genre = 9;
+ *   optional int64 duration_ms = 10; string format = 11; string content_type = 12;
+ *   int64 size = 13; optional int32 bitrate = 14; optional int32 sample_rate = 15;
+ *   optional int32 channels = 16; optional string codec = 17; string path = 18;
+ *   string album_id = 19; string artist_id = 20; bool has_cover = 21;
+ *   optional bytes embedding_code = 22;
+ * }
+ * </pre>
+ */
+final class ProtobufBaseline {
+
+  byte[] encode(CatalogPage page) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+      ByteArrayOutputStream trackBytes = new ByteArrayOutputStream(512);
+      for (TrackEntry t : page.tracks()) {
+        trackBytes.reset();
+        CodedOutputStream track = CodedOutputStream.newInstance(trackBytes);
+        writeTrack(track, t);
+        track.flush();
+        out.writeByteArray(1, trackBytes.toByteArray());
+      }
+      if (page.next() != null) {
+        out.writeString(2, page.next());
+      }
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void writeTrack(CodedOutputStream out, TrackEntry t) throws IOException {
+    out.writeString(1, t.id());
+    out.writeString(2, t.title());
+    writeString(out, 3, t.artist());
+    writeString(out, 4, t.album());
+    writeString(out, 5, t.albumArtist());
+    writeInt(out, 6, t.trackNumber());
+    writeInt(out, 7, t.discNumber());
+    writeInt(out, 8, t.year());
+    writeString(out, 9, t.genre());
+    if (t.durationMs() != null) {
+      out.writeInt64(10, t.durationMs());
+    }
+    out.writeString(11, t.format());
+    out.writeString(12, t.contentType());
+    out.writeInt64(13, t.size());
+    writeInt(out, 14, t.bitrate());
+    writeInt(out, 15, t.sampleRate());
+    writeInt(out, 16, t.channels());
+    writeString(out, 17, t.codec());
+    out.writeString(18, t.path());
+    out.writeString(19, t.albumId());
+    out.writeString(20, t.artistId());
+    if (t.hasCover()) {
+      out.writeBool(21, true);
+    }
+    if (t.embeddingCode() != null) {
+      out.writeByteArray(22, t.embeddingCode());
+    }
+  }
+
+  private static void writeString(CodedOutputStream out, int field, String value)
+      throws IOException {
+    if (value != null) {
+      out.writeString(field, value);
+    }
+  }
+
+  private static void writeInt(CodedOutputStream out, int field, Integer value) throws IOException {
+    if (value != null) {
+      out.writeInt32(field, value);
+    }
+  }
+
+  CatalogPage decode(byte[] bytes) {
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(bytes);
+      List<TrackEntry> tracks = new ArrayList<>();
+      String next = null;
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        switch (tag >>> 3) {
+          case 1 -> {
+            int limit = in.pushLimit(in.readRawVarint32());
+            tracks.add(readTrack(in));
+            in.popLimit(limit);
+          }
+          case 2 -> next = in.readStringRequireUtf8();
+          default -> in.skipField(tag);
+        }
+      }
+      return new CatalogPage(tracks, next);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static TrackEntry readTrack(CodedInputStream in) throws IOException {
+    String id = "", title = "", artist = null, album = null, albumArtist = null, genre = null;
+    String format = "", contentType = "", codec = null, path = "", albumId = "", artistId = "";
+    Integer trackNumber = null, discNumber = null, year = null;
+    Integer bitrate = null, sampleRate = null, channels = null;
+    Long durationMs = null;
+    long size = 0;
+    boolean hasCover = false;
+    byte[] code = null;
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      switch (tag >>> 3) {
+        case 1 -> id = in.readStringRequireUtf8();
+        case 2 -> title = in.readStringRequireUtf8();
+        case 3 -> artist = in.readStringRequireUtf8();
+        case 4 -> album = in.readStringRequireUtf8();
+        case 5 -> albumArtist = in.readStringRequireUtf8();
+        case 6 -> trackNumber = in.readInt32();
+        case 7 -> discNumber = in.readInt32();
+        case 8 -> year = in.readInt32();
+        case 9 -> genre = in.readStringRequireUtf8();
+        case 10 -> durationMs = in.readInt64();
+        case 11 -> format = in.readStringRequireUtf8();
+        case 12 -> contentType = in.readStringRequireUtf8();
+        case 13 -> size = in.readInt64();
+        case 14 -> bitrate = in.readInt32();
+        case 15 -> sampleRate = in.readInt32();
+        case 16 -> channels = in.readInt32();
+        case 17 -> codec = in.readStringRequireUtf8();
+        case 18 -> path = in.readStringRequireUtf8();
+        case 19 -> albumId = in.readStringRequireUtf8();
+        case 20 -> artistId = in.readStringRequireUtf8();
+        case 21 -> hasCover = in.readBool();
+        case 22 -> code = in.readByteArray();
+        default -> in.skipField(tag);
+      }
+    }
+    return new TrackEntry(
+        id,
+        title,
+        artist,
+        album,
+        albumArtist,
+        trackNumber,
+        discNumber,
+        year,
+        genre,
+        durationMs,
+        format,
+        contentType,
+        size,
+        bitrate,
+        sampleRate,
+        channels,
+        codec,
+        path,
+        albumId,
+        artistId,
+        hasCover,
+        code);
+  }
+}
