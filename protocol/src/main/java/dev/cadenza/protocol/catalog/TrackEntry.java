@@ -97,4 +97,36 @@ public record TrackEntry(
   public String toString() {
     return "TrackEntry[id=" + id + ", title=" + title + ", path=" + path + "]";
   }
+
+  /** This track with another embedding code (null: none), e.g. to attach codes when serving. */
+  public TrackEntry withEmbeddingCode(byte[] code) {
+    return withIdPathCode(id, path, code);
+  }
+
+  /** This track with another id, path and embedding code; every other field the same. */
+  TrackEntry withIdPathCode(String newId, String newPath, byte[] code) {
+    return new TrackEntry(
+        newId,
+        title,
+        artist,
+        album,
+        albumArtist,
+        trackNumber,
+        discNumber,
+        year,
+        genre,
+        durationMs,
+        format,
+        contentType,
+        size,
+        bitrate,
+        sampleRate,
+        channels,
+        codec,
+        newPath,
+        albumId,
+        artistId,
+        hasCover,
+        code);
+  }
 }

@@ -152,54 +152,10 @@ class CatalogCodecTest {
   }
 
   static TrackEntry withPath(TrackEntry t, String path) {
-    return new TrackEntry(
-        t.id(),
-        t.title(),
-        t.artist(),
-        t.album(),
-        t.albumArtist(),
-        t.trackNumber(),
-        t.discNumber(),
-        t.year(),
-        t.genre(),
-        t.durationMs(),
-        t.format(),
-        t.contentType(),
-        t.size(),
-        t.bitrate(),
-        t.sampleRate(),
-        t.channels(),
-        t.codec(),
-        path,
-        t.albumId(),
-        t.artistId(),
-        t.hasCover(),
-        t.embeddingCode());
+    return t.withIdPathCode(t.id(), path, t.embeddingCode());
   }
 
   static TrackEntry withId(TrackEntry t, String id) {
-    return new TrackEntry(
-        id,
-        t.title(),
-        t.artist(),
-        t.album(),
-        t.albumArtist(),
-        t.trackNumber(),
-        t.discNumber(),
-        t.year(),
-        t.genre(),
-        t.durationMs(),
-        t.format(),
-        t.contentType(),
-        t.size(),
-        t.bitrate(),
-        t.sampleRate(),
-        t.channels(),
-        t.codec(),
-        t.path(),
-        t.albumId(),
-        t.artistId(),
-        t.hasCover(),
-        t.embeddingCode());
+    return t.withIdPathCode(id, t.path(), t.embeddingCode());
   }
 }

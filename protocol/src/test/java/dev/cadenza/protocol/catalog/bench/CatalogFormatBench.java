@@ -210,29 +210,7 @@ class CatalogFormatBench {
   }
 
   private static TrackEntry withoutCode(TrackEntry t) {
-    return new TrackEntry(
-        t.id(),
-        t.title(),
-        t.artist(),
-        t.album(),
-        t.albumArtist(),
-        t.trackNumber(),
-        t.discNumber(),
-        t.year(),
-        t.genre(),
-        t.durationMs(),
-        t.format(),
-        t.contentType(),
-        t.size(),
-        t.bitrate(),
-        t.sampleRate(),
-        t.channels(),
-        t.codec(),
-        t.path(),
-        t.albumId(),
-        t.artistId(),
-        t.hasCover(),
-        null);
+    return t.withEmbeddingCode(null);
   }
 
   private static List<byte[]> encodeAll(
