@@ -1,5 +1,8 @@
 package dev.cadenza.stream.catalog;
 
+import dev.cadenza.protocol.catalog.CatalogCodec;
+import dev.cadenza.protocol.catalog.CatalogPage;
+import dev.cadenza.protocol.catalog.TrackEntry;
 import dev.cadenza.stream.catalog.CatalogViews.AlbumView;
 import dev.cadenza.stream.catalog.CatalogViews.ArtistView;
 import dev.cadenza.stream.catalog.CatalogViews.LibraryView;
@@ -20,18 +23,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The catalogue as JSON: tracks, albums, artists, covers and the library's scan state. */
 @RestController
@@ -41,15 +47,25 @@ public class CatalogController {
   private final Library library;
   private final CoverArt coverArt;
   private final CadenzaProperties.Api api;
+  private final JsonMapper json;
 
-  public CatalogController(Library library, CoverArt coverArt, CadenzaProperties properties) {
+  public CatalogController(
+      Library library, CoverArt coverArt, CadenzaProperties properties, JsonMapper json) {
     this.library = library;
+    this.json = json;
     this.coverArt = coverArt;
     this.api = properties.api();
   }
 
-  @GetMapping("/tracks")
-  public PageView<TrackView> tracks(
+  /**
+   * Track listing: JSON by default; the compact binary format (docs/catalog-format.md) when the
+   * request's {@code Accept} names it ahead of JSON.
+   */
+  @GetMapping(
+      path = "/tracks",
+      produces = {MediaType.APPLICATION_JSON_VALUE, CatalogCodec.MEDIA_TYPE})
+  public ResponseEntity<byte[]> tracks(
+      @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
       @RequestParam(required = false) String q,
       @RequestParam(required = false) String artist,
       @RequestParam(required = false) String album,
@@ -91,12 +107,25 @@ public class CatalogController {
       String f = format.toLowerCase(Locale.ROOT);
       filter = filter.and(t -> t.format().id().equals(f));
     }
-    return Paging.page(
-        catalog.tracks(),
-        Track::path,
-        filter,
-        paging(limit, cursor),
-        t -> TrackView.of(t, catalog));
+    Paging.Request request = paging(limit, cursor);
+    ResponseEntity.BodyBuilder ok = ResponseEntity.ok().varyBy(HttpHeaders.ACCEPT);
+    if (CompactListing.wanted(accept)) {
+      PageView<TrackEntry> page =
+          Paging.page(
+              catalog.tracks(), Track::path, filter, request, t -> TrackView.entry(t, catalog));
+      return ok.contentType(CompactListing.MEDIA_TYPE)
+          .body(CatalogCodec.encode(new CatalogPage(page.items(), page.next())));
+    }
+    // bytes either way: one declared body type lets the Content-Type chosen here stand
+    return ok.contentType(MediaType.APPLICATION_JSON)
+        .body(
+            json.writeValueAsBytes(
+                Paging.page(
+                    catalog.tracks(),
+                    Track::path,
+                    filter,
+                    request,
+                    t -> TrackView.of(t, catalog))));
   }
 
   @GetMapping("/tracks/{id}")

@@ -1,5 +1,6 @@
 package dev.cadenza.stream.catalog;
 
+import dev.cadenza.protocol.catalog.TrackEntry;
 import dev.cadenza.stream.library.Album;
 import dev.cadenza.stream.library.Artist;
 import dev.cadenza.stream.library.Catalog;
@@ -64,6 +65,34 @@ final class CatalogViews {
           Ids.artist(Catalog.albumArtistOf(t)),
           "/api/v1/tracks/" + t.id() + "/stream",
           g.hasCover() ? "/api/v1/tracks/" + t.id() + "/cover" : null);
+    }
+
+    /** The same track in the compact binary listing (its URLs follow from the id). */
+    static TrackEntry entry(Track t, Catalog catalog) {
+      TrackTags g = t.tags();
+      return new TrackEntry(
+          t.id(),
+          t.displayTitle(),
+          g.artist(),
+          g.album(),
+          g.albumArtist(),
+          g.trackNumber(),
+          g.discNumber(),
+          g.year(),
+          g.genre(),
+          g.durationMs(),
+          t.format().id(),
+          t.format().contentType(),
+          t.size(),
+          g.bitrate(),
+          g.sampleRate(),
+          g.channels(),
+          g.codec(),
+          t.path(),
+          catalog.albumIdOf(t),
+          Ids.artist(Catalog.albumArtistOf(t)),
+          g.hasCover(),
+          null);
     }
   }
 

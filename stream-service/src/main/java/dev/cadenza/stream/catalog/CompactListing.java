@@ -1,0 +1,40 @@
+package dev.cadenza.stream.catalog;
+
+import dev.cadenza.protocol.catalog.CatalogCodec;
+import java.util.List;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+
+/** Content negotiation for the compact binary listing: JSON unless the client asks for binary. */
+final class CompactListing {
+
+  static final MediaType MEDIA_TYPE = MediaType.parseMediaType(CatalogCodec.MEDIA_TYPE);
+
+  private CompactListing() {}
+
+  /**
+   * Whether {@code Accept} names the binary type, with a quality at least that of JSON. Wildcards
+   * never select it: browsers and curl send {@code *}{@code /*} and get JSON.
+   */
+  static boolean wanted(String accept) {
+    if (accept == null || !accept.contains(MEDIA_TYPE.getSubtype())) {
+      return false;
+    }
+    List<MediaType> types;
+    try {
+      types = MediaType.parseMediaTypes(accept);
+    } catch (InvalidMediaTypeException e) {
+      return false;
+    }
+    double binary = 0;
+    double json = 0;
+    for (MediaType t : types) {
+      if (t.equalsTypeAndSubtype(MEDIA_TYPE)) {
+        binary = Math.max(binary, t.getQualityValue());
+      } else if (t.equalsTypeAndSubtype(MediaType.APPLICATION_JSON)) {
+        json = Math.max(json, t.getQualityValue());
+      }
+    }
+    return binary > 0 && binary >= json;
+  }
+}
