@@ -8,6 +8,9 @@ import dev.cadenza.protocol.PauseCommand;
 import dev.cadenza.protocol.PlayCommand;
 import dev.cadenza.protocol.SeekCommand;
 import dev.cadenza.protocol.SessionView;
+import dev.cadenza.protocol.catalog.CatalogCodec;
+import dev.cadenza.protocol.catalog.CatalogFormatException;
+import dev.cadenza.protocol.catalog.CatalogPage;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -172,6 +175,32 @@ public final class CadenzaClient {
     return send(get("/api/v1/tracks" + params), 200, TrackPage.class);
   }
 
+  /**
+   * The same page as {@link #tracks} in the compact binary format (docs/catalog-format.md): about
+   * an eighth of the JSON's bytes, and several times faster to decode.
+   */
+  public CatalogPage tracksCompact(String query, int limit, String cursor) {
+    StringJoiner params = new StringJoiner("&", "?", "");
+    params.add("limit=" + limit);
+    if (query != null && !query.isBlank()) {
+      params.add("q=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
+    }
+    if (cursor != null) {
+      params.add("cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+    }
+    HttpRequest request =
+        get("/api/v1/tracks" + params)
+            .setHeader("Accept", CatalogCodec.MEDIA_TYPE + ", application/problem+json")
+            .build();
+    HttpResponse<byte[]> response = exchange(request, 200);
+    try {
+      return CatalogCodec.decode(response.body());
+    } catch (CatalogFormatException e) {
+      throw new CadenzaException(
+          200, null, "unreadable answer", "GET " + request.uri() + ": " + e.getMessage(), e);
+    }
+  }
+
   public Track track(String trackId) {
     return send(get("/api/v1/tracks/" + segment(trackId)), 200, Track.class);
   }
@@ -228,6 +257,24 @@ public final class CadenzaClient {
    */
   private <T> T send(HttpRequest.Builder builder, int expected, Class<T> type) {
     HttpRequest request = builder.build();
+    HttpResponse<byte[]> response = exchange(request, expected);
+    if (type == Void.class) {
+      return null;
+    }
+    try {
+      return Json.MAPPER.readValue(response.body(), type);
+    } catch (JacksonException e) {
+      throw new CadenzaException(
+          response.statusCode(),
+          null,
+          "unreadable answer",
+          request.method() + " " + request.uri() + ": " + e.getOriginalMessage(),
+          e);
+    }
+  }
+
+  /** Sends; an answer other than {@code expected} (-1: any 2xx) is a {@link CadenzaException}. */
+  private HttpResponse<byte[]> exchange(HttpRequest request, int expected) {
     HttpResponse<byte[]> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -260,19 +307,7 @@ public final class CadenzaClient {
       }
       throw CadenzaException.ofResponse(response, response.body());
     }
-    if (type == Void.class) {
-      return null;
-    }
-    try {
-      return Json.MAPPER.readValue(response.body(), type);
-    } catch (JacksonException e) {
-      throw new CadenzaException(
-          status,
-          null,
-          "unreadable answer",
-          request.method() + " " + request.uri() + ": " + e.getOriginalMessage(),
-          e);
-    }
+    return response;
   }
 
   /** An id as one path segment: ids are URL-safe, but a typo must not change the path. */

@@ -1,7 +1,10 @@
 package dev.cadenza.stream.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cadenza.client.CadenzaClient;
+import dev.cadenza.client.CadenzaException;
 import dev.cadenza.protocol.catalog.CatalogCodec;
 import dev.cadenza.protocol.catalog.CatalogPage;
 import dev.cadenza.protocol.catalog.TrackEntry;
@@ -104,6 +107,20 @@ class CompactListingTest {
     HttpResponse<byte[]> preferred =
         get("/api/v1/tracks?limit=2", "application/json;q=0.5, " + CatalogCodec.MEDIA_TYPE);
     assertThat(preferred.headers().firstValue("Content-Type")).hasValue(CatalogCodec.MEDIA_TYPE);
+  }
+
+  @Test
+  void theJavaClientReadsTheBinaryListing() {
+    CadenzaClient client = CadenzaClient.create(URI.create("http://127.0.0.1:" + app.port()));
+    CatalogPage compact = client.tracksCompact("aurora", 50, null);
+    assertThat(compact.tracks())
+        .extracting(TrackEntry::id)
+        .containsExactlyElementsOf(
+            client.tracks("aurora", 50, null).items().stream().map(t -> t.id()).toList())
+        .isNotEmpty();
+    assertThatThrownBy(() -> client.tracksCompact(null, 0, null))
+        .isInstanceOf(CadenzaException.class)
+        .hasMessageContaining("400");
   }
 
   @Test
