@@ -41,30 +41,30 @@ final class CatalogViews {
       String coverUrl) {
 
     static TrackView of(Track t, Catalog catalog) {
-      TrackTags g = t.tags();
+      TrackEntry e = entry(t, catalog);
       return new TrackView(
-          t.id(),
-          t.displayTitle(),
-          g.artist(),
-          g.album(),
-          g.albumArtist(),
-          g.trackNumber(),
-          g.discNumber(),
-          g.year(),
-          g.genre(),
-          g.durationMs(),
-          t.format().id(),
-          t.format().contentType(),
-          t.size(),
-          g.bitrate(),
-          g.sampleRate(),
-          g.channels(),
-          g.codec(),
-          t.path(),
-          catalog.albumIdOf(t),
-          Ids.artist(Catalog.albumArtistOf(t)),
-          "/api/v1/tracks/" + t.id() + "/stream",
-          g.hasCover() ? "/api/v1/tracks/" + t.id() + "/cover" : null);
+          e.id(),
+          e.title(),
+          e.artist(),
+          e.album(),
+          e.albumArtist(),
+          e.trackNumber(),
+          e.discNumber(),
+          e.year(),
+          e.genre(),
+          e.durationMs(),
+          e.format(),
+          e.contentType(),
+          e.size(),
+          e.bitrate(),
+          e.sampleRate(),
+          e.channels(),
+          e.codec(),
+          e.path(),
+          e.albumId(),
+          e.artistId(),
+          "/api/v1/tracks/" + e.id() + "/stream",
+          e.hasCover() ? "/api/v1/tracks/" + e.id() + "/cover" : null);
     }
 
     /** The same track in the compact binary listing (its URLs follow from the id). */

@@ -74,12 +74,9 @@ final class DynamoDbSessionStore implements SessionStore {
                 b ->
                     b.tableName(table)
                         .item(item(next))
-                        .conditionExpression("#v = :expected")
+                        .conditionExpression(VERSION_IS_EXPECTED)
                         .expressionAttributeNames(Map.of("#v", VERSION))
-                        .expressionAttributeValues(
-                            Map.of(
-                                ":expected",
-                                AttributeValue.fromN(Long.toString(expectedVersion))))),
+                        .expressionAttributeValues(expected(expectedVersion))),
         "update");
   }
 
@@ -91,12 +88,9 @@ final class DynamoDbSessionStore implements SessionStore {
                 b ->
                     b.tableName(table)
                         .key(key(id))
-                        .conditionExpression("#v = :expected")
+                        .conditionExpression(VERSION_IS_EXPECTED)
                         .expressionAttributeNames(Map.of("#v", VERSION))
-                        .expressionAttributeValues(
-                            Map.of(
-                                ":expected",
-                                AttributeValue.fromN(Long.toString(expectedVersion))))),
+                        .expressionAttributeValues(expected(expectedVersion))),
         "delete");
   }
 
@@ -119,6 +113,13 @@ final class DynamoDbSessionStore implements SessionStore {
         .onErrorMap(
             e -> !(e instanceof ConditionalCheckFailedException || e instanceof Unavailable),
             e -> new Unavailable("session " + what + " in " + table + " failed: " + e, e));
+  }
+
+  /** The condition of every update and delete: nobody changed the session since it was read. */
+  private static final String VERSION_IS_EXPECTED = "#v = :expected";
+
+  private static Map<String, AttributeValue> expected(long version) {
+    return Map.of(":expected", AttributeValue.fromN(Long.toString(version)));
   }
 
   private static Map<String, AttributeValue> key(String id) {
