@@ -368,13 +368,13 @@ public class TrackEmbeddings implements SmartLifecycle {
     }
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     log.info(
-        "Embedded {} of {} tracks in {} ms: {} from the table, {} by the model ({} tracks/s)",
+        "Embedded {} of {} tracks in {} ms: {} from the table, {} by the model{}",
         passDone,
         missing.size(),
         ms,
         fromTable,
         byModel,
-        ms == 0 ? byModel : Math.round(byModel * 1000.0 / ms));
+        byModel == 0 || ms == 0 ? "" : " (" + Math.round(byModel * 1000.0 / ms) + " tracks/s)");
   }
 
   private void tableFailed(String what, RuntimeException e) {
