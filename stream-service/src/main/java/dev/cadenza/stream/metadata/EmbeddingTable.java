@@ -1,6 +1,7 @@
 package dev.cadenza.stream.metadata;
 
 import dev.cadenza.dynamodb.TableSchema;
+import dev.cadenza.stream.dynamodb.Calls;
 import dev.cadenza.stream.dynamodb.SharedTables;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,11 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
@@ -177,27 +174,7 @@ final class EmbeddingTable {
     }
   }
 
-  /** The result, or the SDK's exception unwrapped; bounded and interruptible. */
   private static <T> T await(CompletableFuture<T> f) {
-    try {
-      return f.get(CALL_BOUND.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | CompletionException e) {
-      Throwable cause = e.getCause();
-      while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-          && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(cause);
-    } catch (TimeoutException e) {
-      f.cancel(true);
-      throw new IllegalStateException("no answer from DynamoDB within " + CALL_BOUND);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      f.cancel(true);
-      throw new IllegalStateException("interrupted while waiting for DynamoDB", e);
-    }
+    return Calls.await(f, CALL_BOUND, true);
   }
 }

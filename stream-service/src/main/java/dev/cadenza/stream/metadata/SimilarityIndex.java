@@ -4,10 +4,12 @@ import dev.cadenza.stream.library.Catalog;
 import dev.cadenza.stream.library.Track;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 
 /**
  * The embedded tracks of one catalogue snapshot, searchable by similarity. Immutable; {@link
@@ -157,25 +159,35 @@ final class SimilarityIndex {
     return o == out.length ? out : Arrays.copyOf(out, o);
   }
 
+  /**
+   * The {@code limit} of {@code indexes} (other than {@code self}) most similar to {@code v}, most
+   * similar first, ties by path: a bounded heap, not a sort of them all.
+   */
   private List<ScoredTrack> rank(TrackVector v, int[] indexes, int self, int limit) {
-    double[] sim = new double[tracks.length];
-    List<Integer> order = new ArrayList<>(indexes.length);
+    Comparator<Candidate> worstFirst =
+        Comparator.comparingDouble(Candidate::similarity)
+            .thenComparing(c -> tracks[c.index()].path(), Comparator.reverseOrder());
+    PriorityQueue<Candidate> best =
+        new PriorityQueue<>(Math.min(limit, indexes.length) + 1, worstFirst);
     for (int i : indexes) {
-      if (i != self) {
-        sim[i] = v.cosine(vectors[i]);
-        order.add(i);
+      if (i == self) {
+        continue;
+      }
+      Candidate c = new Candidate(i, v.cosine(vectors[i]));
+      if (best.size() < limit) {
+        best.add(c);
+      } else if (worstFirst.compare(c, best.peek()) > 0) {
+        best.poll();
+        best.add(c);
       }
     }
-    order.sort(
-        (a, b) -> {
-          int c = Double.compare(sim[b], sim[a]);
-          return c != 0 ? c : tracks[a].path().compareTo(tracks[b].path());
-        });
-    List<ScoredTrack> out = new ArrayList<>(Math.min(limit, order.size()));
-    for (int i = 0; i < order.size() && out.size() < limit; i++) {
-      int t = order.get(i);
-      out.add(new ScoredTrack(tracks[t], sim[t]));
+    ScoredTrack[] out = new ScoredTrack[best.size()];
+    for (int o = out.length - 1; o >= 0; o--) {
+      Candidate c = best.poll();
+      out[o] = new ScoredTrack(tracks[c.index()], c.similarity());
     }
-    return out;
+    return List.of(out);
   }
+
+  private record Candidate(int index, double similarity) {}
 }

@@ -14,10 +14,16 @@ public final class TrackVector {
   private final float scale;
   private final byte[] code;
   private final long[] codeWords;
+  private final double norm;
 
   private TrackVector(byte[] values, float scale) {
     this.values = values;
     this.scale = scale;
+    long squares = 0;
+    for (byte b : values) {
+      squares += b * b;
+    }
+    this.norm = Math.sqrt(squares);
     float[] signs = new float[values.length];
     for (int i = 0; i < values.length; i++) {
       signs[i] = values[i];
@@ -71,21 +77,17 @@ public final class TrackVector {
 
   /** Cosine similarity of the two quantised vectors. */
   public double cosine(TrackVector other) {
-    if (other.values.length != values.length) {
-      throw new IllegalArgumentException(
-          "vectors of " + values.length + " and " + other.values.length + " dimensions");
-    }
-    long dot = 0;
-    long na = 0;
-    long nb = 0;
     byte[] a = values;
     byte[] b = other.values;
+    if (a.length != b.length) {
+      throw new IllegalArgumentException(
+          "vectors of " + a.length + " and " + b.length + " dimensions");
+    }
+    int dot = 0; // at most 384 × 127², well inside an int
     for (int i = 0; i < a.length; i++) {
       dot += a[i] * b[i];
-      na += a[i] * a[i];
-      nb += b[i] * b[i];
     }
-    return na == 0 || nb == 0 ? 0 : dot / Math.sqrt((double) na * nb);
+    return norm == 0 || other.norm == 0 ? 0 : dot / (norm * other.norm);
   }
 
   /** Bits in which the two codes differ. */

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.DocumentContext;
-import com.jayway.jsonpath.JsonPath;
-import dev.cadenza.protocol.catalog.CatalogCodec;
 import dev.cadenza.protocol.catalog.CatalogPage;
 import dev.cadenza.protocol.catalog.TrackEntry;
 import dev.cadenza.stream.catalog.CatalogClient;
 import dev.cadenza.stream.library.Ids;
 import dev.cadenza.stream.library.LibraryFixtures;
 import dev.cadenza.stream.testsupport.TestApp;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -144,33 +141,10 @@ class SimilarTracksApiTest {
   }
 
   private static DocumentContext actuator(String path) {
-    byte[] body =
-        api.web()
-            .get()
-            .uri(path)
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .expectBody()
-            .returnResult()
-            .getResponseBody();
-    return JsonPath.parse(new String(body, StandardCharsets.UTF_8));
+    return api.anyJson(path);
   }
 
   private static CatalogPage binary(String path) throws Exception {
-    byte[] body =
-        api.web()
-            .get()
-            .uri(path)
-            .header("Accept", CatalogCodec.MEDIA_TYPE)
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .expectHeader()
-            .contentType(CatalogCodec.MEDIA_TYPE)
-            .expectBody()
-            .returnResult()
-            .getResponseBody();
-    return CatalogCodec.decode(body);
+    return api.binary(path);
   }
 }
