@@ -38,7 +38,7 @@ public record MetadataSettings(
     @Min(1) @DefaultValue("64") int queue,
     @Min(8) @Max(512) @DefaultValue("256") int maxTokens,
     @DefaultValue("") String nativeCacheDir,
-    @Min(0) @DefaultValue("10000") int exactSearchMaxTracks,
+    @Min(0) @DefaultValue("2000") int exactSearchMaxTracks,
     @Min(1) @Max(100000) @DefaultValue("200") int searchCandidates) {
 
   public MetadataSettings {
@@ -55,7 +55,7 @@ public record MetadataSettings(
 
   /** The defaults, as the service starts without any {@code cadenza.metadata.*} setting. */
   public static MetadataSettings defaults() {
-    return new MetadataSettings(true, 1, 2, 1, 64, 256, "", 10000, 200);
+    return new MetadataSettings(true, 1, 2, 1, 64, 256, "", 2000, 200);
   }
 
   private static void range(String name, int value, int min, int max) {

@@ -47,6 +47,11 @@ final class SimilarityIndex {
   private final Track[] tracks;
   private final TrackVector[] vectors;
   private final Map<String, Integer> position;
+
+  /** Every track's code words, one after the other: a scan reads memory in order. */
+  private final long[] codes;
+
+  private final int words;
   private final int exactMaxTracks;
   private final int candidates;
 
@@ -60,6 +65,11 @@ final class SimilarityIndex {
     this.position = new HashMap<>(tracks.length * 2);
     for (int i = 0; i < tracks.length; i++) {
       position.put(tracks[i].id(), i);
+    }
+    this.words = vectors.length == 0 ? 0 : vectors[0].codeWords().length;
+    this.codes = new long[tracks.length * words];
+    for (int i = 0; i < tracks.length; i++) {
+      System.arraycopy(vectors[i].codeWords(), 0, codes, i * words, words);
     }
   }
 
@@ -134,8 +144,13 @@ final class SimilarityIndex {
     // counting sort by distance: distances are small integers
     int[] distance = new int[n];
     int[] count = new int[bits + 1];
-    for (int i = 0; i < n; i++) {
-      distance[i] = i == self ? bits : v.hamming(vectors[i]);
+    long[] q = v.codeWords();
+    for (int i = 0, at = 0; i < n; i++, at += words) {
+      int d = 0;
+      for (int w = 0; w < words; w++) {
+        d += Long.bitCount(q[w] ^ codes[at + w]);
+      }
+      distance[i] = i == self ? bits : d;
       count[distance[i]]++;
     }
     int cut = 0;

@@ -283,7 +283,7 @@ public class TrackEmbeddings implements SmartLifecycle {
         return; // a newer catalogue: the next tick covers it
       }
     }
-    vectors.keySet().retainAll(keyOf.values());
+    vectors.keySet().retainAll(textOf.keySet()); // a set: contains is O(1)
     publish(catalog, keyOf);
     covered = catalog;
     lastError = null;

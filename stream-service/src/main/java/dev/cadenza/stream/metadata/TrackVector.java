@@ -12,8 +12,8 @@ public final class TrackVector {
 
   private final byte[] values;
   private final float scale;
-  private final byte[] code;
   private final long[] codeWords;
+  private final int codeBytes;
   private final double norm;
 
   private TrackVector(byte[] values, float scale) {
@@ -28,7 +28,8 @@ public final class TrackVector {
     for (int i = 0; i < values.length; i++) {
       signs[i] = values[i];
     }
-    this.code = BinaryCodes.encode(signs);
+    byte[] code = BinaryCodes.encode(signs);
+    this.codeBytes = code.length;
     this.codeWords = words(code);
   }
 
@@ -72,7 +73,11 @@ public final class TrackVector {
 
   /** The binary code, {@link BinaryCodes#bytes} of the dimensions. */
   public byte[] code() {
-    return code.clone();
+    byte[] code = new byte[codeBytes];
+    for (int i = 0; i < codeBytes; i++) {
+      code[i] = (byte) (codeWords[i >>> 3] >>> (8 * (i & 7)));
+    }
+    return code;
   }
 
   /** Cosine similarity of the two quantised vectors. */
@@ -90,18 +95,9 @@ public final class TrackVector {
     return norm == 0 || other.norm == 0 ? 0 : dot / (norm * other.norm);
   }
 
-  /** Bits in which the two codes differ. */
-  public int hamming(TrackVector other) {
-    long[] a = codeWords;
-    long[] b = other.codeWords;
-    if (a.length != b.length) {
-      throw new IllegalArgumentException("codes of different lengths");
-    }
-    int d = 0;
-    for (int i = 0; i < a.length; i++) {
-      d += Long.bitCount(a[i] ^ b[i]);
-    }
-    return d;
+  /** The code as 64-bit words, for an index to copy into one contiguous array. */
+  long[] codeWords() {
+    return codeWords.clone();
   }
 
   private static long[] words(byte[] code) {

@@ -159,6 +159,12 @@ class SimilarityIndexTest {
     TrackVector v = quantised.get(tracks.get(0).id());
     assertThat(TrackVector.of(v.values(), v.scale())).isEqualTo(v);
     assertThat(v.code()).hasSize(48);
+    byte[] values = v.values();
+    float[] asFloats = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      asFloats[i] = values[i];
+    }
+    assertThat(v.code()).isEqualTo(BinaryCodes.encode(asFloats));
     assertThat(v.cosine(v)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
   }
 
