@@ -1,6 +1,7 @@
 package dev.cadenza.stream.metadata;
 
 import java.util.Locale;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -14,11 +15,11 @@ import org.springframework.stereotype.Component;
 public class MetadataHealthIndicator implements HealthIndicator {
 
   private final Embedder embedder;
-  private final TrackEmbeddings embeddings;
+  private final ObjectProvider<TrackEmbeddings> catalogue;
 
-  public MetadataHealthIndicator(Embedder embedder, TrackEmbeddings embeddings) {
+  public MetadataHealthIndicator(Embedder embedder, ObjectProvider<TrackEmbeddings> catalogue) {
     this.embedder = embedder;
-    this.embeddings = embeddings;
+    this.catalogue = catalogue;
   }
 
   @Override
@@ -31,6 +32,10 @@ public class MetadataHealthIndicator implements HealthIndicator {
       return health.build();
     }
     health.withDetail("model", Embedder.MODEL_NAME);
+    TrackEmbeddings embeddings = catalogue.getIfAvailable();
+    if (embeddings == null) {
+      return health.build();
+    }
     health.withDetail("embeddedTracks", embeddings.index().size());
     if (embeddings.passRunning()) {
       health.withDetail(
