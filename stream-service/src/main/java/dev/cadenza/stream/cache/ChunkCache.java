@@ -13,12 +13,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -70,6 +72,31 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   private final L2Writer writer;
   private final ScheduledExecutorService prober;
 
+  /**
+   * Prefetched chunks not read yet, by key: the future that was put in L1 for them, and their
+   * weight. Their total weight, {@link #unreadBytes}, never exceeds {@link #prefetchBound}, so the
+   * map holds at most {@code prefetchBound / ENTRY_OVERHEAD} entries.
+   */
+  private final ConcurrentMap<ChunkKey, Prefetched> unread = new ConcurrentHashMap<>();
+
+  private final AtomicLong unreadBytes = new AtomicLong();
+  private final AtomicLong unreadPeak = new AtomicLong();
+  private final long prefetchBound;
+
+  private record Prefetched(CompletableFuture<byte[]> future, int weight) {}
+
+  /** What {@link #prefetch} did with one chunk. */
+  enum PrefetchOutcome {
+    /** Claimed in L1 and loading (from L2 or the file). */
+    ISSUED,
+    /** In L1 already (loaded or loading): nothing to do. */
+    CACHED,
+    /** Unread prefetched chunks already take the share of L1 prefetch may use. */
+    OVER_SHARE,
+    /** Prefetch is off. */
+    OFF
+  }
+
   @Autowired
   public ChunkCache(
       CadenzaProperties properties, ObjectProvider<SharedTables> tables, MeterRegistry meters) {
@@ -113,11 +140,26 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
                 (ChunkKey k, byte[] v, RemovalCause cause) -> {
                   if (cause.wasEvicted()) {
                     metrics.evicted();
+                    // only if the entry evicted is the prefetched one (its future holds v)
+                    Prefetched p = unread.get(k);
+                    if (p != null && p.future().getNow(null) == v && unread.remove(k, p)) {
+                      release(p);
+                      metrics.prefetchWasted();
+                    }
                   }
                 })
             .buildAsync();
     this.l1Map = l1.asMap();
     metrics.l1Size(this::weightedSize, capacity);
+    CadenzaProperties.Cache.Prefetch prefetch = settings.prefetch();
+    long bound = (long) Math.floor(capacity * prefetch.maxShare());
+    if (settings.enabled() && prefetch.enabled() && bound < chunkSize + ENTRY_OVERHEAD) {
+      log.info(
+          "Prefetch off: {} of L1 ({} bytes) cannot hold one chunk", prefetch.maxShare(), capacity);
+    }
+    this.prefetchBound =
+        settings.enabled() && prefetch.enabled() && bound >= chunkSize + ENTRY_OVERHEAD ? bound : 0;
+    metrics.prefetchUnread(unreadBytes::get);
     if (tables != null) {
       CadenzaProperties.DynamoDb db = tables.settings();
       this.l2 = new L2Chunks(tables.client(), tables.chunks(), settings.ttl(), db.timeout(), clock);
@@ -206,6 +248,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
     metrics.l1(hit);
     if (hit) {
       present.thenAccept(bytes -> metrics.l1Served(bytes.length));
+      readPrefetched(key, present);
     }
     return present;
   }
@@ -216,11 +259,109 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
    * then reports the hits with {@link #countL1Hits}.
    */
   public byte[] getIfLoaded(Track track, int index) {
-    CompletableFuture<byte[]> present = l1.getIfPresent(ChunkKey.of(track, index));
+    ChunkKey key = ChunkKey.of(track, index);
+    CompletableFuture<byte[]> present = l1.getIfPresent(key);
     if (present == null || !present.isDone() || present.isCompletedExceptionally()) {
       return null;
     }
+    readPrefetched(key, present);
     return present.join();
+  }
+
+  /** Whether L1 holds chunk {@code index} of the track, loaded or loading; counts nothing. */
+  public boolean inL1(Track track, int index) {
+    return l1Map.containsKey(ChunkKey.of(track, index));
+  }
+
+  // ---- prefetch (Prefetcher decides what; this is how, and the bound)
+
+  /** Whether prefetch is on: the cache is on, prefetch is on and its share holds a chunk. */
+  public boolean prefetchEnabled() {
+    return prefetchBound > 0;
+  }
+
+  /** The most bytes unread prefetched chunks may take in L1: {@code max-share} of L1. */
+  public long prefetchBound() {
+    return prefetchBound;
+  }
+
+  /** Bytes (weights) of prefetched chunks in L1 that nobody has read yet. */
+  public long prefetchUnreadBytes() {
+    return unreadBytes.get();
+  }
+
+  /** The most {@link #prefetchUnreadBytes} has ever been: for tests. */
+  long prefetchUnreadPeak() {
+    return unreadPeak.get();
+  }
+
+  CacheMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * Claims chunk {@code index} of the track in L1 and loads it through the normal path (L2, then
+   * the file), unless it is in L1 already or unread prefetched chunks would then take more than
+   * {@link #prefetchBound} bytes. The chunk counts as unread prefetched until it is read through
+   * {@link #get} or {@link #getIfLoaded} (a prefetch hit), evicted (wasted) or fails to load.
+   *
+   * @param loading receives the load's future when the outcome is {@link PrefetchOutcome#ISSUED}
+   */
+  PrefetchOutcome prefetch(
+      Track track, int index, java.util.function.Consumer<CompletableFuture<byte[]>> loading) {
+    if (prefetchBound == 0) {
+      return PrefetchOutcome.OFF;
+    }
+    ChunkKey key = ChunkKey.of(track, index);
+    if (l1Map.containsKey(key)) {
+      return PrefetchOutcome.CACHED;
+    }
+    int weight = lengthOf(track, index) + ENTRY_OVERHEAD;
+    // reserve the bytes first: the bound holds however many prefetches race
+    long before;
+    do {
+      before = unreadBytes.get();
+      if (before + weight > prefetchBound) {
+        return PrefetchOutcome.OVER_SHARE;
+      }
+    } while (!unreadBytes.compareAndSet(before, before + weight));
+    unreadPeak.accumulateAndGet(before + weight, Math::max);
+    CompletableFuture<byte[]> f = new CompletableFuture<>();
+    Prefetched p = new Prefetched(f, weight);
+    // tracked before it is visible in L1, so that a reader who finds it also finds it here
+    unread.put(key, p);
+    if (l1Map.putIfAbsent(key, f) != null) {
+      if (unread.remove(key, p)) {
+        release(p);
+      }
+      return PrefetchOutcome.CACHED;
+    }
+    f.whenComplete(
+        (bytes, error) -> {
+          // a failed load leaves L1 (Caffeine drops failed futures) without an eviction
+          if (error != null && unread.remove(key, p)) {
+            release(p);
+          }
+        });
+    loading.accept(f);
+    loadBelowL1(track, key).whenComplete(completing(f));
+    return PrefetchOutcome.ISSUED;
+  }
+
+  /** A read of {@code future} under {@code key}: a prefetch hit if it was prefetched, unread. */
+  private void readPrefetched(ChunkKey key, CompletableFuture<byte[]> future) {
+    if (unread.isEmpty()) {
+      return;
+    }
+    Prefetched p = unread.get(key);
+    if (p != null && p.future() == future && unread.remove(key, p)) {
+      release(p);
+      metrics.prefetchHit();
+    }
+  }
+
+  private void release(Prefetched p) {
+    unreadBytes.addAndGet(-p.weight());
   }
 
   /** Counts chunks served from L1 through {@link #getIfLoaded}. */
@@ -365,6 +506,15 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   /** Drops every chunk from L1: for tests and tools. */
   public void clearL1() {
     l1.synchronous().invalidateAll();
+    unread
+        .keySet()
+        .forEach(
+            k -> {
+              Prefetched p = unread.remove(k);
+              if (p != null) {
+                release(p);
+              }
+            });
   }
 
   /** Whether no L2 write is queued or in flight: for tests. */
@@ -387,7 +537,12 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
         Health.up()
             .withDetail("chunkSize", chunkSize)
             .withDetail("l1Bytes", l1WeightedSize())
-            .withDetail("l1Capacity", capacity);
+            .withDetail("l1Capacity", capacity)
+            .withDetail(
+                "prefetch",
+                prefetchBound == 0
+                    ? "off"
+                    : "on, " + unreadBytes.get() + " of " + prefetchBound + " bytes unread");
     if (l2 == null) {
       return health.withDetail("l2", "none (cadenza.dynamodb.table-prefix not set)").build();
     }
