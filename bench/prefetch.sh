@@ -7,18 +7,20 @@
 # in order, jumps to similar tracks) and random plays (Zipf 0.8 over tracks). It prints byte hit
 # ratio, the hit ratio of track starts (chunk 0) and of the first 2 chunks, and the origin bytes
 # prefetch adds. The prefetcher is simulated (same policy and bound, loads are instantaneous), not
-# the Spring component.
+# the Spring component. A third mode, "buffer", replays a variant that is not built (unread
+# prefetched chunks wait outside Caffeine's admission, within the same share) for comparison.
 #
 # It runs the JUnit class PrefetchBench (stream-service/src/test/java/dev/cadenza/stream/bench/,
-# skipped unless -Dcadenza.bench=true) in a 2 GiB heap: about a minute on 2 cores. The Markdown
+# skipped unless -Dcadenza.bench=true) in a 2 GiB heap: 2-4 minutes on 2 cores. The Markdown
 # report goes to stdout and to bench/results/prefetch-<date>.md; Maven's own output to stderr.
 # Extra arguments go to Maven, e.g.
 #
 #   bench/prefetch.sh -o
 #   bench/prefetch.sh -o -Dcadenza.bench.listeners=200 -Dcadenza.bench.prefetch.maxShare=0.05
 #
-# Settings (system properties): cadenza.bench.accesses (chunk reads per trace, 3000000),
+# Settings (system properties): cadenza.bench.accesses (chunk reads per trace, 2000000),
 # cadenza.bench.seed (42), cadenza.bench.listeners (50), cadenza.bench.sizes (0.01,0.02,0.05,0.1),
+# cadenza.bench.modes (off,on,buffer),
 # cadenza.bench.prefetch.tracks (2), cadenza.bench.prefetch.chunks (2),
 # cadenza.bench.prefetch.maxShare (0.1), cadenza.bench.threads (available processors).
 # PREFETCH_OUT=<file> saves the report there instead.

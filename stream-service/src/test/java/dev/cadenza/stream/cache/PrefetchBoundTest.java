@@ -108,6 +108,8 @@ class PrefetchBoundTest {
     }
     assertThat(cache.prefetchUnreadPeak()).isPositive().isLessThanOrEqualTo(bound);
     assertThat(count("cadenza.cache.prefetch.hits")).isZero();
+    // unread ones were evicted as waste (W-TinyLFU turns away chunks read once for ones read twice)
+    assertThat(count("cadenza.cache.prefetch.wasted")).isPositive();
     // the bound refused chunks, and unread ones were evicted as waste
     assertThat(
             meters
