@@ -2,13 +2,13 @@
 # Predictive prefetch simulation (not a test): replays seeded traces over the cache simulator's
 # catalogue (10,000 tracks, 256 KiB chunks) through the stream service's L1 policy (real Caffeine,
 # W-TinyLFU, bounded by bytes) without and with the prefetch policy (the first 2 chunks of the 2
-# likely next tracks at each track start, unread prefetched chunks within 10% of L1), at cache
+# likely next tracks at each track start, unread ones waiting beside Caffeine within 10% of L1), at cache
 # sizes of 1-10% of the catalogue. Two traces, 50 listeners interleaved: listening sessions (albums
 # in order, jumps to similar tracks) and random plays (Zipf 0.8 over tracks). It prints byte hit
 # ratio, the hit ratio of track starts (chunk 0) and of the first 2 chunks, and the origin bytes
 # prefetch adds. The prefetcher is simulated (same policy and bound, loads are instantaneous), not
-# the Spring component. A third mode, "buffer", replays a variant that is not built (unread
-# prefetched chunks wait outside Caffeine's admission, within the same share) for comparison.
+# the Spring component. A third mode, "caffeine", replays a variant that is not built (prefetched
+# chunks go straight into Caffeine and face its admission like any chunk) for comparison.
 #
 # It runs the JUnit class PrefetchBench (stream-service/src/test/java/dev/cadenza/stream/bench/,
 # skipped unless -Dcadenza.bench=true) in a 2 GiB heap: 2-4 minutes on 2 cores. The Markdown
@@ -20,7 +20,7 @@
 #
 # Settings (system properties): cadenza.bench.accesses (chunk reads per trace, 2000000),
 # cadenza.bench.seed (42), cadenza.bench.listeners (50), cadenza.bench.sizes (0.01,0.02,0.05,0.1),
-# cadenza.bench.modes (off,on,buffer),
+# cadenza.bench.modes (off,on,caffeine),
 # cadenza.bench.prefetch.tracks (2), cadenza.bench.prefetch.chunks (2),
 # cadenza.bench.prefetch.maxShare (0.1), cadenza.bench.threads (available processors).
 # PREFETCH_OUT=<file> saves the report there instead.

@@ -29,9 +29,9 @@ import java.util.function.IntSupplier;
  *       cadenza.cache.l2.breaker.opened}: times it opened
  *   <li>{@code cadenza.cache.readahead{source=l2|origin}}: chunks fetched ahead of a reader
  *   <li>prefetch: {@code cadenza.cache.prefetch.requests{result=queued|dropped}} (track starts),
- *       {@code cadenza.cache.prefetch.chunks{result=issued|skipped|failed, reason=cached|share}},
+ *       {@code cadenza.cache.prefetch.chunks{result=issued|skipped|failed, reason=none|cached}},
  *       {@code cadenza.cache.prefetch.bytes} (loaded), {@code cadenza.cache.prefetch.hits}, {@code
- *       cadenza.cache.prefetch.wasted} (evicted unread), {@code cadenza.cache.prefetch.unread}
+ *       cadenza.cache.prefetch.wasted} (dropped unread), {@code cadenza.cache.prefetch.unread}
  *       (bytes of unread prefetched chunks), {@code cadenza.cache.prefetch.queue}
  * </ul>
  */
@@ -63,7 +63,6 @@ final class CacheMetrics {
   private final Counter prefetchDropped;
   private final Counter prefetchIssued;
   private final Counter prefetchCached;
-  private final Counter prefetchOverShare;
   private final Counter prefetchFailed;
   private final Counter prefetchBytes;
   private final Counter prefetchHits;
@@ -105,7 +104,6 @@ final class CacheMetrics {
     this.prefetchDropped = prefetchStarts("dropped");
     this.prefetchIssued = prefetchChunks("issued", "none");
     this.prefetchCached = prefetchChunks("skipped", "cached");
-    this.prefetchOverShare = prefetchChunks("skipped", "share");
     this.prefetchFailed = prefetchChunks("failed", "none");
     this.prefetchBytes =
         Counter.builder("cadenza.cache.prefetch.bytes")
@@ -118,7 +116,7 @@ final class CacheMetrics {
             .register(meters);
     this.prefetchWasted =
         Counter.builder("cadenza.cache.prefetch.wasted")
-            .description("Prefetched chunks evicted from L1 before anyone read them")
+            .description("Prefetched chunks dropped unread, to make room for newer prefetches")
             .register(meters);
   }
 
@@ -131,7 +129,8 @@ final class CacheMetrics {
 
   private Counter prefetchChunks(String result, String reason) {
     return Counter.builder("cadenza.cache.prefetch.chunks")
-        .description("Chunks considered for prefetch: issued, skipped (why) or failed to load")
+        .description(
+            "Chunks considered for prefetch: issued, skipped (in L1 already) or failed to load")
         .tag("result", result)
         .tag("reason", reason)
         .register(meters);
@@ -237,7 +236,6 @@ final class CacheMetrics {
     switch (outcome) {
       case ISSUED -> prefetchIssued.increment();
       case CACHED -> prefetchCached.increment();
-      case OVER_SHARE -> prefetchOverShare.increment();
       case OFF -> {
         // not counted: prefetch is off
       }

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,6 +63,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   private final int readAhead;
   private final AsyncCache<ChunkKey, byte[]> l1;
   private final ConcurrentMap<ChunkKey, CompletableFuture<byte[]>> l1Map;
+  private final com.github.benmanes.caffeine.cache.Policy.Eviction<ChunkKey, byte[]> eviction;
   private final OriginReader origin;
   private final ExecutorService originPool;
   private final CacheMetrics metrics;
@@ -73,11 +73,14 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   private final ScheduledExecutorService prober;
 
   /**
-   * Prefetched chunks not read yet, by key: the future that was put in L1 for them, and their
-   * weight. Their total weight, {@link #unreadBytes}, never exceeds {@link #prefetchBound}, so the
-   * map holds at most {@code prefetchBound / ENTRY_OVERHEAD} entries.
+   * Prefetched chunks nobody has read yet, oldest first: their load's future and their weight. They
+   * wait here, beside Caffeine, so that W-TinyLFU's admission cannot turn them away before their
+   * listener comes (a chunk loaded once loses to almost any chunk read twice); Caffeine's maximum
+   * is lowered by their weight, so both together stay within the L1 bound. Their total weight,
+   * {@link #unreadBytes}, never exceeds {@link #prefetchBound}: a new prefetch displaces the oldest
+   * unread ones (wasted). Guarded by itself; {@link #unreadBytes} is written under that lock.
    */
-  private final ConcurrentMap<ChunkKey, Prefetched> unread = new ConcurrentHashMap<>();
+  private final LinkedHashMap<ChunkKey, Prefetched> unread = new LinkedHashMap<>();
 
   private final AtomicLong unreadBytes = new AtomicLong();
   private final AtomicLong unreadPeak = new AtomicLong();
@@ -91,8 +94,6 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
     ISSUED,
     /** In L1 already (loaded or loading): nothing to do. */
     CACHED,
-    /** Unread prefetched chunks already take the share of L1 prefetch may use. */
-    OVER_SHARE,
     /** Prefetch is off. */
     OFF
   }
@@ -140,16 +141,11 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
                 (ChunkKey k, byte[] v, RemovalCause cause) -> {
                   if (cause.wasEvicted()) {
                     metrics.evicted();
-                    // only if the entry evicted is the prefetched one (its future holds v)
-                    Prefetched p = unread.get(k);
-                    if (p != null && p.future().getNow(null) == v && unread.remove(k, p)) {
-                      release(p);
-                      metrics.prefetchWasted();
-                    }
                   }
                 })
             .buildAsync();
     this.l1Map = l1.asMap();
+    this.eviction = l1.synchronous().policy().eviction().orElseThrow();
     metrics.l1Size(this::weightedSize, capacity);
     CadenzaProperties.Cache.Prefetch prefetch = settings.prefetch();
     long bound = (long) Math.floor(capacity * prefetch.maxShare());
@@ -233,6 +229,9 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   public CompletableFuture<byte[]> get(Track track, int index) {
     ChunkKey key = ChunkKey.of(track, index);
     CompletableFuture<byte[]> present = l1.getIfPresent(key);
+    if (present == null) {
+      present = takePrefetched(key, false);
+    }
     boolean hit = present != null;
     if (!hit) {
       boolean[] loaded = {false};
@@ -248,7 +247,6 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
     metrics.l1(hit);
     if (hit) {
       present.thenAccept(bytes -> metrics.l1Served(bytes.length));
-      readPrefetched(key, present);
     }
     return present;
   }
@@ -261,16 +259,30 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   public byte[] getIfLoaded(Track track, int index) {
     ChunkKey key = ChunkKey.of(track, index);
     CompletableFuture<byte[]> present = l1.getIfPresent(key);
+    if (present == null) {
+      present = takePrefetched(key, true);
+    }
     if (present == null || !present.isDone() || present.isCompletedExceptionally()) {
       return null;
     }
-    readPrefetched(key, present);
     return present.join();
   }
 
   /** Whether L1 holds chunk {@code index} of the track, loaded or loading; counts nothing. */
   public boolean inL1(Track track, int index) {
-    return l1Map.containsKey(ChunkKey.of(track, index));
+    return inL1(ChunkKey.of(track, index));
+  }
+
+  private boolean inL1(ChunkKey key) {
+    if (l1Map.containsKey(key)) {
+      return true;
+    }
+    if (unreadBytes.get() == 0) {
+      return false;
+    }
+    synchronized (unread) {
+      return unread.containsKey(key);
+    }
   }
 
   // ---- prefetch (Prefetcher decides what; this is how, and the bound)
@@ -300,10 +312,11 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   }
 
   /**
-   * Claims chunk {@code index} of the track in L1 and loads it through the normal path (L2, then
-   * the file), unless it is in L1 already or unread prefetched chunks would then take more than
-   * {@link #prefetchBound} bytes. The chunk counts as unread prefetched until it is read through
-   * {@link #get} or {@link #getIfLoaded} (a prefetch hit), evicted (wasted) or fails to load.
+   * Loads chunk {@code index} of the track through the normal path (L2, then the file) into L1's
+   * unread prefetched chunks, unless L1 holds it already. When they would then weigh more than
+   * {@link #prefetchBound}, the oldest unread ones are dropped first (wasted). The chunk stays
+   * there until it is read through {@link #get} or {@link #getIfLoaded} (a prefetch hit: it moves
+   * into Caffeine as any chunk read), displaced, or its load fails.
    *
    * @param loading receives the load's future when the outcome is {@link PrefetchOutcome#ISSUED}
    */
@@ -317,30 +330,33 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
       return PrefetchOutcome.CACHED;
     }
     int weight = lengthOf(track, index) + ENTRY_OVERHEAD;
-    // reserve the bytes first: the bound holds however many prefetches race
-    long before;
-    do {
-      before = unreadBytes.get();
-      if (before + weight > prefetchBound) {
-        return PrefetchOutcome.OVER_SHARE;
-      }
-    } while (!unreadBytes.compareAndSet(before, before + weight));
-    unreadPeak.accumulateAndGet(before + weight, Math::max);
     CompletableFuture<byte[]> f = new CompletableFuture<>();
     Prefetched p = new Prefetched(f, weight);
-    // tracked before it is visible in L1, so that a reader who finds it also finds it here
-    unread.put(key, p);
-    if (l1Map.putIfAbsent(key, f) != null) {
-      if (unread.remove(key, p)) {
-        release(p);
+    synchronized (unread) {
+      if (unread.containsKey(key)) {
+        return PrefetchOutcome.CACHED;
       }
-      return PrefetchOutcome.CACHED;
+      // prefetchBound holds at least one chunk, so this always makes room
+      var oldest = unread.entrySet().iterator();
+      while (unreadBytes.get() + weight > prefetchBound && oldest.hasNext()) {
+        Prefetched dropped = oldest.next().getValue();
+        oldest.remove();
+        unreadBytes.addAndGet(-dropped.weight());
+        metrics.prefetchWasted();
+      }
+      unread.put(key, p);
+      unreadPeak.accumulateAndGet(unreadBytes.addAndGet(weight), Math::max);
+      resizeLocked();
     }
     f.whenComplete(
         (bytes, error) -> {
-          // a failed load leaves L1 (Caffeine drops failed futures) without an eviction
-          if (error != null && unread.remove(key, p)) {
-            release(p);
+          if (error != null) {
+            synchronized (unread) {
+              if (unread.remove(key, p)) {
+                unreadBytes.addAndGet(-p.weight());
+                resizeLocked();
+              }
+            }
           }
         });
     loading.accept(f);
@@ -348,20 +364,36 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
     return PrefetchOutcome.ISSUED;
   }
 
-  /** A read of {@code future} under {@code key}: a prefetch hit if it was prefetched, unread. */
-  private void readPrefetched(ChunkKey key, CompletableFuture<byte[]> future) {
-    if (unread.isEmpty()) {
-      return;
+  /**
+   * The unread prefetched chunk under {@code key}, moved into Caffeine (a prefetch hit), or {@code
+   * null}. With {@code loadedOnly}, a chunk still loading is left where it is.
+   */
+  private CompletableFuture<byte[]> takePrefetched(ChunkKey key, boolean loadedOnly) {
+    if (unreadBytes.get() == 0) {
+      return null;
     }
-    Prefetched p = unread.get(key);
-    if (p != null && p.future() == future && unread.remove(key, p)) {
-      release(p);
-      metrics.prefetchHit();
+    Prefetched p;
+    synchronized (unread) {
+      p = unread.get(key);
+      if (p == null || (loadedOnly && !p.future().isDone())) {
+        return null;
+      }
+      unread.remove(key);
+      unreadBytes.addAndGet(-p.weight());
+      // room in Caffeine first, then the chunk: the sum stays within the bound
+      resizeLocked();
     }
+    metrics.prefetchHit();
+    CompletableFuture<byte[]> there = l1Map.putIfAbsent(key, p.future());
+    return there != null ? there : p.future();
   }
 
-  private void release(Prefetched p) {
-    unreadBytes.addAndGet(-p.weight());
+  /**
+   * Caffeine gets what unread prefetched chunks leave of the bound. (Setting the maximum also
+   * resets Caffeine's adaptive window to its initial size; bench/prefetch.sh replays this.)
+   */
+  private void resizeLocked() {
+    eviction.setMaximum(capacity - unreadBytes.get());
   }
 
   /** Counts chunks served from L1 through {@link #getIfLoaded}. */
@@ -384,7 +416,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
     List<ChunkKey> absent = new ArrayList<>();
     for (int i = from; i <= to; i++) {
       ChunkKey key = ChunkKey.of(track, i);
-      if (!l1Map.containsKey(key)) {
+      if (!inL1(key)) {
         absent.add(key);
       }
     }
@@ -500,21 +532,17 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   }
 
   private long weightedSize() {
-    return l1.synchronous().policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
+    return eviction.weightedSize().orElse(0) + unreadBytes.get();
   }
 
   /** Drops every chunk from L1: for tests and tools. */
   public void clearL1() {
     l1.synchronous().invalidateAll();
-    unread
-        .keySet()
-        .forEach(
-            k -> {
-              Prefetched p = unread.remove(k);
-              if (p != null) {
-                release(p);
-              }
-            });
+    synchronized (unread) {
+      unread.clear();
+      unreadBytes.set(0);
+      resizeLocked();
+    }
   }
 
   /** Whether no L2 write is queued or in flight: for tests. */

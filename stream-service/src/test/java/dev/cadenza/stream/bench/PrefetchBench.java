@@ -26,14 +26,14 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *
  * <p>It replays seeded traces over the simulated catalogue of {@link CacheSimulatorBench} (10,000
  * tracks, 256 KiB chunks, albums of 8-14 tracks) through the L1 policy as the service builds it
- * (real Caffeine, W-TinyLFU, bounded by bytes, sketch presized 8x), once without and once with
- * prefetch, at several cache sizes. The prefetcher is <b>simulated</b>, not the Spring component:
- * the same policy (at each track start, the first {@code chunks} chunks of the {@code tracks}
- * likely next tracks: the album's next, then the most similar, then the album's following; chunks
- * in L1 skipped; unread prefetched chunks never above {@code max-share} of L1; a read makes a chunk
- * a prefetch hit, an eviction makes it waste), but a prefetched chunk is in L1 at once, where the
- * service loads it in the background (a chunk needed within milliseconds of the start would be a
- * miss there, a hit here).
+ * (real Caffeine, W-TinyLFU, bounded by bytes, sketch presized 8x), without and with prefetch, at
+ * several cache sizes. The prefetcher is <b>simulated</b>, not the Spring component: the same
+ * policy (at each track start, the first {@code chunks} chunks of the {@code tracks} likely next
+ * tracks: the album's next, then the most similar, then the album's following; chunks in L1
+ * skipped; unread prefetched chunks beside Caffeine, never above {@code max-share} of L1, the
+ * oldest displaced by a new one (waste); a read makes a chunk a prefetch hit), but a prefetched
+ * chunk is in L1 at once, where the service loads it in the background (a chunk needed within
+ * milliseconds of the start would be a miss there, a hit here).
  *
  * <p>Traces: {@code listeners} listeners at once, their chunk reads interleaved at random (one
  * pod's traffic). A play reads a track from chunk 0, whole (70%) or a prefix (skipped), as in
@@ -50,12 +50,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *       track.
  * </ul>
  *
- * <p>Modes: {@code off}; {@code on}, the policy as built; {@code buffer}, a variant that is not
- * built (see {@link Mode#BUFFER}), to show what W-TinyLFU's admission costs prefetch.
+ * <p>Modes: {@code off}; {@code on}, the policy as built; {@code caffeine}, a variant that is not
+ * built (see {@link Mode#L1}), to show what W-TinyLFU's admission would cost prefetch.
  *
  * <p>Settings (system properties): {@code cadenza.bench.accesses} chunk reads per trace
  * (2,000,000), {@code cadenza.bench.seed} (42), {@code cadenza.bench.listeners} (50), {@code
- * cadenza.bench.sizes} (0.01,0.02,0.05,0.1), {@code cadenza.bench.modes} (off,on,buffer), {@code
+ * cadenza.bench.sizes} (0.01,0.02,0.05,0.1), {@code cadenza.bench.modes} (off,on,caffeine), {@code
  * cadenza.bench.prefetch.tracks} (2), {@code .chunks} (2), {@code .maxShare} (0.1), {@code
  * cadenza.bench.threads} (processors).
  */
@@ -75,15 +75,16 @@ class PrefetchBench {
     /** No prefetch. */
     OFF("off"),
     /**
-     * As built: prefetched chunks go into Caffeine like any chunk, unread ones within the share.
+     * A variant, not built (the first design): prefetched chunks go into Caffeine like any chunk; a
+     * prefetch is refused while unread ones take the share; an evicted unread one is waste.
      */
-    L1("on"),
+    L1("caffeine"),
     /**
-     * A variant, not built: unread prefetched chunks wait in a FIFO buffer of at most the share,
-     * outside Caffeine (whose maximum shrinks by what the buffer holds, so the total stays within
-     * the bound), and enter Caffeine when first read; a new prefetch displaces the oldest unread.
+     * As built: unread prefetched chunks wait in a FIFO of at most the share, beside Caffeine
+     * (whose maximum shrinks by what they weigh, so the total stays within the bound), and enter
+     * Caffeine when first read; a new prefetch displaces the oldest unread (waste).
      */
-    BUFFER("buffer");
+    BUFFER("on");
 
     final String label;
 
@@ -104,7 +105,7 @@ class PrefetchBench {
             .mapToDouble(Double::parseDouble)
             .toArray();
     List<Mode> modes =
-        Arrays.stream(System.getProperty("cadenza.bench.modes", "off,on,buffer").split(","))
+        Arrays.stream(System.getProperty("cadenza.bench.modes", "off,on,caffeine").split(","))
             .map(m -> Arrays.stream(Mode.values()).filter(x -> x.label.equals(m)).findFirst())
             .map(m -> m.orElseThrow(() -> new IllegalArgumentException("cadenza.bench.modes")))
             .toList();
@@ -149,9 +150,10 @@ class PrefetchBench {
                   + " reads per trace (first 20%% warm-up, not counted), %d listeners"
                   + " interleaved. Prefetch: %d tracks x %d chunks per track start, max-share"
                   + " %.2f. L1: Caffeine %s, bounded by bytes, sketch presized as the service"
-                  + " does. Modes: off; on (as built); buffer (a variant, not built: unread"
-                  + " prefetched chunks wait outside Caffeine's admission, within the same"
-                  + " share).%n%n",
+                  + " does. Modes: off; on (as built: unread prefetched chunks wait beside"
+                  + " Caffeine, within the share, until read); caffeine (a variant, not built:"
+                  + " prefetched chunks go into Caffeine and face its admission like any"
+                  + " chunk).%n%n",
               catalogue.tracks(),
               catalogue.albums(),
               catalogue.totalBytes() / 1e9,
