@@ -41,6 +41,8 @@ import org.springframework.stereotype.Component;
  *       BatchGetItem from L2 (the origin for what L2 lacks).
  *   <li>Chunks read from the origin go to L2 through a bounded background queue ({@link L2Writer});
  *       a full queue drops the write, never blocks a listener.
+ *   <li>{@link #prefetch} (driven by {@link Prefetcher}) loads the first chunks of likely next
+ *       tracks; until read they wait beside Caffeine, within {@code max-share} of the bound.
  *   <li>Every L2 call goes through a circuit breaker ({@link L2Breaker}); any failure falls back to
  *       the origin for that chunk. A DynamoDB outage costs latency, never a failed response, and
  *       readiness does not depend on it.

@@ -25,8 +25,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>At low priority: one thread, one chunk load at a time, fed by a bounded queue of track starts
  * ({@code cadenza.cache.prefetch.queue}). A full queue drops the start (counted); the request
- * thread never waits. Chunks in L1 already are skipped, and {@link ChunkCache#prefetch} refuses
- * chunks once unread prefetched chunks take {@code max-share} of L1.
+ * thread never waits. Chunks in L1 already are skipped. {@link ChunkCache#prefetch} keeps unread
+ * prefetched chunks beside Caffeine within {@code max-share} of L1, the oldest making room.
  */
 @Component
 public class Prefetcher implements DisposableBean {
