@@ -1,6 +1,7 @@
 package dev.cadenza.operator;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.cadenza.operator.dynamodb.DynamoDbClients;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -33,6 +35,15 @@ public final class CadenzaOperator {
 
   private static final Logger log = LoggerFactory.getLogger(CadenzaOperator.class);
   static final String LEASE = "cadenza-operator";
+
+  /**
+   * How long {@link Operator#stop()} lets reconciliations in progress finish before it interrupts
+   * them: longer than one DynamoDB call may take ({@link DynamoDbClients#CALL_TIMEOUT}), shorter
+   * than Kubernetes' default 30 s termination grace period. JOSDK's default is zero: a stop
+   * interrupts a reconciliation in the middle of a DynamoDB call, and the AWS SDK then drops the
+   * request half sent (which dynalite, for one, does not survive).
+   */
+  static final Duration STOP_GRACE = DynamoDbClients.CALL_TIMEOUT.plusSeconds(6);
 
   private CadenzaOperator() {}
 
@@ -72,11 +83,13 @@ public final class CadenzaOperator {
       OperatorSettings settings,
       LeaderCallbacks leaderCallbacks,
       Consumer<ConfigurationServiceOverrider> extra) {
+    MusicDeliveryReconciler reconciler = new MusicDeliveryReconciler(settings);
     Operator operator =
         new Operator(
             o -> {
               o.withKubernetesClient(client)
                   .withCloseClientOnStop(false)
+                  .withReconciliationTerminationTimeout(STOP_GRACE)
                   .withDependentResourceFactory(new Dependents(settings));
               if (settings.leaseNamespace() != null) {
                 // JOSDK's own exit would run inside the shutdown hook and hang it
@@ -90,9 +103,21 @@ public final class CadenzaOperator {
                 o.withLeaderElectionConfiguration(election.build());
               }
               extra.accept(o);
-            });
+            }) {
+          /**
+           * Stops reconciling, then closes the DynamoDB clients (a later start builds new ones).
+           */
+          @Override
+          public void stop() {
+            try {
+              super.stop();
+            } finally {
+              reconciler.close();
+            }
+          }
+        };
     operator.register(
-        new MusicDeliveryReconciler(settings),
+        reconciler,
         c -> {
           if (!settings.namespaces().isEmpty()) {
             c.settingNamespaces(settings.namespaces());

@@ -82,6 +82,17 @@ public class MusicDeliveryReconciler
       tablesReason = "CredentialsSecretInvalid";
       tablesFailure = e.getMessage();
     }
+    if (tablesFailure != null) {
+      // also in the Degraded condition, but a log line says when, and each time (retried every
+      // RECHECK) rather than only when the condition changes
+      log.warn(
+          "DynamoDB tables of {}/{} not reconciled ({}), retrying in {} s: {}",
+          md.getMetadata().getNamespace(),
+          Names.of(md),
+          tablesReason,
+          RECHECK.toSeconds(),
+          tablesFailure);
+    }
     DeploymentStatus pods =
         context.getSecondaryResource(Deployment.class).map(Deployment::getStatus).orElse(null);
     int wanted = wantedReplicas(md);
@@ -202,7 +213,8 @@ public class MusicDeliveryReconciler
         "Reconciling {}/{} failed: {}",
         md.getMetadata().getNamespace(),
         Names.of(md),
-        e.toString());
+        e.toString(),
+        e);
     MusicDeliveryStatus status = fresh(md);
     Conditions conditions = new Conditions(status, md.getMetadata().getGeneration());
     conditions.set("Degraded", true, "ReconcileFailed", Conditions.describe(e));

@@ -23,10 +23,12 @@ final class StreamTables implements AutoCloseable {
     }
   }
 
-  private final DynamoDbClients clients;
+  private final String defaultRegion;
+  private volatile DynamoDbClients clients;
 
   StreamTables(OperatorSettings settings) {
-    this.clients = new DynamoDbClients(settings.awsRegion());
+    this.defaultRegion = settings.awsRegion();
+    this.clients = new DynamoDbClients(defaultRegion);
   }
 
   DynamoDbTables.Report reconcile(MusicDelivery md, KubernetesClient kubernetes) {
@@ -71,8 +73,14 @@ final class StreamTables implements AutoCloseable {
         : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8).strip();
   }
 
+  /**
+   * Closes the clients built so far (on the operator's stop). Later reconciliations, after the
+   * operator is started again, build new ones: a closed client is never handed out.
+   */
   @Override
-  public void close() {
-    clients.close();
+  public synchronized void close() {
+    DynamoDbClients old = clients;
+    clients = new DynamoDbClients(defaultRegion);
+    old.close();
   }
 }

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
+import dev.cadenza.operator.testsupport.Diagnostics;
 import dev.cadenza.operator.testsupport.KubeApi;
 import dev.cadenza.testsupport.Dynalite;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
 import java.time.Duration;
 import java.util.Set;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** An operator stopped in the middle of creating tables, and its successor. */
@@ -68,6 +71,33 @@ class OperatorRestartTest {
                     assertThat(admin.resources(Deployment.class).inNamespace(NS).list().getItems())
                         .hasSize(1);
                   });
+        } catch (ConditionTimeoutException e) {
+          String report =
+              "The second operator did not converge: "
+                  + e.getMessage()
+                  + "\n"
+                  + Diagnostics.section(
+                      "MusicDelivery",
+                      () ->
+                          Serialization.asYaml(
+                              admin
+                                  .resources(MusicDelivery.class)
+                                  .inNamespace(NS)
+                                  .withName("folk")
+                                  .get()))
+                  + Diagnostics.section("dynalite running", dynalite::running)
+                  + Diagnostics.section("tables", dynalite::tableNames)
+                  + Diagnostics.section(
+                      "second operator",
+                      () ->
+                          "started="
+                              + second.getRuntimeInfo().isStarted()
+                              + ", unhealthy event sources="
+                              + second.getRuntimeInfo().unhealthyEventSources())
+                  + Diagnostics.section("dynalite log", dynalite::log)
+                  + Diagnostics.threadDump();
+          System.out.println(report);
+          throw new AssertionError(report, e);
         } finally {
           second.stop();
         }

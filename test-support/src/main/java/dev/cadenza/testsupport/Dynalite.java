@@ -45,15 +45,37 @@ public final class Dynalite implements AutoCloseable {
   private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
+  /**
+   * Loaded ahead of dynalite: dynalite 4 throws from a request's error handler, so a client that
+   * drops a request halfway (an SDK call cancelled or interrupted mid-send, as when a process
+   * stops) kills the whole server, and every later call gets "connection refused". A server does
+   * not die of one client; this logs the dropped request and goes on, and still exits on anything
+   * else.
+   */
+  static final String SURVIVE_DROPPED_REQUESTS =
+      """
+      process.on('uncaughtException', function (err) {
+        if (err && (err.code === 'ECONNRESET' || err.message === 'aborted')) {
+          console.error('dynalite: a client dropped a request halfway (' + err.message + '); going on');
+          return;
+        }
+        console.error(err && err.stack ? err.stack : err);
+        process.exit(70);
+      });
+      """;
+
   private final Path cli;
   private final Path data;
+  private final Path preload;
   private final int port;
   private final StringBuffer log = new StringBuffer();
   private volatile Process process;
 
-  private Dynalite(Path cli, Path data, int port) {
+  private Dynalite(Path cli, Path data, int port) throws IOException {
     this.cli = cli;
     this.data = data;
+    this.preload = Files.createTempFile("dynalite-preload-", ".js");
+    Files.writeString(preload, SURVIVE_DROPPED_REQUESTS);
     this.port = port;
     Runtime.getRuntime()
         .addShutdownHook(
@@ -134,6 +156,11 @@ public final class Dynalite implements AutoCloseable {
   @Override
   public synchronized void close() {
     stop();
+    try {
+      Files.deleteIfExists(preload);
+    } catch (IOException e) {
+      // a temporary file left behind is harmless
+    }
     try (Stream<Path> files = Files.walk(data)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
@@ -150,6 +177,8 @@ public final class Dynalite implements AutoCloseable {
     ProcessBuilder pb =
         new ProcessBuilder(
                 "node",
+                "--require",
+                preload.toString(),
                 cli.toString(),
                 "--host",
                 "127.0.0.1",

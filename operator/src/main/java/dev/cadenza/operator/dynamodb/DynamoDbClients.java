@@ -54,7 +54,7 @@ public final class DynamoDbClients implements AutoCloseable {
   static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(TIMEOUT_SECONDS + 1L);
 
   /** Bound on one call, retries and back-off included. */
-  static final Duration CALL_TIMEOUT = Duration.ofSeconds(2L * (TIMEOUT_SECONDS + 1L) + 2L);
+  public static final Duration CALL_TIMEOUT = Duration.ofSeconds(2L * (TIMEOUT_SECONDS + 1L) + 2L);
 
   /**
    * Static credentials (from a MusicDelivery's credentials secret). {@link #toString()} does not

@@ -17,6 +17,7 @@ import dev.cadenza.stream.library.CoverArt;
 import dev.cadenza.stream.library.Ids;
 import dev.cadenza.stream.library.Library;
 import dev.cadenza.stream.library.Track;
+import dev.cadenza.stream.metadata.TrackEmbeddings;
 import dev.cadenza.stream.web.Problems;
 import java.util.Arrays;
 import java.util.List;
@@ -48,11 +49,17 @@ public class CatalogController {
   private final CoverArt coverArt;
   private final CadenzaProperties.Api api;
   private final JsonMapper json;
+  private final TrackEmbeddings embeddings;
 
   public CatalogController(
-      Library library, CoverArt coverArt, CadenzaProperties properties, JsonMapper json) {
+      Library library,
+      CoverArt coverArt,
+      CadenzaProperties properties,
+      JsonMapper json,
+      TrackEmbeddings embeddings) {
     this.library = library;
     this.json = json;
+    this.embeddings = embeddings;
     this.coverArt = coverArt;
     this.api = properties.api();
   }
@@ -111,8 +118,7 @@ public class CatalogController {
     ResponseEntity.BodyBuilder ok = ResponseEntity.ok().varyBy(HttpHeaders.ACCEPT);
     if (CompactListing.wanted(accept)) {
       PageView<TrackEntry> page =
-          Paging.page(
-              catalog.tracks(), Track::path, filter, request, t -> TrackView.entry(t, catalog));
+          Paging.page(catalog.tracks(), Track::path, filter, request, t -> entry(t, catalog));
       return ok.contentType(CompactListing.MEDIA_TYPE)
           .body(CatalogCodec.encode(new CatalogPage(page.items(), page.next())));
     }
@@ -126,6 +132,58 @@ public class CatalogController {
                     filter,
                     request,
                     t -> TrackView.of(t, catalog))));
+  }
+
+  /**
+   * The tracks most like this one by embedding, most similar first: JSON with each similarity, or
+   * the compact binary format (in that order, no cursor) when {@code Accept} asks for it.
+   */
+  @GetMapping(
+      path = "/tracks/{id}/similar",
+      produces = {MediaType.APPLICATION_JSON_VALUE, CatalogCodec.MEDIA_TYPE})
+  public ResponseEntity<byte[]> similar(
+      @PathVariable String id,
+      @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
+      @RequestParam(required = false) String limit) {
+    Catalog catalog = library.catalog();
+    Track track = catalog.track(id).orElseThrow(() -> Problems.trackNotFound(id));
+    int n = Paging.Request.of(limit, null, SIMILAR_DEFAULT, api.maxPageSize()).limit();
+    TrackEmbeddings.Similar similar = embeddings.similar(track, n);
+    ResponseEntity.BodyBuilder ok = ResponseEntity.ok().varyBy(HttpHeaders.ACCEPT);
+    if (CompactListing.wanted(accept)) {
+      List<TrackEntry> entries =
+          similar.tracks().stream().map(s -> entry(s.track(), catalog)).toList();
+      return ok.contentType(CompactListing.MEDIA_TYPE)
+          .body(CatalogCodec.encode(new CatalogPage(entries, null)));
+    }
+    return ok.contentType(MediaType.APPLICATION_JSON)
+        .body(
+            json.writeValueAsBytes(
+                new SimilarView(
+                    id,
+                    similar.method(),
+                    similar.tracks().stream()
+                        .map(
+                            s ->
+                                new SimilarItem(
+                                    Math.round(s.similarity() * 10000) / 10000.0,
+                                    TrackView.of(s.track(), catalog)))
+                        .toList())));
+  }
+
+  /** Results of {@code /similar} unless {@code limit} says otherwise. */
+  static final int SIMILAR_DEFAULT = 10;
+
+  /** {@code /similar}'s JSON: the query's id, how it was searched, the tracks. */
+  record SimilarView(String track, String method, List<SimilarItem> items) {}
+
+  /** One similar track, with its cosine similarity to the query (4 decimals). */
+  record SimilarItem(double similarity, TrackView track) {}
+
+  /** A track of the binary format, with its embedding's binary code when it has one. */
+  private TrackEntry entry(Track t, Catalog catalog) {
+    TrackEntry entry = TrackView.entry(t, catalog);
+    return embeddings.code(t).map(entry::withEmbeddingCode).orElse(entry);
   }
 
   @GetMapping("/tracks/{id}")

@@ -6,6 +6,8 @@ import static dev.cadenza.stream.library.CatalogItems.PK;
 import static dev.cadenza.stream.library.CatalogItems.n;
 import static dev.cadenza.stream.library.CatalogItems.s;
 
+import dev.cadenza.stream.dynamodb.Calls;
+import dev.cadenza.stream.dynamodb.Calls.CallTimeoutException;
 import dev.cadenza.stream.dynamodb.SharedTables;
 import dev.cadenza.stream.library.CatalogItems.Head;
 import dev.cadenza.stream.library.CatalogItems.Lease;
@@ -22,12 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -410,35 +409,8 @@ final class CatalogTable {
     }
   }
 
-  private static final class CallTimeoutException extends RuntimeException {
-    CallTimeoutException(Duration after) {
-      super("no answer from DynamoDB within " + after);
-    }
-  }
-
-  /** The result, or the SDK's exception unwrapped; interruptible. */
+  /** The result, or the SDK's exception unwrapped; a call that reached its bound is cancelled. */
   private static <T> T await(CompletableFuture<T> f, Duration bound) {
-    try {
-      return f.get(bound.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | CompletionException e) {
-      Throwable cause = e.getCause();
-      while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-          && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(cause);
-    } catch (TimeoutException e) {
-      if (bound.compareTo(CALL_BOUND) >= 0) {
-        f.cancel(true);
-      }
-      throw new CallTimeoutException(bound);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      f.cancel(true);
-      throw new IllegalStateException("interrupted while waiting for DynamoDB", e);
-    }
+    return Calls.await(f, bound, bound.compareTo(CALL_BOUND) >= 0);
   }
 }

@@ -47,6 +47,9 @@ public final class Embedder implements AutoCloseable {
 
   public static final String TOKENIZER = "all-minilm-l6-v2-q-tokenizer.json";
 
+  /** Dimensions of the model's vectors. */
+  public static final int DIMENSIONS = 384;
+
   /** Names the model in health details (and, later, in stored embeddings). */
   public static final String MODEL_NAME = "all-MiniLM-L6-v2 (quantised, 1.19.0-beta29)";
 
@@ -260,6 +263,10 @@ public final class Embedder implements AutoCloseable {
       boolean typeIds = session.getInputNames().contains("token_type_ids");
       Model m = new Model(env, session, tokenizer, typeIds);
       int dims = run(m, List.of("warm up")).get(0).length; // proves the model runs
+      if (dims != DIMENSIONS) {
+        throw new IllegalStateException(
+            "the model gives " + dims + " dimensions where " + DIMENSIONS + " are expected");
+      }
       model = m;
       state = State.ENABLED;
       log.info(

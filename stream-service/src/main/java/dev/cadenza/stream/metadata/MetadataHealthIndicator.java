@@ -6,16 +6,19 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * The {@code metadata} health: whether track embeddings are on, and why not. Always UP: the service
- * streams music without them, so it is not part of readiness.
+ * The {@code metadata} health: whether track embeddings are on (and why not), and how much of the
+ * catalogue is embedded. Always UP: the service streams music without them, so it is not part of
+ * readiness.
  */
 @Component
 public class MetadataHealthIndicator implements HealthIndicator {
 
   private final Embedder embedder;
+  private final TrackEmbeddings embeddings;
 
-  public MetadataHealthIndicator(Embedder embedder) {
+  public MetadataHealthIndicator(Embedder embedder, TrackEmbeddings embeddings) {
     this.embedder = embedder;
+    this.embeddings = embeddings;
   }
 
   @Override
@@ -25,8 +28,16 @@ public class MetadataHealthIndicator implements HealthIndicator {
     health.withDetail("embeddings", state.name().toLowerCase(Locale.ROOT));
     if (state == Embedder.State.DISABLED) {
       health.withDetail("reason", embedder.reason());
-    } else {
-      health.withDetail("model", Embedder.MODEL_NAME);
+      return health.build();
+    }
+    health.withDetail("model", Embedder.MODEL_NAME);
+    health.withDetail("embeddedTracks", embeddings.index().size());
+    if (embeddings.passRunning()) {
+      health.withDetail(
+          "pass", "embedding " + embeddings.passDone() + "/" + embeddings.passTotal() + " tracks");
+    }
+    if (embeddings.lastError() != null) {
+      health.withDetail("lastError", embeddings.lastError());
     }
     return health.build();
   }

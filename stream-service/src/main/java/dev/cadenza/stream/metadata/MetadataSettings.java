@@ -22,6 +22,11 @@ import org.springframework.validation.annotation.Validated;
  *     sentence-transformers uses for this model
  * @param nativeCacheDir where the tokenizer unpacks its native library, unless {@code
  *     DJL_CACHE_DIR} is set; empty means {@code <java.io.tmpdir>/cadenza-djl}
+ * @param exactSearchMaxTracks catalogues of at most this many embedded tracks are searched exactly
+ *     (cosine against every track); larger ones by binary code first, re-ranking the nearest {@code
+ *     searchCandidates} by cosine
+ * @param searchCandidates codes re-ranked by cosine in a search of a large catalogue (at least the
+ *     number of results asked for)
  */
 @Validated
 @ConfigurationProperties("cadenza.metadata")
@@ -32,7 +37,9 @@ public record MetadataSettings(
     @Min(1) @Max(64) @DefaultValue("1") int workers,
     @Min(1) @DefaultValue("64") int queue,
     @Min(8) @Max(512) @DefaultValue("256") int maxTokens,
-    @DefaultValue("") String nativeCacheDir) {
+    @DefaultValue("") String nativeCacheDir,
+    @Min(0) @DefaultValue("2000") int exactSearchMaxTracks,
+    @Min(1) @Max(100000) @DefaultValue("200") int searchCandidates) {
 
   public MetadataSettings {
     range("cadenza.metadata.batch-size", batchSize, 1, 256);
@@ -42,11 +49,13 @@ public record MetadataSettings(
     // 512 is the model's position limit
     range("cadenza.metadata.max-tokens", maxTokens, 8, 512);
     nativeCacheDir = nativeCacheDir == null ? "" : nativeCacheDir;
+    range("cadenza.metadata.exact-search-max-tracks", exactSearchMaxTracks, 0, Integer.MAX_VALUE);
+    range("cadenza.metadata.search-candidates", searchCandidates, 1, 100000);
   }
 
   /** The defaults, as the service starts without any {@code cadenza.metadata.*} setting. */
   public static MetadataSettings defaults() {
-    return new MetadataSettings(true, 1, 2, 1, 64, 256, "");
+    return new MetadataSettings(true, 1, 2, 1, 64, 256, "", 2000, 200);
   }
 
   private static void range(String name, int value, int min, int max) {

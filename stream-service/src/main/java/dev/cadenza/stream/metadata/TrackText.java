@@ -1,5 +1,6 @@
 package dev.cadenza.stream.metadata;
 
+import dev.cadenza.stream.library.Track;
 import java.util.StringJoiner;
 
 /**
@@ -13,6 +14,23 @@ public final class TrackText {
   static final String SEPARATOR = " | ";
 
   private TrackText() {}
+
+  /** The version of this text's format; part of every stored embedding's key. */
+  static final int FORMAT = 1;
+
+  /**
+   * The text for a track: its title (the file name when it has no title tag), artist (the album
+   * artist when it has no artist tag), album, genre and year.
+   */
+  public static String of(Track track) {
+    var tags = track.tags();
+    return of(
+        track.displayTitle(),
+        tags.artist() != null ? tags.artist() : tags.albumArtist(),
+        tags.album(),
+        tags.genre(),
+        tags.year());
+  }
 
   /** The text for these fields; any of them may be null. */
   public static String of(String title, String artist, String album, String genre, Integer year) {

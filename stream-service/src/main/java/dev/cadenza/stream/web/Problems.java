@@ -223,6 +223,25 @@ public final class Problems {
     return e;
   }
 
+  /**
+   * Similar tracks cannot be answered: embeddings are off on this pod ({@code retryAfterSeconds}
+   * 0), or the track has not been embedded yet.
+   */
+  public static ErrorResponseException similarUnavailable(
+      String id, String detail, int retryAfterSeconds) {
+    ErrorResponseException e =
+        problem(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            "similar-unavailable",
+            "Similar tracks unavailable",
+            detail,
+            Map.of("id", id));
+    if (retryAfterSeconds > 0) {
+      e.getHeaders().set(HttpHeaders.RETRY_AFTER, Integer.toString(retryAfterSeconds));
+    }
+    return e;
+  }
+
   private static ErrorResponseException problem(
       HttpStatus status, String type, String title, String detail, Map<String, ?> properties) {
     return problem(status, type, title, detail, properties, null);

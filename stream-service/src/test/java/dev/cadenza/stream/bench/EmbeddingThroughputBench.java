@@ -39,7 +39,8 @@ class EmbeddingThroughputBench {
         threads);
     System.out.printf(Locale.ROOT, "%-6s %12s %8s%n", "batch", "tracks/s", "goal");
     for (int batch : new int[] {1, 8, 32}) {
-      MetadataSettings settings = new MetadataSettings(true, batch, threads, 1, 64, 256, "");
+      MetadataSettings settings =
+          new MetadataSettings(true, batch, threads, 1, 64, 256, "", 10000, 200);
       try (Embedder embedder = new Embedder(settings, Embedder.MODEL, Embedder.TOKENIZER)) {
         embedder.embed(texts.subList(0, Math.min(200, tracks))).join(); // warm-up
         double best = 0;

@@ -4,6 +4,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
+import dev.cadenza.protocol.catalog.CatalogCodec;
+import dev.cadenza.protocol.catalog.CatalogFormatException;
+import dev.cadenza.protocol.catalog.CatalogPage;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -76,6 +79,42 @@ public final class CatalogClient {
             .returnResult()
             .getResponseBody();
     return JsonPath.parse(new String(body, StandardCharsets.UTF_8));
+  }
+
+  /** GETs {@code path}, which must answer 200 (in any media type); the body. */
+  public byte[] body(String path) {
+    return client
+        .get()
+        .uri(path)
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .returnResult()
+        .getResponseBody();
+  }
+
+  /** GETs JSON of any JSON media type (the actuator's, say) that must come with 200. */
+  public DocumentContext anyJson(String path) {
+    return JsonPath.parse(new String(body(path), StandardCharsets.UTF_8));
+  }
+
+  /** GETs {@code path} in the compact binary format, which must come with 200, decoded. */
+  public CatalogPage binary(String path) throws CatalogFormatException {
+    byte[] body =
+        client
+            .get()
+            .uri(path)
+            .header("Accept", CatalogCodec.MEDIA_TYPE)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectHeader()
+            .contentType(CatalogCodec.MEDIA_TYPE)
+            .expectBody()
+            .returnResult()
+            .getResponseBody();
+    return CatalogCodec.decode(body);
   }
 
   /** The items of one page of a listing. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.DocumentContext;
-import com.jayway.jsonpath.JsonPath;
 import dev.cadenza.stream.catalog.CatalogClient;
 import dev.cadenza.stream.dynamodb.SharedTables;
 import dev.cadenza.testsupport.Dynalite;
@@ -103,7 +102,7 @@ class SharedCatalogApplicationTest {
     assertThat(CatalogItems.head(head).tracks()).isEqualTo(8);
     assertThat(CatalogItems.head(head).generation()).isEqualTo(1);
 
-    String metrics = new String(body(api, "/actuator/prometheus"), StandardCharsets.UTF_8);
+    String metrics = new String(api.body("/actuator/prometheus"), StandardCharsets.UTF_8);
     assertThat(metrics)
         .containsPattern("(?m)^cadenza_library_shared_generation(\\{[^}]*\\})? 1\\.0$")
         .containsPattern("(?m)^cadenza_library_shared_items_written_total(\\{[^}]*\\})? 8\\.0$")
@@ -111,18 +110,6 @@ class SharedCatalogApplicationTest {
   }
 
   private static DocumentContext get(CatalogClient api, String path) {
-    return JsonPath.parse(new String(body(api, path), StandardCharsets.UTF_8));
-  }
-
-  private static byte[] body(CatalogClient api, String path) {
-    return api.web()
-        .get()
-        .uri(path)
-        .exchange()
-        .expectStatus()
-        .isOk()
-        .expectBody()
-        .returnResult()
-        .getResponseBody();
+    return api.anyJson(path);
   }
 }

@@ -71,7 +71,7 @@ class EmbedderTest {
   void batchesOf32StayCloseToOneByOne() {
     // the model's dynamic quantisation ties a batch together: close, not equal (docs/metadata.md)
     List<String> texts = mixedLengths();
-    MetadataSettings batched = new MetadataSettings(true, 32, 2, 1, 64, 256, "");
+    MetadataSettings batched = new MetadataSettings(true, 32, 2, 1, 64, 256, "", 10000, 200);
     try (Embedder batching = new Embedder(batched, Embedder.MODEL, Embedder.TOKENIZER)) {
       List<float[]> together = batching.embed(texts).join();
       for (int i = 0; i < texts.size(); i++) {
@@ -148,7 +148,7 @@ class EmbedderTest {
 
   @Test
   void theSettingTurnsEmbeddingsOff() {
-    MetadataSettings off = new MetadataSettings(false, 1, 2, 1, 64, 256, "");
+    MetadataSettings off = new MetadataSettings(false, 1, 2, 1, 64, 256, "", 10000, 200);
     try (Embedder disabled = Embedder.start(off)) {
       assertThat(disabled.state()).isEqualTo(Embedder.State.DISABLED);
       assertThat(disabled.reason()).isEqualTo("cadenza.metadata.embeddings is false");

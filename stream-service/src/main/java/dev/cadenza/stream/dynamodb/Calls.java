@@ -1,0 +1,51 @@
+package dev.cadenza.stream.dynamodb;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Waiting for the async DynamoDB client from a background thread that may block. */
+public final class Calls {
+
+  private Calls() {}
+
+  /** No answer within the bound the caller gave. */
+  public static final class CallTimeoutException extends RuntimeException {
+    CallTimeoutException(Duration after) {
+      super("no answer from DynamoDB within " + after);
+    }
+  }
+
+  /**
+   * The call's result, or the SDK's exception unwrapped (a checked cause wrapped in {@link
+   * IllegalStateException}). Waits at most {@code bound}, then throws {@link CallTimeoutException}
+   * and, when {@code cancelOnTimeout}, cancels the call; interruptible (the call is cancelled).
+   */
+  public static <T> T await(CompletableFuture<T> f, Duration bound, boolean cancelOnTimeout) {
+    try {
+      return f.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | CompletionException e) {
+      Throwable cause = e.getCause();
+      while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+          && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(cause);
+    } catch (TimeoutException e) {
+      if (cancelOnTimeout) {
+        f.cancel(true);
+      }
+      throw new CallTimeoutException(bound);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      f.cancel(true);
+      throw new IllegalStateException("interrupted while waiting for DynamoDB", e);
+    }
+  }
+}

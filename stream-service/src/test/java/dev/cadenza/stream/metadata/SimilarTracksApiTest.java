@@ -1,0 +1,150 @@
+package dev.cadenza.stream.metadata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.jayway.jsonpath.DocumentContext;
+import dev.cadenza.protocol.catalog.CatalogPage;
+import dev.cadenza.protocol.catalog.TrackEntry;
+import dev.cadenza.stream.catalog.CatalogClient;
+import dev.cadenza.stream.library.Ids;
+import dev.cadenza.stream.library.LibraryFixtures;
+import dev.cadenza.stream.testsupport.TestApp;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code GET /api/v1/tracks/{id}/similar} and the embedding codes of the binary listing, on the
+ * demo library plus a few untagged files whose names say what they are, with the real model.
+ */
+class SimilarTracksApiTest {
+
+  static final String SONATA = "Classical/Piano Sonata in C minor.wav";
+  static final String CONCERTO = "Classical/Piano Concerto No 2 in C minor.wav";
+  static final String METAL = "Metal/Thrash Metal Guitar Riffs.wav";
+  static final String PUNK = "Metal/Heavy Metal Guitar Solo.wav";
+
+  @TempDir static Path tmp;
+  static TestApp app;
+  static CatalogClient api;
+  static int tracks;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path library = LibraryFixtures.copyDemo(tmp.resolve("library"));
+    for (String name : List.of(SONATA, CONCERTO, METAL, PUNK)) {
+      LibraryFixtures.wav(library.resolve(name), 8000, 1, 0.1);
+    }
+    app =
+        TestApp.start(
+            library,
+            "--management.endpoint.health.show-details=always",
+            "--management.endpoint.health.show-components=always");
+    api = new CatalogClient(app.port()).awaitReady();
+    tracks = api.json("/api/v1/library").read("$.tracks");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                ((Number) actuator("/actuator/health/metadata").read("$.details.embeddedTracks"))
+                        .intValue()
+                    == tracks);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (app != null) {
+      app.app().close();
+    }
+  }
+
+  @Test
+  void ranksEveryOtherTrackBySimilarityExactlyForASmallCatalogue() {
+    DocumentContext similar = api.json("/api/v1/tracks/" + Ids.track(SONATA) + "/similar");
+    assertThat((String) similar.read("$.track")).isEqualTo(Ids.track(SONATA));
+    assertThat((String) similar.read("$.method")).isEqualTo("exact");
+    List<Map<String, Object>> items = similar.read("$.items");
+    assertThat(items).hasSize(Math.min(10, tracks - 1));
+    List<String> paths = similar.read("$.items[*].track.path");
+    assertThat(paths).doesNotContain(SONATA).doesNotHaveDuplicates();
+    assertThat(paths.get(0)).isEqualTo(CONCERTO);
+    List<Double> scores = similar.read("$.items[*].similarity");
+    assertThat(scores).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+    assertThat(scores).allSatisfy(s -> assertThat(s).isBetween(-1.0, 1.0));
+
+    List<String> metal =
+        api.json("/api/v1/tracks/" + Ids.track(METAL) + "/similar").read("$.items[*].track.path");
+    assertThat(metal.get(0)).isEqualTo(PUNK);
+  }
+
+  @Test
+  void limitBoundsTheAnswerAndBadInputIsAProblem() {
+    String id = Ids.track(CONCERTO);
+    assertThat(api.items("/api/v1/tracks/" + id + "/similar", "limit", "2")).hasSize(2);
+    assertThat(api.items("/api/v1/tracks/" + id + "/similar", "limit", "500")).hasSize(tracks - 1);
+
+    assertThat(
+            (String)
+                api.problem(400, "/api/v1/tracks/" + id + "/similar", "limit", "0")
+                    .read("$.detail"))
+        .contains("limit");
+    assertThat(
+            (String)
+                api.problem(400, "/api/v1/tracks/" + id + "/similar", "limit", "ten")
+                    .read("$.detail"))
+        .contains("whole number");
+    assertThat(
+            (String)
+                api.problem(400, "/api/v1/tracks/" + id + "/similar", "limit", "100000")
+                    .read("$.detail"))
+        .contains("between 1 and");
+    assertThat((String) api.problem(404, "/api/v1/tracks/nosuchtrack/similar").read("$.detail"))
+        .contains("nosuchtrack");
+  }
+
+  @Test
+  void theBinaryFormatCarriesEachTracksCode() throws Exception {
+    CatalogPage listing = binary("/api/v1/tracks?limit=500");
+    assertThat(listing.tracks()).hasSize(tracks);
+    assertThat(listing.tracks())
+        .allSatisfy(t -> assertThat(t.embeddingCode()).hasSize(BinaryCodes.bytes(384)));
+
+    CatalogPage similar = binary("/api/v1/tracks/" + Ids.track(SONATA) + "/similar?limit=3");
+    assertThat(similar.tracks()).hasSize(3);
+    assertThat(similar.tracks().get(0).path()).isEqualTo(CONCERTO);
+    assertThat(similar.next()).isNull();
+    TrackEntry concerto = similar.tracks().get(0);
+    TrackEntry inListing =
+        listing.tracks().stream().filter(t -> t.id().equals(concerto.id())).findFirst().get();
+    assertThat(concerto).isEqualTo(inListing);
+  }
+
+  @Test
+  void healthAndMetricsSayHowMuchIsEmbedded() {
+    DocumentContext health = actuator("/actuator/health/metadata");
+    assertThat((String) health.read("$.status")).isEqualTo("UP");
+    assertThat((Integer) health.read("$.details.embeddedTracks")).isEqualTo(tracks);
+    assertThat(metric("cadenza.metadata.embeddings.computed")).isEqualTo(tracks);
+    assertThat(metric("cadenza.metadata.embeddings.tracks")).isEqualTo(tracks);
+    assertThat(metric("cadenza.metadata.embeddings.missing")).isZero();
+  }
+
+  private double metric(String name) {
+    return ((Number) actuator("/actuator/metrics/" + name).read("$.measurements[0].value"))
+        .doubleValue();
+  }
+
+  private static DocumentContext actuator(String path) {
+    return api.anyJson(path);
+  }
+
+  private static CatalogPage binary(String path) throws Exception {
+    return api.binary(path);
+  }
+}
