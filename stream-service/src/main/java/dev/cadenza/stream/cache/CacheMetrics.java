@@ -28,6 +28,11 @@ import java.util.function.IntSupplier;
  *   <li>{@code cadenza.cache.l2.breaker.state}: 0 closed, 1 half-open, 2 open; {@code
  *       cadenza.cache.l2.breaker.opened}: times it opened
  *   <li>{@code cadenza.cache.readahead{source=l2|origin}}: chunks fetched ahead of a reader
+ *   <li>prefetch: {@code cadenza.cache.prefetch.requests{result=queued|dropped}} (track starts),
+ *       {@code cadenza.cache.prefetch.chunks{result=issued|skipped|failed, reason=none|cached}},
+ *       {@code cadenza.cache.prefetch.bytes} (loaded), {@code cadenza.cache.prefetch.hits}, {@code
+ *       cadenza.cache.prefetch.wasted} (dropped unread), {@code cadenza.cache.prefetch.unread}
+ *       (bytes of unread prefetched chunks), {@code cadenza.cache.prefetch.queue}
  * </ul>
  */
 final class CacheMetrics {
@@ -54,6 +59,14 @@ final class CacheMetrics {
   private final Timer originRead;
   private final Counter readAheadL2;
   private final Counter readAheadOrigin;
+  private final Counter prefetchQueued;
+  private final Counter prefetchDropped;
+  private final Counter prefetchIssued;
+  private final Counter prefetchCached;
+  private final Counter prefetchFailed;
+  private final Counter prefetchBytes;
+  private final Counter prefetchHits;
+  private final Counter prefetchWasted;
 
   CacheMetrics(MeterRegistry meters) {
     this.meters = meters;
@@ -87,6 +100,40 @@ final class CacheMetrics {
     this.originRead = latency("origin", "read");
     this.readAheadL2 = readAhead("l2");
     this.readAheadOrigin = readAhead("origin");
+    this.prefetchQueued = prefetchStarts("queued");
+    this.prefetchDropped = prefetchStarts("dropped");
+    this.prefetchIssued = prefetchChunks("issued", "none");
+    this.prefetchCached = prefetchChunks("skipped", "cached");
+    this.prefetchFailed = prefetchChunks("failed", "none");
+    this.prefetchBytes =
+        Counter.builder("cadenza.cache.prefetch.bytes")
+            .description("Chunk bytes prefetched into L1 (read from L2 or the library files)")
+            .baseUnit("bytes")
+            .register(meters);
+    this.prefetchHits =
+        Counter.builder("cadenza.cache.prefetch.hits")
+            .description("Prefetched chunks read by a listener (each counts once)")
+            .register(meters);
+    this.prefetchWasted =
+        Counter.builder("cadenza.cache.prefetch.wasted")
+            .description("Prefetched chunks dropped unread, to make room for newer prefetches")
+            .register(meters);
+  }
+
+  private Counter prefetchStarts(String result) {
+    return Counter.builder("cadenza.cache.prefetch.requests")
+        .description("Track starts that asked for a prefetch: queued, or dropped (queue full)")
+        .tag("result", result)
+        .register(meters);
+  }
+
+  private Counter prefetchChunks(String result, String reason) {
+    return Counter.builder("cadenza.cache.prefetch.chunks")
+        .description(
+            "Chunks considered for prefetch: issued, skipped (in L1 already) or failed to load")
+        .tag("result", result)
+        .tag("reason", reason)
+        .register(meters);
   }
 
   private Counter requests(String tier, String result) {
@@ -179,6 +226,51 @@ final class CacheMetrics {
 
   void readAhead(boolean fromL2) {
     (fromL2 ? readAheadL2 : readAheadOrigin).increment();
+  }
+
+  void prefetchRequested(boolean queued) {
+    (queued ? prefetchQueued : prefetchDropped).increment();
+  }
+
+  void prefetchChunk(ChunkCache.PrefetchOutcome outcome) {
+    switch (outcome) {
+      case ISSUED -> prefetchIssued.increment();
+      case CACHED -> prefetchCached.increment();
+      case OFF -> {
+        // not counted: prefetch is off
+      }
+    }
+  }
+
+  void prefetchLoaded(int bytes) {
+    prefetchBytes.increment(bytes);
+  }
+
+  void prefetchFailed() {
+    prefetchFailed.increment();
+  }
+
+  void prefetchHit() {
+    prefetchHits.increment();
+  }
+
+  void prefetchWasted() {
+    prefetchWasted.increment();
+  }
+
+  void prefetchUnread(java.util.function.LongSupplier bytes) {
+    Gauge.builder("cadenza.cache.prefetch.unread", bytes, b -> b.getAsLong())
+        .description("Bytes in L1 of prefetched chunks nobody has read yet")
+        .baseUnit("bytes")
+        .strongReference(true)
+        .register(meters);
+  }
+
+  void prefetchQueue(IntSupplier size) {
+    Gauge.builder("cadenza.cache.prefetch.queue", size, s -> s.getAsInt())
+        .description("Track starts waiting to be prefetched")
+        .strongReference(true)
+        .register(meters);
   }
 
   void writeDone(int bytes, long nanos) {

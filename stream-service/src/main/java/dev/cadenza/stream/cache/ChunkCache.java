@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -40,6 +41,8 @@ import org.springframework.stereotype.Component;
  *       BatchGetItem from L2 (the origin for what L2 lacks).
  *   <li>Chunks read from the origin go to L2 through a bounded background queue ({@link L2Writer});
  *       a full queue drops the write, never blocks a listener.
+ *   <li>{@link #prefetch} (driven by {@link Prefetcher}) loads the first chunks of likely next
+ *       tracks; until read they wait beside Caffeine, within {@code max-share} of the bound.
  *   <li>Every L2 call goes through a circuit breaker ({@link L2Breaker}); any failure falls back to
  *       the origin for that chunk. A DynamoDB outage costs latency, never a failed response, and
  *       readiness does not depend on it.
@@ -62,6 +65,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   private final int readAhead;
   private final AsyncCache<ChunkKey, byte[]> l1;
   private final ConcurrentMap<ChunkKey, CompletableFuture<byte[]>> l1Map;
+  private final com.github.benmanes.caffeine.cache.Policy.Eviction<ChunkKey, byte[]> eviction;
   private final OriginReader origin;
   private final ExecutorService originPool;
   private final CacheMetrics metrics;
@@ -69,6 +73,32 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   private final L2Breaker breaker;
   private final L2Writer writer;
   private final ScheduledExecutorService prober;
+
+  /**
+   * Prefetched chunks nobody has read yet, oldest first: their load's future and their weight. They
+   * wait here, beside Caffeine, so that W-TinyLFU's admission cannot turn them away before their
+   * listener comes (a chunk loaded once loses to almost any chunk read twice); Caffeine's maximum
+   * is lowered by their weight, so both together stay within the L1 bound. Their total weight,
+   * {@link #unreadBytes}, never exceeds {@link #prefetchBound}: a new prefetch displaces the oldest
+   * unread ones (wasted). Guarded by itself; {@link #unreadBytes} is written under that lock.
+   */
+  private final LinkedHashMap<ChunkKey, Prefetched> unread = new LinkedHashMap<>();
+
+  private final AtomicLong unreadBytes = new AtomicLong();
+  private final AtomicLong unreadPeak = new AtomicLong();
+  private final long prefetchBound;
+
+  private record Prefetched(CompletableFuture<byte[]> future, int weight) {}
+
+  /** What {@link #prefetch} did with one chunk. */
+  enum PrefetchOutcome {
+    /** Claimed in L1 and loading (from L2 or the file). */
+    ISSUED,
+    /** In L1 already (loaded or loading): nothing to do. */
+    CACHED,
+    /** Prefetch is off. */
+    OFF
+  }
 
   @Autowired
   public ChunkCache(
@@ -117,7 +147,17 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
                 })
             .buildAsync();
     this.l1Map = l1.asMap();
+    this.eviction = l1.synchronous().policy().eviction().orElseThrow();
     metrics.l1Size(this::weightedSize, capacity);
+    CadenzaProperties.Cache.Prefetch prefetch = settings.prefetch();
+    long bound = (long) Math.floor(capacity * prefetch.maxShare());
+    if (settings.enabled() && prefetch.enabled() && bound < chunkSize + ENTRY_OVERHEAD) {
+      log.info(
+          "Prefetch off: {} of L1 ({} bytes) cannot hold one chunk", prefetch.maxShare(), capacity);
+    }
+    this.prefetchBound =
+        settings.enabled() && prefetch.enabled() && bound >= chunkSize + ENTRY_OVERHEAD ? bound : 0;
+    metrics.prefetchUnread(unreadBytes::get);
     if (tables != null) {
       CadenzaProperties.DynamoDb db = tables.settings();
       this.l2 = new L2Chunks(tables.client(), tables.chunks(), settings.ttl(), db.timeout(), clock);
@@ -191,6 +231,9 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   public CompletableFuture<byte[]> get(Track track, int index) {
     ChunkKey key = ChunkKey.of(track, index);
     CompletableFuture<byte[]> present = l1.getIfPresent(key);
+    if (present == null) {
+      present = takePrefetched(key, false);
+    }
     boolean hit = present != null;
     if (!hit) {
       boolean[] loaded = {false};
@@ -216,11 +259,143 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
    * then reports the hits with {@link #countL1Hits}.
    */
   public byte[] getIfLoaded(Track track, int index) {
-    CompletableFuture<byte[]> present = l1.getIfPresent(ChunkKey.of(track, index));
+    ChunkKey key = ChunkKey.of(track, index);
+    CompletableFuture<byte[]> present = l1.getIfPresent(key);
+    if (present == null) {
+      present = takePrefetched(key, true);
+    }
     if (present == null || !present.isDone() || present.isCompletedExceptionally()) {
       return null;
     }
     return present.join();
+  }
+
+  /** Whether L1 holds chunk {@code index} of the track, loaded or loading; counts nothing. */
+  public boolean inL1(Track track, int index) {
+    return inL1(ChunkKey.of(track, index));
+  }
+
+  private boolean inL1(ChunkKey key) {
+    if (l1Map.containsKey(key)) {
+      return true;
+    }
+    if (unreadBytes.get() == 0) {
+      return false;
+    }
+    synchronized (unread) {
+      return unread.containsKey(key);
+    }
+  }
+
+  // ---- prefetch (Prefetcher decides what; this is how, and the bound)
+
+  /** Whether prefetch is on: the cache is on, prefetch is on and its share holds a chunk. */
+  public boolean prefetchEnabled() {
+    return prefetchBound > 0;
+  }
+
+  /** The most bytes unread prefetched chunks may take in L1: {@code max-share} of L1. */
+  public long prefetchBound() {
+    return prefetchBound;
+  }
+
+  /** Bytes (weights) of prefetched chunks in L1 that nobody has read yet. */
+  public long prefetchUnreadBytes() {
+    return unreadBytes.get();
+  }
+
+  /** The most {@link #prefetchUnreadBytes} has ever been: for tests. */
+  long prefetchUnreadPeak() {
+    return unreadPeak.get();
+  }
+
+  CacheMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * Loads chunk {@code index} of the track through the normal path (L2, then the file) into L1's
+   * unread prefetched chunks, unless L1 holds it already. When they would then weigh more than
+   * {@link #prefetchBound}, the oldest unread ones are dropped first (wasted). The chunk stays
+   * there until it is read through {@link #get} or {@link #getIfLoaded} (a prefetch hit: it moves
+   * into Caffeine as any chunk read), displaced, or its load fails.
+   *
+   * @param loading receives the load's future when the outcome is {@link PrefetchOutcome#ISSUED}
+   */
+  PrefetchOutcome prefetch(
+      Track track, int index, java.util.function.Consumer<CompletableFuture<byte[]>> loading) {
+    if (prefetchBound == 0) {
+      return PrefetchOutcome.OFF;
+    }
+    ChunkKey key = ChunkKey.of(track, index);
+    if (l1Map.containsKey(key)) {
+      return PrefetchOutcome.CACHED;
+    }
+    int weight = lengthOf(track, index) + ENTRY_OVERHEAD;
+    CompletableFuture<byte[]> f = new CompletableFuture<>();
+    Prefetched p = new Prefetched(f, weight);
+    synchronized (unread) {
+      if (unread.containsKey(key)) {
+        return PrefetchOutcome.CACHED;
+      }
+      // prefetchBound holds at least one chunk, so this always makes room
+      var oldest = unread.entrySet().iterator();
+      while (unreadBytes.get() + weight > prefetchBound && oldest.hasNext()) {
+        Prefetched dropped = oldest.next().getValue();
+        oldest.remove();
+        unreadBytes.addAndGet(-dropped.weight());
+        metrics.prefetchWasted();
+      }
+      unread.put(key, p);
+      unreadPeak.accumulateAndGet(unreadBytes.addAndGet(weight), Math::max);
+      resizeLocked();
+    }
+    f.whenComplete(
+        (bytes, error) -> {
+          if (error != null) {
+            synchronized (unread) {
+              if (unread.remove(key, p)) {
+                unreadBytes.addAndGet(-p.weight());
+                resizeLocked();
+              }
+            }
+          }
+        });
+    loading.accept(f);
+    loadBelowL1(track, key).whenComplete(completing(f));
+    return PrefetchOutcome.ISSUED;
+  }
+
+  /**
+   * The unread prefetched chunk under {@code key}, moved into Caffeine (a prefetch hit), or {@code
+   * null}. With {@code loadedOnly}, a chunk still loading is left where it is.
+   */
+  private CompletableFuture<byte[]> takePrefetched(ChunkKey key, boolean loadedOnly) {
+    if (unreadBytes.get() == 0) {
+      return null;
+    }
+    Prefetched p;
+    synchronized (unread) {
+      p = unread.get(key);
+      if (p == null || (loadedOnly && !p.future().isDone())) {
+        return null;
+      }
+      unread.remove(key);
+      unreadBytes.addAndGet(-p.weight());
+      // room in Caffeine first, then the chunk: the sum stays within the bound
+      resizeLocked();
+    }
+    metrics.prefetchHit();
+    CompletableFuture<byte[]> there = l1Map.putIfAbsent(key, p.future());
+    return there != null ? there : p.future();
+  }
+
+  /**
+   * Caffeine gets what unread prefetched chunks leave of the bound. (Setting the maximum also
+   * resets Caffeine's adaptive window to its initial size; bench/prefetch.sh replays this.)
+   */
+  private void resizeLocked() {
+    eviction.setMaximum(capacity - unreadBytes.get());
   }
 
   /** Counts chunks served from L1 through {@link #getIfLoaded}. */
@@ -243,7 +418,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
     List<ChunkKey> absent = new ArrayList<>();
     for (int i = from; i <= to; i++) {
       ChunkKey key = ChunkKey.of(track, i);
-      if (!l1Map.containsKey(key)) {
+      if (!inL1(key)) {
         absent.add(key);
       }
     }
@@ -359,12 +534,17 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   }
 
   private long weightedSize() {
-    return l1.synchronous().policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
+    return eviction.weightedSize().orElse(0) + unreadBytes.get();
   }
 
   /** Drops every chunk from L1: for tests and tools. */
   public void clearL1() {
     l1.synchronous().invalidateAll();
+    synchronized (unread) {
+      unread.clear();
+      unreadBytes.set(0);
+      resizeLocked();
+    }
   }
 
   /** Whether no L2 write is queued or in flight: for tests. */
@@ -387,7 +567,12 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
         Health.up()
             .withDetail("chunkSize", chunkSize)
             .withDetail("l1Bytes", l1WeightedSize())
-            .withDetail("l1Capacity", capacity);
+            .withDetail("l1Capacity", capacity)
+            .withDetail(
+                "prefetch",
+                prefetchBound == 0
+                    ? "off"
+                    : "on, " + unreadBytes.get() + " of " + prefetchBound + " bytes unread");
     if (l2 == null) {
       return health.withDetail("l2", "none (cadenza.dynamodb.table-prefix not set)").build();
     }

@@ -99,6 +99,7 @@ public record CadenzaProperties(
    * @param readAhead chunks fetched ahead of a sequential reader (one BatchGetItem from L2)
    * @param writeQueue chunks waiting to be written to L2; when full, new writes are dropped
    * @param writeConcurrency L2 writes in flight at once
+   * @param prefetch warming the first chunks of the likely next tracks when a track starts
    */
   public record Cache(
       @DefaultValue("true") boolean enabled,
@@ -107,7 +108,8 @@ public record CadenzaProperties(
       @NotNull @DefaultValue("24h") Duration ttl,
       @DefaultValue("4") int readAhead,
       @DefaultValue("64") int writeQueue,
-      @DefaultValue("4") int writeConcurrency) {
+      @DefaultValue("4") int writeConcurrency,
+      @Valid @NotNull @DefaultValue Prefetch prefetch) {
 
     /** The defaults, as configuration without {@code cadenza.cache.*} gets them. */
     public static Cache defaults() {
@@ -118,7 +120,8 @@ public record CadenzaProperties(
           Duration.ofHours(24),
           4,
           64,
-          4);
+          4,
+          Prefetch.defaults());
     }
 
     /** Leaves room for the item's key and attributes within DynamoDB's 400 KB item limit. */
@@ -151,6 +154,50 @@ public record CadenzaProperties(
       if (writeConcurrency < 1 || writeConcurrency > 256) {
         throw new IllegalArgumentException(
             "cadenza.cache.write-concurrency: must be between 1 and 256, got " + writeConcurrency);
+      }
+      if (prefetch == null) {
+        prefetch = Prefetch.defaults();
+      }
+    }
+
+    /**
+     * Predictive prefetch (docs/caching.md#predictive-prefetch): when a track starts, the first
+     * chunks of the likely next tracks are loaded into L1 in the background.
+     *
+     * @param enabled whether to prefetch at all (always off while the cache is off)
+     * @param tracks how many likely next tracks to warm per track start
+     * @param chunks how many chunks from the start of each of those tracks
+     * @param maxShare the largest share of L1 that prefetched chunks not yet read may take
+     * @param queue track starts waiting to be prefetched; when full, new ones are dropped
+     */
+    public record Prefetch(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("2") int tracks,
+        @DefaultValue("2") int chunks,
+        @DefaultValue("0.1") double maxShare,
+        @DefaultValue("64") int queue) {
+
+      public static Prefetch defaults() {
+        return new Prefetch(true, 2, 2, 0.1, 64);
+      }
+
+      public Prefetch {
+        if (tracks < 1 || tracks > 16) {
+          throw new IllegalArgumentException(
+              "cadenza.cache.prefetch.tracks: must be between 1 and 16, got " + tracks);
+        }
+        if (chunks < 1 || chunks > 64) {
+          throw new IllegalArgumentException(
+              "cadenza.cache.prefetch.chunks: must be between 1 and 64, got " + chunks);
+        }
+        if (!(maxShare > 0 && maxShare <= 0.5)) {
+          throw new IllegalArgumentException(
+              "cadenza.cache.prefetch.max-share: must be above 0 and at most 0.5, got " + maxShare);
+        }
+        if (queue < 1 || queue > 10_000) {
+          throw new IllegalArgumentException(
+              "cadenza.cache.prefetch.queue: must be between 1 and 10000, got " + queue);
+        }
       }
     }
   }

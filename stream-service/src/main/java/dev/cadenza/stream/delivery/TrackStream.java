@@ -1,6 +1,7 @@
 package dev.cadenza.stream.delivery;
 
 import dev.cadenza.stream.cache.ChunkCache;
+import dev.cadenza.stream.cache.Prefetcher;
 import dev.cadenza.stream.library.FileChangedException;
 import dev.cadenza.stream.library.FileVersion;
 import dev.cadenza.stream.library.Ids;
@@ -56,6 +57,7 @@ public class TrackStream implements NettyRouteProvider {
 
   private final Library library;
   private final ChunkCache cache;
+  private final Prefetcher prefetcher;
   private final Path realRoot;
   private final JsonMapper json;
   private final MeterRegistry meters;
@@ -64,10 +66,16 @@ public class TrackStream implements NettyRouteProvider {
   private final Counter partialBytes;
   private final Counter aborted;
 
-  public TrackStream(Library library, ChunkCache cache, JsonMapper json, MeterRegistry meters)
+  public TrackStream(
+      Library library,
+      ChunkCache cache,
+      Prefetcher prefetcher,
+      JsonMapper json,
+      MeterRegistry meters)
       throws IOException {
     this.library = library;
     this.cache = cache;
+    this.prefetcher = prefetcher;
     this.realRoot = library.root().toRealPath();
     this.json = json;
     this.meters = meters;
@@ -201,6 +209,10 @@ public class TrackStream implements NettyRouteProvider {
     response.header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(length));
     if (head || length == 0) {
       return response.send().then();
+    }
+    if (ranges == null || ranges.stream().anyMatch(r -> r.first() == 0)) {
+      // the track starts (a seek into the middle does not): warm the likely next ones
+      prefetcher.trackStarted(track);
     }
     if (cache.enabled()) {
       return new ChunkedBody(cache, track, bytes::increment).write(response, body);

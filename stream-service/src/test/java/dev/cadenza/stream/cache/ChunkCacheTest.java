@@ -50,7 +50,14 @@ class ChunkCacheTest {
   ChunkCache cache(DataSize memory, int readAhead) {
     CadenzaProperties.Cache settings =
         new CadenzaProperties.Cache(
-            true, memory, DataSize.ofBytes(CHUNK), Duration.ofHours(1), readAhead, 16, 2);
+            true,
+            memory,
+            DataSize.ofBytes(CHUNK),
+            Duration.ofHours(1),
+            readAhead,
+            16,
+            2,
+            CadenzaProperties.Cache.Prefetch.defaults());
     CadenzaProperties properties =
         new CadenzaProperties(
             new CadenzaProperties.Library(dir, Duration.ZERO, 1, Duration.ofSeconds(5)),

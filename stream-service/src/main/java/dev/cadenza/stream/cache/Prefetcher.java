@@ -1,0 +1,148 @@
+package dev.cadenza.stream.cache;
+
+import dev.cadenza.stream.config.CadenzaProperties;
+import dev.cadenza.stream.library.Track;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Predictive prefetch (docs/caching.md#predictive-prefetch). When a track starts, the first {@code
+ * cadenza.cache.prefetch.chunks} chunks of the {@code cadenza.cache.prefetch.tracks} likely next
+ * tracks ({@link LikelyNext}) are loaded into L1 through the cache's normal path (L2, then the
+ * file), so that the next track starts from memory.
+ *
+ * <p>At low priority: one thread, one chunk load at a time, fed by a bounded queue of track starts
+ * ({@code cadenza.cache.prefetch.queue}). A full queue drops the start (counted); the request
+ * thread never waits. Chunks in L1 already are skipped. {@link ChunkCache#prefetch} keeps unread
+ * prefetched chunks beside Caffeine within {@code max-share} of L1, the oldest making room.
+ */
+@Component
+public class Prefetcher implements DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(Prefetcher.class);
+
+  /** The longest the prefetch thread waits for one chunk before it moves on. */
+  static final long LOAD_WAIT_SECONDS = 30;
+
+  private final ChunkCache cache;
+  private final LikelyNext likelyNext;
+  private final int tracks;
+  private final int chunks;
+  private final ThreadPoolExecutor executor;
+  private final AtomicInteger pending = new AtomicInteger();
+
+  public Prefetcher(ChunkCache cache, LikelyNext likelyNext, CadenzaProperties properties) {
+    this.cache = cache;
+    this.likelyNext = likelyNext;
+    CadenzaProperties.Cache.Prefetch settings = properties.cache().prefetch();
+    this.tracks = settings.tracks();
+    this.chunks = settings.chunks();
+    this.executor =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(settings.queue()),
+            r -> {
+              Thread t = new Thread(r, "cadenza-prefetch");
+              t.setDaemon(true);
+              t.setPriority(Thread.MIN_PRIORITY);
+              return t;
+            },
+            new ThreadPoolExecutor.AbortPolicy());
+    cache.metrics().prefetchQueue(() -> executor.getQueue().size());
+    if (cache.prefetchEnabled()) {
+      log.info(
+          "Prefetch: first {} chunks of {} likely next tracks per track start, at most {} bytes"
+              + " unread",
+          chunks,
+          tracks,
+          cache.prefetchBound());
+    }
+  }
+
+  /** Whether track starts prefetch anything. */
+  public boolean enabled() {
+    return cache.prefetchEnabled();
+  }
+
+  /**
+   * A listener started {@code track} (a GET whose range covers its first byte): queues the prefetch
+   * of its likely next tracks. Returns at once; does nothing when prefetch is off.
+   */
+  public void trackStarted(Track track) {
+    if (!cache.prefetchEnabled()) {
+      return;
+    }
+    pending.incrementAndGet();
+    try {
+      executor.execute(() -> run(track));
+      cache.metrics().prefetchRequested(true);
+    } catch (RejectedExecutionException e) {
+      pending.decrementAndGet();
+      cache.metrics().prefetchRequested(false);
+    }
+  }
+
+  /** Whether no prefetch is queued or running: for tests. */
+  public boolean idle() {
+    return pending.get() == 0;
+  }
+
+  private void run(Track started) {
+    try {
+      List<Track> next = likelyNext.after(started, tracks);
+      for (Track track : next) {
+        int count =
+            (int) Math.min(chunks, (track.size() + cache.chunkSize() - 1) / cache.chunkSize());
+        for (int index = 0; index < count; index++) {
+          AtomicReference<CompletableFuture<byte[]>> loading = new AtomicReference<>();
+          ChunkCache.PrefetchOutcome outcome = cache.prefetch(track, index, loading::set);
+          cache.metrics().prefetchChunk(outcome);
+          if (outcome == ChunkCache.PrefetchOutcome.OFF) {
+            return;
+          }
+          if (loading.get() != null) {
+            await(track, index, loading.get());
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      log.debug("Prefetch after {} failed: {}", started.id(), e.toString());
+    } finally {
+      pending.decrementAndGet();
+    }
+  }
+
+  /** One load at a time: prefetch never takes more than one origin thread or L2 call. */
+  private void await(Track track, int index, CompletableFuture<byte[]> loading) {
+    try {
+      byte[] bytes = loading.get(LOAD_WAIT_SECONDS, TimeUnit.SECONDS);
+      cache.metrics().prefetchLoaded(bytes.length);
+    } catch (ExecutionException | TimeoutException e) {
+      cache.metrics().prefetchFailed();
+      log.debug("Prefetch of {} chunk {} failed: {}", track.id(), index, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  @Override
+  public void destroy() {
+    executor.shutdownNow();
+  }
+}
