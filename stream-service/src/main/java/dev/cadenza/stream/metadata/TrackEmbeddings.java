@@ -1,5 +1,6 @@
 package dev.cadenza.stream.metadata;
 
+import dev.cadenza.stream.cache.SimilarTracks;
 import dev.cadenza.stream.config.CadenzaProperties;
 import dev.cadenza.stream.dynamodb.SharedTables;
 import dev.cadenza.stream.library.Catalog;
@@ -43,7 +44,7 @@ import org.springframework.stereotype.Component;
  * as the pass goes. docs/metadata.md describes it.
  */
 @Component
-public class TrackEmbeddings implements SmartLifecycle {
+public class TrackEmbeddings implements SmartLifecycle, SimilarTracks {
 
   private static final Logger log = LoggerFactory.getLogger(TrackEmbeddings.class);
 
@@ -157,6 +158,7 @@ public class TrackEmbeddings implements SmartLifecycle {
    * The {@code limit} tracks most like {@code track} by embedding, most similar first; empty when
    * the track has no embedding yet.
    */
+  @Override
   public List<Track> similarTo(Track track, int limit) {
     return index
         .similar(track, limit)

@@ -127,9 +127,12 @@ class PrefetchStreamTest {
         TestAudio.wav(library.resolve(path), TRACK_BYTES, path.hashCode());
       }
     }
-    plain = start(false);
-    similar = start(true);
-    disabled = start(false, "--cadenza.cache.prefetch.enabled=false");
+    // embeddings off: the album decides alone (SimilarTracksApiTest prefetches by embedding)
+    plain = start(false, "--cadenza.metadata.embeddings=false");
+    similar = start(true, "--cadenza.metadata.embeddings=false");
+    disabled =
+        start(
+            false, "--cadenza.cache.prefetch.enabled=false", "--cadenza.metadata.embeddings=false");
   }
 
   @AfterAll
@@ -172,12 +175,8 @@ class PrefetchStreamTest {
     assertThat(first.statusCode()).isEqualTo(206);
     plain.awaitIdle();
 
-    // the album's next track, then (with no SimilarTracks bean) the one after it
-    List<String> next =
-        plain.context().getBeanProvider(SimilarTracks.class).getIfAvailable() == null
-            ? List.of("A/02.wav", "A/03.wav")
-            : List.of("A/02.wav");
-    for (String path : next) {
+    // the album's next track, then (embeddings off: no similar tracks) the one after it
+    for (String path : List.of("A/02.wav", "A/03.wav")) {
       assertThat(plain.inL1(path, 0)).as(path).isTrue();
       assertThat(plain.inL1(path, 1)).as(path).isTrue();
       assertThat(plain.inL1(path, 2)).as(path).isFalse();

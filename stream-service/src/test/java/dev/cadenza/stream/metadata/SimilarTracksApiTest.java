@@ -126,6 +126,23 @@ class SimilarTracksApiTest {
   }
 
   @Test
+  void startingATrackPrefetchesTheMostSimilarOne() throws Exception {
+    // the last track of its folder's album: what comes next is what is most similar
+    var library = app.app().getBean(dev.cadenza.stream.library.Library.class);
+    var cache = app.app().getBean(dev.cadenza.stream.cache.ChunkCache.class);
+    var concerto = library.track(Ids.track(CONCERTO)).orElseThrow();
+    assertThat(cache.inL1(concerto, 0)).isFalse();
+    api.web()
+        .get()
+        .uri("/api/v1/tracks/" + Ids.track(SONATA) + "/stream")
+        .header("Range", "bytes=0-99")
+        .exchange()
+        .expectStatus()
+        .isEqualTo(206);
+    await().atMost(Duration.ofSeconds(20)).until(() -> cache.inL1(concerto, 0));
+  }
+
+  @Test
   void healthAndMetricsSayHowMuchIsEmbedded() {
     DocumentContext health = actuator("/actuator/health/metadata");
     assertThat((String) health.read("$.status")).isEqualTo("UP");
