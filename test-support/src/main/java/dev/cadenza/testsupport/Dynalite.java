@@ -19,6 +19,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * A dynalite server (an open-source DynamoDB implementation on Node.js) on a free loopback port,
@@ -115,19 +120,23 @@ public final class Dynalite implements AutoCloseable {
     System.setProperty("aws.secretAccessKey", "test");
   }
 
-  /** The names of all tables, read with a short-lived client (dynalite accepts any key). */
+  /**
+   * A synchronous client of this server (region us-east-1, any key: dynalite accepts them all), for
+   * tests to look at or change the tables directly. Close it after use.
+   */
+  public DynamoDbClient client() {
+    return DynamoDbClient.builder()
+        .endpointOverride(endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .build();
+  }
+
+  /** The names of all tables, read with a short-lived client. */
   public java.util.List<String> tableNames() {
-    try (software.amazon.awssdk.services.dynamodb.DynamoDbClient client =
-        software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
-            .endpointOverride(endpoint())
-            .region(software.amazon.awssdk.regions.Region.EU_WEST_1)
-            .credentialsProvider(
-                software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
-                        "test", "test")))
-            .httpClientBuilder(
-                software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
-            .build()) {
+    try (DynamoDbClient client = client()) {
       return client.listTables().tableNames();
     }
   }

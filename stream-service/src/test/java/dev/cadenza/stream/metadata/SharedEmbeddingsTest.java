@@ -22,10 +22,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -164,14 +160,7 @@ class SharedEmbeddingsTest {
 
   /** Every embedding item in the catalog table. */
   static List<java.util.Map<String, AttributeValue>> storedItems() {
-    try (DynamoDbClient client =
-        DynamoDbClient.builder()
-            .endpointOverride(dynalite.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .httpClientBuilder(UrlConnectionHttpClient.builder())
-            .build()) {
+    try (DynamoDbClient client = dynalite.client()) {
       List<java.util.Map<String, AttributeValue>> items = new ArrayList<>();
       for (int shard = 0; shard < EmbeddingTable.SHARDS; shard++) {
         String pk = "embeddings#" + shard;
