@@ -12,13 +12,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * In the embedded default a session nobody changes expires, and its subscribers are told; a full
  * store refuses new sessions until some expire.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the full store is left full: it goes last
 class SessionExpiryTest {
 
   static final int MAX = 3;
@@ -44,6 +48,7 @@ class SessionExpiryTest {
   }
 
   @Test
+  @Order(1)
   void anIdleSessionExpiresAndItsSubscribersGetEnded() throws Exception {
     String id = http.create("brief").id();
     try (Events stream = http.events(id)) {
@@ -54,6 +59,7 @@ class SessionExpiryTest {
   }
 
   @Test
+  @Order(2)
   void aFullStoreRefusesANewSessionWith503UntilOthersExpire() {
     Answer refused = null;
     for (int i = 0; i <= MAX && refused == null; i++) {
