@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# The whole Cadenza data plane on one machine, all on loopback: dynalite (DynamoDB), chronyd (an
+# NTP server), two stream-service instances sharing the DynamoDB tables and NTP server, and nginx
+# in front of them from nginx-ingress/nginx.conf.template (hash by URI, buffering off, retry on the
+# other instance). Everything the stack writes (pids, logs, data, the rendered nginx.conf) goes to
+# .local-stack/ (git-ignored).
+#
+#   hack/local-stack.sh start     # builds the service jar once if it is missing
+#   hack/local-stack.sh status
+#   hack/local-stack.sh stop      # nginx, then the instances, chronyd and dynalite
+#
+# Then: curl http://127.0.0.1:8080/api/v1/tracks, and stream through nginx as from one service.
+# Settings (environment): CADENZA_LIBRARY_PATH (default: the bundled demo library), STACK_PORT
+# (nginx, 8080), STACK_INSTANCE_PORTS ("8081 8082"), STACK_DYNAMODB_PORT (4567), STACK_NTP_PORT
+# (11123), STACK_RATE_LIMIT (requests/s per client at nginx; 0, the default, is off), STACK_DIR
+# (.local-stack), JAVA (java).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+dir=${STACK_DIR:-$root/.local-stack}
+port=${STACK_PORT:-8080}
+read -r -a instance_ports <<<"${STACK_INSTANCE_PORTS:-8081 8082}"
+dynamodb_port=${STACK_DYNAMODB_PORT:-4567}
+ntp_port=${STACK_NTP_PORT:-11123}
+rate_limit=${STACK_RATE_LIMIT:-0}
+java=${JAVA:-java}
+jar=$root/stream-service/target/cadenza-stream-service.jar
+
+log() { printf '[local-stack %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+stop_pid() { # pidfile name
+  if alive "$1"; then
+    local pid
+    pid=$(cat "$1")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    log "stopped $2"
+  fi
+  rm -f "$1"
+}
+
+wait_http() { # url name seconds
+  for _ in $(seq 1 $(($3 * 5))); do
+    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  die "$2 did not answer at $1 within $3 s (logs in $dir)"
+}
+
+# Renders the nginx template: PREFIX LISTEN RATE_LIMIT then the upstream ports.
+render_nginx() {
+  local prefix=$1 listen=$2 rate=$3; shift 3
+  local servers="" limit=""
+  for p in "$@"; do
+    servers+="    server 127.0.0.1:$p max_fails=1 fail_timeout=2s;"$'\n'
+  done
+  if [[ $rate != 0 ]]; then
+    limit="limit_req zone=cadenza_clients burst=$((rate * 2)) nodelay;"
+  else
+    rate=1000000 # the zone must parse; nothing uses it
+  fi
+  python3 - "$root/nginx-ingress/nginx.conf.template" "$prefix" "$listen" "$rate" "$servers" "$limit" <<'PY'
+import sys
+template, prefix, listen, rate, servers, limit = sys.argv[1:]
+text = open(template).read()
+for name, value in (("PREFIX", prefix), ("LISTEN", listen), ("RATE_LIMIT", rate),
+                    ("UPSTREAM_SERVERS", servers.rstrip("\n")), ("LIMIT_REQ", limit)):
+    text = text.replace("@@" + name + "@@", value)
+sys.stdout.write(text)
+PY
+}
+
+start() {
+  mkdir -p "$dir"
+  if alive "$dir/nginx.pid.launcher"; then
+    log "already running (hack/local-stack.sh stop first)"; exit 0
+  fi
+  cli=$(bash hack/dynalite.sh)
+  bash hack/chrony.sh
+  bash hack/nginx.sh
+  nginx=$(command -v nginx || echo /usr/sbin/nginx)
+  chronyd=$(command -v chronyd || echo /usr/sbin/chronyd)
+  if [[ ! -f $jar ]]; then
+    log "building $jar"
+    ./mvnw -q -B -DskipTests package -pl stream-service -am
+  fi
+
+  log "dynalite on 127.0.0.1:$dynamodb_port"
+  mkdir -p "$dir/dynalite"
+  node "$cli" --host 127.0.0.1 --port "$dynamodb_port" --path "$dir/dynalite" \
+    >"$dir/dynalite.log" 2>&1 &
+  echo $! >"$dir/dynalite.pid"
+
+  log "chronyd (NTP server, never sets the clock) on 127.0.0.1:$ntp_port"
+  cat >"$dir/chrony.conf" <<CONF
+port $ntp_port
+bindaddress 127.0.0.1
+cmdport 0
+bindcmdaddress /
+local stratum 8
+allow 127.0.0.1
+pidfile $dir/chronyd.pid.own
+driftfile $dir/chronyd.drift
+CONF
+  user=(-U); [[ $(id -u) -eq 0 ]] && user=(-u root)
+  "$chronyd" -x -d -f "$dir/chrony.conf" "${user[@]}" >"$dir/chronyd.log" 2>&1 &
+  echo $! >"$dir/chronyd.pid"
+
+  for _ in $(seq 1 50); do
+    curl -s -o /dev/null "http://127.0.0.1:$dynamodb_port" && break; sleep 0.2
+  done
+  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
+  library=()
+  [[ -n ${CADENZA_LIBRARY_PATH:-} ]] && library=(--cadenza.library.path="$CADENZA_LIBRARY_PATH")
+  for p in "${instance_ports[@]}"; do
+    log "stream-service on 127.0.0.1:$p"
+    "$java" -jar "$jar" --server.port="$p" --server.address=127.0.0.1 \
+      --cadenza.dynamodb.table-prefix=local \
+      --cadenza.dynamodb.endpoint="http://127.0.0.1:$dynamodb_port" \
+      --cadenza.dynamodb.region=us-east-1 --cadenza.dynamodb.create-tables=true \
+      --cadenza.clock.ntp.servers="127.0.0.1:$ntp_port" --cadenza.clock.sntp.port=0 \
+      "${library[@]}" >"$dir/stream-$p.log" 2>&1 &
+    echo $! >"$dir/stream-$p.pid"
+  done
+  for p in "${instance_ports[@]}"; do
+    wait_http "http://127.0.0.1:$p/actuator/health/readiness" "stream-service on $p" 120
+  done
+
+  # nginx last: an early failed probe would mark an instance down for fail_timeout
+  mkdir -p "$dir/nginx"
+  render_nginx "$dir/nginx" "127.0.0.1:$port" "$rate_limit" "${instance_ports[@]}" \
+    >"$dir/nginx/nginx.conf"
+  "$nginx" -t -q -c "$dir/nginx/nginx.conf" -p "$dir/nginx" -e "$dir/nginx/error.log"
+  "$nginx" -c "$dir/nginx/nginx.conf" -p "$dir/nginx" -e "$dir/nginx/error.log" &
+  echo $! >"$dir/nginx.pid.launcher"
+  wait_http "http://127.0.0.1:$port/actuator/health/readiness" "nginx" 20
+  log "up: http://127.0.0.1:$port (instances ${instance_ports[*]}; logs in $dir)"
+}
+
+stop() {
+  stop_pid "$dir/nginx.pid.launcher" nginx
+  for f in "$dir"/stream-*.pid; do
+    [[ -e $f ]] && stop_pid "$f" "$(basename "$f" .pid)"
+  done
+  stop_pid "$dir/chronyd.pid" chronyd
+  stop_pid "$dir/dynalite.pid" dynalite
+  return 0
+}
+
+status() {
+  for f in "$dir"/*.pid "$dir"/nginx.pid.launcher; do
+    [[ -e $f ]] || continue
+    name=$(basename "$f"); name=${name%.pid*}
+    if alive "$f"; then echo "$name: running (pid $(cat "$f"))"; else echo "$name: stopped"; fi
+  done
+}
+
+case ${1:-} in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  render-nginx) shift; render_nginx "$@" ;;
+  *) echo "usage: hack/local-stack.sh start|stop|status" >&2; exit 2 ;;
+esac
