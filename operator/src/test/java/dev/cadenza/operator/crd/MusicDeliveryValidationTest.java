@@ -152,7 +152,8 @@ class MusicDeliveryValidationTest {
   }
 
   @ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"minimal.yaml", "full.yaml"})
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"minimal.yaml", "full.yaml", "gateway.yaml"})
   void examplesAreAccepted(String example) throws Exception {
     String yaml =
         java.nio.file.Files.readString(java.nio.file.Path.of("../examples", example))
