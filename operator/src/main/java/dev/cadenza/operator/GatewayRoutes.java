@@ -3,8 +3,11 @@ package dev.cadenza.operator;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.Routing;
 import dev.cadenza.operator.dependent.StreamRoute;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +26,7 @@ final class GatewayRoutes {
   record Report(boolean ready, String reason, String message, boolean recheck) {}
 
   static final String NOT_RENDERED =
-      "not rendered with Gateway API: consistent hashing by request URI, proxy buffering off,"
-          + " long read timeouts, retry on the next pod";
+      "not rendered with Gateway API: long read timeouts, retry on the next pod";
 
   private GatewayRoutes() {}
 
@@ -47,8 +49,13 @@ final class GatewayRoutes {
           true);
     }
     if (!wanted) {
-      if (served) {
-        delete(md, client);
+      // the policies go with the route (one call per reconciliation when there is none)
+      if (served && delete(md, client, StreamRoute.API_VERSION, StreamRoute.KIND)) {
+        for (String kind : List.of(StreamRoute.UPSTREAM_POLICY, StreamRoute.PROXY_POLICY)) {
+          if (ngfServes(client, kind)) {
+            delete(md, client, StreamRoute.NGF_API_VERSION, kind);
+          }
+        }
       }
       return notGateway(md);
     }
@@ -68,22 +75,36 @@ final class GatewayRoutes {
               + " s",
           true);
     }
+    List<String> rendered = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
     try {
-      client
-          .resource(StreamRoute.build(md))
-          .fieldManager(FIELD_MANAGER)
-          .forceConflicts()
-          .serverSideApply();
+      apply(client, StreamRoute.build(md));
+      // NGINX Gateway Fabric's policies, where the cluster has them
+      if (ngfServes(client, StreamRoute.UPSTREAM_POLICY)) {
+        apply(client, StreamRoute.upstreamPolicy(md));
+        rendered.add("consistent hashing by request URI (UpstreamSettingsPolicy)");
+      } else {
+        missing.add("consistent hashing by request URI");
+      }
+      if (ngfServes(client, StreamRoute.PROXY_POLICY)) {
+        apply(client, StreamRoute.proxyPolicy(md));
+        rendered.add("proxy buffering off (ProxySettingsPolicy)");
+      } else {
+        missing.add("proxy buffering off");
+      }
     } catch (KubernetesClientException e) {
       log.warn(
-          "HTTPRoute {}/{} not applied: {}",
+          "HTTPRoute {}/{} or its NGINX Gateway Fabric policies not applied: {}",
           md.getMetadata().getNamespace(),
           Names.of(md),
           e.getMessage());
       return new Report(
           false,
           "RouteNotApplied",
-          "HTTPRoute " + Names.of(md) + " not applied: " + Conditions.describe(e),
+          "HTTPRoute "
+              + Names.of(md)
+              + " or its NGINX Gateway Fabric policies not applied: "
+              + Conditions.describe(e),
           true);
     }
     String parent =
@@ -102,10 +123,26 @@ final class GatewayRoutes {
             .append(r.host)
             .append(" through Gateway ")
             .append(parent)
-            .append("; ")
-            .append(NOT_RENDERED);
+            .append("; ");
+    if (!rendered.isEmpty()) {
+      m.append("NGINX Gateway Fabric policies give ")
+          .append(String.join(", ", rendered))
+          .append("; ");
+    }
+    if (!missing.isEmpty()) {
+      m.append("no ")
+          .append(String.join(", no ", missing))
+          .append(" (the cluster has no NGINX Gateway Fabric ")
+          .append(missing.size() == 2 ? "policy CRDs" : "CRD for it")
+          .append(" in ")
+          .append(StreamRoute.NGF_API_VERSION)
+          .append("); ");
+    }
+    m.append(NOT_RENDERED);
     if (r.rateLimit != null) {
-      m.append(", the rate limit (Gateway API has no rate-limit policy)");
+      m.append(
+          ", the rate limit (Gateway API has no rate-limit policy; NGINX Gateway Fabric's"
+              + " RateLimitPolicy is not created yet)");
     }
     if (r.tls != null) {
       m.append("; TLS: the Gateway's HTTPS listener must reference Secret ")
@@ -138,19 +175,32 @@ final class GatewayRoutes {
     return r.controller == Routing.Controller.INGRESS_NGINX ? "ingress-nginx" : "nginx";
   }
 
-  private static void delete(MusicDelivery md, KubernetesClient client) {
+  private static boolean ngfServes(KubernetesClient client, String kind) {
+    return client.supports(StreamRoute.NGF_API_VERSION, kind);
+  }
+
+  private static void apply(KubernetesClient client, GenericKubernetesResource resource) {
+    client.resource(resource).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+  }
+
+  /** Deletes one resource named after {@code md}; true when there was one. */
+  private static boolean delete(
+      MusicDelivery md, KubernetesClient client, String apiVersion, String kind) {
     try {
-      client
-          .genericKubernetesResources(StreamRoute.API_VERSION, StreamRoute.KIND)
+      return !client
+          .genericKubernetesResources(apiVersion, kind)
           .inNamespace(md.getMetadata().getNamespace())
           .withName(Names.of(md))
-          .delete();
+          .delete()
+          .isEmpty();
     } catch (KubernetesClientException e) {
       log.warn(
-          "HTTPRoute {}/{} not deleted: {}",
+          "{} {}/{} not deleted: {}",
+          kind,
           md.getMetadata().getNamespace(),
           Names.of(md),
           e.getMessage());
+      return false;
     }
   }
 }

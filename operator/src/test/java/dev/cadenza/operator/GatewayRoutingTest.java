@@ -44,6 +44,7 @@ class GatewayRoutingTest {
   static final String NS = "routes";
   static final String SERVICE_ACCOUNT = "system:serviceaccount:cadenza-system:cadenza-operator";
   static final Path GATEWAY_API = Path.of("src/test/resources/gateway-api");
+  static final Path NGF = Path.of("src/test/resources/ngf-stand-in");
 
   static KubernetesClient admin;
   static KubernetesClient restricted;
@@ -184,14 +185,17 @@ class GatewayRoutingTest {
               assertThat(routing.getReason()).isEqualTo("HTTPRouteApplied");
               assertThat(routing.getMessage())
                   .contains("infra/public")
-                  .contains("consistent hashing by request URI");
+                  .contains("no consistent hashing by request URI, no proxy buffering off")
+                  .contains("gateway.nginx.org/v1alpha1");
               assertThat(md("radio").getStatus().url).isEqualTo("http://radio.example.com");
               assertThat(admin.v1().events().inNamespace(NS).list().getItems())
                   .filteredOn(e -> e.getInvolvedObject().getName().equals("radio"))
                   .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("HTTPRouteApplied"));
             });
 
-    // 3. Changes follow: another host, a listener, TLS (which the Gateway's listener terminates).
+    // 3. Changes follow: another host, a listener, TLS (which the Gateway's listener terminates);
+    // with NGINX Gateway Fabric's policy CRDs now there, its policies come along.
+    install(NGF);
     apply(
         "radio",
         gateway(
@@ -209,7 +213,26 @@ class GatewayRoutingTest {
               assertThat(maps(s, "parentRefs").get(0)).containsEntry("sectionName", "https");
               assertThat(condition("radio", "RoutingReady").getMessage()).contains("Secret fm-tls");
               assertThat(md("radio").getStatus().url).isEqualTo("https://fm.example.com");
+              assertThat(condition("radio", "RoutingReady").getMessage())
+                  .contains("consistent hashing by request URI (UpstreamSettingsPolicy)")
+                  .contains("proxy buffering off (ProxySettingsPolicy)");
             });
+    GenericKubernetesResource upstream = policy("UpstreamSettingsPolicy", "radio");
+    assertThat(spec(upstream))
+        .containsEntry("loadBalancingMethod", "hash consistent")
+        .containsEntry("hashMethodKey", "$request_uri");
+    assertThat(maps(spec(upstream), "targetRefs"))
+        .containsExactly(Map.of("group", "", "kind", "Service", "name", "radio"));
+    GenericKubernetesResource proxy = policy("ProxySettingsPolicy", "radio");
+    assertThat(spec(proxy)).containsEntry("buffering", Map.of("disable", true));
+    assertThat(maps(spec(proxy), "targetRefs"))
+        .containsExactly(
+            Map.of("group", "gateway.networking.k8s.io", "kind", "HTTPRoute", "name", "radio"));
+    for (GenericKubernetesResource p : List.of(upstream, proxy)) {
+      assertThat(p.getMetadata().getOwnerReferences())
+          .singleElement()
+          .satisfies(o -> assertThat(o.getName()).isEqualTo("radio"));
+    }
 
     // 4. No routing: the route goes.
     apply("radio", "");
@@ -218,6 +241,8 @@ class GatewayRoutingTest {
         .untilAsserted(
             () -> {
               assertThat(route("radio")).isNull();
+              assertThat(policy("UpstreamSettingsPolicy", "radio")).isNull();
+              assertThat(policy("ProxySettingsPolicy", "radio")).isNull();
               assertThat(condition("radio", "RoutingReady").getReason()).isEqualTo("NoRouting");
             });
 
@@ -229,6 +254,7 @@ class GatewayRoutingTest {
             () -> {
               GenericKubernetesResource again = route("radio");
               assertThat(again).isNotNull();
+              assertThat(policy("ProxySettingsPolicy", "radio")).isNotNull();
               assertThat(maps(spec(again), "parentRefs").get(0))
                   .containsEntry("name", "public")
                   .doesNotContainKey("namespace");
@@ -239,6 +265,8 @@ class GatewayRoutingTest {
         .untilAsserted(
             () -> {
               assertThat(route("radio")).isNull();
+              assertThat(policy("UpstreamSettingsPolicy", "radio")).isNull();
+              assertThat(policy("ProxySettingsPolicy", "radio")).isNull();
               assertThat(admin.resources(Ingress.class).inNamespace(NS).withName("radio").get())
                   .isNotNull();
               assertThat(condition("radio", "RoutingReady").getReason())
@@ -295,6 +323,14 @@ class GatewayRoutingTest {
         .get();
   }
 
+  static GenericKubernetesResource policy(String kind, String name) {
+    return admin
+        .genericKubernetesResources("gateway.nginx.org/v1alpha1", kind)
+        .inNamespace(NS)
+        .withName(name)
+        .get();
+  }
+
   @SuppressWarnings("unchecked")
   static Map<String, Object> spec(GenericKubernetesResource r) {
     return (Map<String, Object>) r.getAdditionalProperties().get("spec");
@@ -327,26 +363,31 @@ class GatewayRoutingTest {
     admin.resource(live).updateStatus();
   }
 
-  static List<CustomResourceDefinition> gatewayApiCrds() throws Exception {
+  static List<CustomResourceDefinition> crds(Path dir) throws Exception {
     List<CustomResourceDefinition> crds = new ArrayList<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(GATEWAY_API, "*.yaml")) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.yaml")) {
       for (Path file : files) {
         try (InputStream in = Files.newInputStream(file)) {
           crds.add(admin.apiextensions().v1().customResourceDefinitions().load(in).item());
         }
       }
     }
-    assertThat(crds)
-        .extracting(c -> c.getMetadata().getName())
-        .contains("httproutes.gateway.networking.k8s.io", "gateways.gateway.networking.k8s.io");
+    assertThat(crds).isNotEmpty();
     return crds;
   }
 
   static void installGatewayApi() throws Exception {
-    for (CustomResourceDefinition crd : gatewayApiCrds()) {
+    assertThat(crds(GATEWAY_API))
+        .extracting(c -> c.getMetadata().getName())
+        .contains("httproutes.gateway.networking.k8s.io", "gateways.gateway.networking.k8s.io");
+    install(GATEWAY_API);
+  }
+
+  static void install(Path dir) throws Exception {
+    for (CustomResourceDefinition crd : crds(dir)) {
       admin.resource(crd).forceConflicts().serverSideApply();
     }
-    for (CustomResourceDefinition crd : gatewayApiCrds()) {
+    for (CustomResourceDefinition crd : crds(dir)) {
       admin
           .apiextensions()
           .v1()
@@ -367,17 +408,22 @@ class GatewayRoutingTest {
   }
 
   static void removeGatewayApi() throws Exception {
-    for (CustomResourceDefinition crd : gatewayApiCrds()) {
-      admin
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .withName(crd.getMetadata().getName())
-          .withTimeout(60, TimeUnit.SECONDS)
-          .delete();
+    for (Path dir : List.of(GATEWAY_API, NGF)) {
+      for (CustomResourceDefinition crd : crds(dir)) {
+        admin
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .withName(crd.getMetadata().getName())
+            .withTimeout(60, TimeUnit.SECONDS)
+            .delete();
+      }
     }
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> !admin.supports("gateway.networking.k8s.io/v1", "HTTPRoute"));
+        .until(
+            () ->
+                !admin.supports("gateway.networking.k8s.io/v1", "HTTPRoute")
+                    && !admin.supports("gateway.nginx.org/v1alpha1", "ProxySettingsPolicy"));
   }
 }

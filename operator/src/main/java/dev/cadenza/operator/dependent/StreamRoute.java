@@ -62,6 +62,55 @@ public final class StreamRoute {
     spec.put("hostnames", List.of(routing.host));
     spec.put("rules", List.of(rule));
 
+    ObjectMeta metadata = ownedMetadata(md);
+    GenericKubernetesResource route = new GenericKubernetesResource();
+    route.setApiVersion(API_VERSION);
+    route.setKind(KIND);
+    route.setMetadata(metadata);
+    route.setAdditionalProperty("spec", spec);
+    return route;
+  }
+
+  /** NGINX Gateway Fabric's policy API. */
+  public static final String NGF_API_VERSION = "gateway.nginx.org/v1alpha1";
+
+  public static final String UPSTREAM_POLICY = "UpstreamSettingsPolicy";
+  public static final String PROXY_POLICY = "ProxySettingsPolicy";
+
+  /**
+   * NGINX Gateway Fabric's UpstreamSettingsPolicy on the Service: the same pod for the same track
+   * (consistent hash of the request URI), as the Ingress's lb-method / upstream-hash-by.
+   */
+  public static GenericKubernetesResource upstreamPolicy(MusicDelivery md) {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("targetRefs", List.of(Map.of("group", "", "kind", "Service", "name", Names.of(md))));
+    spec.put("loadBalancingMethod", "hash consistent");
+    spec.put("hashMethodKey", "$request_uri");
+    return owned(md, UPSTREAM_POLICY, spec);
+  }
+
+  /**
+   * NGINX Gateway Fabric's ProxySettingsPolicy on the HTTPRoute: no proxy buffering, so audio
+   * reaches the player as the pod sends it.
+   */
+  public static GenericKubernetesResource proxyPolicy(MusicDelivery md) {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("targetRefs", List.of(Map.of("group", GROUP, "kind", KIND, "name", Names.of(md))));
+    spec.put("buffering", Map.of("disable", true));
+    return owned(md, PROXY_POLICY, spec);
+  }
+
+  private static GenericKubernetesResource owned(
+      MusicDelivery md, String kind, Map<String, Object> spec) {
+    GenericKubernetesResource r = new GenericKubernetesResource();
+    r.setApiVersion(NGF_API_VERSION);
+    r.setKind(kind);
+    r.setMetadata(ownedMetadata(md));
+    r.setAdditionalProperty("spec", spec);
+    return r;
+  }
+
+  private static ObjectMeta ownedMetadata(MusicDelivery md) {
     ObjectMeta metadata = Names.metadata(md);
     metadata.setOwnerReferences(
         List.of(
@@ -73,12 +122,7 @@ public final class StreamRoute {
                 .withController(true)
                 .withBlockOwnerDeletion(true)
                 .build()));
-    GenericKubernetesResource route = new GenericKubernetesResource();
-    route.setApiVersion(API_VERSION);
-    route.setKind(KIND);
-    route.setMetadata(metadata);
-    route.setAdditionalProperty("spec", spec);
-    return route;
+    return metadata;
   }
 
   private static boolean notEmpty(String s) {

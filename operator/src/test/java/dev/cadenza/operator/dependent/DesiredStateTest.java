@@ -201,6 +201,16 @@ class DesiredStateTest {
     var bareSpec = (java.util.Map<String, Object>) bare.getAdditionalProperties().get("spec");
     assertThat(((java.util.List<java.util.Map<String, Object>>) bareSpec.get("parentRefs")).get(0))
         .doesNotContainKeys("namespace", "sectionName");
+    var upstream =
+        (java.util.Map<String, Object>)
+            StreamRoute.upstreamPolicy(md).getAdditionalProperties().get("spec");
+    assertThat(upstream)
+        .containsEntry("loadBalancingMethod", "hash consistent")
+        .containsEntry("hashMethodKey", "$request_uri");
+    var proxy = StreamRoute.proxyPolicy(md);
+    assertThat(proxy.getApiVersion()).isEqualTo("gateway.nginx.org/v1alpha1");
+    assertThat((java.util.Map<String, Object>) proxy.getAdditionalProperties().get("spec"))
+        .containsEntry("buffering", java.util.Map.of("disable", true));
     assertThat(StreamRoute.wanted(md)).isTrue();
     assertThat(StreamRoute.wanted(md(BASE + "routing: {host: m.example.com}"))).isFalse();
   }
