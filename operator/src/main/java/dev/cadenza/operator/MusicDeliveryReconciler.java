@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reconciles a MusicDelivery into its ConfigMap, Deployment, Service, PodDisruptionBudget,
- * HorizontalPodAutoscaler and Ingress (one dependent resource class each, applied server-side), and
- * its DynamoDB tables, then reports what it sees in the status. Deleting it deletes the tables
- * first when deletionPolicy is Delete.
+ * HorizontalPodAutoscaler and Ingress (one dependent resource class each, applied server-side), its
+ * Gateway API HTTPRoute (applied here, see {@link GatewayRoutes}) and its DynamoDB tables, then
+ * reports what it sees in the status. Deleting it deletes the tables first when deletionPolicy is
+ * Delete.
  */
 @Workflow(
     dependents = {
@@ -106,7 +107,8 @@ public class MusicDeliveryReconciler
             .sorted()
             .reduce((a, b) -> a + "," + b)
             .orElse("");
-    status.url = url(md);
+    GatewayRoutes.Report routing = GatewayRoutes.reconcile(md, context.getClient());
+    status.url = url(md, routing);
 
     long generation = md.getMetadata().getGeneration();
     boolean rolledOut = updated >= wanted && ready >= wanted;
@@ -158,6 +160,7 @@ public class MusicDeliveryReconciler
           "RollingOut",
           updated + " of " + wanted + " stream pods run the current configuration");
     }
+    conditions.set("RoutingReady", routing.ready(), routing.reason(), routing.message());
     status.observedGeneration = generation;
     md.setStatus(status);
     announce(context, md, conditions, before);
@@ -165,7 +168,7 @@ public class MusicDeliveryReconciler
     if (!tablesReady) {
       return control.rescheduleAfter(report == null ? RECHECK : TABLES_RECHECK);
     }
-    return rolledOut ? control : control.rescheduleAfter(RECHECK);
+    return rolledOut && !routing.recheck() ? control : control.rescheduleAfter(RECHECK);
   }
 
   /**
@@ -245,12 +248,19 @@ public class MusicDeliveryReconciler
       MusicDelivery md,
       Conditions conditions,
       java.util.Map<String, String> before) {
-    for (String type : java.util.List.of("Ready", "Degraded")) {
+    for (String type : java.util.List.of("Ready", "Degraded", "RoutingReady")) {
       io.fabric8.kubernetes.api.model.Condition now = conditions.get(type);
       if ((now.getStatus() + "/" + now.getReason()).equals(before.get(type))) {
         continue;
       }
-      if (type.equals("Degraded") && now.getStatus().equals("True")) {
+      if (type.equals("RoutingReady")) {
+        // a routing problem is worth a warning; its end is worth a note, a first success is not
+        if (now.getStatus().equals("False")) {
+          Events.warning(context.getClient(), md, now.getReason(), now.getMessage());
+        } else if (before.containsKey(type) && before.get(type).startsWith("False")) {
+          Events.normal(context.getClient(), md, now.getReason(), now.getMessage());
+        }
+      } else if (type.equals("Degraded") && now.getStatus().equals("True")) {
         Events.warning(context.getClient(), md, now.getReason(), now.getMessage());
       } else if (type.equals("Ready") || before.containsKey(type)) {
         Events.normal(context.getClient(), md, now.getReason(), now.getMessage());
@@ -274,12 +284,12 @@ public class MusicDeliveryReconciler
     return Objects.requireNonNullElse(md.getSpec().replicas, 2);
   }
 
-  static String url(MusicDelivery md) {
+  static String url(MusicDelivery md, GatewayRoutes.Report routing) {
     Routing r = md.getSpec().routing;
     if (r != null
         && r.host != null
         && !r.host.isEmpty()
-        && r.controller != Routing.Controller.GATEWAY) {
+        && (r.controller != Routing.Controller.GATEWAY || routing.ready())) {
       return (r.tls != null ? "https://" : "http://") + r.host;
     }
     return "http://" + Names.of(md) + "." + md.getMetadata().getNamespace() + ".svc.cluster.local";

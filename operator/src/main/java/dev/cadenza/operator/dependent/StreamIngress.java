@@ -94,7 +94,7 @@ public class StreamIngress extends CRUDKubernetesDependentResource<Ingress, Musi
 
   /**
    * An Ingress exists when spec.routing names a host for one of the NGINX ingress controllers;
-   * Gateway API routes are the routing issue's work.
+   * controller gateway gets an HTTPRoute instead ({@link StreamRoute}).
    */
   public static class Enabled implements Condition<Ingress, MusicDelivery> {
     @Override

@@ -20,6 +20,9 @@ public class StreamService extends CRUDKubernetesDependentResource<Service, Musi
     return build(md);
   }
 
+  /** The Service's port for HTTP, which the Ingress and the HTTPRoute route to. */
+  public static final int HTTP_PORT = 80;
+
   public static Service build(MusicDelivery md) {
     return new ServiceBuilder()
         .withMetadata(Names.metadata(md))
@@ -27,7 +30,7 @@ public class StreamService extends CRUDKubernetesDependentResource<Service, Musi
         .withSelector(Names.selector(md))
         .addNewPort()
         .withName("http")
-        .withPort(80)
+        .withPort(HTTP_PORT)
         .withTargetPort(new IntOrString("http"))
         .withProtocol("TCP")
         .endPort()

@@ -109,6 +109,21 @@ class MusicDeliveryValidationTest {
             "spec.routing.controller: Unsupported value: \"traefik\""),
         Arguments.of(lib + ddb + "routing: {host: 'Music Example'}", "spec.routing.host"),
         Arguments.of(
+            lib + ddb + "routing: {host: m.example.com, controller: gateway}",
+            "routing.controller gateway needs routing.gateway.name"),
+        Arguments.of(
+            lib + ddb + "routing: {host: m.example.com, gateway: {name: public}}",
+            "routing.gateway applies only with routing.controller gateway"),
+        Arguments.of(
+            lib + ddb + "routing: {host: m.example.com, controller: gateway, gateway: {}}",
+            "spec.routing.gateway.name: Required value"),
+        Arguments.of(
+            lib
+                + ddb
+                + "routing: {host: m.example.com, controller: gateway,"
+                + " gateway: {name: public, namespace: Infra}}",
+            "spec.routing.gateway.namespace"),
+        Arguments.of(
             lib + ddb + "routing: {host: m.example.com, rateLimit: {requestsPerSecond: 0}}",
             "spec.routing.rateLimit.requestsPerSecond"),
         Arguments.of(
@@ -137,7 +152,8 @@ class MusicDeliveryValidationTest {
   }
 
   @ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"minimal.yaml", "full.yaml"})
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"minimal.yaml", "full.yaml", "gateway.yaml"})
   void examplesAreAccepted(String example) throws Exception {
     String yaml =
         java.nio.file.Files.readString(java.nio.file.Path.of("../examples", example))

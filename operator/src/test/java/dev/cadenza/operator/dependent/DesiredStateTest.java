@@ -115,21 +115,103 @@ class DesiredStateTest {
 
   @Test
   void ingressSpeaksTheDialectOfItsController() {
+    String behaviours = " tls: {secretName: m-tls}, rateLimit: {requestsPerSecond: 5}}";
     Ingress f5 =
-        StreamIngress.build(md(BASE + "routing: {host: m.example.com, controller: nginx}"));
+        StreamIngress.build(
+            md(BASE + "routing: {host: m.example.com, controller: nginx," + behaviours));
     Ingress legacy =
         StreamIngress.build(
+            md(BASE + "routing: {host: m.example.com, controller: ingress-nginx," + behaviours));
+    // hash by URI, no buffering, long reads, retry on the next pod (nginx retries only idempotent
+    // requests on its own), rate limit: the same six behaviours, each in its controller's words
+    assertThat(f5.getMetadata().getAnnotations())
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of(
+                "nginx.org/lb-method", "hash $request_uri consistent",
+                "nginx.org/proxy-buffering", "False",
+                "nginx.org/proxy-read-timeout", "3600s",
+                "nginx.org/proxy-next-upstream", "error timeout http_502 http_503",
+                "nginx.org/limit-req-rate", "5r/s"));
+    assertThat(legacy.getMetadata().getAnnotations())
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of(
+                "nginx.ingress.kubernetes.io/upstream-hash-by", "$request_uri",
+                "nginx.ingress.kubernetes.io/proxy-buffering", "off",
+                "nginx.ingress.kubernetes.io/proxy-read-timeout", "3600",
+                "nginx.ingress.kubernetes.io/proxy-next-upstream",
+                    "error timeout http_502 http_503",
+                "nginx.ingress.kubernetes.io/limit-rps", "5"));
+    for (Ingress ingress : java.util.List.of(f5, legacy)) {
+      assertThat(ingress.getSpec().getTls())
+          .singleElement()
+          .satisfies(
+              t -> {
+                assertThat(t.getHosts()).containsExactly("m.example.com");
+                assertThat(t.getSecretName()).isEqualTo("m-tls");
+              });
+      assertThat(ingress.getSpec().getIngressClassName()).isNull();
+    }
+    Ingress plain =
+        StreamIngress.build(md(BASE + "routing: {host: m.example.com, controller: nginx}"));
+    assertThat(plain.getMetadata().getAnnotations()).doesNotContainKey("nginx.org/limit-req-rate");
+    assertThat(plain.getSpec().getTls()).isNullOrEmpty();
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void httpRouteAttachesTheHostToTheGatewayAndTheServicePort() {
+    MusicDelivery md =
+        md(
+            BASE
+                + "routing: {host: m.example.com, controller: gateway,"
+                + " gateway: {name: public, namespace: infra, sectionName: https}}");
+    md.getMetadata().setUid("0000-1111");
+    var route = StreamRoute.build(md);
+    assertThat(route.getApiVersion()).isEqualTo("gateway.networking.k8s.io/v1");
+    assertThat(route.getKind()).isEqualTo("HTTPRoute");
+    assertThat(route.getMetadata().getName()).isEqualTo("jazz");
+    assertThat(route.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo("0000-1111"));
+    var spec = (java.util.Map<String, Object>) route.getAdditionalProperties().get("spec");
+    assertThat((java.util.List<Object>) spec.get("hostnames")).containsExactly("m.example.com");
+    assertThat((java.util.List<java.util.Map<String, Object>>) spec.get("parentRefs"))
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p)
+                    .containsEntry("name", "public")
+                    .containsEntry("namespace", "infra")
+                    .containsEntry("sectionName", "https")
+                    .containsEntry("kind", "Gateway"));
+    var rule = ((java.util.List<java.util.Map<String, Object>>) spec.get("rules")).get(0);
+    assertThat(rule).doesNotContainKey("timeouts");
+    assertThat((java.util.List<java.util.Map<String, Object>>) rule.get("backendRefs"))
+        .singleElement()
+        .satisfies(b -> assertThat(b).containsEntry("name", "jazz").containsEntry("port", 80));
+
+    // without namespace and sectionName the parentRef leaves them out (the route's namespace,
+    // every listener)
+    var bare =
+        StreamRoute.build(
             md(
                 BASE
-                    + "routing: {host: m.example.com, controller: ingress-nginx,"
-                    + " rateLimit: {requestsPerSecond: 5}}"));
-    assertThat(f5.getMetadata().getAnnotations())
-        .containsEntry("nginx.org/lb-method", "hash $request_uri consistent")
-        .containsEntry("nginx.org/proxy-buffering", "False")
-        .doesNotContainKey("nginx.org/limit-req-rate");
-    assertThat(legacy.getMetadata().getAnnotations())
-        .containsEntry("nginx.ingress.kubernetes.io/upstream-hash-by", "$request_uri")
-        .containsEntry("nginx.ingress.kubernetes.io/limit-rps", "5");
-    assertThat(f5.getSpec().getTls()).isNullOrEmpty();
+                    + "routing: {host: m.example.com, controller: gateway,"
+                    + " gateway: {name: public}}"));
+    var bareSpec = (java.util.Map<String, Object>) bare.getAdditionalProperties().get("spec");
+    assertThat(((java.util.List<java.util.Map<String, Object>>) bareSpec.get("parentRefs")).get(0))
+        .doesNotContainKeys("namespace", "sectionName");
+    var upstream =
+        (java.util.Map<String, Object>)
+            StreamRoute.upstreamPolicy(md).getAdditionalProperties().get("spec");
+    assertThat(upstream)
+        .containsEntry("loadBalancingMethod", "hash consistent")
+        .containsEntry("hashMethodKey", "$request_uri");
+    var proxy = StreamRoute.proxyPolicy(md);
+    assertThat(proxy.getApiVersion()).isEqualTo("gateway.nginx.org/v1alpha1");
+    assertThat((java.util.Map<String, Object>) proxy.getAdditionalProperties().get("spec"))
+        .containsEntry("buffering", java.util.Map.of("disable", true));
+    assertThat(StreamRoute.wanted(md)).isTrue();
+    assertThat(StreamRoute.wanted(md(BASE + "routing: {host: m.example.com}"))).isFalse();
   }
 }

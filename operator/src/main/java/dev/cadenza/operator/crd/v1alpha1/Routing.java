@@ -7,12 +7,19 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** How players outside the cluster reach the service. */
 @ValidationRule(
     value = "!has(self.tls) || (has(self.host) && self.host != '')",
     message = "routing.tls needs routing.host")
+@ValidationRule(
+    value = "self.controller != 'gateway' || has(self.gateway)",
+    message = "routing.controller gateway needs routing.gateway.name")
+@ValidationRule(
+    value = "!has(self.gateway) || self.controller == 'gateway'",
+    message = "routing.gateway applies only with routing.controller gateway")
 public class Routing {
 
   /** Which NGINX the routing rules are written for. */
@@ -39,6 +46,30 @@ public class Routing {
 
   @JsonPropertyDescription("Per-client request rate limit.")
   public RateLimit rateLimit;
+
+  @JsonPropertyDescription(
+      "The Gateway the HTTPRoute attaches to (controller gateway only, and then required).")
+  public GatewayRef gateway;
+
+  /** The parent Gateway of the HTTPRoute rendered for controller gateway. */
+  public static class GatewayRef {
+    @Required
+    @Size(min = 1, max = 253)
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+    @JsonPropertyDescription("Name of the Gateway.")
+    public String name;
+
+    @Size(max = 63)
+    @Pattern("^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    @JsonPropertyDescription("Namespace of the Gateway; empty: the MusicDelivery's namespace.")
+    public String namespace;
+
+    @Size(max = 253)
+    @Pattern("^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+    @JsonPropertyDescription(
+        "Listener of the Gateway to attach to; empty: every listener that accepts the route.")
+    public String sectionName;
+  }
 
   /** TLS termination at the ingress. */
   public static class Tls {
