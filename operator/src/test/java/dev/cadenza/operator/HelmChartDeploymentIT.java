@@ -139,9 +139,20 @@ class HelmChartDeploymentIT {
         assertThat(Files.readString(log))
             .as("logLevel DEBUG reaches the operator's logging")
             .containsPattern("(?m)^[0-9:.]+ DEBUG ");
-        Lease lease =
-            admin.resources(Lease.class).inNamespace(NS).withName(CadenzaOperator.LEASE).get();
-        assertThat(lease).as("the Lease in the release namespace").isNotNull();
+        // ready does not mean leader (docs/operator.md): the Lease follows within a few seconds
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () -> {
+                  Lease lease =
+                      admin
+                          .resources(Lease.class)
+                          .inNamespace(NS)
+                          .withName(CadenzaOperator.LEASE)
+                          .get();
+                  assertThat(lease).as("the Lease in the release namespace").isNotNull();
+                  assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
+                });
 
         KubeApi.create(
             admin,
