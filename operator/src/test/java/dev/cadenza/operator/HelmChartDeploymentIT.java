@@ -1,0 +1,232 @@
+package dev.cadenza.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cadenza.operator.testsupport.Helm;
+import dev.cadenza.operator.testsupport.KubeApi;
+import dev.cadenza.testsupport.Ports;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar run as the chart's Deployment runs it: the container's environment exactly as
+ * rendered (the downward-API namespace resolved, the logging ConfigMap's logback.xml where
+ * JAVA_TOOL_OPTIONS points), the API server reached as the chart's ServiceAccount (fabric8's
+ * KUBERNETES_IMPERSONATE_* variables standing in for the in-cluster token). It answers the chart's
+ * probes, logs at the chart's level, elects itself leader in the release namespace, reconciles
+ * examples/minimal.yaml and exits on SIGTERM within the pod's grace period.
+ */
+class HelmChartDeploymentIT {
+
+  static final String RELEASE = "jar";
+  static final String NS = "chart-jar-system";
+  static final String MUSIC = "chart-jar";
+
+  @TempDir Path dir;
+
+  @Test
+  void packagedJarRunsAsTheChartsDeployment() throws Exception {
+    Path jar = Path.of("target/cadenza-operator.jar");
+    assertThat(jar).exists();
+    int port = Ports.free();
+    String yaml =
+        Helm.template(
+            RELEASE,
+            NS,
+            "--set",
+            "metrics.port=" + port,
+            "--set",
+            "logLevel=DEBUG",
+            "--set",
+            "watchNamespaces={" + MUSIC + "}");
+    List<HasMetadata> objects;
+    try (KubernetesClient parser = new KubernetesClientBuilder().build()) {
+      objects =
+          parser.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
+    }
+    Deployment deployment =
+        objects.stream()
+            .filter(Deployment.class::isInstance)
+            .map(Deployment.class::cast)
+            .findFirst()
+            .orElseThrow();
+    ConfigMap logging =
+        objects.stream()
+            .filter(ConfigMap.class::isInstance)
+            .map(ConfigMap.class::cast)
+            .findFirst()
+            .orElseThrow();
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    Container container = pod.getContainers().get(0);
+
+    try (KubernetesClient admin = KubeApi.adminClient()) {
+      KubeApi.installCrd(admin);
+      KubeApi.createNamespace(admin, NS);
+      KubeApi.createNamespace(admin, MUSIC);
+      for (HasMetadata object : objects) {
+        admin.resource(object).forceConflicts().serverSideApply();
+      }
+      Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), KubeApi.kubeconfig());
+
+      // A ServiceAccount without any binding gets nowhere: impersonation is in force.
+      Path nobodyLog = dir.resolve("nobody.log");
+      Process nobody =
+          start(
+              jar,
+              container,
+              logging,
+              kubeconfig,
+              "system:serviceaccount:" + NS + ":nobody",
+              nobodyLog);
+      try {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () ->
+                    assertThat(Files.readString(nobodyLog))
+                        .contains("\"system:serviceaccount:" + NS + ":nobody\" cannot"));
+      } finally {
+        nobody.destroyForcibly();
+        nobody.waitFor();
+      }
+
+      Path log = dir.resolve("operator.log");
+      Process operator =
+          start(
+              jar,
+              container,
+              logging,
+              kubeconfig,
+              "system:serviceaccount:" + NS + ":" + pod.getServiceAccountName(),
+              log);
+      try {
+        HttpClient http = HttpClient.newHttpClient();
+        String readiness = container.getReadinessProbe().getHttpGet().getPath();
+        String liveness = container.getLivenessProbe().getHttpGet().getPath();
+        int probePort = container.getPorts().get(0).getContainerPort();
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> {
+                  assertThat(operator.isAlive())
+                      .as("operator exited: %s", Files.readString(log))
+                      .isTrue();
+                  return status(http, probePort, readiness) == 200;
+                });
+        assertThat(status(http, probePort, liveness)).isEqualTo(200);
+        assertThat(Files.readString(log))
+            .as("logLevel DEBUG reaches the operator's logging")
+            .containsPattern("(?m)^[0-9:.]+ DEBUG ");
+        // ready does not mean leader (docs/operator.md): the Lease follows within a few seconds
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () -> {
+                  Lease lease =
+                      admin
+                          .resources(Lease.class)
+                          .inNamespace(NS)
+                          .withName(CadenzaOperator.LEASE)
+                          .get();
+                  assertThat(lease).as("the Lease in the release namespace").isNotNull();
+                  assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
+                });
+
+        KubeApi.create(
+            admin,
+            Files.readString(Path.of("../examples/minimal.yaml"))
+                .replaceAll("(?m)^  namespace: .*$", "  namespace: " + MUSIC));
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () ->
+                    assertThat(
+                            admin.resources(ConfigMap.class).inNamespace(MUSIC).list().getItems())
+                        .as("operator log: %s", Files.readString(log))
+                        .anySatisfy(
+                            c -> assertThat(c.getData()).containsKey("CADENZA_LIBRARY_PATH")));
+        operator.destroy(); // SIGTERM, as the kubelet sends
+        assertThat(operator.waitFor(pod.getTerminationGracePeriodSeconds(), TimeUnit.SECONDS))
+            .as("the operator exits on SIGTERM within terminationGracePeriodSeconds")
+            .isTrue();
+      } finally {
+        operator.destroyForcibly();
+        operator.waitFor();
+      }
+    }
+  }
+
+  /** Starts the jar with the container's environment, impersonating {@code user}. */
+  private Process start(
+      Path jar, Container container, ConfigMap logging, Path kubeconfig, String user, Path log)
+      throws Exception {
+    Path logback =
+        Files.writeString(dir.resolve("logback.xml"), logging.getData().get("logback.xml"));
+    Map<String, String> env = new HashMap<>();
+    for (EnvVar e : container.getEnv()) {
+      if (e.getValue() != null) {
+        env.put(e.getName(), e.getValue());
+      } else if ("metadata.namespace".equals(e.getValueFrom().getFieldRef().getFieldPath())) {
+        env.put(e.getName(), NS);
+      } else {
+        throw new IllegalStateException("unexpected variable " + e);
+      }
+    }
+    String mount =
+        container.getVolumeMounts().stream()
+            .filter(m -> m.getName().equals("logging"))
+            .findFirst()
+            .orElseThrow()
+            .getMountPath();
+    assertThat(env.get("JAVA_TOOL_OPTIONS")).contains(mount + "/logback.xml");
+    env.put(
+        "JAVA_TOOL_OPTIONS",
+        env.get("JAVA_TOOL_OPTIONS").replace(mount + "/logback.xml", logback.toString()));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    pb.environment().put("KUBECONFIG", kubeconfig.toString());
+    pb.environment().put("KUBERNETES_IMPERSONATE_USERNAME", user);
+    pb.environment()
+        .put("KUBERNETES_IMPERSONATE_GROUP", "system:serviceaccounts,system:authenticated");
+    return pb.start();
+  }
+
+  private static int status(HttpClient http, int port, String path) throws Exception {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+}
