@@ -19,8 +19,6 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -44,9 +42,9 @@ import org.junit.jupiter.api.Test;
  * The Helm chart in helm/cadenza-operator, with the real helm that hack/helm.sh installs and the
  * real kube-apiserver of the other tests: it lints and renders for the default values and for
  * ci/full-values.yaml (every option on), the API server accepts every rendered object (server-side
- * dry run), its ClusterRole is operator/deploy/cluster-role.yaml, the Deployment's
- * environment is what OperatorSettings reads, and the operator, limited to the chart's RBAC by
- * impersonating the chart's ServiceAccount, brings examples/minimal.yaml to Ready.
+ * dry run), its ClusterRole is operator/deploy/cluster-role.yaml, the Deployment's environment is
+ * what OperatorSettings reads, and the operator, limited to the chart's RBAC by impersonating the
+ * chart's ServiceAccount, brings examples/minimal.yaml to Ready.
  */
 class HelmChartTest {
 
