@@ -153,7 +153,7 @@ class MusicDeliveryValidationTest {
 
   @ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(
-      strings = {"minimal.yaml", "full.yaml", "gateway.yaml"})
+      strings = {"minimal.yaml", "production.yaml", "local.yaml", "gateway.yaml"})
   void examplesAreAccepted(String example) throws Exception {
     String yaml =
         java.nio.file.Files.readString(java.nio.file.Path.of("../examples", example))
