@@ -385,25 +385,7 @@ class GatewayRoutingTest {
 
   static void install(Path dir) throws Exception {
     for (CustomResourceDefinition crd : crds(dir)) {
-      admin.resource(crd).forceConflicts().serverSideApply();
-    }
-    for (CustomResourceDefinition crd : crds(dir)) {
-      admin
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .withName(crd.getMetadata().getName())
-          .waitUntilCondition(
-              c ->
-                  c.getStatus() != null
-                      && c.getStatus().getConditions() != null
-                      && c.getStatus().getConditions().stream()
-                          .anyMatch(
-                              x ->
-                                  x.getType().equals("Established")
-                                      && x.getStatus().equals("True")),
-              60,
-              TimeUnit.SECONDS);
+      KubeApi.installCrd(admin, crd);
     }
   }
 

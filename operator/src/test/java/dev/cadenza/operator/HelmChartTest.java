@@ -34,7 +34,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -220,23 +219,7 @@ class HelmChartTest {
               .customResourceDefinitions()
               .load(new ByteArrayInputStream(SERVICE_MONITOR_CRD.getBytes(StandardCharsets.UTF_8)))
               .item();
-      admin.resource(crd).serverSideApply();
-      admin
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .withName(crd.getMetadata().getName())
-          .waitUntilCondition(
-              c ->
-                  c.getStatus() != null
-                      && c.getStatus().getConditions() != null
-                      && c.getStatus().getConditions().stream()
-                          .anyMatch(
-                              x ->
-                                  x.getType().equals("Established")
-                                      && x.getStatus().equals("True")),
-              60,
-              TimeUnit.SECONDS);
+      KubeApi.installCrd(admin, crd);
     }
     dryRun(objects, "cadenza-full");
   }

@@ -123,25 +123,26 @@ public final class KubeApi {
   public static void installCrd(KubernetesClient client) throws Exception {
     try (InputStream in =
         Files.newInputStream(Path.of("../crds/musicdeliveries.cadenza.dev-v1.yml"))) {
-      CustomResourceDefinition crd =
-          client.apiextensions().v1().customResourceDefinitions().load(in).item();
-      client.resource(crd).forceConflicts().serverSideApply();
-      client
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .withName(crd.getMetadata().getName())
-          .waitUntilCondition(
-              c ->
-                  c.getStatus() != null
-                      && c.getStatus().getConditions() != null // none yet, right after creation
-                      && c.getStatus().getConditions().stream()
-                          .anyMatch(
-                              x ->
-                                  x.getType().equals("Established")
-                                      && x.getStatus().equals("True")),
-              60,
-              TimeUnit.SECONDS);
+      installCrd(client, client.apiextensions().v1().customResourceDefinitions().load(in).item());
     }
+  }
+
+  /** Applies a CRD (server-side, taking its fields) and waits until the API server serves it. */
+  public static void installCrd(KubernetesClient client, CustomResourceDefinition crd) {
+    client.resource(crd).forceConflicts().serverSideApply();
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName(crd.getMetadata().getName())
+        .waitUntilCondition(
+            c ->
+                c.getStatus() != null
+                    && c.getStatus().getConditions() != null // none yet, right after creation
+                    && c.getStatus().getConditions().stream()
+                        .anyMatch(
+                            x -> x.getType().equals("Established") && x.getStatus().equals("True")),
+            60,
+            TimeUnit.SECONDS);
   }
 }
