@@ -46,6 +46,9 @@ app.kubernetes.io/part-of: cadenza
 {{- if not .Values.aws.region }}
 {{- fail "aws.region must not be empty (the operator refuses to start without a default region)" }}
 {{- end }}
+{{- if and .Values.aws.endpoint (not (regexMatch "^https?://[A-Za-z0-9\\[]" .Values.aws.endpoint)) }}
+{{- fail "aws.endpoint must be empty or http(s)://host[:port] (the operator refuses to start otherwise)" }}
+{{- end }}
 {{- $port := int .Values.metrics.port }}
 {{- if or (lt $port 1) (gt $port 65535) }}
 {{- fail "metrics.port must be 1-65535: it also serves the liveness and readiness probes" }}

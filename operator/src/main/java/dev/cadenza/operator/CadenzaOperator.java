@@ -203,10 +203,13 @@ public final class CadenzaOperator {
                 "operator-stop"));
     operator.start();
     log.info(
-        "Cadenza operator started; watching {}{}",
+        "Cadenza operator started; watching {}{}{}",
         settings.namespaces().isEmpty() ? "all namespaces" : settings.namespaces(),
         settings.leaseNamespace() == null
             ? ""
-            : ", leader election through Lease " + settings.leaseNamespace() + "/" + LEASE);
+            : ", leader election through Lease " + settings.leaseNamespace() + "/" + LEASE,
+        settings.dynamoDbEndpoint() == null
+            ? ""
+            : ", default DynamoDB endpoint " + settings.dynamoDbEndpoint());
   }
 }

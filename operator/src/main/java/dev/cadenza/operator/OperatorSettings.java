@@ -1,5 +1,6 @@
 package dev.cadenza.operator;
 
+import dev.cadenza.operator.dynamodb.DynamoDbClients;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -13,6 +14,8 @@ import java.util.function.Function;
  * @param leaseNamespace namespace of the leader-election Lease; null runs without leader election
  * @param healthPort port of the /healthz, /readyz and /metrics endpoints; 0 for none
  * @param healthAddress address those endpoints bind to
+ * @param dynamoDbEndpoint DynamoDB endpoint ({@code http(s)://host[:port]}) when a MusicDelivery
+ *     names none; null for AWS
  */
 public record OperatorSettings(
     String streamImage,
@@ -20,19 +23,47 @@ public record OperatorSettings(
     String awsRegion,
     String leaseNamespace,
     int healthPort,
-    String healthAddress) {
+    String healthAddress,
+    String dynamoDbEndpoint) {
+
+  public static final String DYNAMODB_ENDPOINT = "CADENZA_DYNAMODB_ENDPOINT";
 
   public static final String DEFAULT_IMAGE = "ghcr.io/cadenza/stream-service:0.1.0";
 
   /** For tests and tools: no leader election, no endpoints. */
   public OperatorSettings(String streamImage, Set<String> namespaces, String awsRegion) {
-    this(streamImage, namespaces, awsRegion, null, 0, "127.0.0.1");
+    this(streamImage, namespaces, awsRegion, null, 0, "127.0.0.1", null);
+  }
+
+  /** Without a default DynamoDB endpoint (AWS). */
+  public OperatorSettings(
+      String streamImage,
+      Set<String> namespaces,
+      String awsRegion,
+      String leaseNamespace,
+      int healthPort,
+      String healthAddress) {
+    this(streamImage, namespaces, awsRegion, leaseNamespace, healthPort, healthAddress, null);
+  }
+
+  /** The same settings with another default DynamoDB endpoint (null for AWS). */
+  public OperatorSettings withDynamoDbEndpoint(String endpoint) {
+    return new OperatorSettings(
+        streamImage, namespaces, awsRegion, leaseNamespace, healthPort, healthAddress, endpoint);
+  }
+
+  /**
+   * The DynamoDB endpoint of a MusicDelivery: its {@code spec.dynamodb.endpoint} when set, else
+   * this default; null for AWS. The operator's client and the stream pods both use this one.
+   */
+  public String dynamoDbEndpoint(String specEndpoint) {
+    return specEndpoint == null || specEndpoint.isBlank() ? dynamoDbEndpoint : specEndpoint;
   }
 
   /**
    * Reads CADENZA_STREAM_IMAGE, CADENZA_WATCH_NAMESPACES (comma-separated), AWS_REGION,
-   * CADENZA_LEASE_NAMESPACE, CADENZA_HEALTH_PORT and CADENZA_HEALTH_ADDRESS, each from a system
-   * property of that name or else the environment.
+   * CADENZA_LEASE_NAMESPACE, CADENZA_HEALTH_PORT, CADENZA_HEALTH_ADDRESS and
+   * CADENZA_DYNAMODB_ENDPOINT, each from a system property of that name or else the environment.
    */
   public static OperatorSettings load() {
     return from(
@@ -52,7 +83,21 @@ public record OperatorSettings(
         Objects.requireNonNullElse(lookup.apply("AWS_REGION"), "us-east-1"),
         lookup.apply("CADENZA_LEASE_NAMESPACE"),
         port(Objects.requireNonNullElse(lookup.apply("CADENZA_HEALTH_PORT"), "8081")),
-        Objects.requireNonNullElse(lookup.apply("CADENZA_HEALTH_ADDRESS"), "0.0.0.0"));
+        Objects.requireNonNullElse(lookup.apply("CADENZA_HEALTH_ADDRESS"), "0.0.0.0"),
+        endpoint(lookup.apply(DYNAMODB_ENDPOINT)));
+  }
+
+  /** Empty or unset: none (AWS); else an absolute http(s) URL with a host. */
+  private static String endpoint(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return DynamoDbClients.endpoint(value).toString();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          DYNAMODB_ENDPOINT + " must be http(s)://host[:port], got '" + value + "'", e);
+    }
   }
 
   private static int port(String value) {

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * The DynamoDB tables of MusicDeliveries: one client per endpoint and credentials, shared by all
- * reconciliations, with credentials from the resource's secret or the default chain.
+ * reconciliations, with credentials from the resource's secret or the default chain, and the
+ * resource's endpoint or else the operator's default one (the one its pods are given).
  */
 final class StreamTables implements AutoCloseable {
 
@@ -23,12 +24,12 @@ final class StreamTables implements AutoCloseable {
     }
   }
 
-  private final String defaultRegion;
+  private final OperatorSettings settings;
   private volatile DynamoDbClients clients;
 
   StreamTables(OperatorSettings settings) {
-    this.defaultRegion = settings.awsRegion();
-    this.clients = new DynamoDbClients(defaultRegion);
+    this.settings = settings;
+    this.clients = new DynamoDbClients(settings.awsRegion());
   }
 
   DynamoDbTables.Report reconcile(MusicDelivery md, KubernetesClient kubernetes) {
@@ -63,7 +64,7 @@ final class StreamTables implements AutoCloseable {
       }
     }
     return new DynamoDbTables(
-        clients.client(spec.region, spec.endpoint, credentials),
+        clients.client(spec.region, settings.dynamoDbEndpoint(spec.endpoint), credentials),
         DynamoDbTables.Settings.of(spec, namespace, md.getMetadata().getName()));
   }
 
@@ -80,7 +81,7 @@ final class StreamTables implements AutoCloseable {
   @Override
   public synchronized void close() {
     DynamoDbClients old = clients;
-    clients = new DynamoDbClients(defaultRegion);
+    clients = new DynamoDbClients(settings.awsRegion());
     old.close();
   }
 }

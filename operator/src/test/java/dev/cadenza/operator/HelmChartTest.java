@@ -135,7 +135,8 @@ class HelmChartTest {
                 "us-east-1",
                 "cadenza-system",
                 8081,
-                "0.0.0.0"));
+                "0.0.0.0",
+                null));
     assertThat(env(container)).doesNotContainKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
     assertThat(env(container).get("JAVA_TOOL_OPTIONS"))
         .contains("-Dlogback.configurationFile=/etc/cadenza/logback.xml");
@@ -202,7 +203,8 @@ class HelmChartTest {
                 "eu-central-1",
                 "cadenza-full",
                 9090,
-                "0.0.0.0"));
+                "0.0.0.0",
+                "http://dynamodb-local.dynamodb.svc:8000"));
     assertThat(only(objects, ServiceAccount.class).getMetadata().getAnnotations())
         .containsKey("eks.amazonaws.com/role-arn");
     assertThat(only(objects, Service.class).getSpec().getPorts().get(0).getPort()).isEqualTo(9090);
@@ -242,6 +244,8 @@ class HelmChartTest {
     assertThat(template("--set", "replicaCount=2", "--set", "leaderElection.enabled=false").all())
         .contains("replicaCount > 1 needs leaderElection.enabled");
     assertThat(template("--set", "aws.region=").all()).contains("aws.region must not be empty");
+    assertThat(template("--set", "aws.endpoint=dynamodb:8000").all())
+        .contains("aws.endpoint must be empty or http(s)://host[:port]");
     assertThat(template("--set", "metrics.port=0").all()).contains("metrics.port must be 1-65535");
     assertThat(template("--set", "logLevel=LOUD").all()).contains("logLevel must be one of");
     assertThat(
@@ -267,11 +271,13 @@ class HelmChartTest {
     String namespace = "helm-system";
     String musicNamespace = "helm-music";
     Dynalite.useAsDefaultCredentials();
-    List<HasMetadata> objects = render(release, namespace);
-    Deployment deployment = only(objects, Deployment.class);
-    String serviceAccount = only(objects, ServiceAccount.class).getMetadata().getName();
     try (KubernetesClient admin = KubeApi.adminClient();
         Dynalite dynalite = Dynalite.start()) {
+      // dynalite as the installation's DynamoDB (aws.endpoint); the MusicDelivery names none
+      List<HasMetadata> objects =
+          render(release, namespace, "--set", "aws.endpoint=" + dynalite.endpoint());
+      Deployment deployment = only(objects, Deployment.class);
+      String serviceAccount = only(objects, ServiceAccount.class).getMetadata().getName();
       KubeApi.installCrd(admin);
       KubeApi.createNamespace(admin, namespace);
       KubeApi.createNamespace(admin, musicNamespace);
@@ -288,7 +294,9 @@ class HelmChartTest {
               fromChart.awsRegion(),
               fromChart.leaseNamespace(),
               0,
-              "127.0.0.1");
+              "127.0.0.1",
+              fromChart.dynamoDbEndpoint());
+      assertThat(settings.dynamoDbEndpoint()).isEqualTo(dynalite.endpoint().toString());
       Config config = Config.fromKubeconfig(KubeApi.kubeconfig());
       config.setImpersonateUsername("system:serviceaccount:" + namespace + ":" + serviceAccount);
       config.setImpersonateGroups(
@@ -305,9 +313,10 @@ class HelmChartTest {
             minimal = admin.resources(MusicDelivery.class).load(in).item();
           }
           minimal.getMetadata().setNamespace(musicNamespace);
-          minimal.getSpec().dynamodb.endpoint = dynalite.endpoint().toString();
+          assertThat(minimal.getSpec().dynamodb.endpoint).isNullOrEmpty();
           admin.resource(minimal).create();
           String name = minimal.getMetadata().getName();
+          String prefix = minimal.getSpec().dynamodb.tablePrefix;
 
           await()
               .atMost(Duration.ofSeconds(60))
@@ -316,6 +325,15 @@ class HelmChartTest {
                     MusicDelivery md = md(admin, musicNamespace, name);
                     assertThat(md.getStatus()).isNotNull();
                     assertThat(md.getStatus().tables).hasSize(3);
+                    assertThat(dynalite.tableNames())
+                        .as("the tables are at the chart's aws.endpoint")
+                        .contains(prefix + "-catalog", prefix + "-chunks", prefix + "-sessions");
+                    var podEnv =
+                        admin.configMaps().inNamespace(musicNamespace).withName(name).get();
+                    assertThat(podEnv).isNotNull();
+                    assertThat(podEnv.getData())
+                        .as("the pods are told the same endpoint")
+                        .containsEntry("CADENZA_DYNAMODB_ENDPOINT", dynalite.endpoint().toString());
                     assertThat(
                             admin
                                 .resources(Deployment.class)

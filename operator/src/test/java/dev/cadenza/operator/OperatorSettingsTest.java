@@ -17,6 +17,7 @@ class OperatorSettingsTest {
     assertThat(s.leaseNamespace()).isNull();
     assertThat(s.healthPort()).isEqualTo(8081);
     assertThat(s.healthAddress()).isEqualTo("0.0.0.0");
+    assertThat(s.dynamoDbEndpoint()).as("AWS").isNull();
   }
 
   @Test
@@ -33,5 +34,52 @@ class OperatorSettingsTest {
         .hasMessageContaining("CADENZA_HEALTH_PORT");
     assertThatThrownBy(() -> OperatorSettings.from(Map.of("CADENZA_HEALTH_PORT", "70000")::get))
         .hasMessageContaining("CADENZA_HEALTH_PORT");
+  }
+
+  @Test
+  void aDefaultDynamoDbEndpointIsAnHttpOrHttpsUrlWithAHost() {
+    assertThat(
+            OperatorSettings.from(
+                    Map.of("CADENZA_DYNAMODB_ENDPOINT", "http://dynalite.db:8000")::get)
+                .dynamoDbEndpoint())
+        .isEqualTo("http://dynalite.db:8000");
+    assertThat(
+            OperatorSettings.from(
+                    Map.of("CADENZA_DYNAMODB_ENDPOINT", " https://dynamodb.example ")::get)
+                .dynamoDbEndpoint())
+        .isEqualTo("https://dynamodb.example");
+  }
+
+  @Test
+  void anEmptyDefaultDynamoDbEndpointMeansAws() {
+    assertThat(
+            OperatorSettings.from(Map.of("CADENZA_DYNAMODB_ENDPOINT", "")::get).dynamoDbEndpoint())
+        .isNull();
+    assertThat(
+            OperatorSettings.from(Map.of("CADENZA_DYNAMODB_ENDPOINT", "  ")::get)
+                .dynamoDbEndpoint())
+        .isNull();
+  }
+
+  @Test
+  void aBadDefaultDynamoDbEndpointStopsStartUpNamingTheVariable() {
+    for (String bad :
+        new String[] {"dynalite:8000", "ftp://dynalite", "http://", "http:///path", "not a url"}) {
+      assertThatThrownBy(
+              () -> OperatorSettings.from(Map.of("CADENZA_DYNAMODB_ENDPOINT", bad)::get), bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("CADENZA_DYNAMODB_ENDPOINT")
+          .hasMessageContaining(bad);
+    }
+  }
+
+  @Test
+  void aSpecEndpointWinsOverTheDefault() {
+    OperatorSettings s =
+        OperatorSettings.from(Map.of("CADENZA_DYNAMODB_ENDPOINT", "http://default:8000")::get);
+    assertThat(s.dynamoDbEndpoint(null)).isEqualTo("http://default:8000");
+    assertThat(s.dynamoDbEndpoint("")).isEqualTo("http://default:8000");
+    assertThat(s.dynamoDbEndpoint("https://spec:443")).isEqualTo("https://spec:443");
+    assertThat(OperatorSettings.from(key -> null).dynamoDbEndpoint("")).isNull();
   }
 }

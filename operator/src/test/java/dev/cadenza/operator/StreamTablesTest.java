@@ -37,4 +37,50 @@ class StreamTablesTest {
       tables.close();
     }
   }
+
+  private static MusicDelivery md(String prefix, String endpoint) {
+    MusicDelivery md = new MusicDelivery();
+    md.setMetadata(new ObjectMetaBuilder().withNamespace("x").withName(prefix).build());
+    md.setSpec(new MusicDeliverySpec());
+    md.getSpec().dynamodb = new DynamoDb();
+    md.getSpec().dynamodb.tablePrefix = prefix;
+    md.getSpec().dynamodb.endpoint = endpoint;
+    return md;
+  }
+
+  @Test
+  void aResourceWithoutAnEndpointHasItsTablesAtTheOperatorsDefaultEndpoint() {
+    Dynalite.useAsDefaultCredentials();
+    try (Dynalite dynalite = Dynalite.start();
+        StreamTables tables =
+            new StreamTables(
+                new OperatorSettings(OperatorSettings.DEFAULT_IMAGE, Set.of("x"), "eu-west-1")
+                    .withDynamoDbEndpoint(dynalite.endpoint().toString()))) {
+      assertThat(tables.reconcile(md("blues", null), null).tables()).hasSize(3);
+      assertThat(tables.reconcile(md("soul", ""), null).tables()).hasSize(3);
+      assertThat(dynalite.tableNames())
+          .contains(
+              "blues-catalog",
+              "blues-chunks",
+              "blues-sessions",
+              "soul-catalog",
+              "soul-chunks",
+              "soul-sessions");
+    }
+  }
+
+  @Test
+  void aResourcesOwnEndpointWinsOverTheOperatorsDefault() {
+    Dynalite.useAsDefaultCredentials();
+    try (Dynalite dynalite = Dynalite.start();
+        StreamTables tables =
+            new StreamTables(
+                new OperatorSettings(OperatorSettings.DEFAULT_IMAGE, Set.of("x"), "eu-west-1")
+                    // nothing listens there: a call to it would fail
+                    .withDynamoDbEndpoint("http://127.0.0.1:1"))) {
+      assertThat(tables.reconcile(md("funk", dynalite.endpoint().toString()), null).tables())
+          .hasSize(3);
+      assertThat(dynalite.tableNames()).contains("funk-catalog", "funk-chunks", "funk-sessions");
+    }
+  }
 }

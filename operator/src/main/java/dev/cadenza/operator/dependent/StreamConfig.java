@@ -62,8 +62,9 @@ public class StreamConfig extends CRUDKubernetesDependentResource<ConfigMap, Mus
     env.put(
         "CADENZA_DYNAMODB_REGION",
         Objects.requireNonNullElse(spec.dynamodb.region, settings.awsRegion()));
-    if (spec.dynamodb.endpoint != null && !spec.dynamodb.endpoint.isEmpty()) {
-      env.put("CADENZA_DYNAMODB_ENDPOINT", spec.dynamodb.endpoint);
+    String endpoint = settings.dynamoDbEndpoint(spec.dynamodb.endpoint);
+    if (endpoint != null) {
+      env.put("CADENZA_DYNAMODB_ENDPOINT", endpoint);
     }
     Cache cache = Objects.requireNonNullElseGet(spec.cache, Cache::new);
     env.put("CADENZA_CACHE_MEMORY", Objects.requireNonNullElse(cache.memory, "512Mi"));

@@ -32,7 +32,8 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  *
  * <p>Credentials are the static ones a MusicDelivery's secret gives, or else the default AWS
  * credential chain (environment, web identity/IRSA, profile, container and instance roles). The
- * region is the MusicDelivery's or else the operator's default.
+ * region is the MusicDelivery's or else the operator's default; the endpoint, chosen by the caller,
+ * likewise (see {@code OperatorSettings.dynamoDbEndpoint(String)}).
  *
  * <p>At most {@value #MAX_CLIENTS} clients are kept; the least recently used one beyond that is
  * closed (rotated credentials otherwise leave old clients behind).
@@ -214,8 +215,13 @@ public final class DynamoDbClients implements AutoCloseable {
     return builder.build();
   }
 
-  /** Parses a spec's endpoint: null/empty for none, else an absolute http(s) URL with a host. */
-  static URI endpoint(String endpoint) {
+  /**
+   * Parses an endpoint (a spec's or the operator's default): null/empty for none, else an absolute
+   * http(s) URL with a host.
+   *
+   * @throws IllegalArgumentException if it is not one
+   */
+  public static URI endpoint(String endpoint) {
     if (endpoint == null || endpoint.isBlank()) {
       return null;
     }

@@ -44,6 +44,37 @@ class DesiredStateTest {
   }
 
   @Test
+  void podsGetTheOperatorsDefaultEndpointWhenTheSpecNamesNoneAndTheSpecsOtherwise() {
+    OperatorSettings withDefault = SETTINGS.withDynamoDbEndpoint("http://dynalite.db:8000");
+    assertThat(StreamConfig.environment(md(BASE).getSpec(), withDefault))
+        .containsEntry("CADENZA_DYNAMODB_ENDPOINT", "http://dynalite.db:8000");
+    assertThat(
+            StreamConfig.environment(
+                md("library: {persistentVolumeClaim: music}\n"
+                        + "dynamodb: {tablePrefix: jazz, endpoint: ''}\n")
+                    .getSpec(),
+                withDefault))
+        .containsEntry("CADENZA_DYNAMODB_ENDPOINT", "http://dynalite.db:8000");
+    String own =
+        "library: {persistentVolumeClaim: music}\n"
+            + "dynamodb: {tablePrefix: jazz, endpoint: 'https://own.example:8443'}\n";
+    assertThat(StreamConfig.environment(md(own).getSpec(), withDefault))
+        .containsEntry("CADENZA_DYNAMODB_ENDPOINT", "https://own.example:8443");
+    assertThat(StreamConfig.environment(md(own).getSpec(), SETTINGS))
+        .containsEntry("CADENZA_DYNAMODB_ENDPOINT", "https://own.example:8443");
+    // a default endpoint set or changed rolls the pods of resources without their own
+    assertThat(StreamDeployment.build(md(BASE), withDefault).getSpec().getTemplate())
+        .extracting(t -> t.getMetadata().getAnnotations().get(StreamDeployment.CONFIG_CHECKSUM))
+        .isNotEqualTo(
+            StreamDeployment.build(md(BASE), SETTINGS)
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations()
+                .get(StreamDeployment.CONFIG_CHECKSUM));
+  }
+
+  @Test
   void checksumIsStableAndFollowsEveryValue() {
     var a = StreamConfig.environment(md(BASE).getSpec(), SETTINGS);
     var b = StreamConfig.environment(md(BASE).getSpec(), SETTINGS);
