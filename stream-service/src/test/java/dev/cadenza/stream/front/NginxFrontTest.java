@@ -1,0 +1,477 @@
+package dev.cadenza.stream.front;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cadenza.stream.library.Library;
+import dev.cadenza.stream.library.Track;
+import dev.cadenza.stream.testsupport.TestApp;
+import dev.cadenza.stream.testsupport.TestAudio;
+import dev.cadenza.testsupport.Dynalite;
+import dev.cadenza.testsupport.Ports;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
+
+/**
+ * Real nginx, rendered from nginx-ingress/nginx.conf.template as hack/local-stack.sh renders it, in
+ * front of two stream service instances sharing one DynamoDB (dynalite): a track always reaches the
+ * same instance, ranges and validators pass through untouched, and when one instance dies in the
+ * middle of 100 downloads every download still completes byte for byte, resuming with {@code Range}
+ * + {@code If-Range} on the other instance.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NginxFrontTest {
+
+  static final int TRACKS = 20;
+  static final ScheduledExecutorService WATCHDOG =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "download-watchdog");
+            t.setDaemon(true);
+            return t;
+          });
+  static final Path TEMPLATE = Path.of("../nginx-ingress/nginx.conf.template");
+
+  @TempDir static Path dir;
+  static Dynalite dynalite;
+  static TestApp a;
+  static TestApp b; // the instance that dies in the last test
+  static Process nginx;
+  static int port;
+  static HttpClient http;
+
+  /** Track id to its file, in the order of the catalog. */
+  static final Map<String, Path> tracks = new LinkedHashMap<>();
+
+  /** Track id to the instance nginx sends it to (set by the first test). */
+  static final Map<String, TestApp> owner = new LinkedHashMap<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path library = Files.createDirectories(dir.resolve("library"));
+    for (int i = 0; i < TRACKS; i++) {
+      // big enough that a download is still in flight when its instance dies, beyond what the
+      // loopback socket buffers between the instance, nginx and the client hold
+      int size = 6_000_000 + ThreadLocalRandom.current().nextInt(4_000_000);
+      TestAudio.wav(library.resolve(String.format("track-%02d.wav", i)), size, i + 1);
+    }
+    dynalite = Dynalite.start();
+    String prefix = "front" + ThreadLocalRandom.current().nextInt(1_000_000);
+    String[] shared = {
+      "--cadenza.dynamodb.table-prefix=" + prefix,
+      "--cadenza.dynamodb.endpoint=" + dynalite.endpoint(),
+      "--cadenza.dynamodb.create-tables=true"
+    };
+    // TestApp adds --cadenza.library.rescan-interval=0 (a second one would bind as "0,0")
+    a = TestApp.start(library, shared);
+    // B dies abruptly (see kill): on its own event loops, so that stopping them leaves A serving
+    List<String> bArgs = new ArrayList<>(List.of(shared));
+    bArgs.add("--spring.main.sources=dev.cadenza.stream.session.OwnNettyResources");
+    bArgs.add("--server.shutdown=immediate");
+    b = TestApp.start(library, bArgs.toArray(String[]::new));
+    for (Track t : a.app().getBean(Library.class).catalog().tracks()) {
+      tracks.put(t.id(), t.file());
+    }
+    assertThat(tracks).hasSize(TRACKS);
+
+    http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    nginx = startNginx(Files.createDirectories(dir.resolve("nginx")));
+  }
+
+  /** The template with the substitutions of render_nginx in hack/local-stack.sh, rate limit off. */
+  static String render(Path prefix, String listen, int... upstreams) throws IOException {
+    String servers =
+        java.util.Arrays.stream(upstreams)
+            .mapToObj(p -> "    server 127.0.0.1:" + p + " max_fails=1 fail_timeout=2s;")
+            .collect(Collectors.joining("\n"));
+    return Files.readString(TEMPLATE)
+        .replace("@@PREFIX@@", prefix.toString())
+        .replace("@@LISTEN@@", listen)
+        .replace("@@RATE_LIMIT@@", "1000000")
+        .replace("@@UPSTREAM_SERVERS@@", servers)
+        .replace("@@LIMIT_REQ@@", "");
+  }
+
+  static Process startNginx(Path prefix) throws Exception {
+    String binary =
+        Files.isExecutable(Path.of("/usr/sbin/nginx"))
+            ? "/usr/sbin/nginx"
+            : "nginx"; // hack/nginx.sh
+    port = Ports.free();
+    Path conf = prefix.resolve("nginx.conf");
+    Files.writeString(conf, render(prefix, "127.0.0.1:" + port, a.port(), b.port()));
+    Process p =
+        new ProcessBuilder(
+                binary,
+                "-c",
+                conf.toString(),
+                "-p",
+                prefix + "/",
+                "-e",
+                prefix.resolve("error.log").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(prefix.resolve("nginx.out").toFile())
+            .start();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(100))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                assertThat(p.isAlive())
+                    .as("nginx exited: %s", Files.readString(prefix.resolve("nginx.out")))
+                    .isTrue();
+                return get(uri("/actuator/health/readiness")).statusCode() == 200;
+              });
+    } catch (RuntimeException | AssertionError e) {
+      stop(p);
+      throw e;
+    }
+    return p;
+  }
+
+  @AfterAll
+  static void stopAll() {
+    if (nginx != null) {
+      stop(nginx);
+    }
+    for (TestApp app : new TestApp[] {b, a}) {
+      if (app != null) {
+        app.app().close();
+      }
+    }
+    if (dynalite != null) {
+      dynalite.close();
+    }
+  }
+
+  /** SIGTERM (nginx's fast shutdown), then SIGKILL if it is still there after 5 s. */
+  static void stop(Process process) {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  static URI uri(String path) {
+    return uri(port, path);
+  }
+
+  static URI uri(int port, String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  static String stream(String trackId) {
+    return "/api/v1/tracks/" + trackId + "/stream";
+  }
+
+  static HttpResponse<byte[]> get(URI uri, String... headers) throws Exception {
+    return send("GET", uri, headers);
+  }
+
+  static HttpResponse<byte[]> send(String method, URI uri, String... headers) throws Exception {
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(30))
+            .method(method, HttpRequest.BodyPublishers.noBody());
+    if (headers.length > 0) {
+      r.headers(headers);
+    }
+    return http.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** Stream requests an instance has finished, whatever their method and status. */
+  static long served(TestApp app) {
+    return app.app().getBean(MeterRegistry.class).find("cadenza.stream.requests").timers().stream()
+        .mapToLong(Timer::count)
+        .sum();
+  }
+
+  @Test
+  @Order(1)
+  void theSameTrackAlwaysReachesTheSameInstance() throws Exception {
+    for (Map.Entry<String, Path> track : tracks.entrySet()) {
+      long beforeA = served(a);
+      long beforeB = served(b);
+      for (int i = 0; i < 5; i++) {
+        // nginx hashes the URI alone: the first 64 KiB go where the whole track would
+        HttpResponse<byte[]> r = get(uri(stream(track.getKey())), "Range", "bytes=0-65535");
+        assertThat(r.statusCode()).isEqualTo(206);
+        assertThat(r.body()).hasSize(65536);
+      }
+      // an instance counts a request once its last byte is written: wait for all five
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> served(a) - beforeA + served(b) - beforeB == 5);
+      long onA = served(a) - beforeA;
+      long onB = served(b) - beforeB;
+      assertThat(List.of(onA, onB)).as(track.getKey()).containsExactlyInAnyOrder(5L, 0L);
+      owner.put(track.getKey(), onA == 5 ? a : b);
+    }
+    assertThat(owner.values()).contains(a, b);
+  }
+
+  @Test
+  @Order(2)
+  void rangesAndValidatorsPassThroughNginxUnchanged() throws Exception {
+    String id = tracks.keySet().iterator().next();
+    byte[] file = Files.readAllBytes(tracks.get(id));
+    int size = file.length;
+    String etag = get(uri(stream(id))).headers().firstValue("ETag").orElseThrow();
+
+    HttpResponse<byte[]> range = same("GET", id, "Range", "bytes=1000-1999");
+    assertThat(range.statusCode()).isEqualTo(206);
+    assertThat(range.headers().firstValue("Content-Range")).hasValue("bytes 1000-1999/" + size);
+    assertThat(range.body()).isEqualTo(java.util.Arrays.copyOfRange(file, 1000, 2000));
+
+    HttpResponse<byte[]> suffix = same("GET", id, "Range", "bytes=-500");
+    assertThat(suffix.statusCode()).isEqualTo(206);
+    assertThat(suffix.body()).isEqualTo(java.util.Arrays.copyOfRange(file, size - 500, size));
+
+    HttpResponse<byte[]> notModified = same("GET", id, "If-None-Match", etag);
+    assertThat(notModified.statusCode()).isEqualTo(304);
+    assertThat(notModified.body()).isEmpty();
+
+    HttpResponse<byte[]> current = same("GET", id, "Range", "bytes=0-99", "If-Range", etag);
+    assertThat(current.statusCode()).isEqualTo(206);
+    assertThat(current.body()).isEqualTo(java.util.Arrays.copyOfRange(file, 0, 100));
+
+    HttpResponse<byte[]> stale = same("GET", id, "Range", "bytes=0-99", "If-Range", "\"stale\"");
+    assertThat(stale.statusCode()).isEqualTo(200);
+    assertThat(stale.body()).isEqualTo(file);
+
+    HttpResponse<byte[]> multi = same("GET", id, "Range", "bytes=0-9,100-109");
+    assertThat(multi.statusCode()).isEqualTo(206);
+    assertThat(multi.headers().firstValue("Content-Type").orElseThrow())
+        .startsWith("multipart/byteranges; boundary=");
+    String parts = new String(multi.body(), StandardCharsets.ISO_8859_1);
+    assertThat(parts)
+        .contains("Content-Range: bytes 0-9/" + size, "Content-Range: bytes 100-109/" + size);
+
+    HttpResponse<byte[]> head = same("HEAD", id);
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValue("Content-Length")).hasValue(Integer.toString(size));
+    assertThat(head.body()).isEmpty();
+  }
+
+  /**
+   * Sends the request through nginx and straight to the instance that owns the track, asserts that
+   * status and the range and validator headers are the same, and answers nginx's response.
+   */
+  static HttpResponse<byte[]> same(String method, String id, String... headers) throws Exception {
+    HttpResponse<byte[]> through = send(method, uri(stream(id)), headers);
+    HttpResponse<byte[]> direct = send(method, uri(owner.get(id).port(), stream(id)), headers);
+    assertThat(through.statusCode()).isEqualTo(direct.statusCode());
+    for (String name : List.of("Content-Range", "ETag", "Accept-Ranges", "Content-Length")) {
+      assertThat(through.headers().firstValue(name))
+          .as("%s %s", method, name)
+          .isEqualTo(direct.headers().firstValue(name));
+    }
+    return through;
+  }
+
+  @Test
+  @Order(3)
+  void killingOneInstanceWhileAHundredClientsAreMidStreamLosesNoDownload() throws Exception {
+    int clients = 100;
+    List<String> ids = new ArrayList<>(tracks.keySet());
+    Map<String, String> expected = new LinkedHashMap<>();
+    for (String id : ids) {
+      expected.put(id, sha256(Files.readAllBytes(tracks.get(id))));
+    }
+    CountDownLatch started = new CountDownLatch(clients);
+    CountDownLatch killed = new CountDownLatch(1);
+    AtomicInteger resumes = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      List<Future<String>> downloads = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        String id = ids.get(i % ids.size());
+        downloads.add(pool.submit(() -> download(id, started, killed, resumes)));
+      }
+      // every client has bytes of its track and waits with its connection open
+      assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
+      kill(b);
+      killed.countDown();
+      for (int i = 0; i < clients; i++) {
+        String id = ids.get(i % ids.size());
+        assertThat(downloads.get(i).get(120, TimeUnit.SECONDS)).as(id).isEqualTo(expected.get(id));
+      }
+    } finally {
+      killed.countDown();
+      pool.shutdownNow();
+    }
+    // the downloads cut by the kill resumed on the other instance
+    assertThat(resumes).hasPositiveValue();
+
+    // and new requests for the dead instance's tracks reach the live one
+    for (Map.Entry<String, TestApp> e : owner.entrySet()) {
+      if (e.getValue() == b) {
+        HttpResponse<byte[]> r = get(uri(stream(e.getKey())));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(sha256(r.body())).isEqualTo(expected.get(e.getKey()));
+      }
+    }
+  }
+
+  /**
+   * The instance dies abruptly: its event loops stop at once (no quiet period), which closes its
+   * listening socket and every open connection mid-response, as when the process is killed. Closing
+   * the application context instead would leave the loops serving during their quiet period. The
+   * context itself is closed in {@link #stopAll()}.
+   */
+  static void kill(TestApp app) {
+    // first the listening socket (stopping the server leaves open responses running), so that
+    // nothing can connect to the dead instance and wait for an answer that never comes
+    ((WebServerApplicationContext) app.app()).getWebServer().stop();
+    app.app()
+        .getBean(ReactorResourceFactory.class)
+        .getLoopResources()
+        .disposeLater(Duration.ZERO, Duration.ofSeconds(5))
+        .block(Duration.ofSeconds(10));
+  }
+
+  /**
+   * Downloads a track through nginx as a player does: after a dropped connection it asks for the
+   * rest with {@code Range} and {@code If-Range}. The first response stops after 64 KiB until the
+   * instance is killed. Answers the SHA-256 of the whole body.
+   */
+  static String download(
+      String id, CountDownLatch started, CountDownLatch killed, AtomicInteger resumes)
+      throws Exception {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    long received = 0;
+    long size = -1;
+    String etag = null;
+    boolean first = true;
+    for (int attempt = 0; attempt < 10; attempt++) {
+      HttpRequest.Builder r =
+          HttpRequest.newBuilder(uri(stream(id))).timeout(Duration.ofSeconds(30)).GET();
+      if (received > 0) {
+        r.header("Range", "bytes=" + received + "-").header("If-Range", etag);
+        resumes.incrementAndGet();
+      }
+      try {
+        HttpResponse<InputStream> response =
+            http.send(r.build(), HttpResponse.BodyHandlers.ofInputStream());
+        InputStream body = response.body();
+        // a player gives up on a stalled response and resumes: a read that has waited 15 s
+        // (checked every 5 s, not while holding for the kill) closes the body, which ends it
+        AtomicLong progress = new AtomicLong();
+        AtomicBoolean holding = new AtomicBoolean();
+        long[] seen = {-1, 0};
+        ScheduledFuture<?> watchdog =
+            WATCHDOG.scheduleWithFixedDelay(
+                () -> {
+                  long now = progress.get();
+                  if (holding.get() || now != seen[0]) {
+                    seen[0] = now;
+                    seen[1] = 0;
+                  } else if (++seen[1] >= 3) {
+                    try {
+                      body.close();
+                    } catch (IOException ignored) {
+                      // closing is all that matters
+                    }
+                  }
+                },
+                5,
+                5,
+                TimeUnit.SECONDS);
+        try (InputStream in = body) {
+          if (received == 0) {
+            assertThat(response.statusCode()).isEqualTo(200);
+            etag = response.headers().firstValue("ETag").orElseThrow();
+            size = response.headers().firstValueAsLong("Content-Length").orElseThrow();
+          } else {
+            assertThat(response.statusCode()).isEqualTo(206);
+            assertThat(response.headers().firstValue("Content-Range"))
+                .hasValue("bytes " + received + "-" + (size - 1) + "/" + size);
+          }
+          byte[] buffer = new byte[16 * 1024];
+          long sinceStart = 0;
+          int n;
+          while ((n = in.read(buffer)) > 0) {
+            sha.update(buffer, 0, n);
+            received += n;
+            sinceStart += n;
+            progress.set(received);
+            if (first && sinceStart >= 64 * 1024) {
+              first = false;
+              holding.set(true);
+              started.countDown();
+              if (!killed.await(90, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the instance was not killed");
+              }
+              holding.set(false);
+            }
+          }
+        } finally {
+          watchdog.cancel(false);
+        }
+        if (received == size) {
+          return HexFormat.of().formatHex(sha.digest());
+        }
+      } catch (IOException e) {
+        // dropped: resume below
+      }
+      if (first) {
+        first = false;
+        started.countDown();
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException(id + ": " + received + " of " + size + " bytes after 10 tries");
+  }
+
+  static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+}
