@@ -3,12 +3,12 @@ package dev.cadenza.testsupport;
 import java.util.concurrent.TimeUnit;
 
 /** Stopping the real servers the tests start. */
-final class Processes {
+public final class Processes {
 
   private Processes() {}
 
   /** Asks the process to stop (SIGTERM), kills it if it has not within 5 s, and waits for it. */
-  static void stop(Process process) {
+  public static void stop(Process process) {
     process.destroy();
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {

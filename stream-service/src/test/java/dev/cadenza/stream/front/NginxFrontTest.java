@@ -9,6 +9,7 @@ import dev.cadenza.stream.testsupport.TestApp;
 import dev.cadenza.stream.testsupport.TestAudio;
 import dev.cadenza.testsupport.Dynalite;
 import dev.cadenza.testsupport.Ports;
+import dev.cadenza.testsupport.Processes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -167,7 +168,7 @@ class NginxFrontTest {
                 return get(uri("/actuator/health/readiness")).statusCode() == 200;
               });
     } catch (RuntimeException | AssertionError e) {
-      stop(p);
+      Processes.stop(p);
       throw e;
     }
     return p;
@@ -176,7 +177,7 @@ class NginxFrontTest {
   @AfterAll
   static void stopAll() {
     if (nginx != null) {
-      stop(nginx);
+      Processes.stop(nginx);
     }
     for (TestApp app : new TestApp[] {b, a}) {
       if (app != null) {
@@ -185,19 +186,6 @@ class NginxFrontTest {
     }
     if (dynalite != null) {
       dynalite.close();
-    }
-  }
-
-  /** SIGTERM (nginx's fast shutdown), then SIGKILL if it is still there after 5 s. */
-  static void stop(Process process) {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
     }
   }
 
