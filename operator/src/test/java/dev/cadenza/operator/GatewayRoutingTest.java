@@ -12,11 +12,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
 import java.io.InputStream;
@@ -42,7 +38,7 @@ import org.junit.jupiter.api.Test;
 class GatewayRoutingTest {
 
   static final String NS = "routes";
-  static final String SERVICE_ACCOUNT = "system:serviceaccount:cadenza-system:cadenza-operator";
+  static final String SERVICE_ACCOUNT = KubeApi.OPERATOR_SERVICE_ACCOUNT;
   static final Path GATEWAY_API = Path.of("src/test/resources/gateway-api");
   static final Path NGF = Path.of("src/test/resources/ngf-stand-in");
 
@@ -59,33 +55,7 @@ class GatewayRoutingTest {
     KubeApi.installCrd(admin);
     KubeApi.createNamespace(admin, NS);
     removeGatewayApi(); // one API server per test JVM: start from a cluster without it
-    ClusterRole role;
-    try (InputStream in = Files.newInputStream(Path.of("deploy/cluster-role.yaml"))) {
-      role = admin.rbac().clusterRoles().load(in).item();
-    }
-    admin.resource(role).serverSideApply();
-    admin
-        .resource(
-            new ClusterRoleBindingBuilder()
-                .withNewMetadata()
-                .withName("cadenza-operator")
-                .endMetadata()
-                .withNewRoleRef()
-                .withApiGroup("rbac.authorization.k8s.io")
-                .withKind("ClusterRole")
-                .withName(role.getMetadata().getName())
-                .endRoleRef()
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withName("cadenza-operator")
-                .withNamespace("cadenza-system")
-                .endSubject()
-                .build())
-        .serverSideApply();
-    Config config = Config.fromKubeconfig(KubeApi.kubeconfig());
-    config.setImpersonateUsername(SERVICE_ACCOUNT);
-    config.setImpersonateGroups("system:serviceaccounts", "system:authenticated");
-    restricted = new KubernetesClientBuilder().withConfig(config).build();
+    restricted = KubeApi.clientWithDeployedClusterRole(admin);
     operator =
         CadenzaOperator.create(
             restricted,

@@ -8,15 +8,8 @@ import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.testsupport.KubeApi;
 import dev.cadenza.testsupport.Dynalite;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class MusicDeliveryRbacTest {
 
   static final String NS = "rbac";
-  static final String SERVICE_ACCOUNT = "system:serviceaccount:cadenza-system:cadenza-operator";
+  static final String SERVICE_ACCOUNT = KubeApi.OPERATOR_SERVICE_ACCOUNT;
 
   @Test
   void operatorSucceedsWithOnlyItsClusterRole() throws Exception {
@@ -37,34 +30,7 @@ class MusicDeliveryRbacTest {
         Dynalite dynalite = Dynalite.start()) {
       KubeApi.installCrd(admin);
       KubeApi.createNamespace(admin, NS);
-      ClusterRole role;
-      try (InputStream in = Files.newInputStream(Path.of("deploy/cluster-role.yaml"))) {
-        role = admin.rbac().clusterRoles().load(in).item();
-      }
-      admin.resource(role).serverSideApply();
-      admin
-          .resource(
-              new ClusterRoleBindingBuilder()
-                  .withNewMetadata()
-                  .withName("cadenza-operator")
-                  .endMetadata()
-                  .withNewRoleRef()
-                  .withApiGroup("rbac.authorization.k8s.io")
-                  .withKind("ClusterRole")
-                  .withName(role.getMetadata().getName())
-                  .endRoleRef()
-                  .addNewSubject()
-                  .withKind("ServiceAccount")
-                  .withName("cadenza-operator")
-                  .withNamespace("cadenza-system")
-                  .endSubject()
-                  .build())
-          .serverSideApply();
-
-      Config config = Config.fromKubeconfig(KubeApi.kubeconfig());
-      config.setImpersonateUsername(SERVICE_ACCOUNT);
-      config.setImpersonateGroups("system:serviceaccounts", "system:authenticated");
-      try (KubernetesClient restricted = new KubernetesClientBuilder().withConfig(config).build()) {
+      try (KubernetesClient restricted = KubeApi.clientWithDeployedClusterRole(admin)) {
         assertThatThrownBy(() -> restricted.pods().inNamespace(NS).list())
             .as("impersonation is in force: the ClusterRole grants no pod access")
             .hasMessageContaining("Forbidden");

@@ -5,6 +5,8 @@ import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -144,5 +146,45 @@ public final class KubeApi {
                             x -> x.getType().equals("Established") && x.getStatus().equals("True")),
             60,
             TimeUnit.SECONDS);
+  }
+
+  /** The ServiceAccount the operator runs as in the RBAC tests. */
+  public static final String OPERATOR_SERVICE_ACCOUNT =
+      "system:serviceaccount:cadenza-system:cadenza-operator";
+
+  /**
+   * Applies operator/deploy/cluster-role.yaml, binds it to {@link #OPERATOR_SERVICE_ACCOUNT}, and
+   * returns a client that impersonates that ServiceAccount: it can do what the ClusterRole grants
+   * and nothing else. Close it after use.
+   */
+  public static KubernetesClient clientWithDeployedClusterRole(KubernetesClient admin)
+      throws Exception {
+    ClusterRole role;
+    try (InputStream in = Files.newInputStream(Path.of("deploy/cluster-role.yaml"))) {
+      role = admin.rbac().clusterRoles().load(in).item();
+    }
+    admin.resource(role).serverSideApply();
+    admin
+        .resource(
+            new ClusterRoleBindingBuilder()
+                .withNewMetadata()
+                .withName("cadenza-operator")
+                .endMetadata()
+                .withNewRoleRef()
+                .withApiGroup("rbac.authorization.k8s.io")
+                .withKind("ClusterRole")
+                .withName(role.getMetadata().getName())
+                .endRoleRef()
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName("cadenza-operator")
+                .withNamespace("cadenza-system")
+                .endSubject()
+                .build())
+        .serverSideApply();
+    Config config = Config.fromKubeconfig(kubeconfig());
+    config.setImpersonateUsername(OPERATOR_SERVICE_ACCOUNT);
+    config.setImpersonateGroups("system:serviceaccounts", "system:authenticated");
+    return new KubernetesClientBuilder().withConfig(config).build();
   }
 }
