@@ -178,9 +178,182 @@ class HelmChartDeploymentIT {
     }
   }
 
+  /**
+   * Two replicas as the chart runs them with {@code replicaCount=2}: both ready, one holding the
+   * Lease and reconciling; SIGKILL the leader (a node lost, no chance to release the Lease) and the
+   * other takes the Lease over and reconciles a change made after the kill.
+   */
+  @Test
+  void secondReplicaTakesOverWhenTheLeaderIsKilled() throws Exception {
+    Path jar = Path.of("target/cadenza-operator.jar");
+    assertThat(jar).exists();
+    String release = "ha";
+    String ns = "chart-ha-system";
+    String music = "chart-ha";
+    String yaml =
+        Helm.template(
+            release, ns, "--set", "replicaCount=2", "--set", "watchNamespaces={" + music + "}");
+    List<HasMetadata> objects;
+    try (KubernetesClient parser = new KubernetesClientBuilder().build()) {
+      objects =
+          parser.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
+    }
+    Deployment deployment =
+        objects.stream()
+            .filter(Deployment.class::isInstance)
+            .map(Deployment.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    ConfigMap logging =
+        objects.stream()
+            .filter(ConfigMap.class::isInstance)
+            .map(ConfigMap.class::cast)
+            .findFirst()
+            .orElseThrow();
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    Container container = pod.getContainers().get(0);
+    String user = "system:serviceaccount:" + ns + ":" + pod.getServiceAccountName();
+
+    try (KubernetesClient admin = KubeApi.adminClient()) {
+      KubeApi.installCrd(admin);
+      KubeApi.createNamespace(admin, ns);
+      KubeApi.createNamespace(admin, music);
+      for (HasMetadata object : objects) {
+        admin.resource(object).forceConflicts().serverSideApply();
+      }
+      Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), KubeApi.kubeconfig());
+      // each pod's HOSTNAME is its name: JOSDK's leader-election identity
+      Map<String, Process> replicas = new HashMap<>();
+      Map<String, Integer> ports = new HashMap<>();
+      try {
+        for (String name : List.of(release + "-a", release + "-b")) {
+          int port = Ports.free();
+          ports.put(name, port);
+          replicas.put(
+              name,
+              start(
+                  jar,
+                  container,
+                  logging,
+                  kubeconfig,
+                  user,
+                  dir.resolve(name + ".log"),
+                  ns,
+                  Map.of("HOSTNAME", name, "CADENZA_HEALTH_PORT", Integer.toString(port))));
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        String readiness = container.getReadinessProbe().getHttpGet().getPath();
+        for (String name : replicas.keySet()) {
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () -> {
+                    assertThat(replicas.get(name).isAlive())
+                        .as("%s exited: %s", name, Files.readString(dir.resolve(name + ".log")))
+                        .isTrue();
+                    return status(http, ports.get(name), readiness) == 200;
+                  });
+        }
+        String leader = holder(admin, ns, null);
+        assertThat(replicas).containsKey(leader);
+        String follower =
+            replicas.keySet().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+
+        KubeApi.create(
+            admin,
+            Files.readString(Path.of("../examples/minimal.yaml"))
+                .replaceAll("(?m)^  namespace: .*$", "  namespace: " + music));
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () ->
+                    assertThat(admin.apps().deployments().inNamespace(music).list().getItems())
+                        .singleElement()
+                        .satisfies(d -> assertThat(d.getSpec().getReplicas()).isEqualTo(2)));
+
+        replicas.get(leader).destroyForcibly(); // SIGKILL: the Lease is not released
+        replicas.get(leader).waitFor();
+        long killed = System.nanoTime();
+        assertThat(holder(admin, ns, leader)).isEqualTo(follower);
+        System.out.printf(
+            "%s took the Lease over %.1f s after %s was killed%n",
+            follower, (System.nanoTime() - killed) / 1e9, leader);
+        admin
+            .genericKubernetesResources("cadenza.dev/v1alpha1", "MusicDelivery")
+            .inNamespace(music)
+            .withName("jazz")
+            .edit(
+                md -> {
+                  @SuppressWarnings("unchecked")
+                  Map<String, Object> spec =
+                      (Map<String, Object>) md.getAdditionalProperties().get("spec");
+                  spec.put("replicas", 3);
+                  return md;
+                });
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () ->
+                    assertThat(admin.apps().deployments().inNamespace(music).list().getItems())
+                        .as(
+                            "the new leader's log: %s",
+                            Files.readString(dir.resolve(follower + ".log")))
+                        .singleElement()
+                        .satisfies(d -> assertThat(d.getSpec().getReplicas()).isEqualTo(3)));
+        assertThat(replicas.get(follower).isAlive()).isTrue();
+      } finally {
+        for (Process p : replicas.values()) {
+          p.destroyForcibly();
+          p.waitFor();
+        }
+      }
+    }
+  }
+
+  /**
+   * The holder of the chart's Lease once it is someone other than {@code not} (null: anyone). A
+   * killed leader's Lease runs out after its lease duration, then a follower takes it.
+   */
+  private static String holder(KubernetesClient admin, String ns, String not) {
+    String[] holder = new String[1];
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () -> {
+              Lease lease =
+                  admin
+                      .resources(Lease.class)
+                      .inNamespace(ns)
+                      .withName(CadenzaOperator.LEASE)
+                      .get();
+              assertThat(lease).as("the Lease in %s", ns).isNotNull();
+              holder[0] = lease.getSpec().getHolderIdentity();
+              assertThat(holder[0]).isNotBlank().isNotEqualTo(not);
+            });
+    return holder[0];
+  }
+
   /** Starts the jar with the container's environment, impersonating {@code user}. */
   private Process start(
       Path jar, Container container, ConfigMap logging, Path kubeconfig, String user, Path log)
+      throws Exception {
+    return start(jar, container, logging, kubeconfig, user, log, NS, Map.of());
+  }
+
+  /**
+   * Starts the jar with the container's environment in namespace {@code ns}, impersonating {@code
+   * user}, with {@code extra} variables on top (what differs between pods of one Deployment).
+   */
+  private Process start(
+      Path jar,
+      Container container,
+      ConfigMap logging,
+      Path kubeconfig,
+      String user,
+      Path log,
+      String ns,
+      Map<String, String> extra)
       throws Exception {
     Path logback =
         Files.writeString(dir.resolve("logback.xml"), logging.getData().get("logback.xml"));
@@ -189,7 +362,7 @@ class HelmChartDeploymentIT {
       if (e.getValue() != null) {
         env.put(e.getName(), e.getValue());
       } else if ("metadata.namespace".equals(e.getValueFrom().getFieldRef().getFieldPath())) {
-        env.put(e.getName(), NS);
+        env.put(e.getName(), ns);
       } else {
         throw new IllegalStateException("unexpected variable " + e);
       }
@@ -212,6 +385,9 @@ class HelmChartDeploymentIT {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     pb.environment().putAll(env);
+    // the chart binds all interfaces for the kubelet's probes; servers in tests stay on loopback
+    pb.environment().put("CADENZA_HEALTH_ADDRESS", "127.0.0.1");
+    pb.environment().putAll(extra);
     pb.environment().put("KUBECONFIG", kubeconfig.toString());
     pb.environment().put("KUBERNETES_IMPERSONATE_USERNAME", user);
     pb.environment()
