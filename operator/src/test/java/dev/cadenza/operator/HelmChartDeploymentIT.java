@@ -148,9 +148,11 @@ class HelmChartDeploymentIT {
                       admin
                           .resources(Lease.class)
                           .inNamespace(NS)
-                          .withName(CadenzaOperator.LEASE)
+                          .withName(deployment.getMetadata().getName())
                           .get();
-                  assertThat(lease).as("the Lease in the release namespace").isNotNull();
+                  assertThat(lease)
+                      .as("the Lease in the release namespace, named after the release")
+                      .isNotNull();
                   assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
                 });
 
