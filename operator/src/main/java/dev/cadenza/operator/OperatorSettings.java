@@ -45,30 +45,10 @@ public record OperatorSettings(
 
   /** For tests and tools: no leader election, no endpoints. */
   public OperatorSettings(String streamImage, Set<String> namespaces, String awsRegion) {
-    this(streamImage, namespaces, awsRegion, null, 0, "127.0.0.1", null);
+    this(streamImage, namespaces, awsRegion, null, 0, "127.0.0.1");
   }
 
-  /** With the default Lease name. */
-  public OperatorSettings(
-      String streamImage,
-      Set<String> namespaces,
-      String awsRegion,
-      String leaseNamespace,
-      int healthPort,
-      String healthAddress,
-      String dynamoDbEndpoint) {
-    this(
-        streamImage,
-        namespaces,
-        awsRegion,
-        leaseNamespace,
-        healthPort,
-        healthAddress,
-        dynamoDbEndpoint,
-        DEFAULT_LEASE_NAME);
-  }
-
-  /** Without a default DynamoDB endpoint (AWS). */
+  /** Without a default DynamoDB endpoint (AWS), with the default Lease name. */
   public OperatorSettings(
       String streamImage,
       Set<String> namespaces,
@@ -76,7 +56,15 @@ public record OperatorSettings(
       String leaseNamespace,
       int healthPort,
       String healthAddress) {
-    this(streamImage, namespaces, awsRegion, leaseNamespace, healthPort, healthAddress, null);
+    this(
+        streamImage,
+        namespaces,
+        awsRegion,
+        leaseNamespace,
+        healthPort,
+        healthAddress,
+        null,
+        DEFAULT_LEASE_NAME);
   }
 
   /** The same settings with another default DynamoDB endpoint (null for AWS). */

@@ -485,21 +485,8 @@ class HelmChartTest {
                                 .get())
                         .isNotNull();
                   });
-          await()
-              .atMost(Duration.ofSeconds(60))
-              .untilAsserted(
-                  () -> {
-                    Lease lease =
-                        admin
-                            .resources(Lease.class)
-                            .inNamespace(namespace)
-                            .withName(settings.leaseName())
-                            .get();
-                    assertThat(lease)
-                        .as("leader election in the release namespace, the Lease named after it")
-                        .isNotNull();
-                    assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
-                  });
+          // leader election in the release namespace, the Lease named after the release
+          KubeApi.awaitLeaseHeld(admin, namespace, settings.leaseName());
 
           // No kubelet here: play the Deployment controller and report the pods ready.
           Deployment live =

@@ -102,6 +102,19 @@ class MusicDeliveryReconcilerTest {
         .orElse(null);
   }
 
+  /** Degraded is True for that reason, and a Warning Event with it is on the resource. */
+  static void assertDegradedWithWarningEvent(String name, String reason) {
+    assertThat(condition(name, "Degraded").getStatus()).isEqualTo("True");
+    assertThat(condition(name, "Degraded").getReason()).isEqualTo(reason);
+    assertThat(client.v1().events().inNamespace(NS).list().getItems())
+        .filteredOn(e -> e.getInvolvedObject().getName().equals(name))
+        .anySatisfy(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getReason()).isEqualTo(reason);
+            });
+  }
+
   @Test
   void applyBringsConfigPodsServiceAndBudgetAndReadyFollowsThePods() {
     apply(
@@ -383,18 +396,9 @@ class MusicDeliveryReconcilerTest {
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
-                assertThat(condition("moved", "Degraded").getStatus()).isEqualTo("True");
-                assertThat(condition("moved", "Degraded").getReason())
-                    .isEqualTo("DynamoDbLocationChanged");
+                assertDegradedWithWarningEvent("moved", "DynamoDbLocationChanged");
                 assertThat(condition("moved", "Degraded").getMessage())
                     .contains(dynalite.endpoint().toString(), second.endpoint().toString());
-                assertThat(client.v1().events().inNamespace(NS).list().getItems())
-                    .filteredOn(e -> e.getInvolvedObject().getName().equals("moved"))
-                    .anySatisfy(
-                        e -> {
-                          assertThat(e.getType()).isEqualTo("Warning");
-                          assertThat(e.getReason()).isEqualTo("DynamoDbLocationChanged");
-                        });
               });
       assertThat(second.tableNames()).as("nothing made at the new endpoint").isEmpty();
       assertThat(md("moved").getStatus().dynamodb.endpoint)
@@ -438,16 +442,7 @@ class MusicDeliveryReconcilerTest {
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
-                assertThat(condition("blues", "Degraded").getStatus()).isEqualTo("True");
-                assertThat(condition("blues", "Degraded").getReason())
-                    .isEqualTo("DynamoDbUnreachable");
-                assertThat(client.v1().events().inNamespace(NS).list().getItems())
-                    .filteredOn(e -> e.getInvolvedObject().getName().equals("blues"))
-                    .anySatisfy(
-                        e -> {
-                          assertThat(e.getType()).isEqualTo("Warning");
-                          assertThat(e.getReason()).isEqualTo("DynamoDbUnreachable");
-                        });
+                assertDegradedWithWarningEvent("blues", "DynamoDbUnreachable");
                 assertThat(condition("blues", "Ready").getStatus()).isEqualTo("False");
               });
     } finally {

@@ -116,6 +116,15 @@ class StreamTablesTest {
         .until(() -> tables.delete(md, null), DynamoDbTables.DeletionReport::done);
   }
 
+  private static void awaitTablesGone(Dynalite dynalite, String prefix) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(dynalite.tableNames())
+                    .doesNotContain(prefix + "-catalog", prefix + "-chunks", prefix + "-sessions"));
+  }
+
   private static TableStatus status(Dynalite dynalite, String table) {
     try (var client = dynalite.client()) {
       return client.describeTable(b -> b.tableName(table)).table().tableStatus();
@@ -149,12 +158,7 @@ class StreamTablesTest {
             .extracting(DynamoDbTables.TableDeletion::outcome)
             .containsOnly(DynamoDbTables.DeletionOutcome.DELETING);
       }
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .untilAsserted(
-              () ->
-                  assertThat(first.tableNames())
-                      .doesNotContain("rock-catalog", "rock-chunks", "rock-sessions"));
+      awaitTablesGone(first, "rock");
       for (String table : new String[] {"rock-catalog", "rock-chunks", "rock-sessions"}) {
         assertThat(status(second, table))
             .as("the other installation's %s is untouched", table)
@@ -184,12 +188,7 @@ class StreamTablesTest {
       assertThat(second.tableNames()).as("nothing made at the new endpoint").isEmpty();
 
       deleteUntilDone(tables, md);
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .untilAsserted(
-              () ->
-                  assertThat(first.tableNames())
-                      .doesNotContain("punk-catalog", "punk-chunks", "punk-sessions"));
+      awaitTablesGone(first, "punk");
 
       // with the record removed (the user moves on), the new endpoint is used and recorded
       MusicDelivery moved = md("punk", second.endpoint().toString());
@@ -208,12 +207,7 @@ class StreamTablesTest {
       MusicDelivery unrecorded = md("ska", null); // e.g. made by an operator before the record
       assertThat(StreamTables.Location.recorded(unrecorded)).isNull();
       deleteUntilDone(tables, unrecorded);
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .untilAsserted(
-              () ->
-                  assertThat(dynalite.tableNames())
-                      .doesNotContain("ska-catalog", "ska-chunks", "ska-sessions"));
+      awaitTablesGone(dynalite, "ska");
     }
   }
 }
