@@ -321,6 +321,17 @@ class HelmChartTest {
   }
 
   @Test
+  void twoReleasesInOneNamespaceCompeteForTwoLeases() throws Exception {
+    OperatorSettings jazz =
+        settings(only(render("jazz", "cadenza-system"), Deployment.class), "cadenza-system");
+    OperatorSettings rock =
+        settings(only(render("rock", "cadenza-system"), Deployment.class), "cadenza-system");
+    assertThat(jazz.leaseNamespace()).isEqualTo(rock.leaseNamespace()).isEqualTo("cadenza-system");
+    assertThat(jazz.leaseName()).isEqualTo("jazz-cadenza-operator");
+    assertThat(rock.leaseName()).isEqualTo("rock-cadenza-operator");
+  }
+
+  @Test
   void chartRefusesValuesTheOperatorCannotRunWith() throws Exception {
     assertThat(template("--set", "replicaCount=2", "--set", "leaderElection.enabled=false").all())
         .contains("replicaCount > 1 needs leaderElection.enabled");
