@@ -29,12 +29,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The operator process: reconciles MusicDelivery resources in the watched namespaces (all when
  * CADENZA_WATCH_NAMESPACES is empty), using KUBECONFIG or the in-cluster configuration, with leader
- * election when CADENZA_LEASE_NAMESPACE is set, and /healthz and /readyz on CADENZA_HEALTH_PORT.
+ * election when CADENZA_LEASE_NAMESPACE is set (through the Lease CADENZA_LEASE_NAME there), and
+ * /healthz and /readyz on CADENZA_HEALTH_PORT.
  */
 public final class CadenzaOperator {
 
   private static final Logger log = LoggerFactory.getLogger(CadenzaOperator.class);
-  static final String LEASE = "cadenza-operator";
 
   /**
    * How long {@link Operator#stop()} lets reconciliations in progress finish before it interrupts
@@ -94,7 +94,8 @@ public final class CadenzaOperator {
               if (settings.leaseNamespace() != null) {
                 // JOSDK's own exit would run inside the shutdown hook and hang it
                 LeaderElectionConfigurationBuilder election =
-                    LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE)
+                    LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
+                            settings.leaseName())
                         .withLeaseNamespace(settings.leaseNamespace())
                         .withExitOnStopLeading(false);
                 if (leaderCallbacks != null) {
@@ -207,7 +208,10 @@ public final class CadenzaOperator {
         settings.namespaces().isEmpty() ? "all namespaces" : settings.namespaces(),
         settings.leaseNamespace() == null
             ? ""
-            : ", leader election through Lease " + settings.leaseNamespace() + "/" + LEASE,
+            : ", leader election through Lease "
+                + settings.leaseNamespace()
+                + "/"
+                + settings.leaseName(),
         settings.dynamoDbEndpoint() == null
             ? ""
             : ", default DynamoDB endpoint " + settings.dynamoDbEndpoint());

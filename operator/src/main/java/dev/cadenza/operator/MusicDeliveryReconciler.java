@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * HorizontalPodAutoscaler and Ingress (one dependent resource class each, applied server-side), its
  * Gateway API HTTPRoute (applied here, see {@link GatewayRoutes}) and its DynamoDB tables, then
  * reports what it sees in the status. Deleting it deletes the tables first when deletionPolicy is
- * Delete.
+ * Delete, at the region and endpoint recorded in the status when they were made.
  */
 @Workflow(
     dependents = {
@@ -74,8 +74,14 @@ public class MusicDeliveryReconciler
     String tablesFailure = null;
     String tablesReason = null;
     try {
+      StreamTables.Location location = tables.location(md);
       report = tables.reconcile(md, context.getClient());
       status.tables = report.toStatus();
+      // where the tables are, for their deletion even after the defaults change
+      status.dynamodb = location.toStatus();
+    } catch (StreamTables.LocationChanged e) {
+      tablesReason = "DynamoDbLocationChanged";
+      tablesFailure = e.getMessage();
     } catch (DynamoDbTablesException e) {
       tablesReason = e.reason().name();
       tablesFailure = e.getMessage();
@@ -184,7 +190,11 @@ public class MusicDeliveryReconciler
     try {
       DynamoDbTables.DeletionReport report = tables.delete(md, context.getClient());
       if (report.done()) {
-        log.info("Deleted the DynamoDB tables of {}", Names.of(md));
+        StreamTables.Location recorded = StreamTables.Location.recorded(md);
+        log.info(
+            "Deleted the DynamoDB tables of {} at {}",
+            Names.of(md),
+            recorded != null ? recorded : tables.location(md));
         return DeleteControl.defaultDelete();
       }
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(TABLES_RECHECK);

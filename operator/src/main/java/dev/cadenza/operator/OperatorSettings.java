@@ -16,6 +16,8 @@ import java.util.function.Function;
  * @param healthAddress address those endpoints bind to
  * @param dynamoDbEndpoint DynamoDB endpoint ({@code http(s)://host[:port]}) when a MusicDelivery
  *     names none; null for AWS
+ * @param leaseName name of the leader-election Lease in {@code leaseNamespace}: replicas of one
+ *     installation share it, two installations in one namespace must not
  */
 public record OperatorSettings(
     String streamImage,
@@ -24,18 +26,29 @@ public record OperatorSettings(
     String leaseNamespace,
     int healthPort,
     String healthAddress,
-    String dynamoDbEndpoint) {
+    String dynamoDbEndpoint,
+    String leaseName) {
 
   public static final String DYNAMODB_ENDPOINT = "CADENZA_DYNAMODB_ENDPOINT";
+
+  public static final String LEASE_NAME = "CADENZA_LEASE_NAME";
+
+  /** The Lease name when CADENZA_LEASE_NAME is not set. */
+  public static final String DEFAULT_LEASE_NAME = "cadenza-operator";
+
+  /** A Lease's name: a DNS subdomain (RFC 1123), at most 253 characters. */
+  private static final java.util.regex.Pattern DNS_SUBDOMAIN =
+      java.util.regex.Pattern.compile(
+          "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
 
   public static final String DEFAULT_IMAGE = "ghcr.io/cadenza/stream-service:0.1.0";
 
   /** For tests and tools: no leader election, no endpoints. */
   public OperatorSettings(String streamImage, Set<String> namespaces, String awsRegion) {
-    this(streamImage, namespaces, awsRegion, null, 0, "127.0.0.1", null);
+    this(streamImage, namespaces, awsRegion, null, 0, "127.0.0.1");
   }
 
-  /** Without a default DynamoDB endpoint (AWS). */
+  /** Without a default DynamoDB endpoint (AWS), with the default Lease name. */
   public OperatorSettings(
       String streamImage,
       Set<String> namespaces,
@@ -43,13 +56,28 @@ public record OperatorSettings(
       String leaseNamespace,
       int healthPort,
       String healthAddress) {
-    this(streamImage, namespaces, awsRegion, leaseNamespace, healthPort, healthAddress, null);
+    this(
+        streamImage,
+        namespaces,
+        awsRegion,
+        leaseNamespace,
+        healthPort,
+        healthAddress,
+        null,
+        DEFAULT_LEASE_NAME);
   }
 
   /** The same settings with another default DynamoDB endpoint (null for AWS). */
   public OperatorSettings withDynamoDbEndpoint(String endpoint) {
     return new OperatorSettings(
-        streamImage, namespaces, awsRegion, leaseNamespace, healthPort, healthAddress, endpoint);
+        streamImage,
+        namespaces,
+        awsRegion,
+        leaseNamespace,
+        healthPort,
+        healthAddress,
+        endpoint,
+        leaseName);
   }
 
   /**
@@ -62,7 +90,7 @@ public record OperatorSettings(
 
   /**
    * Reads CADENZA_STREAM_IMAGE, CADENZA_WATCH_NAMESPACES (comma-separated), AWS_REGION,
-   * CADENZA_LEASE_NAMESPACE, CADENZA_HEALTH_PORT, CADENZA_HEALTH_ADDRESS and
+   * CADENZA_LEASE_NAMESPACE, CADENZA_LEASE_NAME, CADENZA_HEALTH_PORT, CADENZA_HEALTH_ADDRESS and
    * CADENZA_DYNAMODB_ENDPOINT, each from a system property of that name or else the environment.
    */
   public static OperatorSettings load() {
@@ -84,7 +112,25 @@ public record OperatorSettings(
         lookup.apply("CADENZA_LEASE_NAMESPACE"),
         port(Objects.requireNonNullElse(lookup.apply("CADENZA_HEALTH_PORT"), "8081")),
         Objects.requireNonNullElse(lookup.apply("CADENZA_HEALTH_ADDRESS"), "0.0.0.0"),
-        endpoint(lookup.apply(DYNAMODB_ENDPOINT)));
+        endpoint(lookup.apply(DYNAMODB_ENDPOINT)),
+        leaseName(lookup.apply(LEASE_NAME)));
+  }
+
+  /** Empty or unset: the default; else a DNS subdomain name, as Kubernetes requires of a Lease. */
+  private static String leaseName(String value) {
+    if (value == null || value.isBlank()) {
+      return DEFAULT_LEASE_NAME;
+    }
+    String name = value.strip();
+    if (name.length() > 253 || !DNS_SUBDOMAIN.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          LEASE_NAME
+              + " must be a Lease name (lower-case letters, digits, '-' and '.', at most 253"
+              + " characters, starting and ending with a letter or digit), got '"
+              + value
+              + "'");
+    }
+    return name;
   }
 
   /** Empty or unset: none (AWS); else an absolute http(s) URL with a host. */

@@ -139,20 +139,10 @@ class HelmChartDeploymentIT {
         assertThat(Files.readString(log))
             .as("logLevel DEBUG reaches the operator's logging")
             .containsPattern("(?m)^[0-9:.]+ DEBUG ");
-        // ready does not mean leader (docs/operator.md): the Lease follows within a few seconds
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .untilAsserted(
-                () -> {
-                  Lease lease =
-                      admin
-                          .resources(Lease.class)
-                          .inNamespace(NS)
-                          .withName(CadenzaOperator.LEASE)
-                          .get();
-                  assertThat(lease).as("the Lease in the release namespace").isNotNull();
-                  assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
-                });
+        // ready does not mean leader (docs/operator.md): the Lease, named after the release,
+        // follows
+        // within a few seconds
+        KubeApi.awaitLeaseHeld(admin, NS, deployment.getMetadata().getName());
 
         KubeApi.create(
             admin,
@@ -255,7 +245,7 @@ class HelmChartDeploymentIT {
                     return status(http, ports.get(name), readiness) == 200;
                   });
         }
-        String leader = holder(admin, ns, null);
+        String leader = holder(admin, ns, deployment.getMetadata().getName(), null);
         assertThat(replicas).containsKey(leader);
         String follower =
             replicas.keySet().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
@@ -275,7 +265,8 @@ class HelmChartDeploymentIT {
         replicas.get(leader).destroyForcibly(); // SIGKILL: the Lease is not released
         replicas.get(leader).waitFor();
         long killed = System.nanoTime();
-        assertThat(holder(admin, ns, leader)).isEqualTo(follower);
+        assertThat(holder(admin, ns, deployment.getMetadata().getName(), leader))
+            .isEqualTo(follower);
         System.out.printf(
             "%s took the Lease over %.1f s after %s was killed%n",
             follower, (System.nanoTime() - killed) / 1e9, leader);
@@ -312,21 +303,17 @@ class HelmChartDeploymentIT {
   }
 
   /**
-   * The holder of the chart's Lease once it is someone other than {@code not} (null: anyone). A
-   * killed leader's Lease runs out after its lease duration, then a follower takes it.
+   * The holder of the chart's Lease (named after the release) once it is someone other than {@code
+   * not} (null: anyone). A killed leader's Lease runs out after its lease duration, then a follower
+   * takes it.
    */
-  private static String holder(KubernetesClient admin, String ns, String not) {
+  private static String holder(KubernetesClient admin, String ns, String leaseName, String not) {
     String[] holder = new String[1];
     await()
         .atMost(Duration.ofSeconds(90))
         .untilAsserted(
             () -> {
-              Lease lease =
-                  admin
-                      .resources(Lease.class)
-                      .inNamespace(ns)
-                      .withName(CadenzaOperator.LEASE)
-                      .get();
+              Lease lease = admin.resources(Lease.class).inNamespace(ns).withName(leaseName).get();
               assertThat(lease).as("the Lease in %s", ns).isNotNull();
               holder[0] = lease.getSpec().getHolderIdentity();
               assertThat(holder[0]).isNotBlank().isNotEqualTo(not);

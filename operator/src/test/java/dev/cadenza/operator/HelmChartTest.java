@@ -19,6 +19,9 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -41,9 +44,10 @@ import org.junit.jupiter.api.Test;
  * The Helm chart in helm/cadenza-operator, with the real helm that hack/helm.sh installs and the
  * real kube-apiserver of the other tests: it lints and renders for the default values and for
  * ci/full-values.yaml (every option on), the API server accepts every rendered object (server-side
- * dry run), its ClusterRole is operator/deploy/cluster-role.yaml, the Deployment's environment is
- * what OperatorSettings reads, and the operator, limited to the chart's RBAC by impersonating the
- * chart's ServiceAccount, brings examples/minimal.yaml to Ready.
+ * dry run), its ClusterRole (all namespaces) or its Roles (watchNamespaces) grant exactly
+ * operator/deploy/cluster-role.yaml's rules, the Deployment's environment is what OperatorSettings
+ * reads, and the operator, limited to the chart's RBAC by impersonating the chart's ServiceAccount,
+ * brings examples/minimal.yaml to Ready, watching all namespaces or one.
  */
 class HelmChartTest {
 
@@ -136,7 +140,8 @@ class HelmChartTest {
                 "cadenza-system",
                 8081,
                 "0.0.0.0",
-                null));
+                null,
+                "cadenza-operator"));
     assertThat(env(container)).doesNotContainKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
     assertThat(env(container).get("JAVA_TOOL_OPTIONS"))
         .contains("-Dlogback.configurationFile=/etc/cadenza/logback.xml");
@@ -163,8 +168,13 @@ class HelmChartTest {
         .containsExactlyInAnyOrder(
             "CustomResourceDefinition",
             "ServiceAccount",
-            "ClusterRole",
-            "ClusterRoleBinding",
+            // watchNamespaces [music, podcasts]: a Role and RoleBinding in each, one for the Lease
+            "Role",
+            "RoleBinding",
+            "Role",
+            "RoleBinding",
+            "Role",
+            "RoleBinding",
             "ConfigMap",
             "Deployment",
             "Service",
@@ -204,7 +214,8 @@ class HelmChartTest {
                 "cadenza-full",
                 9090,
                 "0.0.0.0",
-                "http://dynamodb-local.dynamodb.svc:8000"));
+                "http://dynamodb-local.dynamodb.svc:8000",
+                "cadenza-operator-full"));
     assertThat(only(objects, ServiceAccount.class).getMetadata().getAnnotations())
         .containsKey("eks.amazonaws.com/role-arn");
     assertThat(only(objects, Service.class).getSpec().getPorts().get(0).getPort()).isEqualTo(9090);
@@ -222,6 +233,8 @@ class HelmChartTest {
               .load(new ByteArrayInputStream(SERVICE_MONITOR_CRD.getBytes(StandardCharsets.UTF_8)))
               .item();
       KubeApi.installCrd(admin, crd);
+      KubeApi.createNamespace(admin, "music");
+      KubeApi.createNamespace(admin, "podcasts");
     }
     dryRun(objects, "cadenza-full");
   }
@@ -229,14 +242,93 @@ class HelmChartTest {
   @Test
   void clusterRoleIsTheDeployedOne() throws Exception {
     ClusterRole chart = only(render("cadenza-operator", "cadenza-system"), ClusterRole.class);
-    ClusterRole deployed;
-    try (KubernetesClient client = new KubernetesClientBuilder().build();
-        InputStream in = Files.newInputStream(Path.of("deploy/cluster-role.yaml"))) {
-      deployed = client.rbac().clusterRoles().load(in).item();
-    }
     assertThat(chart.getRules())
         .as("the chart grants exactly what operator/deploy/cluster-role.yaml grants")
-        .containsExactlyElementsOf(deployed.getRules());
+        .containsExactlyElementsOf(deployedRules());
+  }
+
+  /**
+   * With watchNamespaces nothing is granted cluster-wide: each watched namespace gets a Role with
+   * every rule of operator/deploy/cluster-role.yaml but the Lease's, and the release namespace a
+   * Role with the Lease's; together exactly the deployed rules.
+   */
+  @Test
+  void watchedNamespacesGetRolesWithTheDeployedRules() throws Exception {
+    List<HasMetadata> objects =
+        render("scoped", "cadenza-system", "--set", "watchNamespaces={music,jazz}");
+    assertThat(objects)
+        .extracting(HasMetadata::getKind)
+        .doesNotContain("ClusterRole", "ClusterRoleBinding");
+    List<Role> roles = all(objects, Role.class);
+    List<RoleBinding> bindings = all(objects, RoleBinding.class);
+    assertThat(roles)
+        .extracting(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            "music/scoped-cadenza-operator",
+            "jazz/scoped-cadenza-operator",
+            "cadenza-system/scoped-cadenza-operator-leader-election");
+    Role lease = role(roles, "cadenza-system");
+    for (String namespace : List.of("music", "jazz")) {
+      List<PolicyRule> granted = new ArrayList<>(role(roles, namespace).getRules());
+      granted.addAll(lease.getRules());
+      assertThat(granted)
+          .as("the Roles of %s and of the Lease grant exactly cluster-role.yaml's rules", namespace)
+          .containsExactlyInAnyOrderElementsOf(deployedRules());
+    }
+    assertThat(lease.getRules())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getResources()).containsExactly("leases"));
+    assertThat(bindings).hasSize(3);
+    for (RoleBinding binding : bindings) {
+      assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+      assertThat(binding.getRoleRef().getName()).isEqualTo(binding.getMetadata().getName());
+      assertThat(binding.getSubjects())
+          .singleElement()
+          .satisfies(
+              s -> {
+                assertThat(s.getKind()).isEqualTo("ServiceAccount");
+                assertThat(s.getName()).isEqualTo("scoped-cadenza-operator");
+                assertThat(s.getNamespace()).isEqualTo("cadenza-system");
+              });
+    }
+
+    List<HasMetadata> withoutElection =
+        render(
+            "scoped",
+            "cadenza-system",
+            "--set",
+            "watchNamespaces={music}",
+            "--set",
+            "leaderElection.enabled=false");
+    assertThat(all(withoutElection, Role.class))
+        .as("no Lease, no Role for it")
+        .extracting(r -> r.getMetadata().getNamespace())
+        .containsExactly("music");
+  }
+
+  private static List<PolicyRule> deployedRules() throws Exception {
+    try (KubernetesClient client = new KubernetesClientBuilder().build();
+        InputStream in = Files.newInputStream(Path.of("deploy/cluster-role.yaml"))) {
+      return client.rbac().clusterRoles().load(in).item().getRules();
+    }
+  }
+
+  private static Role role(List<Role> roles, String namespace) {
+    return roles.stream()
+        .filter(r -> r.getMetadata().getNamespace().equals(namespace))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void twoReleasesInOneNamespaceCompeteForTwoLeases() throws Exception {
+    OperatorSettings jazz =
+        settings(only(render("jazz", "cadenza-system"), Deployment.class), "cadenza-system");
+    OperatorSettings rock =
+        settings(only(render("rock", "cadenza-system"), Deployment.class), "cadenza-system");
+    assertThat(jazz.leaseNamespace()).isEqualTo(rock.leaseNamespace()).isEqualTo("cadenza-system");
+    assertThat(jazz.leaseName()).isEqualTo("jazz-cadenza-operator");
+    assertThat(rock.leaseName()).isEqualTo("rock-cadenza-operator");
   }
 
   @Test
@@ -267,15 +359,74 @@ class HelmChartTest {
    */
   @Test
   void operatorWithOnlyTheChartsRbacBringsMinimalExampleToReady() throws Exception {
-    String release = "chart";
-    String namespace = "helm-system";
-    String musicNamespace = "helm-music";
+    bringMinimalExampleToReady(
+        "chart",
+        "helm-system",
+        "helm-music",
+        (restricted, objects) ->
+            assertThat(objects).extracting(HasMetadata::getKind).contains("ClusterRole"));
+  }
+
+  /**
+   * The chart with one watched namespace applied for real: no ClusterRole, and the operator,
+   * impersonating the chart's ServiceAccount, brings examples/minimal.yaml to Ready in that
+   * namespace through the Roles alone, while the ServiceAccount can do nothing elsewhere.
+   */
+  @Test
+  void operatorWatchingOneNamespaceNeedsOnlyTheChartsRoles() throws Exception {
+    String other = "helm-scoped-other";
+    try (KubernetesClient admin = KubeApi.adminClient()) {
+      KubeApi.createNamespace(admin, other);
+    }
+    bringMinimalExampleToReady(
+        "scoped",
+        "helm-scoped-system",
+        "helm-scoped-music",
+        (restricted, objects) -> {
+          assertThat(objects)
+              .extracting(HasMetadata::getKind)
+              .doesNotContain("ClusterRole", "ClusterRoleBinding");
+          assertThatThrownBy(() -> restricted.apps().deployments().inNamespace(other).list())
+              .as("no deployments outside the watched namespace")
+              .hasMessageContaining("Forbidden");
+          assertThatThrownBy(() -> restricted.secrets().inNamespace(other).withName("x").get())
+              .as("no secrets outside the watched namespace")
+              .hasMessageContaining("Forbidden");
+          assertThatThrownBy(
+                  () -> restricted.resources(MusicDelivery.class).inAnyNamespace().list())
+              .as("no MusicDeliveries cluster-wide")
+              .hasMessageContaining("Forbidden");
+          assertThatThrownBy(
+                  () -> restricted.resources(Lease.class).inNamespace(other).withName("x").get())
+              .as("Leases only in the release namespace")
+              .hasMessageContaining("Forbidden");
+        },
+        "--set",
+        "watchNamespaces={helm-scoped-music}");
+  }
+
+  /** What a test checks with the restricted client, given the rendered objects. */
+  interface RbacChecks {
+    void check(KubernetesClient restricted, List<HasMetadata> objects) throws Exception;
+  }
+
+  /**
+   * Applies the chart (with dynalite as aws.endpoint and the extra values), runs the operator with
+   * the Deployment's settings impersonating the chart's ServiceAccount, runs the checks, and brings
+   * examples/minimal.yaml in {@code musicNamespace} to Ready: its tables in dynalite, its pods told
+   * that endpoint, the leader's Lease, named after the release, in the release namespace.
+   */
+  private static void bringMinimalExampleToReady(
+      String release, String namespace, String musicNamespace, RbacChecks checks, String... set)
+      throws Exception {
     Dynalite.useAsDefaultCredentials();
     try (KubernetesClient admin = KubeApi.adminClient();
         Dynalite dynalite = Dynalite.start()) {
       // dynalite as the installation's DynamoDB (aws.endpoint); the MusicDelivery names none
-      List<HasMetadata> objects =
-          render(release, namespace, "--set", "aws.endpoint=" + dynalite.endpoint());
+      List<String> values =
+          new ArrayList<>(List.of("--set", "aws.endpoint=" + dynalite.endpoint()));
+      values.addAll(List.of(set));
+      List<HasMetadata> objects = render(release, namespace, values.toArray(String[]::new));
       Deployment deployment = only(objects, Deployment.class);
       String serviceAccount = only(objects, ServiceAccount.class).getMetadata().getName();
       KubeApi.installCrd(admin);
@@ -295,8 +446,10 @@ class HelmChartTest {
               fromChart.leaseNamespace(),
               0,
               "127.0.0.1",
-              fromChart.dynamoDbEndpoint());
+              fromChart.dynamoDbEndpoint(),
+              fromChart.leaseName());
       assertThat(settings.dynamoDbEndpoint()).isEqualTo(dynalite.endpoint().toString());
+      assertThat(settings.leaseName()).isEqualTo(deployment.getMetadata().getName());
       Config config = Config.fromKubeconfig(KubeApi.kubeconfig());
       config.setImpersonateUsername("system:serviceaccount:" + namespace + ":" + serviceAccount);
       config.setImpersonateGroups(
@@ -305,6 +458,7 @@ class HelmChartTest {
         assertThatThrownBy(() -> restricted.pods().inNamespace(musicNamespace).list())
             .as("impersonation is in force: the chart grants no pod access")
             .hasMessageContaining("Forbidden");
+        checks.check(restricted, objects);
         Operator operator = CadenzaOperator.create(restricted, settings, o -> {});
         operator.start();
         try {
@@ -342,14 +496,8 @@ class HelmChartTest {
                                 .get())
                         .isNotNull();
                   });
-          Lease lease =
-              admin
-                  .resources(Lease.class)
-                  .inNamespace(namespace)
-                  .withName(CadenzaOperator.LEASE)
-                  .get();
-          assertThat(lease).as("leader election in the release namespace").isNotNull();
-          assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
+          // leader election in the release namespace, the Lease named after the release
+          KubeApi.awaitLeaseHeld(admin, namespace, settings.leaseName());
 
           // No kubelet here: play the Deployment controller and report the pods ready.
           Deployment live =
@@ -438,10 +586,13 @@ class HelmChartTest {
   }
 
   private static <T> T only(List<HasMetadata> objects, Class<T> type) {
-    List<T> matching =
-        objects.stream().filter(type::isInstance).map(type::cast).collect(Collectors.toList());
+    List<T> matching = all(objects, type);
     assertThat(matching).as("one %s", type.getSimpleName()).hasSize(1);
     return matching.get(0);
+  }
+
+  private static <T> List<T> all(List<HasMetadata> objects, Class<T> type) {
+    return objects.stream().filter(type::isInstance).map(type::cast).collect(Collectors.toList());
   }
 
   private static Map<String, String> env(Container container) {

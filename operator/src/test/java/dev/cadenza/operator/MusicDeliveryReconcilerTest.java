@@ -102,6 +102,19 @@ class MusicDeliveryReconcilerTest {
         .orElse(null);
   }
 
+  /** Degraded is True for that reason, and a Warning Event with it is on the resource. */
+  static void assertDegradedWithWarningEvent(String name, String reason) {
+    assertThat(condition(name, "Degraded").getStatus()).isEqualTo("True");
+    assertThat(condition(name, "Degraded").getReason()).isEqualTo(reason);
+    assertThat(client.v1().events().inNamespace(NS).list().getItems())
+        .filteredOn(e -> e.getInvolvedObject().getName().equals(name))
+        .anySatisfy(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getReason()).isEqualTo(reason);
+            });
+  }
+
   @Test
   void applyBringsConfigPodsServiceAndBudgetAndReadyFollowsThePods() {
     apply(
@@ -354,6 +367,56 @@ class MusicDeliveryReconcilerTest {
             });
   }
 
+  /**
+   * spec.dynamodb.endpoint edited after the tables were made: reported (Degraded, a Warning Event),
+   * nothing made or touched at the new endpoint, and deletion goes where the tables were made.
+   */
+  @Test
+  void anEditedEndpointIsReportedAndDeletionGoesWhereTheTablesWereMade() {
+    try (Dynalite second = Dynalite.start()) {
+      String spec =
+          """
+          library: {persistentVolumeClaim: music}
+          dynamodb: {tablePrefix: moved, deletionPolicy: Delete, endpoint: 'ENDPOINT'}
+          """;
+      apply("moved", spec.replace("ENDPOINT", dynalite.endpoint().toString()));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(md("moved").getStatus().tables).hasSize(3);
+                assertThat(md("moved").getStatus().dynamodb.endpoint)
+                    .as("where the tables were made, recorded")
+                    .isEqualTo(dynalite.endpoint().toString());
+                assertThat(md("moved").getStatus().dynamodb.region).isEqualTo("eu-west-1");
+              });
+
+      apply("moved", spec.replace("ENDPOINT", second.endpoint().toString()));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                assertDegradedWithWarningEvent("moved", "DynamoDbLocationChanged");
+                assertThat(condition("moved", "Degraded").getMessage())
+                    .contains(dynalite.endpoint().toString(), second.endpoint().toString());
+              });
+      assertThat(second.tableNames()).as("nothing made at the new endpoint").isEmpty();
+      assertThat(md("moved").getStatus().dynamodb.endpoint)
+          .isEqualTo(dynalite.endpoint().toString());
+
+      client.resources(MusicDelivery.class).inNamespace(NS).withName("moved").delete();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                assertThat(md("moved")).isNull();
+                assertThat(tableNames())
+                    .as("deleted where they were made")
+                    .doesNotContain("moved-catalog", "moved-chunks", "moved-sessions");
+              });
+    }
+  }
+
   @Test
   void dynamoDbOutageIsDegradedWithAReasonAndRecovers() {
     apply(
@@ -379,16 +442,7 @@ class MusicDeliveryReconcilerTest {
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
-                assertThat(condition("blues", "Degraded").getStatus()).isEqualTo("True");
-                assertThat(condition("blues", "Degraded").getReason())
-                    .isEqualTo("DynamoDbUnreachable");
-                assertThat(client.v1().events().inNamespace(NS).list().getItems())
-                    .filteredOn(e -> e.getInvolvedObject().getName().equals("blues"))
-                    .anySatisfy(
-                        e -> {
-                          assertThat(e.getType()).isEqualTo("Warning");
-                          assertThat(e.getReason()).isEqualTo("DynamoDbUnreachable");
-                        });
+                assertDegradedWithWarningEvent("blues", "DynamoDbUnreachable");
                 assertThat(condition("blues", "Ready").getStatus()).isEqualTo("False");
               });
     } finally {

@@ -18,6 +18,28 @@ class OperatorSettingsTest {
     assertThat(s.healthPort()).isEqualTo(8081);
     assertThat(s.healthAddress()).isEqualTo("0.0.0.0");
     assertThat(s.dynamoDbEndpoint()).as("AWS").isNull();
+    assertThat(s.leaseName()).isEqualTo("cadenza-operator");
+  }
+
+  @Test
+  void theLeaseNameIsSettableAndAnEmptyOneMeansTheDefault() {
+    assertThat(
+            OperatorSettings.from(Map.of("CADENZA_LEASE_NAME", " jazz-cadenza ")::get).leaseName())
+        .isEqualTo("jazz-cadenza");
+    assertThat(OperatorSettings.from(Map.of("CADENZA_LEASE_NAME", "a.b-1")::get).leaseName())
+        .isEqualTo("a.b-1");
+    assertThat(OperatorSettings.from(Map.of("CADENZA_LEASE_NAME", "")::get).leaseName())
+        .isEqualTo(OperatorSettings.DEFAULT_LEASE_NAME);
+  }
+
+  @Test
+  void aBadLeaseNameStopsStartUpNamingTheVariable() {
+    for (String bad : new String[] {"Cadenza", "-x", "x-", "a_b", "a..b", "x".repeat(254)}) {
+      assertThatThrownBy(() -> OperatorSettings.from(Map.of("CADENZA_LEASE_NAME", bad)::get), bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("CADENZA_LEASE_NAME")
+          .hasMessageContaining(bad);
+    }
   }
 
   @Test

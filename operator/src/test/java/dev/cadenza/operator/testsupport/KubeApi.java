@@ -187,4 +187,22 @@ public final class KubeApi {
     config.setImpersonateGroups("system:serviceaccounts", "system:authenticated");
     return new KubernetesClientBuilder().withConfig(config).build();
   }
+
+  /** Waits until the Lease exists with a holder (a leader elected), and returns it. */
+  public static io.fabric8.kubernetes.api.model.coordination.v1.Lease awaitLeaseHeld(
+      KubernetesClient admin, String namespace, String name) {
+    return org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(60))
+        .until(
+            () ->
+                admin
+                    .resources(io.fabric8.kubernetes.api.model.coordination.v1.Lease.class)
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .get(),
+            lease ->
+                lease != null
+                    && lease.getSpec().getHolderIdentity() != null
+                    && !lease.getSpec().getHolderIdentity().isBlank());
+  }
 }

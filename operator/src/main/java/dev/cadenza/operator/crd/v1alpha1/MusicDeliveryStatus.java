@@ -35,6 +35,22 @@ public class MusicDeliveryStatus {
   @JsonPropertyDescription("The DynamoDB tables.")
   public List<Table> tables;
 
+  @JsonPropertyDescription(
+      "Where the DynamoDB tables were created: the region and endpoint that spec.dynamodb and the"
+          + " operator's defaults gave then. Deletion (deletionPolicy Delete) goes there, and a"
+          + " later change of either is reported (Degraded DynamoDbLocationChanged), not followed.")
+  public TablesLocation dynamodb;
+
+  /** Where the DynamoDB tables are. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class TablesLocation {
+    @JsonPropertyDescription("AWS region (also the signing region of an endpoint).")
+    public String region;
+
+    @JsonPropertyDescription("DynamoDB endpoint; absent for AWS DynamoDB in the region.")
+    public String endpoint;
+  }
+
   /** One DynamoDB table. */
   public static class Table {
     public String name;
