@@ -403,6 +403,9 @@ class MusicDeliveryReconcilerTest {
       assertThat(second.tableNames()).as("nothing made at the new endpoint").isEmpty();
       assertThat(md("moved").getStatus().dynamodb.endpoint)
           .isEqualTo(dynalite.endpoint().toString());
+      assertThat(eventually(ConfigMap.class, "moved").getData())
+          .as("the pods stay on the tables that exist")
+          .containsEntry("CADENZA_DYNAMODB_ENDPOINT", dynalite.endpoint().toString());
 
       client.resources(MusicDelivery.class).inNamespace(NS).withName("moved").delete();
       await()

@@ -5,6 +5,7 @@ import dev.cadenza.operator.OperatorSettings;
 import dev.cadenza.operator.crd.v1alpha1.Cache;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.MusicDeliverySpec;
+import dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus;
 import dev.cadenza.operator.crd.v1alpha1.Ntp;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -49,8 +50,28 @@ public class StreamConfig extends CRUDKubernetesDependentResource<ConfigMap, Mus
   public static ConfigMap build(MusicDelivery md, OperatorSettings settings) {
     return new ConfigMapBuilder()
         .withMetadata(Names.metadata(md))
-        .withData(environment(md.getSpec(), settings))
+        .withData(environment(md, settings))
         .build();
+  }
+
+  /**
+   * The environment of {@code md}'s stream pods. Once the status records where the tables were
+   * made, the pods are told that region and endpoint, so that a later change of spec.dynamodb or of
+   * the operator's default (which the operator reports as Degraded DynamoDbLocationChanged and does
+   * not follow) never points them where no tables are.
+   */
+  public static Map<String, String> environment(MusicDelivery md, OperatorSettings settings) {
+    Map<String, String> env = environment(md.getSpec(), settings);
+    MusicDeliveryStatus status = md.getStatus();
+    if (status != null && status.dynamodb != null && status.dynamodb.region != null) {
+      env.put("CADENZA_DYNAMODB_REGION", status.dynamodb.region);
+      if (status.dynamodb.endpoint == null || status.dynamodb.endpoint.isBlank()) {
+        env.remove("CADENZA_DYNAMODB_ENDPOINT");
+      } else {
+        env.put("CADENZA_DYNAMODB_ENDPOINT", status.dynamodb.endpoint);
+      }
+    }
+    return env;
   }
 
   /** The environment of a stream pod, sorted so that its checksum is stable. */

@@ -45,7 +45,7 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
 
   public static Deployment build(MusicDelivery md, OperatorSettings settings) {
     MusicDeliverySpec spec = md.getSpec();
-    String checksum = StreamConfig.checksum(StreamConfig.environment(spec, settings));
+    String checksum = StreamConfig.checksum(StreamConfig.environment(md, settings));
     Map<String, String> selector = Names.selector(md);
     Integer replicas =
         spec.autoscaling != null

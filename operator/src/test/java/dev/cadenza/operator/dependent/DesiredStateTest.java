@@ -44,6 +44,40 @@ class DesiredStateTest {
   }
 
   @Test
+  void podsStayWhereTheStatusRecordsTheTablesWhenTheSettingsMoveOn() {
+    MusicDelivery md = md(BASE);
+    md.setStatus(new dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus());
+    md.getStatus().dynamodb =
+        new dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus.TablesLocation();
+    md.getStatus().dynamodb.region = "eu-west-1";
+    md.getStatus().dynamodb.endpoint = "http://old.db:8000";
+    OperatorSettings moved = SETTINGS.withDynamoDbEndpoint("http://new.db:8000");
+    assertThat(StreamConfig.environment(md, moved))
+        .containsEntry("CADENZA_DYNAMODB_ENDPOINT", "http://old.db:8000")
+        .containsEntry("CADENZA_DYNAMODB_REGION", "eu-west-1");
+    assertThat(StreamConfig.environment(md, SETTINGS))
+        .containsEntry("CADENZA_DYNAMODB_ENDPOINT", "http://old.db:8000");
+    // no rollout for a move the operator does not follow
+    assertThat(
+            StreamDeployment.build(md, moved)
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations()
+                .get(StreamDeployment.CONFIG_CHECKSUM))
+        .isEqualTo(
+            StreamDeployment.build(md, SETTINGS)
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations()
+                .get(StreamDeployment.CONFIG_CHECKSUM));
+    // recorded AWS (no endpoint): none for the pods, whatever the default says
+    md.getStatus().dynamodb.endpoint = null;
+    assertThat(StreamConfig.environment(md, moved)).doesNotContainKey("CADENZA_DYNAMODB_ENDPOINT");
+  }
+
+  @Test
   void podsGetTheOperatorsDefaultEndpointWhenTheSpecNamesNoneAndTheSpecsOtherwise() {
     OperatorSettings withDefault = SETTINGS.withDynamoDbEndpoint("http://dynalite.db:8000");
     assertThat(StreamConfig.environment(md(BASE).getSpec(), withDefault))
