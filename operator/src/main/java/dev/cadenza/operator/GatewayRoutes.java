@@ -7,6 +7,8 @@ import dev.cadenza.operator.dependent.StreamRoute;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,19 +79,18 @@ final class GatewayRoutes {
     // what NGINX Gateway Fabric gives, and what is not in effect with the reason why
     List<String> given = new ArrayList<>();
     List<String> lacking = new ArrayList<>();
+    boolean awaitAcceptance = false;
     try {
       // the retry filter first: the route references it only once NGF has accepted it
       boolean retry = false;
       if (ngfServes(client, StreamRoute.SNIPPETS_FILTER)) {
-        retry = accepted(apply(client, StreamRoute.retryFilter(md)));
+        GenericKubernetesResource filter = apply(client, StreamRoute.retryFilter(md));
+        retry = accepted(filter);
         if (retry) {
-          given.add(
-              "retry on the next pod on "
-                  + StreamIngress.NEXT_UPSTREAM
-                  + " ("
-                  + StreamRoute.SNIPPETS_FILTER
-                  + ")");
+          given.add(RETRY + " (" + StreamRoute.SNIPPETS_FILTER + ")");
         } else {
+          // NGF with snippets on accepts a new filter within seconds: look again meanwhile
+          awaitAcceptance = isNew(filter);
           lacking.add(
               RETRY
                   + " ("
@@ -185,7 +186,7 @@ final class GatewayRoutes {
               + r.tls.secretName
               + " in certificateRefs");
     }
-    return new Report(true, "HTTPRouteApplied", String.join("; ", m), false);
+    return new Report(true, "HTTPRouteApplied", String.join("; ", m), awaitAcceptance);
   }
 
   private static Report notGateway(MusicDelivery md) {
@@ -212,6 +213,13 @@ final class GatewayRoutes {
   }
 
   static final String RETRY = "retry on the next pod on " + StreamIngress.NEXT_UPSTREAM;
+
+  /**
+   * How long after creating the retry SnippetsFilter the operator rechecks (every {@link
+   * MusicDeliveryReconciler#RECHECK}) whether NGINX Gateway Fabric accepted it; later, only a
+   * change of the MusicDelivery or JOSDK's periodic resync looks again (snippets are off).
+   */
+  static final Duration ACCEPTANCE_WAIT = Duration.ofMinutes(5);
 
   private static boolean ngfServes(KubernetesClient client, String kind) {
     return client.supports(StreamRoute.NGF_API_VERSION, kind);
@@ -249,6 +257,12 @@ final class GatewayRoutes {
         && proxy.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec
         && spec.get("timeout") instanceof Map<?, ?> timeout
         && StreamRoute.READ_TIMEOUT.equals(timeout.get("read"));
+  }
+
+  /** True when the SnippetsFilter was created less than {@link #ACCEPTANCE_WAIT} ago. */
+  private static boolean isNew(GenericKubernetesResource filter) {
+    String created = filter == null ? null : filter.getMetadata().getCreationTimestamp();
+    return created != null && Instant.parse(created).plus(ACCEPTANCE_WAIT).isAfter(Instant.now());
   }
 
   /**

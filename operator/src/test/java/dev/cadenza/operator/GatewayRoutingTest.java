@@ -228,9 +228,13 @@ class GatewayRoutingTest {
           .satisfies(o -> assertThat(o.getName()).isEqualTo("radio"));
     }
 
-    // 3b. NGF accepts the SnippetsFilter (its snippets are on), and a rate limit is asked for: the
-    // route references the filter, and a RateLimitPolicy comes.
+    // 3b. NGF accepts the SnippetsFilter (its snippets are on): the operator, rechecking while
+    // the filter is new, references it from the route. Then a rate limit brings a RateLimitPolicy.
     acceptSnippetsFilter("radio");
+    await()
+        .atMost(Duration.ofSeconds(75))
+        .untilAsserted(
+            () -> assertThat(maps(spec(route("radio")), "rules").get(0)).containsKey("filters"));
     String limited =
         "routing: {host: fm.example.com, controller: gateway, gateway: {name: public,"
             + " namespace: infra, sectionName: https}, tls: {secretName: fm-tls},"
