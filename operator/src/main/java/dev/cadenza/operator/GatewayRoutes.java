@@ -79,74 +79,9 @@ final class GatewayRoutes {
     // what NGINX Gateway Fabric gives, and what is not in effect with the reason why
     List<String> given = new ArrayList<>();
     List<String> lacking = new ArrayList<>();
-    boolean awaitAcceptance = false;
+    boolean awaitAcceptance;
     try {
-      // the retry filter first: the route references it only once NGF has accepted it
-      boolean retry = false;
-      if (ngfServes(client, StreamRoute.SNIPPETS_FILTER)) {
-        GenericKubernetesResource filter = apply(client, StreamRoute.retryFilter(md));
-        retry = accepted(filter);
-        if (retry) {
-          given.add(RETRY + " (" + StreamRoute.SNIPPETS_FILTER + ")");
-        } else {
-          // NGF with snippets on accepts a new filter within seconds: look again meanwhile
-          awaitAcceptance = isNew(filter);
-          lacking.add(
-              RETRY
-                  + " ("
-                  + StreamRoute.SNIPPETS_FILTER
-                  + " "
-                  + Names.of(md)
-                  + " is not accepted by NGINX Gateway Fabric, whose snippets are off unless"
-                  + " enabled; the route references it once it is)");
-        }
-      } else {
-        lacking.add(RETRY + " (" + noCrd(StreamRoute.SNIPPETS_FILTER) + ")");
-      }
-      apply(client, StreamRoute.build(md, retry));
-      if (ngfServes(client, StreamRoute.UPSTREAM_POLICY)) {
-        apply(client, StreamRoute.upstreamPolicy(md));
-        given.add("consistent hashing by request URI (" + StreamRoute.UPSTREAM_POLICY + ")");
-      } else {
-        lacking.add(
-            "consistent hashing by request URI (" + noCrd(StreamRoute.UPSTREAM_POLICY) + ")");
-      }
-      if (ngfServes(client, StreamRoute.PROXY_POLICY)) {
-        if (hasTimeouts(applyProxyPolicy(md, client))) {
-          given.add(
-              "proxy buffering off and "
-                  + StreamRoute.READ_TIMEOUT
-                  + " read and send timeouts ("
-                  + StreamRoute.PROXY_POLICY
-                  + ")");
-        } else {
-          given.add("proxy buffering off (" + StreamRoute.PROXY_POLICY + ")");
-          lacking.add(
-              "long read timeouts (this NGINX Gateway Fabric's "
-                  + StreamRoute.PROXY_POLICY
-                  + " has no timeout field, added in 2.6; its default of 60 s between two reads"
-                  + " applies)");
-        }
-      } else {
-        lacking.add(
-            "proxy buffering off and long read timeouts (" + noCrd(StreamRoute.PROXY_POLICY) + ")");
-      }
-      boolean rateLimitServed = ngfServes(client, StreamRoute.RATE_LIMIT_POLICY);
-      if (r.rateLimit == null) {
-        if (rateLimitServed) {
-          delete(md, client, StreamRoute.NGF_API_VERSION, StreamRoute.RATE_LIMIT_POLICY);
-        }
-      } else if (rateLimitServed) {
-        apply(client, StreamRoute.rateLimitPolicy(md));
-        given.add(
-            "the rate limit of "
-                + r.rateLimit.requestsPerSecond
-                + " requests per second per client ("
-                + StreamRoute.RATE_LIMIT_POLICY
-                + ")");
-      } else {
-        lacking.add("the rate limit (" + noCrd(StreamRoute.RATE_LIMIT_POLICY) + ")");
-      }
+      awaitAcceptance = applyRoute(md, client, given, lacking);
     } catch (KubernetesClientException e) {
       log.warn(
           "HTTPRoute {}/{} or its NGINX Gateway Fabric policies not applied: {}",
@@ -187,6 +122,95 @@ final class GatewayRoutes {
               + " in certificateRefs");
     }
     return new Report(true, "HTTPRouteApplied", String.join("; ", m), awaitAcceptance);
+  }
+
+  /**
+   * Applies the route and, where the cluster serves them, NGINX Gateway Fabric's kinds next to it;
+   * adds to {@code given} what they give and to {@code lacking} what is not in effect, and why.
+   * True while the retry SnippetsFilter is new and not yet accepted (worth a recheck).
+   */
+  private static boolean applyRoute(
+      MusicDelivery md, KubernetesClient client, List<String> given, List<String> lacking) {
+    // the retry filter first: the route references it only once NGF has accepted it
+    Routing r = md.getSpec().routing;
+    boolean awaitAcceptance = false;
+    boolean retry = false;
+    if (ngfServes(client, StreamRoute.SNIPPETS_FILTER)) {
+      GenericKubernetesResource filter;
+      try {
+        filter = apply(client, StreamRoute.retryFilter(md));
+      } catch (KubernetesClientException e) {
+        // the route does not depend on it: it goes without the filter
+        log.warn(
+            "SnippetsFilter {}/{} not applied: {}",
+            md.getMetadata().getNamespace(),
+            Names.of(md),
+            e.getMessage());
+        filter = null;
+        lacking.add(RETRY + " (SnippetsFilter not applied: " + Conditions.describe(e) + ")");
+      }
+      retry = accepted(filter);
+      if (retry) {
+        given.add(RETRY + " (" + StreamRoute.SNIPPETS_FILTER + ")");
+      } else if (filter != null) {
+        // NGF with snippets on accepts a new filter within seconds: look again meanwhile
+        awaitAcceptance = isNew(filter);
+        lacking.add(
+            RETRY
+                + " ("
+                + StreamRoute.SNIPPETS_FILTER
+                + " "
+                + Names.of(md)
+                + " is not accepted by NGINX Gateway Fabric, whose snippets are off unless"
+                + " enabled; the route references it once it is)");
+      }
+    } else {
+      lacking.add(RETRY + " (" + noCrd(StreamRoute.SNIPPETS_FILTER) + ")");
+    }
+    apply(client, StreamRoute.build(md, retry));
+    if (ngfServes(client, StreamRoute.UPSTREAM_POLICY)) {
+      apply(client, StreamRoute.upstreamPolicy(md));
+      given.add("consistent hashing by request URI (" + StreamRoute.UPSTREAM_POLICY + ")");
+    } else {
+      lacking.add("consistent hashing by request URI (" + noCrd(StreamRoute.UPSTREAM_POLICY) + ")");
+    }
+    if (ngfServes(client, StreamRoute.PROXY_POLICY)) {
+      if (hasTimeouts(applyProxyPolicy(md, client))) {
+        given.add(
+            "proxy buffering off and "
+                + StreamRoute.READ_TIMEOUT
+                + " read and send timeouts ("
+                + StreamRoute.PROXY_POLICY
+                + ")");
+      } else {
+        given.add("proxy buffering off (" + StreamRoute.PROXY_POLICY + ")");
+        lacking.add(
+            "long read timeouts (this NGINX Gateway Fabric's "
+                + StreamRoute.PROXY_POLICY
+                + " has no timeout field, added in 2.6; its default of 60 s between two reads"
+                + " applies)");
+      }
+    } else {
+      lacking.add(
+          "proxy buffering off and long read timeouts (" + noCrd(StreamRoute.PROXY_POLICY) + ")");
+    }
+    boolean rateLimitServed = ngfServes(client, StreamRoute.RATE_LIMIT_POLICY);
+    if (r.rateLimit == null) {
+      if (rateLimitServed) {
+        delete(md, client, StreamRoute.NGF_API_VERSION, StreamRoute.RATE_LIMIT_POLICY);
+      }
+    } else if (rateLimitServed) {
+      apply(client, StreamRoute.rateLimitPolicy(md));
+      given.add(
+          "the rate limit of "
+              + r.rateLimit.requestsPerSecond
+              + " requests per second per client ("
+              + StreamRoute.RATE_LIMIT_POLICY
+              + ")");
+    } else {
+      lacking.add("the rate limit (" + noCrd(StreamRoute.RATE_LIMIT_POLICY) + ")");
+    }
+    return awaitAcceptance;
   }
 
   private static Report notGateway(MusicDelivery md) {
