@@ -2,12 +2,16 @@ package dev.cadenza.operator;
 
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.Routing;
+import dev.cadenza.operator.dependent.StreamIngress;
 import dev.cadenza.operator.dependent.StreamRoute;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +28,6 @@ final class GatewayRoutes {
 
   /** What the routing of one MusicDelivery amounts to. */
   record Report(boolean ready, String reason, String message, boolean recheck) {}
-
-  static final String NOT_RENDERED =
-      "not rendered with Gateway API: long read timeouts, retry on the next pod";
 
   private GatewayRoutes() {}
 
@@ -51,7 +52,7 @@ final class GatewayRoutes {
     if (!wanted) {
       // the policies go with the route (one call per reconciliation when there is none)
       if (served && delete(md, client, StreamRoute.API_VERSION, StreamRoute.KIND)) {
-        for (String kind : List.of(StreamRoute.UPSTREAM_POLICY, StreamRoute.PROXY_POLICY)) {
+        for (String kind : StreamRoute.NGF_KINDS) {
           if (ngfServes(client, kind)) {
             delete(md, client, StreamRoute.NGF_API_VERSION, kind);
           }
@@ -75,23 +76,12 @@ final class GatewayRoutes {
               + " s",
           true);
     }
-    List<String> rendered = new ArrayList<>();
-    List<String> missing = new ArrayList<>();
+    // what NGINX Gateway Fabric gives, and what is not in effect with the reason why
+    List<String> given = new ArrayList<>();
+    List<String> lacking = new ArrayList<>();
+    boolean awaitAcceptance;
     try {
-      apply(client, StreamRoute.build(md));
-      // NGINX Gateway Fabric's policies, where the cluster has them
-      if (ngfServes(client, StreamRoute.UPSTREAM_POLICY)) {
-        apply(client, StreamRoute.upstreamPolicy(md));
-        rendered.add("consistent hashing by request URI (UpstreamSettingsPolicy)");
-      } else {
-        missing.add("consistent hashing by request URI");
-      }
-      if (ngfServes(client, StreamRoute.PROXY_POLICY)) {
-        apply(client, StreamRoute.proxyPolicy(md));
-        rendered.add("proxy buffering off (ProxySettingsPolicy)");
-      } else {
-        missing.add("proxy buffering off");
-      }
+      awaitAcceptance = applyRoute(md, client, given, lacking);
     } catch (KubernetesClientException e) {
       log.warn(
           "HTTPRoute {}/{} or its NGINX Gateway Fabric policies not applied: {}",
@@ -116,40 +106,111 @@ final class GatewayRoutes {
             + (r.gateway.sectionName == null || r.gateway.sectionName.isEmpty()
                 ? ""
                 : " listener " + r.gateway.sectionName);
-    StringBuilder m =
-        new StringBuilder("HTTPRoute ")
-            .append(Names.of(md))
-            .append(" routes ")
-            .append(r.host)
-            .append(" through Gateway ")
-            .append(parent)
-            .append("; ");
-    if (!rendered.isEmpty()) {
-      m.append("NGINX Gateway Fabric policies give ")
-          .append(String.join(", ", rendered))
-          .append("; ");
+    List<String> m = new ArrayList<>();
+    m.add("HTTPRoute " + Names.of(md) + " routes " + r.host + " through Gateway " + parent);
+    if (!given.isEmpty()) {
+      m.add("NGINX Gateway Fabric gives " + String.join(", ", given));
     }
-    if (!missing.isEmpty()) {
-      m.append("no ")
-          .append(String.join(", no ", missing))
-          .append(" (the cluster has no NGINX Gateway Fabric ")
-          .append(missing.size() == 2 ? "policy CRDs" : "CRD for it")
-          .append(" in ")
-          .append(StreamRoute.NGF_API_VERSION)
-          .append("); ");
-    }
-    m.append(NOT_RENDERED);
-    if (r.rateLimit != null) {
-      m.append(
-          ", the rate limit (Gateway API has no rate-limit policy; NGINX Gateway Fabric's"
-              + " RateLimitPolicy is not created yet)");
-    }
+    m.add(
+        lacking.isEmpty()
+            ? "everything the Ingress gives is in effect"
+            : "not in effect: " + String.join(", ", lacking));
     if (r.tls != null) {
-      m.append("; TLS: the Gateway's HTTPS listener must reference Secret ")
-          .append(r.tls.secretName)
-          .append(" in certificateRefs");
+      m.add(
+          "TLS: the Gateway's HTTPS listener must reference Secret "
+              + r.tls.secretName
+              + " in certificateRefs");
     }
-    return new Report(true, "HTTPRouteApplied", m.toString(), false);
+    return new Report(true, "HTTPRouteApplied", String.join("; ", m), awaitAcceptance);
+  }
+
+  /**
+   * Applies the route and, where the cluster serves them, NGINX Gateway Fabric's kinds next to it;
+   * adds to {@code given} what they give and to {@code lacking} what is not in effect, and why.
+   * True while the retry SnippetsFilter is new and not yet accepted (worth a recheck).
+   */
+  private static boolean applyRoute(
+      MusicDelivery md, KubernetesClient client, List<String> given, List<String> lacking) {
+    // the retry filter first: the route references it only once NGF has accepted it
+    Routing r = md.getSpec().routing;
+    boolean awaitAcceptance = false;
+    boolean retry = false;
+    if (ngfServes(client, StreamRoute.SNIPPETS_FILTER)) {
+      GenericKubernetesResource filter;
+      try {
+        filter = apply(client, StreamRoute.retryFilter(md));
+      } catch (KubernetesClientException e) {
+        // the route does not depend on it: it goes without the filter
+        log.warn(
+            "SnippetsFilter {}/{} not applied: {}",
+            md.getMetadata().getNamespace(),
+            Names.of(md),
+            e.getMessage());
+        filter = null;
+        lacking.add(RETRY + " (SnippetsFilter not applied: " + Conditions.describe(e) + ")");
+      }
+      retry = accepted(filter);
+      if (retry) {
+        given.add(RETRY + " (" + StreamRoute.SNIPPETS_FILTER + ")");
+      } else if (filter != null) {
+        // NGF with snippets on accepts a new filter within seconds: look again meanwhile
+        awaitAcceptance = isNew(filter);
+        lacking.add(
+            RETRY
+                + " ("
+                + StreamRoute.SNIPPETS_FILTER
+                + " "
+                + Names.of(md)
+                + " is not accepted by NGINX Gateway Fabric, whose snippets are off unless"
+                + " enabled; the route references it once it is)");
+      }
+    } else {
+      lacking.add(RETRY + " (" + noCrd(StreamRoute.SNIPPETS_FILTER) + ")");
+    }
+    apply(client, StreamRoute.build(md, retry));
+    if (ngfServes(client, StreamRoute.UPSTREAM_POLICY)) {
+      apply(client, StreamRoute.upstreamPolicy(md));
+      given.add("consistent hashing by request URI (" + StreamRoute.UPSTREAM_POLICY + ")");
+    } else {
+      lacking.add("consistent hashing by request URI (" + noCrd(StreamRoute.UPSTREAM_POLICY) + ")");
+    }
+    if (ngfServes(client, StreamRoute.PROXY_POLICY)) {
+      if (hasTimeouts(applyProxyPolicy(md, client))) {
+        given.add(
+            "proxy buffering off and "
+                + StreamRoute.READ_TIMEOUT
+                + " read and send timeouts ("
+                + StreamRoute.PROXY_POLICY
+                + ")");
+      } else {
+        given.add("proxy buffering off (" + StreamRoute.PROXY_POLICY + ")");
+        lacking.add(
+            "long read timeouts (this NGINX Gateway Fabric's "
+                + StreamRoute.PROXY_POLICY
+                + " has no timeout field, added in 2.6; its default of 60 s between two reads"
+                + " applies)");
+      }
+    } else {
+      lacking.add(
+          "proxy buffering off and long read timeouts (" + noCrd(StreamRoute.PROXY_POLICY) + ")");
+    }
+    boolean rateLimitServed = ngfServes(client, StreamRoute.RATE_LIMIT_POLICY);
+    if (r.rateLimit == null) {
+      if (rateLimitServed) {
+        delete(md, client, StreamRoute.NGF_API_VERSION, StreamRoute.RATE_LIMIT_POLICY);
+      }
+    } else if (rateLimitServed) {
+      apply(client, StreamRoute.rateLimitPolicy(md));
+      given.add(
+          "the rate limit of "
+              + r.rateLimit.requestsPerSecond
+              + " requests per second per client ("
+              + StreamRoute.RATE_LIMIT_POLICY
+              + ")");
+    } else {
+      lacking.add("the rate limit (" + noCrd(StreamRoute.RATE_LIMIT_POLICY) + ")");
+    }
+    return awaitAcceptance;
   }
 
   private static Report notGateway(MusicDelivery md) {
@@ -175,12 +236,81 @@ final class GatewayRoutes {
     return r.controller == Routing.Controller.INGRESS_NGINX ? "ingress-nginx" : "nginx";
   }
 
+  static final String RETRY = "retry on the next pod on " + StreamIngress.NEXT_UPSTREAM;
+
+  /**
+   * How long after creating the retry SnippetsFilter the operator rechecks (every {@link
+   * MusicDeliveryReconciler#RECHECK}) whether NGINX Gateway Fabric accepted it; later, only a
+   * change of the MusicDelivery or JOSDK's periodic resync looks again (snippets are off).
+   */
+  static final Duration ACCEPTANCE_WAIT = Duration.ofMinutes(5);
+
   private static boolean ngfServes(KubernetesClient client, String kind) {
     return client.supports(StreamRoute.NGF_API_VERSION, kind);
   }
 
-  private static void apply(KubernetesClient client, GenericKubernetesResource resource) {
-    client.resource(resource).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+  private static String noCrd(String kind) {
+    return "the cluster serves no " + StreamRoute.NGF_API_VERSION + " " + kind;
+  }
+
+  /** The applied object, as the API server stored it (its schema prunes unknown fields). */
+  private static GenericKubernetesResource apply(
+      KubernetesClient client, GenericKubernetesResource resource) {
+    return client.resource(resource).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+  }
+
+  /**
+   * Applies the ProxySettingsPolicy with its timeouts, or without them where its CRD has no {@code
+   * timeout} (NGINX Gateway Fabric before 2.6), so buffering stays off there.
+   */
+  private static GenericKubernetesResource applyProxyPolicy(
+      MusicDelivery md, KubernetesClient client) {
+    try {
+      return apply(client, StreamRoute.proxyPolicy(md));
+    } catch (KubernetesClientException e) {
+      if (e.getMessage() == null || !e.getMessage().contains(".spec.timeout")) {
+        throw e;
+      }
+      return apply(client, StreamRoute.proxyPolicy(md, false));
+    }
+  }
+
+  /** True when the applied ProxySettingsPolicy has its timeouts (a pruning CRD drops them). */
+  static boolean hasTimeouts(GenericKubernetesResource proxy) {
+    return proxy != null
+        && proxy.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec
+        && spec.get("timeout") instanceof Map<?, ?> timeout
+        && StreamRoute.READ_TIMEOUT.equals(timeout.get("read"));
+  }
+
+  /** True when the SnippetsFilter was created less than {@link #ACCEPTANCE_WAIT} ago. */
+  private static boolean isNew(GenericKubernetesResource filter) {
+    String created = filter == null ? null : filter.getMetadata().getCreationTimestamp();
+    return created != null && Instant.parse(created).plus(ACCEPTANCE_WAIT).isAfter(Instant.now());
+  }
+
+  /**
+   * True when some controller reports the SnippetsFilter {@code Accepted} in its status: NGINX
+   * Gateway Fabric does so only when its snippets are enabled.
+   */
+  static boolean accepted(GenericKubernetesResource filter) {
+    if (filter == null
+        || !(filter.getAdditionalProperties().get("status") instanceof Map<?, ?> status)
+        || !(status.get("controllers") instanceof List<?> controllers)) {
+      return false;
+    }
+    for (Object controller : controllers) {
+      if (controller instanceof Map<?, ?> c && c.get("conditions") instanceof List<?> conditions) {
+        for (Object condition : conditions) {
+          if (condition instanceof Map<?, ?> k
+              && "Accepted".equals(k.get("type"))
+              && "True".equals(k.get("status"))) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   /** Deletes one resource named after {@code md}; true when there was one. */

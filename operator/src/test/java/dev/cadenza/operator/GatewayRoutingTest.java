@@ -41,6 +41,8 @@ class GatewayRoutingTest {
   static final String SERVICE_ACCOUNT = KubeApi.OPERATOR_SERVICE_ACCOUNT;
   static final Path GATEWAY_API = Path.of("src/test/resources/gateway-api");
   static final Path NGF = Path.of("src/test/resources/ngf-stand-in");
+  static final List<String> NGF_KINDS =
+      List.of("UpstreamSettingsPolicy", "ProxySettingsPolicy", "RateLimitPolicy", "SnippetsFilter");
 
   static KubernetesClient admin;
   static KubernetesClient restricted;
@@ -155,8 +157,14 @@ class GatewayRoutingTest {
               assertThat(routing.getReason()).isEqualTo("HTTPRouteApplied");
               assertThat(routing.getMessage())
                   .contains("infra/public")
-                  .contains("no consistent hashing by request URI, no proxy buffering off")
-                  .contains("gateway.nginx.org/v1alpha1");
+                  .contains(
+                      "not in effect: retry on the next pod on error timeout http_502 http_503"
+                          + " (the cluster serves no gateway.nginx.org/v1alpha1 SnippetsFilter),"
+                          + " consistent hashing by request URI (the cluster serves no"
+                          + " gateway.nginx.org/v1alpha1 UpstreamSettingsPolicy), proxy buffering"
+                          + " off and long read timeouts (the cluster serves no"
+                          + " gateway.nginx.org/v1alpha1 ProxySettingsPolicy)")
+                  .doesNotContain("NGINX Gateway Fabric gives");
               assertThat(md("radio").getStatus().url).isEqualTo("http://radio.example.com");
               assertThat(admin.v1().events().inNamespace(NS).list().getItems())
                   .filteredOn(e -> e.getInvolvedObject().getName().equals("radio"))
@@ -185,8 +193,22 @@ class GatewayRoutingTest {
               assertThat(md("radio").getStatus().url).isEqualTo("https://fm.example.com");
               assertThat(condition("radio", "RoutingReady").getMessage())
                   .contains("consistent hashing by request URI (UpstreamSettingsPolicy)")
-                  .contains("proxy buffering off (ProxySettingsPolicy)");
+                  .contains(
+                      "proxy buffering off and 3600s read and send timeouts (ProxySettingsPolicy)")
+                  // NGF has not accepted the SnippetsFilter (as with snippets off): no reference
+                  .contains(
+                      "not in effect: retry on the next pod on error timeout http_502 http_503"
+                          + " (SnippetsFilter radio is not accepted by NGINX Gateway Fabric");
             });
+    assertThat(maps(spec(route("radio")), "rules").get(0)).doesNotContainKey("filters");
+    assertThat(maps(spec(policy("SnippetsFilter", "radio")), "snippets"))
+        .containsExactly(
+            Map.of(
+                "context",
+                "http.server.location",
+                "value",
+                "proxy_next_upstream error timeout http_502 http_503;"));
+    assertThat(policy("RateLimitPolicy", "radio")).isNull();
     GenericKubernetesResource upstream = policy("UpstreamSettingsPolicy", "radio");
     assertThat(spec(upstream))
         .containsEntry("loadBalancingMethod", "hash consistent")
@@ -194,7 +216,9 @@ class GatewayRoutingTest {
     assertThat(maps(spec(upstream), "targetRefs"))
         .containsExactly(Map.of("group", "", "kind", "Service", "name", "radio"));
     GenericKubernetesResource proxy = policy("ProxySettingsPolicy", "radio");
-    assertThat(spec(proxy)).containsEntry("buffering", Map.of("disable", true));
+    assertThat(spec(proxy))
+        .containsEntry("buffering", Map.of("disable", true))
+        .containsEntry("timeout", Map.of("read", "3600s", "send", "3600s"));
     assertThat(maps(spec(proxy), "targetRefs"))
         .containsExactly(
             Map.of("group", "gateway.networking.k8s.io", "kind", "HTTPRoute", "name", "radio"));
@@ -204,6 +228,85 @@ class GatewayRoutingTest {
           .satisfies(o -> assertThat(o.getName()).isEqualTo("radio"));
     }
 
+    // 3b. NGF accepts the SnippetsFilter (its snippets are on): the operator, rechecking while
+    // the filter is new, references it from the route. Then a rate limit brings a RateLimitPolicy.
+    acceptSnippetsFilter("radio");
+    await()
+        .atMost(Duration.ofSeconds(75))
+        .untilAsserted(
+            () -> assertThat(maps(spec(route("radio")), "rules").get(0)).containsKey("filters"));
+    String limited =
+        "routing: {host: fm.example.com, controller: gateway, gateway: {name: public,"
+            + " namespace: infra, sectionName: https}, tls: {secretName: fm-tls},"
+            + " rateLimit: {requestsPerSecond: 20}}\n";
+    apply("radio", limited);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(maps(maps(spec(route("radio")), "rules").get(0), "filters"))
+                  .containsExactly(
+                      Map.of(
+                          "type",
+                          "ExtensionRef",
+                          "extensionRef",
+                          Map.of(
+                              "group",
+                              "gateway.nginx.org",
+                              "kind",
+                              "SnippetsFilter",
+                              "name",
+                              "radio")));
+              GenericKubernetesResource limit = policy("RateLimitPolicy", "radio");
+              assertThat(limit).isNotNull();
+              assertThat(spec(limit))
+                  .containsEntry(
+                      "rateLimit",
+                      Map.of(
+                          "local",
+                          Map.of(
+                              "rules",
+                              List.of(Map.of("key", "$binary_remote_addr", "rate", "20r/s")))))
+                  .containsEntry(
+                      "targetRefs",
+                      List.of(
+                          Map.of(
+                              "group",
+                              "gateway.networking.k8s.io",
+                              "kind",
+                              "HTTPRoute",
+                              "name",
+                              "radio")));
+              assertThat(condition("radio", "RoutingReady").getMessage())
+                  .contains(
+                      "retry on the next pod on error timeout http_502 http_503 (SnippetsFilter)")
+                  .contains("the rate limit of 20 requests per second per client (RateLimitPolicy)")
+                  .contains("everything the Ingress gives is in effect")
+                  .doesNotContain("not in effect");
+            });
+
+    // 3c. An NGINX Gateway Fabric before 2.6, whose ProxySettingsPolicy has no timeout field (the
+    // API server prunes it), and no more rate limit: the message says the timeouts are missing, and
+    // the RateLimitPolicy goes.
+    KubeApi.installCrd(admin, withoutTimeout(crd(NGF.resolve("proxysettingspolicies.yaml"))));
+    apply("radio", limited.replace(", rateLimit: {requestsPerSecond: 20}", ""));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(policy("RateLimitPolicy", "radio")).isNull();
+              assertThat(spec(policy("ProxySettingsPolicy", "radio")))
+                  .containsEntry("buffering", Map.of("disable", true))
+                  .doesNotContainKey("timeout");
+              assertThat(condition("radio", "RoutingReady").getMessage())
+                  .contains("proxy buffering off (ProxySettingsPolicy)")
+                  .contains(
+                      "not in effect: long read timeouts (this NGINX Gateway Fabric's"
+                          + " ProxySettingsPolicy has no timeout field")
+                  .doesNotContain("rate limit");
+            });
+    install(NGF);
+
     // 4. No routing: the route goes.
     apply("radio", "");
     await()
@@ -211,8 +314,9 @@ class GatewayRoutingTest {
         .untilAsserted(
             () -> {
               assertThat(route("radio")).isNull();
-              assertThat(policy("UpstreamSettingsPolicy", "radio")).isNull();
-              assertThat(policy("ProxySettingsPolicy", "radio")).isNull();
+              for (String kind : NGF_KINDS) {
+                assertThat(policy(kind, "radio")).isNull();
+              }
               assertThat(condition("radio", "RoutingReady").getReason()).isEqualTo("NoRouting");
             });
 
@@ -224,7 +328,11 @@ class GatewayRoutingTest {
             () -> {
               GenericKubernetesResource again = route("radio");
               assertThat(again).isNotNull();
-              assertThat(policy("ProxySettingsPolicy", "radio")).isNotNull();
+              for (String kind : NGF_KINDS) {
+                if (!kind.equals("RateLimitPolicy")) {
+                  assertThat(policy(kind, "radio")).isNotNull();
+                }
+              }
               assertThat(maps(spec(again), "parentRefs").get(0))
                   .containsEntry("name", "public")
                   .doesNotContainKey("namespace");
@@ -235,8 +343,9 @@ class GatewayRoutingTest {
         .untilAsserted(
             () -> {
               assertThat(route("radio")).isNull();
-              assertThat(policy("UpstreamSettingsPolicy", "radio")).isNull();
-              assertThat(policy("ProxySettingsPolicy", "radio")).isNull();
+              for (String kind : NGF_KINDS) {
+                assertThat(policy(kind, "radio")).isNull();
+              }
               assertThat(admin.resources(Ingress.class).inNamespace(NS).withName("radio").get())
                   .isNotNull();
               assertThat(condition("radio", "RoutingReady").getReason())
@@ -337,13 +446,60 @@ class GatewayRoutingTest {
     List<CustomResourceDefinition> crds = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.yaml")) {
       for (Path file : files) {
-        try (InputStream in = Files.newInputStream(file)) {
-          crds.add(admin.apiextensions().v1().customResourceDefinitions().load(in).item());
-        }
+        crds.add(crd(file));
       }
     }
     assertThat(crds).isNotEmpty();
     return crds;
+  }
+
+  static CustomResourceDefinition crd(Path file) throws Exception {
+    try (InputStream in = Files.newInputStream(file)) {
+      return admin.apiextensions().v1().customResourceDefinitions().load(in).item();
+    }
+  }
+
+  /** The ProxySettingsPolicy CRD as NGINX Gateway Fabric had it before 2.6: no spec.timeout. */
+  static CustomResourceDefinition withoutTimeout(CustomResourceDefinition crd) {
+    assertThat(
+            crd.getSpec()
+                .getVersions()
+                .get(0)
+                .getSchema()
+                .getOpenAPIV3Schema()
+                .getProperties()
+                .get("spec")
+                .getProperties()
+                .remove("timeout"))
+        .isNotNull();
+    return crd;
+  }
+
+  /** What NGINX Gateway Fabric writes on a SnippetsFilter when its snippets are enabled. */
+  static void acceptSnippetsFilter(String name) {
+    GenericKubernetesResource filter = policy("SnippetsFilter", name);
+    filter.setAdditionalProperty(
+        "status",
+        Map.of(
+            "controllers",
+            List.of(
+                Map.of(
+                    "controllerName",
+                    "gateway.nginx.org/nginx-gateway-controller",
+                    "conditions",
+                    List.of(
+                        Map.of(
+                            "type",
+                            "Accepted",
+                            "status",
+                            "True",
+                            "reason",
+                            "Accepted",
+                            "message",
+                            "The SnippetsFilter is accepted",
+                            "lastTransitionTime",
+                            "2026-01-01T00:00:00Z"))))));
+    admin.resource(filter).updateStatus();
   }
 
   static void installGatewayApi() throws Exception {

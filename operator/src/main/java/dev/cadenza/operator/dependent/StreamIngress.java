@@ -19,6 +19,9 @@ import java.util.Map;
  */
 public class StreamIngress extends CRUDKubernetesDependentResource<Ingress, MusicDelivery> {
 
+  /** When nginx passes a request on to the next pod: {@code proxy_next_upstream}. */
+  public static final String NEXT_UPSTREAM = "error timeout http_502 http_503";
+
   public StreamIngress() {
     super(Ingress.class);
   }
@@ -76,7 +79,7 @@ public class StreamIngress extends CRUDKubernetesDependentResource<Ingress, Musi
       a.put("nginx.ingress.kubernetes.io/upstream-hash-by", "$request_uri");
       a.put("nginx.ingress.kubernetes.io/proxy-buffering", "off");
       a.put("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600");
-      a.put("nginx.ingress.kubernetes.io/proxy-next-upstream", "error timeout http_502 http_503");
+      a.put("nginx.ingress.kubernetes.io/proxy-next-upstream", NEXT_UPSTREAM);
       if (rps != null) {
         a.put("nginx.ingress.kubernetes.io/limit-rps", rps.toString());
       }
@@ -84,7 +87,7 @@ public class StreamIngress extends CRUDKubernetesDependentResource<Ingress, Musi
       a.put("nginx.org/lb-method", "hash $request_uri consistent");
       a.put("nginx.org/proxy-buffering", "False");
       a.put("nginx.org/proxy-read-timeout", "3600s");
-      a.put("nginx.org/proxy-next-upstream", "error timeout http_502 http_503");
+      a.put("nginx.org/proxy-next-upstream", NEXT_UPSTREAM);
       if (rps != null) {
         a.put("nginx.org/limit-req-rate", rps + "r/s");
       }

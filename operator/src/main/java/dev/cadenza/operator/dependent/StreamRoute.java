@@ -36,6 +36,15 @@ public final class StreamRoute {
   }
 
   public static GenericKubernetesResource build(MusicDelivery md) {
+    return build(md, false);
+  }
+
+  /**
+   * The HTTPRoute; with {@code retryFilter} its rule also references the SnippetsFilter of {@link
+   * #retryFilter} (only once NGINX Gateway Fabric has accepted it: a filter it cannot resolve makes
+   * the route answer 500).
+   */
+  public static GenericKubernetesResource build(MusicDelivery md, boolean retryFilter) {
     Routing routing = md.getSpec().routing;
     Map<String, Object> parent = new LinkedHashMap<>();
     parent.put("group", GROUP);
@@ -55,8 +64,20 @@ public final class StreamRoute {
     Map<String, Object> rule = new LinkedHashMap<>();
     rule.put("matches", List.of(Map.of("path", Map.of("type", "PathPrefix", "value", "/"))));
     rule.put("backendRefs", List.of(backend));
-    // No timeouts: Gateway API's timeouts.request bounds the whole exchange, which would cut a
-    // long stream; left unset, the implementation's own (per read) timeouts apply.
+    if (retryFilter) {
+      rule.put(
+          "filters",
+          List.of(
+              Map.of(
+                  "type",
+                  "ExtensionRef",
+                  "extensionRef",
+                  Map.of("group", NGF_GROUP, "kind", SNIPPETS_FILTER, "name", Names.of(md)))));
+    }
+    // No timeouts: Gateway API's timeouts.request and timeouts.backendRequest bound the whole
+    // exchange, which would cut a long stream; the per-read timeouts come from the
+    // ProxySettingsPolicy. No retry: it is experimental in Gateway API v1.4 (the SnippetsFilter
+    // does it).
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("parentRefs", List.of(parent));
     spec.put("hostnames", List.of(routing.host));
@@ -72,10 +93,21 @@ public final class StreamRoute {
   }
 
   /** NGINX Gateway Fabric's policy API. */
-  public static final String NGF_API_VERSION = "gateway.nginx.org/v1alpha1";
+  public static final String NGF_GROUP = "gateway.nginx.org";
+
+  public static final String NGF_API_VERSION = NGF_GROUP + "/v1alpha1";
 
   public static final String UPSTREAM_POLICY = "UpstreamSettingsPolicy";
   public static final String PROXY_POLICY = "ProxySettingsPolicy";
+  public static final String RATE_LIMIT_POLICY = "RateLimitPolicy";
+  public static final String SNIPPETS_FILTER = "SnippetsFilter";
+
+  /** Every NGINX Gateway Fabric kind the operator may create next to the route. */
+  public static final List<String> NGF_KINDS =
+      List.of(UPSTREAM_POLICY, PROXY_POLICY, RATE_LIMIT_POLICY, SNIPPETS_FILTER);
+
+  /** The per-read timeout of the Ingress ({@code proxy-read-timeout}), in NGF's Duration form. */
+  public static final String READ_TIMEOUT = "3600s";
 
   /**
    * NGINX Gateway Fabric's UpstreamSettingsPolicy on the Service: the same pod for the same track
@@ -91,13 +123,55 @@ public final class StreamRoute {
 
   /**
    * NGINX Gateway Fabric's ProxySettingsPolicy on the HTTPRoute: no proxy buffering, so audio
-   * reaches the player as the pod sends it.
+   * reaches the player as the pod sends it, and the Ingress's long per-read (and per-write)
+   * timeouts, so a paused player keeps its stream.
    */
   public static GenericKubernetesResource proxyPolicy(MusicDelivery md) {
+    return proxyPolicy(md, true);
+  }
+
+  /**
+   * The ProxySettingsPolicy, with or without {@code timeout}: that field exists since NGF 2.6, and
+   * the API server refuses an apply that sets a field the CRD does not declare.
+   */
+  public static GenericKubernetesResource proxyPolicy(MusicDelivery md, boolean timeouts) {
+    Map<String, Object> spec = targetingRoute(md);
+    spec.put("buffering", Map.of("disable", true));
+    if (timeouts) {
+      spec.put("timeout", Map.of("read", READ_TIMEOUT, "send", READ_TIMEOUT));
+    }
+    return owned(md, PROXY_POLICY, spec);
+  }
+
+  /**
+   * NGINX Gateway Fabric's RateLimitPolicy on the HTTPRoute for spec.routing.rateLimit: the
+   * Ingress's per-client limit ({@code limit_req} keyed by the client address, no burst).
+   */
+  public static GenericKubernetesResource rateLimitPolicy(MusicDelivery md) {
+    Map<String, Object> rule = new LinkedHashMap<>();
+    rule.put("key", "$binary_remote_addr");
+    rule.put("rate", md.getSpec().routing.rateLimit.requestsPerSecond + "r/s");
+    Map<String, Object> spec = targetingRoute(md);
+    spec.put("rateLimit", Map.of("local", Map.of("rules", List.of(rule))));
+    return owned(md, RATE_LIMIT_POLICY, spec);
+  }
+
+  /**
+   * NGINX Gateway Fabric's SnippetsFilter with the Ingress's retry on the next pod ({@code
+   * proxy_next_upstream}) for the route's location. Gateway API has no standard retry field and NGF
+   * no policy for it; NGF reads SnippetsFilters only when its snippets are enabled.
+   */
+  public static GenericKubernetesResource retryFilter(MusicDelivery md) {
+    Map<String, Object> snippet = new LinkedHashMap<>();
+    snippet.put("context", "http.server.location");
+    snippet.put("value", "proxy_next_upstream " + StreamIngress.NEXT_UPSTREAM + ";");
+    return owned(md, SNIPPETS_FILTER, Map.of("snippets", List.of(snippet)));
+  }
+
+  private static Map<String, Object> targetingRoute(MusicDelivery md) {
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("targetRefs", List.of(Map.of("group", GROUP, "kind", KIND, "name", Names.of(md))));
-    spec.put("buffering", Map.of("disable", true));
-    return owned(md, PROXY_POLICY, spec);
+    return spec;
   }
 
   private static GenericKubernetesResource owned(

@@ -275,8 +275,69 @@ class DesiredStateTest {
     var proxy = StreamRoute.proxyPolicy(md);
     assertThat(proxy.getApiVersion()).isEqualTo("gateway.nginx.org/v1alpha1");
     assertThat((java.util.Map<String, Object>) proxy.getAdditionalProperties().get("spec"))
-        .containsEntry("buffering", java.util.Map.of("disable", true));
+        .containsEntry("buffering", java.util.Map.of("disable", true))
+        .containsEntry("timeout", java.util.Map.of("read", "3600s", "send", "3600s"));
     assertThat(StreamRoute.wanted(md)).isTrue();
     assertThat(StreamRoute.wanted(md(BASE + "routing: {host: m.example.com}"))).isFalse();
+    // the rule references the retry SnippetsFilter only when asked to (once NGF accepted it)
+    assertThat(rule).doesNotContainKey("filters");
+    var filtered =
+        (java.util.Map<String, Object>)
+            StreamRoute.build(md, true).getAdditionalProperties().get("spec");
+    assertThat(((java.util.List<java.util.Map<String, Object>>) filtered.get("rules")).get(0))
+        .containsEntry(
+            "filters",
+            java.util.List.of(
+                java.util.Map.of(
+                    "type",
+                    "ExtensionRef",
+                    "extensionRef",
+                    java.util.Map.of(
+                        "group", "gateway.nginx.org", "kind", "SnippetsFilter", "name", "jazz"))));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void gatewayRetryAndRateLimitAreTheIngressOnes() {
+    MusicDelivery md =
+        md(
+            BASE
+                + "routing: {host: m.example.com, controller: gateway, gateway: {name: public},"
+                + " rateLimit: {requestsPerSecond: 20}}");
+    var filter = StreamRoute.retryFilter(md);
+    assertThat(filter.getKind()).isEqualTo("SnippetsFilter");
+    assertThat((java.util.Map<String, Object>) filter.getAdditionalProperties().get("spec"))
+        .isEqualTo(
+            java.util.Map.of(
+                "snippets",
+                java.util.List.of(
+                    java.util.Map.of(
+                        "context",
+                        "http.server.location",
+                        "value",
+                        "proxy_next_upstream error timeout http_502 http_503;"))));
+    // the same next-upstream conditions as the Ingress annotations
+    assertThat(
+            StreamIngress.build(md(BASE + "routing: {host: m.example.com}"))
+                .getMetadata()
+                .getAnnotations())
+        .containsEntry("nginx.org/proxy-next-upstream", StreamIngress.NEXT_UPSTREAM);
+    var limit = StreamRoute.rateLimitPolicy(md);
+    assertThat(limit.getKind()).isEqualTo("RateLimitPolicy");
+    var spec = (java.util.Map<String, Object>) limit.getAdditionalProperties().get("spec");
+    assertThat(spec)
+        .containsEntry(
+            "rateLimit",
+            java.util.Map.of(
+                "local",
+                java.util.Map.of(
+                    "rules",
+                    java.util.List.of(
+                        java.util.Map.of("key", "$binary_remote_addr", "rate", "20r/s")))))
+        .containsEntry(
+            "targetRefs",
+            java.util.List.of(
+                java.util.Map.of(
+                    "group", "gateway.networking.k8s.io", "kind", "HTTPRoute", "name", "jazz")));
   }
 }

@@ -1,0 +1,56 @@
+package dev.cadenza.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.Test;
+
+/** How GatewayRoutes reads the objects the API server returns from its applies. */
+class GatewayRoutesTest {
+
+  @Test
+  void aSnippetsFilterIsAcceptedOnlyWithAnAcceptedTrueCondition() {
+    assertThat(GatewayRoutes.accepted(null)).isFalse();
+    assertThat(GatewayRoutes.accepted(filter(""))).isFalse();
+    assertThat(GatewayRoutes.accepted(filter("status: {}"))).isFalse();
+    assertThat(
+            GatewayRoutes.accepted(
+                filter("status: {controllers: [{controllerName: gateway.nginx.org/c}]}")))
+        .isFalse();
+    assertThat(GatewayRoutes.accepted(filter(status("Accepted", "False")))).isFalse();
+    assertThat(GatewayRoutes.accepted(filter(status("ResolvedRefs", "True")))).isFalse();
+    assertThat(GatewayRoutes.accepted(filter(status("Accepted", "True")))).isTrue();
+  }
+
+  @Test
+  void aProxySettingsPolicyHasTimeoutsOnlyWhenItsSpecKeptThem() {
+    assertThat(GatewayRoutes.hasTimeouts(null)).isFalse();
+    assertThat(GatewayRoutes.hasTimeouts(proxy("spec: {buffering: {disable: true}}"))).isFalse();
+    assertThat(GatewayRoutes.hasTimeouts(proxy("spec: {timeout: {read: 60s}}"))).isFalse();
+    assertThat(GatewayRoutes.hasTimeouts(proxy("spec: {timeout: {read: 3600s, send: 3600s}}")))
+        .isTrue();
+  }
+
+  static String status(String type, String value) {
+    return "status: {controllers: [{controllerName: gateway.nginx.org/c, conditions: [{type: "
+        + type
+        + ", status: '"
+        + value
+        + "', reason: R, message: m, lastTransitionTime: '2026-01-01T00:00:00Z'}]}]}";
+  }
+
+  static GenericKubernetesResource filter(String rest) {
+    return Serialization.unmarshal(
+        "apiVersion: gateway.nginx.org/v1alpha1\nkind: SnippetsFilter\nmetadata: {name: f}\n"
+            + rest,
+        GenericKubernetesResource.class);
+  }
+
+  static GenericKubernetesResource proxy(String rest) {
+    return Serialization.unmarshal(
+        "apiVersion: gateway.nginx.org/v1alpha1\nkind: ProxySettingsPolicy\nmetadata: {name: p}\n"
+            + rest,
+        GenericKubernetesResource.class);
+  }
+}
