@@ -177,22 +177,26 @@ final class GatewayRoutes {
     if (ngfServes(client, StreamRoute.PROXY_POLICY)) {
       if (hasTimeouts(applyProxyPolicy(md, client))) {
         given.add(
-            "proxy buffering off and "
+            "proxy buffering off and the Ingress's timeouts (connect "
+                + StreamRoute.CONNECT_TIMEOUT
+                + ", read and send "
                 + StreamRoute.READ_TIMEOUT
-                + " read and send timeouts ("
+                + ") ("
                 + StreamRoute.PROXY_POLICY
                 + ")");
       } else {
         given.add("proxy buffering off (" + StreamRoute.PROXY_POLICY + ")");
         lacking.add(
-            "long read timeouts (this NGINX Gateway Fabric's "
+            "the Ingress's timeouts (this NGINX Gateway Fabric's "
                 + StreamRoute.PROXY_POLICY
                 + " has no timeout field, added in 2.6; its default of 60 s between two reads"
                 + " applies)");
       }
     } else {
       lacking.add(
-          "proxy buffering off and long read timeouts (" + noCrd(StreamRoute.PROXY_POLICY) + ")");
+          "proxy buffering off and the Ingress's timeouts ("
+              + noCrd(StreamRoute.PROXY_POLICY)
+              + ")");
     }
     boolean rateLimitServed = ngfServes(client, StreamRoute.RATE_LIMIT_POLICY);
     if (r.rateLimit == null) {

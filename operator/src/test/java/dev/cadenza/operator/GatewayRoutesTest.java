@@ -28,7 +28,7 @@ class GatewayRoutesTest {
     assertThat(GatewayRoutes.hasTimeouts(null)).isFalse();
     assertThat(GatewayRoutes.hasTimeouts(proxy("spec: {buffering: {disable: true}}"))).isFalse();
     assertThat(GatewayRoutes.hasTimeouts(proxy("spec: {timeout: {read: 60s}}"))).isFalse();
-    assertThat(GatewayRoutes.hasTimeouts(proxy("spec: {timeout: {read: 3600s, send: 3600s}}")))
+    assertThat(GatewayRoutes.hasTimeouts(proxy("spec: {timeout: {read: 30s, send: 30s}}")))
         .isTrue();
   }
 

@@ -162,7 +162,7 @@ class GatewayRoutingTest {
                           + " (the cluster serves no gateway.nginx.org/v1alpha1 SnippetsFilter),"
                           + " consistent hashing by request URI (the cluster serves no"
                           + " gateway.nginx.org/v1alpha1 UpstreamSettingsPolicy), proxy buffering"
-                          + " off and long read timeouts (the cluster serves no"
+                          + " off and the Ingress's timeouts (the cluster serves no"
                           + " gateway.nginx.org/v1alpha1 ProxySettingsPolicy)")
                   .doesNotContain("NGINX Gateway Fabric gives");
               assertThat(md("radio").getStatus().url).isEqualTo("http://radio.example.com");
@@ -194,7 +194,8 @@ class GatewayRoutingTest {
               assertThat(condition("radio", "RoutingReady").getMessage())
                   .contains("consistent hashing by request URI (UpstreamSettingsPolicy)")
                   .contains(
-                      "proxy buffering off and 3600s read and send timeouts (ProxySettingsPolicy)")
+                      "proxy buffering off and the Ingress's timeouts (connect 2s, read and send 30s)"
+                          + " (ProxySettingsPolicy)")
                   // NGF has not accepted the SnippetsFilter (as with snippets off): no reference
                   .contains(
                       "not in effect: retry on the next pod on error timeout http_502 http_503"
@@ -207,7 +208,8 @@ class GatewayRoutingTest {
                 "context",
                 "http.server.location",
                 "value",
-                "proxy_next_upstream error timeout http_502 http_503;"));
+                "proxy_next_upstream error timeout http_502 http_503;"
+                    + " proxy_next_upstream_tries 2; proxy_next_upstream_timeout 40s;"));
     assertThat(policy("RateLimitPolicy", "radio")).isNull();
     GenericKubernetesResource upstream = policy("UpstreamSettingsPolicy", "radio");
     assertThat(spec(upstream))
@@ -218,7 +220,7 @@ class GatewayRoutingTest {
     GenericKubernetesResource proxy = policy("ProxySettingsPolicy", "radio");
     assertThat(spec(proxy))
         .containsEntry("buffering", Map.of("disable", true))
-        .containsEntry("timeout", Map.of("read", "3600s", "send", "3600s"));
+        .containsEntry("timeout", Map.of("connect", "2s", "read", "30s", "send", "30s"));
     assertThat(maps(spec(proxy), "targetRefs"))
         .containsExactly(
             Map.of("group", "gateway.networking.k8s.io", "kind", "HTTPRoute", "name", "radio"));
@@ -301,7 +303,7 @@ class GatewayRoutingTest {
               assertThat(condition("radio", "RoutingReady").getMessage())
                   .contains("proxy buffering off (ProxySettingsPolicy)")
                   .contains(
-                      "not in effect: long read timeouts (this NGINX Gateway Fabric's"
+                      "not in effect: the Ingress's timeouts (this NGINX Gateway Fabric's"
                           + " ProxySettingsPolicy has no timeout field")
                   .doesNotContain("rate limit");
             });

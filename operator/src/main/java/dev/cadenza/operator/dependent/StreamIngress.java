@@ -14,13 +14,47 @@ import java.util.Map;
 
 /**
  * The Ingress for spec.routing, with the same behaviour on both NGINX controllers: the same pod for
- * the same track (consistent hash of the request URI), no proxy buffering of audio, long read
- * timeouts, retry on the next pod, an optional per-client rate limit.
+ * the same track (consistent hash of the request URI), no proxy buffering of audio, the timeouts of
+ * nginx-ingress/nginx.conf.template (long enough for any stream, which they bound between two reads
+ * only; short enough that a frozen pod is given up on), retry on the next pod, an optional
+ * per-client rate limit.
  */
 public class StreamIngress extends CRUDKubernetesDependentResource<Ingress, MusicDelivery> {
 
   /** When nginx passes a request on to the next pod: {@code proxy_next_upstream}. */
   public static final String NEXT_UPSTREAM = "error timeout http_502 http_503";
+
+  /**
+   * nginx's wait for a pod between two reads or two writes ({@code proxy_read_timeout}, {@code
+   * proxy_send_timeout}), in seconds: nginx-ingress/nginx.conf.template's value and reasons. A
+   * frozen pod (its kernel still accepts) costs a player this much, not an hour; a paused player
+   * does not trip it (nginx does not read from the pod while it cannot write to the player), and
+   * session event streams send a comment every 15 s.
+   */
+  public static final int READ_TIMEOUT_SECONDS = 30;
+
+  /** nginx's wait for a pod to accept a connection ({@code proxy_connect_timeout}), in seconds. */
+  public static final int CONNECT_TIMEOUT_SECONDS = 2;
+
+  /**
+   * The bound on one request's tries ({@code proxy_next_upstream_timeout}), in seconds: counted
+   * from the first try, so above a first try that timed out (connect plus read).
+   */
+  public static final int NEXT_UPSTREAM_TIMEOUT_SECONDS = 40;
+
+  /** Tries of one request ({@code proxy_next_upstream_tries}): the pod, then one other. */
+  public static final int NEXT_UPSTREAM_TRIES = 2;
+
+  /** The retry as nginx directives, for where no annotation or policy expresses it. */
+  public static String nextUpstreamDirectives() {
+    return "proxy_next_upstream "
+        + NEXT_UPSTREAM
+        + "; proxy_next_upstream_tries "
+        + NEXT_UPSTREAM_TRIES
+        + "; proxy_next_upstream_timeout "
+        + NEXT_UPSTREAM_TIMEOUT_SECONDS
+        + "s;";
+  }
 
   public StreamIngress() {
     super(Ingress.class);
@@ -78,15 +112,23 @@ public class StreamIngress extends CRUDKubernetesDependentResource<Ingress, Musi
     if (routing.controller == Routing.Controller.INGRESS_NGINX) {
       a.put("nginx.ingress.kubernetes.io/upstream-hash-by", "$request_uri");
       a.put("nginx.ingress.kubernetes.io/proxy-buffering", "off");
-      a.put("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600");
+      a.put("nginx.ingress.kubernetes.io/proxy-connect-timeout", "" + CONNECT_TIMEOUT_SECONDS);
+      a.put("nginx.ingress.kubernetes.io/proxy-read-timeout", "" + READ_TIMEOUT_SECONDS);
+      a.put("nginx.ingress.kubernetes.io/proxy-send-timeout", "" + READ_TIMEOUT_SECONDS);
       a.put("nginx.ingress.kubernetes.io/proxy-next-upstream", NEXT_UPSTREAM);
+      a.put(
+          "nginx.ingress.kubernetes.io/proxy-next-upstream-timeout",
+          "" + NEXT_UPSTREAM_TIMEOUT_SECONDS);
+      a.put("nginx.ingress.kubernetes.io/proxy-next-upstream-tries", "" + NEXT_UPSTREAM_TRIES);
       if (rps != null) {
         a.put("nginx.ingress.kubernetes.io/limit-rps", rps.toString());
       }
     } else {
       a.put("nginx.org/lb-method", "hash $request_uri consistent");
       a.put("nginx.org/proxy-buffering", "False");
-      a.put("nginx.org/proxy-read-timeout", "3600s");
+      a.put("nginx.org/proxy-connect-timeout", CONNECT_TIMEOUT_SECONDS + "s");
+      a.put("nginx.org/proxy-read-timeout", READ_TIMEOUT_SECONDS + "s");
+      a.put("nginx.org/proxy-send-timeout", READ_TIMEOUT_SECONDS + "s");
       a.put("nginx.org/proxy-next-upstream", NEXT_UPSTREAM);
       if (rps != null) {
         a.put("nginx.org/limit-req-rate", rps + "r/s");

@@ -107,7 +107,10 @@ public final class StreamRoute {
       List.of(UPSTREAM_POLICY, PROXY_POLICY, RATE_LIMIT_POLICY, SNIPPETS_FILTER);
 
   /** The per-read timeout of the Ingress ({@code proxy-read-timeout}), in NGF's Duration form. */
-  public static final String READ_TIMEOUT = "3600s";
+  public static final String READ_TIMEOUT = StreamIngress.READ_TIMEOUT_SECONDS + "s";
+
+  /** The connect timeout of the Ingress ({@code proxy-connect-timeout}), in NGF's form. */
+  public static final String CONNECT_TIMEOUT = StreamIngress.CONNECT_TIMEOUT_SECONDS + "s";
 
   /**
    * NGINX Gateway Fabric's UpstreamSettingsPolicy on the Service: the same pod for the same track
@@ -123,8 +126,9 @@ public final class StreamRoute {
 
   /**
    * NGINX Gateway Fabric's ProxySettingsPolicy on the HTTPRoute: no proxy buffering, so audio
-   * reaches the player as the pod sends it, and the Ingress's long per-read (and per-write)
-   * timeouts, so a paused player keeps its stream.
+   * reaches the player as the pod sends it, and the Ingress's connect, per-read and per-write
+   * timeouts, so a frozen pod is given up on after them ({@link
+   * StreamIngress#READ_TIMEOUT_SECONDS}).
    */
   public static GenericKubernetesResource proxyPolicy(MusicDelivery md) {
     return proxyPolicy(md, true);
@@ -138,7 +142,9 @@ public final class StreamRoute {
     Map<String, Object> spec = targetingRoute(md);
     spec.put("buffering", Map.of("disable", true));
     if (timeouts) {
-      spec.put("timeout", Map.of("read", READ_TIMEOUT, "send", READ_TIMEOUT));
+      spec.put(
+          "timeout",
+          Map.of("connect", CONNECT_TIMEOUT, "read", READ_TIMEOUT, "send", READ_TIMEOUT));
     }
     return owned(md, PROXY_POLICY, spec);
   }
@@ -164,7 +170,7 @@ public final class StreamRoute {
   public static GenericKubernetesResource retryFilter(MusicDelivery md) {
     Map<String, Object> snippet = new LinkedHashMap<>();
     snippet.put("context", "http.server.location");
-    snippet.put("value", "proxy_next_upstream " + StreamIngress.NEXT_UPSTREAM + ";");
+    snippet.put("value", StreamIngress.nextUpstreamDirectives());
     return owned(md, SNIPPETS_FILTER, Map.of("snippets", List.of(snippet)));
   }
 

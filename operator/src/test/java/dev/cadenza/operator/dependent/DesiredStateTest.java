@@ -187,14 +187,17 @@ class DesiredStateTest {
     Ingress legacy =
         StreamIngress.build(
             md(BASE + "routing: {host: m.example.com, controller: ingress-nginx," + behaviours));
-    // hash by URI, no buffering, long reads, retry on the next pod (nginx retries only idempotent
+    // hash by URI, no buffering, the template's timeouts, retry on the next pod (nginx retries only
+    // idempotent
     // requests on its own), rate limit: the same six behaviours, each in its controller's words
     assertThat(f5.getMetadata().getAnnotations())
         .containsExactlyInAnyOrderEntriesOf(
             java.util.Map.of(
                 "nginx.org/lb-method", "hash $request_uri consistent",
                 "nginx.org/proxy-buffering", "False",
-                "nginx.org/proxy-read-timeout", "3600s",
+                "nginx.org/proxy-connect-timeout", "2s",
+                "nginx.org/proxy-read-timeout", "30s",
+                "nginx.org/proxy-send-timeout", "30s",
                 "nginx.org/proxy-next-upstream", "error timeout http_502 http_503",
                 "nginx.org/limit-req-rate", "5r/s"));
     assertThat(legacy.getMetadata().getAnnotations())
@@ -202,9 +205,13 @@ class DesiredStateTest {
             java.util.Map.of(
                 "nginx.ingress.kubernetes.io/upstream-hash-by", "$request_uri",
                 "nginx.ingress.kubernetes.io/proxy-buffering", "off",
-                "nginx.ingress.kubernetes.io/proxy-read-timeout", "3600",
+                "nginx.ingress.kubernetes.io/proxy-connect-timeout", "2",
+                "nginx.ingress.kubernetes.io/proxy-read-timeout", "30",
+                "nginx.ingress.kubernetes.io/proxy-send-timeout", "30",
                 "nginx.ingress.kubernetes.io/proxy-next-upstream",
                     "error timeout http_502 http_503",
+                "nginx.ingress.kubernetes.io/proxy-next-upstream-timeout", "40",
+                "nginx.ingress.kubernetes.io/proxy-next-upstream-tries", "2",
                 "nginx.ingress.kubernetes.io/limit-rps", "5"));
     for (Ingress ingress : java.util.List.of(f5, legacy)) {
       assertThat(ingress.getSpec().getTls())
@@ -276,7 +283,7 @@ class DesiredStateTest {
     assertThat(proxy.getApiVersion()).isEqualTo("gateway.nginx.org/v1alpha1");
     assertThat((java.util.Map<String, Object>) proxy.getAdditionalProperties().get("spec"))
         .containsEntry("buffering", java.util.Map.of("disable", true))
-        .containsEntry("timeout", java.util.Map.of("read", "3600s", "send", "3600s"));
+        .containsEntry("timeout", java.util.Map.of("connect", "2s", "read", "30s", "send", "30s"));
     assertThat(StreamRoute.wanted(md)).isTrue();
     assertThat(StreamRoute.wanted(md(BASE + "routing: {host: m.example.com}"))).isFalse();
     // the rule references the retry SnippetsFilter only when asked to (once NGF accepted it)
@@ -315,7 +322,8 @@ class DesiredStateTest {
                         "context",
                         "http.server.location",
                         "value",
-                        "proxy_next_upstream error timeout http_502 http_503;"))));
+                        "proxy_next_upstream error timeout http_502 http_503;"
+                            + " proxy_next_upstream_tries 2; proxy_next_upstream_timeout 40s;"))));
     // the same next-upstream conditions as the Ingress annotations
     assertThat(
             StreamIngress.build(md(BASE + "routing: {host: m.example.com}"))
