@@ -4,7 +4,9 @@
 #   B "front":  nginx from nginx-ingress/nginx.conf.template (rendered by `hack/local-stack.sh
 #               render-nginx`: hash $request_uri consistent, keepalive upstreams, buffering off,
 #               retry on the next instance) in front of two instances;
-#   C "static": nginx serving the files from disk (the baseline of bench/stream-vs-nginx.sh).
+#   C "static": nginx serving the files from disk (the baseline of bench/stream-vs-nginx.sh);
+#   and B1 "front1": the same front in front of A's instance alone, which separates the hop itself
+#               (B1 against A) from running two JVMs on the same cores (B against B1).
 # Everything listens on and talks to 127.0.0.1 only; every load run is bounded in time and in
 # requests; all three JVMs and both nginx are stopped on exit, Ctrl-C and failure.
 #
@@ -20,31 +22,17 @@ set -euo pipefail
 command_line="bench/front.sh${*:+ $*}"
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/.." && pwd)
-out=$here/out
-lib=$out/library
-jar=$root/stream-service/target/cadenza-stream-service.jar
+# shared with bench/stream-vs-nginx.sh: the paths and settings common to both (concurrency,
+# duration, ...), die, log, process cleanup, CPU accounting, nginx, the service, URL lists, loadgen
+# and the JIT warm-up
+source "$here/lib/common.sh"
 
-concurrency=${BENCH_CONCURRENCY:-32}
-duration=${BENCH_DURATION:-10s}
-large_concurrency=${BENCH_LARGE_CONCURRENCY:-4}
-warmup=${BENCH_WARMUP:-5s}
-jit_max=${BENCH_JIT_WARMUP_MAX:-90}
-seed=${BENCH_SEED:-42}
-max_requests=${BENCH_MAX_REQUESTS:-2000000}
-timeout=${BENCH_TIMEOUT:-10s}
-nopush=${BENCH_NGINX_TCP_NOPUSH:-off}
 l1=${BENCH_L1:-}
 probes=${BENCH_PROBES:-5}
 save=${BENCH_SAVE:-}
 build=1
-jar_override=${BENCH_JAR:-}
 
-usage() { sed -n '2,18s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
-
-# shared with bench/stream-vs-nginx.sh: die, log, process cleanup, CPU accounting, nginx, the
-# service, URL lists, loadgen and the JIT warm-up
-source "$here/lib/common.sh"
+usage() { sed -n '2,20s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -90,20 +78,22 @@ await_cadenza "$aport" "$apid" "$work/direct.log"
 await_cadenza "$i1port" "$i1pid" "$work/instance-1.log"
 await_cadenza "$i2port" "$i2pid" "$work/instance-2.log"
 
-# --- the front (B): the template as hack/local-stack.sh renders it, rate limit off ---------------
-fprefix=$work/nginx
-mkdir -p "$fprefix"
-fport=$(free_port)
-bash "$root/hack/local-stack.sh" render-nginx "$fprefix" "127.0.0.1:$fport" 0 "$i1port" "$i2port" \
-  >"$fprefix/nginx.conf" || die "could not render nginx-ingress/nginx.conf.template"
-front_args=(-c "$fprefix/nginx.conf" -p "$fprefix" -e "$fprefix/error.log")
-"$nginx_bin" -t -q "${front_args[@]}" || die "bad front config: $fprefix/nginx.conf"
-"$nginx_bin" "${front_args[@]}" &
-fpid=$!
-pids+=("$fpid")
-wait_http "http://127.0.0.1:$fport/actuator/health/readiness" "$fpid" 20 ||
-  die "the front did not come up; see $fprefix/error.log"
-log "front: nginx from the template on 127.0.0.1:$fport (pid $fpid) -> 127.0.0.1:$i1port, 127.0.0.1:$i2port"
+# --- the fronts (B, B1): the template as hack/local-stack.sh renders it, rate limit off ----------
+# start_front DIR UPSTREAM_PORT...: nginx from the template in DIR on a free port; sets fport, fpid
+start_front() {
+  local dir=$1
+  shift
+  mkdir -p "$dir"
+  fport=$(free_port)
+  bash "$root/hack/local-stack.sh" render-nginx "$dir" "127.0.0.1:$fport" 0 "$@" >"$dir/nginx.conf" ||
+    die "could not render nginx-ingress/nginx.conf.template"
+  run_nginx "$dir/nginx.conf" "$dir" "$dir/error.log" "http://127.0.0.1:$fport/actuator/health/readiness"
+  fpid=$nginx_pid
+  log "front: nginx from the template on 127.0.0.1:$fport (pid $fpid) -> ports $*"
+}
+start_front "$work/nginx-1" "$aport"
+f1port=$fport f1pid=$fpid
+start_front "$work/nginx" "$i1port" "$i2port"
 
 # --- URL lists: static (nginx-*) and direct (cadenza-*) from make_urls; front = direct's paths ----
 cport=$aport
@@ -113,8 +103,9 @@ for kind in demo large; do
   mv "$urls/nginx-$kind.txt" "$urls/static-$kind.txt"
   mv "$urls/cadenza-$kind.txt" "$urls/direct-$kind.txt"
   sed "s#^http://127.0.0.1:$aport/#http://127.0.0.1:$fport/#" "$urls/direct-$kind.txt" >"$urls/front-$kind.txt"
+  sed "s#^http://127.0.0.1:$aport/#http://127.0.0.1:$f1port/#" "$urls/direct-$kind.txt" >"$urls/front1-$kind.txt"
 done
-for s in static direct front; do cat "$urls/$s-demo.txt" "$urls/$s-large.txt" >"$urls/$s-all.txt"; done
+for s in static direct front1 front; do cat "$urls/$s-demo.txt" "$urls/$s-large.txt" >"$urls/$s-all.txt"; done
 
 stamp=$(date +%Y%m%d-%H%M%S)
 results=$work/results-$stamp.jsonl
@@ -125,7 +116,7 @@ hz=$(getconf CLK_TCK)
 nginx_pids() { echo "$1"; pgrep -P "$1" || true; }
 
 # meters SERVER WHEN: snapshots of the instances a server uses, as $work/meters-<instance>-WHEN.txt
-instances_of() { case $1 in direct) echo "direct:$aport" ;; front) echo "i1:$i1port i2:$i2port" ;; esac; }
+instances_of() { case $1 in direct | front1) echo "direct:$aport" ;; front) echo "i1:$i1port i2:$i2port" ;; esac; }
 meters() {
   local i
   for i in $(instances_of "$1"); do snapshot "${i#*:}" >"$work/meters-${i%%:*}-$2.txt"; done
@@ -140,10 +131,10 @@ meters_json() {
   echo "$json}"
 }
 
-# measure SERVER KIND MODE CONCURRENCY: one measured run against static, direct or front, with the
+# measure SERVER KIND MODE CONCURRENCY: one measured run against static, direct, front1 or front, with the
 # CPU time of every process of the benchmark, the JIT threads and the whole machine meanwhile, and
 # the growth of each instance's meters. Appends one JSON line to $results.
-groups=(static direct front i1 i2 jit_direct jit_front)
+groups=(static direct front i1 i2 jit_direct jit_front front1)
 # ticks_all: the CPU ticks so far of each of the groups above, one line each
 ticks_all() {
   proc_ticks $(nginx_pids "$npid")
@@ -153,6 +144,7 @@ ticks_all() {
   proc_ticks "$i2pid"
   jit_ticks "$apid"
   jit_ticks "$i1pid" "$i2pid"
+  proc_ticks $(nginx_pids "$f1pid")
 }
 measure() {
   local server=$1 kind=$2 mode=$3 conc=$4 t0 t1 r g v cpu0=() cpu1=() sb0 st0 sb1 st1 json
@@ -184,11 +176,13 @@ warm_jit "$urls/direct-all.txt" "$concurrency" "$apid"
 jit_direct=$jit_note
 warm_jit "$urls/front-all.txt" "$concurrency" "$i1pid" "$i2pid"
 jit_front=$jit_note
+log "warming up front1 (A's instance, warm already) for $warmup"
+loadgen "$urls/front1-all.txt" mixed "$concurrency" "$warmup"
 
-# --- the scenarios, each against C, A and B in turn (same seed, same request sequence) -----------
+# --- the scenarios, each against C, A, B1 and B in turn (same seed, same request sequence) -----------
 uptime_runs_start=$(uptime)
 while read -r kind mode conc; do
-  for s in static direct front; do
+  for s in static direct front1 front; do
     if ! has_urls "$s" "$kind"; then
       log "skipping $kind/$mode on $s: no $kind files in its URL list"
       continue

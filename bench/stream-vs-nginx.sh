@@ -15,22 +15,11 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/.." && pwd)
-out=$here/out
-lib=$out/library
-jar=$root/stream-service/target/cadenza-stream-service.jar
+# shared with bench/front.sh: the paths and settings common to both (concurrency, duration, ...),
+# die, log, process cleanup, CPU accounting, nginx, the service, URL lists, loadgen
+source "$here/lib/common.sh"
 
-concurrency=${BENCH_CONCURRENCY:-32}
-duration=${BENCH_DURATION:-10s}
-large_concurrency=${BENCH_LARGE_CONCURRENCY:-4}
-warmup=${BENCH_WARMUP:-5s}
-jit_max=${BENCH_JIT_WARMUP_MAX:-90}
-seed=${BENCH_SEED:-42}
-max_requests=${BENCH_MAX_REQUESTS:-2000000}
-timeout=${BENCH_TIMEOUT:-10s}
-nopush=${BENCH_NGINX_TCP_NOPUSH:-off}
 build=1 nginx_only=0 tiers=0 save=""
-jar_override=${BENCH_JAR:-}
 variants=${BENCH_VARIANTS:-l1,l2,origin,file}
 l2_concurrency=${BENCH_L2_CONCURRENCY:-8}
 l2_large_concurrency=${BENCH_L2_LARGE_CONCURRENCY:-2}
@@ -38,9 +27,6 @@ l2_duration=${BENCH_L2_DURATION:-}
 l2_warm_passes=${BENCH_L2_WARM_PASSES:-4}
 
 usage() { sed -n '2,14s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
-
-# shared with bench/front.sh: die, log, process cleanup, CPU accounting, nginx, the service, loadgen
-source "$here/lib/common.sh"
 
 while [ $# -gt 0 ]; do
   case $1 in

@@ -1,9 +1,24 @@
 # Shared by the streaming benchmarks (bench/stream-vs-nginx.sh, bench/front.sh); sourced, never run.
 #
-# The sourcing script sets, before it calls these functions: here (bench/), root (the repository),
-# out (bench/out), lib (the library served), jar (the service jar), and the
-# loadgen settings max_requests, seed, timeout, warmup, jit_max. Sourcing installs the traps: every
-# process whose pid is in pids (and the running loadgen) is stopped on exit, Ctrl-C or failure.
+# The sourcing script sets here (bench/) first. Sourcing sets the paths (root, out, lib: the
+# library served, jar, urls) and the settings both scripts take from the environment (their
+# defaults are documented in each script's header), and installs the traps: every process whose
+# pid is in pids (and the running loadgen) is stopped on exit, Ctrl-C or failure.
+
+root=$(cd "$here/.." && pwd)
+out=$here/out
+lib=$out/library
+jar=$root/stream-service/target/cadenza-stream-service.jar
+concurrency=${BENCH_CONCURRENCY:-32}
+duration=${BENCH_DURATION:-10s}
+large_concurrency=${BENCH_LARGE_CONCURRENCY:-4}
+warmup=${BENCH_WARMUP:-5s}
+jit_max=${BENCH_JIT_WARMUP_MAX:-90}
+seed=${BENCH_SEED:-42}
+max_requests=${BENCH_MAX_REQUESTS:-2000000}
+timeout=${BENCH_TIMEOUT:-10s}
+nopush=${BENCH_NGINX_TCP_NOPUSH:-off}
+jar_override=${BENCH_JAR:-}
 
 bench_lib=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 demo=$root/stream-service/src/main/resources/demo-library
@@ -153,7 +168,7 @@ ensure_nginx() {
 # config in $out/nginx (everything it writes stays there; sendfile on, tcp_nopush NOPUSH, 2
 # workers, access log off); sets nport, npid and prefix.
 start_static_nginx() {
-  local user_line="" nginx_args
+  local user_line=""
   ensure_nginx
   prefix=$out/nginx
   mkdir -p "$prefix/logs" "$prefix/tmp"
@@ -187,14 +202,21 @@ http {
   }
 }
 EOF
-  nginx_args=(-c "$prefix/nginx.conf" -p "$prefix/" -e "$prefix/logs/error.log")
-  "$nginx_bin" -t -q "${nginx_args[@]}" || die "bad nginx config: $prefix/nginx.conf"
-  "$nginx_bin" "${nginx_args[@]}" &
-  npid=$!
-  pids+=("$npid")
-  wait_http "http://127.0.0.1:$nport/files/large/large-1.mp3" "$npid" 10 ||
-    die "nginx did not come up; see $prefix/logs/error.log"
+  run_nginx "$prefix/nginx.conf" "$prefix/" "$prefix/logs/error.log" \
+    "http://127.0.0.1:$nport/files/large/large-1.mp3"
+  npid=$nginx_pid
   log "nginx $("$nginx_bin" -v 2>&1 | sed 's/.*\///') on 127.0.0.1:$nport (pid $npid)"
+}
+
+# run_nginx CONF PREFIX ERROR_LOG URL: checks CONF with nginx -t, starts nginx in the foreground
+# (daemon off) in the background, and waits up to 20 s for URL to answer; sets nginx_pid.
+run_nginx() {
+  local args=(-c "$1" -p "$2" -e "$3")
+  "$nginx_bin" -t -q "${args[@]}" || die "bad nginx config: $1"
+  "$nginx_bin" "${args[@]}" &
+  nginx_pid=$!
+  pids+=("$nginx_pid")
+  wait_http "$4" "$nginx_pid" 20 || die "nginx did not come up; see $3"
 }
 
 # --- Cadenza -------------------------------------------------------------------------------------

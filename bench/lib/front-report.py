@@ -13,9 +13,12 @@ meta = json.load(open(sys.argv[2]))
 affinity = json.load(open(sys.argv[3]))
 runs = [r for r in rows if r["type"] == "run"]
 cores = meta["cores"]
-NAMES = {"static": "C: nginx static", "direct": "A: direct, 1 instance", "front": "B: front + 2 instances"}
-SERVERS = ("static", "direct", "front")
-BENCH = ("static", "direct", "front", "i1", "i2")  # the benchmark's server process groups
+NAMES = {"static": "C: nginx static", "direct": "A: direct, 1 instance", "front1": "B1: front + A's instance",
+         "front": "B: front + 2 instances"}
+SERVERS = ("static", "direct", "front1", "front")
+SHORT = {"static": "C", "direct": "A", "front1": "B1", "front": "B"}
+RATIOS = (("front", "direct"), ("front", "static"), ("front1", "direct"), ("front", "front1"))
+BENCH = ("static", "direct", "front", "i1", "i2", "front1")  # the benchmark's server process groups
 
 
 def ratio(a, b):
@@ -39,6 +42,8 @@ def cpu(row):
     s = {g: c[g] / hz for g in BENCH}
     if row["server"] == "front":
         server, front, jit = s["front"] + s["i1"] + s["i2"], s["front"], c["jit_front"] / hz
+    elif row["server"] == "front1":
+        server, front, jit = s["front1"] + s["direct"], s["front1"], c["jit_direct"] / hz
     elif row["server"] == "direct":
         server, front, jit = s["direct"], 0.0, c["jit_direct"] / hz
     else:
@@ -51,6 +56,16 @@ def cpu(row):
 
 
 scen, table = by_scenario()
+
+
+def each_run(servers):
+    """(scenario, server, row) of every run of these servers, scenario by scenario."""
+    for sc in scen:
+        for s in servers:
+            if (sc, s) in table:
+                yield sc, s, table[(sc, s)]
+
+
 print(f"## NGINX front: what the hop costs ({meta['duration']} per run)\n")
 print(f"Run {meta['date']}: `{meta['command']}`. Jar: {meta['jar']}; nginx {meta['nginx']}; {meta['java']}.")
 print(f"Concurrency {meta['concurrency']} (large/full {meta['large_concurrency']}), seed {meta['seed']}: "
@@ -62,7 +77,9 @@ print("- **B** front: nginx 2 workers from `nginx-ingress/nginx.conf.template` (
       "`hack/local-stack.sh render-nginx`, rate limit off, access log on as in the template) in front of "
       f"two instances like A ({meta['jit_front']}).")
 print("- **C** static: nginx 2 workers serving the files from disk (`sendfile on`, "
-      f"`tcp_nopush {meta['nopush']}`, access log off), the baseline of `bench/stream-vs-nginx.sh`.\n")
+      f"`tcp_nopush {meta['nopush']}`, access log off), the baseline of `bench/stream-vs-nginx.sh`.")
+print("- **B1** front + A's instance: the same front with A's instance as its only upstream. B1 against A "
+      "is the hop itself; B against B1 is what two JVMs on the same cores add.\n")
 print(f"Machine: {cores} cores shared by both nginx, three JVMs (A's, B's two; idle while another path "
       "runs), the load generator and whatever else ran. `uptime`:\n")
 for key, what in (("uptime_start", "start"), ("uptime_runs_start", "first measured run"),
@@ -80,54 +97,56 @@ for sc in scen:
         r = row["result"]
         print(f"| {sc} | {NAMES[s]} | {r['concurrency']} | {r['req_per_s']:.0f} | {r['MB_per_s']:.1f} "
               f"| {r['ttfb_p50_ms']:.2f} | {r['ttfb_p99_ms']:.2f} | {r['total_p99_ms']:.2f} | {r['errors']} |")
-    b = table.get((sc, "front"))
-    for base in ("direct", "static"):
-        a = table.get((sc, base))
+    for top, base in RATIOS:
+        a, b = table.get((sc, base)), table.get((sc, top))
         if not (a and b):
             continue
         x, y = b["result"], a["result"]
         flag = "**errors: not comparable**" if x["errors"] or y["errors"] else ""
-        print(f"| {sc} | **B/{'A' if base == 'direct' else 'C'}** | | {ratio(x['req_per_s'], y['req_per_s'])} "
+        print(f"| {sc} | **{SHORT[top]}/{SHORT[base]}** | | {ratio(x['req_per_s'], y['req_per_s'])} "
               f"| {ratio(x['MB_per_s'], y['MB_per_s'])} | {ratio(x['ttfb_p50_ms'], y['ttfb_p50_ms'])} "
               f"| {ratio(x['ttfb_p99_ms'], y['ttfb_p99_ms'])} | {ratio(x['total_p99_ms'], y['total_p99_ms'])} | {flag} |")
 print("\nMB = 10^6 bytes of response body. In the ratio rows, throughput below 1x means the front "
       "served less; latency above 1x means it was slower.")
 
-print("\n### What the hop adds, B against A\n")
-print("| scenario | TTFB p50 | TTFB p99 | total p99 | server CPU ms / 1k req, A | B | of which the front "
-      "| B / A |")
-print("|---|--:|--:|--:|--:|--:|--:|--:|")
+print("\n### What the hop adds, against A\n")
+print("| scenario | path | TTFB p50 | TTFB p99 | total p99 | server CPU ms / 1k req, A | this path "
+      "| of which the front | this path / A |")
+print("|---|---|--:|--:|--:|--:|--:|--:|--:|")
+
+
+def per_k(seconds, r):
+    return seconds * 1e6 / r["requests"] if r["requests"] else 0
+
+
 for sc in scen:
-    a, b = table.get((sc, "direct")), table.get((sc, "front"))
-    if not (a and b):
-        continue
-    ra, rb = a["result"], b["result"]
-    ca, cb = cpu(a), cpu(b)
-    per_k = lambda c, r: c * 1e6 / r["requests"] if r["requests"] else 0
-    pa, pb, pf = per_k(ca[0], ra), per_k(cb[0], rb), per_k(cb[1], rb)
-    print(f"| {sc} | {rb['ttfb_p50_ms'] - ra['ttfb_p50_ms']:+.2f} ms | {rb['ttfb_p99_ms'] - ra['ttfb_p99_ms']:+.2f} ms "
-          f"| {rb['total_p99_ms'] - ra['total_p99_ms']:+.2f} ms | {pa:.0f} | {pb:.0f} | {pf:.0f} | {ratio(pb, pa)} |")
-print("\nServer CPU: the JVM for A; the front nginx (master and workers) plus both JVMs for B. Per "
-      "request it does not depend on how much of the machine the load generator took.")
+    for top in ("front1", "front"):
+        a, b = table.get((sc, "direct")), table.get((sc, top))
+        if not (a and b):
+            continue
+        ra, rb = a["result"], b["result"]
+        ca, cb = cpu(a), cpu(b)
+        pa, pb, pf = per_k(ca[0], ra), per_k(cb[0], rb), per_k(cb[1], rb)
+        print(f"| {sc} | {NAMES[top]} | {rb['ttfb_p50_ms'] - ra['ttfb_p50_ms']:+.2f} ms "
+              f"| {rb['ttfb_p99_ms'] - ra['ttfb_p99_ms']:+.2f} ms | {rb['total_p99_ms'] - ra['total_p99_ms']:+.2f} ms "
+              f"| {pa:.0f} | {pb:.0f} | {pf:.0f} | {ratio(pb, pa)} |")
+print("\nLatency: this path minus A. Server CPU: A's JVM for A; the front nginx (master and workers) plus "
+      "A's JVM for B1, plus both JVMs for B. Per request it does not depend on how much of the machine "
+      "the load generator took.")
 
 print("\n### Where the CPU went\n")
 print("| scenario | path | server cores | of which front | of which JIT | loadgen cores | idle bench servers "
       "| other processes | idle | server CPU ms / 1k req | server CPU s / GB |")
 print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
-for sc in scen:
-    for s in SERVERS:
-        row = table.get((sc, s))
-        if not row:
-            continue
-        r = row["result"]
-        server, front, jit, gen, bench_other, other, idle, wall = cpu(row)
-        per_k = server * 1e6 / r["requests"] if r["requests"] else 0
-        per_gb = server / (r["bytes"] / 1e9) if r["bytes"] else 0
-        print(f"| {sc} | {NAMES[s]} | {server / wall:.2f} | {front / wall:.2f} | {jit / wall:.2f} | {gen / wall:.2f} "
-              f"| {bench_other / wall:.2f} | {other / wall:.2f} | {idle / wall:.2f} | {per_k:.0f} | {per_gb:.2f} |")
+for sc, s, row in each_run(SERVERS):
+    r = row["result"]
+    server, front, jit, gen, bench_other, other, idle, wall = cpu(row)
+    per_gb = server / (r["bytes"] / 1e9) if r["bytes"] else 0
+    print(f"| {sc} | {NAMES[s]} | {server / wall:.2f} | {front / wall:.2f} | {jit / wall:.2f} | {gen / wall:.2f} "
+          f"| {bench_other / wall:.2f} | {other / wall:.2f} | {idle / wall:.2f} | {per_k(server, r):.0f} | {per_gb:.2f} |")
 print(f"\nCores: CPU seconds per wall second during the run, out of {cores}. \"server\" is what serves "
-      "the path (static nginx; A's JVM; B's front nginx plus both JVMs); \"idle bench servers\" the "
-      "benchmark's other servers, idle meanwhile; \"other processes\" everything else on the machine "
+      "the path (static nginx; A's JVM; B1's front nginx plus A's JVM; B's front nginx plus both "
+      "JVMs); \"idle bench servers\" the benchmark's other servers, idle meanwhile; \"other processes\" everything else on the machine "
       "(other builds and tests).")
 
 print("\n### Which instance served what\n")
@@ -136,19 +155,15 @@ print("Growth of each instance's `cadenza_stream_requests_seconds_count` (every 
 print("| scenario | path | instance | loadgen requests | stream requests | share | L1 hits | L1 misses | L1 hit ratio "
       "| origin reads |")
 print("|---|---|---|--:|--:|--:|--:|--:|--:|--:|")
-for sc in scen:
-    for s in ("direct", "front"):
-        row = table.get((sc, s))
-        if not row:
-            continue
-        inst = row["instances"]
-        total = sum(t.get("stream_requests", 0) for t in inst.values())
-        for name, t in inst.items():
-            hits, misses = t.get("l1_hit", 0), t.get("l1_miss", 0)
-            share = f"{t.get('stream_requests', 0) / total:.0%}" if total else "n/a"
-            hr = f"{hits / (hits + misses):.4f}" if hits + misses else "n/a"
-            print(f"| {sc} | {NAMES[s]} | {name} | {row['result']['requests']} | {t.get('stream_requests', 0)} "
-                  f"| {share} | {hits} | {misses} | {hr} | {t.get('origin', 0)} |")
+for sc, s, row in each_run(("direct", "front1", "front")):
+    inst = row["instances"]
+    total = sum(t.get("stream_requests", 0) for t in inst.values())
+    for name, t in inst.items():
+        hits, misses = t.get("l1_hit", 0), t.get("l1_miss", 0)
+        share = f"{t.get('stream_requests', 0) / total:.0%}" if total else "n/a"
+        hr = f"{hits / (hits + misses):.4f}" if hits + misses else "n/a"
+        print(f"| {sc} | {NAMES[s]} | {name} | {row['result']['requests']} | {t.get('stream_requests', 0)} "
+              f"| {share} | {hits} | {misses} | {hr} | {t.get('origin', 0)} |")
 
 print("\n### Does one track always reach one instance?\n")
 tracks = affinity["tracks"]
