@@ -8,7 +8,7 @@
 #   and B1 "front1": the same front in front of A's instance alone, which separates the hop itself
 #               (B1 against A) from running two JVMs on the same cores (B against B1).
 # Everything listens on and talks to 127.0.0.1 only; every load run is bounded in time and in
-# requests; all three JVMs and both nginx are stopped on exit, Ctrl-C and failure.
+# requests; every server it starts (three JVMs, three nginx) is stopped on exit, Ctrl-C and failure.
 #
 #   bench/front.sh [--no-build] [--jar PATH] [-c N] [-d DURATION] [--large-c N] [--l1 SIZE]
 #                  [--probes N] [--save FILE]
