@@ -59,7 +59,8 @@ fi
 service_args=()
 [ -z "$l1" ] || service_args=(--cadenza.cache.memory="$l1")
 work=$out/front
-rm -rf "$work"
+stamp=$(date +%Y%m%d-%H%M%S)
+rm -rf "$work/nginx" "$work/nginx-1"
 mkdir -p "$work"
 loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)
 uptime_start=$(uptime)
@@ -107,7 +108,6 @@ for kind in demo large; do
 done
 for s in static direct front1 front; do cat "$urls/$s-demo.txt" "$urls/$s-large.txt" >"$urls/$s-all.txt"; done
 
-stamp=$(date +%Y%m%d-%H%M%S)
 results=$work/results-$stamp.jsonl
 : >"$results"
 hz=$(getconf CLK_TCK)
@@ -196,7 +196,7 @@ uptime_runs_end=$(uptime)
 # --- affinity: every track, PROBES times through the front; which instance counted it? ----------
 log "affinity check: $probes requests per track through the front"
 python3 - "$urls/front-all.txt" "$i1port" "$i2port" "$probes" "$urls/static-all.txt" \
-  >"$work/affinity.json" <<'PY'
+  >"$work/affinity-$stamp.json" <<'PY'
 import json, sys, urllib.parse, urllib.request
 
 front_list, p1, p2, probes, static_list = sys.argv[1:6]
@@ -230,7 +230,7 @@ uptime_end=$(uptime)
 jar_info="$jar ($(date -r "$jar" '+%F %T'), sha256 $(sha256sum "$out/cadenza.jar" | cut -c1-12))"
 [ "$build" = 0 ] || jar_info="built from the work tree at $(git -C "$root" rev-parse --short HEAD)$(
   [ -z "$(git -C "$root" status --porcelain -- . ':!bench')" ] || echo ' plus uncommitted changes')"
-python3 - "$work/meta.json" <<PY
+python3 - "$work/meta-$stamp.json" <<PY
 import json, sys
 json.dump({"cores": $(nproc), "duration": "$duration", "warmup": "$warmup", "concurrency": $concurrency,
            "large_concurrency": $large_concurrency, "seed": $seed, "max_requests": $max_requests,
@@ -243,7 +243,7 @@ json.dump({"cores": $(nproc), "duration": "$duration", "warmup": "$warmup", "con
            "command": """$command_line"""}, open(sys.argv[1], "w"))
 PY
 report=${results%.jsonl}.md
-python3 "$here/lib/front-report.py" "$results" "$work/meta.json" "$work/affinity.json" "$lib" | tee "$report"
+python3 "$here/lib/front-report.py" "$results" "$work/meta-$stamp.json" "$work/affinity-$stamp.json" | tee "$report"
 mkdir -p "$(dirname "$save")"
 cp "$report" "$save"
-log "report saved as $save (raw: $results, $work/affinity.json)"
+log "report saved as $save (raw: $results, $work/meta-$stamp.json, $work/affinity-$stamp.json)"

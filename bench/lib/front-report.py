@@ -135,14 +135,16 @@ print("\nLatency: this path minus A. Server CPU: A's JVM for A; the front nginx 
       "the load generator took.")
 
 print("\n### Where the CPU went\n")
-print("| scenario | path | server cores | of which front | of which JIT | loadgen cores | idle bench servers "
-      "| other processes | idle | server CPU ms / 1k req | server CPU s / GB |")
-print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+print("| scenario | path | server cores | front nginx | stream JVMs | of which JIT | loadgen cores "
+      "| idle bench servers | other processes | idle | server CPU ms / 1k req | server CPU s / GB |")
+print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 for sc, s, row in each_run(SERVERS):
     r = row["result"]
     server, front, jit, gen, bench_other, other, idle, wall = cpu(row)
     per_gb = server / (r["bytes"] / 1e9) if r["bytes"] else 0
-    print(f"| {sc} | {NAMES[s]} | {server / wall:.2f} | {front / wall:.2f} | {jit / wall:.2f} | {gen / wall:.2f} "
+    jvms = 0.0 if s == "static" else server - front
+    print(f"| {sc} | {NAMES[s]} | {server / wall:.2f} | {front / wall:.2f} | {jvms / wall:.2f} | {jit / wall:.2f} "
+          f"| {gen / wall:.2f} "
           f"| {bench_other / wall:.2f} | {other / wall:.2f} | {idle / wall:.2f} | {per_k(server, r):.0f} | {per_gb:.2f} |")
 print(f"\nCores: CPU seconds per wall second during the run, out of {cores}. \"server\" is what serves "
       "the path (static nginx; A's JVM; B1's front nginx plus A's JVM; B's front nginx plus both "
