@@ -11,13 +11,15 @@
 # requests; every server it starts (three JVMs, three nginx) is stopped on exit, Ctrl-C and failure.
 #
 #   bench/front.sh [--no-build] [--jar PATH] [-c N] [-d DURATION] [--large-c N] [--l1 SIZE]
-#                  [--probes N] [--save FILE]
+#                  [--probes N] [--front-directives 'DIRECTIVE; ...'] [--save FILE]
 #
 # Environment overrides: BENCH_CONCURRENCY (32), BENCH_DURATION (10s), BENCH_LARGE_CONCURRENCY (4),
 # BENCH_WARMUP (5s), BENCH_JIT_WARMUP_MAX (90), BENCH_SEED (42), BENCH_MAX_REQUESTS (2000000 per
 # run), BENCH_TIMEOUT (10s per request), BENCH_NGINX_TCP_NOPUSH (off; the static nginx), BENCH_JAR,
 # BENCH_L1 (L1 size for every instance, e.g. 40MB; default: the service's), BENCH_PROBES (5 requests
-# per track in the affinity check), BENCH_SAVE (bench/results/front-<date>.md), JAVA_OPTS.
+# per track in the affinity check), BENCH_FRONT_DIRECTIVES (nginx directives added to the fronts'
+# `location /` after rendering, to try a change without editing the template; default none),
+# BENCH_SAVE (bench/results/front-<date>.md), JAVA_OPTS.
 set -euo pipefail
 command_line="bench/front.sh${*:+ $*}"
 
@@ -30,9 +32,10 @@ source "$here/lib/common.sh"
 l1=${BENCH_L1:-}
 probes=${BENCH_PROBES:-5}
 save=${BENCH_SAVE:-}
+front_directives=${BENCH_FRONT_DIRECTIVES:-}
 build=1
 
-usage() { sed -n '2,20s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
+usage() { sed -n '2,22s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -43,6 +46,7 @@ while [ $# -gt 0 ]; do
     --large-c) large_concurrency=${2:?}; shift ;;
     --l1) l1=${2:?}; shift ;;
     --probes) probes=${2:?}; shift ;;
+    --front-directives) front_directives=${2:?}; shift ;;
     --save) save=${2:?}; shift ;;
     -h | --help) usage ;;
     *) echo "unknown argument: $1" >&2; usage 2 ;;
@@ -88,6 +92,14 @@ start_front() {
   fport=$(free_port)
   bash "$root/hack/local-stack.sh" render-nginx "$dir" "127.0.0.1:$fport" 0 "$@" >"$dir/nginx.conf" ||
     die "could not render nginx-ingress/nginx.conf.template"
+  if [ -n "$front_directives" ]; then # an experiment on the rendered copy; the template is unchanged
+    FRONT_DIRECTIVES=$front_directives python3 -c '
+import os, sys
+text = open(sys.argv[1]).read()
+assert text.count("location / {") == 1, "the template has no single location /"
+extra = "location / {\n      # added by bench/front.sh --front-directives\n      " + os.environ["FRONT_DIRECTIVES"]
+open(sys.argv[1], "w").write(text.replace("location / {", extra))' "$dir/nginx.conf"
+  fi
   run_nginx "$dir/nginx.conf" "$dir" "$dir/error.log" "http://127.0.0.1:$fport/actuator/health/readiness"
   fpid=$nginx_pid
   log "front: nginx from the template on 127.0.0.1:$fport (pid $fpid) -> ports $*"
@@ -234,7 +246,7 @@ python3 - "$work/meta-$stamp.json" <<PY
 import json, sys
 json.dump({"cores": $(nproc), "duration": "$duration", "warmup": "$warmup", "concurrency": $concurrency,
            "large_concurrency": $large_concurrency, "seed": $seed, "max_requests": $max_requests,
-           "timeout": "$timeout", "nopush": "$nopush", "l1": "$l1", "jar": """$jar_info""",
+           "timeout": "$timeout", "nopush": "$nopush", "l1": "$l1", "front_directives": """$front_directives""", "jar": """$jar_info""",
            "nginx": """$("$nginx_bin" -v 2>&1 | sed 's/.*\///')""", "java": """$(java -version 2>&1 | head -n 1)""",
            "jit_direct": """$jit_direct""", "jit_front": """$jit_front""",
            "uptime_start": """$uptime_start""", "uptime_runs_start": """$uptime_runs_start""",

@@ -76,6 +76,9 @@ print(f"- **A** direct: one stream-service instance, default settings ({meta['ji
 print("- **B** front: nginx 2 workers from `nginx-ingress/nginx.conf.template` (rendered by "
       "`hack/local-stack.sh render-nginx`, rate limit off, access log on as in the template) in front of "
       f"two instances like A ({meta['jit_front']}).")
+if meta.get("front_directives"):
+    print(f"- **Both fronts (B, B1) with `{meta['front_directives']}` added to `location /`** of the rendered "
+          "template (an experiment: the template itself does not have it).")
 print("- **C** static: nginx 2 workers serving the files from disk (`sendfile on`, "
       f"`tcp_nopush {meta['nopush']}`, access log off), the baseline of `bench/stream-vs-nginx.sh`.")
 print("- **B1** front + A's instance: the same front with A's instance as its only upstream. B1 against A "
