@@ -16,7 +16,7 @@
 # Environment overrides: BENCH_CONCURRENCY (32), BENCH_DURATION (10s), BENCH_LARGE_CONCURRENCY (4),
 # BENCH_WARMUP (5s), BENCH_JIT_WARMUP_MAX (90), BENCH_SEED (42), BENCH_MAX_REQUESTS (2000000 per
 # run), BENCH_TIMEOUT (10s per request), BENCH_NGINX_TCP_NOPUSH (off; the static nginx), BENCH_JAR,
-# BENCH_L1 (L1 size for every instance, e.g. 40MB; default: the service's), BENCH_PROBES (5 requests
+# BENCH_L1 (L1 size for every instance, e.g. 56MB; default: the service's), BENCH_PROBES (5 requests
 # per track in the affinity check), BENCH_FRONT_DIRECTIVES (nginx directives added to the fronts'
 # `location /` after rendering, to try a change without editing the template; default none),
 # BENCH_SAVE (bench/results/front-<date>.md), JAVA_OPTS.
