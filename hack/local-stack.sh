@@ -145,7 +145,8 @@ CONF
   render_nginx "$dir/nginx" "127.0.0.1:$port" "$rate_limit" "${instance_ports[@]}" \
     >"$dir/nginx/nginx.conf"
   "$nginx" -t -q -c "$dir/nginx/nginx.conf" -p "$dir/nginx" -e "$dir/nginx/error.log"
-  "$nginx" -c "$dir/nginx/nginx.conf" -p "$dir/nginx" -e "$dir/nginx/error.log" &
+  "$nginx" -c "$dir/nginx/nginx.conf" -p "$dir/nginx" -e "$dir/nginx/error.log" \
+    >"$dir/nginx/nginx.out" 2>&1 </dev/null &
   echo $! >"$dir/nginx.pid.launcher"
   wait_http "http://127.0.0.1:$port/actuator/health/readiness" "nginx" 20 "$dir/nginx.pid.launcher"
   trap - EXIT
