@@ -32,17 +32,25 @@ die() { log "ERROR: $*"; exit 1; }
 
 alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-stop_pid() { # pidfile name
-  if alive "$1"; then
-    local pid
-    pid=$(cat "$1")
-    kill "$pid" 2>/dev/null || true
-    kill -CONT "$pid" 2>/dev/null || true # a frozen (SIGSTOPped) process acts on SIGTERM only now
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-    log "stopped $2"
-  fi
-  rm -f "$1"
+stop_pids() { # pidfile... : SIGTERM to all at once, SIGKILL to those still there after 10 s
+  local f pid pids=()
+  for f in "$@"; do
+    if alive "$f"; then
+      pid=$(cat "$f")
+      kill "$pid" 2>/dev/null || true
+      kill -CONT "$pid" 2>/dev/null || true # a frozen (SIGSTOPped) process acts on SIGTERM only now
+      pids+=("$pid")
+      log "stopping $(basename "$f" .pid) (pid $pid)"
+    fi
+  done
+  for _ in $(seq 1 100); do
+    local left=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && left=1; done
+    ((left)) || break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  for f in "$@"; do rm -f "$f"; done
 }
 
 wait_http() { # url name seconds [pidfile of the process that must stay alive]
@@ -154,12 +162,11 @@ CONF
 }
 
 stop() {
-  stop_pid "$dir/nginx.pid.launcher" nginx
-  for f in "$dir"/stream-*.pid; do
-    [[ -e $f ]] && stop_pid "$f" "$(basename "$f" .pid)"
-  done
-  stop_pid "$dir/chronyd.pid" chronyd
-  stop_pid "$dir/dynalite.pid" dynalite
+  stop_pids "$dir/nginx.pid.launcher"
+  shopt -s nullglob
+  stop_pids "$dir"/stream-*.pid
+  stop_pids "$dir/chronyd.pid" "$dir/dynalite.pid"
+  log "stopped"
   return 0
 }
 
