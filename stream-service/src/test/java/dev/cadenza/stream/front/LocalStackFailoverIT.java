@@ -57,6 +57,7 @@ class LocalStackFailoverIT {
   static final Path STACK_SCRIPT = Path.of("../hack/local-stack.sh").toAbsolutePath().normalize();
   static final Path WORK = Path.of("target/local-stack-it").toAbsolutePath();
   static final Path STACK = WORK.resolve("stack");
+  static final Path ERROR_LOG = STACK.resolve("nginx/error.log");
 
   /**
    * Longer than the template's proxy_read_timeout (30 s) plus a retry on the other instance: a
@@ -106,8 +107,10 @@ class LocalStackFailoverIT {
     env.put("STACK_NTP_PORT", Integer.toString(Ports.freeUdp()));
     env.put("CADENZA_LIBRARY_PATH", library.toString());
     env.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // the instances start without loading the embedding model: nothing here needs /similar
+    // the instances start without loading the embedding model (nothing here needs /similar), and
+    // with the client compiler only: less CPU to start two JVMs on a small machine
     env.put("CADENZA_METADATA_EMBEDDINGS", "false");
+    env.put("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1");
     stack("start", 180);
 
     http =
@@ -157,7 +160,7 @@ class LocalStackFailoverIT {
   void freezingOneInstanceMidStreamStallsNoPlayerForLong() throws Exception {
     List<String> frozenTracks = tracksOf(b);
     ExecutorService pool = Executors.newCachedThreadPool();
-    try (Downloads downloads = new Downloads()) {
+    try (Downloads downloads = new Downloads("freeze")) {
       downloads.startAndHold();
       signal("STOP", b);
       frozen = true;
@@ -177,7 +180,7 @@ class LocalStackFailoverIT {
             .as("tried the frozen instance, answered by the live one")
             .isEqualTo("127.0.0.1:" + b + ", 127.0.0.1:" + a);
       }
-      report("freeze", downloads);
+      downloads.report();
     } finally {
       pool.shutdownNow();
     }
@@ -201,13 +204,13 @@ class LocalStackFailoverIT {
   @Order(2)
   void killingOneInstanceWhileAHundredClientsAreMidStreamLosesNoDownload() throws Exception {
     ProcessHandle instance = ProcessHandle.of(pid(b)).orElseThrow();
-    try (Downloads downloads = new Downloads()) {
+    try (Downloads downloads = new Downloads("kill")) {
       downloads.startAndHold();
       assertThat(instance.destroyForcibly()).isTrue(); // SIGKILL
       instance.onExit().get(10, TimeUnit.SECONDS);
       downloads.release();
       downloads.assertAllComplete();
-      report("kill", downloads);
+      downloads.report();
       // the downloads the kill cut resumed through nginx on the live instance
       assertThat(downloads.resumes).hasPositiveValue();
     }
@@ -239,6 +242,13 @@ class LocalStackFailoverIT {
     final AtomicInteger resumes = new AtomicInteger();
     final List<String> ids = new ArrayList<>(files.keySet());
     final List<Future<String>> results = new ArrayList<>();
+    final String name;
+    final long errorLogStart;
+
+    Downloads(String name) throws IOException {
+      this.name = name;
+      this.errorLogStart = Files.size(ERROR_LOG);
+    }
 
     void startAndHold() throws InterruptedException {
       for (int i = 0; i < CLIENTS; i++) {
@@ -263,6 +273,22 @@ class LocalStackFailoverIT {
         long left = Math.max(0, deadline - System.nanoTime());
         assertThat(results.get(i).get(left, TimeUnit.NANOSECONDS)).as(id).isEqualTo(sha.get(id));
       }
+    }
+
+    /** How many resumed, and what nginx logged meanwhile (the test's output). */
+    void report() throws IOException {
+      byte[] log = Files.readAllBytes(ERROR_LOG);
+      String errors = new String(log, (int) errorLogStart, (int) (log.length - errorLogStart));
+      System.out.printf(
+          "[%s] %d downloads complete, %d resumed with Range; nginx timed out %d times waiting for"
+              + " a response header, %d times mid-response; %d upstream connections refused or"
+              + " reset%n",
+          name,
+          CLIENTS,
+          resumes.get(),
+          count(errors, "timed out (110: Connection timed out) while reading response header"),
+          count(errors, "timed out (110: Connection timed out) while reading upstream"),
+          count(errors, "Connection refused") + count(errors, "Connection reset"));
     }
 
     @Override
@@ -329,21 +355,6 @@ class LocalStackFailoverIT {
       Thread.sleep(50);
     }
     throw new IllegalStateException(id + ": " + received + " of " + size + " bytes after 5 tries");
-  }
-
-  static void report(String which, Downloads downloads) throws IOException {
-    String errors = Files.readString(STACK.resolve("nginx/error.log"));
-    System.out.printf(
-        "[%s] %d downloads complete, %d resumed with Range; nginx timed out %d times waiting for a"
-            + " response header, %d times mid-response; %d upstream connections refused or"
-            + " reset%n",
-        which,
-        CLIENTS,
-        downloads.resumes.get(),
-        count(
-            errors, "upstream timed out (110: Connection timed out) while reading response header"),
-        count(errors, "upstream timed out (110: Connection timed out) while reading upstream"),
-        count(errors, "Connection refused") + count(errors, "Connection reset"));
   }
 
   static int count(String text, String what) {
