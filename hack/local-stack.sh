@@ -32,21 +32,33 @@ die() { log "ERROR: $*"; exit 1; }
 
 alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-stop_pid() { # pidfile name
-  if alive "$1"; then
-    local pid
-    pid=$(cat "$1")
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-    log "stopped $2"
-  fi
-  rm -f "$1"
+stop_pids() { # pidfile... : SIGTERM to all at once, SIGKILL to those still there after 10 s
+  local f pid pids=()
+  for f in "$@"; do
+    if alive "$f"; then
+      pid=$(cat "$f")
+      kill "$pid" 2>/dev/null || true
+      kill -CONT "$pid" 2>/dev/null || true # a frozen (SIGSTOPped) process acts on SIGTERM only now
+      pids+=("$pid")
+      log "stopping $(basename "$f" .pid) (pid $pid)"
+    fi
+  done
+  for _ in $(seq 1 100); do
+    local left=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && left=1; done
+    ((left)) || break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  for f in "$@"; do rm -f "$f"; done
 }
 
-wait_http() { # url name seconds
-  for _ in $(seq 1 $(($3 * 5))); do
-    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
+wait_http() { # url name seconds [pidfile of the process that must stay alive]
+  local deadline=$((SECONDS + $3))
+  while ((SECONDS < deadline)); do
+    # bounded: a process that accepts but never answers must not hold the wait
+    if curl -fsS --max-time 2 -o /dev/null "$1" 2>/dev/null; then return 0; fi
+    if [[ -n ${4:-} ]] && ! alive "$4"; then die "$2 exited (logs in $dir)"; fi
     sleep 0.2
   done
   die "$2 did not answer at $1 within $3 s (logs in $dir)"
@@ -64,15 +76,14 @@ render_nginx() {
   else
     rate=1000000 # the zone must parse; nothing uses it
   fi
-  python3 - "$root/nginx-ingress/nginx.conf.template" "$prefix" "$listen" "$rate" "$servers" "$limit" <<'PY'
-import sys
-template, prefix, listen, rate, servers, limit = sys.argv[1:]
-text = open(template).read()
-for name, value in (("PREFIX", prefix), ("LISTEN", listen), ("RATE_LIMIT", rate),
-                    ("UPSTREAM_SERVERS", servers.rstrip("\n")), ("LIMIT_REQ", limit)):
-    text = text.replace("@@" + name + "@@", value)
-sys.stdout.write(text)
-PY
+  local text
+  text=$(<"$root/nginx-ingress/nginx.conf.template")
+  text=${text//@@PREFIX@@/"$prefix"}
+  text=${text//@@LISTEN@@/"$listen"}
+  text=${text//@@RATE_LIMIT@@/"$rate"}
+  text=${text//@@UPSTREAM_SERVERS@@/"${servers%$'\n'}"}
+  text=${text//@@LIMIT_REQ@@/"$limit"}
+  printf '%s\n' "$text"
 }
 
 start() {
@@ -80,6 +91,8 @@ start() {
   if alive "$dir/nginx.pid.launcher"; then
     log "already running (hack/local-stack.sh stop first)"; exit 0
   fi
+  # a start that fails half-way stops what it started
+  trap 'log "start failed: stopping"; stop' EXIT
   cli=$(bash hack/dynalite.sh)
   bash hack/chrony.sh
   bash hack/nginx.sh
@@ -111,8 +124,11 @@ CONF
   "$chronyd" -x -d -f "$dir/chrony.conf" "${user[@]}" >"$dir/chronyd.log" 2>&1 &
   echo $! >"$dir/chronyd.pid"
 
-  for _ in $(seq 1 50); do
-    curl -s -o /dev/null "http://127.0.0.1:$dynamodb_port" && break; sleep 0.2
+  for i in $(seq 1 100); do
+    curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$dynamodb_port" && break
+    alive "$dir/dynalite.pid" || die "dynalite exited (see $dir/dynalite.log)"
+    ((i < 100)) || die "dynalite did not answer on 127.0.0.1:$dynamodb_port within 20 s"
+    sleep 0.2
   done
   export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
   library=()
@@ -128,7 +144,8 @@ CONF
     echo $! >"$dir/stream-$p.pid"
   done
   for p in "${instance_ports[@]}"; do
-    wait_http "http://127.0.0.1:$p/actuator/health/readiness" "stream-service on $p" 120
+    wait_http "http://127.0.0.1:$p/actuator/health/readiness" "stream-service on $p" 120 \
+      "$dir/stream-$p.pid"
   done
 
   # nginx last: an early failed probe would mark an instance down for fail_timeout
@@ -136,19 +153,20 @@ CONF
   render_nginx "$dir/nginx" "127.0.0.1:$port" "$rate_limit" "${instance_ports[@]}" \
     >"$dir/nginx/nginx.conf"
   "$nginx" -t -q -c "$dir/nginx/nginx.conf" -p "$dir/nginx" -e "$dir/nginx/error.log"
-  "$nginx" -c "$dir/nginx/nginx.conf" -p "$dir/nginx" -e "$dir/nginx/error.log" &
+  "$nginx" -c "$dir/nginx/nginx.conf" -p "$dir/nginx" -e "$dir/nginx/error.log" \
+    >"$dir/nginx/nginx.out" 2>&1 </dev/null &
   echo $! >"$dir/nginx.pid.launcher"
-  wait_http "http://127.0.0.1:$port/actuator/health/readiness" "nginx" 20
+  wait_http "http://127.0.0.1:$port/actuator/health/readiness" "nginx" 20 "$dir/nginx.pid.launcher"
+  trap - EXIT
   log "up: http://127.0.0.1:$port (instances ${instance_ports[*]}; logs in $dir)"
 }
 
 stop() {
-  stop_pid "$dir/nginx.pid.launcher" nginx
-  for f in "$dir"/stream-*.pid; do
-    [[ -e $f ]] && stop_pid "$f" "$(basename "$f" .pid)"
-  done
-  stop_pid "$dir/chronyd.pid" chronyd
-  stop_pid "$dir/dynalite.pid" dynalite
+  stop_pids "$dir/nginx.pid.launcher"
+  shopt -s nullglob
+  stop_pids "$dir"/stream-*.pid
+  stop_pids "$dir/chronyd.pid" "$dir/dynalite.pid"
+  log "stopped"
   return 0
 }
 
