@@ -33,6 +33,13 @@ public class StreamIngress extends CRUDKubernetesDependentResource<Ingress, Musi
    */
   public static final int READ_TIMEOUT_SECONDS = 30;
 
+  /**
+   * The buffer nginx relays an unbuffered response through ({@code proxy_buffer_size}): at nginx's
+   * default 4 KiB the front costs more CPU per request than the pod; 64 KiB, about a third of that
+   * (docs/benchmarks.md, "NGINX front").
+   */
+  public static final String PROXY_BUFFER_SIZE = "64k";
+
   /** nginx's wait for a pod to accept a connection ({@code proxy_connect_timeout}), in seconds. */
   public static final int CONNECT_TIMEOUT_SECONDS = 2;
 
@@ -112,6 +119,7 @@ public class StreamIngress extends CRUDKubernetesDependentResource<Ingress, Musi
     if (routing.controller == Routing.Controller.INGRESS_NGINX) {
       a.put("nginx.ingress.kubernetes.io/upstream-hash-by", "$request_uri");
       a.put("nginx.ingress.kubernetes.io/proxy-buffering", "off");
+      a.put("nginx.ingress.kubernetes.io/proxy-buffer-size", PROXY_BUFFER_SIZE);
       a.put("nginx.ingress.kubernetes.io/proxy-connect-timeout", "" + CONNECT_TIMEOUT_SECONDS);
       a.put("nginx.ingress.kubernetes.io/proxy-read-timeout", "" + READ_TIMEOUT_SECONDS);
       a.put("nginx.ingress.kubernetes.io/proxy-send-timeout", "" + READ_TIMEOUT_SECONDS);
@@ -126,6 +134,8 @@ public class StreamIngress extends CRUDKubernetesDependentResource<Ingress, Musi
     } else {
       a.put("nginx.org/lb-method", "hash $request_uri consistent");
       a.put("nginx.org/proxy-buffering", "False");
+      a.put("nginx.org/proxy-buffer-size", PROXY_BUFFER_SIZE);
+      a.put("nginx.org/proxy-buffers", "4 " + PROXY_BUFFER_SIZE);
       a.put("nginx.org/proxy-connect-timeout", CONNECT_TIMEOUT_SECONDS + "s");
       a.put("nginx.org/proxy-read-timeout", READ_TIMEOUT_SECONDS + "s");
       a.put("nginx.org/proxy-send-timeout", READ_TIMEOUT_SECONDS + "s");

@@ -187,14 +187,16 @@ class DesiredStateTest {
     Ingress legacy =
         StreamIngress.build(
             md(BASE + "routing: {host: m.example.com, controller: ingress-nginx," + behaviours));
-    // hash by URI, no buffering, the template's timeouts, retry on the next pod (nginx retries only
-    // idempotent
-    // requests on its own), rate limit: the same six behaviours, each in its controller's words
+    // hash by URI, no buffering (64 KiB relay), the template's timeouts, retry on the next pod
+    // (nginx retries only idempotent requests on its own), rate limit: the same behaviours, each
+    // in its controller's words
     assertThat(f5.getMetadata().getAnnotations())
         .containsExactlyInAnyOrderEntriesOf(
             java.util.Map.of(
                 "nginx.org/lb-method", "hash $request_uri consistent",
                 "nginx.org/proxy-buffering", "False",
+                "nginx.org/proxy-buffer-size", "64k",
+                "nginx.org/proxy-buffers", "4 64k",
                 "nginx.org/proxy-connect-timeout", "2s",
                 "nginx.org/proxy-read-timeout", "30s",
                 "nginx.org/proxy-send-timeout", "30s",
@@ -205,6 +207,7 @@ class DesiredStateTest {
             java.util.Map.of(
                 "nginx.ingress.kubernetes.io/upstream-hash-by", "$request_uri",
                 "nginx.ingress.kubernetes.io/proxy-buffering", "off",
+                "nginx.ingress.kubernetes.io/proxy-buffer-size", "64k",
                 "nginx.ingress.kubernetes.io/proxy-connect-timeout", "2",
                 "nginx.ingress.kubernetes.io/proxy-read-timeout", "30",
                 "nginx.ingress.kubernetes.io/proxy-send-timeout", "30",
