@@ -51,8 +51,8 @@ class HelmChartDeploymentIT {
     Path jar = Path.of("target/cadenza-operator.jar");
     assertThat(jar).exists();
     int port = Ports.free();
-    String yaml =
-        Helm.template(
+    Rendered chart =
+        Rendered.of(
             RELEASE,
             NS,
             "--set",
@@ -61,33 +61,13 @@ class HelmChartDeploymentIT {
             "logLevel=DEBUG",
             "--set",
             "watchNamespaces={" + MUSIC + "}");
-    List<HasMetadata> objects;
-    try (KubernetesClient parser = new KubernetesClientBuilder().build()) {
-      objects =
-          parser.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
-    }
-    Deployment deployment =
-        objects.stream()
-            .filter(Deployment.class::isInstance)
-            .map(Deployment.class::cast)
-            .findFirst()
-            .orElseThrow();
-    ConfigMap logging =
-        objects.stream()
-            .filter(ConfigMap.class::isInstance)
-            .map(ConfigMap.class::cast)
-            .findFirst()
-            .orElseThrow();
+    Deployment deployment = chart.deployment();
+    ConfigMap logging = chart.logging();
     var pod = deployment.getSpec().getTemplate().getSpec();
     Container container = pod.getContainers().get(0);
 
     try (KubernetesClient admin = KubeApi.adminClient()) {
-      KubeApi.installCrd(admin);
-      KubeApi.createNamespace(admin, NS);
-      KubeApi.createNamespace(admin, MUSIC);
-      for (HasMetadata object : objects) {
-        admin.resource(object).forceConflicts().serverSideApply();
-      }
+      chart.install(admin, NS, MUSIC);
       Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), KubeApi.kubeconfig());
 
       // A ServiceAccount without any binding gets nowhere: impersonation is in force.
@@ -180,38 +160,18 @@ class HelmChartDeploymentIT {
     String release = "ha";
     String ns = "chart-ha-system";
     String music = "chart-ha";
-    String yaml =
-        Helm.template(
+    Rendered chart =
+        Rendered.of(
             release, ns, "--set", "replicaCount=2", "--set", "watchNamespaces={" + music + "}");
-    List<HasMetadata> objects;
-    try (KubernetesClient parser = new KubernetesClientBuilder().build()) {
-      objects =
-          parser.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
-    }
-    Deployment deployment =
-        objects.stream()
-            .filter(Deployment.class::isInstance)
-            .map(Deployment.class::cast)
-            .findFirst()
-            .orElseThrow();
+    Deployment deployment = chart.deployment();
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
-    ConfigMap logging =
-        objects.stream()
-            .filter(ConfigMap.class::isInstance)
-            .map(ConfigMap.class::cast)
-            .findFirst()
-            .orElseThrow();
+    ConfigMap logging = chart.logging();
     var pod = deployment.getSpec().getTemplate().getSpec();
     Container container = pod.getContainers().get(0);
     String user = "system:serviceaccount:" + ns + ":" + pod.getServiceAccountName();
 
     try (KubernetesClient admin = KubeApi.adminClient()) {
-      KubeApi.installCrd(admin);
-      KubeApi.createNamespace(admin, ns);
-      KubeApi.createNamespace(admin, music);
-      for (HasMetadata object : objects) {
-        admin.resource(object).forceConflicts().serverSideApply();
-      }
+      chart.install(admin, ns, music);
       Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), KubeApi.kubeconfig());
       // each pod's HOSTNAME is its name: JOSDK's leader-election identity
       Map<String, Process> replicas = new HashMap<>();
@@ -319,6 +279,35 @@ class HelmChartDeploymentIT {
               assertThat(holder[0]).isNotBlank().isNotEqualTo(not);
             });
     return holder[0];
+  }
+
+  /** The chart as {@code helm template} renders it, and the two objects the tests run from. */
+  private record Rendered(List<HasMetadata> objects, Deployment deployment, ConfigMap logging) {
+
+    static Rendered of(String release, String ns, String... args) throws Exception {
+      String yaml = Helm.template(release, ns, args);
+      List<HasMetadata> objects;
+      try (KubernetesClient parser = new KubernetesClientBuilder().build()) {
+        objects =
+            parser.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
+      }
+      return new Rendered(
+          objects, first(objects, Deployment.class), first(objects, ConfigMap.class));
+    }
+
+    private static <T> T first(List<HasMetadata> objects, Class<T> type) {
+      return objects.stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
+    }
+
+    /** The CRD, the release and watched namespaces, then every rendered object, applied. */
+    void install(KubernetesClient admin, String ns, String music) throws Exception {
+      KubeApi.installCrd(admin);
+      KubeApi.createNamespace(admin, ns);
+      KubeApi.createNamespace(admin, music);
+      for (HasMetadata object : objects) {
+        admin.resource(object).forceConflicts().serverSideApply();
+      }
+    }
   }
 
   /** Starts the jar with the container's environment, impersonating {@code user}. */
