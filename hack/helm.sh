@@ -25,6 +25,8 @@ bin="$dir/helm"
 
 log() { printf '[helm %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+# shellcheck source=lib/go-build.sh
+. "$(dirname "$0")/lib/go-build.sh"
 
 [[ $HELM_VERSION =~ ^v3\.[0-9]+\.[0-9]+$ ]] || die "HELM_VERSION must look like v3.22.0, got $HELM_VERSION"
 
@@ -44,23 +46,9 @@ if [[ ${FORCE_REBUILD:-0} != 1 ]] && helm_ok; then
   exit 0
 fi
 
-if ! command -v go >/dev/null 2>&1; then
-  [[ -x /usr/local/go/bin/go ]] || die "no go on PATH and none at /usr/local/go/bin/go"
-  export PATH="/usr/local/go/bin:$PATH"
-fi
-log "using $(go version)"
-
+use_go
 mkdir -p "$dir"
-# One build at a time per machine: a second caller waits for the first and then finds the binary.
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$dir/.build.lock"
-  flock 9
-  if [[ ${FORCE_REBUILD:-0} != 1 ]] && helm_ok; then
-    log "built meanwhile by another run: $bin"
-    echo "$bin"
-    exit 0
-  fi
-fi
+build_lock "$dir/.build.lock" helm_ok "$bin"
 
 # The same settings as hack/k8s-test-binaries.sh: module mode, no workspace, static binary. GOBIN
 # goes to a temporary directory first so that a half-written binary is never taken for a good one.

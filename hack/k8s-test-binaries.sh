@@ -34,6 +34,8 @@ ETCD_VERSION=v${ETCD_VERSION#v}
 
 log() { printf '[k8s-test-binaries %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+# shellcheck source=lib/go-build.sh
+. "$(dirname "$0")/lib/go-build.sh"
 
 [[ $K8S_VERSION =~ ^v1\.([0-9]+)\.([0-9]+)$ ]] || die "K8S_VERSION must look like v1.34.4, got $K8S_VERSION"
 k8s_minor=${BASH_REMATCH[1]}
@@ -80,23 +82,9 @@ if [[ ${FORCE_REBUILD:-0} != 1 ]] && all_ok; then
 fi
 
 # --- tools ---------------------------------------------------------------------------------------
-if ! command -v go >/dev/null 2>&1; then
-  [[ -x /usr/local/go/bin/go ]] || die "no go on PATH and none at /usr/local/go/bin/go"
-  export PATH="/usr/local/go/bin:$PATH"
-fi
-log "using $(go version)"
-
+use_go
 mkdir -p "$out_dir"
-# One build at a time per machine: a second caller waits for the first and then finds the binaries.
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$base_dir/k8s/.build-${K8S_VERSION#v}.lock"
-  flock 9
-  if [[ ${FORCE_REBUILD:-0} != 1 ]] && all_ok; then
-    log "built meanwhile by another run: $out_dir"
-    echo "$out_dir"
-    exit 0
-  fi
-fi
+build_lock "$base_dir/k8s/.build-${K8S_VERSION#v}.lock" all_ok "$out_dir"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
