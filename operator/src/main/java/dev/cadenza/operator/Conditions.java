@@ -23,8 +23,7 @@ final class Conditions {
   /** Sets a condition; true when its status or reason changed (a transition worth an Event). */
   boolean set(String type, boolean value, String reason, String message) {
     String s = value ? "True" : "False";
-    Condition existing =
-        status.conditions.stream().filter(c -> c.getType().equals(type)).findFirst().orElse(null);
+    Condition existing = status.condition(type);
     boolean changed =
         existing == null || !s.equals(existing.getStatus()) || !reason.equals(existing.getReason());
     String since =
@@ -47,10 +46,7 @@ final class Conditions {
   }
 
   Condition get(String type) {
-    return status.conditions.stream()
-        .filter(c -> c.getType().equals(type))
-        .findFirst()
-        .orElseThrow();
+    return java.util.Objects.requireNonNull(status.condition(type), type);
   }
 
   /** A message for a failure: the exception's own words, without a stack. */

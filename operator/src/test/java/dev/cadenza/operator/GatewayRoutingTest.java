@@ -315,10 +315,7 @@ class GatewayRoutingTest {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
-              assertThat(route("radio")).isNull();
-              for (String kind : NGF_KINDS) {
-                assertThat(policy(kind, "radio")).isNull();
-              }
+              assertRouteAndPoliciesGone("radio");
               assertThat(condition("radio", "RoutingReady").getReason()).isEqualTo("NoRouting");
             });
 
@@ -344,15 +341,20 @@ class GatewayRoutingTest {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
-              assertThat(route("radio")).isNull();
-              for (String kind : NGF_KINDS) {
-                assertThat(policy(kind, "radio")).isNull();
-              }
+              assertRouteAndPoliciesGone("radio");
               assertThat(admin.resources(Ingress.class).inNamespace(NS).withName("radio").get())
                   .isNotNull();
               assertThat(condition("radio", "RoutingReady").getReason())
                   .isEqualTo("IngressApplied");
             });
+  }
+
+  /** Neither the HTTPRoute nor any NGINX Gateway Fabric kind named {@code name} is left. */
+  static void assertRouteAndPoliciesGone(String name) {
+    assertThat(route(name)).isNull();
+    for (String kind : NGF_KINDS) {
+      assertThat(policy(kind, name)).isNull();
+    }
   }
 
   static String gateway(String host, String gatewayRef) {
@@ -387,13 +389,7 @@ class GatewayRoutingTest {
 
   static Condition condition(String name, String type) {
     MusicDelivery md = md(name);
-    if (md == null || md.getStatus() == null) {
-      return null;
-    }
-    return md.getStatus().conditions.stream()
-        .filter(c -> c.getType().equals(type))
-        .findFirst()
-        .orElse(null);
+    return md == null || md.getStatus() == null ? null : md.getStatus().condition(type);
   }
 
   static GenericKubernetesResource route(String name) {

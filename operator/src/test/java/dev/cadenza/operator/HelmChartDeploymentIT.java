@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.operator.testsupport.Helm;
 import dev.cadenza.operator.testsupport.KubeApi;
+import dev.cadenza.operator.testsupport.OperatorJar;
 import dev.cadenza.testsupport.Ports;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -15,10 +16,6 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.ByteArrayInputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +45,6 @@ class HelmChartDeploymentIT {
 
   @Test
   void packagedJarRunsAsTheChartsDeployment() throws Exception {
-    Path jar = Path.of("target/cadenza-operator.jar");
-    assertThat(jar).exists();
     int port = Ports.free();
     Rendered chart =
         Rendered.of(
@@ -74,12 +69,7 @@ class HelmChartDeploymentIT {
       Path nobodyLog = dir.resolve("nobody.log");
       Process nobody =
           start(
-              jar,
-              container,
-              logging,
-              kubeconfig,
-              "system:serviceaccount:" + NS + ":nobody",
-              nobodyLog);
+              container, logging, kubeconfig, "system:serviceaccount:" + NS + ":nobody", nobodyLog);
       try {
         await()
             .atMost(Duration.ofSeconds(60))
@@ -95,39 +85,25 @@ class HelmChartDeploymentIT {
       Path log = dir.resolve("operator.log");
       Process operator =
           start(
-              jar,
               container,
               logging,
               kubeconfig,
               "system:serviceaccount:" + NS + ":" + pod.getServiceAccountName(),
               log);
       try {
-        HttpClient http = HttpClient.newHttpClient();
         String readiness = container.getReadinessProbe().getHttpGet().getPath();
         String liveness = container.getLivenessProbe().getHttpGet().getPath();
         int probePort = container.getPorts().get(0).getContainerPort();
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .until(
-                () -> {
-                  assertThat(operator.isAlive())
-                      .as("operator exited: %s", Files.readString(log))
-                      .isTrue();
-                  return status(http, probePort, readiness) == 200;
-                });
-        assertThat(status(http, probePort, liveness)).isEqualTo(200);
+        OperatorJar.awaitOk(operator, log, probePort, readiness);
+        assertThat(OperatorJar.status(probePort, liveness)).isEqualTo(200);
         assertThat(Files.readString(log))
             .as("logLevel DEBUG reaches the operator's logging")
             .containsPattern("(?m)^[0-9:.]+ DEBUG ");
         // ready does not mean leader (docs/operator.md): the Lease, named after the release,
-        // follows
-        // within a few seconds
+        // follows within a few seconds
         KubeApi.awaitLeaseHeld(admin, NS, deployment.getMetadata().getName());
 
-        KubeApi.create(
-            admin,
-            Files.readString(Path.of("../examples/minimal.yaml"))
-                .replaceAll("(?m)^  namespace: .*$", "  namespace: " + MUSIC));
+        KubeApi.create(admin, OperatorJar.minimalExample(MUSIC));
         await()
             .atMost(Duration.ofSeconds(60))
             .untilAsserted(
@@ -155,8 +131,6 @@ class HelmChartDeploymentIT {
    */
   @Test
   void secondReplicaTakesOverWhenTheLeaderIsKilled() throws Exception {
-    Path jar = Path.of("target/cadenza-operator.jar");
-    assertThat(jar).exists();
     String release = "ha";
     String ns = "chart-ha-system";
     String music = "chart-ha";
@@ -183,7 +157,6 @@ class HelmChartDeploymentIT {
           replicas.put(
               name,
               start(
-                  jar,
                   container,
                   logging,
                   kubeconfig,
@@ -192,28 +165,17 @@ class HelmChartDeploymentIT {
                   ns,
                   Map.of("HOSTNAME", name, "CADENZA_HEALTH_PORT", Integer.toString(port))));
         }
-        HttpClient http = HttpClient.newHttpClient();
         String readiness = container.getReadinessProbe().getHttpGet().getPath();
         for (String name : replicas.keySet()) {
-          await()
-              .atMost(Duration.ofSeconds(60))
-              .until(
-                  () -> {
-                    assertThat(replicas.get(name).isAlive())
-                        .as("%s exited: %s", name, Files.readString(dir.resolve(name + ".log")))
-                        .isTrue();
-                    return status(http, ports.get(name), readiness) == 200;
-                  });
+          OperatorJar.awaitOk(
+              replicas.get(name), dir.resolve(name + ".log"), ports.get(name), readiness);
         }
         String leader = holder(admin, ns, deployment.getMetadata().getName(), null);
         assertThat(replicas).containsKey(leader);
         String follower =
             replicas.keySet().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
 
-        KubeApi.create(
-            admin,
-            Files.readString(Path.of("../examples/minimal.yaml"))
-                .replaceAll("(?m)^  namespace: .*$", "  namespace: " + music));
+        KubeApi.create(admin, OperatorJar.minimalExample(music));
         await()
             .atMost(Duration.ofSeconds(60))
             .untilAsserted(
@@ -312,9 +274,9 @@ class HelmChartDeploymentIT {
 
   /** Starts the jar with the container's environment, impersonating {@code user}. */
   private Process start(
-      Path jar, Container container, ConfigMap logging, Path kubeconfig, String user, Path log)
+      Container container, ConfigMap logging, Path kubeconfig, String user, Path log)
       throws Exception {
-    return start(jar, container, logging, kubeconfig, user, log, NS, Map.of());
+    return start(container, logging, kubeconfig, user, log, NS, Map.of());
   }
 
   /**
@@ -322,7 +284,6 @@ class HelmChartDeploymentIT {
    * user}, with {@code extra} variables on top (what differs between pods of one Deployment).
    */
   private Process start(
-      Path jar,
       Container container,
       ConfigMap logging,
       Path kubeconfig,
@@ -353,13 +314,7 @@ class HelmChartDeploymentIT {
     env.put(
         "JAVA_TOOL_OPTIONS",
         env.get("JAVA_TOOL_OPTIONS").replace(mount + "/logback.xml", logback.toString()));
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                jar.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+    ProcessBuilder pb = OperatorJar.command(log);
     pb.environment().putAll(env);
     // the chart binds all interfaces for the kubelet's probes; servers in tests stay on loopback
     pb.environment().put("CADENZA_HEALTH_ADDRESS", "127.0.0.1");
@@ -369,16 +324,5 @@ class HelmChartDeploymentIT {
     pb.environment()
         .put("KUBERNETES_IMPERSONATE_GROUP", "system:serviceaccounts,system:authenticated");
     return pb.start();
-  }
-
-  private static int status(HttpClient http, int port, String path) throws Exception {
-    try {
-      return http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (java.io.IOException e) {
-      return -1;
-    }
   }
 }

@@ -93,13 +93,7 @@ class MusicDeliveryReconcilerTest {
 
   static Condition condition(String name, String type) {
     MusicDelivery md = md(name);
-    if (md == null || md.getStatus() == null) {
-      return null;
-    }
-    return md.getStatus().conditions.stream()
-        .filter(c -> c.getType().equals(type))
-        .findFirst()
-        .orElse(null);
+    return md == null || md.getStatus() == null ? null : md.getStatus().condition(type);
   }
 
   /** Degraded is True for that reason, and a Warning Event with it is on the resource. */

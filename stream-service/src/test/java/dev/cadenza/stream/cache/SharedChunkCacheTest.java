@@ -115,12 +115,11 @@ class SharedChunkCacheTest {
 
   static Instance startInstance() throws Exception {
     TestApp started =
-        TestApp.start(
+        TestApp.startSharing(
             library,
+            dynalite,
+            prefix,
             "--cadenza.cache.chunk-size=64KB",
-            "--cadenza.dynamodb.table-prefix=" + prefix,
-            "--cadenza.dynamodb.endpoint=" + dynalite.endpoint(),
-            "--cadenza.dynamodb.create-tables=true",
             "--cadenza.dynamodb.timeout=500ms",
             "--cadenza.dynamodb.breaker-wait=1s",
             // every track is on one album here: prefetching the next would add L2 reads and writes

@@ -70,14 +70,9 @@ class NginxFrontTest {
     }
     dynalite = Dynalite.start();
     String prefix = "front" + ThreadLocalRandom.current().nextInt(1_000_000);
-    String[] shared = {
-      "--cadenza.dynamodb.table-prefix=" + prefix,
-      "--cadenza.dynamodb.endpoint=" + dynalite.endpoint(),
-      "--cadenza.dynamodb.create-tables=true"
-    };
     // TestApp adds --cadenza.library.rescan-interval=0 (a second one would bind as "0,0")
-    a = TestApp.start(library, shared);
-    b = TestApp.start(library, shared);
+    a = TestApp.startSharing(library, dynalite, prefix);
+    b = TestApp.startSharing(library, dynalite, prefix);
     for (Track t : a.app().getBean(Library.class).catalog().tracks()) {
       tracks.put(t.id(), t.file());
     }

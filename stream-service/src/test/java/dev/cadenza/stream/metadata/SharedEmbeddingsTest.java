@@ -130,15 +130,9 @@ class SharedEmbeddingsTest {
   }
 
   static TestApp startPod(String... more) throws Exception {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--cadenza.dynamodb.table-prefix=" + prefix,
-                "--cadenza.dynamodb.endpoint=" + dynalite.endpoint(),
-                "--cadenza.dynamodb.create-tables=true",
-                "--cadenza.dynamodb.catalog-poll=200ms"));
+    List<String> args = new ArrayList<>(List.of("--cadenza.dynamodb.catalog-poll=200ms"));
     args.addAll(List.of(more));
-    return TestApp.start(library, args.toArray(String[]::new));
+    return TestApp.startSharing(library, dynalite, prefix, args.toArray(String[]::new));
   }
 
   static TrackEmbeddings embeddings(TestApp app) {

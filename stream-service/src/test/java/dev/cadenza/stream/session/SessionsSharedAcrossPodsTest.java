@@ -70,15 +70,9 @@ class SessionsSharedAcrossPodsTest {
   }
 
   static TestApp startInstance(String... more) throws Exception {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--cadenza.dynamodb.table-prefix=" + prefix,
-                "--cadenza.dynamodb.endpoint=" + dynalite.endpoint(),
-                "--cadenza.dynamodb.create-tables=true",
-                "--cadenza.sessions.poll-interval=100ms"));
+    List<String> args = new ArrayList<>(List.of("--cadenza.sessions.poll-interval=100ms"));
     args.addAll(List.of(more));
-    return TestApp.start(library, args.toArray(String[]::new));
+    return TestApp.startSharing(library, dynalite, prefix, args.toArray(String[]::new));
   }
 
   @AfterAll

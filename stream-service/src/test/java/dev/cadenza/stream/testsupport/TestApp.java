@@ -2,6 +2,7 @@ package dev.cadenza.stream.testsupport;
 
 import dev.cadenza.stream.StreamServiceApplication;
 import dev.cadenza.stream.library.Library;
+import dev.cadenza.testsupport.Dynalite;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,5 +35,19 @@ public record TestApp(ConfigurableApplicationContext app, int port) {
             .run(args.toArray(String[]::new));
     app.getBean(Library.class).awaitFirstScan(60, TimeUnit.SECONDS);
     return new TestApp(app, ((WebServerApplicationContext) app).getWebServer().getPort());
+  }
+
+  /**
+   * Starts one pod of several that share the DynamoDB tables {@code prefix}-* in {@code dynalite}
+   * (the first to start creates them); {@code extraArgs} as for {@link #start}.
+   */
+  public static TestApp startSharing(
+      Path library, Dynalite dynalite, String prefix, String... extraArgs) throws Exception {
+    List<String> args = new ArrayList<>();
+    args.add("--cadenza.dynamodb.table-prefix=" + prefix);
+    args.add("--cadenza.dynamodb.endpoint=" + dynalite.endpoint());
+    args.add("--cadenza.dynamodb.create-tables=true");
+    args.addAll(List.of(extraArgs));
+    return start(library, args.toArray(String[]::new));
   }
 }

@@ -18,6 +18,11 @@ public class MusicDeliveryStatus {
   @JsonPropertyDescription("Ready, Progressing and Degraded, with reasons.")
   public List<Condition> conditions = new ArrayList<>();
 
+  /** The condition of this type, or null. */
+  public Condition condition(String type) {
+    return conditions.stream().filter(c -> c.getType().equals(type)).findFirst().orElse(null);
+  }
+
   @StatusReplicas
   @JsonPropertyDescription("Stream pods that exist.")
   public Integer replicas;
