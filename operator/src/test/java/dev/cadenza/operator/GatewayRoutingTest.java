@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -362,34 +361,25 @@ class GatewayRoutingTest {
   }
 
   static void apply(String name, String routing) {
-    String yaml =
-        "apiVersion: cadenza.dev/v1alpha1\nkind: MusicDelivery\nmetadata: {name: "
+    KubeApi.applyMusicDelivery(
+        admin,
+        NS,
+        name,
+        "library: {persistentVolumeClaim: music}\n"
+            + "dynamodb: {tablePrefix: "
             + name
-            + ", namespace: "
-            + NS
-            + "}\nspec:\n"
-            + ("library: {persistentVolumeClaim: music}\n"
-                    + "dynamodb: {tablePrefix: "
-                    + name
-                    + ", endpoint: '"
-                    + dynalite.endpoint()
-                    + "'}\n"
-                    + routing)
-                .indent(2);
-    admin
-        .resource(Serialization.unmarshal(yaml, GenericKubernetesResource.class))
-        .fieldManager("test")
-        .forceConflicts()
-        .serverSideApply();
+            + ", endpoint: '"
+            + dynalite.endpoint()
+            + "'}\n"
+            + routing);
   }
 
   static MusicDelivery md(String name) {
-    return admin.resources(MusicDelivery.class).inNamespace(NS).withName(name).get();
+    return KubeApi.musicDelivery(admin, NS, name);
   }
 
   static Condition condition(String name, String type) {
-    MusicDelivery md = md(name);
-    return md == null || md.getStatus() == null ? null : md.getStatus().condition(type);
+    return KubeApi.condition(admin, NS, name, type);
   }
 
   static GenericKubernetesResource route(String name) {

@@ -9,7 +9,6 @@ import dev.cadenza.operator.testsupport.KubeApi;
 import dev.cadenza.testsupport.Dynalite;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -17,7 +16,6 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
 import java.time.Duration;
 import java.util.List;
@@ -68,16 +66,7 @@ class MusicDeliveryReconcilerTest {
         spec.replaceAll(
             "DYNAMO_([a-z]+)",
             "dynamodb: {tablePrefix: $1, endpoint: '" + dynalite.endpoint() + "'}");
-    String yaml =
-        "apiVersion: cadenza.dev/v1alpha1\nkind: MusicDelivery\nmetadata: {name: "
-            + name
-            + ", namespace: "
-            + NS
-            + "}\nspec:\n"
-            + spec.indent(2);
-    client
-        .resource(Serialization.unmarshal(yaml, GenericKubernetesResource.class))
-        .serverSideApply();
+    KubeApi.applyMusicDelivery(client, NS, name, spec);
   }
 
   static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T eventually(
@@ -88,12 +77,11 @@ class MusicDeliveryReconcilerTest {
   }
 
   static MusicDelivery md(String name) {
-    return client.resources(MusicDelivery.class).inNamespace(NS).withName(name).get();
+    return KubeApi.musicDelivery(client, NS, name);
   }
 
   static Condition condition(String name, String type) {
-    MusicDelivery md = md(name);
-    return md == null || md.getStatus() == null ? null : md.getStatus().condition(type);
+    return KubeApi.condition(client, NS, name, type);
   }
 
   /** Degraded is True for that reason, and a Warning Event with it is on the resource. */

@@ -1,7 +1,9 @@
 package dev.cadenza.operator.testsupport;
 
+import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -119,6 +121,37 @@ public final class KubeApi {
   /** Creates a resource written as YAML. */
   public static GenericKubernetesResource create(KubernetesClient client, String yaml) {
     return client.resource(Serialization.unmarshal(yaml, GenericKubernetesResource.class)).create();
+  }
+
+  /**
+   * Applies (server-side, as field manager "test") the MusicDelivery {@code ns}/{@code name} with
+   * {@code spec}, YAML written from column 0.
+   */
+  public static void applyMusicDelivery(
+      KubernetesClient client, String ns, String name, String spec) {
+    String yaml =
+        "apiVersion: cadenza.dev/v1alpha1\nkind: MusicDelivery\nmetadata: {name: "
+            + name
+            + ", namespace: "
+            + ns
+            + "}\nspec:\n"
+            + spec.indent(2);
+    client
+        .resource(Serialization.unmarshal(yaml, GenericKubernetesResource.class))
+        .fieldManager("test")
+        .forceConflicts()
+        .serverSideApply();
+  }
+
+  /** The MusicDelivery {@code ns}/{@code name}, or null. */
+  public static MusicDelivery musicDelivery(KubernetesClient client, String ns, String name) {
+    return client.resources(MusicDelivery.class).inNamespace(ns).withName(name).get();
+  }
+
+  /** Its condition of {@code type}, or null while it or its status is missing. */
+  public static Condition condition(KubernetesClient client, String ns, String name, String type) {
+    MusicDelivery md = musicDelivery(client, ns, name);
+    return md == null || md.getStatus() == null ? null : md.getStatus().condition(type);
   }
 
   /** Applies the committed CRD and waits until the API server serves it. */
