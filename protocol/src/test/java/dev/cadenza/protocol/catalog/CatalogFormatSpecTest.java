@@ -58,53 +58,53 @@ class CatalogFormatSpecTest {
 
   private static CatalogPage examplePage() {
     TrackEntry firstLight =
-        new TrackEntry(
-            "6MF07cBKcIpIKS4B",
-            "First Light",
-            "Aurora Lane",
-            "Dawn Sketches",
-            "Aurora Lane",
-            1,
-            1,
-            2024,
-            "Ambient",
-            14028L,
-            "mp3",
-            "audio/mpeg",
-            169352,
-            96,
-            44100,
-            2,
-            "MPEG-1 Layer 3",
-            "Aurora Lane/Dawn Sketches/01 First Light.mp3",
-            "sI-hW_rHezPeUlkS",
-            "hxr_c0dP0dxrzqZY",
-            true,
-            null);
+        TrackEntry.builder()
+            .id("6MF07cBKcIpIKS4B")
+            .title("First Light")
+            .artist("Aurora Lane")
+            .album("Dawn Sketches")
+            .albumArtist("Aurora Lane")
+            .trackNumber(1)
+            .discNumber(1)
+            .year(2024)
+            .genre("Ambient")
+            .durationMs(14028L)
+            .format("mp3")
+            .contentType("audio/mpeg")
+            .size(169352)
+            .bitrate(96)
+            .sampleRate(44100)
+            .channels(2)
+            .codec("MPEG-1 Layer 3")
+            .path("Aurora Lane/Dawn Sketches/01 First Light.mp3")
+            .albumId("sI-hW_rHezPeUlkS")
+            .artistId("hxr_c0dP0dxrzqZY")
+            .hasCover(true)
+            .build();
     TrackEntry tide =
-        new TrackEntry(
-            "Q2FkZW56YS10d28h",
-            "Tide",
-            "Aurora Lane",
-            "Dawn Sketches",
-            "Aurora Lane",
-            2,
-            1,
-            2024,
-            "Ambient",
-            201000L,
-            "mp3",
-            "audio/mpeg",
-            2412544,
-            96,
-            44100,
-            2,
-            "MPEG-1 Layer 3",
-            "Aurora Lane/Dawn Sketches/02 Tide.mp3",
-            "sI-hW_rHezPeUlkS",
-            "hxr_c0dP0dxrzqZY",
-            false,
-            HexFormat.of().parseHex("deadbeef"));
+        TrackEntry.builder()
+            .id("Q2FkZW56YS10d28h")
+            .title("Tide")
+            .artist("Aurora Lane")
+            .album("Dawn Sketches")
+            .albumArtist("Aurora Lane")
+            .trackNumber(2)
+            .discNumber(1)
+            .year(2024)
+            .genre("Ambient")
+            .durationMs(201000L)
+            .format("mp3")
+            .contentType("audio/mpeg")
+            .size(2412544)
+            .bitrate(96)
+            .sampleRate(44100)
+            .channels(2)
+            .codec("MPEG-1 Layer 3")
+            .path("Aurora Lane/Dawn Sketches/02 Tide.mp3")
+            .albumId("sI-hW_rHezPeUlkS")
+            .artistId("hxr_c0dP0dxrzqZY")
+            .embeddingCode(HexFormat.of().parseHex("deadbeef"))
+            .build();
     return new CatalogPage(List.of(firstLight, tide), "Q2FkZW56YS10d28h");
   }
 
