@@ -57,52 +57,17 @@ class CatalogFormatSpecTest {
           + "0043616465 6e7a612d74776f21";
 
   private static CatalogPage examplePage() {
-    TrackEntry firstLight =
-        TrackEntry.builder()
-            .id("6MF07cBKcIpIKS4B")
-            .title("First Light")
-            .artist("Aurora Lane")
-            .album("Dawn Sketches")
-            .albumArtist("Aurora Lane")
-            .trackNumber(1)
-            .discNumber(1)
-            .year(2024)
-            .genre("Ambient")
-            .durationMs(14028L)
-            .format("mp3")
-            .contentType("audio/mpeg")
-            .size(169352)
-            .bitrate(96)
-            .sampleRate(44100)
-            .channels(2)
-            .codec("MPEG-1 Layer 3")
-            .path("Aurora Lane/Dawn Sketches/01 First Light.mp3")
-            .albumId("sI-hW_rHezPeUlkS")
-            .artistId("hxr_c0dP0dxrzqZY")
-            .hasCover(true)
-            .build();
+    TrackEntry firstLight = SampleTracks.firstLight().toBuilder().embeddingCode(null).build();
+    // the next track of the same album: only what differs is written again
     TrackEntry tide =
-        TrackEntry.builder()
+        firstLight.toBuilder()
             .id("Q2FkZW56YS10d28h")
             .title("Tide")
-            .artist("Aurora Lane")
-            .album("Dawn Sketches")
-            .albumArtist("Aurora Lane")
             .trackNumber(2)
-            .discNumber(1)
-            .year(2024)
-            .genre("Ambient")
             .durationMs(201000L)
-            .format("mp3")
-            .contentType("audio/mpeg")
             .size(2412544)
-            .bitrate(96)
-            .sampleRate(44100)
-            .channels(2)
-            .codec("MPEG-1 Layer 3")
             .path("Aurora Lane/Dawn Sketches/02 Tide.mp3")
-            .albumId("sI-hW_rHezPeUlkS")
-            .artistId("hxr_c0dP0dxrzqZY")
+            .hasCover(false)
             .embeddingCode(HexFormat.of().parseHex("deadbeef"))
             .build();
     return new CatalogPage(List.of(firstLight, tide), "Q2FkZW56YS10d28h");
