@@ -261,9 +261,9 @@ class SharedCatalogTest {
   @Test
   void withDynamoDbDownAtStartThePodScansItselfAndJoinsWhenItIsBack() throws Exception {
     ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    Logger libraryLog = (Logger) LoggerFactory.getLogger(DynamoDbCatalogSharing.class);
+    Logger sharingLog = (Logger) LoggerFactory.getLogger(DynamoDbCatalogSharing.class);
     logged.start();
-    libraryLog.addAppender(logged);
+    sharingLog.addAppender(logged);
     Dynalite own = Dynalite.start();
     try {
       createTables(own);
@@ -304,7 +304,7 @@ class SharedCatalogTest {
       assertThat(b.rescan().get(30, TimeUnit.SECONDS).removed()).isEqualTo(1);
       assertThat(b.track(Ids.track(LOW_WATER))).isEmpty();
     } finally {
-      libraryLog.detachAppender(logged);
+      sharingLog.detachAppender(logged);
       own.close();
     }
   }
