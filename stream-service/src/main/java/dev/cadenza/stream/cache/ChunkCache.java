@@ -11,9 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -58,7 +55,6 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   private final ConcurrentMap<ChunkKey, CompletableFuture<byte[]>> l1Map;
   private final com.github.benmanes.caffeine.cache.Policy.Eviction<ChunkKey, byte[]> eviction;
   private final OriginReader origin;
-  private final ExecutorService originPool;
   private final CacheMetrics metrics;
   private final SharedTier l2;
   private final UnreadPrefetches unread;
@@ -93,12 +89,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
     }
     this.metrics = metrics;
     this.l2 = l2;
-    this.origin = new OriginReader(chunkSize);
-    AtomicInteger threads = new AtomicInteger();
-    this.originPool =
-        Executors.newFixedThreadPool(
-            Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
-            r -> daemon(r, "cadenza-origin-" + threads.incrementAndGet()));
+    this.origin = new OriginReader(chunkSize, metrics);
     // Caffeine sizes the frequency sketch of a weighted cache by its entry count, so for a few
     // thousand 256 KiB chunks it forgets popularity every few thousand accesses. Presizing it to 8x
     // the chunks held lifts the byte hit ratio on Zipf traffic by 2-4 points (bench/cache-sim.sh,
@@ -110,7 +101,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
             .maximumWeight(capacity)
             .weigher((ChunkKey k, byte[] v) -> v.length + ENTRY_OVERHEAD)
             .initialCapacity((int) Math.min(SKETCH_FACTOR * chunksHeld, 1 << 26))
-            .executor(originPool)
+            .executor(origin.executor())
             .evictionListener(
                 (ChunkKey k, byte[] v, RemovalCause cause) -> {
                   if (cause.wasEvicted()) {
@@ -149,12 +140,6 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
       return half;
     }
     return configured;
-  }
-
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
   }
 
   /** Whether responses go through the cache ({@code cadenza.cache.enabled}). */
@@ -376,17 +361,15 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
 
   /** Reads the chunk from the file; then hands it to L2 if {@code toL2}. */
   private CompletableFuture<byte[]> fromOrigin(Track track, ChunkKey key, boolean toL2) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          long start = System.nanoTime();
-          byte[] bytes = origin.read(track, key.index());
-          metrics.origin(bytes.length, System.nanoTime() - start);
-          if (toL2) {
-            l2.put(key, bytes);
-          }
-          return bytes;
-        },
-        originPool);
+    return origin
+        .read(track, key.index())
+        .thenApply(
+            bytes -> {
+              if (toL2) {
+                l2.put(key, bytes);
+              }
+              return bytes;
+            });
   }
 
   private int lengthOf(Track track, int index) {
@@ -442,6 +425,6 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   @Override
   public void destroy() {
     l2.close();
-    originPool.shutdown();
+    origin.close();
   }
 }
