@@ -22,12 +22,15 @@ interface SharedTier extends AutoCloseable {
    * What the tier answered for one chunk: its bytes, or a miss.
    *
    * @param bytes the chunk on a hit, else {@code null}
-   * @param refill on a miss, whether the chunk read from the file should be {@link #put} back; not
-   *     after a failed call, so a failing tier is not also sent writes
+   * @param refill on a miss, whether the chunk read from the file should be {@link SharedTier#put}
+   *     back; not after a failed call, so a failing tier is not also sent writes
    */
   record Lookup(byte[] bytes, boolean refill) {
 
+    /** Not there (or rejected by the breaker): the chunk from the file is put back. */
     static final Lookup MISS = new Lookup(null, true);
+
+    /** No tier, or its call failed: nothing is put back. */
     static final Lookup UNANSWERED = new Lookup(null, false);
 
     static Lookup hit(byte[] bytes) {
