@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 final class GatewayRoutes {
 
   private static final Logger log = LoggerFactory.getLogger(GatewayRoutes.class);
-  static final String FIELD_MANAGER = "cadenza-operator";
+  static final String FIELD_MANAGER = Names.OPERATOR;
 
   /** What the routing of one MusicDelivery amounts to. */
   record Report(boolean ready, String reason, String message, boolean recheck) {}

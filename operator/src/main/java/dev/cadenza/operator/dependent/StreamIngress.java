@@ -93,7 +93,7 @@ public class StreamIngress extends CRUDKubernetesDependentResource<Ingress, Musi
             .withNewService()
             .withName(Names.of(md))
             .withNewPort()
-            .withName("http")
+            .withName(StreamDeployment.HTTP_PORT_NAME)
             .endPort()
             .endService()
             .endBackend()
