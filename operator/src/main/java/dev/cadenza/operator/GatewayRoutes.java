@@ -3,7 +3,6 @@ package dev.cadenza.operator;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.Routing;
 import dev.cadenza.operator.dependent.StreamIngress;
-import dev.cadenza.operator.dependent.StreamRoute;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
