@@ -1,5 +1,6 @@
 package dev.cadenza.operator;
 
+import static dev.cadenza.operator.testsupport.Jazz.BASE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadenza.dynamodb.TableSchema.Table;
@@ -9,8 +10,8 @@ import dev.cadenza.operator.dynamodb.DynamoDbTables;
 import dev.cadenza.operator.dynamodb.DynamoDbTables.Ownership;
 import dev.cadenza.operator.dynamodb.DynamoDbTables.Problem;
 import dev.cadenza.operator.dynamodb.DynamoDbTables.TableReport;
+import dev.cadenza.operator.testsupport.Jazz;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -26,17 +27,6 @@ class StatusAggregatorTest {
   static final StatusAggregator.Pods TWO_READY = new StatusAggregator.Pods(2, 2, 2);
   static final GatewayRoutes.Report NO_ROUTING =
       new GatewayRoutes.Report(true, "NoRouting", "No routing.host", false);
-
-  static MusicDelivery md(String spec) {
-    return Serialization.unmarshal(
-        "apiVersion: cadenza.dev/v1alpha1\nkind: MusicDelivery\n"
-            + "metadata: {name: jazz, namespace: music, generation: 3}\nspec:\n"
-            + spec.indent(2),
-        MusicDelivery.class);
-  }
-
-  static final String BASE =
-      "library: {persistentVolumeClaim: music}\ndynamodb: {tablePrefix: jazz}\n";
 
   static TableReport table(Table table, String status, Problem... problems) {
     return new TableReport(
@@ -67,6 +57,10 @@ class StatusAggregatorTest {
   static String summary(MusicDeliveryStatus status, String type) {
     Condition c = status.condition(type);
     return c.getStatus() + " " + c.getReason() + ": " + c.getMessage();
+  }
+
+  static MusicDelivery md(String spec) {
+    return Jazz.jazz("generation: 3", spec);
   }
 
   @Test

@@ -1,10 +1,11 @@
 package dev.cadenza.operator;
 
+import static dev.cadenza.operator.testsupport.Jazz.BASE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.dependent.StreamIngress;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import dev.cadenza.operator.testsupport.Jazz;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,15 +14,8 @@ import org.junit.jupiter.api.Test;
 class StreamRouteTest {
 
   static MusicDelivery md(String spec) {
-    return Serialization.unmarshal(
-        "apiVersion: cadenza.dev/v1alpha1\nkind: MusicDelivery\n"
-            + "metadata: {name: jazz, namespace: music}\nspec:\n"
-            + spec.indent(2),
-        MusicDelivery.class);
+    return Jazz.jazz(spec);
   }
-
-  static final String BASE =
-      "library: {persistentVolumeClaim: music}\ndynamodb: {tablePrefix: jazz}\n";
 
   @Test
   @SuppressWarnings("unchecked")

@@ -1,13 +1,14 @@
 package dev.cadenza.operator.dependent;
 
+import static dev.cadenza.operator.testsupport.Jazz.BASE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadenza.operator.OperatorSettings;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus;
+import dev.cadenza.operator.testsupport.Jazz;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,15 +21,8 @@ class DesiredStateTest {
       new OperatorSettings("cadenza/stream:1", Set.of(), "eu-central-1");
 
   static MusicDelivery md(String spec) {
-    return Serialization.unmarshal(
-        "apiVersion: cadenza.dev/v1alpha1\nkind: MusicDelivery\n"
-            + "metadata: {name: jazz, namespace: music}\nspec:\n"
-            + spec.indent(2),
-        MusicDelivery.class);
+    return Jazz.jazz(spec);
   }
-
-  static final String BASE =
-      "library: {persistentVolumeClaim: music}\ndynamodb: {tablePrefix: jazz}\n";
 
   @Test
   void environmentHasDefaultsForEverythingLeftOut() {
