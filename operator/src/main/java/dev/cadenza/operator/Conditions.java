@@ -28,12 +28,10 @@ final class Conditions {
     this.now = now.truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
-  /** Sets a condition; true when its status or reason changed (a transition worth an Event). */
-  boolean set(String type, boolean value, String reason, String message) {
+  /** Sets a condition; its transition time moves only when its status does. */
+  void set(String type, boolean value, String reason, String message) {
     String s = value ? "True" : "False";
     Condition existing = status.condition(type);
-    boolean changed =
-        existing == null || !s.equals(existing.getStatus()) || !reason.equals(existing.getReason());
     String since =
         existing != null && s.equals(existing.getStatus()) ? existing.getLastTransitionTime() : now;
     Condition c =
@@ -48,7 +46,6 @@ final class Conditions {
     status.conditions.removeIf(x -> x.getType().equals(type));
     status.conditions.add(c);
     status.conditions.sort(Comparator.comparing(Condition::getType));
-    return changed;
   }
 
   /** A message for a failure: the exception's own words, without a stack. */
