@@ -90,12 +90,13 @@ final class PageDecoder {
     if (same != 0 && previous == null) {
       throw new CatalogFormatException("the first track cannot repeat a previous one", sameAt);
     }
+    TrackTags previousTags = previous == null ? TrackTags.NONE : previous.tags();
+    AudioProperties previousAudio = previous == null ? AudioProperties.NONE : previous.audio();
     TrackEntry p = previous;
     // Fields in the order they are on the wire.
     TrackEntry.Builder track = TrackEntry.builder().id(in.readText("id"));
     String title = in.readText("title");
     track
-        .title(title)
         .format(has(same, SAME_FORMAT) ? p.format() : ref("format"))
         .contentType(has(same, SAME_CONTENT_TYPE) ? p.contentType() : ref("content type"))
         .size(readSize());
@@ -107,28 +108,32 @@ final class PageDecoder {
         .path(folder == 0 ? name : dictionary[folder - 1] + "/" + name)
         .albumId(has(same, SAME_ALBUM_ID) ? p.albumId() : ref("album id"))
         .artistId(has(same, SAME_ARTIST_ID) ? p.artistId() : ref("artist id"))
-        .artist(text(presence, ARTIST, same, SAME_ARTIST, p == null ? null : p.artist()))
-        .album(text(presence, ALBUM, same, SAME_ALBUM, p == null ? null : p.album()))
-        .albumArtist(
-            text(
-                presence,
-                ALBUM_ARTIST,
-                same,
-                SAME_ALBUM_ARTIST,
-                p == null ? null : p.albumArtist()))
-        .genre(text(presence, GENRE, same, SAME_GENRE, p == null ? null : p.genre()))
-        .year(number(presence, YEAR, same, SAME_YEAR, p == null ? null : p.year()))
-        .trackNumber(has(presence, TRACK_NUMBER) ? in.readZigzagInt("track number") : null)
-        .discNumber(
-            number(
-                presence, DISC_NUMBER, same, SAME_DISC_NUMBER, p == null ? null : p.discNumber()))
-        .durationMs(has(presence, DURATION) ? in.readZigzag("duration") : null)
-        .bitrate(number(presence, BITRATE, same, SAME_BITRATE, p == null ? null : p.bitrate()))
-        .sampleRate(
-            number(
-                presence, SAMPLE_RATE, same, SAME_SAMPLE_RATE, p == null ? null : p.sampleRate()))
-        .channels(number(presence, CHANNELS, same, SAME_CHANNELS, p == null ? null : p.channels()))
-        .codec(text(presence, CODEC, same, SAME_CODEC, p == null ? null : p.codec()))
+        .tags(
+            TrackTags.builder()
+                .title(title)
+                .artist(text(presence, ARTIST, same, SAME_ARTIST, previousTags.artist()))
+                .album(text(presence, ALBUM, same, SAME_ALBUM, previousTags.album()))
+                .albumArtist(
+                    text(
+                        presence,
+                        ALBUM_ARTIST,
+                        same,
+                        SAME_ALBUM_ARTIST,
+                        previousTags.albumArtist()))
+                .genre(text(presence, GENRE, same, SAME_GENRE, previousTags.genre()))
+                .year(number(presence, YEAR, same, SAME_YEAR, previousTags.year()))
+                .trackNumber(has(presence, TRACK_NUMBER) ? in.readZigzagInt("track number") : null)
+                .discNumber(
+                    number(
+                        presence, DISC_NUMBER, same, SAME_DISC_NUMBER, previousTags.discNumber()))
+                .durationMs(has(presence, DURATION) ? in.readZigzag("duration") : null)
+                .build())
+        .audio(
+            new AudioProperties(
+                number(presence, BITRATE, same, SAME_BITRATE, previousAudio.bitrate()),
+                number(presence, SAMPLE_RATE, same, SAME_SAMPLE_RATE, previousAudio.sampleRate()),
+                number(presence, CHANNELS, same, SAME_CHANNELS, previousAudio.channels()),
+                text(presence, CODEC, same, SAME_CODEC, previousAudio.codec())))
         .hasCover(has(presence, COVER))
         .embeddingCode(has(presence, EMBEDDING) ? readEmbeddingCode() : null);
     previous = track.build();

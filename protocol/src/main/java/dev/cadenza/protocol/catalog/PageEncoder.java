@@ -54,6 +54,8 @@ final class PageEncoder {
   }
 
   private void writeTrack(TrackEntry t) {
+    TrackTags tags = t.tags();
+    AudioProperties audio = t.audio();
     int slash = t.path().lastIndexOf('/');
     String folder = slash < 0 ? null : t.path().substring(0, slash);
     String name = t.path().substring(slash + 1);
@@ -71,7 +73,7 @@ final class PageEncoder {
     record.writeVarint(presence(t));
     record.writeVarint(same);
     record.writeText(t.id());
-    record.writeText(t.title());
+    record.writeText(tags.title());
     writeRef(t.format(), same, SAME_FORMAT);
     writeRef(t.contentType(), same, SAME_CONTENT_TYPE);
     record.writeVarint(t.size());
@@ -79,24 +81,24 @@ final class PageEncoder {
       // the folder goes to the dictionary: reference n + 1, or 0 for a path without one
       record.writeVarint(folder == null ? 0 : ref(folder) + 1L);
     }
-    writeName(name, t.title());
+    writeName(name, tags.title());
     writeRef(t.albumId(), same, SAME_ALBUM_ID);
     writeRef(t.artistId(), same, SAME_ARTIST_ID);
     // optional fields, in presence-bit order
-    writeRef(t.artist(), same, SAME_ARTIST);
-    writeRef(t.album(), same, SAME_ALBUM);
-    writeRef(t.albumArtist(), same, SAME_ALBUM_ARTIST);
-    writeRef(t.genre(), same, SAME_GENRE);
-    writeNumber(t.year(), same, SAME_YEAR);
-    writeNumber(t.trackNumber(), 0, -1);
-    writeNumber(t.discNumber(), same, SAME_DISC_NUMBER);
-    if (t.durationMs() != null) {
-      record.writeZigzag(t.durationMs());
+    writeRef(tags.artist(), same, SAME_ARTIST);
+    writeRef(tags.album(), same, SAME_ALBUM);
+    writeRef(tags.albumArtist(), same, SAME_ALBUM_ARTIST);
+    writeRef(tags.genre(), same, SAME_GENRE);
+    writeNumber(tags.year(), same, SAME_YEAR);
+    writeNumber(tags.trackNumber(), 0, -1);
+    writeNumber(tags.discNumber(), same, SAME_DISC_NUMBER);
+    if (tags.durationMs() != null) {
+      record.writeZigzag(tags.durationMs());
     }
-    writeNumber(t.bitrate(), same, SAME_BITRATE);
-    writeNumber(t.sampleRate(), same, SAME_SAMPLE_RATE);
-    writeNumber(t.channels(), same, SAME_CHANNELS);
-    writeRef(t.codec(), same, SAME_CODEC);
+    writeNumber(audio.bitrate(), same, SAME_BITRATE);
+    writeNumber(audio.sampleRate(), same, SAME_SAMPLE_RATE);
+    writeNumber(audio.channels(), same, SAME_CHANNELS);
+    writeRef(audio.codec(), same, SAME_CODEC);
     if (code != null) {
       record.writeVarint(code.length);
       record.writeBytes(code);
@@ -108,19 +110,21 @@ final class PageEncoder {
   }
 
   private static long presence(TrackEntry t) {
+    TrackTags tags = t.tags();
+    AudioProperties audio = t.audio();
     long bits = 0;
-    bits |= bit(ARTIST, t.artist() != null);
-    bits |= bit(ALBUM, t.album() != null);
-    bits |= bit(ALBUM_ARTIST, t.albumArtist() != null);
-    bits |= bit(GENRE, t.genre() != null);
-    bits |= bit(YEAR, t.year() != null);
-    bits |= bit(TRACK_NUMBER, t.trackNumber() != null);
-    bits |= bit(DISC_NUMBER, t.discNumber() != null);
-    bits |= bit(DURATION, t.durationMs() != null);
-    bits |= bit(BITRATE, t.bitrate() != null);
-    bits |= bit(SAMPLE_RATE, t.sampleRate() != null);
-    bits |= bit(CHANNELS, t.channels() != null);
-    bits |= bit(CODEC, t.codec() != null);
+    bits |= bit(ARTIST, tags.artist() != null);
+    bits |= bit(ALBUM, tags.album() != null);
+    bits |= bit(ALBUM_ARTIST, tags.albumArtist() != null);
+    bits |= bit(GENRE, tags.genre() != null);
+    bits |= bit(YEAR, tags.year() != null);
+    bits |= bit(TRACK_NUMBER, tags.trackNumber() != null);
+    bits |= bit(DISC_NUMBER, tags.discNumber() != null);
+    bits |= bit(DURATION, tags.durationMs() != null);
+    bits |= bit(BITRATE, audio.bitrate() != null);
+    bits |= bit(SAMPLE_RATE, audio.sampleRate() != null);
+    bits |= bit(CHANNELS, audio.channels() != null);
+    bits |= bit(CODEC, audio.codec() != null);
     bits |= bit(COVER, t.hasCover());
     bits |= bit(EMBEDDING, t.embeddingCode() != null);
     return bits;
@@ -132,22 +136,26 @@ final class PageEncoder {
     if (p == null) {
       return 0;
     }
+    TrackTags tags = t.tags();
+    TrackTags previousTags = p.tags();
+    AudioProperties audio = t.audio();
+    AudioProperties previousAudio = p.audio();
     long bits = 0;
     bits |= bit(SAME_FORMAT, t.format().equals(p.format()));
     bits |= bit(SAME_CONTENT_TYPE, t.contentType().equals(p.contentType()));
     bits |= bit(SAME_FOLDER, Objects.equals(folder, previousFolder));
     bits |= bit(SAME_ALBUM_ID, t.albumId().equals(p.albumId()));
     bits |= bit(SAME_ARTIST_ID, t.artistId().equals(p.artistId()));
-    bits |= bit(SAME_ARTIST, sameValue(t.artist(), p.artist()));
-    bits |= bit(SAME_ALBUM, sameValue(t.album(), p.album()));
-    bits |= bit(SAME_ALBUM_ARTIST, sameValue(t.albumArtist(), p.albumArtist()));
-    bits |= bit(SAME_GENRE, sameValue(t.genre(), p.genre()));
-    bits |= bit(SAME_YEAR, sameValue(t.year(), p.year()));
-    bits |= bit(SAME_DISC_NUMBER, sameValue(t.discNumber(), p.discNumber()));
-    bits |= bit(SAME_SAMPLE_RATE, sameValue(t.sampleRate(), p.sampleRate()));
-    bits |= bit(SAME_CHANNELS, sameValue(t.channels(), p.channels()));
-    bits |= bit(SAME_CODEC, sameValue(t.codec(), p.codec()));
-    bits |= bit(SAME_BITRATE, sameValue(t.bitrate(), p.bitrate()));
+    bits |= bit(SAME_ARTIST, sameValue(tags.artist(), previousTags.artist()));
+    bits |= bit(SAME_ALBUM, sameValue(tags.album(), previousTags.album()));
+    bits |= bit(SAME_ALBUM_ARTIST, sameValue(tags.albumArtist(), previousTags.albumArtist()));
+    bits |= bit(SAME_GENRE, sameValue(tags.genre(), previousTags.genre()));
+    bits |= bit(SAME_YEAR, sameValue(tags.year(), previousTags.year()));
+    bits |= bit(SAME_DISC_NUMBER, sameValue(tags.discNumber(), previousTags.discNumber()));
+    bits |= bit(SAME_SAMPLE_RATE, sameValue(audio.sampleRate(), previousAudio.sampleRate()));
+    bits |= bit(SAME_CHANNELS, sameValue(audio.channels(), previousAudio.channels()));
+    bits |= bit(SAME_CODEC, sameValue(audio.codec(), previousAudio.codec()));
+    bits |= bit(SAME_BITRATE, sameValue(audio.bitrate(), previousAudio.bitrate()));
     return bits;
   }
 

@@ -6,35 +6,22 @@ import java.util.Objects;
 /**
  * A track as a catalogue listing carries it: the fields of the API's Track (docs/api.md) without
  * the URLs derived from the id ({@code streamUrl}; {@code coverUrl} when {@code hasCover}), plus
- * the track's compact embedding code.
+ * the track's compact embedding code. Its tags and audio properties are the file's ({@link
+ * TrackTags}, {@link AudioProperties}), except that the title is always there: the one to show.
  *
- * <p>Tags a file does not carry are null. {@code embeddingCode} is opaque to the format (for
- * example the 48-byte binary code of a 384-dimensional embedding); null when there is none.
+ * <p>{@code embeddingCode} is opaque to the format (for example the 48-byte binary code of a
+ * 384-dimensional embedding); null when there is none.
  *
- * @param durationMs in milliseconds
- * @param bitrate in kbit/s
- * @param sampleRate in Hz
  * @param size in bytes
  * @param path relative to the library root, with {@code /} separators
  */
 public record TrackEntry(
     String id,
-    String title,
-    String artist,
-    String album,
-    String albumArtist,
-    Integer trackNumber,
-    Integer discNumber,
-    Integer year,
-    String genre,
-    Long durationMs,
+    TrackTags tags,
     String format,
     String contentType,
     long size,
-    Integer bitrate,
-    Integer sampleRate,
-    Integer channels,
-    String codec,
+    AudioProperties audio,
     String path,
     String albumId,
     String artistId,
@@ -43,9 +30,11 @@ public record TrackEntry(
 
   public TrackEntry {
     Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(title, "title");
+    Objects.requireNonNull(tags, "tags");
+    Objects.requireNonNull(tags.title(), "title");
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(contentType, "contentType");
+    Objects.requireNonNull(audio, "audio");
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(albumId, "albumId");
     Objects.requireNonNull(artistId, "artistId");
@@ -67,21 +56,10 @@ public record TrackEntry(
         && size == t.size
         && hasCover == t.hasCover
         && id.equals(t.id)
-        && title.equals(t.title)
-        && Objects.equals(artist, t.artist)
-        && Objects.equals(album, t.album)
-        && Objects.equals(albumArtist, t.albumArtist)
-        && Objects.equals(trackNumber, t.trackNumber)
-        && Objects.equals(discNumber, t.discNumber)
-        && Objects.equals(year, t.year)
-        && Objects.equals(genre, t.genre)
-        && Objects.equals(durationMs, t.durationMs)
+        && tags.equals(t.tags)
         && format.equals(t.format)
         && contentType.equals(t.contentType)
-        && Objects.equals(bitrate, t.bitrate)
-        && Objects.equals(sampleRate, t.sampleRate)
-        && Objects.equals(channels, t.channels)
-        && Objects.equals(codec, t.codec)
+        && audio.equals(t.audio)
         && path.equals(t.path)
         && albumId.equals(t.albumId)
         && artistId.equals(t.artistId)
@@ -90,12 +68,12 @@ public record TrackEntry(
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, title, path, size) * 31 + Arrays.hashCode(embeddingCode);
+    return Objects.hash(id, tags.title(), path, size) * 31 + Arrays.hashCode(embeddingCode);
   }
 
   @Override
   public String toString() {
-    return "TrackEntry[id=" + id + ", title=" + title + ", path=" + path + "]";
+    return "TrackEntry[id=" + id + ", title=" + tags.title() + ", path=" + path + "]";
   }
 
   /** This track with another embedding code (null: none), e.g. to attach codes when serving. */
@@ -103,7 +81,7 @@ public record TrackEntry(
     return toBuilder().embeddingCode(code).build();
   }
 
-  /** A builder with no field set: name each field, as a 22-argument constructor call cannot. */
+  /** A builder with no field set: name each field, as a positional constructor call cannot. */
   public static Builder builder() {
     return new Builder();
   }
@@ -112,22 +90,11 @@ public record TrackEntry(
   public Builder toBuilder() {
     return builder()
         .id(id)
-        .title(title)
-        .artist(artist)
-        .album(album)
-        .albumArtist(albumArtist)
-        .trackNumber(trackNumber)
-        .discNumber(discNumber)
-        .year(year)
-        .genre(genre)
-        .durationMs(durationMs)
+        .tags(tags)
         .format(format)
         .contentType(contentType)
         .size(size)
-        .bitrate(bitrate)
-        .sampleRate(sampleRate)
-        .channels(channels)
-        .codec(codec)
+        .audio(audio)
         .path(path)
         .albumId(albumId)
         .artistId(artistId)
@@ -136,28 +103,18 @@ public record TrackEntry(
   }
 
   /**
-   * Builds a {@link TrackEntry} by field name. Fields not set are null ({@code size} 0, {@code
-   * hasCover} false); {@link #build()} checks them as the constructor does.
+   * Builds a {@link TrackEntry} by field name. Fields not set are null ({@code audio} {@link
+   * AudioProperties#NONE}, {@code size} 0, {@code hasCover} false); {@link #build()} checks them as
+   * the constructor does.
    */
   public static final class Builder {
 
     private String id;
-    private String title;
-    private String artist;
-    private String album;
-    private String albumArtist;
-    private Integer trackNumber;
-    private Integer discNumber;
-    private Integer year;
-    private String genre;
-    private Long durationMs;
+    private TrackTags tags;
     private String format;
     private String contentType;
     private long size;
-    private Integer bitrate;
-    private Integer sampleRate;
-    private Integer channels;
-    private String codec;
+    private AudioProperties audio = AudioProperties.NONE;
     private String path;
     private String albumId;
     private String artistId;
@@ -171,49 +128,9 @@ public record TrackEntry(
       return this;
     }
 
-    public Builder title(String title) {
-      this.title = title;
-      return this;
-    }
-
-    public Builder artist(String artist) {
-      this.artist = artist;
-      return this;
-    }
-
-    public Builder album(String album) {
-      this.album = album;
-      return this;
-    }
-
-    public Builder albumArtist(String albumArtist) {
-      this.albumArtist = albumArtist;
-      return this;
-    }
-
-    public Builder trackNumber(Integer trackNumber) {
-      this.trackNumber = trackNumber;
-      return this;
-    }
-
-    public Builder discNumber(Integer discNumber) {
-      this.discNumber = discNumber;
-      return this;
-    }
-
-    public Builder year(Integer year) {
-      this.year = year;
-      return this;
-    }
-
-    public Builder genre(String genre) {
-      this.genre = genre;
-      return this;
-    }
-
-    /** In milliseconds. */
-    public Builder durationMs(Long durationMs) {
-      this.durationMs = durationMs;
+    /** Their title must be set: the title to show. */
+    public Builder tags(TrackTags tags) {
+      this.tags = tags;
       return this;
     }
 
@@ -233,25 +150,8 @@ public record TrackEntry(
       return this;
     }
 
-    /** In kbit/s. */
-    public Builder bitrate(Integer bitrate) {
-      this.bitrate = bitrate;
-      return this;
-    }
-
-    /** In Hz. */
-    public Builder sampleRate(Integer sampleRate) {
-      this.sampleRate = sampleRate;
-      return this;
-    }
-
-    public Builder channels(Integer channels) {
-      this.channels = channels;
-      return this;
-    }
-
-    public Builder codec(String codec) {
-      this.codec = codec;
+    public Builder audio(AudioProperties audio) {
+      this.audio = audio;
       return this;
     }
 
@@ -285,22 +185,11 @@ public record TrackEntry(
     public TrackEntry build() {
       return new TrackEntry(
           id,
-          title,
-          artist,
-          album,
-          albumArtist,
-          trackNumber,
-          discNumber,
-          year,
-          genre,
-          durationMs,
+          tags,
           format,
           contentType,
           size,
-          bitrate,
-          sampleRate,
-          channels,
-          codec,
+          audio,
           path,
           albumId,
           artistId,

@@ -34,9 +34,10 @@ class CatalogCodecTest {
     TrackEntry track = roundTrip(page).tracks().get(0);
 
     assertThat(track).isEqualTo(SampleTracks.untagged());
-    assertThat(track.artist()).isNull();
-    assertThat(track.year()).isNull();
-    assertThat(track.durationMs()).isNull();
+    assertThat(track.tags().artist()).isNull();
+    assertThat(track.tags().year()).isNull();
+    assertThat(track.tags().durationMs()).isNull();
+    assertThat(track.audio()).isEqualTo(AudioProperties.NONE);
     assertThat(track.embeddingCode()).isNull();
     assertThat(track.hasCover()).isFalse();
   }
@@ -47,22 +48,22 @@ class CatalogCodecTest {
     TrackEntry unicode =
         TrackEntry.builder()
             .id("not-an-id: 17 chars")
-            .title("Café Nocturne 🎹 — 夜想曲")
-            .artist("Sigur Rós")
-            .album("Ágætis byrjun")
-            .albumArtist("")
-            .trackNumber(-1)
-            .discNumber(0)
-            .year(Integer.MIN_VALUE)
-            .genre("Post-rock \uFFFD")
-            .durationMs(Long.MAX_VALUE)
+            .tags(
+                TrackTags.builder()
+                    .title("Café Nocturne 🎹 — 夜想曲")
+                    .artist("Sigur Rós")
+                    .album("Ágætis byrjun")
+                    .albumArtist("")
+                    .trackNumber(-1)
+                    .discNumber(0)
+                    .year(Integer.MIN_VALUE)
+                    .genre("Post-rock \uFFFD")
+                    .durationMs(Long.MAX_VALUE)
+                    .build())
             .format("flac")
             .contentType("audio/flac")
             .size(Long.MAX_VALUE)
-            .bitrate(Integer.MAX_VALUE)
-            .sampleRate(0)
-            .channels(1)
-            .codec("FLAC")
+            .audio(new AudioProperties(Integer.MAX_VALUE, 0, 1, "FLAC"))
             .path("/leading/slash/and/ünïcode 🎹.flac")
             .albumId("short")
             .artistId("ABCDEFGHIJKLMNO=")

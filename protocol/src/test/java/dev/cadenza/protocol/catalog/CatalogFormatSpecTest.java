@@ -62,9 +62,12 @@ class CatalogFormatSpecTest {
     TrackEntry tide =
         firstLight.toBuilder()
             .id("Q2FkZW56YS10d28h")
-            .title("Tide")
-            .trackNumber(2)
-            .durationMs(201000L)
+            .tags(
+                firstLight.tags().toBuilder()
+                    .title("Tide")
+                    .trackNumber(2)
+                    .durationMs(201000L)
+                    .build())
             .size(2412544)
             .path("Aurora Lane/Dawn Sketches/02 Tide.mp3")
             .hasCover(false)

@@ -151,7 +151,7 @@ class MalformedCatalogPageTest {
     record.writeVarint(1L << 20); // a presence bit this decoder does not know
     record.writeVarint(0); // nothing repeated from a previous track
     record.writeText(untagged.id());
-    record.writeText(untagged.title());
+    record.writeText(untagged.tags().title());
     record.writeVarint(0); // format: "wav"
     record.writeVarint(1); // content type: "audio/wav"
     record.writeVarint(0); // size

@@ -9,7 +9,6 @@ import dev.cadenza.stream.library.Catalog;
 import dev.cadenza.stream.library.Ids;
 import dev.cadenza.stream.library.ScanReport;
 import dev.cadenza.stream.library.Track;
-import dev.cadenza.stream.library.TrackTags;
 import java.time.Instant;
 import java.util.List;
 
@@ -35,29 +34,17 @@ final class CatalogViews {
 
     /** The same track in the compact binary listing (its URLs follow from the id). */
     static TrackEntry entry(Track t, Catalog catalog) {
-      TrackTags g = t.tags();
       return TrackEntry.builder()
           .id(t.id())
-          .title(t.displayTitle())
-          .artist(g.artist())
-          .album(g.album())
-          .albumArtist(g.albumArtist())
-          .trackNumber(g.trackNumber())
-          .discNumber(g.discNumber())
-          .year(g.year())
-          .genre(g.genre())
-          .durationMs(g.durationMs())
+          .tags(t.tags().withTitle(t.displayTitle()))
           .format(t.format().id())
           .contentType(t.format().contentType())
           .size(t.size())
-          .bitrate(g.bitrate())
-          .sampleRate(g.sampleRate())
-          .channels(g.channels())
-          .codec(g.codec())
+          .audio(t.audio())
           .path(t.path())
           .albumId(catalog.albumIdOf(t))
           .artistId(Ids.artist(Catalog.albumArtistOf(t)))
-          .hasCover(g.hasCover())
+          .hasCover(t.hasCover())
           .build();
     }
   }

@@ -1,5 +1,6 @@
 package dev.cadenza.stream.library;
 
+import dev.cadenza.protocol.catalog.TrackTags;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -160,7 +161,7 @@ public final class Catalog {
         ordered.stream()
             .mapToLong(t -> Objects.requireNonNullElse(t.tags().durationMs(), 0L))
             .sum(),
-        ordered.stream().filter(t -> t.tags().hasCover()).map(Track::id).findFirst().orElse(null),
+        ordered.stream().filter(Track::hasCover).map(Track::id).findFirst().orElse(null),
         ordered);
   }
 

@@ -1,6 +1,8 @@
 package dev.cadenza.stream.library;
 
 import dev.cadenza.dynamodb.TableSchema;
+import dev.cadenza.protocol.catalog.AudioProperties;
+import dev.cadenza.protocol.catalog.TrackTags;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,21 +103,22 @@ final class CatalogItems {
     item.put(SIZE, n(t.version().size()));
     item.put(MTIME_NS, n(epochNanos(t.version().lastModified())));
     item.put(WRITTEN_IN, n(generation));
-    TrackTags g = t.tags();
-    putS(item, "title", g.title());
-    putS(item, "artist", g.artist());
-    putS(item, "album", g.album());
-    putS(item, "albumArtist", g.albumArtist());
-    putN(item, "trackNumber", g.trackNumber());
-    putN(item, "discNumber", g.discNumber());
-    putN(item, "year", g.year());
-    putS(item, "genre", g.genre());
-    putN(item, "durationMs", g.durationMs());
-    putN(item, "bitrate", g.bitrate());
-    putN(item, "sampleRate", g.sampleRate());
-    putN(item, "channels", g.channels());
-    putS(item, "codec", g.codec());
-    item.put("hasCover", AttributeValue.fromBool(g.hasCover()));
+    TrackTags tags = t.tags();
+    putS(item, "title", tags.title());
+    putS(item, "artist", tags.artist());
+    putS(item, "album", tags.album());
+    putS(item, "albumArtist", tags.albumArtist());
+    putN(item, "trackNumber", tags.trackNumber());
+    putN(item, "discNumber", tags.discNumber());
+    putN(item, "year", tags.year());
+    putS(item, "genre", tags.genre());
+    putN(item, "durationMs", tags.durationMs());
+    AudioProperties audio = t.audio();
+    putN(item, "bitrate", audio.bitrate());
+    putN(item, "sampleRate", audio.sampleRate());
+    putN(item, "channels", audio.channels());
+    putS(item, "codec", audio.codec());
+    item.put("hasCover", AttributeValue.fromBool(t.hasCover()));
     return item;
   }
 
@@ -135,25 +138,34 @@ final class CatalogItems {
       throw new IllegalArgumentException("track item " + id + " points out of the library");
     }
     TrackTags tags =
-        new TrackTags(
-            str(item, "title"),
-            str(item, "artist"),
-            str(item, "album"),
-            str(item, "albumArtist"),
-            integer(item, "trackNumber"),
-            integer(item, "discNumber"),
-            integer(item, "year"),
-            str(item, "genre"),
-            longValue(item, "durationMs"),
+        TrackTags.builder()
+            .title(str(item, "title"))
+            .artist(str(item, "artist"))
+            .album(str(item, "album"))
+            .albumArtist(str(item, "albumArtist"))
+            .trackNumber(integer(item, "trackNumber"))
+            .discNumber(integer(item, "discNumber"))
+            .year(integer(item, "year"))
+            .genre(str(item, "genre"))
+            .durationMs(longValue(item, "durationMs"))
+            .build();
+    AudioProperties audio =
+        new AudioProperties(
             integer(item, "bitrate"),
             integer(item, "sampleRate"),
             integer(item, "channels"),
-            str(item, "codec"),
-            Boolean.TRUE.equals(
-                item.getOrDefault("hasCover", AttributeValue.fromBool(false)).bool()));
+            str(item, "codec"));
+    boolean hasCover =
+        Boolean.TRUE.equals(item.getOrDefault("hasCover", AttributeValue.fromBool(false)).bool());
     FileVersion version =
         new FileVersion(longValue(item, SIZE), fromEpochNanos(longValue(item, MTIME_NS)));
-    return new Track(id, path, file, AudioFormat.valueOf(str(item, FORMAT)), version, tags);
+    return new Track(
+        id,
+        path,
+        file,
+        AudioFormat.valueOf(str(item, FORMAT)),
+        version,
+        new FileTags(tags, audio, hasCover));
   }
 
   /** Whether two tracks would be stored as the same item (the absolute file is not stored). */
@@ -162,7 +174,7 @@ final class CatalogItems {
         && a.path().equals(b.path())
         && a.format() == b.format()
         && a.version().equals(b.version())
-        && a.tags().equals(b.tags());
+        && a.fileTags().equals(b.fileTags());
   }
 
   // --- head --------------------------------------------------------------------------------

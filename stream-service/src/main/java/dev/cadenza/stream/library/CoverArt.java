@@ -24,7 +24,7 @@ public class CoverArt {
 
   /** Reads the cover; blocking file I/O. */
   public Optional<Cover> of(Track track) throws IOException {
-    if (track.tags().hasCover()) {
+    if (track.hasCover()) {
       Cover embedded = tagReader.cover(track.file(), track.format());
       if (embedded != null) {
         return Optional.of(embedded);

@@ -140,9 +140,9 @@ public class Library implements SmartLifecycle, HealthIndicator {
       return Optional.of(latest);
     }
     try {
-      TrackTags tags = tagReader.read(track.file(), track.format(), current.size());
+      FileTags fileTags = tagReader.read(track.file(), track.format(), current.size());
       Track updated =
-          new Track(track.id(), track.path(), track.file(), track.format(), current, tags);
+          new Track(track.id(), track.path(), track.file(), track.format(), current, fileTags);
       catalog = catalog.with(track.id(), updated);
       log.info("'{}' changed on disk; new ETag {}", track.path(), updated.etag());
       return Optional.of(updated);

@@ -151,8 +151,8 @@ final class LibraryScanner {
 
   private Track read(Path file, String relative, AudioFormat format, FileVersion version)
       throws TagReader.UnreadableFileException {
-    TrackTags tags = tagReader.read(file, format, version.size());
-    return new Track(Ids.track(relative), relative, file, format, version, tags);
+    FileTags fileTags = tagReader.read(file, format, version.size());
+    return new Track(Ids.track(relative), relative, file, format, version, fileTags);
   }
 
   private void logProgress() {

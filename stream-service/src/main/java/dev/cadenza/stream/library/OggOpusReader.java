@@ -1,5 +1,7 @@
 package dev.cadenza.stream.library;
 
+import dev.cadenza.protocol.catalog.AudioProperties;
+import dev.cadenza.protocol.catalog.TrackTags;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,24 +55,23 @@ final class OggOpusReader {
     }
   }
 
-  static TrackTags tags(Path file, long size) throws IOException {
+  static FileTags tags(Path file, long size) throws IOException {
     OpusFile opus = read(file);
     Integer bitrate =
         opus.durationMs() > 0 ? (int) Math.round(size * 8.0 / opus.durationMs()) : null;
-    return new TrackTags(
-        comment(opus, "TITLE"),
-        comment(opus, "ARTIST"),
-        comment(opus, "ALBUM"),
-        first(comment(opus, "ALBUMARTIST"), comment(opus, "ALBUM ARTIST")),
-        TagValues.leadingInt(comment(opus, "TRACKNUMBER")),
-        TagValues.leadingInt(comment(opus, "DISCNUMBER")),
-        TagValues.leadingInt(first(comment(opus, "DATE"), comment(opus, "YEAR"))),
-        comment(opus, "GENRE"),
-        opus.durationMs(),
-        bitrate,
-        (int) OPUS_RATE,
-        opus.channels(),
-        "Opus",
+    return new FileTags(
+        TrackTags.builder()
+            .title(comment(opus, "TITLE"))
+            .artist(comment(opus, "ARTIST"))
+            .album(comment(opus, "ALBUM"))
+            .albumArtist(first(comment(opus, "ALBUMARTIST"), comment(opus, "ALBUM ARTIST")))
+            .trackNumber(TagValues.leadingInt(comment(opus, "TRACKNUMBER")))
+            .discNumber(TagValues.leadingInt(comment(opus, "DISCNUMBER")))
+            .year(TagValues.leadingInt(first(comment(opus, "DATE"), comment(opus, "YEAR"))))
+            .genre(comment(opus, "GENRE"))
+            .durationMs(opus.durationMs())
+            .build(),
+        new AudioProperties(bitrate, (int) OPUS_RATE, opus.channels(), "Opus"),
         comment(opus, "METADATA_BLOCK_PICTURE") != null);
   }
 

@@ -1,5 +1,7 @@
 package dev.cadenza.stream.library;
 
+import dev.cadenza.protocol.catalog.AudioProperties;
+import dev.cadenza.protocol.catalog.TrackTags;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.logging.Level;
@@ -34,11 +36,11 @@ public class TagReader {
     }
   }
 
-  public TrackTags read(Path file, AudioFormat format, long size) throws UnreadableFileException {
+  public FileTags read(Path file, AudioFormat format, long size) throws UnreadableFileException {
     try {
       return switch (format) {
         case OPUS -> OggOpusReader.tags(file, size);
-        case AAC -> TrackTags.NONE;
+        case AAC -> FileTags.NONE;
         default -> fromJaudiotagger(AudioFileIO.read(file.toFile()));
       };
     } catch (Exception | LinkageError e) {
@@ -68,24 +70,27 @@ public class TagReader {
     }
   }
 
-  private static TrackTags fromJaudiotagger(AudioFile audio) {
+  private static FileTags fromJaudiotagger(AudioFile audio) {
     AudioHeader h = audio.getAudioHeader();
     Tag t = audio.getTag();
     double seconds = h.getPreciseTrackLength();
-    return new TrackTags(
-        field(t, FieldKey.TITLE),
-        field(t, FieldKey.ARTIST),
-        field(t, FieldKey.ALBUM),
-        field(t, FieldKey.ALBUM_ARTIST),
-        TagValues.leadingInt(field(t, FieldKey.TRACK)),
-        TagValues.leadingInt(field(t, FieldKey.DISC_NO)),
-        TagValues.leadingInt(field(t, FieldKey.YEAR)),
-        field(t, FieldKey.GENRE),
-        seconds > 0 ? Math.round(seconds * 1000) : null,
-        positive(h.getBitRateAsNumber()),
-        positive(h.getSampleRateAsNumber()),
-        channels(h.getChannels()),
-        TagValues.text(h.getEncodingType()),
+    return new FileTags(
+        TrackTags.builder()
+            .title(field(t, FieldKey.TITLE))
+            .artist(field(t, FieldKey.ARTIST))
+            .album(field(t, FieldKey.ALBUM))
+            .albumArtist(field(t, FieldKey.ALBUM_ARTIST))
+            .trackNumber(TagValues.leadingInt(field(t, FieldKey.TRACK)))
+            .discNumber(TagValues.leadingInt(field(t, FieldKey.DISC_NO)))
+            .year(TagValues.leadingInt(field(t, FieldKey.YEAR)))
+            .genre(field(t, FieldKey.GENRE))
+            .durationMs(seconds > 0 ? Math.round(seconds * 1000) : null)
+            .build(),
+        new AudioProperties(
+            positive(h.getBitRateAsNumber()),
+            positive(h.getSampleRateAsNumber()),
+            channels(h.getChannels()),
+            TagValues.text(h.getEncodingType())),
         t != null && t.getFirstArtwork() != null);
   }
 

@@ -108,7 +108,7 @@ final class SimilarityIndex {
   /** The vector of this track, if it is in the index with the same metadata. */
   Optional<TrackVector> vector(Track track) {
     Integer i = position.get(track.id());
-    if (i == null || !tracks[i].tags().equals(track.tags())) {
+    if (i == null || !tracks[i].fileTags().equals(track.fileTags())) {
       return Optional.empty();
     }
     return Optional.of(vectors[i]);
@@ -120,7 +120,7 @@ final class SimilarityIndex {
    */
   Optional<Result> similar(Track query, int limit) {
     Integer q = position.get(query.id());
-    if (q == null || !tracks[q].tags().equals(query.tags())) {
+    if (q == null || !tracks[q].fileTags().equals(query.fileTags())) {
       return Optional.empty();
     }
     TrackVector v = vectors[q];

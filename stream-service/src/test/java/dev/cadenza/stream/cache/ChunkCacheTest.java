@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cadenza.stream.config.CadenzaProperties;
 import dev.cadenza.stream.library.AudioFormat;
 import dev.cadenza.stream.library.FileChangedException;
+import dev.cadenza.stream.library.FileTags;
 import dev.cadenza.stream.library.FileVersion;
 import dev.cadenza.stream.library.Track;
-import dev.cadenza.stream.library.TrackTags;
 import dev.cadenza.stream.testsupport.TestAudio;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -69,10 +69,7 @@ class ChunkCacheTest {
 
   Track track(String name, int bytes, long seed) throws Exception {
     Path file = TestAudio.wav(dir.resolve(name), bytes, seed);
-    TrackTags none =
-        new TrackTags(
-            null, null, null, null, null, null, null, null, null, null, null, null, null, false);
-    return new Track(name, name, file, AudioFormat.WAV, FileVersion.of(file), none);
+    return new Track(name, name, file, AudioFormat.WAV, FileVersion.of(file), FileTags.NONE);
   }
 
   double originReads() {
@@ -189,7 +186,12 @@ class ChunkCacheTest {
     // the new version has its own chunks
     Track now =
         new Track(
-            old.id(), old.path(), old.file(), old.format(), FileVersion.of(old.file()), old.tags());
+            old.id(),
+            old.path(),
+            old.file(),
+            old.format(),
+            FileVersion.of(old.file()),
+            old.fileTags());
     assertThat(c.get(now, 0).get()).isEqualTo(chunk(now, 0)).isNotEqualTo(first);
   }
 }

@@ -2,10 +2,10 @@ package dev.cadenza.stream.cache;
 
 import dev.cadenza.stream.config.CadenzaProperties;
 import dev.cadenza.stream.library.AudioFormat;
+import dev.cadenza.stream.library.FileTags;
 import dev.cadenza.stream.library.FileVersion;
 import dev.cadenza.stream.library.Ids;
 import dev.cadenza.stream.library.Track;
-import dev.cadenza.stream.library.TrackTags;
 import dev.cadenza.stream.testsupport.TestAudio;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,10 +24,8 @@ final class PrefetchFixtures {
   static Track track(Path root, String album, int n, int bytes) throws Exception {
     String path = album + "/0" + n + ".wav";
     Path file = TestAudio.wav(root.resolve(path), bytes, path.hashCode());
-    TrackTags none =
-        new TrackTags(
-            null, null, null, null, null, null, null, null, null, null, null, null, null, false);
-    return new Track(Ids.track(path), path, file, AudioFormat.WAV, FileVersion.of(file), none);
+    return new Track(
+        Ids.track(path), path, file, AudioFormat.WAV, FileVersion.of(file), FileTags.NONE);
   }
 
   /** {@code albums} albums "Album 0".. of {@code perAlbum} tracks of {@code bytes} each. */

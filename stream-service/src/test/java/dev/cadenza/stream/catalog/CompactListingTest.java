@@ -73,7 +73,7 @@ class CompactListingTest {
         TrackEntry t = decoded.tracks().get(i);
         JsonNode v = page.get("items").get(i);
         assertThat(t.id()).isEqualTo(v.get("id").asString());
-        assertThat(t.title()).isEqualTo(v.get("title").asString());
+        assertThat(t.tags().title()).isEqualTo(v.get("title").asString());
         assertThat(t.path()).isEqualTo(v.get("path").asString());
         assertThat(t.size()).isEqualTo(v.get("size").asLong());
         assertThat(t.hasCover()).isEqualTo(!v.get("coverUrl").isNull());

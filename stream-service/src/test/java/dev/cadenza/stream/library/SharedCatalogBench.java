@@ -2,6 +2,8 @@ package dev.cadenza.stream.library;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cadenza.protocol.catalog.AudioProperties;
+import dev.cadenza.protocol.catalog.TrackTags;
 import dev.cadenza.stream.config.CadenzaProperties;
 import dev.cadenza.stream.dynamodb.SharedTables;
 import dev.cadenza.stream.library.CatalogItems.Head;
@@ -84,7 +86,7 @@ class SharedCatalogBench {
                   t.file(),
                   t.format(),
                   new FileVersion(t.size() + 1, t.lastModified()),
-                  t.tags()));
+                  t.fileTags()));
         }
         long t1 = System.nanoTime();
         table.write(updates, List.of(), 2, () -> true);
@@ -170,20 +172,19 @@ class SharedCatalogBench {
               root.resolve(path),
               AudioFormat.FLAC,
               new FileVersion(20_000_000L + i, base.plusSeconds(i)),
-              new TrackTags(
-                  title,
-                  artistName,
-                  albumTitle,
-                  artistName,
-                  number,
-                  1,
-                  2000 + album % 25,
-                  "Electronic",
-                  240_000L + i,
-                  900,
-                  44_100,
-                  2,
-                  "FLAC",
+              new FileTags(
+                  TrackTags.builder()
+                      .title(title)
+                      .artist(artistName)
+                      .album(albumTitle)
+                      .albumArtist(artistName)
+                      .trackNumber(number)
+                      .discNumber(1)
+                      .year(2000 + album % 25)
+                      .genre("Electronic")
+                      .durationMs(240_000L + i)
+                      .build(),
+                  new AudioProperties(900, 44_100, 2, "FLAC"),
                   number == 1)));
     }
     return tracks;

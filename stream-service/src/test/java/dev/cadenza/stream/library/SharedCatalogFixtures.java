@@ -69,10 +69,11 @@ final class SharedCatalogFixtures {
   }
 
   /** What the table stores of a track: everything but the absolute file. */
-  record Stored(String id, String path, AudioFormat format, FileVersion version, TrackTags tags) {
+  record Stored(
+      String id, String path, AudioFormat format, FileVersion version, FileTags fileTags) {
 
     static Stored of(Track t) {
-      return new Stored(t.id(), t.path(), t.format(), t.version(), t.tags());
+      return new Stored(t.id(), t.path(), t.format(), t.version(), t.fileTags());
     }
   }
 

@@ -321,7 +321,7 @@ class SharedCatalogTest {
             root.resolve(gone),
             AudioFormat.MP3,
             new FileVersion(1, java.time.Instant.EPOCH),
-            TrackTags.NONE);
+            FileTags.NONE);
     tables
         .client()
         .putItem(b -> b.tableName(tables.catalog()).item(CatalogItems.trackItem(ghost, 1)))

@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.cadenza.protocol.catalog.AudioProperties;
+import dev.cadenza.protocol.catalog.TrackTags;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -156,7 +158,9 @@ class TagReaderDemoFormatsTest {
     Path file = LibraryFixtures.demoFile(expected.path());
     AudioFormat format = AudioFormat.forFileName(file.getFileName().toString()).orElseThrow();
 
-    TrackTags tags = reader.read(file, format, Files.size(file));
+    FileTags read = reader.read(file, format, Files.size(file));
+    TrackTags tags = read.tags();
+    AudioProperties audio = read.audio();
 
     assertThat(tags.title()).isEqualTo(expected.title());
     assertThat(tags.artist()).isEqualTo(expected.artist());
@@ -167,11 +171,11 @@ class TagReaderDemoFormatsTest {
     assertThat(tags.year()).isEqualTo(expected.year());
     assertThat(tags.genre()).isEqualTo(expected.genre());
     assertThat(tags.durationMs()).isCloseTo(expected.ffprobeDurationMs(), within(300L));
-    assertThat(tags.sampleRate()).isEqualTo(expected.sampleRate());
-    assertThat(tags.channels()).isEqualTo(2);
-    assertThat(tags.codec()).containsIgnoringCase(expected.codecWord());
-    assertThat(tags.bitrate()).isPositive();
-    assertThat(tags.hasCover()).isEqualTo(expected.cover());
+    assertThat(audio.sampleRate()).isEqualTo(expected.sampleRate());
+    assertThat(audio.channels()).isEqualTo(2);
+    assertThat(audio.codec()).containsIgnoringCase(expected.codecWord());
+    assertThat(audio.bitrate()).isPositive();
+    assertThat(read.hasCover()).isEqualTo(expected.cover());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -197,7 +201,9 @@ class TagReaderDemoFormatsTest {
   void readsAnUntaggedWavWithItsStreamProperties(@TempDir Path dir) throws Exception {
     Path wav = LibraryFixtures.wav(dir.resolve("Rain on the Roof.wav"), 8_000, 1, 1.5);
 
-    TrackTags tags = reader.read(wav, AudioFormat.WAV, Files.size(wav));
+    FileTags read = reader.read(wav, AudioFormat.WAV, Files.size(wav));
+    TrackTags tags = read.tags();
+    AudioProperties audio = read.audio();
 
     assertThat(tags.title()).isNull();
     assertThat(tags.artist()).isNull();
@@ -205,9 +211,9 @@ class TagReaderDemoFormatsTest {
     assertThat(tags.trackNumber()).isNull();
     assertThat(tags.year()).isNull();
     assertThat(tags.durationMs()).isCloseTo(1_500L, within(50L));
-    assertThat(tags.sampleRate()).isEqualTo(8_000);
-    assertThat(tags.channels()).isEqualTo(1);
-    assertThat(tags.hasCover()).isFalse();
+    assertThat(audio.sampleRate()).isEqualTo(8_000);
+    assertThat(audio.channels()).isEqualTo(1);
+    assertThat(read.hasCover()).isFalse();
     assertThat(reader.cover(wav, AudioFormat.WAV)).isNull();
   }
 

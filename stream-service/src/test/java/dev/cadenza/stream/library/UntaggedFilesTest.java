@@ -33,11 +33,11 @@ class UntaggedFilesTest {
     assertThat(rain.displayTitle()).isEqualTo("Rain on the Roof");
     assertThat(rain.format()).isEqualTo(AudioFormat.WAV);
     assertThat(rain.tags().title()).isNull();
-    assertThat(rain.tags().sampleRate()).isEqualTo(8_000);
-    assertThat(rain.tags().channels()).isEqualTo(1);
+    assertThat(rain.audio().sampleRate()).isEqualTo(8_000);
+    assertThat(rain.audio().channels()).isEqualTo(1);
     Track take = library.track(Ids.track("Field Recordings/Take 2.final.wav")).orElseThrow();
     assertThat(take.displayTitle()).isEqualTo("Take 2.final");
-    assertThat(take.tags().channels()).isEqualTo(2);
+    assertThat(take.audio().channels()).isEqualTo(2);
 
     Album album = library.catalog().albums().get(0);
     assertThat(library.catalog().albums()).hasSize(1);

@@ -3,12 +3,14 @@ package dev.cadenza.stream.metadata;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cadenza.protocol.catalog.AudioProperties;
+import dev.cadenza.protocol.catalog.TrackTags;
 import dev.cadenza.stream.library.AudioFormat;
 import dev.cadenza.stream.library.Catalog;
+import dev.cadenza.stream.library.FileTags;
 import dev.cadenza.stream.library.FileVersion;
 import dev.cadenza.stream.library.Ids;
 import dev.cadenza.stream.library.Track;
-import dev.cadenza.stream.library.TrackTags;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,9 +71,11 @@ class SimilarityIndexTest {
   }
 
   static Track track(String path, String title) {
-    TrackTags tags =
-        new TrackTags(
-            title, null, null, null, null, null, null, null, 1000L, null, null, null, null, false);
+    FileTags tags =
+        new FileTags(
+            TrackTags.builder().title(title).durationMs(1000L).build(),
+            AudioProperties.NONE,
+            false);
     return new Track(
         Ids.track(path),
         path,

@@ -1,6 +1,8 @@
 package dev.cadenza.protocol.catalog.bench;
 
+import dev.cadenza.protocol.catalog.AudioProperties;
 import dev.cadenza.protocol.catalog.TrackEntry;
+import dev.cadenza.protocol.catalog.TrackTags;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -147,22 +149,22 @@ final class GeneratedCatalog {
         tracks.add(
             TrackEntry.builder()
                 .id(id("track\0" + path))
-                .title(title)
-                .artist(trackArtist)
-                .album(album)
-                .albumArtist(albumArtist)
-                .trackNumber(n)
-                .discNumber(disc)
-                .year(year)
-                .genre(genre)
-                .durationMs(durationMs)
+                .tags(
+                    TrackTags.builder()
+                        .title(title)
+                        .artist(trackArtist)
+                        .album(album)
+                        .albumArtist(albumArtist)
+                        .trackNumber(n)
+                        .discNumber(disc)
+                        .year(year)
+                        .genre(genre)
+                        .durationMs(durationMs)
+                        .build())
                 .format(format[0])
                 .contentType(format[1])
                 .size(durationMs * bitrate / 8 + random.nextInt(65_536))
-                .bitrate(bitrate)
-                .sampleRate(Integer.parseInt(format[4]))
-                .channels(2)
-                .codec(format[2])
+                .audio(new AudioProperties(bitrate, Integer.parseInt(format[4]), 2, format[2]))
                 .path(path)
                 .albumId(albumId)
                 .artistId(artistId)

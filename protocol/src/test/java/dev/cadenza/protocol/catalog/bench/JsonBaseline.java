@@ -1,7 +1,10 @@
 package dev.cadenza.protocol.catalog.bench;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.cadenza.protocol.catalog.AudioProperties;
 import dev.cadenza.protocol.catalog.CatalogPage;
 import dev.cadenza.protocol.catalog.TrackEntry;
+import dev.cadenza.protocol.catalog.TrackTags;
 import java.util.List;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -11,7 +14,18 @@ final class JsonBaseline {
   /** The listing's JSON page; tracks have the same fields as the compact format. */
   public record JsonPage(List<TrackEntry> items, String next) {}
 
-  private final JsonMapper mapper = JsonMapper.builder().build();
+  /** A track's fields side by side, as the API's Track has them. */
+  private interface FlatTrack {
+
+    @JsonUnwrapped
+    TrackTags tags();
+
+    @JsonUnwrapped
+    AudioProperties audio();
+  }
+
+  private final JsonMapper mapper =
+      JsonMapper.builder().addMixIn(TrackEntry.class, FlatTrack.class).build();
 
   byte[] encode(CatalogPage page) {
     return mapper.writeValueAsBytes(new JsonPage(page.tracks(), page.next()));

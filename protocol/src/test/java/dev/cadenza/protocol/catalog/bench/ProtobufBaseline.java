@@ -2,8 +2,10 @@ package dev.cadenza.protocol.catalog.bench;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import dev.cadenza.protocol.catalog.AudioProperties;
 import dev.cadenza.protocol.catalog.CatalogPage;
 import dev.cadenza.protocol.catalog.TrackEntry;
+import dev.cadenza.protocol.catalog.TrackTags;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,25 +54,27 @@ final class ProtobufBaseline {
   }
 
   private static void writeTrack(CodedOutputStream out, TrackEntry t) throws IOException {
+    TrackTags tags = t.tags();
+    AudioProperties audio = t.audio();
     out.writeString(1, t.id());
-    out.writeString(2, t.title());
-    writeString(out, 3, t.artist());
-    writeString(out, 4, t.album());
-    writeString(out, 5, t.albumArtist());
-    writeInt(out, 6, t.trackNumber());
-    writeInt(out, 7, t.discNumber());
-    writeInt(out, 8, t.year());
-    writeString(out, 9, t.genre());
-    if (t.durationMs() != null) {
-      out.writeInt64(10, t.durationMs());
+    out.writeString(2, tags.title());
+    writeString(out, 3, tags.artist());
+    writeString(out, 4, tags.album());
+    writeString(out, 5, tags.albumArtist());
+    writeInt(out, 6, tags.trackNumber());
+    writeInt(out, 7, tags.discNumber());
+    writeInt(out, 8, tags.year());
+    writeString(out, 9, tags.genre());
+    if (tags.durationMs() != null) {
+      out.writeInt64(10, tags.durationMs());
     }
     out.writeString(11, t.format());
     out.writeString(12, t.contentType());
     out.writeInt64(13, t.size());
-    writeInt(out, 14, t.bitrate());
-    writeInt(out, 15, t.sampleRate());
-    writeInt(out, 16, t.channels());
-    writeString(out, 17, t.codec());
+    writeInt(out, 14, audio.bitrate());
+    writeInt(out, 15, audio.sampleRate());
+    writeInt(out, 16, audio.channels());
+    writeString(out, 17, audio.codec());
     out.writeString(18, t.path());
     out.writeString(19, t.albumId());
     out.writeString(20, t.artistId());
@@ -120,33 +124,31 @@ final class ProtobufBaseline {
   private static TrackEntry readTrack(CodedInputStream in) throws IOException {
     // proto3: a string field not on the wire is ""
     TrackEntry.Builder t =
-        TrackEntry.builder()
-            .id("")
-            .title("")
-            .format("")
-            .contentType("")
-            .path("")
-            .albumId("")
-            .artistId("");
+        TrackEntry.builder().id("").format("").contentType("").path("").albumId("").artistId("");
+    TrackTags.Builder tags = TrackTags.builder().title("");
+    Integer bitrate = null;
+    Integer sampleRate = null;
+    Integer channels = null;
+    String codec = null;
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       switch (tag >>> 3) {
         case 1 -> t.id(in.readStringRequireUtf8());
-        case 2 -> t.title(in.readStringRequireUtf8());
-        case 3 -> t.artist(in.readStringRequireUtf8());
-        case 4 -> t.album(in.readStringRequireUtf8());
-        case 5 -> t.albumArtist(in.readStringRequireUtf8());
-        case 6 -> t.trackNumber(in.readInt32());
-        case 7 -> t.discNumber(in.readInt32());
-        case 8 -> t.year(in.readInt32());
-        case 9 -> t.genre(in.readStringRequireUtf8());
-        case 10 -> t.durationMs(in.readInt64());
+        case 2 -> tags.title(in.readStringRequireUtf8());
+        case 3 -> tags.artist(in.readStringRequireUtf8());
+        case 4 -> tags.album(in.readStringRequireUtf8());
+        case 5 -> tags.albumArtist(in.readStringRequireUtf8());
+        case 6 -> tags.trackNumber(in.readInt32());
+        case 7 -> tags.discNumber(in.readInt32());
+        case 8 -> tags.year(in.readInt32());
+        case 9 -> tags.genre(in.readStringRequireUtf8());
+        case 10 -> tags.durationMs(in.readInt64());
         case 11 -> t.format(in.readStringRequireUtf8());
         case 12 -> t.contentType(in.readStringRequireUtf8());
         case 13 -> t.size(in.readInt64());
-        case 14 -> t.bitrate(in.readInt32());
-        case 15 -> t.sampleRate(in.readInt32());
-        case 16 -> t.channels(in.readInt32());
-        case 17 -> t.codec(in.readStringRequireUtf8());
+        case 14 -> bitrate = in.readInt32();
+        case 15 -> sampleRate = in.readInt32();
+        case 16 -> channels = in.readInt32();
+        case 17 -> codec = in.readStringRequireUtf8();
         case 18 -> t.path(in.readStringRequireUtf8());
         case 19 -> t.albumId(in.readStringRequireUtf8());
         case 20 -> t.artistId(in.readStringRequireUtf8());
@@ -155,6 +157,8 @@ final class ProtobufBaseline {
         default -> in.skipField(tag);
       }
     }
-    return t.build();
+    return t.tags(tags.build())
+        .audio(new AudioProperties(bitrate, sampleRate, channels, codec))
+        .build();
   }
 }
