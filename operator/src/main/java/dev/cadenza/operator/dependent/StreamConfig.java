@@ -25,10 +25,10 @@ import java.util.TreeMap;
  */
 public class StreamConfig extends CRUDKubernetesDependentResource<ConfigMap, MusicDelivery> {
 
-  /** Where the library volume is mounted in the stream pods. */
   /** UDP port of the pods' SNTP responder (the Service offers it as the standard port 123). */
   public static final int SNTP_PORT = 1123;
 
+  /** Where the library volume is mounted in the stream pods. */
   public static final String LIBRARY_MOUNT = "/music";
 
   private final OperatorSettings settings;

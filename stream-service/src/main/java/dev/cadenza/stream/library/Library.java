@@ -47,7 +47,7 @@ import org.springframework.stereotype.Service;
  * scan thread, and the lease is renewed on a thread of its own.
  */
 @Service
-public class Library implements SmartLifecycle, HealthIndicator {
+public final class Library implements SmartLifecycle, HealthIndicator {
 
   private static final Logger log = LoggerFactory.getLogger(Library.class);
 
