@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,8 +26,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class KubeApi {
 
-  /** The Kubernetes version whose binaries the tests use (without the leading v). */
-  public static final String VERSION = System.getProperty("cadenza.k8s.version", "1.34.4");
+  /**
+   * The Kubernetes version whose binaries the tests use (without the leading v): the root pom's
+   * kubernetes.version, which the build passes as cadenza.k8s.version.
+   */
+  public static final String VERSION =
+      Objects.requireNonNull(
+          System.getProperty("cadenza.k8s.version"),
+          "system property cadenza.k8s.version is not set: run the tests through Maven, or pass"
+              + " -Dcadenza.k8s.version=<kubernetes.version in pom.xml>");
 
   private static KubeAPIServer server;
   private static String kubeconfig;
