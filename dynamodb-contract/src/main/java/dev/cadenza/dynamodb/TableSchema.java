@@ -31,10 +31,13 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *       size and modification time (ns) and every tag. The head, {@code pk = "catalog", sk =
  *       "head"}, holds the catalogue's generation, track count, writer and last scan; the lease,
  *       {@code pk = "lease", sk = "scan"}, names the pod that scans ({@code holder}) until {@code
- *       expiresAtMs} (epoch ms: not a TTL attribute).
- *   <li><b>chunks</b>: encoded audio chunks shared between pods. {@code pk} is the track id, the
- *       track version, the variant (codec and bitrate) and the chunk index; there is no sort key.
- *       Items expire through TTL on {@code expiresAt}.
+ *       expiresAtMs} (epoch ms: not a TTL attribute). Track embeddings (docs/metadata.md) are items
+ *       of this table too: {@code pk = "embeddings#<0..15>"}, {@code sk} the embedding's content
+ *       key.
+ *   <li><b>chunks</b>: chunks of audio files shared between pods. {@code pk} is {@code <track
+ *       id>#<track version>#<variant>#<chunk index>}; there is no sort key. The only variant is
+ *       {@code original}, the file's bytes as they are on disk (nothing is transcoded). Items
+ *       expire through TTL on {@code expiresAt}.
  *   <li><b>sessions</b>: player sessions. {@code pk} is the session id; items expire through TTL on
  *       {@code expiresAt}.
  * </ul>

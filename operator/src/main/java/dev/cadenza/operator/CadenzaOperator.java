@@ -1,5 +1,6 @@
 package dev.cadenza.operator;
 
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.cadenza.operator.dynamodb.DynamoDbClients;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -156,7 +157,7 @@ public final class CadenzaOperator {
     return server;
   }
 
-  private static com.sun.net.httpserver.HttpHandler probe(BooleanSupplier ok) {
+  private static HttpHandler probe(BooleanSupplier ok) {
     return exchange -> {
       boolean healthy = ok.getAsBoolean();
       byte[] body = (healthy ? "ok\n" : "unhealthy\n").getBytes(StandardCharsets.US_ASCII);

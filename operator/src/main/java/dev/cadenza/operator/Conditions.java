@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 
 /**
  * Status conditions following the Kubernetes API conventions: one per type, the transition time
@@ -14,10 +15,17 @@ final class Conditions {
 
   private final MusicDeliveryStatus status;
   private final long generation;
+  private final String now;
 
-  Conditions(MusicDeliveryStatus status, long generation) {
+  /**
+   * @param status the status whose conditions this sets
+   * @param generation the spec's generation the conditions describe
+   * @param now the transition time of a condition whose status changes
+   */
+  Conditions(MusicDeliveryStatus status, long generation, Instant now) {
     this.status = status;
     this.generation = generation;
+    this.now = now.truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
   /** Sets a condition; true when its status or reason changed (a transition worth an Event). */
@@ -27,9 +35,7 @@ final class Conditions {
     boolean changed =
         existing == null || !s.equals(existing.getStatus()) || !reason.equals(existing.getReason());
     String since =
-        existing != null && s.equals(existing.getStatus())
-            ? existing.getLastTransitionTime()
-            : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        existing != null && s.equals(existing.getStatus()) ? existing.getLastTransitionTime() : now;
     Condition c =
         new ConditionBuilder()
             .withType(type)
@@ -41,12 +47,8 @@ final class Conditions {
             .build();
     status.conditions.removeIf(x -> x.getType().equals(type));
     status.conditions.add(c);
-    status.conditions.sort(java.util.Comparator.comparing(Condition::getType));
+    status.conditions.sort(Comparator.comparing(Condition::getType));
     return changed;
-  }
-
-  Condition get(String type) {
-    return java.util.Objects.requireNonNull(status.condition(type), type);
   }
 
   /** A message for a failure: the exception's own words, without a stack. */

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 final class Events {
 
   private static final Logger log = LoggerFactory.getLogger(Events.class);
-  static final String COMPONENT = "cadenza-operator";
+  static final String COMPONENT = Names.OPERATOR;
 
   private Events() {}
 

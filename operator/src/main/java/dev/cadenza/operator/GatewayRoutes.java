@@ -3,7 +3,6 @@ package dev.cadenza.operator;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.Routing;
 import dev.cadenza.operator.dependent.StreamIngress;
-import dev.cadenza.operator.dependent.StreamRoute;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
 final class GatewayRoutes {
 
   private static final Logger log = LoggerFactory.getLogger(GatewayRoutes.class);
-  static final String FIELD_MANAGER = "cadenza-operator";
+  static final String FIELD_MANAGER = Names.OPERATOR;
 
   /** What the routing of one MusicDelivery amounts to. */
   record Report(boolean ready, String reason, String message, boolean recheck) {}
@@ -32,7 +31,6 @@ final class GatewayRoutes {
   private GatewayRoutes() {}
 
   static Report reconcile(MusicDelivery md, KubernetesClient client) {
-    Routing r = md.getSpec().routing;
     boolean wanted = StreamRoute.wanted(md);
     boolean served;
     try {
@@ -76,12 +74,9 @@ final class GatewayRoutes {
               + " s",
           true);
     }
-    // what NGINX Gateway Fabric gives, and what is not in effect with the reason why
-    List<String> given = new ArrayList<>();
-    List<String> lacking = new ArrayList<>();
-    boolean awaitAcceptance;
+    Applied applied;
     try {
-      awaitAcceptance = applyRoute(md, client, given, lacking);
+      applied = applyRoute(md, client);
     } catch (KubernetesClientException e) {
       log.warn(
           "HTTPRoute {}/{} or its NGINX Gateway Fabric policies not applied: {}",
@@ -97,6 +92,53 @@ final class GatewayRoutes {
               + Conditions.describe(e),
           true);
     }
+    return new Report(true, "HTTPRouteApplied", describe(md, applied.effects()), applied.recheck());
+  }
+
+  /** What NGINX Gateway Fabric gives the route, and what is not in effect with the reason why. */
+  record Effects(List<String> given, List<String> lacking) {
+
+    static Effects given(String what) {
+      return new Effects(List.of(what), List.of());
+    }
+
+    static Effects lacking(String what) {
+      return new Effects(List.of(), List.of(what));
+    }
+
+    static Effects none() {
+      return new Effects(List.of(), List.of());
+    }
+
+    /** These, then {@code more}, in that order. */
+    Effects and(Effects more) {
+      List<String> g = new ArrayList<>(given);
+      g.addAll(more.given);
+      List<String> l = new ArrayList<>(lacking);
+      l.addAll(more.lacking);
+      return new Effects(List.copyOf(g), List.copyOf(l));
+    }
+  }
+
+  /**
+   * What applying the route and NGINX Gateway Fabric's kinds did.
+   *
+   * @param effects what they give and what is not in effect
+   * @param recheck true while the retry SnippetsFilter is new and not yet accepted
+   */
+  record Applied(Effects effects, boolean recheck) {}
+
+  /**
+   * The retry SnippetsFilter's step.
+   *
+   * @param accepted NGINX Gateway Fabric accepted it: the route may reference it
+   * @param awaitAcceptance it is new and not yet accepted (worth a recheck)
+   */
+  record RetryFilter(boolean accepted, boolean awaitAcceptance, Effects effects) {}
+
+  /** The RoutingReady message of an applied route. */
+  static String describe(MusicDelivery md, Effects effects) {
+    Routing r = md.getSpec().routing;
     String parent =
         (r.gateway.namespace == null || r.gateway.namespace.isEmpty()
                 ? md.getMetadata().getNamespace()
@@ -108,113 +150,131 @@ final class GatewayRoutes {
                 : " listener " + r.gateway.sectionName);
     List<String> m = new ArrayList<>();
     m.add("HTTPRoute " + Names.of(md) + " routes " + r.host + " through Gateway " + parent);
-    if (!given.isEmpty()) {
-      m.add("NGINX Gateway Fabric gives " + String.join(", ", given));
+    if (!effects.given().isEmpty()) {
+      m.add("NGINX Gateway Fabric gives " + String.join(", ", effects.given()));
     }
     m.add(
-        lacking.isEmpty()
+        effects.lacking().isEmpty()
             ? "everything the Ingress gives is in effect"
-            : "not in effect: " + String.join(", ", lacking));
+            : "not in effect: " + String.join(", ", effects.lacking()));
     if (r.tls != null) {
       m.add(
           "TLS: the Gateway's HTTPS listener must reference Secret "
               + r.tls.secretName
               + " in certificateRefs");
     }
-    return new Report(true, "HTTPRouteApplied", String.join("; ", m), awaitAcceptance);
+    return String.join("; ", m);
   }
 
   /**
-   * Applies the route and, where the cluster serves them, NGINX Gateway Fabric's kinds next to it;
-   * adds to {@code given} what they give and to {@code lacking} what is not in effect, and why.
-   * True while the retry SnippetsFilter is new and not yet accepted (worth a recheck).
+   * Applies the route and, where the cluster serves them, NGINX Gateway Fabric's kinds next to it:
+   * the retry filter first, as the route references it only once NGF has accepted it.
    */
-  private static boolean applyRoute(
-      MusicDelivery md, KubernetesClient client, List<String> given, List<String> lacking) {
-    // the retry filter first: the route references it only once NGF has accepted it
-    Routing r = md.getSpec().routing;
-    boolean awaitAcceptance = false;
-    boolean retry = false;
-    if (ngfServes(client, StreamRoute.SNIPPETS_FILTER)) {
-      GenericKubernetesResource filter;
-      try {
-        filter = apply(client, StreamRoute.retryFilter(md));
-      } catch (KubernetesClientException e) {
-        // the route does not depend on it: it goes without the filter
-        log.warn(
-            "SnippetsFilter {}/{} not applied: {}",
-            md.getMetadata().getNamespace(),
-            Names.of(md),
-            e.getMessage());
-        filter = null;
-        lacking.add(RETRY + " (SnippetsFilter not applied: " + Conditions.describe(e) + ")");
-      }
-      retry = accepted(filter);
-      if (retry) {
-        given.add(RETRY + " (" + StreamRoute.SNIPPETS_FILTER + ")");
-      } else if (filter != null) {
-        // NGF with snippets on accepts a new filter within seconds: look again meanwhile
-        awaitAcceptance = isNew(filter);
-        lacking.add(
+  private static Applied applyRoute(MusicDelivery md, KubernetesClient client) {
+    RetryFilter retry = retryFilter(md, client);
+    apply(client, StreamRoute.build(md, retry.accepted()));
+    Effects effects =
+        retry
+            .effects()
+            .and(upstreamPolicy(md, client))
+            .and(proxyPolicy(md, client))
+            .and(rateLimitPolicy(md, client));
+    return new Applied(effects, retry.awaitAcceptance());
+  }
+
+  private static RetryFilter retryFilter(MusicDelivery md, KubernetesClient client) {
+    if (!ngfServes(client, StreamRoute.SNIPPETS_FILTER)) {
+      return new RetryFilter(
+          false, false, Effects.lacking(RETRY + " (" + noCrd(StreamRoute.SNIPPETS_FILTER) + ")"));
+    }
+    GenericKubernetesResource filter;
+    try {
+      filter = apply(client, StreamRoute.retryFilter(md));
+    } catch (KubernetesClientException e) {
+      // the route does not depend on it: it goes without the filter
+      log.warn(
+          "SnippetsFilter {}/{} not applied: {}",
+          md.getMetadata().getNamespace(),
+          Names.of(md),
+          e.getMessage());
+      return new RetryFilter(
+          false,
+          false,
+          Effects.lacking(RETRY + " (SnippetsFilter not applied: " + Conditions.describe(e) + ")"));
+    }
+    if (accepted(filter)) {
+      return new RetryFilter(
+          true, false, Effects.given(RETRY + " (" + StreamRoute.SNIPPETS_FILTER + ")"));
+    }
+    // NGF with snippets on accepts a new filter within seconds: look again meanwhile
+    return new RetryFilter(
+        false,
+        isNew(filter),
+        Effects.lacking(
             RETRY
                 + " ("
                 + StreamRoute.SNIPPETS_FILTER
                 + " "
                 + Names.of(md)
                 + " is not accepted by NGINX Gateway Fabric, whose snippets are off unless"
-                + " enabled; the route references it once it is)");
-      }
-    } else {
-      lacking.add(RETRY + " (" + noCrd(StreamRoute.SNIPPETS_FILTER) + ")");
+                + " enabled; the route references it once it is)"));
+  }
+
+  private static Effects upstreamPolicy(MusicDelivery md, KubernetesClient client) {
+    String what = "consistent hashing by request URI";
+    if (!ngfServes(client, StreamRoute.UPSTREAM_POLICY)) {
+      return Effects.lacking(what + " (" + noCrd(StreamRoute.UPSTREAM_POLICY) + ")");
     }
-    apply(client, StreamRoute.build(md, retry));
-    if (ngfServes(client, StreamRoute.UPSTREAM_POLICY)) {
-      apply(client, StreamRoute.upstreamPolicy(md));
-      given.add("consistent hashing by request URI (" + StreamRoute.UPSTREAM_POLICY + ")");
-    } else {
-      lacking.add("consistent hashing by request URI (" + noCrd(StreamRoute.UPSTREAM_POLICY) + ")");
-    }
-    if (ngfServes(client, StreamRoute.PROXY_POLICY)) {
-      if (hasTimeouts(applyProxyPolicy(md, client))) {
-        given.add(
-            "proxy buffering off and the Ingress's timeouts (connect "
-                + StreamRoute.CONNECT_TIMEOUT
-                + ", read and send "
-                + StreamRoute.READ_TIMEOUT
-                + ") ("
-                + StreamRoute.PROXY_POLICY
-                + ")");
-      } else {
-        given.add("proxy buffering off (" + StreamRoute.PROXY_POLICY + ")");
-        lacking.add(
-            "the Ingress's timeouts (this NGINX Gateway Fabric's "
-                + StreamRoute.PROXY_POLICY
-                + " has no timeout field, added in 2.6; its default of 60 s between two reads"
-                + " applies)");
-      }
-    } else {
-      lacking.add(
+    apply(client, StreamRoute.upstreamPolicy(md));
+    return Effects.given(what + " (" + StreamRoute.UPSTREAM_POLICY + ")");
+  }
+
+  private static Effects proxyPolicy(MusicDelivery md, KubernetesClient client) {
+    if (!ngfServes(client, StreamRoute.PROXY_POLICY)) {
+      return Effects.lacking(
           "proxy buffering off and the Ingress's timeouts ("
               + noCrd(StreamRoute.PROXY_POLICY)
               + ")");
     }
-    boolean rateLimitServed = ngfServes(client, StreamRoute.RATE_LIMIT_POLICY);
+    if (hasTimeouts(applyProxyPolicy(md, client))) {
+      return Effects.given(
+          "proxy buffering off and the Ingress's timeouts (connect "
+              + StreamRoute.CONNECT_TIMEOUT
+              + ", read and send "
+              + StreamRoute.READ_TIMEOUT
+              + ") ("
+              + StreamRoute.PROXY_POLICY
+              + ")");
+    }
+    return Effects.given("proxy buffering off (" + StreamRoute.PROXY_POLICY + ")")
+        .and(
+            Effects.lacking(
+                "the Ingress's timeouts (this NGINX Gateway Fabric's "
+                    + StreamRoute.PROXY_POLICY
+                    + " has no timeout field, added in 2.6; its default of 60 s between two reads"
+                    + " applies)"));
+  }
+
+  /** The RateLimitPolicy for spec.routing.rateLimit; deleted when there is none. */
+  private static Effects rateLimitPolicy(MusicDelivery md, KubernetesClient client) {
+    Routing r = md.getSpec().routing;
+    boolean served = ngfServes(client, StreamRoute.RATE_LIMIT_POLICY);
     if (r.rateLimit == null) {
-      if (rateLimitServed) {
+      if (served) {
         delete(md, client, StreamRoute.NGF_API_VERSION, StreamRoute.RATE_LIMIT_POLICY);
       }
-    } else if (rateLimitServed) {
-      apply(client, StreamRoute.rateLimitPolicy(md));
-      given.add(
-          "the rate limit of "
-              + r.rateLimit.requestsPerSecond
-              + " requests per second per client ("
-              + StreamRoute.RATE_LIMIT_POLICY
-              + ")");
-    } else {
-      lacking.add("the rate limit (" + noCrd(StreamRoute.RATE_LIMIT_POLICY) + ")");
+      return Effects.none();
     }
-    return awaitAcceptance;
+    if (!served) {
+      return Effects.lacking("the rate limit (" + noCrd(StreamRoute.RATE_LIMIT_POLICY) + ")");
+    }
+    apply(client, StreamRoute.rateLimitPolicy(md));
+    return Effects.given(
+        "the rate limit of "
+            + r.rateLimit.requestsPerSecond
+            + " requests per second per client ("
+            + StreamRoute.RATE_LIMIT_POLICY
+            + ")");
   }
 
   private static Report notGateway(MusicDelivery md) {

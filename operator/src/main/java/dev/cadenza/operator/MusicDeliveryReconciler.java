@@ -3,7 +3,6 @@ package dev.cadenza.operator;
 import dev.cadenza.operator.crd.v1alpha1.DynamoDb;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus;
-import dev.cadenza.operator.crd.v1alpha1.Routing;
 import dev.cadenza.operator.dependent.StreamAutoscaler;
 import dev.cadenza.operator.dependent.StreamConfig;
 import dev.cadenza.operator.dependent.StreamDeployment;
@@ -12,8 +11,10 @@ import dev.cadenza.operator.dependent.StreamIngress;
 import dev.cadenza.operator.dependent.StreamService;
 import dev.cadenza.operator.dynamodb.DynamoDbTables;
 import dev.cadenza.operator.dynamodb.DynamoDbTablesException;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -24,7 +25,12 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,115 +72,69 @@ public class MusicDeliveryReconciler
     this.tables = new StreamTables(settings);
   }
 
+  /**
+   * The tables, then the workflow's pods as the Deployment reports them, then the route; the status
+   * from what each reported; Events for the transitions; a recheck while anything is under way.
+   */
   @Override
   public UpdateControl<MusicDelivery> reconcile(MusicDelivery md, Context<MusicDelivery> context) {
-    MusicDeliveryStatus status = fresh(md);
-    java.util.Map<String, String> before = reasons(status);
-    DynamoDbTables.Report report = null;
-    String tablesFailure = null;
-    String tablesReason = null;
+    StatusAggregator.Tables tables = reconcileTables(md, context.getClient());
+    StatusAggregator.Pods pods = observePods(context);
+    GatewayRoutes.Report routing = GatewayRoutes.reconcile(md, context.getClient());
+    MusicDeliveryStatus previous = md.getStatus();
+    md.setStatus(StatusAggregator.aggregate(md, tables, pods, routing, Instant.now()));
+    announce(context.getClient(), md, previous);
+    UpdateControl<MusicDelivery> control = UpdateControl.patchStatus(md);
+    return recheckAfter(md, tables, pods, routing).map(control::rescheduleAfter).orElse(control);
+  }
+
+  /** Brings the DynamoDB tables towards the spec; a failure is reported, not thrown. */
+  private StatusAggregator.Tables reconcileTables(MusicDelivery md, KubernetesClient client) {
+    StatusAggregator.Tables result;
     try {
       StreamTables.Location location = tables.location(md);
-      report = tables.reconcile(md, context.getClient());
-      status.tables = report.toStatus();
-      // where the tables are, for their deletion even after the defaults change
-      status.dynamodb = location.toStatus();
+      result = StatusAggregator.Tables.reconciled(tables.reconcile(md, client), location);
     } catch (StreamTables.LocationChanged e) {
-      tablesReason = "DynamoDbLocationChanged";
-      tablesFailure = e.getMessage();
+      result = StatusAggregator.Tables.unreachable("DynamoDbLocationChanged", e.getMessage());
     } catch (DynamoDbTablesException e) {
-      tablesReason = e.reason().name();
-      tablesFailure = e.getMessage();
+      result = StatusAggregator.Tables.unreachable(e.reason().name(), e.getMessage());
     } catch (StreamTables.CredentialsProblem e) {
-      tablesReason = "CredentialsSecretInvalid";
-      tablesFailure = e.getMessage();
+      result = StatusAggregator.Tables.unreachable("CredentialsSecretInvalid", e.getMessage());
     }
-    if (tablesFailure != null) {
+    if (!result.reached()) {
       // also in the Degraded condition, but a log line says when, and each time (retried every
       // RECHECK) rather than only when the condition changes
       log.warn(
           "DynamoDB tables of {}/{} not reconciled ({}), retrying in {} s: {}",
           md.getMetadata().getNamespace(),
           Names.of(md),
-          tablesReason,
+          result.failureReason(),
           RECHECK.toSeconds(),
-          tablesFailure);
+          result.failure());
     }
-    DeploymentStatus pods =
-        context.getSecondaryResource(Deployment.class).map(Deployment::getStatus).orElse(null);
-    int wanted = wantedReplicas(md);
-    int ready = pods == null ? 0 : Objects.requireNonNullElse(pods.getReadyReplicas(), 0);
-    int updated = pods == null ? 0 : Objects.requireNonNullElse(pods.getUpdatedReplicas(), 0);
-    status.replicas = pods == null ? 0 : Objects.requireNonNullElse(pods.getReplicas(), 0);
-    status.readyReplicas = ready;
-    status.selector =
-        Names.selector(md).entrySet().stream()
-            .map(e -> e.getKey() + "=" + e.getValue())
-            .sorted()
-            .reduce((a, b) -> a + "," + b)
-            .orElse("");
-    GatewayRoutes.Report routing = GatewayRoutes.reconcile(md, context.getClient());
-    status.url = url(md, routing);
+    return result;
+  }
 
-    long generation = md.getMetadata().getGeneration();
-    boolean rolledOut = updated >= wanted && ready >= wanted;
-    boolean tablesReady = report != null && report.ready();
-    Conditions conditions = new Conditions(status, generation);
-    if (tablesFailure != null) {
-      conditions.set("Degraded", true, tablesReason, tablesFailure);
-    } else if (!report.blockingProblems().isEmpty()) {
-      conditions.set(
-          "Degraded", true, "TableConflict", String.join("; ", report.blockingProblems()));
-    } else {
-      conditions.set(
-          "Degraded",
-          false,
-          "AsExpected",
-          report.warnings().isEmpty()
-              ? "No problems found"
-              : "Warnings: " + String.join("; ", report.warnings()));
+  /** The stream pods as the workflow's Deployment counts them. */
+  private static StatusAggregator.Pods observePods(Context<MusicDelivery> context) {
+    return StatusAggregator.Pods.of(
+        context.getSecondaryResource(Deployment.class).map(Deployment::getStatus).orElse(null));
+  }
+
+  /**
+   * When to look again: soon while tables are being made, every {@link #RECHECK} while they are
+   * unreachable, pods roll out or the routing waits for something; never when all is done.
+   */
+  static Optional<Duration> recheckAfter(
+      MusicDelivery md,
+      StatusAggregator.Tables tables,
+      StatusAggregator.Pods pods,
+      GatewayRoutes.Report routing) {
+    if (!tables.ready()) {
+      return Optional.of(tables.reached() ? TABLES_RECHECK : RECHECK);
     }
-    if (!tablesReady) {
-      boolean blocked = report == null || !report.blockingProblems().isEmpty();
-      conditions.set(
-          "Ready",
-          false,
-          "TablesNotReady",
-          blocked
-              ? "DynamoDB tables unusable; see the Degraded condition"
-              : "DynamoDB tables not ready: " + String.join(", ", report.pending()));
-      if (blocked) {
-        conditions.set(
-            "Progressing", false, "Blocked", "Waiting for the DynamoDB problem to be resolved");
-      } else {
-        conditions.set("Progressing", true, "CreatingTables", "Waiting for the DynamoDB tables");
-      }
-    } else if (rolledOut && wanted > 0) {
-      conditions.set(
-          "Ready", true, "StreamPodsReady", ready + " of " + wanted + " stream pods ready");
-      conditions.set(
-          "Progressing", false, "RolledOut", "All stream pods run the current configuration");
-    } else if (wanted == 0) {
-      conditions.set("Ready", false, "ScaledToZero", "spec.replicas is 0");
-      conditions.set("Progressing", false, "RolledOut", "Nothing to run");
-    } else {
-      conditions.set(
-          "Ready", false, "StreamPodsNotReady", ready + " of " + wanted + " stream pods ready");
-      conditions.set(
-          "Progressing",
-          true,
-          "RollingOut",
-          updated + " of " + wanted + " stream pods run the current configuration");
-    }
-    conditions.set("RoutingReady", routing.ready(), routing.reason(), routing.message());
-    status.observedGeneration = generation;
-    md.setStatus(status);
-    announce(context, md, conditions, before);
-    UpdateControl<MusicDelivery> control = UpdateControl.patchStatus(md);
-    if (!tablesReady) {
-      return control.rescheduleAfter(report == null ? RECHECK : TABLES_RECHECK);
-    }
-    return rolledOut && !routing.recheck() ? control : control.rescheduleAfter(RECHECK);
+    boolean done = pods.rolledOut(StatusAggregator.wantedReplicas(md)) && !routing.recheck();
+    return done ? Optional.empty() : Optional.of(RECHECK);
   }
 
   /**
@@ -228,80 +188,52 @@ public class MusicDeliveryReconciler
         Names.of(md),
         e.toString(),
         e);
-    MusicDeliveryStatus status = fresh(md);
-    Conditions conditions = new Conditions(status, md.getMetadata().getGeneration());
-    conditions.set("Degraded", true, "ReconcileFailed", Conditions.describe(e));
-    conditions.set("Ready", false, "ReconcileFailed", "See the Degraded condition");
-    md.setStatus(status);
+    md.setStatus(StatusAggregator.failed(md, e, Instant.now()));
     return ErrorStatusUpdateControl.patchStatus(md);
   }
 
   private static boolean isConflict(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException k
-          && k.getCode() == 409) {
+      if (t instanceof KubernetesClientException k && k.getCode() == 409) {
         return true;
       }
     }
     return false;
   }
 
-  private static java.util.Map<String, String> reasons(MusicDeliveryStatus status) {
-    java.util.Map<String, String> reasons = new java.util.HashMap<>();
-    status.conditions.forEach(c -> reasons.put(c.getType(), c.getStatus() + "/" + c.getReason()));
+  /** Each condition's status and reason, by type. */
+  private static Map<String, String> reasons(MusicDeliveryStatus status) {
+    Map<String, String> reasons = new HashMap<>();
+    if (status != null && status.conditions != null) {
+      status.conditions.forEach(c -> reasons.put(c.getType(), c.getStatus() + "/" + c.getReason()));
+    }
     return reasons;
   }
 
-  /** Events for what a user watching {@code kubectl describe} wants to know happened. */
+  /**
+   * Events for what a user watching {@code kubectl describe} wants to know happened between the
+   * {@code previous} status and the resource's current one.
+   */
   private static void announce(
-      Context<MusicDelivery> context,
-      MusicDelivery md,
-      Conditions conditions,
-      java.util.Map<String, String> before) {
-    for (String type : java.util.List.of("Ready", "Degraded", "RoutingReady")) {
-      io.fabric8.kubernetes.api.model.Condition now = conditions.get(type);
+      KubernetesClient client, MusicDelivery md, MusicDeliveryStatus previous) {
+    Map<String, String> before = reasons(previous);
+    for (String type : List.of("Ready", "Degraded", "RoutingReady")) {
+      Condition now = Objects.requireNonNull(md.getStatus().condition(type), type);
       if ((now.getStatus() + "/" + now.getReason()).equals(before.get(type))) {
         continue;
       }
       if (type.equals("RoutingReady")) {
         // a routing problem is worth a warning; its end is worth a note, a first success is not
         if (now.getStatus().equals("False")) {
-          Events.warning(context.getClient(), md, now.getReason(), now.getMessage());
+          Events.warning(client, md, now.getReason(), now.getMessage());
         } else if (before.containsKey(type) && before.get(type).startsWith("False")) {
-          Events.normal(context.getClient(), md, now.getReason(), now.getMessage());
+          Events.normal(client, md, now.getReason(), now.getMessage());
         }
       } else if (type.equals("Degraded") && now.getStatus().equals("True")) {
-        Events.warning(context.getClient(), md, now.getReason(), now.getMessage());
+        Events.warning(client, md, now.getReason(), now.getMessage());
       } else if (type.equals("Ready") || before.containsKey(type)) {
-        Events.normal(context.getClient(), md, now.getReason(), now.getMessage());
+        Events.normal(client, md, now.getReason(), now.getMessage());
       }
     }
-  }
-
-  private static MusicDeliveryStatus fresh(MusicDelivery md) {
-    MusicDeliveryStatus status =
-        md.getStatus() == null ? new MusicDeliveryStatus() : md.getStatus();
-    if (status.conditions == null) {
-      status.conditions = new java.util.ArrayList<>();
-    }
-    return status;
-  }
-
-  static int wantedReplicas(MusicDelivery md) {
-    if (md.getSpec().autoscaling != null) {
-      return md.getSpec().autoscaling.minReplicas;
-    }
-    return Objects.requireNonNullElse(md.getSpec().replicas, 2);
-  }
-
-  static String url(MusicDelivery md, GatewayRoutes.Report routing) {
-    Routing r = md.getSpec().routing;
-    if (r != null
-        && r.host != null
-        && !r.host.isEmpty()
-        && (r.controller != Routing.Controller.GATEWAY || routing.ready())) {
-      return (r.tls != null ? "https://" : "http://") + r.host;
-    }
-    return "http://" + Names.of(md) + "." + md.getMetadata().getNamespace() + ".svc.cluster.local";
   }
 }

@@ -8,8 +8,15 @@ import java.util.Map;
 /** Names and labels of everything the operator creates for a MusicDelivery. */
 public final class Names {
 
+  /**
+   * The operator's own name: its {@code app.kubernetes.io/managed-by} label and DynamoDB tag, the
+   * field manager of what it applies itself, the component of its Events and the default name of
+   * its leader-election Lease.
+   */
+  public static final String OPERATOR = "cadenza-operator";
+
   public static final String APP = "cadenza-stream";
-  public static final String MANAGED_BY = "cadenza-operator";
+  public static final String MANAGED_BY = OPERATOR;
 
   private Names() {}
 

@@ -1,9 +1,12 @@
 package dev.cadenza.operator;
 
 import dev.cadenza.operator.dynamodb.DynamoDbClients;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The operator's own configuration, from its environment (the Helm chart sets it).
@@ -34,12 +37,11 @@ public record OperatorSettings(
   public static final String LEASE_NAME = "CADENZA_LEASE_NAME";
 
   /** The Lease name when CADENZA_LEASE_NAME is not set. */
-  public static final String DEFAULT_LEASE_NAME = "cadenza-operator";
+  public static final String DEFAULT_LEASE_NAME = Names.OPERATOR;
 
   /** A Lease's name: a DNS subdomain (RFC 1123), at most 253 characters. */
-  private static final java.util.regex.Pattern DNS_SUBDOMAIN =
-      java.util.regex.Pattern.compile(
-          "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+  private static final Pattern DNS_SUBDOMAIN =
+      Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
 
   public static final String DEFAULT_IMAGE = "ghcr.io/cadenza/stream-service:0.1.0";
 
@@ -107,7 +109,7 @@ public record OperatorSettings(
         Objects.requireNonNullElse(lookup.apply("CADENZA_STREAM_IMAGE"), DEFAULT_IMAGE),
         namespaces.isBlank()
             ? Set.of()
-            : new java.util.TreeSet<>(java.util.List.of(namespaces.strip().split("\\s*,\\s*"))),
+            : new TreeSet<>(List.of(namespaces.strip().split("\\s*,\\s*"))),
         Objects.requireNonNullElse(lookup.apply("AWS_REGION"), "us-east-1"),
         lookup.apply("CADENZA_LEASE_NAMESPACE"),
         port(Objects.requireNonNullElse(lookup.apply("CADENZA_HEALTH_PORT"), "8081")),

@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.testsupport.KubeApi;
+import dev.cadenza.operator.testsupport.OperatorUnderTest;
+import dev.cadenza.operator.testsupport.Steps;
 import dev.cadenza.testsupport.Dynalite;
+import dev.cadenza.testsupport.DynaliteExtension;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -13,7 +16,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -23,61 +25,64 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * routing.controller gateway against a real kube-apiserver, with the operator holding only the
  * rights of operator/deploy/cluster-role.yaml: first without the Gateway API CRDs (a condition and
  * an Event, the rest of the MusicDelivery still comes up), then with the standard CRDs of Gateway
- * API v1.4.1 (src/test/resources/gateway-api) installed while the operator runs.
+ * API v1.4.1 (src/test/resources/gateway-api) installed while the operator runs. One scenario on
+ * one MusicDelivery, in ordered steps; after a step fails the later ones are skipped.
  */
+@ExtendWith({DynaliteExtension.class, Steps.class})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayRoutingTest {
 
   static final String NS = "routes";
-  static final String SERVICE_ACCOUNT = KubeApi.OPERATOR_SERVICE_ACCOUNT;
   static final Path GATEWAY_API = Path.of("src/test/resources/gateway-api");
   static final Path NGF = Path.of("src/test/resources/ngf-stand-in");
   static final List<String> NGF_KINDS =
       List.of("UpstreamSettingsPolicy", "ProxySettingsPolicy", "RateLimitPolicy", "SnippetsFilter");
 
+  /** The routing of steps 6 and 7: a listener, TLS and a rate limit. */
+  static final String LIMITED =
+      "routing: {host: fm.example.com, controller: gateway, gateway: {name: public,"
+          + " namespace: infra, sectionName: https}, tls: {secretName: fm-tls},"
+          + " rateLimit: {requestsPerSecond: 20}}\n";
+
+  /** A server of its own: it starts without the Gateway API CRDs. */
+  @RegisterExtension
+  @Order(1)
+  static final KubeApi kube = new KubeApi();
+
+  @RegisterExtension
+  @Order(2)
+  static final OperatorUnderTest operator =
+      OperatorUnderTest.with(
+              kube, new OperatorSettings("cadenza/routes:1", Set.of(NS), "eu-west-1"))
+          .withDeployedClusterRole();
+
   static KubernetesClient admin;
-  static KubernetesClient restricted;
-  static Operator operator;
   static Dynalite dynalite;
 
   @BeforeAll
-  static void start() throws Exception {
-    Dynalite.useAsDefaultCredentials();
-    dynalite = Dynalite.start();
-    admin = KubeApi.adminClient();
-    KubeApi.installCrd(admin);
-    KubeApi.createNamespace(admin, NS);
-    removeGatewayApi(); // one API server per test JVM: start from a cluster without it
-    restricted = KubeApi.clientWithDeployedClusterRole(admin);
-    operator =
-        CadenzaOperator.create(
-            restricted,
-            new OperatorSettings("cadenza/routes:1", Set.of(NS), "eu-west-1", null, 0, "127.0.0.1"),
-            o -> {});
-    operator.start();
+  static void start(Dynalite server) {
+    dynalite = server;
+    admin = kube.client();
   }
 
-  @AfterAll
-  static void stop() {
-    operator.stop();
-    restricted.close();
-    admin.close();
-    dynalite.close();
-  }
-
+  /** No Gateway API: a clear condition and a warning. */
   @Test
-  void gatewayRoutingWaitsForTheGatewayApiThenFollowsTheSpec() throws Exception {
+  @Order(1)
+  void withoutTheGatewayApiRoutingReadyIsFalseWithAWarningAndNoRoute() {
     apply("radio", gateway("radio.example.com", "{name: public, namespace: infra}"));
 
-    // 1. No Gateway API: a clear condition and a warning, and everything else still comes up.
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
@@ -101,6 +106,12 @@ class GatewayRoutingTest {
               assertThat(md("radio").getStatus().tables).hasSize(3);
             });
     assertThat(admin.resources(Ingress.class).inNamespace(NS).withName("radio").get()).isNull();
+  }
+
+  /** No Gateway API: everything but the route still comes up. */
+  @Test
+  @Order(2)
+  void theRestOfTheMusicDeliveryBecomesReadyWithoutTheGatewayApi() {
     playDeploymentController("radio", 2);
     await()
         .atMost(Duration.ofSeconds(30))
@@ -111,8 +122,12 @@ class GatewayRoutingTest {
               assertThat(condition("radio", "RoutingReady").getReason())
                   .isEqualTo("GatewayApiMissing");
             });
+  }
 
-    // 2. The CRDs arrive while the operator runs: the periodic recheck creates the route.
+  /** The CRDs arrive while the operator runs: the periodic recheck creates the route. */
+  @Test
+  @Order(3)
+  void gatewayApiInstalledWhileTheOperatorRunsBringsTheRouteWithinTheRecheck() throws Exception {
     installGatewayApi();
     await()
         .atMost(Duration.ofSeconds(75))
@@ -147,6 +162,12 @@ class GatewayRoutingTest {
               assertThat(o.getKind()).isEqualTo("MusicDelivery");
               assertThat(o.getUid()).isEqualTo(md("radio").getMetadata().getUid());
             });
+  }
+
+  /** Without NGINX Gateway Fabric's CRDs the message says what is not in effect, and why. */
+  @Test
+  @Order(4)
+  void theAppliedRouteIsReadyAndSaysWhatIsNotInEffectWithoutNgf() {
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
@@ -169,9 +190,15 @@ class GatewayRoutingTest {
                   .filteredOn(e -> e.getInvolvedObject().getName().equals("radio"))
                   .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("HTTPRouteApplied"));
             });
+  }
 
-    // 3. Changes follow: another host, a listener, TLS (which the Gateway's listener terminates);
-    // with NGINX Gateway Fabric's policy CRDs now there, its policies come along.
+  /**
+   * Another host, a listener, TLS (which the Gateway's listener terminates); with NGINX Gateway
+   * Fabric's CRDs now there, its policies come along.
+   */
+  @Test
+  @Order(5)
+  void hostListenerAndTlsChangesFollowAndNgfPoliciesComeWithTheirCrds() throws Exception {
     install(NGF);
     apply(
         "radio",
@@ -228,19 +255,21 @@ class GatewayRoutingTest {
           .singleElement()
           .satisfies(o -> assertThat(o.getName()).isEqualTo("radio"));
     }
+  }
 
-    // 3b. NGF accepts the SnippetsFilter (its snippets are on): the operator, rechecking while
-    // the filter is new, references it from the route. Then a rate limit brings a RateLimitPolicy.
+  /**
+   * NGF accepts the SnippetsFilter (its snippets are on): the operator, rechecking while the filter
+   * is new, references it from the route. Then a rate limit brings a RateLimitPolicy.
+   */
+  @Test
+  @Order(6)
+  void anAcceptedSnippetsFilterIsReferencedAndARateLimitBringsItsPolicy() {
     acceptSnippetsFilter("radio");
     await()
         .atMost(Duration.ofSeconds(75))
         .untilAsserted(
             () -> assertThat(maps(spec(route("radio")), "rules").get(0)).containsKey("filters"));
-    String limited =
-        "routing: {host: fm.example.com, controller: gateway, gateway: {name: public,"
-            + " namespace: infra, sectionName: https}, tls: {secretName: fm-tls},"
-            + " rateLimit: {requestsPerSecond: 20}}\n";
-    apply("radio", limited);
+    apply("radio", LIMITED);
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
@@ -285,12 +314,18 @@ class GatewayRoutingTest {
                   .contains("everything the Ingress gives is in effect")
                   .doesNotContain("not in effect");
             });
+  }
 
-    // 3c. An NGINX Gateway Fabric before 2.6, whose ProxySettingsPolicy has no timeout field (the
-    // API server prunes it), and no more rate limit: the message says the timeouts are missing, and
-    // the RateLimitPolicy goes.
+  /**
+   * An NGINX Gateway Fabric before 2.6, whose ProxySettingsPolicy has no timeout field (the API
+   * server prunes it), and no more rate limit: the message says the timeouts are missing, and the
+   * RateLimitPolicy goes.
+   */
+  @Test
+  @Order(7)
+  void anNgfWithoutProxyTimeoutsIsReportedAndTheRateLimitPolicyGoes() throws Exception {
     KubeApi.installCrd(admin, withoutTimeout(crd(NGF.resolve("proxysettingspolicies.yaml"))));
-    apply("radio", limited.replace(", rateLimit: {requestsPerSecond: 20}", ""));
+    apply("radio", LIMITED.replace(", rateLimit: {requestsPerSecond: 20}", ""));
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
@@ -306,9 +341,13 @@ class GatewayRoutingTest {
                           + " ProxySettingsPolicy has no timeout field")
                   .doesNotContain("rate limit");
             });
-    install(NGF);
+    install(NGF); // the current ProxySettingsPolicy CRD again, for the steps after this
+  }
 
-    // 4. No routing: the route goes.
+  /** No routing: the route and the policies go. */
+  @Test
+  @Order(8)
+  void removingTheRoutingDeletesTheRouteAndItsPolicies() {
     apply("radio", "");
     await()
         .atMost(Duration.ofSeconds(30))
@@ -317,8 +356,12 @@ class GatewayRoutingTest {
               assertRouteAndPoliciesGone("radio");
               assertThat(condition("radio", "RoutingReady").getReason()).isEqualTo("NoRouting");
             });
+  }
 
-    // 5. gateway again, then nginx: the route gives way to an Ingress.
+  /** gateway again: the route and the policies come back. */
+  @Test
+  @Order(9)
+  void gatewayAgainBringsTheRouteBackWithItsPolicies() {
     apply("radio", gateway("radio.example.com", "{name: public}"));
     await()
         .atMost(Duration.ofSeconds(30))
@@ -335,6 +378,12 @@ class GatewayRoutingTest {
                   .containsEntry("name", "public")
                   .doesNotContainKey("namespace");
             });
+  }
+
+  /** nginx: the route gives way to an Ingress. */
+  @Test
+  @Order(10)
+  void switchingToNginxReplacesTheRouteWithAnIngress() {
     apply("radio", "routing: {host: radio.example.com, controller: nginx}\n");
     await()
         .atMost(Duration.ofSeconds(30))
@@ -501,25 +550,5 @@ class GatewayRoutingTest {
     for (CustomResourceDefinition crd : crds(dir)) {
       KubeApi.installCrd(admin, crd);
     }
-  }
-
-  static void removeGatewayApi() throws Exception {
-    for (Path dir : List.of(GATEWAY_API, NGF)) {
-      for (CustomResourceDefinition crd : crds(dir)) {
-        admin
-            .apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .withName(crd.getMetadata().getName())
-            .withTimeout(60, TimeUnit.SECONDS)
-            .delete();
-      }
-    }
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                !admin.supports("gateway.networking.k8s.io/v1", "HTTPRoute")
-                    && !admin.supports("gateway.nginx.org/v1alpha1", "ProxySettingsPolicy"));
   }
 }

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * examples/minimal.yaml and exits on SIGTERM within the pod's grace period.
  */
 class HelmChartDeploymentIT {
+
+  @RegisterExtension static final KubeApi kube = new KubeApi();
 
   static final String RELEASE = "jar";
   static final String NS = "chart-jar-system";
@@ -61,9 +64,9 @@ class HelmChartDeploymentIT {
     var pod = deployment.getSpec().getTemplate().getSpec();
     Container container = pod.getContainers().get(0);
 
-    try (KubernetesClient admin = KubeApi.adminClient()) {
+    try (KubernetesClient admin = kube.newClient()) {
       chart.install(admin, NS, MUSIC);
-      Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), KubeApi.kubeconfig());
+      Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), kube.kubeconfig());
 
       // A ServiceAccount without any binding gets nowhere: impersonation is in force.
       Path nobodyLog = dir.resolve("nobody.log");
@@ -144,9 +147,9 @@ class HelmChartDeploymentIT {
     Container container = pod.getContainers().get(0);
     String user = "system:serviceaccount:" + ns + ":" + pod.getServiceAccountName();
 
-    try (KubernetesClient admin = KubeApi.adminClient()) {
+    try (KubernetesClient admin = kube.newClient()) {
       chart.install(admin, ns, music);
-      Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), KubeApi.kubeconfig());
+      Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), kube.kubeconfig());
       // each pod's HOSTNAME is its name: JOSDK's leader-election identity
       Map<String, Process> replicas = new HashMap<>();
       Map<String, Integer> ports = new HashMap<>();

@@ -8,6 +8,7 @@ import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.testsupport.Helm;
 import dev.cadenza.operator.testsupport.KubeApi;
 import dev.cadenza.testsupport.Dynalite;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -39,6 +40,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Helm chart in helm/cadenza-operator, with the real helm that hack/helm.sh installs and the
@@ -50,6 +52,8 @@ import org.junit.jupiter.api.Test;
  * brings examples/minimal.yaml to Ready, watching all namespaces or one.
  */
 class HelmChartTest {
+
+  @RegisterExtension static final KubeApi kube = new KubeApi();
 
   static final Path FULL_VALUES = Helm.CHART.resolve("ci/full-values.yaml");
 
@@ -221,10 +225,10 @@ class HelmChartTest {
     assertThat(only(objects, Service.class).getSpec().getPorts().get(0).getPort()).isEqualTo(9090);
     HasMetadata configMap =
         objects.stream().filter(o -> o.getKind().equals("ConfigMap")).findFirst().orElseThrow();
-    assertThat(((io.fabric8.kubernetes.api.model.ConfigMap) configMap).getData().get("logback.xml"))
+    assertThat(((ConfigMap) configMap).getData().get("logback.xml"))
         .contains("<root level=\"DEBUG\">");
 
-    try (KubernetesClient admin = KubeApi.adminClient()) {
+    try (KubernetesClient admin = kube.newClient()) {
       CustomResourceDefinition crd =
           admin
               .apiextensions()
@@ -375,7 +379,7 @@ class HelmChartTest {
   @Test
   void operatorWatchingOneNamespaceNeedsOnlyTheChartsRoles() throws Exception {
     String other = "helm-scoped-other";
-    try (KubernetesClient admin = KubeApi.adminClient()) {
+    try (KubernetesClient admin = kube.newClient()) {
       KubeApi.createNamespace(admin, other);
     }
     bringMinimalExampleToReady(
@@ -420,7 +424,7 @@ class HelmChartTest {
       String release, String namespace, String musicNamespace, RbacChecks checks, String... set)
       throws Exception {
     Dynalite.useAsDefaultCredentials();
-    try (KubernetesClient admin = KubeApi.adminClient();
+    try (KubernetesClient admin = kube.newClient();
         Dynalite dynalite = Dynalite.start()) {
       // dynalite as the installation's DynamoDB (aws.endpoint); the MusicDelivery names none
       List<String> values =
@@ -450,7 +454,7 @@ class HelmChartTest {
               fromChart.leaseName());
       assertThat(settings.dynamoDbEndpoint()).isEqualTo(dynalite.endpoint().toString());
       assertThat(settings.leaseName()).isEqualTo(deployment.getMetadata().getName());
-      Config config = Config.fromKubeconfig(KubeApi.kubeconfig());
+      Config config = Config.fromKubeconfig(kube.kubeconfig());
       config.setImpersonateUsername("system:serviceaccount:" + namespace + ":" + serviceAccount);
       config.setImpersonateGroups(
           "system:serviceaccounts", "system:serviceaccounts:" + namespace, "system:authenticated");
@@ -565,7 +569,7 @@ class HelmChartTest {
 
   /** Every object applied server-side with dryRun=All; the API server must accept each. */
   private static void dryRun(List<HasMetadata> objects, String namespace) throws Exception {
-    try (KubernetesClient admin = KubeApi.adminClient()) {
+    try (KubernetesClient admin = kube.newClient()) {
       KubeApi.createNamespace(admin, namespace);
       for (HasMetadata object : objects) {
         HasMetadata accepted = admin.resource(object).dryRun().serverSideApply();

@@ -6,44 +6,50 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.testsupport.KubeApi;
+import dev.cadenza.operator.testsupport.OperatorUnderTest;
 import dev.cadenza.testsupport.Dynalite;
+import dev.cadenza.testsupport.DynaliteExtension;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
 import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operator with only the rights of operator/deploy/cluster-role.yaml (impersonating its
  * ServiceAccount against the RBAC-enabled API server) still elects itself leader and brings a
  * MusicDelivery up.
  */
+@ExtendWith(DynaliteExtension.class)
 class MusicDeliveryRbacTest {
 
   static final String NS = "rbac";
   static final String SERVICE_ACCOUNT = KubeApi.OPERATOR_SERVICE_ACCOUNT;
 
+  @RegisterExtension
+  @Order(1)
+  static final KubeApi kube = new KubeApi();
+
+  /** Leader election in the watched namespace, with the settings the pods get. */
+  @RegisterExtension
+  @Order(2)
+  static final OperatorUnderTest operator =
+      OperatorUnderTest.with(
+              kube,
+              new OperatorSettings("cadenza/rbac:1", Set.of(NS), "ap-south-1", NS, 0, "127.0.0.1"))
+          .withDeployedClusterRole();
+
   @Test
-  void operatorSucceedsWithOnlyItsClusterRole() throws Exception {
-    Dynalite.useAsDefaultCredentials();
-    try (KubernetesClient admin = KubeApi.adminClient();
-        Dynalite dynalite = Dynalite.start()) {
-      KubeApi.installCrd(admin);
-      KubeApi.createNamespace(admin, NS);
-      try (KubernetesClient restricted = KubeApi.clientWithDeployedClusterRole(admin)) {
-        assertThatThrownBy(() -> restricted.pods().inNamespace(NS).list())
-            .as("impersonation is in force: the ClusterRole grants no pod access")
-            .hasMessageContaining("Forbidden");
-        Operator operator =
-            CadenzaOperator.create(
-                restricted,
-                new OperatorSettings(
-                    "cadenza/rbac:1", java.util.Set.of(NS), "ap-south-1", NS, 0, "127.0.0.1"),
-                o -> {});
-        operator.start();
-        try {
-          String yaml =
-              """
+  void operatorSucceedsWithOnlyItsClusterRole(Dynalite dynalite) {
+    KubernetesClient admin = kube.client();
+    assertThatThrownBy(() -> operator.client().pods().inNamespace(NS).list())
+        .as("impersonation is in force: the ClusterRole grants no pod access")
+        .hasMessageContaining("Forbidden");
+    String yaml =
+        """
               apiVersion: cadenza.dev/v1alpha1
               kind: MusicDelivery
               metadata: {name: blues, namespace: rbac}
@@ -52,38 +58,29 @@ class MusicDeliveryRbacTest {
                 dynamodb: {tablePrefix: rbac-blues, endpoint: 'ENDPOINT', deletionPolicy: Delete}
                 routing: {host: blues.example.com}
               """
-                  .replace("ENDPOINT", dynalite.endpoint().toString());
-          KubeApi.create(admin, yaml);
-          await()
-              .atMost(Duration.ofSeconds(30))
-              .untilAsserted(
-                  () -> {
-                    Deployment deployment =
-                        admin.resources(Deployment.class).inNamespace(NS).withName("blues").get();
-                    assertThat(deployment).isNotNull();
-                    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers())
-                        .as("the pods get the operator's settings")
-                        .singleElement()
-                        .satisfies(c -> assertThat(c.getImage()).isEqualTo("cadenza/rbac:1"));
-                    assertThat(admin.configMaps().inNamespace(NS).withName("blues").get().getData())
-                        .containsEntry("CADENZA_DYNAMODB_REGION", "ap-south-1");
-                    MusicDelivery md =
-                        admin
-                            .resources(MusicDelivery.class)
-                            .inNamespace(NS)
-                            .withName("blues")
-                            .get();
-                    assertThat(md.getStatus()).isNotNull();
-                    assertThat(md.getStatus().tables).hasSize(3);
-                    assertThat(md.getMetadata().getFinalizers()).isNotEmpty();
-                    assertThat(md.getStatus().conditions)
-                        .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("StreamPodsNotReady"))
-                        .noneSatisfy(c -> assertThat(c.getReason()).isEqualTo("ReconcileFailed"));
-                  });
-        } finally {
-          operator.stop();
-        }
-      }
-    }
+            .replace("ENDPOINT", dynalite.endpoint().toString());
+    KubeApi.create(admin, yaml);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              Deployment deployment =
+                  admin.resources(Deployment.class).inNamespace(NS).withName("blues").get();
+              assertThat(deployment).isNotNull();
+              assertThat(deployment.getSpec().getTemplate().getSpec().getContainers())
+                  .as("the pods get the operator's settings")
+                  .singleElement()
+                  .satisfies(c -> assertThat(c.getImage()).isEqualTo("cadenza/rbac:1"));
+              assertThat(admin.configMaps().inNamespace(NS).withName("blues").get().getData())
+                  .containsEntry("CADENZA_DYNAMODB_REGION", "ap-south-1");
+              MusicDelivery md =
+                  admin.resources(MusicDelivery.class).inNamespace(NS).withName("blues").get();
+              assertThat(md.getStatus()).isNotNull();
+              assertThat(md.getStatus().tables).hasSize(3);
+              assertThat(md.getMetadata().getFinalizers()).isNotEmpty();
+              assertThat(md.getStatus().conditions)
+                  .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("StreamPodsNotReady"))
+                  .noneSatisfy(c -> assertThat(c.getReason()).isEqualTo("ReconcileFailed"));
+            });
   }
 }

@@ -6,9 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.dependent.StreamDeployment;
 import dev.cadenza.operator.testsupport.KubeApi;
+import dev.cadenza.operator.testsupport.OperatorUnderTest;
 import dev.cadenza.testsupport.Dynalite;
+import dev.cadenza.testsupport.DynaliteExtension;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -16,44 +19,45 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The operator against a real kube-apiserver: what a kubectl apply of a MusicDelivery brings. */
+@ExtendWith(DynaliteExtension.class)
 class MusicDeliveryReconcilerTest {
 
   static final String NS = "music";
+
+  @RegisterExtension
+  @Order(1)
+  static final KubeApi kube = new KubeApi();
+
+  /** With what the operator's Deployment sets in its environment. */
+  @RegisterExtension
+  @Order(2)
+  static final OperatorUnderTest operator =
+      OperatorUnderTest.with(
+          kube,
+          OperatorSettings.from(
+              Map.of(
+                      "CADENZA_STREAM_IMAGE", "cadenza/stream:test",
+                      "AWS_REGION", "eu-west-1",
+                      "CADENZA_WATCH_NAMESPACES", NS)
+                  ::get));
+
   static KubernetesClient client;
-  static KubernetesClient operatorClient;
-  static Operator operator;
   static Dynalite dynalite;
 
   @BeforeAll
-  static void start() throws Exception {
-    dynalite = Dynalite.start();
-    Dynalite.useAsDefaultCredentials();
-    client = KubeApi.adminClient();
-    KubeApi.installCrd(client);
-    KubeApi.createNamespace(client, NS);
-    // what the operator's Deployment sets in its environment
-    System.setProperty("CADENZA_STREAM_IMAGE", "cadenza/stream:test");
-    System.setProperty("AWS_REGION", "eu-west-1");
-    System.setProperty("CADENZA_WATCH_NAMESPACES", NS);
-    operatorClient = KubeApi.adminClient();
-    operator = CadenzaOperator.create(operatorClient, OperatorSettings.load(), o -> {});
-    operator.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    operator.stop();
-    operatorClient.close();
-    client.close();
-    dynalite.close();
+  static void start(Dynalite server) {
+    dynalite = server;
+    client = kube.client();
   }
 
   static List<String> tableNames() {
@@ -69,8 +73,7 @@ class MusicDeliveryReconcilerTest {
     KubeApi.applyMusicDelivery(client, NS, name, spec);
   }
 
-  static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T eventually(
-      Class<T> type, String name) {
+  static <T extends HasMetadata> T eventually(Class<T> type, String name) {
     return await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> client.resources(type).inNamespace(NS).withName(name).get(), r -> r != null);

@@ -11,11 +11,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The packaged jar, as users run it: {@code java -jar operator/target/cadenza-operator.jar}. */
 class OperatorJarIT {
+
+  @RegisterExtension static final KubeApi kube = new KubeApi();
 
   static final String NS = "jar";
 
@@ -23,10 +27,10 @@ class OperatorJarIT {
 
   @Test
   void packagedJarReconcilesWithAKubeconfig() throws Exception {
-    try (KubernetesClient admin = KubeApi.adminClient()) {
+    try (KubernetesClient admin = kube.newClient()) {
       KubeApi.installCrd(admin);
       KubeApi.createNamespace(admin, NS);
-      Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), KubeApi.kubeconfig());
+      Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), kube.kubeconfig());
       int port = Ports.free();
       Path log = dir.resolve("operator.log");
       ProcessBuilder pb = OperatorJar.command(log);
@@ -47,7 +51,7 @@ class OperatorJarIT {
                         .anySatisfy(
                             c -> assertThat(c.getData()).containsKey("CADENZA_LIBRARY_PATH")));
         operator.destroy(); // SIGTERM, as the kubelet sends
-        assertThat(operator.waitFor(30, java.util.concurrent.TimeUnit.SECONDS))
+        assertThat(operator.waitFor(30, TimeUnit.SECONDS))
             .as("the operator exits on SIGTERM, leader election included")
             .isTrue();
       } finally {

@@ -7,6 +7,7 @@ import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.dependent.StreamConfig;
 import dev.cadenza.testsupport.Ports;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,7 +86,7 @@ class RenderedConfigStartsStreamServiceTest {
                               HttpResponse.BodyHandlers.discarding())
                           .statusCode()
                       == 200;
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                   return false;
                 }
               });

@@ -9,7 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Where chronyd is and how to run it here (hack/chrony.sh installs it). */
+/** Where chronyd is and how to run it in the tests: as root or not (hack/chrony.sh installs it). */
 final class Chrony {
 
   private Chrony() {}

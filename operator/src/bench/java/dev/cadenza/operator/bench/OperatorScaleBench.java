@@ -7,6 +7,7 @@ import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.testsupport.KubeApi;
 import dev.cadenza.testsupport.Dynalite;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -29,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Not a test: N MusicDeliveries (default 200) applied at once against the real API server and
@@ -38,6 +40,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @EnabledIfSystemProperty(named = "cadenza.bench", matches = "true")
 class OperatorScaleBench {
 
+  @RegisterExtension static final KubeApi kube = new KubeApi();
+
   static final String NS = "bench";
 
   @Test
@@ -46,9 +50,9 @@ class OperatorScaleBench {
     Dynalite.useAsDefaultCredentials();
     AtomicLong requests = new AtomicLong();
     AtomicLong reconciles = new AtomicLong();
-    Config config = Config.fromKubeconfig(KubeApi.kubeconfig());
+    Config config = Config.fromKubeconfig(kube.kubeconfig());
     try (Dynalite dynalite = Dynalite.start();
-        KubernetesClient admin = KubeApi.adminClient();
+        KubernetesClient admin = kube.newClient();
         KubernetesClient counted =
             new KubernetesClientBuilder()
                 .withConfig(config)
@@ -74,9 +78,7 @@ class OperatorScaleBench {
               new Metrics() {
                 @Override
                 public void reconcileCustomResource(
-                    io.fabric8.kubernetes.api.model.HasMetadata resource,
-                    RetryInfo retryInfo,
-                    Map<String, Object> metadata) {
+                    HasMetadata resource, RetryInfo retryInfo, Map<String, Object> metadata) {
                   reconciles.incrementAndGet();
                 }
               });

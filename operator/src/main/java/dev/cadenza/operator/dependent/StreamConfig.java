@@ -25,6 +25,9 @@ import java.util.TreeMap;
  */
 public class StreamConfig extends CRUDKubernetesDependentResource<ConfigMap, MusicDelivery> {
 
+  /** TCP port of the stream pods' HTTP server ({@code SERVER_PORT}): API, probes and metrics. */
+  public static final int HTTP_PORT = 8080;
+
   /** UDP port of the pods' SNTP responder (the Service offers it as the standard port 123). */
   public static final int SNTP_PORT = 1123;
 
@@ -78,7 +81,7 @@ public class StreamConfig extends CRUDKubernetesDependentResource<ConfigMap, Mus
   public static Map<String, String> environment(MusicDeliverySpec spec, OperatorSettings settings) {
     Map<String, String> env = new TreeMap<>();
     env.put("CADENZA_LIBRARY_PATH", LIBRARY_MOUNT);
-    env.put("SERVER_PORT", "8080");
+    env.put("SERVER_PORT", Integer.toString(HTTP_PORT));
     env.put("CADENZA_DYNAMODB_TABLE_PREFIX", spec.dynamodb.tablePrefix);
     env.put(
         "CADENZA_DYNAMODB_REGION",

@@ -5,7 +5,10 @@ import dev.cadenza.operator.OperatorSettings;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.MusicDeliverySpec;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -14,6 +17,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -24,7 +28,13 @@ import java.util.Objects;
 public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment, MusicDelivery> {
 
   public static final String CONFIG_CHECKSUM = "cadenza.dev/config-checksum";
-  static final int DEFAULT_REPLICAS = 2;
+
+  /** Name of the pods' HTTP port ({@link StreamConfig#HTTP_PORT}), which the Service targets. */
+  public static final String HTTP_PORT_NAME = "http";
+
+  /** Name of the pods' SNTP port ({@link StreamConfig#SNTP_PORT}), which the Service targets. */
+  public static final String SNTP_PORT_NAME = "sntp";
+
   static final long RUN_AS = 10001L;
 
   private final OperatorSettings settings;
@@ -50,7 +60,7 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
     Integer replicas =
         spec.autoscaling != null
             ? null // the HorizontalPodAutoscaler owns the replica count
-            : Objects.requireNonNullElse(spec.replicas, DEFAULT_REPLICAS);
+            : Objects.requireNonNullElse(spec.replicas, MusicDeliverySpec.DEFAULT_REPLICAS);
     return new DeploymentBuilder()
         .withMetadata(Names.metadata(md))
         .withNewSpec()
@@ -63,7 +73,7 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
         .withLabels(Names.labels(md))
         .addToAnnotations(CONFIG_CHECKSUM, checksum)
         .addToAnnotations("prometheus.io/scrape", "true")
-        .addToAnnotations("prometheus.io/port", "8080")
+        .addToAnnotations("prometheus.io/port", Integer.toString(StreamConfig.HTTP_PORT))
         .addToAnnotations("prometheus.io/path", "/actuator/prometheus")
         .endMetadata()
         .withNewSpec()
@@ -90,12 +100,12 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
                 .withName("stream")
                 .withImage(Objects.requireNonNullElse(spec.image, settings.streamImage()))
                 .addNewPort()
-                .withName("http")
-                .withContainerPort(8080)
+                .withName(HTTP_PORT_NAME)
+                .withContainerPort(StreamConfig.HTTP_PORT)
                 .withProtocol("TCP")
                 .endPort()
                 .addNewPort()
-                .withName("sntp")
+                .withName(SNTP_PORT_NAME)
                 .withContainerPort(StreamConfig.SNTP_PORT)
                 .withProtocol("UDP")
                 .endPort()
@@ -155,18 +165,13 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
   }
 
   /** AWS_ACCESS_KEY_ID and friends from spec.dynamodb.credentialsSecret, when one is named. */
-  private static java.util.List<io.fabric8.kubernetes.api.model.EnvFromSource> credentials(
-      MusicDeliverySpec spec) {
+  private static List<EnvFromSource> credentials(MusicDeliverySpec spec) {
     String secret = spec.dynamodb.credentialsSecret;
     if (secret == null || secret.isEmpty()) {
-      return java.util.List.of();
+      return List.of();
     }
-    return java.util.List.of(
-        new io.fabric8.kubernetes.api.model.EnvFromSourceBuilder()
-            .withNewSecretRef()
-            .withName(secret)
-            .endSecretRef()
-            .build());
+    return List.of(
+        new EnvFromSourceBuilder().withNewSecretRef().withName(secret).endSecretRef().build());
   }
 
   /** JVM options of the stream container: the heap may use 75 % of the memory limit. */
@@ -183,11 +188,11 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
         .build();
   }
 
-  private static io.fabric8.kubernetes.api.model.Probe probe(String path, int failureThreshold) {
+  private static Probe probe(String path, int failureThreshold) {
     return new ProbeBuilder()
         .withNewHttpGet()
         .withPath(path)
-        .withPort(new IntOrString("http"))
+        .withPort(new IntOrString(HTTP_PORT_NAME))
         .endHttpGet()
         .withPeriodSeconds(5)
         .withFailureThreshold(failureThreshold)

@@ -93,7 +93,7 @@ public class StreamIngress extends CRUDKubernetesDependentResource<Ingress, Musi
             .withNewService()
             .withName(Names.of(md))
             .withNewPort()
-            .withName("http")
+            .withName(StreamDeployment.HTTP_PORT_NAME)
             .endPort()
             .endService()
             .endBackend()
@@ -149,7 +149,7 @@ public class StreamIngress extends CRUDKubernetesDependentResource<Ingress, Musi
 
   /**
    * An Ingress exists when spec.routing names a host for one of the NGINX ingress controllers;
-   * controller gateway gets an HTTPRoute instead ({@link StreamRoute}).
+   * controller gateway gets an HTTPRoute instead ({@code GatewayRoutes}).
    */
   public static class Enabled implements Condition<Ingress, MusicDelivery> {
     @Override

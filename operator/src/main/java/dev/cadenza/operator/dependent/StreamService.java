@@ -23,22 +23,25 @@ public class StreamService extends CRUDKubernetesDependentResource<Service, Musi
   /** The Service's port for HTTP, which the Ingress and the HTTPRoute route to. */
   public static final int HTTP_PORT = 80;
 
+  /** The Service's port for SNTP: the standard NTP port, in front of the pods' own. */
+  public static final int SNTP_PORT = 123;
+
   public static Service build(MusicDelivery md) {
     return new ServiceBuilder()
         .withMetadata(Names.metadata(md))
         .withNewSpec()
         .withSelector(Names.selector(md))
         .addNewPort()
-        .withName("http")
+        .withName(StreamDeployment.HTTP_PORT_NAME)
         .withPort(HTTP_PORT)
-        .withTargetPort(new IntOrString("http"))
+        .withTargetPort(new IntOrString(StreamDeployment.HTTP_PORT_NAME))
         .withProtocol("TCP")
         .endPort()
         // players in the cluster can point any NTP/SNTP client at the Service
         .addNewPort()
-        .withName("sntp")
-        .withPort(123)
-        .withTargetPort(new IntOrString("sntp"))
+        .withName(StreamDeployment.SNTP_PORT_NAME)
+        .withPort(SNTP_PORT)
+        .withTargetPort(new IntOrString(StreamDeployment.SNTP_PORT_NAME))
         .withProtocol("UDP")
         .endPort()
         .endSpec()

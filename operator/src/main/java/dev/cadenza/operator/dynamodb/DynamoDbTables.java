@@ -2,8 +2,8 @@ package dev.cadenza.operator.dynamodb;
 
 import dev.cadenza.dynamodb.TableSchema;
 import dev.cadenza.dynamodb.TableSchema.Table;
+import dev.cadenza.operator.Names;
 import dev.cadenza.operator.crd.v1alpha1.DynamoDb;
-import dev.cadenza.operator.crd.v1alpha1.DynamoDb.BillingMode;
 import dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus;
 import java.net.URI;
 import java.util.ArrayList;
@@ -20,6 +20,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -75,7 +76,7 @@ public final class DynamoDbTables {
   public static final String MANAGED_BY_TAG = "app.kubernetes.io/managed-by";
 
   /** Value of {@link #MANAGED_BY_TAG}. */
-  public static final String MANAGED_BY = "cadenza-operator";
+  public static final String MANAGED_BY = Names.OPERATOR;
 
   /** Error codes of endpoints that do not implement an operation (dynalite, some emulators). */
   private static final Set<String> UNSUPPORTED_CODES =
@@ -96,7 +97,7 @@ public final class DynamoDbTables {
    */
   public record Settings(
       String tablePrefix,
-      BillingMode billingMode,
+      DynamoDb.BillingMode billingMode,
       Long readCapacity,
       Long writeCapacity,
       String owner) {
@@ -108,8 +109,8 @@ public final class DynamoDbTables {
       if (owner == null || owner.isBlank()) {
         throw new IllegalArgumentException("owner is empty");
       }
-      billingMode = Objects.requireNonNullElse(billingMode, BillingMode.PAY_PER_REQUEST);
-      if (billingMode == BillingMode.PROVISIONED) {
+      billingMode = Objects.requireNonNullElse(billingMode, DynamoDb.BillingMode.PAY_PER_REQUEST);
+      if (billingMode == DynamoDb.BillingMode.PROVISIONED) {
         if (readCapacity == null
             || writeCapacity == null
             || readCapacity < 1
@@ -415,7 +416,7 @@ public final class DynamoDbTables {
             .attributeDefinitions(table.attributeDefinitions())
             .billingMode(sdkBillingMode(settings.billingMode()))
             .tags(settings.tags());
-    if (settings.billingMode() == BillingMode.PROVISIONED) {
+    if (settings.billingMode() == DynamoDb.BillingMode.PROVISIONED) {
       request.provisionedThroughput(throughput());
     }
     TableDescription description;
@@ -545,16 +546,15 @@ public final class DynamoDbTables {
    */
   private TableDescription updateBilling(
       String name, TableDescription description, List<Problem> problems) {
-    BillingMode current = billingMode(description);
-    BillingMode wanted = settings.billingMode();
+    DynamoDb.BillingMode current = billingMode(description);
+    DynamoDb.BillingMode wanted = settings.billingMode();
     UpdateTableRequest.Builder update = UpdateTableRequest.builder().tableName(name);
     String change;
-    if (wanted == BillingMode.PAY_PER_REQUEST) {
-      if (current == BillingMode.PAY_PER_REQUEST) {
+    if (wanted == DynamoDb.BillingMode.PAY_PER_REQUEST) {
+      if (current == DynamoDb.BillingMode.PAY_PER_REQUEST) {
         return null;
       }
-      update.billingMode(
-          software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST);
+      update.billingMode(BillingMode.PAY_PER_REQUEST);
       change = "billing mode PROVISIONED -> PAY_PER_REQUEST";
     } else {
       ProvisionedThroughputDescription now = description.provisionedThroughput();
@@ -562,14 +562,12 @@ public final class DynamoDbTables {
           now != null
               && Objects.equals(now.readCapacityUnits(), settings.readCapacity())
               && Objects.equals(now.writeCapacityUnits(), settings.writeCapacity());
-      if (current == BillingMode.PROVISIONED && sameCapacity) {
+      if (current == DynamoDb.BillingMode.PROVISIONED && sameCapacity) {
         return null;
       }
-      update
-          .billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PROVISIONED)
-          .provisionedThroughput(throughput());
+      update.billingMode(BillingMode.PROVISIONED).provisionedThroughput(throughput());
       change =
-          current == BillingMode.PROVISIONED
+          current == DynamoDb.BillingMode.PROVISIONED
               ? "capacity "
                   + (now == null ? "?" : now.readCapacityUnits() + "/" + now.writeCapacityUnits())
                   + " -> "
@@ -768,20 +766,18 @@ public final class DynamoDbTables {
   }
 
   /** The table's billing mode: tables always provisioned have no billing mode summary. */
-  private static BillingMode billingMode(TableDescription description) {
+  private static DynamoDb.BillingMode billingMode(TableDescription description) {
     if (description.billingModeSummary() != null
-        && description.billingModeSummary().billingMode()
-            == software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST) {
-      return BillingMode.PAY_PER_REQUEST;
+        && description.billingModeSummary().billingMode() == BillingMode.PAY_PER_REQUEST) {
+      return DynamoDb.BillingMode.PAY_PER_REQUEST;
     }
-    return BillingMode.PROVISIONED;
+    return DynamoDb.BillingMode.PROVISIONED;
   }
 
-  private static software.amazon.awssdk.services.dynamodb.model.BillingMode sdkBillingMode(
-      BillingMode mode) {
-    return mode == BillingMode.PROVISIONED
-        ? software.amazon.awssdk.services.dynamodb.model.BillingMode.PROVISIONED
-        : software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST;
+  private static BillingMode sdkBillingMode(DynamoDb.BillingMode mode) {
+    return mode == DynamoDb.BillingMode.PROVISIONED
+        ? BillingMode.PROVISIONED
+        : BillingMode.PAY_PER_REQUEST;
   }
 
   private ProvisionedThroughput throughput() {

@@ -9,30 +9,31 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The CRD's schema and CEL rules, enforced by a real kube-apiserver. */
 class MusicDeliveryValidationTest {
 
   static final String NS = "validation";
+
+  @RegisterExtension static final KubeApi kube = new KubeApi();
+
   static KubernetesClient client;
 
   @BeforeAll
   static void installCrd() throws Exception {
-    client = KubeApi.adminClient();
+    client = kube.client();
     KubeApi.installCrd(client);
     KubeApi.createNamespace(client, NS);
-  }
-
-  @AfterAll
-  static void close() {
-    client.close();
   }
 
   static final String VALID =
@@ -152,11 +153,10 @@ class MusicDeliveryValidationTest {
   }
 
   @ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(
-      strings = {"minimal.yaml", "production.yaml", "local.yaml", "gateway.yaml"})
+  @ValueSource(strings = {"minimal.yaml", "production.yaml", "local.yaml", "gateway.yaml"})
   void examplesAreAccepted(String example) throws Exception {
     String yaml =
-        java.nio.file.Files.readString(java.nio.file.Path.of("../examples", example))
+        Files.readString(Path.of("../examples", example))
             .replaceAll("(?m)^  namespace: .*$", "  namespace: " + NS)
             .replaceAll("(?m)^  name: .*$", "  name: example-" + example.replace(".yaml", ""));
     GenericKubernetesResource created = KubeApi.create(client, yaml);

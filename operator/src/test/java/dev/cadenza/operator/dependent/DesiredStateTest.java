@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadenza.operator.OperatorSettings;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
+import dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -46,9 +49,8 @@ class DesiredStateTest {
   @Test
   void podsStayWhereTheStatusRecordsTheTablesWhenTheSettingsMoveOn() {
     MusicDelivery md = md(BASE);
-    md.setStatus(new dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus());
-    md.getStatus().dynamodb =
-        new dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus.TablesLocation();
+    md.setStatus(new MusicDeliveryStatus());
+    md.getStatus().dynamodb = new MusicDeliveryStatus.TablesLocation();
     md.getStatus().dynamodb.region = "eu-west-1";
     md.getStatus().dynamodb.endpoint = "http://old.db:8000";
     OperatorSettings moved = SETTINGS.withDynamoDbEndpoint("http://new.db:8000");
@@ -192,7 +194,7 @@ class DesiredStateTest {
     // in its controller's words
     assertThat(f5.getMetadata().getAnnotations())
         .containsExactlyInAnyOrderEntriesOf(
-            java.util.Map.of(
+            Map.of(
                 "nginx.org/lb-method", "hash $request_uri consistent",
                 "nginx.org/proxy-buffering", "False",
                 "nginx.org/proxy-buffer-size", "64k",
@@ -204,7 +206,7 @@ class DesiredStateTest {
                 "nginx.org/limit-req-rate", "5r/s"));
     assertThat(legacy.getMetadata().getAnnotations())
         .containsExactlyInAnyOrderEntriesOf(
-            java.util.Map.of(
+            Map.of(
                 "nginx.ingress.kubernetes.io/upstream-hash-by", "$request_uri",
                 "nginx.ingress.kubernetes.io/proxy-buffering", "off",
                 "nginx.ingress.kubernetes.io/proxy-buffer-size", "64k",
@@ -216,7 +218,7 @@ class DesiredStateTest {
                 "nginx.ingress.kubernetes.io/proxy-next-upstream-timeout", "40",
                 "nginx.ingress.kubernetes.io/proxy-next-upstream-tries", "2",
                 "nginx.ingress.kubernetes.io/limit-rps", "5"));
-    for (Ingress ingress : java.util.List.of(f5, legacy)) {
+    for (Ingress ingress : List.of(f5, legacy)) {
       assertThat(ingress.getSpec().getTls())
           .singleElement()
           .satisfies(
@@ -230,125 +232,5 @@ class DesiredStateTest {
         StreamIngress.build(md(BASE + "routing: {host: m.example.com, controller: nginx}"));
     assertThat(plain.getMetadata().getAnnotations()).doesNotContainKey("nginx.org/limit-req-rate");
     assertThat(plain.getSpec().getTls()).isNullOrEmpty();
-  }
-
-  @Test
-  @SuppressWarnings("unchecked")
-  void httpRouteAttachesTheHostToTheGatewayAndTheServicePort() {
-    MusicDelivery md =
-        md(
-            BASE
-                + "routing: {host: m.example.com, controller: gateway,"
-                + " gateway: {name: public, namespace: infra, sectionName: https}}");
-    md.getMetadata().setUid("0000-1111");
-    var route = StreamRoute.build(md);
-    assertThat(route.getApiVersion()).isEqualTo("gateway.networking.k8s.io/v1");
-    assertThat(route.getKind()).isEqualTo("HTTPRoute");
-    assertThat(route.getMetadata().getName()).isEqualTo("jazz");
-    assertThat(route.getMetadata().getOwnerReferences())
-        .singleElement()
-        .satisfies(o -> assertThat(o.getUid()).isEqualTo("0000-1111"));
-    var spec = (java.util.Map<String, Object>) route.getAdditionalProperties().get("spec");
-    assertThat((java.util.List<Object>) spec.get("hostnames")).containsExactly("m.example.com");
-    assertThat((java.util.List<java.util.Map<String, Object>>) spec.get("parentRefs"))
-        .singleElement()
-        .satisfies(
-            p ->
-                assertThat(p)
-                    .containsEntry("name", "public")
-                    .containsEntry("namespace", "infra")
-                    .containsEntry("sectionName", "https")
-                    .containsEntry("kind", "Gateway"));
-    var rule = ((java.util.List<java.util.Map<String, Object>>) spec.get("rules")).get(0);
-    assertThat(rule).doesNotContainKey("timeouts");
-    assertThat((java.util.List<java.util.Map<String, Object>>) rule.get("backendRefs"))
-        .singleElement()
-        .satisfies(b -> assertThat(b).containsEntry("name", "jazz").containsEntry("port", 80));
-
-    // without namespace and sectionName the parentRef leaves them out (the route's namespace,
-    // every listener)
-    var bare =
-        StreamRoute.build(
-            md(
-                BASE
-                    + "routing: {host: m.example.com, controller: gateway,"
-                    + " gateway: {name: public}}"));
-    var bareSpec = (java.util.Map<String, Object>) bare.getAdditionalProperties().get("spec");
-    assertThat(((java.util.List<java.util.Map<String, Object>>) bareSpec.get("parentRefs")).get(0))
-        .doesNotContainKeys("namespace", "sectionName");
-    var upstream =
-        (java.util.Map<String, Object>)
-            StreamRoute.upstreamPolicy(md).getAdditionalProperties().get("spec");
-    assertThat(upstream)
-        .containsEntry("loadBalancingMethod", "hash consistent")
-        .containsEntry("hashMethodKey", "$request_uri");
-    var proxy = StreamRoute.proxyPolicy(md);
-    assertThat(proxy.getApiVersion()).isEqualTo("gateway.nginx.org/v1alpha1");
-    assertThat((java.util.Map<String, Object>) proxy.getAdditionalProperties().get("spec"))
-        .containsEntry("buffering", java.util.Map.of("disable", true))
-        .containsEntry("timeout", java.util.Map.of("connect", "2s", "read", "30s", "send", "30s"));
-    assertThat(StreamRoute.wanted(md)).isTrue();
-    assertThat(StreamRoute.wanted(md(BASE + "routing: {host: m.example.com}"))).isFalse();
-    // the rule references the retry SnippetsFilter only when asked to (once NGF accepted it)
-    assertThat(rule).doesNotContainKey("filters");
-    var filtered =
-        (java.util.Map<String, Object>)
-            StreamRoute.build(md, true).getAdditionalProperties().get("spec");
-    assertThat(((java.util.List<java.util.Map<String, Object>>) filtered.get("rules")).get(0))
-        .containsEntry(
-            "filters",
-            java.util.List.of(
-                java.util.Map.of(
-                    "type",
-                    "ExtensionRef",
-                    "extensionRef",
-                    java.util.Map.of(
-                        "group", "gateway.nginx.org", "kind", "SnippetsFilter", "name", "jazz"))));
-  }
-
-  @Test
-  @SuppressWarnings("unchecked")
-  void gatewayRetryAndRateLimitAreTheIngressOnes() {
-    MusicDelivery md =
-        md(
-            BASE
-                + "routing: {host: m.example.com, controller: gateway, gateway: {name: public},"
-                + " rateLimit: {requestsPerSecond: 20}}");
-    var filter = StreamRoute.retryFilter(md);
-    assertThat(filter.getKind()).isEqualTo("SnippetsFilter");
-    assertThat((java.util.Map<String, Object>) filter.getAdditionalProperties().get("spec"))
-        .isEqualTo(
-            java.util.Map.of(
-                "snippets",
-                java.util.List.of(
-                    java.util.Map.of(
-                        "context",
-                        "http.server.location",
-                        "value",
-                        "proxy_next_upstream error timeout http_502 http_503;"
-                            + " proxy_next_upstream_tries 2; proxy_next_upstream_timeout 40s;"))));
-    // the same next-upstream conditions as the Ingress annotations
-    assertThat(
-            StreamIngress.build(md(BASE + "routing: {host: m.example.com}"))
-                .getMetadata()
-                .getAnnotations())
-        .containsEntry("nginx.org/proxy-next-upstream", StreamIngress.NEXT_UPSTREAM);
-    var limit = StreamRoute.rateLimitPolicy(md);
-    assertThat(limit.getKind()).isEqualTo("RateLimitPolicy");
-    var spec = (java.util.Map<String, Object>) limit.getAdditionalProperties().get("spec");
-    assertThat(spec)
-        .containsEntry(
-            "rateLimit",
-            java.util.Map.of(
-                "local",
-                java.util.Map.of(
-                    "rules",
-                    java.util.List.of(
-                        java.util.Map.of("key", "$binary_remote_addr", "rate", "20r/s")))))
-        .containsEntry(
-            "targetRefs",
-            java.util.List.of(
-                java.util.Map.of(
-                    "group", "gateway.networking.k8s.io", "kind", "HTTPRoute", "name", "jazz")));
   }
 }

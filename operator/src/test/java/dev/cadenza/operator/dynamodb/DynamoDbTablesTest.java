@@ -14,6 +14,7 @@ import dev.cadenza.operator.dynamodb.DynamoDbTables.Report;
 import dev.cadenza.operator.dynamodb.DynamoDbTables.Settings;
 import dev.cadenza.operator.dynamodb.DynamoDbTables.TableReport;
 import dev.cadenza.testsupport.Dynalite;
+import dev.cadenza.testsupport.DynaliteExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +25,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
@@ -36,6 +42,7 @@ import software.amazon.awssdk.services.dynamodb.model.Tag;
 
 /** {@link DynamoDbTables} against a real dynalite. */
 @Timeout(120)
+@ExtendWith(DynaliteExtension.class)
 class DynamoDbTablesTest {
 
   private static final AtomicInteger PREFIXES = new AtomicInteger();
@@ -45,18 +52,15 @@ class DynamoDbTablesTest {
   private static DynamoDbClient client;
 
   @BeforeAll
-  static void startDynalite() {
-    dynalite = Dynalite.start();
+  static void connect(Dynalite server) {
+    dynalite = server;
     client = clientFor(dynalite);
   }
 
   @AfterAll
-  static void stopDynalite() {
+  static void disconnect() {
     if (client != null) {
       client.close();
-    }
-    if (dynalite != null) {
-      dynalite.close();
     }
   }
 
@@ -447,12 +451,10 @@ class DynamoDbTablesTest {
     // dynalite accepts any signature; an unsigned request (no credentials) it refuses
     try (DynamoDbClient anonymous =
         DynamoDbClient.builder()
-            .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+            .region(Region.US_EAST_1)
             .endpointOverride(dynalite.endpoint())
-            .credentialsProvider(
-                software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider.create())
-            .httpClientBuilder(
-                software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
+            .credentialsProvider(AnonymousCredentialsProvider.create())
+            .httpClientBuilder(UrlConnectionHttpClient.builder())
             .build()) {
       assertThatThrownBy(() -> new DynamoDbTables(anonymous, payPerRequest(prefix())).reconcile())
           .isInstanceOfSatisfying(
@@ -592,7 +594,7 @@ class DynamoDbTablesTest {
     return AttributeDefinition.builder().attributeName(name).attributeType(type).build();
   }
 
-  private static software.amazon.awssdk.services.dynamodb.model.AttributeValue s(String value) {
-    return software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(value);
+  private static AttributeValue s(String value) {
+    return AttributeValue.fromS(value);
   }
 }

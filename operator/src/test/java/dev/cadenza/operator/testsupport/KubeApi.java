@@ -1,5 +1,7 @@
 package dev.cadenza.operator.testsupport;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
@@ -7,24 +9,41 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One real kube-apiserver and etcd for the whole test JVM, from the binaries that
- * hack/k8s-test-binaries.sh builds (no downloads: offline mode). The server runs with RBAC
- * authorization and no controllers or nodes.
+ * A real kube-apiserver and etcd for one test class, from the binaries that
+ * hack/k8s-test-binaries.sh builds (no downloads: offline mode), with RBAC authorization and no
+ * controllers or nodes. Started on first use and stopped after the class's last test, so classes
+ * never see each other's CRDs, namespaces or RBAC:
+ *
+ * <pre>{@code
+ * @RegisterExtension static final KubeApi kube = new KubeApi();
+ *
+ * @Test
+ * void something() {
+ *   KubeApi.installCrd(kube.client());
+ * }
+ * }</pre>
+ *
+ * <p>Nested classes share their outer class's server.
  */
-public final class KubeApi {
+public final class KubeApi implements AfterAllCallback {
 
   /**
    * The Kubernetes version whose binaries the tests use (without the leading v): the root pom's
@@ -36,50 +55,77 @@ public final class KubeApi {
           "system property cadenza.k8s.version is not set: run the tests through Maven, or pass"
               + " -Dcadenza.k8s.version=<kubernetes.version in pom.xml>");
 
-  private static KubeAPIServer server;
-  private static String kubeconfig;
-  private static Process controllerManager;
+  private KubeAPIServer server;
+  private String kubeconfig;
+  private KubernetesClient client;
+  private Process controllerManager;
 
-  private KubeApi() {}
-
-  /** Starts the server on first use; later calls return at once. */
-  public static synchronized String kubeconfig() {
+  /** The kubeconfig of this class's server (an admin's), starting it on first use. */
+  public synchronized String kubeconfig() {
     if (server == null) {
-      String dir =
-          System.getenv()
-              .getOrDefault(
-                  "KUBE_API_TEST_DIR",
-                  Path.of(System.getProperty("user.home"), ".kubeapitest").toString());
-      Path binaries = Path.of(dir, "k8s", VERSION + "-linux-amd64", "kube-apiserver");
-      if (!Files.isExecutable(binaries)) {
+      Path binary = binaries().resolve("kube-apiserver");
+      if (!Files.isExecutable(binary)) {
         throw new IllegalStateException(
             "No kube-apiserver at "
-                + binaries
+                + binary
                 + ": run hack/k8s-test-binaries.sh first (.ci/run does)");
       }
-      server =
+      KubeAPIServer started =
           new KubeAPIServer(
               KubeAPIServerConfigBuilder.anAPIServerConfig()
                   .withOfflineMode(true)
-                  .withTestDir(dir)
+                  .withTestDir(testDir().toString())
                   .withApiServerVersion(VERSION)
                   .withUpdateKubeConfig(false)
                   .withStartupTimeout(120_000)
                   .build());
-      server.start();
+      started.start();
+      server = started;
       kubeconfig = server.getKubeConfigYaml();
-      Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kube-apiserver-stop"));
     }
     return kubeconfig;
   }
 
+  /** An admin client of this class's server, shared by the class and closed after it. */
+  public synchronized KubernetesClient client() {
+    if (client == null) {
+      client = newClient();
+    }
+    return client;
+  }
+
+  /** A new admin client of this class's server, as a separate process would have; close it. */
+  public KubernetesClient newClient() {
+    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig())).build();
+  }
+
+  /** Stops what this class started: the clients, the kube-controller-manager and the server. */
+  @Override
+  public synchronized void afterAll(ExtensionContext context) {
+    if (context.getParent().flatMap(ExtensionContext::getParent).isPresent()) {
+      return; // a nested class: its outer class owns the server
+    }
+    if (client != null) {
+      client.close();
+      client = null;
+    }
+    if (controllerManager != null) {
+      controllerManager.destroy();
+      controllerManager = null;
+    }
+    if (server != null) {
+      server.stop();
+      server = null;
+    }
+  }
+
   /**
    * Starts a real kube-controller-manager (garbage collector, Deployment and ReplicaSet
-   * controllers) against the test server, when hack/k8s-test-binaries.sh could build one.
+   * controllers) against this class's server, when hack/k8s-test-binaries.sh could build one.
    *
    * @return false when there is no kube-controller-manager binary
    */
-  public static synchronized boolean startControllerManager() throws Exception {
+  public synchronized boolean startControllerManager() throws IOException {
     if (controllerManager != null) {
       return true;
     }
@@ -100,23 +146,19 @@ public final class KubeApi {
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("kube-controller-manager.log").toFile())
             .start();
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(controllerManager::destroy, "kube-controller-manager-stop"));
     return true;
   }
 
-  private static Path binaries() {
-    String dir =
+  private static Path testDir() {
+    return Path.of(
         System.getenv()
             .getOrDefault(
                 "KUBE_API_TEST_DIR",
-                Path.of(System.getProperty("user.home"), ".kubeapitest").toString());
-    return Path.of(dir, "k8s", VERSION + "-linux-amd64");
+                Path.of(System.getProperty("user.home"), ".kubeapitest").toString()));
   }
 
-  /** An admin client of the test server. */
-  public static KubernetesClient adminClient() {
-    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig())).build();
+  private static Path binaries() {
+    return testDir().resolve(Path.of("k8s", VERSION + "-linux-amd64"));
   }
 
   /** Creates (or keeps) a namespace. */
@@ -195,11 +237,11 @@ public final class KubeApi {
 
   /**
    * Applies operator/deploy/cluster-role.yaml, binds it to {@link #OPERATOR_SERVICE_ACCOUNT}, and
-   * returns a client that impersonates that ServiceAccount: it can do what the ClusterRole grants
-   * and nothing else. Close it after use.
+   * returns a new client that impersonates that ServiceAccount: it can do what the ClusterRole
+   * grants and nothing else. Close it after use.
    */
-  public static KubernetesClient clientWithDeployedClusterRole(KubernetesClient admin)
-      throws Exception {
+  public KubernetesClient clientWithDeployedClusterRole() throws IOException {
+    KubernetesClient admin = client();
     ClusterRole role;
     try (InputStream in = Files.newInputStream(Path.of("deploy/cluster-role.yaml"))) {
       role = admin.rbac().clusterRoles().load(in).item();
@@ -230,17 +272,11 @@ public final class KubeApi {
   }
 
   /** Waits until the Lease exists with a holder (a leader elected), and returns it. */
-  public static io.fabric8.kubernetes.api.model.coordination.v1.Lease awaitLeaseHeld(
-      KubernetesClient admin, String namespace, String name) {
-    return org.awaitility.Awaitility.await()
-        .atMost(java.time.Duration.ofSeconds(60))
+  public static Lease awaitLeaseHeld(KubernetesClient admin, String namespace, String name) {
+    return await()
+        .atMost(Duration.ofSeconds(60))
         .until(
-            () ->
-                admin
-                    .resources(io.fabric8.kubernetes.api.model.coordination.v1.Lease.class)
-                    .inNamespace(namespace)
-                    .withName(name)
-                    .get(),
+            () -> admin.resources(Lease.class).inNamespace(namespace).withName(name).get(),
             lease ->
                 lease != null
                     && lease.getSpec().getHolderIdentity() != null

@@ -91,67 +91,61 @@ final class PageDecoder {
       throw new CatalogFormatException("the first track cannot repeat a previous one", sameAt);
     }
     TrackEntry p = previous;
-    String id = in.readText("id");
+    // Fields in the order they are on the wire.
+    TrackEntry.Builder track = TrackEntry.builder().id(in.readText("id"));
     String title = in.readText("title");
-    String format = has(same, SAME_FORMAT) ? p.format() : ref("format");
-    String contentType = has(same, SAME_CONTENT_TYPE) ? p.contentType() : ref("content type");
-    long size = in.readVarint("size");
-    if (size < 0) {
-      throw in.error("size does not fit a signed 64-bit integer");
-    }
+    track
+        .title(title)
+        .format(has(same, SAME_FORMAT) ? p.format() : ref("format"))
+        .contentType(has(same, SAME_CONTENT_TYPE) ? p.contentType() : ref("content type"))
+        .size(readSize());
     if (!has(same, SAME_FOLDER)) {
       folder = in.readUnsigned("path folder", dictionary.length);
     }
     String name = readName(title);
-    String path = folder == 0 ? name : dictionary[folder - 1] + "/" + name;
-    String albumId = has(same, SAME_ALBUM_ID) ? p.albumId() : ref("album id");
-    String artistId = has(same, SAME_ARTIST_ID) ? p.artistId() : ref("artist id");
-    String artist = text(presence, ARTIST, same, SAME_ARTIST, p == null ? null : p.artist());
-    String album = text(presence, ALBUM, same, SAME_ALBUM, p == null ? null : p.album());
-    String albumArtist =
-        text(presence, ALBUM_ARTIST, same, SAME_ALBUM_ARTIST, p == null ? null : p.albumArtist());
-    String genre = text(presence, GENRE, same, SAME_GENRE, p == null ? null : p.genre());
-    Integer year = number(presence, YEAR, same, SAME_YEAR, p == null ? null : p.year());
-    Integer trackNumber = has(presence, TRACK_NUMBER) ? in.readZigzagInt("track number") : null;
-    Integer discNumber =
-        number(presence, DISC_NUMBER, same, SAME_DISC_NUMBER, p == null ? null : p.discNumber());
-    Long durationMs = has(presence, DURATION) ? in.readZigzag("duration") : null;
-    Integer bitrate = number(presence, BITRATE, same, SAME_BITRATE, p == null ? null : p.bitrate());
-    Integer sampleRate =
-        number(presence, SAMPLE_RATE, same, SAME_SAMPLE_RATE, p == null ? null : p.sampleRate());
-    Integer channels =
-        number(presence, CHANNELS, same, SAME_CHANNELS, p == null ? null : p.channels());
-    String codec = text(presence, CODEC, same, SAME_CODEC, p == null ? null : p.codec());
-    byte[] code = null;
-    if (has(presence, EMBEDDING)) {
-      int length = in.readUnsigned("embedding code length", MAX_EMBEDDING_BYTES);
-      code = in.readBytes("embedding code", length);
-    }
-    previous =
-        new TrackEntry(
-            id,
-            title,
-            artist,
-            album,
-            albumArtist,
-            trackNumber,
-            discNumber,
-            year,
-            genre,
-            durationMs,
-            format,
-            contentType,
-            size,
-            bitrate,
-            sampleRate,
-            channels,
-            codec,
-            path,
-            albumId,
-            artistId,
-            has(presence, COVER),
-            code);
+    track
+        .path(folder == 0 ? name : dictionary[folder - 1] + "/" + name)
+        .albumId(has(same, SAME_ALBUM_ID) ? p.albumId() : ref("album id"))
+        .artistId(has(same, SAME_ARTIST_ID) ? p.artistId() : ref("artist id"))
+        .artist(text(presence, ARTIST, same, SAME_ARTIST, p == null ? null : p.artist()))
+        .album(text(presence, ALBUM, same, SAME_ALBUM, p == null ? null : p.album()))
+        .albumArtist(
+            text(
+                presence,
+                ALBUM_ARTIST,
+                same,
+                SAME_ALBUM_ARTIST,
+                p == null ? null : p.albumArtist()))
+        .genre(text(presence, GENRE, same, SAME_GENRE, p == null ? null : p.genre()))
+        .year(number(presence, YEAR, same, SAME_YEAR, p == null ? null : p.year()))
+        .trackNumber(has(presence, TRACK_NUMBER) ? in.readZigzagInt("track number") : null)
+        .discNumber(
+            number(
+                presence, DISC_NUMBER, same, SAME_DISC_NUMBER, p == null ? null : p.discNumber()))
+        .durationMs(has(presence, DURATION) ? in.readZigzag("duration") : null)
+        .bitrate(number(presence, BITRATE, same, SAME_BITRATE, p == null ? null : p.bitrate()))
+        .sampleRate(
+            number(
+                presence, SAMPLE_RATE, same, SAME_SAMPLE_RATE, p == null ? null : p.sampleRate()))
+        .channels(number(presence, CHANNELS, same, SAME_CHANNELS, p == null ? null : p.channels()))
+        .codec(text(presence, CODEC, same, SAME_CODEC, p == null ? null : p.codec()))
+        .hasCover(has(presence, COVER))
+        .embeddingCode(has(presence, EMBEDDING) ? readEmbeddingCode() : null);
+    previous = track.build();
     return previous;
+  }
+
+  private long readSize() throws CatalogFormatException {
+    long size = in.readVarint("size");
+    if (size < 0) {
+      throw in.error("size does not fit a signed 64-bit integer");
+    }
+    return size;
+  }
+
+  private byte[] readEmbeddingCode() throws CatalogFormatException {
+    int length = in.readUnsigned("embedding code length", MAX_EMBEDDING_BYTES);
+    return in.readBytes("embedding code", length);
   }
 
   private String readName(String title) throws CatalogFormatException {

@@ -100,33 +100,212 @@ public record TrackEntry(
 
   /** This track with another embedding code (null: none), e.g. to attach codes when serving. */
   public TrackEntry withEmbeddingCode(byte[] code) {
-    return withIdPathCode(id, path, code);
+    return toBuilder().embeddingCode(code).build();
   }
 
-  /** This track with another id, path and embedding code; every other field the same. */
-  TrackEntry withIdPathCode(String newId, String newPath, byte[] code) {
-    return new TrackEntry(
-        newId,
-        title,
-        artist,
-        album,
-        albumArtist,
-        trackNumber,
-        discNumber,
-        year,
-        genre,
-        durationMs,
-        format,
-        contentType,
-        size,
-        bitrate,
-        sampleRate,
-        channels,
-        codec,
-        newPath,
-        albumId,
-        artistId,
-        hasCover,
-        code);
+  /** A builder with no field set: name each field, as a 22-argument constructor call cannot. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this track's fields, to change some of them. */
+  public Builder toBuilder() {
+    return builder()
+        .id(id)
+        .title(title)
+        .artist(artist)
+        .album(album)
+        .albumArtist(albumArtist)
+        .trackNumber(trackNumber)
+        .discNumber(discNumber)
+        .year(year)
+        .genre(genre)
+        .durationMs(durationMs)
+        .format(format)
+        .contentType(contentType)
+        .size(size)
+        .bitrate(bitrate)
+        .sampleRate(sampleRate)
+        .channels(channels)
+        .codec(codec)
+        .path(path)
+        .albumId(albumId)
+        .artistId(artistId)
+        .hasCover(hasCover)
+        .embeddingCode(embeddingCode);
+  }
+
+  /**
+   * Builds a {@link TrackEntry} by field name. Fields not set are null ({@code size} 0, {@code
+   * hasCover} false); {@link #build()} checks them as the constructor does.
+   */
+  public static final class Builder {
+
+    private String id;
+    private String title;
+    private String artist;
+    private String album;
+    private String albumArtist;
+    private Integer trackNumber;
+    private Integer discNumber;
+    private Integer year;
+    private String genre;
+    private Long durationMs;
+    private String format;
+    private String contentType;
+    private long size;
+    private Integer bitrate;
+    private Integer sampleRate;
+    private Integer channels;
+    private String codec;
+    private String path;
+    private String albumId;
+    private String artistId;
+    private boolean hasCover;
+    private byte[] embeddingCode;
+
+    private Builder() {}
+
+    public Builder id(String id) {
+      this.id = id;
+      return this;
+    }
+
+    public Builder title(String title) {
+      this.title = title;
+      return this;
+    }
+
+    public Builder artist(String artist) {
+      this.artist = artist;
+      return this;
+    }
+
+    public Builder album(String album) {
+      this.album = album;
+      return this;
+    }
+
+    public Builder albumArtist(String albumArtist) {
+      this.albumArtist = albumArtist;
+      return this;
+    }
+
+    public Builder trackNumber(Integer trackNumber) {
+      this.trackNumber = trackNumber;
+      return this;
+    }
+
+    public Builder discNumber(Integer discNumber) {
+      this.discNumber = discNumber;
+      return this;
+    }
+
+    public Builder year(Integer year) {
+      this.year = year;
+      return this;
+    }
+
+    public Builder genre(String genre) {
+      this.genre = genre;
+      return this;
+    }
+
+    /** In milliseconds. */
+    public Builder durationMs(Long durationMs) {
+      this.durationMs = durationMs;
+      return this;
+    }
+
+    public Builder format(String format) {
+      this.format = format;
+      return this;
+    }
+
+    public Builder contentType(String contentType) {
+      this.contentType = contentType;
+      return this;
+    }
+
+    /** In bytes. */
+    public Builder size(long size) {
+      this.size = size;
+      return this;
+    }
+
+    /** In kbit/s. */
+    public Builder bitrate(Integer bitrate) {
+      this.bitrate = bitrate;
+      return this;
+    }
+
+    /** In Hz. */
+    public Builder sampleRate(Integer sampleRate) {
+      this.sampleRate = sampleRate;
+      return this;
+    }
+
+    public Builder channels(Integer channels) {
+      this.channels = channels;
+      return this;
+    }
+
+    public Builder codec(String codec) {
+      this.codec = codec;
+      return this;
+    }
+
+    /** Relative to the library root, with {@code /} separators. */
+    public Builder path(String path) {
+      this.path = path;
+      return this;
+    }
+
+    public Builder albumId(String albumId) {
+      this.albumId = albumId;
+      return this;
+    }
+
+    public Builder artistId(String artistId) {
+      this.artistId = artistId;
+      return this;
+    }
+
+    public Builder hasCover(boolean hasCover) {
+      this.hasCover = hasCover;
+      return this;
+    }
+
+    /** Null for none; copied when the track is built. */
+    public Builder embeddingCode(byte[] embeddingCode) {
+      this.embeddingCode = embeddingCode;
+      return this;
+    }
+
+    public TrackEntry build() {
+      return new TrackEntry(
+          id,
+          title,
+          artist,
+          album,
+          albumArtist,
+          trackNumber,
+          discNumber,
+          year,
+          genre,
+          durationMs,
+          format,
+          contentType,
+          size,
+          bitrate,
+          sampleRate,
+          channels,
+          codec,
+          path,
+          albumId,
+          artistId,
+          hasCover,
+          embeddingCode);
+    }
   }
 }

@@ -45,29 +45,29 @@ class CatalogCodecTest {
   void unicodeNamesAndNonIdStringsRoundTrip() throws Exception {
     TrackEntry base = SampleTracks.firstLight();
     TrackEntry unicode =
-        new TrackEntry(
-            "not-an-id: 17 chars",
-            "Café Nocturne 🎹 — 夜想曲",
-            "Sigur Rós",
-            "Ágætis byrjun",
-            "",
-            -1,
-            0,
-            Integer.MIN_VALUE,
-            "Post-rock \uFFFD",
-            Long.MAX_VALUE,
-            "flac",
-            "audio/flac",
-            Long.MAX_VALUE,
-            Integer.MAX_VALUE,
-            0,
-            1,
-            "FLAC",
-            "/leading/slash/and/ünïcode 🎹.flac",
-            "short",
-            "ABCDEFGHIJKLMNO=",
-            false,
-            new byte[0]);
+        TrackEntry.builder()
+            .id("not-an-id: 17 chars")
+            .title("Café Nocturne 🎹 — 夜想曲")
+            .artist("Sigur Rós")
+            .album("Ágætis byrjun")
+            .albumArtist("")
+            .trackNumber(-1)
+            .discNumber(0)
+            .year(Integer.MIN_VALUE)
+            .genre("Post-rock \uFFFD")
+            .durationMs(Long.MAX_VALUE)
+            .format("flac")
+            .contentType("audio/flac")
+            .size(Long.MAX_VALUE)
+            .bitrate(Integer.MAX_VALUE)
+            .sampleRate(0)
+            .channels(1)
+            .codec("FLAC")
+            .path("/leading/slash/and/ünïcode 🎹.flac")
+            .albumId("short")
+            .artistId("ABCDEFGHIJKLMNO=")
+            .embeddingCode(new byte[0])
+            .build();
 
     CatalogPage page = new CatalogPage(List.of(base, unicode), "cursor with spaces ✓");
 
@@ -152,10 +152,10 @@ class CatalogCodecTest {
   }
 
   static TrackEntry withPath(TrackEntry t, String path) {
-    return t.withIdPathCode(t.id(), path, t.embeddingCode());
+    return t.toBuilder().path(path).build();
   }
 
   static TrackEntry withId(TrackEntry t, String id) {
-    return t.withIdPathCode(id, t.path(), t.embeddingCode());
+    return t.toBuilder().id(id).build();
   }
 }

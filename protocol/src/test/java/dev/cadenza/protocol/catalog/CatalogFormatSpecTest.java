@@ -57,54 +57,19 @@ class CatalogFormatSpecTest {
           + "0043616465 6e7a612d74776f21";
 
   private static CatalogPage examplePage() {
-    TrackEntry firstLight =
-        new TrackEntry(
-            "6MF07cBKcIpIKS4B",
-            "First Light",
-            "Aurora Lane",
-            "Dawn Sketches",
-            "Aurora Lane",
-            1,
-            1,
-            2024,
-            "Ambient",
-            14028L,
-            "mp3",
-            "audio/mpeg",
-            169352,
-            96,
-            44100,
-            2,
-            "MPEG-1 Layer 3",
-            "Aurora Lane/Dawn Sketches/01 First Light.mp3",
-            "sI-hW_rHezPeUlkS",
-            "hxr_c0dP0dxrzqZY",
-            true,
-            null);
+    TrackEntry firstLight = SampleTracks.firstLight().toBuilder().embeddingCode(null).build();
+    // the next track of the same album: only what differs is written again
     TrackEntry tide =
-        new TrackEntry(
-            "Q2FkZW56YS10d28h",
-            "Tide",
-            "Aurora Lane",
-            "Dawn Sketches",
-            "Aurora Lane",
-            2,
-            1,
-            2024,
-            "Ambient",
-            201000L,
-            "mp3",
-            "audio/mpeg",
-            2412544,
-            96,
-            44100,
-            2,
-            "MPEG-1 Layer 3",
-            "Aurora Lane/Dawn Sketches/02 Tide.mp3",
-            "sI-hW_rHezPeUlkS",
-            "hxr_c0dP0dxrzqZY",
-            false,
-            HexFormat.of().parseHex("deadbeef"));
+        firstLight.toBuilder()
+            .id("Q2FkZW56YS10d28h")
+            .title("Tide")
+            .trackNumber(2)
+            .durationMs(201000L)
+            .size(2412544)
+            .path("Aurora Lane/Dawn Sketches/02 Tide.mp3")
+            .hasCover(false)
+            .embeddingCode(HexFormat.of().parseHex("deadbeef"))
+            .build();
     return new CatalogPage(List.of(firstLight, tide), "Q2FkZW56YS10d28h");
   }
 

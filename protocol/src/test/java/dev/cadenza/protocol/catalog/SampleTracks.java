@@ -15,56 +15,44 @@ final class SampleTracks {
     for (int i = 0; i < code.length; i++) {
       code[i] = (byte) (i * 37);
     }
-    return new TrackEntry(
-        "6MF07cBKcIpIKS4B",
-        "First Light",
-        "Aurora Lane",
-        "Dawn Sketches",
-        "Aurora Lane",
-        1,
-        1,
-        2024,
-        "Ambient",
-        14028L,
-        "mp3",
-        "audio/mpeg",
-        169352,
-        96,
-        44100,
-        2,
-        "MPEG-1 Layer 3",
-        "Aurora Lane/Dawn Sketches/01 First Light.mp3",
-        "sI-hW_rHezPeUlkS",
-        "hxr_c0dP0dxrzqZY",
-        true,
-        code);
+    return TrackEntry.builder()
+        .id("6MF07cBKcIpIKS4B")
+        .title("First Light")
+        .artist("Aurora Lane")
+        .album("Dawn Sketches")
+        .albumArtist("Aurora Lane")
+        .trackNumber(1)
+        .discNumber(1)
+        .year(2024)
+        .genre("Ambient")
+        .durationMs(14028L)
+        .format("mp3")
+        .contentType("audio/mpeg")
+        .size(169352)
+        .bitrate(96)
+        .sampleRate(44100)
+        .channels(2)
+        .codec("MPEG-1 Layer 3")
+        .path("Aurora Lane/Dawn Sketches/01 First Light.mp3")
+        .albumId("sI-hW_rHezPeUlkS")
+        .artistId("hxr_c0dP0dxrzqZY")
+        .hasCover(true)
+        .embeddingCode(code)
+        .build();
   }
 
   /** A file with no tags at all: every optional field absent. */
   static TrackEntry untagged() {
-    return new TrackEntry(
-        "aaaaaaaaaaaaaaaa",
-        "untitled",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        "wav",
-        "audio/wav",
-        0,
-        null,
-        null,
-        null,
-        null,
-        "untitled.wav",
-        "bbbbbbbbbbbbbbbb",
-        "cccccccccccccccc",
-        false,
-        null);
+    return TrackEntry.builder()
+        .id("aaaaaaaaaaaaaaaa")
+        .title("untitled")
+        .format("wav")
+        .contentType("audio/wav")
+        .size(0)
+        .path("untitled.wav")
+        .albumId("bbbbbbbbbbbbbbbb")
+        .artistId("cccccccccccccccc")
+        .build();
   }
 
   /** {@code albums} albums of {@code perAlbum} tracks, all tagged, from a fixed seed. */
@@ -82,29 +70,30 @@ final class SampleTracks {
         byte[] code = new byte[48];
         random.nextBytes(code);
         tracks.add(
-            new TrackEntry(
-                id(random),
-                title,
-                artist,
-                album,
-                artist,
-                n,
-                1,
-                1970 + random.nextInt(55),
-                genres[a % genres.length],
-                120_000L + random.nextInt(300_000),
-                "flac",
-                "audio/flac",
-                10_000_000L + random.nextInt(40_000_000),
-                900 + random.nextInt(200),
-                44100,
-                2,
-                "FLAC",
-                artist + "/" + album + "/" + n + " " + title + ".flac",
-                albumId,
-                artistId,
-                random.nextBoolean(),
-                code));
+            TrackEntry.builder()
+                .id(id(random))
+                .title(title)
+                .artist(artist)
+                .album(album)
+                .albumArtist(artist)
+                .trackNumber(n)
+                .discNumber(1)
+                .year(1970 + random.nextInt(55))
+                .genre(genres[a % genres.length])
+                .durationMs(120_000L + random.nextInt(300_000))
+                .format("flac")
+                .contentType("audio/flac")
+                .size(10_000_000L + random.nextInt(40_000_000))
+                .bitrate(900 + random.nextInt(200))
+                .sampleRate(44100)
+                .channels(2)
+                .codec("FLAC")
+                .path(artist + "/" + album + "/" + n + " " + title + ".flac")
+                .albumId(albumId)
+                .artistId(artistId)
+                .hasCover(random.nextBoolean())
+                .embeddingCode(code)
+                .build());
       }
     }
     return tracks;

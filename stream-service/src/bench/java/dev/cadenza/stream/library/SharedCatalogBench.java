@@ -94,12 +94,13 @@ class SharedCatalogBench {
         assertThat(table.acquire("bench", System.currentTimeMillis(), Duration.ofMinutes(5)))
             .isTrue();
         long t2 = System.nanoTime();
+        SimpleMeterRegistry followerMeters = new SimpleMeterRegistry();
         Library follower =
             new Library(
                 SharedCatalogFixtures.properties(root, Duration.ZERO, settings),
                 new TagReader(),
-                new SimpleMeterRegistry(),
-                tables);
+                followerMeters,
+                new DynamoDbCatalogSharing(tables, followerMeters));
         follower.start();
         try {
           follower.awaitFirstScan(5, TimeUnit.MINUTES);

@@ -4,51 +4,39 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.cadenza.stream.config.CadenzaProperties;
-import dev.cadenza.stream.dynamodb.SharedTables;
 import dev.cadenza.stream.library.Track;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.stereotype.Component;
 
 /**
- * The tiered chunk cache: L1 in process (Caffeine, W-TinyLFU, bounded by bytes), L2 in the shared
- * DynamoDB chunks table when DynamoDB is configured, and the library file last. docs/caching.md
- * describes it.
+ * The tiered chunk cache: L1 in process (Caffeine, W-TinyLFU, bounded by bytes), L2 shared by the
+ * pods ({@link SharedTier}: the DynamoDB chunks table when DynamoDB is configured), and the library
+ * file last. docs/caching.md describes it.
  *
  * <ul>
  *   <li>Concurrent misses for one chunk load it once: the loading future sits in L1 and every
  *       reader waits on it.
  *   <li>{@link #readAhead} claims the next chunks of a sequential reader and fetches them in one
  *       BatchGetItem from L2 (the origin for what L2 lacks).
- *   <li>Chunks read from the origin go to L2 through a bounded background queue ({@link L2Writer});
- *       a full queue drops the write, never blocks a listener.
+ *   <li>Chunks read from the origin are handed to L2, which writes them in the background; a
+ *       listener never waits for it.
  *   <li>{@link #prefetch} (driven by {@link Prefetcher}) loads the first chunks of likely next
- *       tracks; until read they wait beside Caffeine, within {@code max-share} of the bound.
- *   <li>Every L2 call goes through a circuit breaker ({@link L2Breaker}); any failure falls back to
- *       the origin for that chunk. A DynamoDB outage costs latency, never a failed response, and
- *       readiness does not depend on it.
+ *       tracks; until read they wait beside Caffeine ({@link UnreadPrefetches}), within {@code
+ *       max-share} of the bound.
+ *   <li>L2 never fails a lookup: an error or an open breaker is a miss, and the chunk comes from
+ *       the origin. A DynamoDB outage costs latency, never a failed response, and readiness does
+ *       not depend on it.
  * </ul>
  */
-@Component
 public class ChunkCache implements HealthIndicator, DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(ChunkCache.class);
@@ -67,28 +55,9 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   private final ConcurrentMap<ChunkKey, CompletableFuture<byte[]>> l1Map;
   private final com.github.benmanes.caffeine.cache.Policy.Eviction<ChunkKey, byte[]> eviction;
   private final OriginReader origin;
-  private final ExecutorService originPool;
   private final CacheMetrics metrics;
-  private final L2Chunks l2;
-  private final L2Breaker breaker;
-  private final L2Writer writer;
-  private final ScheduledExecutorService prober;
-
-  /**
-   * Prefetched chunks nobody has read yet, oldest first: their load's future and their weight. They
-   * wait here, beside Caffeine, so that W-TinyLFU's admission cannot turn them away before their
-   * listener comes (a chunk loaded once loses to almost any chunk read twice); Caffeine's maximum
-   * is lowered by their weight, so both together stay within the L1 bound. Their total weight,
-   * {@link #unreadBytes}, never exceeds {@link #prefetchBound}: a new prefetch displaces the oldest
-   * unread ones (wasted). Guarded by itself; {@link #unreadBytes} is written under that lock.
-   */
-  private final LinkedHashMap<ChunkKey, Prefetched> unread = new LinkedHashMap<>();
-
-  private final AtomicLong unreadBytes = new AtomicLong();
-  private final AtomicLong unreadPeak = new AtomicLong();
-  private final long prefetchBound;
-
-  private record Prefetched(CompletableFuture<byte[]> future, int weight) {}
+  private final SharedTier l2;
+  private final UnreadPrefetches unread;
 
   /** What {@link #prefetch} did with one chunk. */
   enum PrefetchOutcome {
@@ -100,13 +69,11 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
     OFF
   }
 
-  @Autowired
-  public ChunkCache(
-      CadenzaProperties properties, ObjectProvider<SharedTables> tables, MeterRegistry meters) {
-    this(properties, tables.getIfAvailable(), meters, Clock.systemUTC());
-  }
-
-  ChunkCache(CadenzaProperties properties, SharedTables tables, MeterRegistry meters, Clock clock) {
+  /**
+   * @param metrics the cache's meters, which {@code l2} reports to as well
+   * @param l2 the shared tier; this cache closes it
+   */
+  ChunkCache(CadenzaProperties properties, CacheMetrics metrics, SharedTier l2) {
     this.settings = properties.cache();
     this.chunkSize = (int) settings.chunkSize().toBytes();
     this.capacity = boundedByHeap(settings.memory().toBytes(), Runtime.getRuntime().maxMemory());
@@ -120,13 +87,9 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
           capacity,
           settings.readAhead());
     }
-    this.metrics = new CacheMetrics(meters);
-    this.origin = new OriginReader(chunkSize);
-    AtomicInteger threads = new AtomicInteger();
-    this.originPool =
-        Executors.newFixedThreadPool(
-            Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
-            r -> daemon(r, "cadenza-origin-" + threads.incrementAndGet()));
+    this.metrics = metrics;
+    this.l2 = l2;
+    this.origin = new OriginReader(chunkSize, metrics);
     // Caffeine sizes the frequency sketch of a weighted cache by its entry count, so for a few
     // thousand 256 KiB chunks it forgets popularity every few thousand accesses. Presizing it to 8x
     // the chunks held lifts the byte hit ratio on Zipf traffic by 2-4 points (bench/cache-sim.sh,
@@ -138,7 +101,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
             .maximumWeight(capacity)
             .weigher((ChunkKey k, byte[] v) -> v.length + ENTRY_OVERHEAD)
             .initialCapacity((int) Math.min(SKETCH_FACTOR * chunksHeld, 1 << 26))
-            .executor(originPool)
+            .executor(origin.executor())
             .evictionListener(
                 (ChunkKey k, byte[] v, RemovalCause cause) -> {
                   if (cause.wasEvicted()) {
@@ -148,35 +111,16 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
             .buildAsync();
     this.l1Map = l1.asMap();
     this.eviction = l1.synchronous().policy().eviction().orElseThrow();
+    // Caffeine gets what unread prefetched chunks leave of the bound. (Setting the maximum also
+    // resets Caffeine's adaptive window to its initial size; bench/prefetch.sh replays this.)
+    this.unread =
+        new UnreadPrefetches(
+            UnreadPrefetches.bound(settings, capacity, chunkSize + ENTRY_OVERHEAD),
+            unreadBytes -> eviction.setMaximum(capacity - unreadBytes),
+            metrics::prefetchWasted);
     metrics.l1Size(this::weightedSize, capacity);
-    CadenzaProperties.Cache.Prefetch prefetch = settings.prefetch();
-    long bound = (long) Math.floor(capacity * prefetch.maxShare());
-    if (settings.enabled() && prefetch.enabled() && bound < chunkSize + ENTRY_OVERHEAD) {
-      log.info(
-          "Prefetch off: {} of L1 ({} bytes) cannot hold one chunk", prefetch.maxShare(), capacity);
-    }
-    this.prefetchBound =
-        settings.enabled() && prefetch.enabled() && bound >= chunkSize + ENTRY_OVERHEAD ? bound : 0;
-    metrics.prefetchUnread(unreadBytes::get);
-    if (tables != null) {
-      CadenzaProperties.DynamoDb db = tables.settings();
-      this.l2 = new L2Chunks(tables.client(), tables.chunks(), settings.ttl(), db.timeout(), clock);
-      this.breaker = new L2Breaker(db.breakerWait(), db.timeout(), metrics::breakerOpened);
-      this.writer =
-          new L2Writer(l2, breaker, metrics, settings.writeQueue(), settings.writeConcurrency());
-      this.prober = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cadenza-l2-probe"));
-      long every = db.breakerWait().toMillis();
-      prober.scheduleWithFixedDelay(
-          () -> breaker.probe(l2::probe), every, every, TimeUnit.MILLISECONDS);
-      metrics.breaker(breaker::stateCode);
-      log.info("Chunk cache: {} chunks, L1 {} bytes, L2 table {}", chunkSize, capacity, l2.table());
-    } else {
-      this.l2 = null;
-      this.breaker = null;
-      this.writer = null;
-      this.prober = null;
-      log.info("Chunk cache: {} chunks, L1 {} bytes, no L2", chunkSize, capacity);
-    }
+    metrics.prefetchUnread(unread::bytes);
+    log.info("Chunk cache: {} chunks, L1 {} bytes, {}", chunkSize, capacity, l2.description());
   }
 
   /**
@@ -196,12 +140,6 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
       return half;
     }
     return configured;
-  }
-
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
   }
 
   /** Whether responses go through the cache ({@code cadenza.cache.enabled}). */
@@ -276,37 +214,29 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   }
 
   private boolean inL1(ChunkKey key) {
-    if (l1Map.containsKey(key)) {
-      return true;
-    }
-    if (unreadBytes.get() == 0) {
-      return false;
-    }
-    synchronized (unread) {
-      return unread.containsKey(key);
-    }
+    return l1Map.containsKey(key) || unread.contains(key);
   }
 
   // ---- prefetch (Prefetcher decides what; this is how, and the bound)
 
   /** Whether prefetch is on: the cache is on, prefetch is on and its share holds a chunk. */
   public boolean prefetchEnabled() {
-    return prefetchBound > 0;
+    return unread.bound() > 0;
   }
 
   /** The most bytes unread prefetched chunks may take in L1: {@code max-share} of L1. */
   public long prefetchBound() {
-    return prefetchBound;
+    return unread.bound();
   }
 
   /** Bytes (weights) of prefetched chunks in L1 that nobody has read yet. */
   public long prefetchUnreadBytes() {
-    return unreadBytes.get();
+    return unread.bytes();
   }
 
   /** The most {@link #prefetchUnreadBytes} has ever been: for tests. */
   long prefetchUnreadPeak() {
-    return unreadPeak.get();
+    return unread.peak();
   }
 
   CacheMetrics metrics() {
@@ -324,43 +254,17 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
    */
   PrefetchOutcome prefetch(
       Track track, int index, java.util.function.Consumer<CompletableFuture<byte[]>> loading) {
-    if (prefetchBound == 0) {
+    if (unread.bound() == 0) {
       return PrefetchOutcome.OFF;
     }
     ChunkKey key = ChunkKey.of(track, index);
     if (l1Map.containsKey(key)) {
       return PrefetchOutcome.CACHED;
     }
-    int weight = lengthOf(track, index) + ENTRY_OVERHEAD;
     CompletableFuture<byte[]> f = new CompletableFuture<>();
-    Prefetched p = new Prefetched(f, weight);
-    synchronized (unread) {
-      if (unread.containsKey(key)) {
-        return PrefetchOutcome.CACHED;
-      }
-      // prefetchBound holds at least one chunk, so this always makes room
-      var oldest = unread.entrySet().iterator();
-      while (unreadBytes.get() + weight > prefetchBound && oldest.hasNext()) {
-        Prefetched dropped = oldest.next().getValue();
-        oldest.remove();
-        unreadBytes.addAndGet(-dropped.weight());
-        metrics.prefetchWasted();
-      }
-      unread.put(key, p);
-      unreadPeak.accumulateAndGet(unreadBytes.addAndGet(weight), Math::max);
-      resizeLocked();
+    if (!unread.add(key, f, lengthOf(track, index) + ENTRY_OVERHEAD)) {
+      return PrefetchOutcome.CACHED;
     }
-    f.whenComplete(
-        (bytes, error) -> {
-          if (error != null) {
-            synchronized (unread) {
-              if (unread.remove(key, p)) {
-                unreadBytes.addAndGet(-p.weight());
-                resizeLocked();
-              }
-            }
-          }
-        });
     loading.accept(f);
     loadBelowL1(track, key).whenComplete(completing(f));
     return PrefetchOutcome.ISSUED;
@@ -371,31 +275,14 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
    * null}. With {@code loadedOnly}, a chunk still loading is left where it is.
    */
   private CompletableFuture<byte[]> takePrefetched(ChunkKey key, boolean loadedOnly) {
-    if (unreadBytes.get() == 0) {
+    // taking it out gives Caffeine its room first, then the chunk goes in: the sum stays in bound
+    CompletableFuture<byte[]> prefetched = unread.take(key, loadedOnly);
+    if (prefetched == null) {
       return null;
     }
-    Prefetched p;
-    synchronized (unread) {
-      p = unread.get(key);
-      if (p == null || (loadedOnly && !p.future().isDone())) {
-        return null;
-      }
-      unread.remove(key);
-      unreadBytes.addAndGet(-p.weight());
-      // room in Caffeine first, then the chunk: the sum stays within the bound
-      resizeLocked();
-    }
     metrics.prefetchHit();
-    CompletableFuture<byte[]> there = l1Map.putIfAbsent(key, p.future());
-    return there != null ? there : p.future();
-  }
-
-  /**
-   * Caffeine gets what unread prefetched chunks leave of the bound. (Setting the maximum also
-   * resets Caffeine's adaptive window to its initial size; bench/prefetch.sh replays this.)
-   */
-  private void resizeLocked() {
-    eviction.setMaximum(capacity - unreadBytes.get());
+    CompletableFuture<byte[]> there = l1Map.putIfAbsent(key, prefetched);
+    return there != null ? there : prefetched;
   }
 
   /** Counts chunks served from L1 through {@link #getIfLoaded}. */
@@ -435,41 +322,21 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
     if (claimed.isEmpty()) {
       return;
     }
-    if (l2 == null || !breaker.tryAcquire()) {
-      claimed.forEach(
-          (key, f) -> {
-            metrics.readAhead(false);
-            fromOrigin(track, key, l2 != null).whenComplete(completing(f));
-          });
-      return;
-    }
     Map<ChunkKey, Integer> lengths = new LinkedHashMap<>();
     claimed.keySet().forEach(k -> lengths.put(k, lengthOf(track, k.index())));
-    long start = System.nanoTime();
-    breaker
-        .call(() -> l2.getAll(lengths))
-        .whenComplete(
-            (found, error) -> {
-              metrics.l2BatchGet(System.nanoTime() - start);
-              if (error != null) {
-                metrics.l2Error();
-                log.debug("L2 batch read failed: {}", error.toString());
-              }
-              claimed.forEach(
-                  (key, f) -> {
-                    L2Chunks.Found item = found == null ? null : found.get(key);
-                    if (item != null) {
-                      metrics.l2(item.outcome(), lengths.get(key));
-                    }
-                    if (item != null && item.outcome() == L2Chunks.Outcome.HIT) {
-                      metrics.readAhead(true);
-                      f.complete(item.bytes());
-                    } else {
-                      metrics.readAhead(false);
-                      fromOrigin(track, key, error == null).whenComplete(completing(f));
-                    }
-                  });
-            });
+    l2.getAll(lengths)
+        .thenAccept(
+            found ->
+                claimed.forEach(
+                    (key, f) -> {
+                      SharedTier.Lookup item = found.get(key);
+                      metrics.readAhead(item.hit());
+                      if (item.hit()) {
+                        f.complete(item.bytes());
+                      } else {
+                        fromOrigin(track, key, item.refill()).whenComplete(completing(f));
+                      }
+                    }));
   }
 
   private static java.util.function.BiConsumer<byte[], Throwable> completing(
@@ -484,43 +351,25 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   }
 
   private CompletableFuture<byte[]> loadBelowL1(Track track, ChunkKey key) {
-    if (l2 == null || !breaker.tryAcquire()) {
-      return fromOrigin(track, key, l2 != null);
-    }
-    int length = lengthOf(track, key.index());
-    long start = System.nanoTime();
-    return breaker
-        .call(() -> l2.get(key, length))
-        .handle(
-            (found, error) -> {
-              metrics.l2Get(System.nanoTime() - start);
-              if (error != null) {
-                metrics.l2Error();
-                log.debug("L2 read of {} failed: {}", key, error.toString());
-                return fromOrigin(track, key, false);
-              }
-              metrics.l2(found.outcome(), length);
-              if (found.outcome() == L2Chunks.Outcome.HIT) {
-                return CompletableFuture.completedFuture(found.bytes());
-              }
-              return fromOrigin(track, key, true);
-            })
-        .thenCompose(f -> f);
+    return l2.get(key, lengthOf(track, key.index()))
+        .thenCompose(
+            found ->
+                found.hit()
+                    ? CompletableFuture.completedFuture(found.bytes())
+                    : fromOrigin(track, key, found.refill()));
   }
 
-  /** Reads the chunk from the file; then queues it for L2 if {@code toL2}. */
+  /** Reads the chunk from the file; then hands it to L2 if {@code toL2}. */
   private CompletableFuture<byte[]> fromOrigin(Track track, ChunkKey key, boolean toL2) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          long start = System.nanoTime();
-          byte[] bytes = origin.read(track, key.index());
-          metrics.origin(bytes.length, System.nanoTime() - start);
-          if (toL2 && writer != null) {
-            writer.offer(key, bytes);
-          }
-          return bytes;
-        },
-        originPool);
+    return origin
+        .read(track, key.index())
+        .thenApply(
+            bytes -> {
+              if (toL2) {
+                l2.put(key, bytes);
+              }
+              return bytes;
+            });
   }
 
   private int lengthOf(Track track, int index) {
@@ -534,27 +383,23 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   }
 
   private long weightedSize() {
-    return eviction.weightedSize().orElse(0) + unreadBytes.get();
+    return eviction.weightedSize().orElse(0) + unread.bytes();
   }
 
   /** Drops every chunk from L1: for tests and tools. */
   public void clearL1() {
     l1.synchronous().invalidateAll();
-    synchronized (unread) {
-      unread.clear();
-      unreadBytes.set(0);
-      resizeLocked();
-    }
+    unread.clear();
   }
 
   /** Whether no L2 write is queued or in flight: for tests. */
   public boolean l2WritesIdle() {
-    return writer == null || writer.idle();
+    return l2.writesIdle();
   }
 
   /** The L2 breaker's state: CLOSED, OPEN, HALF_OPEN; or NONE without L2. */
   public String breakerState() {
-    return breaker == null ? "NONE" : breaker.state().name();
+    return l2.breakerState();
   }
 
   /**
@@ -570,28 +415,16 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
             .withDetail("l1Capacity", capacity)
             .withDetail(
                 "prefetch",
-                prefetchBound == 0
+                unread.bound() == 0
                     ? "off"
-                    : "on, " + unreadBytes.get() + " of " + prefetchBound + " bytes unread");
-    if (l2 == null) {
-      return health.withDetail("l2", "none (cadenza.dynamodb.table-prefix not set)").build();
-    }
-    health.withDetail("l2", l2.table()).withDetail("breaker", breaker.state().name());
-    if (!breaker.closed()) {
-      health.withDetail(
-          "degraded", "DynamoDB failing: chunks come from memory and the library files");
-    }
+                    : "on, " + unread.bytes() + " of " + unread.bound() + " bytes unread");
+    l2.health(health);
     return health.build();
   }
 
   @Override
   public void destroy() {
-    if (prober != null) {
-      prober.shutdownNow();
-    }
-    if (writer != null) {
-      writer.close();
-    }
-    originPool.shutdown();
+    l2.close();
+    origin.close();
   }
 }

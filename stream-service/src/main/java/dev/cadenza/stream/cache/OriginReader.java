@@ -9,21 +9,56 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The last tier: reads a chunk from the library file, and checks afterwards that the file is still
- * the version the chunk is keyed by, so a chunk can never hold bytes of two versions.
+ * the version the chunk is keyed by, so a chunk can never hold bytes of two versions. Reads run on
+ * a small pool of their own, never on the event loop.
  */
-final class OriginReader {
+final class OriginReader implements AutoCloseable {
 
   private final int chunkSize;
+  private final CacheMetrics metrics;
+  private final ExecutorService pool;
 
-  OriginReader(int chunkSize) {
+  OriginReader(int chunkSize, CacheMetrics metrics) {
     this.chunkSize = chunkSize;
+    this.metrics = metrics;
+    AtomicInteger threads = new AtomicInteger();
+    this.pool =
+        Executors.newFixedThreadPool(
+            Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+            r -> {
+              Thread t = new Thread(r, "cadenza-origin-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** The pool reads run on: off the event loop, for L1's own work too. */
+  Executor executor() {
+    return pool;
+  }
+
+  /** Reads chunk {@code index} of the track on the pool, counted and timed. */
+  CompletableFuture<byte[]> read(Track track, int index) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          long start = System.nanoTime();
+          byte[] bytes = readNow(track, index);
+          metrics.origin(bytes.length, System.nanoTime() - start);
+          return bytes;
+        },
+        pool);
   }
 
   /** Blocking file I/O. */
-  byte[] read(Track track, int index) {
+  private byte[] readNow(Track track, int index) {
     long position = (long) index * chunkSize;
     int length = (int) Math.min(chunkSize, track.size() - position);
     if (length <= 0) {
@@ -51,5 +86,11 @@ final class OriginReader {
       throw new FileChangedException(track.path());
     }
     return bytes;
+  }
+
+  /** Lets reads running finish; takes no new ones. */
+  @Override
+  public void close() {
+    pool.shutdown();
   }
 }

@@ -1,5 +1,7 @@
 package dev.cadenza.stream.catalog;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.cadenza.protocol.catalog.TrackEntry;
 import dev.cadenza.stream.library.Album;
 import dev.cadenza.stream.library.Artist;
@@ -16,83 +18,47 @@ final class CatalogViews {
 
   private CatalogViews() {}
 
+  /**
+   * A track as JSON: the listing's fields, in {@link TrackEntry}'s order, then the URLs that follow
+   * from the id ({@code hasCover} becomes {@code coverUrl}; the JSON carries no embedding code).
+   */
   record TrackView(
-      String id,
-      String title,
-      String artist,
-      String album,
-      String albumArtist,
-      Integer trackNumber,
-      Integer discNumber,
-      Integer year,
-      String genre,
-      Long durationMs,
-      String format,
-      String contentType,
-      long size,
-      Integer bitrate,
-      Integer sampleRate,
-      Integer channels,
-      String codec,
-      String path,
-      String albumId,
-      String artistId,
+      @JsonUnwrapped @JsonIgnoreProperties({"hasCover", "embeddingCode"}) TrackEntry track,
       String streamUrl,
       String coverUrl) {
 
     static TrackView of(Track t, Catalog catalog) {
       TrackEntry e = entry(t, catalog);
-      return new TrackView(
-          e.id(),
-          e.title(),
-          e.artist(),
-          e.album(),
-          e.albumArtist(),
-          e.trackNumber(),
-          e.discNumber(),
-          e.year(),
-          e.genre(),
-          e.durationMs(),
-          e.format(),
-          e.contentType(),
-          e.size(),
-          e.bitrate(),
-          e.sampleRate(),
-          e.channels(),
-          e.codec(),
-          e.path(),
-          e.albumId(),
-          e.artistId(),
-          "/api/v1/tracks/" + e.id() + "/stream",
-          e.hasCover() ? "/api/v1/tracks/" + e.id() + "/cover" : null);
+      String urls = "/api/v1/tracks/" + e.id();
+      return new TrackView(e, urls + "/stream", e.hasCover() ? urls + "/cover" : null);
     }
 
     /** The same track in the compact binary listing (its URLs follow from the id). */
     static TrackEntry entry(Track t, Catalog catalog) {
       TrackTags g = t.tags();
-      return new TrackEntry(
-          t.id(),
-          t.displayTitle(),
-          g.artist(),
-          g.album(),
-          g.albumArtist(),
-          g.trackNumber(),
-          g.discNumber(),
-          g.year(),
-          g.genre(),
-          g.durationMs(),
-          t.format().id(),
-          t.format().contentType(),
-          t.size(),
-          g.bitrate(),
-          g.sampleRate(),
-          g.channels(),
-          g.codec(),
-          t.path(),
-          catalog.albumIdOf(t),
-          Ids.artist(Catalog.albumArtistOf(t)),
-          g.hasCover(),
-          null);
+      return TrackEntry.builder()
+          .id(t.id())
+          .title(t.displayTitle())
+          .artist(g.artist())
+          .album(g.album())
+          .albumArtist(g.albumArtist())
+          .trackNumber(g.trackNumber())
+          .discNumber(g.discNumber())
+          .year(g.year())
+          .genre(g.genre())
+          .durationMs(g.durationMs())
+          .format(t.format().id())
+          .contentType(t.format().contentType())
+          .size(t.size())
+          .bitrate(g.bitrate())
+          .sampleRate(g.sampleRate())
+          .channels(g.channels())
+          .codec(g.codec())
+          .path(t.path())
+          .albumId(catalog.albumIdOf(t))
+          .artistId(Ids.artist(Catalog.albumArtistOf(t)))
+          .hasCover(g.hasCover())
+          .build();
     }
   }
 

@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,7 +63,7 @@ class ChunkCacheTest {
             new CadenzaProperties.Api(50, 500),
             settings,
             CadenzaProperties.DynamoDb.off());
-    cache = new ChunkCache(properties, null, meters, Clock.systemUTC());
+    cache = new ChunkCache(properties, new CacheMetrics(meters), SharedTier.NONE);
     return cache;
   }
 

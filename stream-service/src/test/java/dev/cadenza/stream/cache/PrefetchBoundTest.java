@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,7 +39,7 @@ class PrefetchBoundTest {
   }
 
   ChunkCache cache(CadenzaProperties properties) {
-    ChunkCache cache = new ChunkCache(properties, null, meters, Clock.systemUTC());
+    ChunkCache cache = new ChunkCache(properties, new CacheMetrics(meters), SharedTier.NONE);
     closing.add(cache::destroy);
     return cache;
   }

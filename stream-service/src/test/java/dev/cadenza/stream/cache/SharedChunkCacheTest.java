@@ -9,6 +9,7 @@ import dev.cadenza.stream.testsupport.RawHttp;
 import dev.cadenza.stream.testsupport.TestApp;
 import dev.cadenza.stream.testsupport.TestAudio;
 import dev.cadenza.testsupport.Dynalite;
+import dev.cadenza.testsupport.DynaliteExtension;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 import software.amazon.awssdk.core.SdkBytes;
@@ -42,6 +44,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * nothing but the L2 hits; bad items are found and replaced; a changed file never comes back with
  * old bytes.
  */
+@ExtendWith(DynaliteExtension.class)
 class SharedChunkCacheTest {
 
   static final int CHUNK = 64 * 1024;
@@ -99,14 +102,14 @@ class SharedChunkCacheTest {
   }
 
   @BeforeAll
-  static void startAll() throws Exception {
+  static void startAll(Dynalite server) throws Exception {
     TestAudio.wav(library.resolve("shared.wav"), 1_500_000, 1);
     TestAudio.wav(library.resolve("outage.wav"), 6_000_000, 2);
     TestAudio.wav(library.resolve("corrupt.wav"), 400_000, 3);
     TestAudio.wav(library.resolve("expired.wav"), 300_000, 4);
     TestAudio.wav(library.resolve("changing.wav"), 700_000, 5);
     TestAudio.wav(library.resolve("after.wav"), 500_000, 6);
-    dynalite = Dynalite.start();
+    dynalite = server;
     prefix = "cache" + ThreadLocalRandom.current().nextInt(1_000_000);
     a = startInstance();
     b = startInstance();
@@ -138,9 +141,6 @@ class SharedChunkCacheTest {
     }
     if (db != null) {
       db.close();
-    }
-    if (dynalite != null) {
-      dynalite.close();
     }
   }
 
@@ -192,9 +192,8 @@ class SharedChunkCacheTest {
     double opened = b.count("cadenza.cache.l2.breaker.opened");
     ByteArrayOutputStream received = new ByteArrayOutputStream();
     List<CompletableFuture<byte[]>> during = new ArrayList<>();
-    try (AutoCloseable restart = () -> dynalite.restart();
-        RawHttp slow =
-            RawHttp.send(b.port(), "GET " + b.stream("outage.wav") + " HTTP/1.1", 32768)) {
+    try (RawHttp slow =
+        RawHttp.send(b.port(), "GET " + b.stream("outage.wav") + " HTTP/1.1", 32768)) {
       assertThat(slow.status).isEqualTo(200);
       received.write(slow.read(512 * 1024));
       dynalite.stop();
@@ -210,10 +209,12 @@ class SharedChunkCacheTest {
       assertThat(b.cache().breakerState()).isNotEqualTo("CLOSED");
       assertThat(b.cache().health().getStatus().getCode()).isEqualTo("UP");
       assertThat(b.cache().health().getDetails()).containsKey("degraded");
+    } finally {
+      dynalite.restart();
     }
     assertThat(received.toByteArray()).isEqualTo(expected);
 
-    // DynamoDB is back (the try block restarted it)
+    // DynamoDB is back
     await().atMost(Duration.ofSeconds(30)).until(() -> b.cache().breakerState().equals("CLOSED"));
     Path after = library.resolve("after.wav");
     double written = b.l2WritesOk();

@@ -8,6 +8,7 @@ import dev.cadenza.stream.library.Track;
 import dev.cadenza.stream.testsupport.TestApp;
 import dev.cadenza.stream.testsupport.TestAudio;
 import dev.cadenza.testsupport.Dynalite;
+import dev.cadenza.testsupport.DynaliteExtension;
 import dev.cadenza.testsupport.Ports;
 import dev.cadenza.testsupport.Processes;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (its process killed or frozen) mid-stream is {@link LocalStackFailoverIT}'s, on real processes.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(DynaliteExtension.class)
 class NginxFrontTest {
 
   static final int TRACKS = 20;
@@ -61,14 +64,14 @@ class NginxFrontTest {
   static final Map<String, TestApp> owner = new LinkedHashMap<>();
 
   @BeforeAll
-  static void start() throws Exception {
+  static void start(Dynalite server) throws Exception {
     Path library = Files.createDirectories(dir.resolve("library"));
     for (int i = 0; i < TRACKS; i++) {
       // more than the 64 KiB the routing test reads of each
       int size = 200_000 + ThreadLocalRandom.current().nextInt(200_000);
       TestAudio.wav(library.resolve(String.format("track-%02d.wav", i)), size, i + 1);
     }
-    dynalite = Dynalite.start();
+    dynalite = server;
     String prefix = "front" + ThreadLocalRandom.current().nextInt(1_000_000);
     // TestApp adds --cadenza.library.rescan-interval=0 (a second one would bind as "0,0")
     a = TestApp.startSharing(library, dynalite, prefix);
@@ -148,9 +151,6 @@ class NginxFrontTest {
       if (app != null) {
         app.app().close();
       }
-    }
-    if (dynalite != null) {
-      dynalite.close();
     }
   }
 

@@ -7,12 +7,14 @@ import com.jayway.jsonpath.DocumentContext;
 import dev.cadenza.stream.catalog.CatalogClient;
 import dev.cadenza.stream.dynamodb.SharedTables;
 import dev.cadenza.testsupport.Dynalite;
+import dev.cadenza.testsupport.DynaliteExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -37,26 +39,25 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
       "management.endpoint.health.show-components=always"
     })
 @DirtiesContext
+@ExtendWith(DynaliteExtension.class)
 class SharedCatalogApplicationTest {
 
   @TempDir static Path tmp;
   static Dynalite dynalite;
 
+  @BeforeAll
+  static void dynalite(Dynalite server) {
+    dynalite = server;
+  }
+
+  /** Read when the context starts, after {@link #dynalite}. */
   @DynamicPropertySource
   static void dynamodb(DynamicPropertyRegistry registry) throws Exception {
-    dynalite = Dynalite.start();
     Path library = LibraryFixtures.copyDemo(tmp.resolve("library"));
     registry.add("cadenza.library.path", library::toString);
     String prefix = SharedCatalogFixtures.uniquePrefix();
     registry.add("cadenza.dynamodb.table-prefix", () -> prefix);
     registry.add("cadenza.dynamodb.endpoint", () -> dynalite.endpoint().toString());
-  }
-
-  @AfterAll
-  static void stopDynalite() {
-    if (dynalite != null) {
-      dynalite.close();
-    }
   }
 
   @LocalServerPort int port;

@@ -14,6 +14,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.cadenza.stream.config.CadenzaProperties;
 import dev.cadenza.stream.dynamodb.SharedTables;
 import dev.cadenza.testsupport.Dynalite;
+import dev.cadenza.testsupport.DynaliteExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +26,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Status;
@@ -38,15 +39,14 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * Several libraries (pods) sharing one catalogue through a real DynamoDB (dynalite): one scans, the
  * others follow; the lease passes on when its holder stops; DynamoDB failing leaves every pod
- * serving.
+ * serving. One dynalite for the class; the test that stops DynamoDB starts one of its own.
  */
+@ExtendWith(DynaliteExtension.class)
 class SharedCatalogTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Duration LEASE = Duration.ofSeconds(2);
   private static final Duration POLL = Duration.ofMillis(200);
-
-  private static Dynalite dynalite;
 
   @TempDir Path tmp;
 
@@ -57,16 +57,8 @@ class SharedCatalogTest {
   private final Map<Library, SimpleMeterRegistry> meters = new HashMap<>();
 
   @BeforeAll
-  static void startDynalite() {
+  static void quietLogs() {
     quietClientLogs();
-    dynalite = Dynalite.start();
-  }
-
-  @AfterAll
-  static void stopDynalite() {
-    if (dynalite != null) {
-      dynalite.close();
-    }
   }
 
   @BeforeEach
@@ -106,7 +98,7 @@ class SharedCatalogTest {
             SharedCatalogFixtures.properties(root, rescanInterval, dynamodb),
             new TagReader(),
             registry,
-            client(dynamodb));
+            new DynamoDbCatalogSharing(client(dynamodb), registry));
     meters.put(library, registry);
     libraries.add(library);
     library.start();
@@ -150,7 +142,8 @@ class SharedCatalogTest {
   }
 
   @Test
-  void onePodScansTheOtherServesTheSameCatalogueAndFollowsItsChanges() throws Exception {
+  void onePodScansTheOtherServesTheSameCatalogueAndFollowsItsChanges(Dynalite dynalite)
+      throws Exception {
     createTables(dynalite);
     Library a = pod(dynalite, Duration.ZERO);
     Library b = pod(dynalite, Duration.ZERO);
@@ -211,7 +204,7 @@ class SharedCatalogTest {
   }
 
   @Test
-  void whenTheHolderDiesAnotherPodTakesTheLeaseOnceItExpires() throws Exception {
+  void whenTheHolderDiesAnotherPodTakesTheLeaseOnceItExpires(Dynalite dynalite) throws Exception {
     createTables(dynalite);
     Library a = pod(dynalite, Duration.ZERO);
     Library b = pod(dynalite, Duration.ZERO);
@@ -240,7 +233,7 @@ class SharedCatalogTest {
   }
 
   @Test
-  void aStoppedHolderHandsTheLeaseOver() throws Exception {
+  void aStoppedHolderHandsTheLeaseOver(Dynalite dynalite) throws Exception {
     SharedTables tables = createTables(dynalite);
     Library a = pod(dynalite, Duration.ZERO);
     Library b = pod(dynalite, Duration.ZERO);
@@ -268,9 +261,9 @@ class SharedCatalogTest {
   @Test
   void withDynamoDbDownAtStartThePodScansItselfAndJoinsWhenItIsBack() throws Exception {
     ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    Logger libraryLog = (Logger) LoggerFactory.getLogger(Library.class);
+    Logger sharingLog = (Logger) LoggerFactory.getLogger(DynamoDbCatalogSharing.class);
     logged.start();
-    libraryLog.addAppender(logged);
+    sharingLog.addAppender(logged);
     Dynalite own = Dynalite.start();
     try {
       createTables(own);
@@ -311,13 +304,13 @@ class SharedCatalogTest {
       assertThat(b.rescan().get(30, TimeUnit.SECONDS).removed()).isEqualTo(1);
       assertThat(b.track(Ids.track(LOW_WATER))).isEmpty();
     } finally {
-      libraryLog.detachAppender(logged);
+      sharingLog.detachAppender(logged);
       own.close();
     }
   }
 
   @Test
-  void aStrayTrackItemWithoutAHeadIsDeletedByTheFirstScan() throws Exception {
+  void aStrayTrackItemWithoutAHeadIsDeletedByTheFirstScan(Dynalite dynalite) throws Exception {
     SharedTables tables = createTables(dynalite);
     // left behind by a holder that died before writing its first head
     String gone = "Gone/Ghost.mp3";

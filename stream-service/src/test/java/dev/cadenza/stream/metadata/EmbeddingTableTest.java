@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cadenza.stream.config.CadenzaProperties;
 import dev.cadenza.stream.dynamodb.SharedTables;
 import dev.cadenza.testsupport.Dynalite;
+import dev.cadenza.testsupport.DynaliteExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
@@ -23,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Embedding items in the catalog table of a real dynalite. */
+@ExtendWith(DynaliteExtension.class)
 class EmbeddingTableTest {
 
   static Dynalite dynalite;
@@ -30,8 +33,8 @@ class EmbeddingTableTest {
   static EmbeddingTable table;
 
   @BeforeAll
-  static void start() {
-    dynalite = Dynalite.start();
+  static void start(Dynalite server) {
+    dynalite = server;
     CadenzaProperties.DynamoDb settings =
         new CadenzaProperties.DynamoDb(
             "vectors",
@@ -59,9 +62,6 @@ class EmbeddingTableTest {
   static void stop() {
     if (tables != null) {
       tables.close();
-    }
-    if (dynalite != null) {
-      dynalite.close();
     }
   }
 

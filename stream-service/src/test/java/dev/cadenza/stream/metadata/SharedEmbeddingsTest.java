@@ -7,6 +7,7 @@ import dev.cadenza.stream.library.Library;
 import dev.cadenza.stream.library.LibraryFixtures;
 import dev.cadenza.stream.testsupport.TestApp;
 import dev.cadenza.testsupport.Dynalite;
+import dev.cadenza.testsupport.DynaliteExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -31,6 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * only a new text or a new model setting is embedded again.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(DynaliteExtension.class)
 class SharedEmbeddingsTest {
 
   @TempDir static Path tmp;
@@ -41,12 +44,12 @@ class SharedEmbeddingsTest {
   static int tracks;
 
   @BeforeAll
-  static void start() throws Exception {
+  static void start(Dynalite server) throws Exception {
     library = LibraryFixtures.copyDemo(tmp.resolve("library"));
     for (int i = 0; i < 6; i++) {
       LibraryFixtures.wav(library.resolve("Field Recordings/Take " + i + ".wav"), 8000, 1, 0.1);
     }
-    dynalite = Dynalite.start();
+    dynalite = server;
     prefix = "embeddings" + ThreadLocalRandom.current().nextInt(1_000_000);
     a = startPod();
     tracks = a.app().getBean(Library.class).catalog().tracks().size();
@@ -57,9 +60,6 @@ class SharedEmbeddingsTest {
   static void stop() {
     if (a != null) {
       a.app().close();
-    }
-    if (dynalite != null) {
-      dynalite.close();
     }
   }
 

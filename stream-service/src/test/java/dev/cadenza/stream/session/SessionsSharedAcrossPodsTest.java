@@ -14,6 +14,7 @@ import dev.cadenza.stream.session.SessionHttp.Events;
 import dev.cadenza.stream.testsupport.TestApp;
 import dev.cadenza.stream.testsupport.TestAudio;
 import dev.cadenza.testsupport.Dynalite;
+import dev.cadenza.testsupport.DynaliteExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -41,6 +43,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * one pod follows changes made through the other, and it outlives the pod that created it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(DynaliteExtension.class)
 class SessionsSharedAcrossPodsTest {
 
   @TempDir static Path library;
@@ -53,9 +56,9 @@ class SessionsSharedAcrossPodsTest {
   static String trackId;
 
   @BeforeAll
-  static void start() throws Exception {
+  static void start(Dynalite server) throws Exception {
     TestAudio.wav(library.resolve("ten.wav"), 1_764_000, 1);
-    dynalite = Dynalite.start();
+    dynalite = server;
     prefix = "sessions" + ThreadLocalRandom.current().nextInt(1_000_000);
     // A goes away in the last test: on its own event loops, so that B keeps serving
     a = startInstance("--spring.main.sources=" + OwnNettyResources.class.getName());
@@ -81,9 +84,6 @@ class SessionsSharedAcrossPodsTest {
       if (app != null) {
         app.app().close();
       }
-    }
-    if (dynalite != null) {
-      dynalite.close();
     }
   }
 

@@ -15,13 +15,17 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
     message = "set either spec.replicas or spec.autoscaling, not both")
 public class MusicDeliverySpec {
 
+  /** Stream pods when neither replicas nor autoscaling is set. */
+  public static final int DEFAULT_REPLICAS = 2;
+
   @JsonPropertyDescription(
       "Stream service image; defaults to the operator's configured image (CADENZA_STREAM_IMAGE).")
   public String image;
 
   @SpecReplicas
   @Min(0)
-  @JsonPropertyDescription("Number of stream pods when autoscaling is not set. Default 2.")
+  @JsonPropertyDescription(
+      "Number of stream pods when autoscaling is not set. Default " + DEFAULT_REPLICAS + ".")
   public Integer replicas;
 
   @JsonPropertyDescription("Horizontal autoscaling of the stream pods, instead of replicas.")

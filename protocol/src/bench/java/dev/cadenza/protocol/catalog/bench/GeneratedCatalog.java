@@ -145,29 +145,30 @@ final class GeneratedCatalog {
         byte[] code = new byte[48];
         random.nextBytes(code);
         tracks.add(
-            new TrackEntry(
-                id("track\0" + path),
-                title,
-                trackArtist,
-                album,
-                albumArtist,
-                n,
-                disc,
-                year,
-                genre,
-                durationMs,
-                format[0],
-                format[1],
-                durationMs * bitrate / 8 + random.nextInt(65_536),
-                bitrate,
-                Integer.parseInt(format[4]),
-                2,
-                format[2],
-                path,
-                albumId,
-                artistId,
-                cover,
-                code));
+            TrackEntry.builder()
+                .id(id("track\0" + path))
+                .title(title)
+                .artist(trackArtist)
+                .album(album)
+                .albumArtist(albumArtist)
+                .trackNumber(n)
+                .discNumber(disc)
+                .year(year)
+                .genre(genre)
+                .durationMs(durationMs)
+                .format(format[0])
+                .contentType(format[1])
+                .size(durationMs * bitrate / 8 + random.nextInt(65_536))
+                .bitrate(bitrate)
+                .sampleRate(Integer.parseInt(format[4]))
+                .channels(2)
+                .codec(format[2])
+                .path(path)
+                .albumId(albumId)
+                .artistId(artistId)
+                .hasCover(cover)
+                .embeddingCode(code)
+                .build());
       }
     }
   }

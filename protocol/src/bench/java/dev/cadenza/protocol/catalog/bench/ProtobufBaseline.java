@@ -118,63 +118,43 @@ final class ProtobufBaseline {
   }
 
   private static TrackEntry readTrack(CodedInputStream in) throws IOException {
-    String id = "", title = "", artist = null, album = null, albumArtist = null, genre = null;
-    String format = "", contentType = "", codec = null, path = "", albumId = "", artistId = "";
-    Integer trackNumber = null, discNumber = null, year = null;
-    Integer bitrate = null, sampleRate = null, channels = null;
-    Long durationMs = null;
-    long size = 0;
-    boolean hasCover = false;
-    byte[] code = null;
+    // proto3: a string field not on the wire is ""
+    TrackEntry.Builder t =
+        TrackEntry.builder()
+            .id("")
+            .title("")
+            .format("")
+            .contentType("")
+            .path("")
+            .albumId("")
+            .artistId("");
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       switch (tag >>> 3) {
-        case 1 -> id = in.readStringRequireUtf8();
-        case 2 -> title = in.readStringRequireUtf8();
-        case 3 -> artist = in.readStringRequireUtf8();
-        case 4 -> album = in.readStringRequireUtf8();
-        case 5 -> albumArtist = in.readStringRequireUtf8();
-        case 6 -> trackNumber = in.readInt32();
-        case 7 -> discNumber = in.readInt32();
-        case 8 -> year = in.readInt32();
-        case 9 -> genre = in.readStringRequireUtf8();
-        case 10 -> durationMs = in.readInt64();
-        case 11 -> format = in.readStringRequireUtf8();
-        case 12 -> contentType = in.readStringRequireUtf8();
-        case 13 -> size = in.readInt64();
-        case 14 -> bitrate = in.readInt32();
-        case 15 -> sampleRate = in.readInt32();
-        case 16 -> channels = in.readInt32();
-        case 17 -> codec = in.readStringRequireUtf8();
-        case 18 -> path = in.readStringRequireUtf8();
-        case 19 -> albumId = in.readStringRequireUtf8();
-        case 20 -> artistId = in.readStringRequireUtf8();
-        case 21 -> hasCover = in.readBool();
-        case 22 -> code = in.readByteArray();
+        case 1 -> t.id(in.readStringRequireUtf8());
+        case 2 -> t.title(in.readStringRequireUtf8());
+        case 3 -> t.artist(in.readStringRequireUtf8());
+        case 4 -> t.album(in.readStringRequireUtf8());
+        case 5 -> t.albumArtist(in.readStringRequireUtf8());
+        case 6 -> t.trackNumber(in.readInt32());
+        case 7 -> t.discNumber(in.readInt32());
+        case 8 -> t.year(in.readInt32());
+        case 9 -> t.genre(in.readStringRequireUtf8());
+        case 10 -> t.durationMs(in.readInt64());
+        case 11 -> t.format(in.readStringRequireUtf8());
+        case 12 -> t.contentType(in.readStringRequireUtf8());
+        case 13 -> t.size(in.readInt64());
+        case 14 -> t.bitrate(in.readInt32());
+        case 15 -> t.sampleRate(in.readInt32());
+        case 16 -> t.channels(in.readInt32());
+        case 17 -> t.codec(in.readStringRequireUtf8());
+        case 18 -> t.path(in.readStringRequireUtf8());
+        case 19 -> t.albumId(in.readStringRequireUtf8());
+        case 20 -> t.artistId(in.readStringRequireUtf8());
+        case 21 -> t.hasCover(in.readBool());
+        case 22 -> t.embeddingCode(in.readByteArray());
         default -> in.skipField(tag);
       }
     }
-    return new TrackEntry(
-        id,
-        title,
-        artist,
-        album,
-        albumArtist,
-        trackNumber,
-        discNumber,
-        year,
-        genre,
-        durationMs,
-        format,
-        contentType,
-        size,
-        bitrate,
-        sampleRate,
-        channels,
-        codec,
-        path,
-        albumId,
-        artistId,
-        hasCover,
-        code);
+    return t.build();
   }
 }

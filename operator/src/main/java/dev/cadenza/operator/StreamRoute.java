@@ -1,8 +1,9 @@
-package dev.cadenza.operator.dependent;
+package dev.cadenza.operator;
 
-import dev.cadenza.operator.Names;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.Routing;
+import dev.cadenza.operator.dependent.StreamIngress;
+import dev.cadenza.operator.dependent.StreamService;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -11,22 +12,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Gateway API HTTPRoute for spec.routing with controller gateway: the host to the Service's
- * {@code http} port, attached to spec.routing.gateway. Not a JOSDK dependent resource: an informer
- * on httproutes would fail the operator's start in a cluster without the Gateway API CRDs, so the
- * reconciler applies and deletes it itself ({@code GatewayRoutes}).
+ * The Gateway API HTTPRoute for spec.routing with controller gateway (the host to the Service's
+ * {@code http} port, attached to spec.routing.gateway) and NGINX Gateway Fabric's kinds next to it:
+ * desired state only, which {@link GatewayRoutes} applies and deletes. Not a JOSDK dependent
+ * resource: JOSDK's CRD activation condition reads CustomResourceDefinitions, which the operator's
+ * roles do not grant, and gives up after ten checks, where API discovery needs no rights and
+ * notices CRDs installed at any later time.
  */
-public final class StreamRoute {
+final class StreamRoute {
 
-  public static final String GROUP = "gateway.networking.k8s.io";
-  public static final String API_VERSION = GROUP + "/v1";
-  public static final String KIND = "HTTPRoute";
-  public static final String CRD = "httproutes." + GROUP;
+  static final String GROUP = "gateway.networking.k8s.io";
+  static final String API_VERSION = GROUP + "/v1";
+  static final String KIND = "HTTPRoute";
+  static final String CRD = "httproutes." + GROUP;
 
   private StreamRoute() {}
 
   /** True when spec.routing asks for an HTTPRoute. */
-  public static boolean wanted(MusicDelivery md) {
+  static boolean wanted(MusicDelivery md) {
     Routing r = md.getSpec().routing;
     return r != null
         && r.controller == Routing.Controller.GATEWAY
@@ -35,7 +38,7 @@ public final class StreamRoute {
         && !r.host.isEmpty();
   }
 
-  public static GenericKubernetesResource build(MusicDelivery md) {
+  static GenericKubernetesResource build(MusicDelivery md) {
     return build(md, false);
   }
 
@@ -44,7 +47,7 @@ public final class StreamRoute {
    * #retryFilter} (only once NGINX Gateway Fabric has accepted it: a filter it cannot resolve makes
    * the route answer 500).
    */
-  public static GenericKubernetesResource build(MusicDelivery md, boolean retryFilter) {
+  static GenericKubernetesResource build(MusicDelivery md, boolean retryFilter) {
     Routing routing = md.getSpec().routing;
     Map<String, Object> parent = new LinkedHashMap<>();
     parent.put("group", GROUP);
@@ -93,30 +96,30 @@ public final class StreamRoute {
   }
 
   /** NGINX Gateway Fabric's policy API. */
-  public static final String NGF_GROUP = "gateway.nginx.org";
+  static final String NGF_GROUP = "gateway.nginx.org";
 
-  public static final String NGF_API_VERSION = NGF_GROUP + "/v1alpha1";
+  static final String NGF_API_VERSION = NGF_GROUP + "/v1alpha1";
 
-  public static final String UPSTREAM_POLICY = "UpstreamSettingsPolicy";
-  public static final String PROXY_POLICY = "ProxySettingsPolicy";
-  public static final String RATE_LIMIT_POLICY = "RateLimitPolicy";
-  public static final String SNIPPETS_FILTER = "SnippetsFilter";
+  static final String UPSTREAM_POLICY = "UpstreamSettingsPolicy";
+  static final String PROXY_POLICY = "ProxySettingsPolicy";
+  static final String RATE_LIMIT_POLICY = "RateLimitPolicy";
+  static final String SNIPPETS_FILTER = "SnippetsFilter";
 
   /** Every NGINX Gateway Fabric kind the operator may create next to the route. */
-  public static final List<String> NGF_KINDS =
+  static final List<String> NGF_KINDS =
       List.of(UPSTREAM_POLICY, PROXY_POLICY, RATE_LIMIT_POLICY, SNIPPETS_FILTER);
 
   /** The per-read timeout of the Ingress ({@code proxy-read-timeout}), in NGF's Duration form. */
-  public static final String READ_TIMEOUT = StreamIngress.READ_TIMEOUT_SECONDS + "s";
+  static final String READ_TIMEOUT = StreamIngress.READ_TIMEOUT_SECONDS + "s";
 
   /** The connect timeout of the Ingress ({@code proxy-connect-timeout}), in NGF's form. */
-  public static final String CONNECT_TIMEOUT = StreamIngress.CONNECT_TIMEOUT_SECONDS + "s";
+  static final String CONNECT_TIMEOUT = StreamIngress.CONNECT_TIMEOUT_SECONDS + "s";
 
   /**
    * NGINX Gateway Fabric's UpstreamSettingsPolicy on the Service: the same pod for the same track
    * (consistent hash of the request URI), as the Ingress's lb-method / upstream-hash-by.
    */
-  public static GenericKubernetesResource upstreamPolicy(MusicDelivery md) {
+  static GenericKubernetesResource upstreamPolicy(MusicDelivery md) {
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("targetRefs", List.of(Map.of("group", "", "kind", "Service", "name", Names.of(md))));
     spec.put("loadBalancingMethod", "hash consistent");
@@ -130,7 +133,7 @@ public final class StreamRoute {
    * timeouts, so a frozen pod is given up on after them ({@link
    * StreamIngress#READ_TIMEOUT_SECONDS}).
    */
-  public static GenericKubernetesResource proxyPolicy(MusicDelivery md) {
+  static GenericKubernetesResource proxyPolicy(MusicDelivery md) {
     return proxyPolicy(md, true);
   }
 
@@ -138,7 +141,7 @@ public final class StreamRoute {
    * The ProxySettingsPolicy, with or without {@code timeout}: that field exists since NGF 2.6, and
    * the API server refuses an apply that sets a field the CRD does not declare.
    */
-  public static GenericKubernetesResource proxyPolicy(MusicDelivery md, boolean timeouts) {
+  static GenericKubernetesResource proxyPolicy(MusicDelivery md, boolean timeouts) {
     Map<String, Object> spec = targetingRoute(md);
     spec.put("buffering", Map.of("disable", true));
     if (timeouts) {
@@ -153,7 +156,7 @@ public final class StreamRoute {
    * NGINX Gateway Fabric's RateLimitPolicy on the HTTPRoute for spec.routing.rateLimit: the
    * Ingress's per-client limit ({@code limit_req} keyed by the client address, no burst).
    */
-  public static GenericKubernetesResource rateLimitPolicy(MusicDelivery md) {
+  static GenericKubernetesResource rateLimitPolicy(MusicDelivery md) {
     Map<String, Object> rule = new LinkedHashMap<>();
     rule.put("key", "$binary_remote_addr");
     rule.put("rate", md.getSpec().routing.rateLimit.requestsPerSecond + "r/s");
@@ -167,7 +170,7 @@ public final class StreamRoute {
    * proxy_next_upstream}) for the route's location. Gateway API has no standard retry field and NGF
    * no policy for it; NGF reads SnippetsFilters only when its snippets are enabled.
    */
-  public static GenericKubernetesResource retryFilter(MusicDelivery md) {
+  static GenericKubernetesResource retryFilter(MusicDelivery md) {
     Map<String, Object> snippet = new LinkedHashMap<>();
     snippet.put("context", "http.server.location");
     snippet.put("value", StreamIngress.nextUpstreamDirectives());

@@ -1,0 +1,101 @@
+package dev.cadenza.operator.testsupport;
+
+import dev.cadenza.operator.OperatorSettings;
+import dev.cadenza.operator.TestOperators;
+import dev.cadenza.testsupport.Dynalite;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The operator, in the test JVM, for one test class: against the class's {@link KubeApi}, with the
+ * MusicDelivery CRD installed and the watched namespaces (and the Lease's) created, started before
+ * the class's first test and stopped after its last. Register it after the API server:
+ *
+ * <pre>{@code
+ * @RegisterExtension @Order(1) static final KubeApi kube = new KubeApi();
+ *
+ * @RegisterExtension @Order(2)
+ * static final OperatorUnderTest operator =
+ *     OperatorUnderTest.with(kube, TestOperators.settings("music"));
+ * }</pre>
+ *
+ * <p>The operator has its own client, as its own process would. Its DynamoDB calls sign with
+ * dynalite's credentials ({@link Dynalite#useAsDefaultCredentials()}); the MusicDeliveries name the
+ * endpoint. Nested classes share their outer class's operator.
+ */
+public final class OperatorUnderTest implements BeforeAllCallback, AfterAllCallback {
+
+  private final KubeApi kube;
+  private final OperatorSettings settings;
+  private final boolean deployedClusterRole;
+  private KubernetesClient client;
+  private Operator operator;
+
+  private OperatorUnderTest(KubeApi kube, OperatorSettings settings, boolean deployedClusterRole) {
+    this.kube = kube;
+    this.settings = settings;
+    this.deployedClusterRole = deployedClusterRole;
+  }
+
+  /** The operator with these settings and an admin's rights. */
+  public static OperatorUnderTest with(KubeApi kube, OperatorSettings settings) {
+    return new OperatorUnderTest(kube, settings, false);
+  }
+
+  /**
+   * The same operator with only the rights of operator/deploy/cluster-role.yaml: its client
+   * impersonates {@link KubeApi#OPERATOR_SERVICE_ACCOUNT}, bound to that role.
+   */
+  public OperatorUnderTest withDeployedClusterRole() {
+    return new OperatorUnderTest(kube, settings, true);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    if (nested(context)) {
+      return;
+    }
+    Dynalite.useAsDefaultCredentials();
+    KubernetesClient admin = kube.client();
+    KubeApi.installCrd(admin);
+    settings.namespaces().forEach(ns -> KubeApi.createNamespace(admin, ns));
+    if (settings.leaseNamespace() != null) {
+      KubeApi.createNamespace(admin, settings.leaseNamespace());
+    }
+    client = deployedClusterRole ? kube.clientWithDeployedClusterRole() : kube.newClient();
+    operator = TestOperators.create(client, settings, o -> {});
+    operator.start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (nested(context)) {
+      return;
+    }
+    try {
+      if (operator != null) {
+        operator.stop();
+      }
+    } finally {
+      if (client != null) {
+        client.close();
+      }
+    }
+  }
+
+  /** The operator's own client (with {@link #withDeployedClusterRole()}, the restricted one). */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public Operator operator() {
+    return operator;
+  }
+
+  private static boolean nested(ExtensionContext context) {
+    return context.getParent().flatMap(ExtensionContext::getParent).isPresent();
+  }
+}

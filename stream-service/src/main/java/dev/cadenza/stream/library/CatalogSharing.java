@@ -1,0 +1,58 @@
+package dev.cadenza.stream.library;
+
+import java.util.concurrent.ScheduledExecutorService;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * How this pod shares its catalogue with the other pods: not at all ({@link LocalCatalogSharing},
+ * the embedded default: it scans the library itself) or through the DynamoDB catalog table ({@link
+ * DynamoDbCatalogSharing}: the lease holder scans and publishes, the others follow). It decides
+ * when the {@link Library} scans and where its catalogue comes from; the library holds the
+ * catalogue in service. Everything but the lease renewal runs on the library's scan thread.
+ */
+interface CatalogSharing {
+
+  /** How this pod keeps its catalogue; shown in the health details. */
+  enum Mode {
+    /** Scans the library itself: no DynamoDB, or DynamoDB is failing. */
+    LOCAL("local"),
+    /** Holds the scan lease: scans and writes the shared catalogue. */
+    SCANNER("shared-scanner"),
+    /** Loads the shared catalogue and follows its changes. */
+    FOLLOWER("shared-follower");
+
+    private final String label;
+
+    Mode(String label) {
+      this.label = label;
+    }
+
+    String label() {
+      return label;
+    }
+  }
+
+  /**
+   * Starts keeping {@code library}'s catalogue: schedules its scans (or loads) on {@code
+   * scanThread}, the first one at once.
+   */
+  void start(Library library, ScheduledExecutorService scanThread);
+
+  /**
+   * On the scan thread: a scan asked for ({@code POST /api/v1/library/scan}). Returns the last scan
+   * known once it is done, or at once when another pod does it.
+   */
+  ScanReport rescan();
+
+  /** Stops its own threads at once, leaving everything as a crash would. */
+  void halt();
+
+  /** After {@link #halt} on an orderly stop: hands over what other pods wait for (the lease). */
+  void leave();
+
+  /** Why the first catalogue is not in service yet; the readiness reason until it is. */
+  String waitingFor();
+
+  /** Adds the pod's {@code mode} and whatever else says how it shares the catalogue. */
+  void describe(Health.Builder health);
+}

@@ -1,0 +1,56 @@
+package dev.cadenza.stream.library;
+
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * No sharing, the embedded default: this process is always the scanner. It scans at start-up, then
+ * every {@code cadenza.library.rescan-interval} and when asked; there is nothing to publish or
+ * follow.
+ */
+final class LocalCatalogSharing implements CatalogSharing {
+
+  private Library library;
+
+  @Override
+  public void start(Library library, ScheduledExecutorService scanThread) {
+    this.library = library;
+    long every = library.settings().rescanInterval().toMillis();
+    if (every > 0) {
+      scanThread.scheduleWithFixedDelay(this::scanQuietly, 0, every, TimeUnit.MILLISECONDS);
+    } else {
+      scanThread.execute(this::scanQuietly);
+    }
+  }
+
+  /** Fails as the scan fails: the caller asked for this scan and hears why it did not happen. */
+  @Override
+  public ScanReport rescan() {
+    return library.scan().report();
+  }
+
+  private void scanQuietly() {
+    try {
+      library.scan();
+    } catch (RuntimeException e) {
+      // already logged; the schedule must go on
+    }
+  }
+
+  @Override
+  public void halt() {}
+
+  @Override
+  public void leave() {}
+
+  @Override
+  public String waitingFor() {
+    return "first library scan running";
+  }
+
+  @Override
+  public void describe(Health.Builder health) {
+    health.withDetail("mode", Mode.LOCAL.label());
+  }
+}
