@@ -6,7 +6,7 @@
 # one verdict line per trace against the goal "L1 within 2 points of static popularity on Zipf and
 # above LRU on every trace".
 #
-# It runs the JUnit class CacheSimulatorBench (stream-service/src/test/java/dev/cadenza/stream/bench/,
+# It runs the JUnit class CacheSimulatorBench (stream-service/src/bench/java/dev/cadenza/stream/bench/,
 # skipped unless -Dcadenza.bench=true) in a 2 GiB heap: about 1-2 minutes on 2 cores. The Markdown
 # report goes to stdout and to bench/results/cache-sim-<date>.md; Maven's own output to stderr.
 # Extra arguments go to Maven, e.g. a quicker, rougher run:

@@ -6,7 +6,7 @@
 # cut into pages of 50 and 500 tracks and as one whole page; then one verdict line per case against
 # issue 6's goals: compact smaller than Protocol Buffers+gzip, decoded at least 3x faster than JSON.
 #
-# It runs the JUnit class CatalogFormatBench (protocol/src/test/java/dev/cadenza/protocol/catalog/
+# It runs the JUnit class CatalogFormatBench (protocol/src/bench/java/dev/cadenza/protocol/catalog/
 # bench/, skipped unless -Dcadenza.bench=true) in a 2 GiB heap: a few minutes on 2 cores. The
 # Markdown report goes to stdout and to bench/results/catalog-format-<date>.md; Maven's own output
 # to stderr. Extra arguments go to Maven, e.g. a quicker, rougher run:

@@ -6,7 +6,7 @@
 # each poll (media − (system + 250 ms)); next to chrony's own estimate of the same server in the
 # same run (repeated `chronyd -Q`, which measures without setting the clock).
 #
-# It runs the JUnit class ClockBench (stream-service/src/test/java/dev/cadenza/stream/clock/,
+# It runs the JUnit class ClockBench (stream-service/src/bench/java/dev/cadenza/stream/clock/,
 # skipped unless -Dcadenza.bench=true): about 1-2 minutes, most of it chronyd. Needs chronyd
 # (hack/chrony.sh). The Markdown report goes to stdout and to bench/results/clock-<date>.md;
 # Maven's own output to stderr. Extra arguments go to Maven:

@@ -10,7 +10,7 @@
 # the Spring component. A third mode, "caffeine", replays a variant that is not built (prefetched
 # chunks go straight into Caffeine and face its admission like any chunk) for comparison.
 #
-# It runs the JUnit class PrefetchBench (stream-service/src/test/java/dev/cadenza/stream/bench/,
+# It runs the JUnit class PrefetchBench (stream-service/src/bench/java/dev/cadenza/stream/bench/,
 # skipped unless -Dcadenza.bench=true) in a 2 GiB heap: 2-4 minutes on 2 cores. The Markdown
 # report goes to stdout and to bench/results/prefetch-<date>.md; Maven's own output to stderr.
 # Extra arguments go to Maven, e.g.

@@ -6,7 +6,7 @@
 # p50/p99/max, next to two baselines from the same plays: no sync, and a single time exchange per
 # round instead of ClockSync's lowest-delay-of-8. Goal: p99 spread at most 2 ms.
 #
-# It runs the JUnit class StartSpreadBench (stream-service/src/test/java/dev/cadenza/stream/bench/,
+# It runs the JUnit class StartSpreadBench (stream-service/src/bench/java/dev/cadenza/stream/bench/,
 # skipped unless -Dcadenza.bench=true); needs the service's /api/v1/time and session endpoints.
 # The Markdown report goes to stdout and to bench/results/start-spread-<date>.md; Maven's own
 # output to stderr. Extra arguments go to Maven, e.g.

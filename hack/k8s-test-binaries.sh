@@ -8,12 +8,14 @@
 # expected version, nothing is built. The last line printed (stdout) is always that directory;
 # progress goes to stderr.
 #
-#   hack/k8s-test-binaries.sh                     # default versions below
-#   K8S_VERSION=v1.34.4 ETCD_VERSION=v3.6.16 hack/k8s-test-binaries.sh
+#   hack/k8s-test-binaries.sh                     # the versions in the root pom.xml
+#   K8S_VERSION=1.35.1 ETCD_VERSION=3.6.16 hack/k8s-test-binaries.sh
 #
 # Environment:
-#   K8S_VERSION        Kubernetes version, with or without the leading v   (default v1.34.4)
-#   ETCD_VERSION       etcd server version, with or without the leading v  (default v3.6.16)
+#   K8S_VERSION        Kubernetes version, with or without the leading v
+#                      (default: kubernetes.version in the root pom.xml; the build passes it)
+#   ETCD_VERSION       etcd server version, with or without the leading v
+#                      (default: etcd.version in the root pom.xml)
 #   KUBE_API_TEST_DIR  root of the binary cache                            (default ~/.kubeapitest)
 #   SKIP_KUBE_CONTROLLER_MANAGER=1   do not try to build kube-controller-manager
 #   FORCE_REBUILD=1    rebuild even when the binaries are in place
@@ -27,13 +29,18 @@
 # The first build takes tens of minutes on 2 cores; later ones hit the cache.
 set -euo pipefail
 
-K8S_VERSION=${K8S_VERSION:-v1.34.4}
-ETCD_VERSION=${ETCD_VERSION:-v3.6.16}
-K8S_VERSION=v${K8S_VERSION#v}
-ETCD_VERSION=v${ETCD_VERSION#v}
-
 log() { printf '[k8s-test-binaries %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+
+# pom_property NAME: the value of <NAME> in the root pom.xml, the one place the versions are written
+pom_property() {
+  sed -n "s:^[[:space:]]*<$1>\([^<]*\)</$1>.*:\1:p" "$(dirname "$0")/../pom.xml" | head -n 1
+}
+K8S_VERSION=${K8S_VERSION:-$(pom_property kubernetes.version)}
+ETCD_VERSION=${ETCD_VERSION:-$(pom_property etcd.version)}
+[[ -n $K8S_VERSION && -n $ETCD_VERSION ]] || die "no kubernetes.version or etcd.version in pom.xml; set K8S_VERSION and ETCD_VERSION"
+K8S_VERSION=v${K8S_VERSION#v}
+ETCD_VERSION=v${ETCD_VERSION#v}
 # shellcheck source=lib/go-build.sh
 . "$(dirname "$0")/lib/go-build.sh"
 

@@ -21,6 +21,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -44,8 +45,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class KubeApi implements AfterAllCallback {
 
-  /** The Kubernetes version whose binaries the tests use (without the leading v). */
-  public static final String VERSION = System.getProperty("cadenza.k8s.version", "1.34.4");
+  /**
+   * The Kubernetes version whose binaries the tests use (without the leading v): the root pom's
+   * kubernetes.version, which the build passes as cadenza.k8s.version.
+   */
+  public static final String VERSION =
+      Objects.requireNonNull(
+          System.getProperty("cadenza.k8s.version"),
+          "system property cadenza.k8s.version is not set: run the tests through Maven, or pass"
+              + " -Dcadenza.k8s.version=<kubernetes.version in pom.xml>");
 
   private KubeAPIServer server;
   private String kubeconfig;

@@ -31,7 +31,7 @@ import org.springframework.context.SmartLifecycle;
  * DynamoDbCatalogSharing}, docs/shared-catalogue.md). Either runs on this library's scan thread;
  * requests never wait for it, they read the in-memory {@link Catalog} snapshot.
  */
-public class Library implements SmartLifecycle, HealthIndicator {
+public final class Library implements SmartLifecycle, HealthIndicator {
 
   private static final Logger log = LoggerFactory.getLogger(Library.class);
 

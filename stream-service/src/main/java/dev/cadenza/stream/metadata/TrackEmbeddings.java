@@ -44,7 +44,7 @@ import org.springframework.stereotype.Component;
  * as the pass goes. docs/metadata.md describes it.
  */
 @Component
-public class TrackEmbeddings implements SmartLifecycle, SimilarTracks {
+public final class TrackEmbeddings implements SmartLifecycle, SimilarTracks {
 
   private static final Logger log = LoggerFactory.getLogger(TrackEmbeddings.class);
 

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Proves that Cadenza builds, starts and passes a bounded set of tests on JDK 25 (the release stays
+# 17; the README's commands must work on a JDK 17 and on newer ones). CI runs it after the JDK 17
+# `./mvnw verify`; a developer can run it too. Three steps, each bounded in time:
+#
+#   1. the README's first command, `./mvnw -q -pl stream-service -am spring-boot:run`, in the
+#      background; waits for /actuator/health UP on :8080, fetches a track whole and as a range, and
+#      stops it (the whole process group, also on failure or Ctrl-C);
+#   2. `./mvnw -B -ntp verify` of dynamodb-contract, protocol, test-support and client: every test of
+#      those modules (under a minute);
+#   3. a chosen set of stream-service test classes: the parts a new JDK can break (onnxruntime and
+#      DJL natives, Netty and Reactor Netty, the AWS SDK's Netty client against dynalite, NTP with
+#      chronyd, server-sent events and the Java client) in a few minutes. The whole stream-service
+#      suite (`./mvnw verify -pl stream-service -am` with JAVA_HOME set) takes far longer; CI runs
+#      it on JDK 17 already.
+#
+#   hack/jdk25-smoke.sh                  # JDK 25 from JDK25_HOME or /usr/lib/jvm/temurin-25-jdk-amd64
+#   JDK25_HOME=/opt/jdk-25 hack/jdk25-smoke.sh
+#
+# No JDK 25 found: says so and exits 0 (nothing to prove on this machine). Port 8080 must be free.
+# Progress and Maven's output go to stderr; the service's log is target/jdk25-smoke/service.log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[jdk25-smoke %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# --- the JDK -------------------------------------------------------------------------------------
+find_jdk25() {
+  local d
+  for d in "${JDK25_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25-jdk-arm64 \
+    /usr/lib/jvm/java-25-openjdk-amd64 /usr/lib/jvm/java-25-openjdk-arm64; do
+    [[ -n $d && -x $d/bin/java ]] || continue
+    "$d/bin/java" -version 2>&1 | head -n 1 | grep -q '"25' && { echo "$d"; return 0; }
+  done
+  return 1
+}
+if ! jdk=$(find_jdk25); then
+  log "SKIPPED: no JDK 25 (set JDK25_HOME, or install Temurin 25 at /usr/lib/jvm/temurin-25-jdk-amd64)"
+  exit 0
+fi
+export JAVA_HOME=$jdk
+export PATH="$JAVA_HOME/bin:$PATH"
+log "JAVA_HOME=$JAVA_HOME ($(java -version 2>&1 | head -n 1))"
+
+out=target/jdk25-smoke
+mkdir -p "$out"
+port=8080
+base=http://127.0.0.1:$port
+
+# --- 1. the README's first command ---------------------------------------------------------------
+service_pgid=""
+stop_service() {
+  [[ -n $service_pgid ]] || return 0
+  log "stopping the service (process group $service_pgid)"
+  kill -TERM -- "-$service_pgid" 2>/dev/null || true
+  for _ in $(seq 1 30); do
+    kill -0 -- "-$service_pgid" 2>/dev/null || { service_pgid=""; return 0; }
+    sleep 1
+  done
+  kill -KILL -- "-$service_pgid" 2>/dev/null || true
+  service_pgid=""
+}
+trap stop_service EXIT
+trap 'exit 130' INT TERM
+
+if curl -s -o /dev/null "$base/" 2>/dev/null; then
+  die "port $port is already in use: stop what listens there first"
+fi
+
+log "step 1: ./mvnw -q -pl stream-service -am spring-boot:run"
+# setsid: Maven, the forked application JVM and everything else get their own process group, which
+# stop_service ends as a whole
+setsid ./mvnw -q -pl stream-service -am spring-boot:run >"$out/service.log" 2>&1 &
+service_pgid=$!
+
+health=""
+started=$SECONDS
+# compiling every module first: minutes on a cold, loaded 2-core machine
+until [[ $health == *'"status":"UP"'* ]]; do
+  kill -0 "$service_pgid" 2>/dev/null || { tail -n 40 "$out/service.log" >&2; die "spring-boot:run exited"; }
+  ((SECONDS - started < 300)) || { tail -n 40 "$out/service.log" >&2; die "no UP from $base/actuator/health within 300 s"; }
+  sleep 2
+  health=$(curl -s -m 5 "$base/actuator/health" || true)
+done
+log "UP after $((SECONDS - started)) s: $health"
+
+# a track of the demo library: the first id of the catalogue
+id=$(curl -s -m 10 "$base/api/v1/tracks" | grep -o '"id":"[^"]*"' | head -n 1 | cut -d '"' -f 4)
+[[ -n $id ]] || die "GET /api/v1/tracks gave no track"
+read -r code size < <(curl -s -m 30 -o "$out/track.bin" -w '%{http_code} %{size_download}\n' "$base/api/v1/tracks/$id/stream")
+[[ $code == 200 && $size -gt 0 ]] || die "GET /api/v1/tracks/$id/stream: HTTP $code, $size bytes"
+read -r code size < <(curl -s -m 30 -o "$out/range.bin" -H 'Range: bytes=100-1099' -w '%{http_code} %{size_download}\n' \
+  "$base/api/v1/tracks/$id/stream")
+[[ $code == 206 && $size == 1000 ]] || die "range request: HTTP $code, $size bytes (want 206, 1000)"
+cmp -s <(tail -c +101 "$out/track.bin" | head -c 1000) "$out/range.bin" || die "the range's bytes differ from the track's"
+log "track $id: 200 with $(stat -c %s "$out/track.bin") bytes, 206 with the right 1000 bytes"
+grep -n 'WARNING' "$out/service.log" | grep -v 'sun.misc.Unsafe\|HiddenClassDefiner' >&2 &&
+  log "(the JVM warnings above came from the service's log)" || true
+stop_service
+
+# --- 2. and 3. tests -----------------------------------------------------------------------------
+# Online (-ntp, not -o): the JDK 21+ profile takes a google-java-format that a JDK 17 build never fetched.
+log "step 2: ./mvnw -B -ntp verify -pl dynamodb-contract,protocol,test-support,client"
+timeout 300 ./mvnw -B -ntp verify -pl dynamodb-contract,protocol,test-support,client >&2
+
+tests=EmbedderTest,SimilarTracksApiTest,StreamEndpointTest,RangeRequestTest,CatalogApiTest
+tests+=,SharedChunkCacheTest,SharedCatalogTest,NtpClientTest,ClockSyncTest,SessionApiTest
+tests+=,GroupPlaybackTest,NginxFrontTest,ProblemsTest,DemoLibraryTest
+log "step 3: stream-service tests $tests"
+timeout 600 ./mvnw -B -ntp verify -pl stream-service -am -DskipITs \
+  -Dtest="$tests" -Dsurefire.failIfNoSpecifiedTests=false >&2
+
+log "JDK 25: the service started and served a track; the tests passed ($SECONDS s in all)"
