@@ -7,6 +7,7 @@ import dev.cadenza.protocol.Member;
 import dev.cadenza.protocol.SessionEvent;
 import dev.cadenza.protocol.SessionView;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -203,7 +204,7 @@ final class SessionHttp {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
       response.body().close();
     }
   }
