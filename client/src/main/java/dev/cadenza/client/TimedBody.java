@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -113,7 +114,7 @@ final class TimedBody implements Flow.Subscriber<List<ByteBuffer>>, AutoCloseabl
       System.arraycopy(chunk, 0, all, total, take);
       total += take;
     }
-    return java.util.Arrays.copyOf(all, total);
+    return Arrays.copyOf(all, total);
   }
 
   /** Gives up the rest of the body (and the connection, if the body is not complete). */

@@ -6,6 +6,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +106,7 @@ public final class ChronyServer implements AutoCloseable {
           if (reply.getLength() >= 48 && stratum > 0 && stratum < 16) {
             return;
           }
-        } catch (SocketTimeoutException | java.net.PortUnreachableException e) {
+        } catch (SocketTimeoutException | PortUnreachableException e) {
           // not up yet
         }
         try {

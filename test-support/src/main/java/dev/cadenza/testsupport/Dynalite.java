@@ -135,7 +135,7 @@ public final class Dynalite implements AutoCloseable {
   }
 
   /** The names of all tables, read with a short-lived client. */
-  public java.util.List<String> tableNames() {
+  public List<String> tableNames() {
     try (DynamoDbClient client = client()) {
       return client.listTables().tableNames();
     }

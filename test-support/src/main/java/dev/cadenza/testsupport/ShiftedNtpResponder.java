@@ -7,6 +7,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
@@ -112,7 +113,7 @@ public final class ShiftedNtpResponder implements AutoCloseable {
     out.put((byte) -20); // precision ~1 µs
     out.putInt(0); // root delay
     out.putInt(65536 / 1000); // root dispersion: 1 ms, as a good stratum 1 server says
-    out.put("SHFT".getBytes(java.nio.charset.StandardCharsets.US_ASCII)); // reference id
+    out.put("SHFT".getBytes(StandardCharsets.US_ASCII)); // reference id
     out.putLong(ntp(received - 1_000_000_000L)); // reference: updated a second ago
     long originate = ByteBuffer.wrap(in, 40, 8).getLong();
     if (mode == Mode.GARBAGE) {

@@ -20,7 +20,9 @@ import dev.cadenza.protocol.SessionEvent;
 import dev.cadenza.protocol.SessionView;
 import java.io.PrintStream;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -124,7 +126,7 @@ public final class CadenzaCli {
     URI uri;
     try {
       uri = new URI(url);
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new UsageException("not a URL: " + url);
     }
     try {
@@ -377,7 +379,7 @@ public final class CadenzaCli {
       if (value.signum() < 0) {
         throw new UsageException("a position cannot be negative: " + seconds);
       }
-      return value.movePointRight(6).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+      return value.movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValueExact();
     } catch (NumberFormatException | ArithmeticException e) {
       throw new UsageException("not a number of seconds: " + seconds);
     }

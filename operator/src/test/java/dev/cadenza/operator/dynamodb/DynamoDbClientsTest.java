@@ -3,6 +3,7 @@ package dev.cadenza.operator.dynamodb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cadenza.operator.crd.v1alpha1.DynamoDb;
 import dev.cadenza.operator.dynamodb.DynamoDbClients.StaticCredentials;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -96,11 +97,7 @@ class DynamoDbClientsTest {
           new DynamoDbTables(
               client,
               new DynamoDbTables.Settings(
-                  "slow",
-                  dev.cadenza.operator.crd.v1alpha1.DynamoDb.BillingMode.PAY_PER_REQUEST,
-                  null,
-                  null,
-                  "music/jazz"));
+                  "slow", DynamoDb.BillingMode.PAY_PER_REQUEST, null, null, "music/jazz"));
       long start = System.nanoTime();
 
       assertThatThrownBy(tables::reconcile)

@@ -3,9 +3,11 @@ package dev.cadenza.protocol.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class CatalogCodecTest {
@@ -148,8 +150,8 @@ class CatalogCodecTest {
   }
 
   private static int countOccurrences(byte[] haystack, String needle) {
-    String text = new String(haystack, java.nio.charset.StandardCharsets.ISO_8859_1);
-    return text.split(java.util.regex.Pattern.quote(needle), -1).length - 1;
+    String text = new String(haystack, StandardCharsets.ISO_8859_1);
+    return text.split(Pattern.quote(needle), -1).length - 1;
   }
 
   static TrackEntry withPath(TrackEntry t, String path) {

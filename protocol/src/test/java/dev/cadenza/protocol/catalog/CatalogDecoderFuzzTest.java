@@ -3,6 +3,7 @@ package dev.cadenza.protocol.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -27,8 +28,7 @@ class CatalogDecoderFuzzTest {
   private static final long ALLOCATION_BASE = 512 * 1024;
 
   private final Random random = new Random(SEED);
-  private final com.sun.management.ThreadMXBean threads =
-      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+  private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   @Test
   void malformedInputOnlyEverRaisesCatalogFormatException() throws Exception {

@@ -3,6 +3,7 @@ package dev.cadenza.protocol.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -44,7 +45,7 @@ class MalformedCatalogPageTest {
 
   @Test
   void wrongMagicIsRejected() {
-    assertRejected("{\"items\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "magic");
+    assertRejected("{\"items\":[]}".getBytes(StandardCharsets.UTF_8), "magic");
     assertRejected(hex("43445a44 01 00 00 00"), "wrong magic");
   }
 

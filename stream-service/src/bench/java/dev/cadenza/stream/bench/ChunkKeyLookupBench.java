@@ -6,9 +6,12 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -239,9 +242,9 @@ class ChunkKeyLookupBench {
   }
 
   /** The most keys sharing one ConcurrentHashMap bin (same spread hash modulo the table size). */
-  private static int largestBin(java.util.Set<Object> keys) {
+  private static int largestBin(Set<Object> keys) {
     int table = Integer.highestOneBit(Math.max(1, keys.size() * 4 / 3 - 1)) << 1;
-    java.util.Map<Integer, Integer> bins = new java.util.HashMap<>();
+    Map<Integer, Integer> bins = new HashMap<>();
     int largest = 0;
     for (Object key : keys) {
       int h = key.hashCode();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -301,8 +303,7 @@ class PrefetchBench {
                   }
                 })
             .build();
-    com.github.benmanes.caffeine.cache.Policy.Eviction<Object, byte[]> eviction =
-        l1.policy().eviction().orElseThrow();
+    Policy.Eviction<Object, byte[]> eviction = l1.policy().eviction().orElseThrow();
     byte[][] values = new byte[catalogue.chunks()][];
     Map<Integer, byte[]> byLength = new HashMap<>();
     for (int c = 0; c < values.length; c++) {
@@ -540,7 +541,7 @@ class PrefetchBench {
       int accesses,
       int listeners,
       SplittableRandom random,
-      java.util.function.Supplier<Listener> arrivals) {
+      Supplier<Listener> arrivals) {
     Listener[] who = new Listener[listeners];
     int[] track = new int[listeners];
     int[] left = new int[listeners];

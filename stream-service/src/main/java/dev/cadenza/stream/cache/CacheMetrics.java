@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The cache's meters, per tier ({@code l1}, {@code l2}, {@code origin}):
@@ -258,7 +259,7 @@ final class CacheMetrics {
     prefetchWasted.increment();
   }
 
-  void prefetchUnread(java.util.function.LongSupplier bytes) {
+  void prefetchUnread(LongSupplier bytes) {
     Gauge.builder("cadenza.cache.prefetch.unread", bytes, b -> b.getAsLong())
         .description("Bytes in L1 of prefetched chunks nobody has read yet")
         .baseUnit("bytes")
@@ -302,7 +303,7 @@ final class CacheMetrics {
         .register(meters);
   }
 
-  void l1Size(java.util.function.LongSupplier bytes, long capacity) {
+  void l1Size(LongSupplier bytes, long capacity) {
     Gauge.builder("cadenza.cache.size", bytes, b -> b.getAsLong())
         .description("Bytes held: audio and per-chunk overhead")
         .baseUnit("bytes")

@@ -2,6 +2,7 @@ package dev.cadenza.stream.cache;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.cadenza.stream.config.CadenzaProperties;
 import dev.cadenza.stream.library.Track;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -53,7 +56,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   private final int readAhead;
   private final AsyncCache<ChunkKey, byte[]> l1;
   private final ConcurrentMap<ChunkKey, CompletableFuture<byte[]>> l1Map;
-  private final com.github.benmanes.caffeine.cache.Policy.Eviction<ChunkKey, byte[]> eviction;
+  private final Policy.Eviction<ChunkKey, byte[]> eviction;
   private final OriginReader origin;
   private final CacheMetrics metrics;
   private final SharedTier l2;
@@ -252,8 +255,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
    *
    * @param loading receives the load's future when the outcome is {@link PrefetchOutcome#ISSUED}
    */
-  PrefetchOutcome prefetch(
-      Track track, int index, java.util.function.Consumer<CompletableFuture<byte[]>> loading) {
+  PrefetchOutcome prefetch(Track track, int index, Consumer<CompletableFuture<byte[]>> loading) {
     if (unread.bound() == 0) {
       return PrefetchOutcome.OFF;
     }
@@ -339,8 +341,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
                     }));
   }
 
-  private static java.util.function.BiConsumer<byte[], Throwable> completing(
-      CompletableFuture<byte[]> f) {
+  private static BiConsumer<byte[], Throwable> completing(CompletableFuture<byte[]> f) {
     return (bytes, error) -> {
       if (error != null) {
         f.completeExceptionally(error);

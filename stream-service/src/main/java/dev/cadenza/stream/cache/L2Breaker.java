@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +73,7 @@ final class L2Breaker {
    * Runs a call permitted by {@link #tryAcquire} and records its outcome: a call that throws, or
    * whose future fails, counts as a failure.
    */
-  <T> CompletableFuture<T> call(java.util.function.Supplier<CompletableFuture<T>> call) {
+  <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call) {
     long start = System.nanoTime();
     CompletableFuture<T> f;
     try {
@@ -85,7 +86,7 @@ final class L2Breaker {
   }
 
   /** While not closed, tests L2 with one cheap call, so the breaker closes without traffic too. */
-  void probe(java.util.function.Supplier<CompletableFuture<Void>> probe) {
+  void probe(Supplier<CompletableFuture<Void>> probe) {
     if (breaker.getState() != CircuitBreaker.State.CLOSED && tryAcquire()) {
       call(probe);
     }

@@ -2,6 +2,7 @@ package dev.cadenza.stream.delivery;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.Year;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -40,7 +41,7 @@ final class HttpDates {
     try {
       LocalDateTime t = LocalDateTime.parse(v, RFC_850);
       // two-digit years: a year more than 50 years ahead is in the past century (RFC 9110)
-      if (t.getYear() > java.time.Year.now(ZoneOffset.UTC).getValue() + 50) {
+      if (t.getYear() > Year.now(ZoneOffset.UTC).getValue() + 50) {
         t = t.minusYears(100);
       }
       return Optional.of(t.toInstant(ZoneOffset.UTC));

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -238,7 +239,7 @@ public class TrackStream implements NettyRouteProvider {
                     .tag("status", Integer.toString(response.status().code()))
                     .publishPercentileHistogram()
                     .register(meters))
-        .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
   }
 
   /** The parts of a multipart/byteranges body (RFC 9110 §14.6), boundaries included. */

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -140,7 +141,7 @@ final class LibraryScanner {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("scan interrupted", e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IOException("scan failed: " + e.getCause(), e.getCause());
     } finally {
       progress.running = false;

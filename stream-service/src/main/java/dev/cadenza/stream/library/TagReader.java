@@ -4,6 +4,7 @@ import dev.cadenza.protocol.catalog.AudioProperties;
 import dev.cadenza.protocol.catalog.TrackTags;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jaudiotagger.audio.AudioFile;
@@ -113,7 +114,7 @@ public class TagReader {
     if (value == null) {
       return null;
     }
-    return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
       case "mono" -> 1;
       case "stereo", "joint stereo", "dual" -> 2;
       default -> TagValues.leadingInt(value);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.function.Function;
 
 /**
  * The embedded tracks of one catalogue snapshot, searchable by similarity. Immutable; {@link
@@ -75,10 +76,7 @@ final class SimilarityIndex {
 
   /** The tracks of {@code catalog} that {@code vectorOf} has a vector for. */
   static SimilarityIndex of(
-      Catalog catalog,
-      java.util.function.Function<Track, TrackVector> vectorOf,
-      int exactMaxTracks,
-      int candidates) {
+      Catalog catalog, Function<Track, TrackVector> vectorOf, int exactMaxTracks, int candidates) {
     List<Track> with = new ArrayList<>(catalog.tracks().size());
     List<TrackVector> vs = new ArrayList<>(catalog.tracks().size());
     for (Track t : catalog.tracks()) {

@@ -20,10 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -399,13 +402,13 @@ public final class TrackEmbeddings implements SmartLifecycle, SimilarTracks {
             settings.searchCandidates());
   }
 
-  private static <T> T await(java.util.concurrent.CompletableFuture<T> f) {
+  private static <T> T await(CompletableFuture<T> f) {
     try {
       return f.get(EMBED_BOUND.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       f.cancel(true);
       throw new IllegalStateException("the model did not answer within " + EMBED_BOUND);
     } catch (InterruptedException e) {

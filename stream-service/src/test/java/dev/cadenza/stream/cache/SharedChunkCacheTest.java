@@ -22,12 +22,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -241,7 +243,7 @@ class SharedChunkCacheTest {
   }
 
   /** Rewrites one L2 item behind the service's back. */
-  void tamper(String pk, java.util.function.Consumer<Map<String, AttributeValue>> change) {
+  void tamper(String pk, Consumer<Map<String, AttributeValue>> change) {
     Map<String, AttributeValue> item = new HashMap<>(chunkItem(pk));
     change.accept(item);
     db.putItem(r -> r.tableName(prefix + "-chunks").item(item));
@@ -268,7 +270,7 @@ class SharedChunkCacheTest {
         .untilAsserted(
             () -> {
               byte[] now = chunkItem(pk).get(L2Chunks.DATA).b().asByteArray();
-              assertThat(now).isEqualTo(java.util.Arrays.copyOfRange(expected, CHUNK, 2 * CHUNK));
+              assertThat(now).isEqualTo(Arrays.copyOfRange(expected, CHUNK, 2 * CHUNK));
               assertThat(chunkItem(pk).get(L2Chunks.CRC).n())
                   .isEqualTo(Long.toString(L2Chunks.crc(now)));
             });

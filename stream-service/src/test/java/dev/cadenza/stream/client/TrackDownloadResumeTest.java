@@ -12,6 +12,8 @@ import dev.cadenza.client.Track;
 import dev.cadenza.stream.testsupport.TestApp;
 import dev.cadenza.stream.testsupport.TestAudio;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,7 +114,7 @@ class TrackDownloadResumeTest {
             }
           });
       Path target = downloads.resolve("victim.wav");
-      List<String> restarts = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<String> restarts = new CopyOnWriteArrayList<>();
       DownloadResult result =
           through(proxy)
               .downloader()
@@ -178,8 +181,8 @@ class TrackDownloadResumeTest {
       Path next = TestAudio.wav(library.resolve(".victim.tmp"), size, seed);
       Files.setLastModifiedTime(next, FileTime.from(Instant.now().plusSeconds(10)));
       Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -489,7 +490,7 @@ class StreamEndpointTest {
           return parts;
         }
         int headersEnd = text.indexOf("\r\n\r\n", start);
-        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        Map<String, String> headers = new LinkedHashMap<>();
         for (String line : text.substring(start + 2, headersEnd).split("\r\n")) {
           int colon = line.indexOf(':');
           headers.put(line.substring(0, colon).toLowerCase(), line.substring(colon + 1).strip());

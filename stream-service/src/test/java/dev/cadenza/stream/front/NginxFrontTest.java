@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +93,7 @@ class NginxFrontTest {
   /** The template with the substitutions of render_nginx in hack/local-stack.sh, rate limit off. */
   static String render(Path prefix, String listen, int... upstreams) throws IOException {
     String servers =
-        java.util.Arrays.stream(upstreams)
+        Arrays.stream(upstreams)
             .mapToObj(p -> "    server 127.0.0.1:" + p + " max_fails=1 fail_timeout=2s;")
             .collect(Collectors.joining("\n"));
     return Files.readString(TEMPLATE)
@@ -223,11 +224,11 @@ class NginxFrontTest {
     HttpResponse<byte[]> range = same("GET", id, "Range", "bytes=1000-1999");
     assertThat(range.statusCode()).isEqualTo(206);
     assertThat(range.headers().firstValue("Content-Range")).hasValue("bytes 1000-1999/" + size);
-    assertThat(range.body()).isEqualTo(java.util.Arrays.copyOfRange(file, 1000, 2000));
+    assertThat(range.body()).isEqualTo(Arrays.copyOfRange(file, 1000, 2000));
 
     HttpResponse<byte[]> suffix = same("GET", id, "Range", "bytes=-500");
     assertThat(suffix.statusCode()).isEqualTo(206);
-    assertThat(suffix.body()).isEqualTo(java.util.Arrays.copyOfRange(file, size - 500, size));
+    assertThat(suffix.body()).isEqualTo(Arrays.copyOfRange(file, size - 500, size));
 
     HttpResponse<byte[]> notModified = same("GET", id, "If-None-Match", etag);
     assertThat(notModified.statusCode()).isEqualTo(304);
@@ -235,7 +236,7 @@ class NginxFrontTest {
 
     HttpResponse<byte[]> current = same("GET", id, "Range", "bytes=0-99", "If-Range", etag);
     assertThat(current.statusCode()).isEqualTo(206);
-    assertThat(current.body()).isEqualTo(java.util.Arrays.copyOfRange(file, 0, 100));
+    assertThat(current.body()).isEqualTo(Arrays.copyOfRange(file, 0, 100));
 
     HttpResponse<byte[]> stale = same("GET", id, "Range", "bytes=0-99", "If-Range", "\"stale\"");
     assertThat(stale.statusCode()).isEqualTo(200);

@@ -1,5 +1,6 @@
 package dev.cadenza.stream.library;
 
+import dev.cadenza.stream.config.CadenzaProperties;
 import dev.cadenza.stream.dynamodb.SharedTables;
 import dev.cadenza.testsupport.Dynalite;
 import dev.cadenza.testsupport.DynaliteExtension;
@@ -18,7 +19,7 @@ class DynamoDbCatalogSharingTest extends CatalogSharingContract {
 
   private static Dynalite dynalite;
 
-  private dev.cadenza.stream.config.CadenzaProperties.DynamoDb settings;
+  private CadenzaProperties.DynamoDb settings;
 
   @BeforeAll
   static void dynalite(Dynalite server) {

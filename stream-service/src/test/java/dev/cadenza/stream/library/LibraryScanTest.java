@@ -8,6 +8,7 @@ import static dev.cadenza.stream.library.LibraryFixtures.SPRING_TIDE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -344,10 +345,7 @@ class LibraryScanTest {
   @Test
   void healthIsOutOfServiceUntilTheFirstScanHasFinished() throws Exception {
     Library library =
-        new Library(
-            LibraryFixtures.properties(root),
-            new TagReader(),
-            new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        new Library(LibraryFixtures.properties(root), new TagReader(), new SimpleMeterRegistry());
     assertThat(library.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
 
     library.start();

@@ -18,7 +18,9 @@ import dev.cadenza.testsupport.DynaliteExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -176,7 +178,7 @@ class SharedCatalogTest {
     Files.copy(
         LibraryFixtures.demoFile(DORIAN_WALK),
         root.resolve(FIRST_LIGHT),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        StandardCopyOption.REPLACE_EXISTING);
     Files.delete(root.resolve(LOW_WATER));
 
     // asked on the follower, the scan happens on the holder
@@ -320,7 +322,7 @@ class SharedCatalogTest {
             gone,
             root.resolve(gone),
             AudioFormat.MP3,
-            new FileVersion(1, java.time.Instant.EPOCH),
+            new FileVersion(1, Instant.EPOCH),
             FileTags.NONE);
     tables
         .client()

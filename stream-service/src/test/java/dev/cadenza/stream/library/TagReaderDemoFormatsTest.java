@@ -16,6 +16,7 @@ import dev.cadenza.protocol.catalog.AudioProperties;
 import dev.cadenza.protocol.catalog.TrackTags;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.stream.Stream;
 import org.jaudiotagger.audio.AudioFileIO;
 import org.junit.jupiter.api.Test;
@@ -246,7 +247,7 @@ class TagReaderDemoFormatsTest {
   @Test
   void truncatedOpusIsUnreadable(@TempDir Path dir) throws Exception {
     byte[] opus = Files.readAllBytes(LibraryFixtures.demoFile(CAFE_NOCTURNE));
-    Path cut = Files.write(dir.resolve("cut.opus"), java.util.Arrays.copyOf(opus, 40));
+    Path cut = Files.write(dir.resolve("cut.opus"), Arrays.copyOf(opus, 40));
 
     assertThatThrownBy(() -> reader.read(cut, AudioFormat.OPUS, Files.size(cut)))
         .isInstanceOf(TagReader.UnreadableFileException.class);

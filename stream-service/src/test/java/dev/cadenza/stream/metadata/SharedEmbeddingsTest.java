@@ -11,9 +11,11 @@ import dev.cadenza.testsupport.DynaliteExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -105,7 +107,7 @@ class SharedEmbeddingsTest {
     // new bytes, same name and tags: a new version of the track, the same text
     Path take0 = library.resolve("Field Recordings/Take 0.wav");
     LibraryFixtures.wav(take0, 8000, 1, 0.2);
-    Files.setLastModifiedTime(take0, java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+    Files.setLastModifiedTime(take0, FileTime.fromMillis(1_000_000));
     // a new track
     LibraryFixtures.wav(library.resolve("Field Recordings/Harbour at Night.wav"), 8000, 1, 0.1);
     a.app().getBean(Library.class).rescan().get(30, TimeUnit.SECONDS);
@@ -153,9 +155,9 @@ class SharedEmbeddingsTest {
   }
 
   /** Every embedding item in the catalog table. */
-  static List<java.util.Map<String, AttributeValue>> storedItems() {
+  static List<Map<String, AttributeValue>> storedItems() {
     try (DynamoDbClient client = dynalite.client()) {
-      List<java.util.Map<String, AttributeValue>> items = new ArrayList<>();
+      List<Map<String, AttributeValue>> items = new ArrayList<>();
       for (int shard = 0; shard < EmbeddingTable.SHARDS; shard++) {
         String pk = "embeddings#" + shard;
         client
@@ -163,8 +165,7 @@ class SharedEmbeddingsTest {
                 q ->
                     q.tableName(prefix + "-catalog")
                         .keyConditionExpression("pk = :pk")
-                        .expressionAttributeValues(
-                            java.util.Map.of(":pk", AttributeValue.fromS(pk)))
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))
                         .consistentRead(true))
             .items()
             .forEach(items::add);

@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.jayway.jsonpath.DocumentContext;
 import dev.cadenza.protocol.catalog.CatalogPage;
 import dev.cadenza.protocol.catalog.TrackEntry;
+import dev.cadenza.stream.cache.ChunkCache;
 import dev.cadenza.stream.catalog.CatalogClient;
 import dev.cadenza.stream.library.Ids;
+import dev.cadenza.stream.library.Library;
 import dev.cadenza.stream.library.LibraryFixtures;
 import dev.cadenza.stream.testsupport.TestApp;
 import java.nio.file.Path;
@@ -128,8 +130,8 @@ class SimilarTracksApiTest {
   @Test
   void startingATrackPrefetchesTheMostSimilarOne() throws Exception {
     // the last track of its folder's album: what comes next is what is most similar
-    var library = app.app().getBean(dev.cadenza.stream.library.Library.class);
-    var cache = app.app().getBean(dev.cadenza.stream.cache.ChunkCache.class);
+    var library = app.app().getBean(Library.class);
+    var cache = app.app().getBean(ChunkCache.class);
     var concerto = library.track(Ids.track(CONCERTO)).orElseThrow();
     assertThat(cache.inL1(concerto, 0)).isFalse();
     api.web()

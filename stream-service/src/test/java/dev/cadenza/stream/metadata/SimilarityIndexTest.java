@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -169,7 +170,7 @@ class SimilarityIndexTest {
       asFloats[i] = values[i];
     }
     assertThat(v.code()).isEqualTo(BinaryCodes.encode(asFloats));
-    assertThat(v.cosine(v)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(v.cosine(v)).isCloseTo(1.0, Offset.offset(1e-9));
   }
 
   /** Mean share of the float top-10 found by the index's top-10, every track a query. */

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -38,7 +40,7 @@ public final class RawHttp implements AutoCloseable {
       s.setReceiveBufferSize(receiveBuffer);
     }
     s.setSoTimeout(10_000);
-    s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
     OutputStream out = s.getOutputStream();
     out.write(
         (requestLineAndHeaders + "\r\nHost: localhost\r\nConnection: close\r\n\r\n")
@@ -85,7 +87,7 @@ public final class RawHttp implements AutoCloseable {
       int n;
       try {
         n = in.read(buf, 0, (int) Math.min(buf.length, max - b.size()));
-      } catch (java.net.SocketException e) {
+      } catch (SocketException e) {
         break; // reset by the server: the body ends here
       }
       if (n < 0) {
