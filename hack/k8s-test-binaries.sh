@@ -22,54 +22,27 @@
 # Go's own variables (GOMODCACHE, GOCACHE, GOMAXPROCS, GOTOOLCHAIN, ...) are honoured; the default
 # module and build caches (~/go/pkg/mod, ~/.cache/go-build) persist between runs.
 #
-# Why a wrapper module: `go install k8s.io/kubernetes/cmd/kube-apiserver@vX` fails because
-# k8s.io/kubernetes's go.mod requires its staging modules (k8s.io/api, k8s.io/apiserver, ...) at
-# v0.0.0 and replaces them with local directories. A throw-away module that requires
-# k8s.io/kubernetes vX.Y.Z and replaces each of those with the published k8s.io/<m> v0.Y.Z builds it.
-# The first build takes tens of minutes on 2 cores; later ones hit the cache.
+# The wrapper-module build of k8s.io/kubernetes is in hack/lib/k8s-build.sh (hack/k8s-node-binaries.sh
+# builds the node's binaries into the same directory with it). The first build takes tens of
+# minutes on 2 cores; later ones hit the cache.
 set -euo pipefail
 
 log() { printf '[k8s-test-binaries %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-# pom_property NAME: the value of <NAME> in the root pom.xml, the one place the versions are written
-pom_property() {
-  sed -n "s:^[[:space:]]*<$1>\([^<]*\)</$1>.*:\1:p" "$(dirname "$0")/../pom.xml" | head -n 1
-}
-K8S_VERSION=${K8S_VERSION:-$(pom_property kubernetes.version)}
-ETCD_VERSION=${ETCD_VERSION:-$(pom_property etcd.version)}
-[[ -n $K8S_VERSION && -n $ETCD_VERSION ]] || die "no kubernetes.version or etcd.version in pom.xml; set K8S_VERSION and ETCD_VERSION"
-K8S_VERSION=v${K8S_VERSION#v}
-ETCD_VERSION=v${ETCD_VERSION#v}
 # shellcheck source=lib/go-build.sh
 . "$(dirname "$0")/lib/go-build.sh"
-
-[[ $K8S_VERSION =~ ^v1\.([0-9]+)\.([0-9]+)$ ]] || die "K8S_VERSION must look like v1.34.4, got $K8S_VERSION"
-k8s_minor=${BASH_REMATCH[1]}
-staging_version="v0.${k8s_minor}.${BASH_REMATCH[2]}"
+# shellcheck source=lib/k8s-build.sh
+. "$(dirname "$0")/lib/k8s-build.sh"
+ETCD_VERSION=${ETCD_VERSION:-$(pom_property etcd.version)}
+[[ -n $ETCD_VERSION ]] || die "no etcd.version in pom.xml; set ETCD_VERSION"
+ETCD_VERSION=v${ETCD_VERSION#v}
 [[ $ETCD_VERSION =~ ^v3\.[0-9]+\.[0-9]+$ ]] || die "ETCD_VERSION must look like v3.6.16, got $ETCD_VERSION"
 
-case "$(uname -s)/$(uname -m)" in
-  Linux/x86_64) platform=linux-amd64 ;;
-  Linux/aarch64) platform=linux-arm64 ;;
-  *) die "unsupported platform $(uname -s)/$(uname -m)" ;;
-esac
-
-base_dir=${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}
-out_dir="$base_dir/k8s/${K8S_VERSION#v}-$platform"
-
 # --- the checks that make the script idempotent ------------------------------------------------
-# has_version BIN EXPECTED ARGS...: BIN exists, runs, and prints EXPECTED
-has_version() {
-  local bin=$1 expected=$2; shift 2
-  [[ -x $bin ]] || return 1
-  local out
-  out=$("$bin" "$@" 2>&1) || return 1
-  grep -qF -- "$expected" <<<"$out"
-}
-apiserver_ok() { has_version "$out_dir/kube-apiserver" "Kubernetes $K8S_VERSION" --version; }
+apiserver_ok() { k8s_ok kube-apiserver; }
 kubectl_ok() { has_version "$out_dir/kubectl" "Client Version: $K8S_VERSION" version --client; }
-kcm_ok() { has_version "$out_dir/kube-controller-manager" "Kubernetes $K8S_VERSION" --version; }
+kcm_ok() { k8s_ok kube-controller-manager; }
 etcd_ok() { has_version "$out_dir/etcd" "etcd Version: ${ETCD_VERSION#v}" --version; }
 # kube-controller-manager is optional: wanted unless skipped, or unless it failed to build before
 # for this exact version (a marker keeps a failing build from being retried on every run).
@@ -82,83 +55,12 @@ all_ok() {
   if kcm_wanted; then kcm_ok || return 1; fi
 }
 
-if [[ ${FORCE_REBUILD:-0} != 1 ]] && all_ok; then
-  log "kube-apiserver/kubectl $K8S_VERSION and etcd $ETCD_VERSION already in $out_dir"
-  echo "$out_dir"
-  exit 0
-fi
-
-# --- tools ---------------------------------------------------------------------------------------
-use_go
-mkdir -p "$out_dir"
-build_lock "$base_dir/k8s/.build-${K8S_VERSION#v}.lock" all_ok "$out_dir"
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+k8s_build_start all_ok "kube-apiserver/kubectl $K8S_VERSION and etcd $ETCD_VERSION"
 
 export GOWORK=off GOFLAGS=-mod=mod CGO_ENABLED=0
 # Only the go command's own knobs pass through; the wrapper modules get none of the caller's flags.
 
-# elapsed SECONDS_SINCE: "3m07s"
-elapsed() { local s=$((SECONDS - $1)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
-
 # --- Kubernetes ----------------------------------------------------------------------------------
-build_k8s_setup_done=0
-setup_k8s_module() {
-  [[ $build_k8s_setup_done == 1 ]] && return 0
-  local mod="$work/k8s" t0=$SECONDS
-  mkdir -p "$mod"
-  log "resolving k8s.io/kubernetes@$K8S_VERSION (staging modules at $staging_version)"
-  # The kubernetes go.mod, to learn which k8s.io modules it takes from staging (required at v0.0.0).
-  local gomod
-  gomod=$(cd "$mod" && go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
-  [[ -n $gomod && -f $gomod ]] || die "could not fetch the go.mod of k8s.io/kubernetes@$K8S_VERSION"
-  local go_line staging
-  go_line=$(awk '$1 == "go" { print $2; exit }' "$gomod")
-  staging=$(awk '$1 ~ /^k8s\.io\/[A-Za-z0-9._-]+$/ && $2 == "v0.0.0" { print $1 }' "$gomod" | sort -u)
-  [[ -n $staging ]] || die "found no staging modules in $gomod"
-  {
-    echo "module kubeapitest.local/k8sbuild"
-    echo
-    echo "go ${go_line:-1.24.0}"
-    echo
-    echo "require k8s.io/kubernetes $K8S_VERSION"
-    echo
-    echo "replace ("
-    local m
-    for m in $staging; do echo "	$m => $m $staging_version"; done
-    echo ")"
-  } >"$mod/go.mod"
-  log "wrapper go.mod replaces $(wc -w <<<"$staging") staging modules; resolving dependencies"
-  (cd "$mod" && go get "k8s.io/kubernetes@$K8S_VERSION" >&2)
-  build_k8s_setup_done=1
-  log "dependencies resolved in $(elapsed "$t0")"
-}
-
-k8s_ldflags() {
-  local v pkg flags="-s -w"
-  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    for v in "gitVersion=$K8S_VERSION" "gitMajor=1" "gitMinor=$k8s_minor" "gitTreeState=clean" \
-      "buildDate=1970-01-01T00:00:00Z"; do
-      flags+=" -X $pkg.$v"
-    done
-  done
-  echo "$flags"
-}
-
-# build_k8s NAME: builds k8s.io/kubernetes/cmd/NAME into $out_dir/NAME (atomically)
-build_k8s() {
-  local name=$1 t0=$SECONDS
-  setup_k8s_module
-  log "building $name $K8S_VERSION (first time: many minutes)"
-  (cd "$work/k8s" &&
-    go get "k8s.io/kubernetes/cmd/$name@$K8S_VERSION" >&2 &&
-    go build -trimpath -tags selinux,notest -ldflags "$(k8s_ldflags)" \
-      -o "$out_dir/.$name.tmp" "k8s.io/kubernetes/cmd/$name" >&2) || return 1
-  mv -f "$out_dir/.$name.tmp" "$out_dir/$name"
-  log "built $name in $(elapsed "$t0")"
-}
-
 if ! apiserver_ok || [[ ${FORCE_REBUILD:-0} == 1 ]]; then
   build_k8s kube-apiserver || die "kube-apiserver $K8S_VERSION did not build"
   apiserver_ok || die "$out_dir/kube-apiserver --version does not print Kubernetes $K8S_VERSION"
