@@ -233,14 +233,14 @@ clean_chains() {
   done
 }
 
-# isolate: nothing from a pod leaves through another interface; first in FORWARD, before kube-proxy's
+# isolate: nothing from a pod leaves through another interface. In mangle's FORWARD, which runs
+# before filter's, where kube-proxy puts its own rules first.
 isolate() {
   local ipt
   for ipt in iptables ip6tables; do
-    "$ipt" -N CADENZA-ISOLATE 2>/dev/null || "$ipt" -F CADENZA-ISOLATE
-    "$ipt" -A CADENZA-ISOLATE -i cni0 ! -o cni0 -j DROP
-    "$ipt" -D FORWARD -j CADENZA-ISOLATE 2>/dev/null || true
-    "$ipt" -I FORWARD 1 -j CADENZA-ISOLATE
+    "$ipt" -t mangle -N CADENZA-ISOLATE
+    "$ipt" -t mangle -A CADENZA-ISOLATE -i cni0 ! -o cni0 -j DROP
+    "$ipt" -t mangle -I FORWARD 1 -j CADENZA-ISOLATE
   done
 }
 
@@ -311,6 +311,9 @@ running() {
   done
 }
 
+# proxied NAMESPACE/SERVICE:PORT: kube-proxy has written the Service port's rules
+proxied() { iptables -t nat -S KUBE-SERVICES 2>/dev/null | grep -qF "\"$1 cluster IP\""; }
+
 start() {
   if running && "$bin/kubectl" --kubeconfig "$kubeconfig" get --raw /readyz >/dev/null 2>&1; then
     log "already running"
@@ -341,6 +344,7 @@ start() {
   make_pki
   write_config
   ip addr add "$NODE_IP/32" dev lo
+  isolate
 
   launch containerd containerd --config "$state/etc/containerd.toml"
   wait_for containerd 20 ctr -a "$sock" version
@@ -375,11 +379,11 @@ start() {
     --authentication-kubeconfig "$state/scheduler.kubeconfig" --authorization-kubeconfig "$state/scheduler.kubeconfig" \
     --bind-address "$NODE_IP" --leader-elect=false
   launch kube-proxy "$bin/kube-proxy" --config "$state/etc/kube-proxy.yaml" --hostname-override "$node_name"
-  wait_for "kube-proxy's chains" 30 iptables -S KUBE-FORWARD
-  isolate
   launch kubelet "$bin/kubelet" --config "$state/etc/kubelet.yaml" --kubeconfig "$state/kubelet.kubeconfig" \
     --root-dir "$kubelet_root" --cert-dir "$state/kubelet-pki" --hostname-override "$node_name" --node-ip "$NODE_IP"
   wait_for "node $node_name" 90 "$bin/kubectl" --kubeconfig "$kubeconfig" wait --for=condition=Ready "node/$node_name" --timeout=1s
+  # kube-proxy waits for the node to be registered before its first sync
+  wait_for "kube-proxy's rules" 60 proxied default/kubernetes:https
   trap - EXIT INT TERM
   log "node $node_name Ready in $((SECONDS - t0))s; kubectl --kubeconfig $kubeconfig"
   echo "$kubeconfig"
