@@ -88,9 +88,11 @@ commit_archive() {
 
 debian_mirror() {
   [[ -n ${DEBIAN_MIRROR:-} ]] && { echo "$DEBIAN_MIRROR"; return; }
-  { cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null || true; } |
+  local uris
+  uris=$({ cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null || true; } |
     sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\).*/\1/p; s/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\{0,1\}\([^[:space:]]*\).*/\2/p' |
-    grep -E '/debian/?$' | head -n 1
+    grep -E '/debian/?$' || true)
+  echo "${uris%%$'\n'*}"
 }
 
 # --- the Java runtime base ------------------------------------------------------------------------

@@ -137,7 +137,7 @@ make_pki() {
 # --- configuration --------------------------------------------------------------------------------
 write_config() {
   local cni_bin
-  cni_bin=$(dirname "$(dpkg -L containernetworking-plugins | grep '/bridge$' | head -n 1)")
+  cni_bin=$(dirname "$(dpkg -L containernetworking-plugins | grep -m 1 '/bridge$')")
   [[ -x $cni_bin/bridge && -x $cni_bin/host-local && -x $cni_bin/portmap ]] || die "no CNI plugins in $cni_bin"
   mkdir -p "$state/etc" "$state/cni/net.d"
   cat >"$state/etc/containerd.toml" <<EOF
@@ -312,7 +312,8 @@ running() {
 }
 
 # proxied NAMESPACE/SERVICE:PORT: kube-proxy has written the Service port's rules
-proxied() { iptables -t nat -S KUBE-SERVICES 2>/dev/null | grep -qF "\"$1 cluster IP\""; }
+# (grep reads all: with -q it could stop early, and pipefail would count the writer's SIGPIPE)
+proxied() { iptables -t nat -S KUBE-SERVICES 2>/dev/null | grep -F "\"$1 cluster IP\"" >/dev/null; }
 
 start() {
   if running && "$bin/kubectl" --kubeconfig "$kubeconfig" get --raw /readyz >/dev/null 2>&1; then
@@ -352,7 +353,7 @@ start() {
   while read -r name image archive; do
     [[ $name == jre17 ]] && continue
     ctr -a "$sock" -n k8s.io images import "$archive" >/dev/null
-    ctr -a "$sock" -n k8s.io images ls -q | grep -qxF "$image" || die "$archive did not import as $image"
+    ctr -a "$sock" -n k8s.io images ls -q | grep -xF "$image" >/dev/null || die "$archive did not import as $image"
     log "imported $image"
   done <"$images"
 
@@ -394,7 +395,7 @@ status() {
   for p in containerd etcd kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubelet; do
     if pid_of "$p" >/dev/null; then log "$p running (pid $(pid_of "$p"))"; else log "$p not running"; fi
   done
-  if [[ -x $bin/kubectl ]] && [[ -f $kubeconfig ]]; then
+  if pid_of kube-apiserver >/dev/null; then
     "$bin/kubectl" --kubeconfig "$kubeconfig" get nodes >&2 2>/dev/null || true
   fi
   running
