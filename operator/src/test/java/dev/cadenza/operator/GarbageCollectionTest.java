@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,13 +29,9 @@ class GarbageCollectionTest {
   static final String NS = "gc";
 
   @RegisterExtension
-  @Order(1)
-  static final KubeApi kube = new KubeApi();
+  static final OperatorUnderTest operator = OperatorUnderTest.with(TestOperators.settings(NS));
 
-  @RegisterExtension
-  @Order(2)
-  static final OperatorUnderTest operator =
-      OperatorUnderTest.with(kube, TestOperators.settings(NS));
+  static final KubeApi kube = operator.kube();
 
   @Test
   void deploymentControllerActsOnOurDeploymentAndDeletionCollectsOwnedResources(Dynalite dynalite)

@@ -58,15 +58,11 @@ class GatewayRoutingTest {
 
   /** A server of its own: it starts without the Gateway API CRDs. */
   @RegisterExtension
-  @Order(1)
-  static final KubeApi kube = new KubeApi();
-
-  @RegisterExtension
-  @Order(2)
   static final OperatorUnderTest operator =
-      OperatorUnderTest.with(
-              kube, new OperatorSettings("cadenza/routes:1", Set.of(NS), "eu-west-1"))
+      OperatorUnderTest.with(new OperatorSettings("cadenza/routes:1", Set.of(NS), "eu-west-1"))
           .withDeployedClusterRole();
+
+  static final KubeApi kube = operator.kube();
 
   static KubernetesClient admin;
   static Dynalite dynalite;

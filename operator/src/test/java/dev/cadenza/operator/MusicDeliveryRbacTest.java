@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.Set;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,18 +28,14 @@ class MusicDeliveryRbacTest {
   static final String NS = "rbac";
   static final String SERVICE_ACCOUNT = KubeApi.OPERATOR_SERVICE_ACCOUNT;
 
-  @RegisterExtension
-  @Order(1)
-  static final KubeApi kube = new KubeApi();
-
   /** Leader election in the watched namespace, with the settings the pods get. */
   @RegisterExtension
-  @Order(2)
   static final OperatorUnderTest operator =
       OperatorUnderTest.with(
-              kube,
               new OperatorSettings("cadenza/rbac:1", Set.of(NS), "ap-south-1", NS, 0, "127.0.0.1"))
           .withDeployedClusterRole();
+
+  static final KubeApi kube = operator.kube();
 
   @Test
   void operatorSucceedsWithOnlyItsClusterRole(Dynalite dynalite) {

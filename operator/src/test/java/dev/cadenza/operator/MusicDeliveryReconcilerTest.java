@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,22 +33,18 @@ class MusicDeliveryReconcilerTest {
 
   static final String NS = "music";
 
-  @RegisterExtension
-  @Order(1)
-  static final KubeApi kube = new KubeApi();
-
   /** With what the operator's Deployment sets in its environment. */
   @RegisterExtension
-  @Order(2)
   static final OperatorUnderTest operator =
       OperatorUnderTest.with(
-          kube,
           OperatorSettings.from(
               Map.of(
                       "CADENZA_STREAM_IMAGE", "cadenza/stream:test",
                       "AWS_REGION", "eu-west-1",
                       "CADENZA_WATCH_NAMESPACES", NS)
                   ::get));
+
+  static final KubeApi kube = operator.kube();
 
   static KubernetesClient client;
   static Dynalite dynalite;

@@ -10,16 +10,15 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The operator, in the test JVM, for one test class: against the class's {@link KubeApi}, with the
+ * The operator, in the test JVM, for one test class: against a {@link KubeApi} of its own, with the
  * MusicDelivery CRD installed and the watched namespaces (and the Lease's) created, started before
- * the class's first test and stopped after its last. Register it after the API server:
+ * the class's first test and stopped after its last, before its API server:
  *
  * <pre>{@code
- * @RegisterExtension @Order(1) static final KubeApi kube = new KubeApi();
+ * @RegisterExtension
+ * static final OperatorUnderTest operator = OperatorUnderTest.with(TestOperators.settings("music"));
  *
- * @RegisterExtension @Order(2)
- * static final OperatorUnderTest operator =
- *     OperatorUnderTest.with(kube, TestOperators.settings("music"));
+ * static final KubeApi kube = operator.kube();
  * }</pre>
  *
  * <p>The operator has its own client, as its own process would. Its DynamoDB calls sign with
@@ -40,9 +39,14 @@ public final class OperatorUnderTest implements BeforeAllCallback, AfterAllCallb
     this.deployedClusterRole = deployedClusterRole;
   }
 
-  /** The operator with these settings and an admin's rights. */
-  public static OperatorUnderTest with(KubeApi kube, OperatorSettings settings) {
-    return new OperatorUnderTest(kube, settings, false);
+  /** The operator with these settings and an admin's rights, on a new API server. */
+  public static OperatorUnderTest with(OperatorSettings settings) {
+    return new OperatorUnderTest(new KubeApi(), settings, false);
+  }
+
+  /** The API server the operator runs against (started on first use, like any {@link KubeApi}). */
+  public KubeApi kube() {
+    return kube;
   }
 
   /**
@@ -83,6 +87,7 @@ public final class OperatorUnderTest implements BeforeAllCallback, AfterAllCallb
       if (client != null) {
         client.close();
       }
+      kube.afterAll(context);
     }
   }
 
