@@ -1,6 +1,5 @@
 package dev.cadenza.stream.library;
 
-import static dev.cadenza.stream.library.LibraryFixtures.DORIAN_WALK;
 import static dev.cadenza.stream.library.LibraryFixtures.FIRST_LIGHT;
 import static dev.cadenza.stream.library.LibraryFixtures.LOW_WATER;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,7 +10,6 @@ import dev.cadenza.stream.config.CadenzaProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -126,13 +124,8 @@ abstract class CatalogSharingContract {
   @Test
   void aRescanFindsAddedChangedAndRemovedFiles() throws Exception {
     Library library = started(Duration.ZERO);
-    String added = "New Artist/New Album/01 Added.mp3";
-    LibraryFixtures.copy(LibraryFixtures.demoFile(FIRST_LIGHT), root.resolve(added));
-    Files.copy(
-        LibraryFixtures.demoFile(DORIAN_WALK),
-        root.resolve(FIRST_LIGHT),
-        StandardCopyOption.REPLACE_EXISTING);
-    Files.delete(root.resolve(LOW_WATER));
+    String added = LibraryFixtures.ADDED;
+    LibraryFixtures.addChangeAndRemove(root);
 
     ScanReport report = library.rescan().get(30, TimeUnit.SECONDS);
 

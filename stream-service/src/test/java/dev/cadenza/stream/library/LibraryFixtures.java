@@ -30,6 +30,10 @@ public final class LibraryFixtures {
   public static final String LOW_WATER = "Aurora Lane/Tides/01 Low Water.ogg";
   public static final String SPRING_TIDE = "Aurora Lane/Tides/02 Spring Tide.m4a";
   public static final String DORIAN_WALK = "The Quiet Modes/Seven Modes/01 Dorian Walk.mp3";
+
+  /** The file {@link #addChangeAndRemove} adds. */
+  public static final String ADDED = "New Artist/New Album/01 Added.mp3";
+
   public static final String LYDIAN_RISE = "The Quiet Modes/Seven Modes/02 Lydian Rise.m4a";
   public static final String PHRYGIAN_DUSK = "The Quiet Modes/Seven Modes/03 Phrygian Dusk.ogg";
 
@@ -61,6 +65,17 @@ public final class LibraryFixtures {
   public static Path copy(Path from, Path to) throws IOException {
     Files.createDirectories(to.toAbsolutePath().getParent());
     return Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * Changes a copy of the demo library the way a rescan must notice: adds a file ({@link #ADDED}, a
+   * copy of First Light), replaces {@link #FIRST_LIGHT} with other content and tags (Dorian Walk's)
+   * and removes {@link #LOW_WATER}.
+   */
+  public static void addChangeAndRemove(Path root) throws IOException {
+    copy(demoFile(FIRST_LIGHT), root.resolve(ADDED));
+    copy(demoFile(DORIAN_WALK), root.resolve(FIRST_LIGHT));
+    Files.delete(root.resolve(LOW_WATER));
   }
 
   /** Random bytes under an audio file name: no decoder can make sense of them. */

@@ -1,6 +1,5 @@
 package dev.cadenza.stream.library;
 
-import static dev.cadenza.stream.library.LibraryFixtures.DORIAN_WALK;
 import static dev.cadenza.stream.library.LibraryFixtures.FIRST_LIGHT;
 import static dev.cadenza.stream.library.LibraryFixtures.LOW_WATER;
 import static dev.cadenza.stream.library.SharedCatalogFixtures.stored;
@@ -18,7 +17,6 @@ import dev.cadenza.testsupport.DynaliteExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -173,13 +171,8 @@ class SharedCatalogTest {
     assertThat(meters.get(follower).timer("cadenza.library.shared.load").count()).isEqualTo(1);
 
     // a file added, one changed (other content, other tags), one removed
-    String added = "New Artist/New Album/01 Added.mp3";
-    LibraryFixtures.copy(LibraryFixtures.demoFile(FIRST_LIGHT), root.resolve(added));
-    Files.copy(
-        LibraryFixtures.demoFile(DORIAN_WALK),
-        root.resolve(FIRST_LIGHT),
-        StandardCopyOption.REPLACE_EXISTING);
-    Files.delete(root.resolve(LOW_WATER));
+    String added = LibraryFixtures.ADDED;
+    LibraryFixtures.addChangeAndRemove(root);
 
     // asked on the follower, the scan happens on the holder
     follower.rescan().get(30, TimeUnit.SECONDS);
