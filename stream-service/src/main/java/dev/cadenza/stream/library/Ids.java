@@ -1,11 +1,7 @@
 package dev.cadenza.stream.library;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.cadenza.protocol.catalog.CatalogIds;
 import java.text.Normalizer;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -20,30 +16,20 @@ public final class Ids {
   private Ids() {}
 
   public static String track(String relativePath) {
-    return hash("track\0" + relativePath);
+    return CatalogIds.of("track\0" + relativePath);
   }
 
   public static String album(String artistName, String albumTitle) {
-    return hash("album\0" + fold(artistName) + "\0" + fold(albumTitle));
+    return CatalogIds.of("album\0" + fold(artistName) + "\0" + fold(albumTitle));
   }
 
   public static String artist(String name) {
-    return hash("artist\0" + fold(name));
+    return CatalogIds.of("artist\0" + fold(name));
   }
 
   /** Case- and accent-insensitive form of a name, for grouping and search. */
   public static String fold(String text) {
     String decomposed = Normalizer.normalize(text, Normalizer.Form.NFKD);
     return MARKS.matcher(decomposed).replaceAll("").toLowerCase(Locale.ROOT).strip();
-  }
-
-  private static String hash(String key) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 12));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JRE has SHA-256", e);
-    }
   }
 }

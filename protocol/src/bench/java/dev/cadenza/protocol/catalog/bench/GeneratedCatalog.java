@@ -1,14 +1,10 @@
 package dev.cadenza.protocol.catalog.bench;
 
 import dev.cadenza.protocol.catalog.AudioProperties;
+import dev.cadenza.protocol.catalog.CatalogIds;
 import dev.cadenza.protocol.catalog.TrackEntry;
 import dev.cadenza.protocol.catalog.TrackTags;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -131,8 +127,8 @@ final class GeneratedCatalog {
     int size = 6 + random.nextInt(11);
     int discs = random.nextInt(20) == 0 ? 2 : 1;
     boolean cover = random.nextInt(4) != 0;
-    String albumId = id("album\0" + albumArtist.toLowerCase(Locale.ROOT) + "\0" + album);
-    String artistId = id("artist\0" + albumArtist.toLowerCase(Locale.ROOT));
+    String albumId = CatalogIds.of("album\0" + albumArtist.toLowerCase(Locale.ROOT) + "\0" + album);
+    String artistId = CatalogIds.of("artist\0" + albumArtist.toLowerCase(Locale.ROOT));
     for (int disc = 1; disc <= discs; disc++) {
       for (int n = 1; n <= size && tracks.size() < limit; n++) {
         String trackArtist = compilation ? artistName(random) : artist;
@@ -148,7 +144,7 @@ final class GeneratedCatalog {
         random.nextBytes(code);
         tracks.add(
             TrackEntry.builder()
-                .id(id("track\0" + path))
+                .id(CatalogIds.of("track\0" + path))
                 .tags(
                     TrackTags.builder()
                         .title(title)
@@ -202,16 +198,5 @@ final class GeneratedCatalog {
       }
     }
     return FORMATS[0];
-  }
-
-  /** As the stream service's Ids: 96 bits of a SHA-256, base64url. */
-  private static String id(String key) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 12));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JRE has SHA-256", e);
-    }
   }
 }
