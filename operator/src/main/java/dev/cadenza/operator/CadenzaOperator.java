@@ -38,13 +38,10 @@ public final class CadenzaOperator {
   private static final Logger log = LoggerFactory.getLogger(CadenzaOperator.class);
 
   /**
-   * How long {@link Operator#stop()} lets reconciliations in progress finish before it interrupts
-   * them: longer than one DynamoDB call may take ({@link DynamoDbClients#CALL_TIMEOUT}), shorter
-   * than Kubernetes' default 30 s termination grace period. JOSDK's default is zero: a stop
-   * interrupts a reconciliation in the middle of a DynamoDB call, and the AWS SDK then drops the
-   * request half sent (which dynalite, for one, does not survive).
+   * What a stop keeps of its {@link OperatorSettings#shutdownTimeout()} for what follows the
+   * reconciliations: releasing the Lease and closing the clients.
    */
-  static final Duration STOP_GRACE = DynamoDbClients.CALL_TIMEOUT.plusSeconds(6);
+  static final Duration CLOSING = Duration.ofSeconds(3);
 
   private CadenzaOperator() {}
 
@@ -90,7 +87,7 @@ public final class CadenzaOperator {
             o -> {
               o.withKubernetesClient(client)
                   .withCloseClientOnStop(false)
-                  .withReconciliationTerminationTimeout(STOP_GRACE)
+                  .withReconciliationTerminationTimeout(reconciliationGrace(settings))
                   .withDependentResourceFactory(new Dependents(settings));
               if (settings.leaseNamespace() != null) {
                 // JOSDK's own exit would run inside the shutdown hook and hang it
@@ -126,6 +123,18 @@ public final class CadenzaOperator {
           }
         });
     return operator;
+  }
+
+  /**
+   * How long {@link Operator#stop()} lets reconciliations in progress finish before it interrupts
+   * them: the shutdown timeout but {@link #CLOSING}; by default 17 s, longer than one DynamoDB call
+   * may take ({@link DynamoDbClients#CALL_TIMEOUT}). JOSDK's default is zero: a stop interrupts a
+   * reconciliation in the middle of a DynamoDB call, and the AWS SDK then drops the request half
+   * sent (which dynalite, for one, does not survive).
+   */
+  static Duration reconciliationGrace(OperatorSettings settings) {
+    Duration grace = settings.shutdownTimeout().minus(CLOSING);
+    return grace.isNegative() ? Duration.ZERO : grace;
   }
 
   /**
@@ -191,16 +200,22 @@ public final class CadenzaOperator {
                 metrics,
                 new InetSocketAddress(settings.healthAddress(), settings.healthPort()))
             : null;
+    // the JVM exits once this hook returns; BoundedShutdown makes sure it returns
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   stopping.set(true);
-                  operator.stop();
-                  if (health != null) {
-                    health.stop(0);
-                  }
-                  client.close();
+                  BoundedShutdown.run(
+                      settings.shutdownTimeout(),
+                      () -> {
+                        operator.stop();
+                        if (health != null) {
+                          health.stop(0);
+                        }
+                        client.close();
+                      },
+                      () -> Runtime.getRuntime().halt(BoundedShutdown.HALTED));
                 },
                 "operator-stop"));
     operator.start();

@@ -1,11 +1,13 @@
 package dev.cadenza.operator;
 
 import dev.cadenza.operator.dynamodb.DynamoDbClients;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -21,6 +23,7 @@ import java.util.regex.Pattern;
  *     names none; null for AWS
  * @param leaseName name of the leader-election Lease in {@code leaseNamespace}: replicas of one
  *     installation share it, two installations in one namespace must not
+ * @param shutdownTimeout how long a stop (SIGTERM) may take before the process halts
  */
 public record OperatorSettings(
     String streamImage,
@@ -30,7 +33,8 @@ public record OperatorSettings(
     int healthPort,
     String healthAddress,
     String dynamoDbEndpoint,
-    String leaseName) {
+    String leaseName,
+    Duration shutdownTimeout) {
 
   public static final String DYNAMODB_ENDPOINT = "CADENZA_DYNAMODB_ENDPOINT";
 
@@ -44,6 +48,22 @@ public record OperatorSettings(
       Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
 
   public static final String DEFAULT_IMAGE = "ghcr.io/cadenza/stream-service:0.1.0";
+
+  public static final String SHUTDOWN_TIMEOUT = "CADENZA_SHUTDOWN_TIMEOUT";
+
+  /**
+   * The stop's bound when CADENZA_SHUTDOWN_TIMEOUT is not set: room for a DynamoDB call in flight
+   * ({@link DynamoDbClients#CALL_TIMEOUT}) and the closing after it, within Kubernetes' default 30
+   * s termination grace period.
+   */
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
+
+  /** A duration: a number and a unit ({@code 20s}), as the CRD writes them. */
+  private static final Pattern DURATION = Pattern.compile("^([0-9]{1,9})(ms|s|m)$");
+
+  public OperatorSettings {
+    Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+  }
 
   /** For tests and tools: no leader election, no endpoints. */
   public OperatorSettings(String streamImage, Set<String> namespaces, String awsRegion) {
@@ -69,6 +89,28 @@ public record OperatorSettings(
         DEFAULT_LEASE_NAME);
   }
 
+  /** With the default shutdown timeout. */
+  public OperatorSettings(
+      String streamImage,
+      Set<String> namespaces,
+      String awsRegion,
+      String leaseNamespace,
+      int healthPort,
+      String healthAddress,
+      String dynamoDbEndpoint,
+      String leaseName) {
+    this(
+        streamImage,
+        namespaces,
+        awsRegion,
+        leaseNamespace,
+        healthPort,
+        healthAddress,
+        dynamoDbEndpoint,
+        leaseName,
+        DEFAULT_SHUTDOWN_TIMEOUT);
+  }
+
   /** The same settings with another default DynamoDB endpoint (null for AWS). */
   public OperatorSettings withDynamoDbEndpoint(String endpoint) {
     return new OperatorSettings(
@@ -79,7 +121,8 @@ public record OperatorSettings(
         healthPort,
         healthAddress,
         endpoint,
-        leaseName);
+        leaseName,
+        shutdownTimeout);
   }
 
   /**
@@ -92,8 +135,9 @@ public record OperatorSettings(
 
   /**
    * Reads CADENZA_STREAM_IMAGE, CADENZA_WATCH_NAMESPACES (comma-separated), AWS_REGION,
-   * CADENZA_LEASE_NAMESPACE, CADENZA_LEASE_NAME, CADENZA_HEALTH_PORT, CADENZA_HEALTH_ADDRESS and
-   * CADENZA_DYNAMODB_ENDPOINT, each from a system property of that name or else the environment.
+   * CADENZA_LEASE_NAMESPACE, CADENZA_LEASE_NAME, CADENZA_HEALTH_PORT, CADENZA_HEALTH_ADDRESS,
+   * CADENZA_DYNAMODB_ENDPOINT and CADENZA_SHUTDOWN_TIMEOUT, each from a system property of that
+   * name or else the environment.
    */
   public static OperatorSettings load() {
     return from(
@@ -115,7 +159,32 @@ public record OperatorSettings(
         port(Objects.requireNonNullElse(lookup.apply("CADENZA_HEALTH_PORT"), "8081")),
         Objects.requireNonNullElse(lookup.apply("CADENZA_HEALTH_ADDRESS"), "0.0.0.0"),
         endpoint(lookup.apply(DYNAMODB_ENDPOINT)),
-        leaseName(lookup.apply(LEASE_NAME)));
+        leaseName(lookup.apply(LEASE_NAME)),
+        shutdownTimeout(lookup.apply(SHUTDOWN_TIMEOUT)));
+  }
+
+  /** Empty or unset: the default; else a positive duration such as {@code 20s}. */
+  private static Duration shutdownTimeout(String value) {
+    if (value == null || value.isBlank()) {
+      return DEFAULT_SHUTDOWN_TIMEOUT;
+    }
+    Matcher m = DURATION.matcher(value.strip());
+    Duration timeout =
+        !m.matches()
+            ? Duration.ZERO
+            : switch (m.group(2)) {
+              case "ms" -> Duration.ofMillis(Long.parseLong(m.group(1)));
+              case "s" -> Duration.ofSeconds(Long.parseLong(m.group(1)));
+              default -> Duration.ofMinutes(Long.parseLong(m.group(1)));
+            };
+    if (timeout.isZero()) {
+      throw new IllegalArgumentException(
+          SHUTDOWN_TIMEOUT
+              + " must be a duration greater than zero, a number and ms, s or m (such as 20s), got '"
+              + value
+              + "'");
+    }
+    return timeout;
   }
 
   /** Empty or unset: the default; else a DNS subdomain name, as Kubernetes requires of a Lease. */

@@ -3,6 +3,7 @@ package dev.cadenza.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,35 @@ class OperatorSettingsTest {
     assertThat(s.healthAddress()).isEqualTo("0.0.0.0");
     assertThat(s.dynamoDbEndpoint()).as("AWS").isNull();
     assertThat(s.leaseName()).isEqualTo("cadenza-operator");
+    assertThat(s.shutdownTimeout()).isEqualTo(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void theShutdownTimeoutIsADuration() {
+    assertThat(
+            OperatorSettings.from(Map.of("CADENZA_SHUTDOWN_TIMEOUT", " 15s ")::get)
+                .shutdownTimeout())
+        .isEqualTo(Duration.ofSeconds(15));
+    assertThat(
+            OperatorSettings.from(Map.of("CADENZA_SHUTDOWN_TIMEOUT", "2500ms")::get)
+                .shutdownTimeout())
+        .isEqualTo(Duration.ofMillis(2500));
+    assertThat(
+            OperatorSettings.from(Map.of("CADENZA_SHUTDOWN_TIMEOUT", "1m")::get).shutdownTimeout())
+        .isEqualTo(Duration.ofMinutes(1));
+    assertThat(OperatorSettings.from(Map.of("CADENZA_SHUTDOWN_TIMEOUT", "")::get).shutdownTimeout())
+        .isEqualTo(OperatorSettings.DEFAULT_SHUTDOWN_TIMEOUT);
+  }
+
+  @Test
+  void aBadShutdownTimeoutStopsStartUpNamingTheVariable() {
+    for (String bad : new String[] {"20", "0s", "-5s", "5 s", "soon", "2h"}) {
+      assertThatThrownBy(
+              () -> OperatorSettings.from(Map.of("CADENZA_SHUTDOWN_TIMEOUT", bad)::get), bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("CADENZA_SHUTDOWN_TIMEOUT")
+          .hasMessageContaining(bad);
+    }
   }
 
   @Test

@@ -18,9 +18,12 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -59,6 +62,7 @@ public final class KubeApi implements AfterAllCallback {
   private String kubeconfig;
   private KubernetesClient client;
   private Process controllerManager;
+  private ProcessHandle frozen;
 
   /** The kubeconfig of this class's server (an admin's), starting it on first use. */
   public synchronized String kubeconfig() {
@@ -105,6 +109,18 @@ public final class KubeApi implements AfterAllCallback {
     if (context.getParent().flatMap(ExtensionContext::getParent).isPresent()) {
       return; // a nested class: its outer class owns the server
     }
+    stop();
+  }
+
+  /**
+   * Stops the clients, the kube-controller-manager and the server (and its etcd) now, as when an
+   * API server goes away under the operator; a later {@link #kubeconfig()} starts a new, empty one.
+   */
+  public synchronized void stop() {
+    if (frozen != null) {
+      signal(frozen, "CONT"); // a stopped process would not see the SIGTERM that ends it
+      frozen = null;
+    }
     if (client != null) {
       client.close();
       client = null;
@@ -116,6 +132,47 @@ public final class KubeApi implements AfterAllCallback {
     if (server != null) {
       server.stop();
       server = null;
+      kubeconfig = null;
+    }
+  }
+
+  /**
+   * Freezes this class's kube-apiserver (SIGSTOP): its port and connections stay open but nothing
+   * is answered, as with a hung server or a network partition. {@link #stop()} thaws it first.
+   */
+  public synchronized void freeze() {
+    String port =
+        Integer.toString(URI.create(Config.fromKubeconfig(kubeconfig()).getMasterUrl()).getPort());
+    frozen =
+        ProcessHandle.current()
+            .descendants()
+            .filter(
+                p -> {
+                  List<String> args = List.of(p.info().arguments().orElse(new String[0]));
+                  int flag = args.indexOf("--secure-port");
+                  return p.info().command().orElse("").endsWith("/kube-apiserver")
+                      && flag >= 0
+                      && flag + 1 < args.size()
+                      && args.get(flag + 1).equals(port);
+                })
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("no kube-apiserver on port " + port));
+    signal(frozen, "STOP");
+  }
+
+  private static void signal(ProcessHandle process, String signal) {
+    try {
+      int exit =
+          new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
+      if (exit != 0) {
+        throw new IllegalStateException(
+            "kill -" + signal + " " + process.pid() + " exited " + exit);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
