@@ -19,9 +19,13 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -262,6 +266,7 @@ class MusicDeliveryReconcilerTest {
     assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(6);
     assertThat(hpa.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization())
         .isEqualTo(60);
+    assertThat(replicas("pop")).as("a new Deployment starts at minReplicas").isEqualTo(2);
 
     Ingress ingress = eventually(Ingress.class, "pop");
     assertThat(ingress.getSpec().getRules().get(0).getHost()).isEqualTo("pop.example.com");
@@ -306,6 +311,108 @@ class MusicDeliveryReconcilerTest {
                           .getReplicas())
                   .isEqualTo(2);
             });
+  }
+
+  /**
+   * replicas to autoscaling and back, playing the HorizontalPodAutoscaler (no controllers here):
+   * the Deployment keeps its count (raised to minReplicas), never the API server's default of 1,
+   * the operator leaves the autoscaler's count alone, and switching back gives the spec's count.
+   */
+  @Test
+  void switchingBetweenReplicasAndAutoscalingNeverDropsTheReplicaCount() {
+    String library = "library: {persistentVolumeClaim: music}\nDYNAMO_swing\n";
+    apply("swing", "replicas: 3\n" + library);
+    await().atMost(Duration.ofSeconds(30)).until(() -> replicas("swing"), r -> r != null && r == 3);
+    List<Integer> seen = new CopyOnWriteArrayList<>();
+    try (Watch watch =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(NS)
+            .withName("swing")
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, Deployment d) {
+                    seen.add(d.getSpec().getReplicas());
+                  }
+
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                })) {
+      apply("swing", "autoscaling: {minReplicas: 2, maxReplicas: 6}\n" + library);
+      awaitReconciled("swing");
+      eventually(HorizontalPodAutoscaler.class, "swing");
+      assertThat(replicas("swing")).as("the count it had, within min and max").isEqualTo(3);
+
+      // the autoscaler's controller scales through the scale subresource
+      client.apps().deployments().inNamespace(NS).withName("swing").scale(5);
+      String checksum = configChecksum("swing");
+      apply(
+          "swing",
+          "autoscaling: {minReplicas: 2, maxReplicas: 6}\nntp: {servers: [a.example]}\n" + library);
+      awaitReconciled("swing");
+      assertThat(configChecksum("swing")).as("the spec change was applied").isNotEqualTo(checksum);
+      assertThat(replicas("swing")).as("the autoscaler's count stays").isEqualTo(5);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> assertThat(seen).isNotEmpty().last().isEqualTo(5)); // all events arrived
+      assertThat(seen).as("every count the Deployment had").allMatch(r -> r != null && r >= 3);
+
+      apply("swing", "replicas: 4\n" + library);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(replicas("swing")).isEqualTo(4);
+                assertThat(
+                        client
+                            .resources(HorizontalPodAutoscaler.class)
+                            .inNamespace(NS)
+                            .withName("swing")
+                            .get())
+                    .isNull();
+              });
+
+      seen.clear();
+      apply("swing", "autoscaling: {minReplicas: 6, maxReplicas: 8}\n" + library);
+      awaitReconciled("swing");
+      assertThat(replicas("swing")).as("raised to minReplicas").isEqualTo(6);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(seen).isNotEmpty().last().isEqualTo(6));
+      assertThat(seen).allMatch(r -> r != null && r >= 4);
+    }
+  }
+
+  static Integer replicas(String name) {
+    Deployment d = client.resources(Deployment.class).inNamespace(NS).withName(name).get();
+    return d == null ? null : d.getSpec().getReplicas();
+  }
+
+  static String configChecksum(String name) {
+    return client
+        .resources(Deployment.class)
+        .inNamespace(NS)
+        .withName(name)
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getMetadata()
+        .getAnnotations()
+        .get(StreamDeployment.CONFIG_CHECKSUM);
+  }
+
+  /** Waits until the operator has reconciled the resource's latest spec (its status says so). */
+  static void awaitReconciled(String name) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> md(name),
+            md ->
+                md.getStatus() != null
+                    && md.getMetadata().getGeneration().equals(md.getStatus().observedGeneration));
   }
 
   @Test

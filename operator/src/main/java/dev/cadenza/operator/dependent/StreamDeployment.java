@@ -2,12 +2,15 @@ package dev.cadenza.operator.dependent;
 
 import dev.cadenza.operator.Names;
 import dev.cadenza.operator.OperatorSettings;
+import dev.cadenza.operator.crd.v1alpha1.Autoscaling;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.MusicDeliverySpec;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -15,6 +18,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import java.util.List;
@@ -51,6 +55,71 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
   @Override
   protected Deployment desired(MusicDelivery md, Context<MusicDelivery> context) {
     return build(md, settings);
+  }
+
+  /** A Deployment made with autoscaling starts at its minReplicas, not the API server's 1. */
+  @Override
+  public Deployment create(Deployment desired, MusicDelivery md, Context<MusicDelivery> context) {
+    Autoscaling autoscaling = md.getSpec().autoscaling;
+    if (autoscaling != null) {
+      desired.getSpec().setReplicas(autoscaling.minReplicas);
+    }
+    return super.create(desired, md, context);
+  }
+
+  /**
+   * With autoscaling the operator's apply leaves out spec.replicas, so that it never undoes the
+   * HorizontalPodAutoscaler's count. A field its field manager stops applying is removed, though,
+   * and the API server then defaults it to 1: the operator first hands the count over to a field
+   * manager of its own that the autoscaler's first scale takes it from (as Kubernetes documents for
+   * handing replicas to an HPA), keeping the count it had, raised to minReplicas or lowered to
+   * maxReplicas.
+   */
+  @Override
+  public Deployment update(
+      Deployment actual, Deployment desired, MusicDelivery md, Context<MusicDelivery> context) {
+    Autoscaling autoscaling = md.getSpec().autoscaling;
+    String manager = context.getControllerConfiguration().fieldManager();
+    if (autoscaling != null && appliesReplicas(actual, manager)) {
+      int current = Objects.requireNonNullElse(actual.getSpec().getReplicas(), 1);
+      int replicas = Math.min(Math.max(current, autoscaling.minReplicas), autoscaling.maxReplicas);
+      handOverReplicas(context.getClient(), actual, replicas, manager + HANDOVER_SUFFIX);
+    }
+    return super.update(actual, desired, md, context);
+  }
+
+  /** Suffix of the field manager that holds spec.replicas between the operator and an HPA. */
+  static final String HANDOVER_SUFFIX = "-handover-to-hpa";
+
+  /** Whether {@code manager}'s server-side apply set spec.replicas of the Deployment. */
+  static boolean appliesReplicas(Deployment actual, String manager) {
+    return actual.getMetadata().getManagedFields().stream()
+        .filter(f -> manager.equals(f.getManager()) && "Apply".equals(f.getOperation()))
+        .map(f -> f.getFieldsV1() == null ? null : f.getFieldsV1().getAdditionalProperties())
+        .anyMatch(
+            fields ->
+                fields != null
+                    && fields.get("f:spec") instanceof Map<?, ?> spec
+                    && spec.containsKey("f:replicas"));
+  }
+
+  /**
+   * Applies only spec.replicas, as {@code manager}: it then holds the field (taken, when the value
+   * changes, from the operator's own manager, which set the count until now) and keeps it when the
+   * operator's manager lets go, until the autoscaler's first scale takes it.
+   */
+  private static void handOverReplicas(
+      KubernetesClient client, Deployment actual, int replicas, String manager) {
+    GenericKubernetesResource replicasOnly = new GenericKubernetesResource();
+    replicasOnly.setApiVersion("apps/v1");
+    replicasOnly.setKind("Deployment");
+    replicasOnly.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(actual.getMetadata().getName())
+            .withNamespace(actual.getMetadata().getNamespace())
+            .build());
+    replicasOnly.setAdditionalProperty("spec", Map.of("replicas", replicas));
+    client.resource(replicasOnly).fieldManager(manager).forceConflicts().serverSideApply();
   }
 
   public static Deployment build(MusicDelivery md, OperatorSettings settings) {
