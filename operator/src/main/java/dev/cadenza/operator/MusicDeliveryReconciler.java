@@ -3,6 +3,7 @@ package dev.cadenza.operator;
 import dev.cadenza.operator.crd.v1alpha1.DynamoDb;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus;
+import dev.cadenza.operator.dependent.CredentialsDigest;
 import dev.cadenza.operator.dependent.StreamAutoscaler;
 import dev.cadenza.operator.dependent.StreamConfig;
 import dev.cadenza.operator.dependent.StreamDeployment;
@@ -20,10 +21,12 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -70,6 +73,13 @@ public class MusicDeliveryReconciler
 
   public MusicDeliveryReconciler(OperatorSettings settings) {
     this.tables = new StreamTables(settings);
+  }
+
+  /** The credentials Secrets' digests, polled: a rotated Secret rolls the pods. */
+  @Override
+  public List<EventSource<?, MusicDelivery>> prepareEventSources(
+      EventSourceContext<MusicDelivery> context) {
+    return List.of(CredentialsDigest.eventSource(context));
   }
 
   /**

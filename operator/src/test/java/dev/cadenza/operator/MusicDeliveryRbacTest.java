@@ -5,13 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
+import dev.cadenza.operator.dependent.CredentialsDigest;
 import dev.cadenza.operator.testsupport.KubeApi;
 import dev.cadenza.operator.testsupport.OperatorUnderTest;
 import dev.cadenza.testsupport.Dynalite;
 import dev.cadenza.testsupport.DynaliteExtension;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -77,5 +82,72 @@ class MusicDeliveryRbacTest {
                   .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("StreamPodsNotReady"))
                   .noneSatisfy(c -> assertThat(c.getReason()).isEqualTo("ReconcileFailed"));
             });
+  }
+
+  /**
+   * With only the role's {@code get} on Secrets: the credentials Secret, created after the
+   * MusicDelivery and then rotated, puts each version's digest on the pod template, which rolls the
+   * pods.
+   */
+  @Test
+  void aCreatedAndARotatedCredentialsSecretRollThePods(Dynalite dynalite) {
+    KubernetesClient admin = kube.client();
+    KubeApi.create(
+        admin,
+        """
+        apiVersion: cadenza.dev/v1alpha1
+        kind: MusicDelivery
+        metadata: {name: rotate, namespace: rbac}
+        spec:
+          library: {persistentVolumeClaim: music}
+          dynamodb: {tablePrefix: rbac-rotate, endpoint: 'ENDPOINT', credentialsSecret: aws}
+        """
+            .replace("ENDPOINT", dynalite.endpoint().toString()));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(KubeApi.condition(admin, NS, "rotate", "Degraded"))
+                    .isNotNull()
+                    .extracting(Condition::getReason)
+                    .isEqualTo("CredentialsSecretInvalid"));
+    assertThat(credentialsAnnotation(admin)).as("no Secret, no digest").isNull();
+
+    Secret secret =
+        admin
+            .resource(
+                new SecretBuilder()
+                    .withNewMetadata()
+                    .withName("aws")
+                    .withNamespace(NS)
+                    .endMetadata()
+                    .addToStringData("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+                    .addToStringData("AWS_SECRET_ACCESS_KEY", "first")
+                    .build())
+            .create();
+    String first = CredentialsDigest.of(secret).sha256();
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(() -> assertThat(credentialsAnnotation(admin)).isEqualTo(first));
+
+    secret.setStringData(Map.of("AWS_SECRET_ACCESS_KEY", "rotated"));
+    String rotated = CredentialsDigest.of(admin.resource(secret).update()).sha256();
+    assertThat(rotated).isNotEqualTo(first);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(() -> assertThat(credentialsAnnotation(admin)).isEqualTo(rotated));
+  }
+
+  static String credentialsAnnotation(KubernetesClient admin) {
+    Deployment deployment =
+        admin.resources(Deployment.class).inNamespace(NS).withName("rotate").get();
+    return deployment == null
+        ? null
+        : deployment
+            .getSpec()
+            .getTemplate()
+            .getMetadata()
+            .getAnnotations()
+            .get(CredentialsDigest.ANNOTATION);
   }
 }

@@ -11,7 +11,9 @@ import dev.cadenza.testsupport.Dynalite;
 import dev.cadenza.testsupport.DynaliteExtension;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -249,6 +251,23 @@ class MusicDeliveryReconcilerTest {
                           .getData())
                   .containsEntry("CADENZA_CLOCK_NTP_SERVERS", "a.example,b.example");
             });
+
+    // a hand edit of the ConfigMap is undone, and the pods keep the operator's configuration
+    String rolled = configChecksum("rock");
+    ConfigMap edited =
+        client
+            .configMaps()
+            .inNamespace(NS)
+            .withName("rock")
+            .edit(c -> new ConfigMapBuilder(c).addToData("CADENZA_CACHE_TTL", "1h").build());
+    assertThat(edited.getData()).containsEntry("CADENZA_CACHE_TTL", "1h");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(client.configMaps().inNamespace(NS).withName("rock").get().getData())
+                    .containsEntry("CADENZA_CACHE_TTL", "24h"));
+    assertThat(configChecksum("rock")).isEqualTo(rolled);
   }
 
   @Test
@@ -344,6 +363,16 @@ class MusicDeliveryReconcilerTest {
       awaitReconciled("swing");
       eventually(HorizontalPodAutoscaler.class, "swing");
       assertThat(replicas("swing")).as("the count it had, within min and max").isEqualTo(3);
+      assertThat(
+              client
+                  .resources(Deployment.class)
+                  .inNamespace(NS)
+                  .withName("swing")
+                  .get()
+                  .getMetadata()
+                  .getManagedFields())
+          .extracting(ManagedFieldsEntry::getManager)
+          .contains("musicdelivery-handover-to-hpa");
 
       // the autoscaler's controller scales through the scale subresource
       client.apps().deployments().inNamespace(NS).withName("swing").scale(5);

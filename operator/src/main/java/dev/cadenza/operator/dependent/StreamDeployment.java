@@ -24,10 +24,12 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The stream pods: probes on the actuator endpoints, locked-down security context, the library
- * mounted read-only, spread across nodes, scraped by Prometheus, rolled when the config changes.
+ * mounted read-only, spread across nodes, scraped by Prometheus, rolled when the config or the
+ * credentials Secret changes.
  */
 public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment, MusicDelivery> {
 
@@ -54,7 +56,7 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
 
   @Override
   protected Deployment desired(MusicDelivery md, Context<MusicDelivery> context) {
-    return build(md, settings);
+    return build(md, settings, context.getSecondaryResource(CredentialsDigest.class));
   }
 
   /** A Deployment made with autoscaling starts at its minReplicas, not the API server's 1. */
@@ -122,7 +124,17 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
     client.resource(replicasOnly).fieldManager(manager).forceConflicts().serverSideApply();
   }
 
+  /** The Deployment of a MusicDelivery without a credentials Secret (or before it is read). */
   public static Deployment build(MusicDelivery md, OperatorSettings settings) {
+    return build(md, settings, Optional.empty());
+  }
+
+  /**
+   * The Deployment of a MusicDelivery whose credentials Secret has {@code credentials}: a change of
+   * either checksum on the pod template rolls the pods.
+   */
+  public static Deployment build(
+      MusicDelivery md, OperatorSettings settings, Optional<CredentialsDigest> credentials) {
     MusicDeliverySpec spec = md.getSpec();
     String checksum = StreamConfig.checksum(StreamConfig.environment(md, settings));
     Map<String, String> selector = Names.selector(md);
@@ -141,6 +153,8 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
         .withNewMetadata()
         .withLabels(Names.labels(md))
         .addToAnnotations(CONFIG_CHECKSUM, checksum)
+        .addToAnnotations(
+            credentials.map(c -> Map.of(CredentialsDigest.ANNOTATION, c.sha256())).orElse(Map.of()))
         .addToAnnotations("prometheus.io/scrape", "true")
         .addToAnnotations("prometheus.io/port", Integer.toString(StreamConfig.HTTP_PORT))
         .addToAnnotations("prometheus.io/path", "/actuator/prometheus")

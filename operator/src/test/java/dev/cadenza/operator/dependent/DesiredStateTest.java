@@ -1,16 +1,21 @@
 package dev.cadenza.operator.dependent;
 
 import static dev.cadenza.operator.testsupport.Jazz.BASE;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadenza.operator.OperatorSettings;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus;
 import dev.cadenza.operator.testsupport.Jazz;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -150,6 +155,45 @@ class DesiredStateTest {
     assertThat(scaled.getSpec().getReplicas()).isNull();
     assertThat(fixed.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .isEqualTo("cadenza/stream:1");
+  }
+
+  @Test
+  void theCredentialsDigestOnThePodTemplateFollowsTheSecretsData() {
+    MusicDelivery md =
+        md(
+            "library: {persistentVolumeClaim: music}\n"
+                + "dynamodb: {tablePrefix: jazz, credentialsSecret: aws}\n");
+    CredentialsDigest first = CredentialsDigest.of(secret("AKIA1", "s3cr3t"));
+    assertThat(CredentialsDigest.of(secret("AKIA1", "s3cr3t"))).isEqualTo(first);
+    CredentialsDigest rotated = CredentialsDigest.of(secret("AKIA1", "n3w"));
+    assertThat(rotated.sha256()).isNotEqualTo(first.sha256()).doesNotContain("s3cr3t", "n3w");
+
+    assertThat(annotations(StreamDeployment.build(md, SETTINGS, Optional.of(first))))
+        .containsEntry(CredentialsDigest.ANNOTATION, first.sha256());
+    assertThat(annotations(StreamDeployment.build(md, SETTINGS, Optional.of(rotated))))
+        .containsEntry(CredentialsDigest.ANNOTATION, rotated.sha256())
+        .containsEntry(
+            StreamDeployment.CONFIG_CHECKSUM,
+            annotations(StreamDeployment.build(md, SETTINGS, Optional.of(first)))
+                .get(StreamDeployment.CONFIG_CHECKSUM));
+    assertThat(annotations(StreamDeployment.build(md, SETTINGS)))
+        .as("no Secret (yet)")
+        .doesNotContainKey(CredentialsDigest.ANNOTATION);
+  }
+
+  static Secret secret(String keyId, String key) {
+    Base64.Encoder base64 = Base64.getEncoder();
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName("aws")
+        .endMetadata()
+        .addToData("AWS_SECRET_ACCESS_KEY", base64.encodeToString(key.getBytes(UTF_8)))
+        .addToData("AWS_ACCESS_KEY_ID", base64.encodeToString(keyId.getBytes(UTF_8)))
+        .build();
+  }
+
+  static Map<String, String> annotations(Deployment d) {
+    return d.getSpec().getTemplate().getMetadata().getAnnotations();
   }
 
   @Test
