@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePo
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,10 +23,11 @@ import org.slf4j.LoggerFactory;
  * spec.dynamodb.credentialsSecret} names, which the pods read (as environment) only when they
  * start. On the pod template ({@link #ANNOTATION}), so that a rotated Secret rolls the pods.
  *
- * <p>The operator reads that one Secret with {@code get} every {@link #POLL} ({@link #eventSource})
- * rather than watching Secrets: a watch needs {@code list} and {@code watch} on every Secret in the
- * namespace (RBAC cannot narrow them to the Secrets that MusicDeliveries name, nor to a label), and
- * a MusicDelivery is reconciled only when its digest changes.
+ * <p>The operator reads that one Secret with {@code get}, when it reconciles and every {@link
+ * #POLL} ({@link #eventSource}), rather than watching Secrets: a watch needs {@code list} and
+ * {@code watch} on every Secret in the namespace (RBAC cannot narrow them to the Secrets that
+ * MusicDeliveries name, nor to a label); a poll reconciles a MusicDelivery only when the digest
+ * changed.
  *
  * @param secret the Secret's name
  * @param sha256 hex SHA-256 of its data, keys sorted
@@ -48,9 +50,26 @@ public record CredentialsDigest(String secret, String sha256) {
   }
 
   /**
+   * The digest of the credentials Secret {@code md} names, read now; empty when it names none or
+   * the Secret does not exist.
+   *
+   * @throws KubernetesClientException when the API server does not answer or refuses the read
+   */
+  public static Optional<CredentialsDigest> read(KubernetesClient client, MusicDelivery md) {
+    String name = md.getSpec().dynamodb.credentialsSecret;
+    if (name == null || name.isEmpty()) {
+      return Optional.empty();
+    }
+    Secret secret =
+        client.secrets().inNamespace(md.getMetadata().getNamespace()).withName(name).get();
+    return Optional.ofNullable(secret).map(CredentialsDigest::of);
+  }
+
+  /**
    * Polls the credentials Secret of each MusicDelivery that names one, and triggers its
-   * reconciliation when the digest changes (the Secret rotated, created or deleted). A failed read
-   * keeps the digest read last: an unreachable API server must not roll the pods.
+   * reconciliation when the digest changes (the Secret rotated, created or deleted); the
+   * reconciliation reads the Secret again for the pod template. A failed read keeps the digest read
+   * last: an unreachable API server must not look like a rotation.
    */
   public static PerResourcePollingEventSource<CredentialsDigest, MusicDelivery, String> eventSource(
       EventSourceContext<MusicDelivery> context) {
@@ -59,17 +78,15 @@ public record CredentialsDigest(String secret, String sha256) {
         new AtomicReference<>();
     PerResourcePollingEventSource.ResourceFetcher<CredentialsDigest, MusicDelivery> fetcher =
         md -> {
-          String name = md.getSpec().dynamodb.credentialsSecret;
-          if (name == null || name.isEmpty()) {
-            return Set.of();
-          }
-          String namespace = md.getMetadata().getNamespace();
           try {
-            Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
-            return secret == null ? Set.of() : Set.of(of(secret));
+            return read(client, md).map(Set::of).orElse(Set.of());
           } catch (KubernetesClientException e) {
-            // reported by the reconciliation, which reads the same Secret for its DynamoDB calls
-            log.debug("Cannot read Secret {}/{}: {}", namespace, name, e.getMessage());
+            // reported by the reconciliation, which reads the same Secret
+            log.debug(
+                "Cannot read the credentials Secret of {}/{}: {}",
+                md.getMetadata().getNamespace(),
+                md.getMetadata().getName(),
+                e.getMessage());
             return self.get().getSecondaryResources(ResourceID.fromResource(md));
           }
         };

@@ -56,7 +56,7 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
 
   @Override
   protected Deployment desired(MusicDelivery md, Context<MusicDelivery> context) {
-    return build(md, settings, context.getSecondaryResource(CredentialsDigest.class));
+    return build(md, settings, CredentialsDigest.read(context.getClient(), md));
   }
 
   /** A Deployment made with autoscaling starts at its minReplicas, not the API server's 1. */
@@ -124,7 +124,7 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
     client.resource(replicasOnly).fieldManager(manager).forceConflicts().serverSideApply();
   }
 
-  /** The Deployment of a MusicDelivery without a credentials Secret (or before it is read). */
+  /** The Deployment of a MusicDelivery without a credentials Secret. */
   public static Deployment build(MusicDelivery md, OperatorSettings settings) {
     return build(md, settings, Optional.empty());
   }
