@@ -1,6 +1,8 @@
 package dev.cadenza.operator;
 
+import dev.cadenza.operator.dependent.StreamConfig;
 import dev.cadenza.operator.dynamodb.DynamoDbClients;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -21,6 +23,7 @@ import java.util.regex.Pattern;
  *     names none; null for AWS
  * @param leaseName name of the leader-election Lease in {@code leaseNamespace}: replicas of one
  *     installation share it, two installations in one namespace must not
+ * @param podPolling where and how often the operator reads what the ready stream pods report
  */
 public record OperatorSettings(
     String streamImage,
@@ -30,7 +33,43 @@ public record OperatorSettings(
     int healthPort,
     String healthAddress,
     String dynamoDbEndpoint,
-    String leaseName) {
+    String leaseName,
+    PodPolling podPolling) {
+
+  /**
+   * Where and how often the operator reads each ready stream pod's {@code /actuator/info} for the
+   * status's clock and catalogue: always the pods' HTTP port and every 30 s, except in tests (a
+   * stub server on another port, a shorter interval).
+   *
+   * @param port the pods' HTTP port
+   * @param interval time between two reads of one MusicDelivery's pods
+   */
+  public record PodPolling(int port, Duration interval) {
+    public static final PodPolling DEFAULT =
+        new PodPolling(StreamConfig.HTTP_PORT, Duration.ofSeconds(30));
+  }
+
+  /** With the pods' reports read as always ({@link PodPolling#DEFAULT}). */
+  public OperatorSettings(
+      String streamImage,
+      Set<String> namespaces,
+      String awsRegion,
+      String leaseNamespace,
+      int healthPort,
+      String healthAddress,
+      String dynamoDbEndpoint,
+      String leaseName) {
+    this(
+        streamImage,
+        namespaces,
+        awsRegion,
+        leaseNamespace,
+        healthPort,
+        healthAddress,
+        dynamoDbEndpoint,
+        leaseName,
+        PodPolling.DEFAULT);
+  }
 
   public static final String DYNAMODB_ENDPOINT = "CADENZA_DYNAMODB_ENDPOINT";
 
@@ -79,7 +118,22 @@ public record OperatorSettings(
         healthPort,
         healthAddress,
         endpoint,
-        leaseName);
+        leaseName,
+        podPolling);
+  }
+
+  /** The same settings reading the pods' reports at another port and interval; for tests. */
+  public OperatorSettings withPodPolling(int port, Duration interval) {
+    return new OperatorSettings(
+        streamImage,
+        namespaces,
+        awsRegion,
+        leaseNamespace,
+        healthPort,
+        healthAddress,
+        dynamoDbEndpoint,
+        leaseName,
+        new PodPolling(port, interval));
   }
 
   /**

@@ -122,6 +122,10 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
                 .withValue(JAVA_TOOL_OPTIONS)
                 .endEnv()
                 .withResources(resources(spec))
+                // the service writes why it could not start to /dev/termination-log; any other
+                // failure leaves the end of its log there, and both reach the CrashLooping
+                // condition
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withLivenessProbe(probe("/actuator/health/liveness", 3))
                 .withReadinessProbe(probe("/actuator/health/readiness", 1))
                 .withStartupProbe(probe("/actuator/health/liveness", 60))
