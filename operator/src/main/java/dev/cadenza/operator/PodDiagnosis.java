@@ -1,6 +1,7 @@
 package dev.cadenza.operator;
 
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
+import dev.cadenza.operator.dependent.StreamDeployment;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
@@ -31,11 +32,7 @@ import java.util.regex.Pattern;
  */
 record PodDiagnosis(String reason, String message) {
 
-  /**
-   * The stream pods' container, as {@link dev.cadenza.operator.dependent.StreamDeployment} names
-   * it.
-   */
-  static final String CONTAINER = "stream";
+  private static final String CONTAINER = StreamDeployment.CONTAINER;
 
   /** The most of a kubelet or scheduler message, or of a termination message, quoted. */
   static final int MAX_DETAIL = 400;

@@ -29,6 +29,9 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
 
   public static final String CONFIG_CHECKSUM = "cadenza.dev/config-checksum";
 
+  /** Name of the stream service's container, the pods' only one. */
+  public static final String CONTAINER = "stream";
+
   /** Name of the pods' HTTP port ({@link StreamConfig#HTTP_PORT}), which the Service targets. */
   public static final String HTTP_PORT_NAME = "http";
 
@@ -97,7 +100,7 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
         .endTopologySpreadConstraint()
         .addToContainers(
             new ContainerBuilder()
-                .withName("stream")
+                .withName(CONTAINER)
                 .withImage(Objects.requireNonNullElse(spec.image, settings.streamImage()))
                 .addNewPort()
                 .withName(HTTP_PORT_NAME)
