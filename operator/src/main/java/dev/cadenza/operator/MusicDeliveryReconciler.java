@@ -13,7 +13,6 @@ import dev.cadenza.operator.dependent.StreamService;
 import dev.cadenza.operator.dynamodb.DynamoDbTables;
 import dev.cadenza.operator.dynamodb.DynamoDbTablesException;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -70,9 +69,18 @@ public class MusicDeliveryReconciler
   static final Duration TABLES_RECHECK = Duration.ofSeconds(3);
 
   private final StreamTables tables;
+  private final StreamPods streamPods;
 
   public MusicDeliveryReconciler(OperatorSettings settings) {
     this.tables = new StreamTables(settings);
+    this.streamPods = new StreamPods(settings);
+  }
+
+  /** Besides the workflow's: the stream pods and what they report ({@link StreamPods}). */
+  @Override
+  public List<EventSource<?, MusicDelivery>> prepareEventSources(
+      EventSourceContext<MusicDelivery> context) {
+    return streamPods.eventSources(context);
   }
 
   /** The credentials Secrets' digests, polled: a rotated Secret rolls the pods. */
@@ -83,13 +91,15 @@ public class MusicDeliveryReconciler
   }
 
   /**
-   * The tables, then the workflow's pods as the Deployment reports them, then the route; the status
-   * from what each reported; Events for the transitions; a recheck while anything is under way.
+   * The tables, then the workflow's pods as the Deployment counts them and the pods themselves
+   * explain them, then the route; the status from what each reported; Events for the transitions; a
+   * recheck while anything is under way.
    */
   @Override
   public UpdateControl<MusicDelivery> reconcile(MusicDelivery md, Context<MusicDelivery> context) {
     StatusAggregator.Tables tables = reconcileTables(md, context.getClient());
-    StatusAggregator.Pods pods = observePods(context);
+    StatusAggregator.Pods pods =
+        StreamPods.observe(md, context, StatusAggregator.wantedReplicas(md));
     GatewayRoutes.Report routing = GatewayRoutes.reconcile(md, context.getClient());
     MusicDeliveryStatus previous = md.getStatus();
     md.setStatus(StatusAggregator.aggregate(md, tables, pods, routing, Instant.now()));
@@ -123,12 +133,6 @@ public class MusicDeliveryReconciler
           result.failure());
     }
     return result;
-  }
-
-  /** The stream pods as the workflow's Deployment counts them. */
-  private static StatusAggregator.Pods observePods(Context<MusicDelivery> context) {
-    return StatusAggregator.Pods.of(
-        context.getSecondaryResource(Deployment.class).map(Deployment::getStatus).orElse(null));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.cadenza.operator;
 
+import dev.cadenza.operator.dependent.StreamConfig;
 import dev.cadenza.operator.dynamodb.DynamoDbClients;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
  * @param leaseName name of the leader-election Lease in {@code leaseNamespace}: replicas of one
  *     installation share it, two installations in one namespace must not
  * @param shutdownTimeout how long a stop (SIGTERM) may take before the process halts
+ * @param podPolling where and how often the operator reads what the ready stream pods report
  */
 public record OperatorSettings(
     String streamImage,
@@ -34,7 +36,44 @@ public record OperatorSettings(
     String healthAddress,
     String dynamoDbEndpoint,
     String leaseName,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    PodPolling podPolling) {
+
+  /**
+   * Where and how often the operator reads each ready stream pod's {@code /actuator/info} for the
+   * status's clock and catalogue: always the pods' HTTP port and every 30 s, except in tests (a
+   * stub server on another port, a shorter interval).
+   *
+   * @param port the pods' HTTP port
+   * @param interval time between two reads of one MusicDelivery's pods
+   */
+  public record PodPolling(int port, Duration interval) {
+    public static final PodPolling DEFAULT =
+        new PodPolling(StreamConfig.HTTP_PORT, Duration.ofSeconds(30));
+  }
+
+  /** With the default shutdown timeout, the pods' reports read as always. */
+  public OperatorSettings(
+      String streamImage,
+      Set<String> namespaces,
+      String awsRegion,
+      String leaseNamespace,
+      int healthPort,
+      String healthAddress,
+      String dynamoDbEndpoint,
+      String leaseName) {
+    this(
+        streamImage,
+        namespaces,
+        awsRegion,
+        leaseNamespace,
+        healthPort,
+        healthAddress,
+        dynamoDbEndpoint,
+        leaseName,
+        DEFAULT_SHUTDOWN_TIMEOUT,
+        PodPolling.DEFAULT);
+  }
 
   public static final String DYNAMODB_ENDPOINT = "CADENZA_DYNAMODB_ENDPOINT";
 
@@ -63,6 +102,7 @@ public record OperatorSettings(
 
   public OperatorSettings {
     Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    Objects.requireNonNull(podPolling, "podPolling");
   }
 
   /** For tests and tools: no leader election, no endpoints. */
@@ -89,28 +129,6 @@ public record OperatorSettings(
         DEFAULT_LEASE_NAME);
   }
 
-  /** With the default shutdown timeout. */
-  public OperatorSettings(
-      String streamImage,
-      Set<String> namespaces,
-      String awsRegion,
-      String leaseNamespace,
-      int healthPort,
-      String healthAddress,
-      String dynamoDbEndpoint,
-      String leaseName) {
-    this(
-        streamImage,
-        namespaces,
-        awsRegion,
-        leaseNamespace,
-        healthPort,
-        healthAddress,
-        dynamoDbEndpoint,
-        leaseName,
-        DEFAULT_SHUTDOWN_TIMEOUT);
-  }
-
   /** The same settings with another default DynamoDB endpoint (null for AWS). */
   public OperatorSettings withDynamoDbEndpoint(String endpoint) {
     return new OperatorSettings(
@@ -122,7 +140,23 @@ public record OperatorSettings(
         healthAddress,
         endpoint,
         leaseName,
-        shutdownTimeout);
+        shutdownTimeout,
+        podPolling);
+  }
+
+  /** The same settings reading the pods' reports at another port and interval; for tests. */
+  public OperatorSettings withPodPolling(int port, Duration interval) {
+    return new OperatorSettings(
+        streamImage,
+        namespaces,
+        awsRegion,
+        leaseNamespace,
+        healthPort,
+        healthAddress,
+        dynamoDbEndpoint,
+        leaseName,
+        shutdownTimeout,
+        new PodPolling(port, interval));
   }
 
   /**
@@ -160,7 +194,8 @@ public record OperatorSettings(
         Objects.requireNonNullElse(lookup.apply("CADENZA_HEALTH_ADDRESS"), "0.0.0.0"),
         endpoint(lookup.apply(DYNAMODB_ENDPOINT)),
         leaseName(lookup.apply(LEASE_NAME)),
-        shutdownTimeout(lookup.apply(SHUTDOWN_TIMEOUT)));
+        shutdownTimeout(lookup.apply(SHUTDOWN_TIMEOUT)),
+        PodPolling.DEFAULT);
   }
 
   /** Empty or unset: the default; else a positive duration such as {@code 20s}. */

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -56,10 +57,27 @@ final class StatusAggregator {
     }
   }
 
-  /** The stream pods as the Deployment's status counts them; zeros before it has one. */
-  record Pods(int replicas, int ready, int updated) {
+  /**
+   * The stream pods: as the Deployment's status counts them (zeros before it has one), why they are
+   * not ready when the pods and the library's claim say, and what the ready ones report.
+   *
+   * @param diagnosis what keeps them from being ready; empty when nothing does or nothing is known
+   * @param reports their clock and catalogue
+   */
+  record Pods(
+      int replicas, int ready, int updated, Optional<PodDiagnosis> diagnosis, PodReports reports) {
 
     static final Pods NONE = new Pods(0, 0, 0);
+
+    /** Counts alone: no diagnosis, no reports. */
+    Pods(int replicas, int ready, int updated) {
+      this(replicas, ready, updated, Optional.empty(), PodReports.NONE);
+    }
+
+    /** The same counts with this diagnosis and these reports. */
+    Pods with(Optional<PodDiagnosis> diagnosis, PodReports reports) {
+      return new Pods(replicas, ready, updated, diagnosis, reports);
+    }
 
     static Pods of(DeploymentStatus status) {
       if (status == null) {
@@ -101,10 +119,15 @@ final class StatusAggregator {
             .sorted()
             .collect(Collectors.joining(","));
     status.url = url(md, routing);
+    status.clock = pods.reports().clockStatus();
+    status.catalogue = pods.reports().catalogueStatus();
 
     long generation = md.getMetadata().getGeneration();
     Conditions conditions = new Conditions(status, generation, now);
-    degraded(conditions, tables);
+    // what keeps the pods from being ready matters only while they are not
+    Optional<PodDiagnosis> diagnosis =
+        wanted > 0 && !pods.rolledOut(wanted) ? pods.diagnosis() : Optional.empty();
+    degraded(conditions, tables, diagnosis);
     if (!tables.ready()) {
       conditions.set(
           "Ready",
@@ -128,11 +151,12 @@ final class StatusAggregator {
       conditions.set("Ready", false, "ScaledToZero", "spec.replicas is 0");
       conditions.set("Progressing", false, "RolledOut", "Nothing to run");
     } else {
+      String counted = pods.ready() + " of " + wanted + " stream pods ready";
       conditions.set(
           "Ready",
           false,
-          "StreamPodsNotReady",
-          pods.ready() + " of " + wanted + " stream pods ready");
+          diagnosis.map(PodDiagnosis::reason).orElse("StreamPodsNotReady"),
+          diagnosis.map(d -> counted + ": " + d.message()).orElse(counted));
       conditions.set(
           "Progressing",
           true,
@@ -144,12 +168,16 @@ final class StatusAggregator {
     return status;
   }
 
-  private static void degraded(Conditions conditions, Tables tables) {
+  /** The tables' problems first (nothing works without them), then the pods'. */
+  private static void degraded(
+      Conditions conditions, Tables tables, Optional<PodDiagnosis> diagnosis) {
     if (!tables.reached()) {
       conditions.set("Degraded", true, tables.failureReason(), tables.failure());
     } else if (!tables.report().blockingProblems().isEmpty()) {
       conditions.set(
           "Degraded", true, "TableConflict", String.join("; ", tables.report().blockingProblems()));
+    } else if (diagnosis.isPresent()) {
+      conditions.set("Degraded", true, diagnosis.get().reason(), diagnosis.get().message());
     } else {
       conditions.set(
           "Degraded",
@@ -210,6 +238,8 @@ final class StatusAggregator {
     status.url = previous.url;
     status.tables = previous.tables;
     status.dynamodb = previous.dynamodb;
+    status.clock = previous.clock;
+    status.catalogue = previous.catalogue;
     return status;
   }
 }

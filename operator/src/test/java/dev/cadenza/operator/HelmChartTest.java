@@ -459,8 +459,10 @@ class HelmChartTest {
       config.setImpersonateGroups(
           "system:serviceaccounts", "system:serviceaccounts:" + namespace, "system:authenticated");
       try (KubernetesClient restricted = new KubernetesClientBuilder().withConfig(config).build()) {
-        assertThatThrownBy(() -> restricted.pods().inNamespace(musicNamespace).list())
-            .as("impersonation is in force: the chart grants no pod access")
+        assertThatThrownBy(
+                () -> restricted.pods().inNamespace(musicNamespace).withName("x").delete())
+            .as(
+                "impersonation is in force: the chart lets the operator watch pods, not delete them")
             .hasMessageContaining("Forbidden");
         checks.check(restricted, objects);
         Operator operator = CadenzaOperator.create(restricted, settings, o -> {});

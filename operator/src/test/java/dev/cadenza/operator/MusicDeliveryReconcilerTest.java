@@ -59,6 +59,7 @@ class MusicDeliveryReconcilerTest {
   static void start(Dynalite server) {
     dynalite = server;
     client = kube.client();
+    KubeApi.libraryClaim(client, NS, "music", "Bound");
   }
 
   static List<String> tableNames() {

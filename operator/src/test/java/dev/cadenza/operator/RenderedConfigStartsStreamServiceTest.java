@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.dependent.StreamConfig;
+import dev.cadenza.operator.testsupport.Kubelet;
 import dev.cadenza.testsupport.Ports;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.net.URI;
@@ -15,15 +17,18 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The environment the operator renders for stream pods starts the real stream service: the
- * configuration contract (docs/configuration.md) tested end to end. The stream-service module is
- * built before this one in the reactor.
+ * configuration contract (docs/configuration.md) tested end to end, with what the operator reads
+ * back: the pod's {@code /actuator/info} and, when it cannot start, its termination message. The
+ * stream-service module is built before this one in the reactor.
  */
 class RenderedConfigStartsStreamServiceTest {
 
@@ -97,8 +102,47 @@ class RenderedConfigStartsStreamServiceTest {
                   HttpResponse.BodyHandlers.ofString())
               .body();
       assertThat(tracks).contains("\"title\":\"Low Water\"");
+
+      // what the operator reads of a ready pod, read by the operator's own reader
+      Pod pod =
+          Kubelet.with(
+              Kubelet.pod("music", "jazz", "jazz-0", "cadenza/stream"), Kubelet.ready("127.0.0.1"));
+      PodReports reports = new PodReportReader(port).read(md, List.of(pod));
+      assertThat(reports.catalogue()).isEqualTo(new PodReports.Catalogue(1, 1, null, 1));
+      assertThat(reports.clock().pods()).isEqualTo(1);
+      assertThat(reports.clock().source()).isEqualTo("ntp");
     } finally {
       process.destroy();
+      process.waitFor();
+    }
+  }
+
+  @Test
+  void aStreamServiceThatCannotStartSaysWhyInItsTerminationMessage() throws Exception {
+    assertThat(JAR).as("build stream-service first (./mvnw verify does)").exists();
+    // the kubelet creates the file before the container starts
+    Path terminationLog = Files.createFile(library.resolve("termination-log"));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(library.resolve("stream-service.log").toFile());
+    pb.environment().put("CADENZA_LIBRARY_PATH", library.resolve("not-mounted").toString());
+    pb.environment().put("CADENZA_TERMINATION_LOG", terminationLog.toString());
+    pb.environment().put("SERVER_PORT", Integer.toString(Ports.free()));
+    pb.environment().put("CADENZA_CLOCK_SNTP_PORT", "0");
+    Process process = pb.start();
+    try {
+      assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("the service exits").isTrue();
+      assertThat(process.exitValue()).isNotZero();
+      assertThat(Files.readString(terminationLog))
+          .contains("cadenza.library.path")
+          .contains("is not a readable directory")
+          .doesNotContain("\tat ");
+    } finally {
+      process.destroyForcibly();
       process.waitFor();
     }
   }

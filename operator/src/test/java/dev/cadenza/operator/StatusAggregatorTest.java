@@ -16,7 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The status a reconciliation reports, from what its steps reported, without an API server. */
 class StatusAggregatorTest {
@@ -238,6 +241,92 @@ class StatusAggregatorTest {
     assertThat(summary(status, "Progressing"))
         .isEqualTo("False RolledOut: All stream pods run the current configuration");
     assertThat(status.tables).hasSize(3);
+  }
+
+  static StatusAggregator.Pods explained(
+      StatusAggregator.Pods pods, String reason, String message) {
+    return pods.with(Optional.of(new PodDiagnosis(reason, message)), PodReports.NONE);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "LibraryClaimMissing",
+        "LibraryClaimPending",
+        "LibraryClaimLost",
+        "ImagePullFailed",
+        "ContainerCannotStart",
+        "CrashLooping",
+        "Unschedulable"
+      })
+  void whatKeepsThePodsFromBeingReadyIsTheReadyReasonAndDegraded(String reason) {
+    StatusAggregator.Pods pods =
+        explained(new StatusAggregator.Pods(2, 1, 2), reason, "what is wrong; what to change");
+
+    MusicDeliveryStatus status = aggregate(md(BASE), active(), pods);
+
+    assertThat(summary(status, "Ready"))
+        .isEqualTo("False " + reason + ": 1 of 2 stream pods ready: what is wrong; what to change");
+    assertThat(summary(status, "Degraded"))
+        .isEqualTo("True " + reason + ": what is wrong; what to change");
+    assertThat(summary(status, "Progressing"))
+        .isEqualTo("True RollingOut: 2 of 2 stream pods run the current configuration");
+  }
+
+  @Test
+  void theTablesProblemsComeBeforeThePodsAndPodsRolledOutNeedNoExplaining() {
+    StatusAggregator.Pods crashing =
+        explained(new StatusAggregator.Pods(2, 0, 2), "CrashLooping", "exit 1");
+    StatusAggregator.Tables unreachable =
+        StatusAggregator.Tables.unreachable("DynamoDbUnreachable", "connection refused");
+
+    MusicDeliveryStatus blocked = aggregate(md(BASE), unreachable, crashing);
+    assertThat(summary(blocked, "Degraded"))
+        .isEqualTo("True DynamoDbUnreachable: connection refused");
+    assertThat(blocked.condition("Ready").getReason()).isEqualTo("TablesNotReady");
+
+    MusicDeliveryStatus creating =
+        aggregate(
+            md(BASE),
+            tables(
+                table(Table.CATALOG, "CREATING"),
+                table(Table.CHUNKS, "ACTIVE"),
+                table(Table.SESSIONS, "ACTIVE")),
+            crashing);
+    assertThat(summary(creating, "Degraded")).isEqualTo("True CrashLooping: exit 1");
+    assertThat(creating.condition("Ready").getReason()).isEqualTo("TablesNotReady");
+
+    MusicDeliveryStatus rolledOut =
+        aggregate(md(BASE), active(), explained(TWO_READY, "CrashLooping", "an old pod"));
+    assertThat(summary(rolledOut, "Degraded")).isEqualTo("False AsExpected: No problems found");
+    assertThat(rolledOut.condition("Ready").getReason()).isEqualTo("StreamPodsReady");
+  }
+
+  @Test
+  void theClockAndCatalogueAreWhatThePodsReportAndGoWhenNoneDoes() {
+    PodReports reports =
+        new PodReports(
+            new PodReports.Clock(2, 1, "ntp", "2ms"), new PodReports.Catalogue(2, 8, 3L, 1));
+    MusicDelivery md = md(BASE);
+
+    md.setStatus(aggregate(md, active(), TWO_READY.with(Optional.empty(), reports)));
+    MusicDeliveryStatus status = md.getStatus();
+
+    assertThat(status.clock.pods).isEqualTo(2);
+    assertThat(status.clock.synchronisedPods).isEqualTo(1);
+    assertThat(status.clock.source).isEqualTo("ntp");
+    assertThat(status.clock.worstOffset).isEqualTo("2ms");
+    assertThat(status.catalogue.pods).isEqualTo(2);
+    assertThat(status.catalogue.tracks).isEqualTo(8);
+    assertThat(status.catalogue.generation).isEqualTo(3L);
+    assertThat(status.catalogue.podsAgreeing).isEqualTo(1);
+
+    MusicDeliveryStatus silent = aggregate(md, active(), TWO_READY);
+    assertThat(silent.clock).isNull();
+    assertThat(silent.catalogue).isNull();
+    assertThat(StatusAggregator.failed(md, new IllegalStateException("x"), T1).clock)
+        .as("a failed reconciliation keeps them")
+        .isNotNull();
   }
 
   @Test

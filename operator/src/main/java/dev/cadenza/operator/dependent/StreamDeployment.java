@@ -35,6 +35,9 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
 
   public static final String CONFIG_CHECKSUM = "cadenza.dev/config-checksum";
 
+  /** Name of the stream service's container, the pods' only one. */
+  public static final String CONTAINER = "stream";
+
   /** Name of the pods' HTTP port ({@link StreamConfig#HTTP_PORT}), which the Service targets. */
   public static final String HTTP_PORT_NAME = "http";
 
@@ -180,7 +183,7 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
         .endTopologySpreadConstraint()
         .addToContainers(
             new ContainerBuilder()
-                .withName("stream")
+                .withName(CONTAINER)
                 .withImage(Objects.requireNonNullElse(spec.image, settings.streamImage()))
                 .addNewPort()
                 .withName(HTTP_PORT_NAME)
@@ -205,6 +208,10 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
                 .withValue(JAVA_TOOL_OPTIONS)
                 .endEnv()
                 .withResources(resources(spec))
+                // the service writes why it could not start to /dev/termination-log; any other
+                // failure leaves the end of its log there, and both reach the CrashLooping
+                // condition
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withLivenessProbe(probe("/actuator/health/liveness", 3))
                 .withReadinessProbe(probe("/actuator/health/readiness", 1))
                 .withStartupProbe(probe("/actuator/health/liveness", 60))

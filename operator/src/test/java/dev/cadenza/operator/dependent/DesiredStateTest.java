@@ -146,6 +146,23 @@ class DesiredStateTest {
   }
 
   @Test
+  void aStreamContainerThatFailsLeavesItsTerminationMessageOrElseItsLastLog() {
+    var container =
+        StreamDeployment.build(md(BASE), SETTINGS)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+
+    assertThat(container.getName()).isEqualTo("stream");
+    assertThat(container.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+    assertThat(container.getTerminationMessagePath())
+        .as("Kubernetes' /dev/termination-log")
+        .isNull();
+  }
+
+  @Test
   void deploymentLeavesReplicasToTheAutoscalerWhenThereIsOne() {
     Deployment fixed = StreamDeployment.build(md(BASE), SETTINGS);
     Deployment scaled =

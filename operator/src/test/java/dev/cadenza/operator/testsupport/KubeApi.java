@@ -8,6 +8,9 @@ import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -223,6 +226,33 @@ public final class KubeApi implements AfterAllCallback {
     client
         .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
         .serverSideApply();
+  }
+
+  /**
+   * Creates the PersistentVolumeClaim {@code ns}/{@code name} (ReadOnlyMany, 1Gi) in {@code phase}
+   * (Pending, Bound, Lost), which no controller here would ever change: a library as the
+   * MusicDeliveries name it.
+   */
+  public static PersistentVolumeClaim libraryClaim(
+      KubernetesClient client, String ns, String name, String phase) {
+    PersistentVolumeClaim created =
+        client
+            .resource(
+                new PersistentVolumeClaimBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .withNamespace(ns)
+                    .endMetadata()
+                    .withNewSpec()
+                    .withAccessModes("ReadOnlyMany")
+                    .withNewResources()
+                    .addToRequests("storage", new Quantity("1Gi"))
+                    .endResources()
+                    .endSpec()
+                    .build())
+            .create();
+    created.getStatus().setPhase(phase);
+    return client.resource(created).updateStatus();
   }
 
   /** Creates a resource written as YAML. */

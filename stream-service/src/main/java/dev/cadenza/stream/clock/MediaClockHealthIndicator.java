@@ -77,7 +77,7 @@ public class MediaClockHealthIndicator implements HealthIndicator {
   }
 
   /** Milliseconds with microsecond resolution. */
-  private static double ms(long nanos) {
+  static double ms(long nanos) {
     return Math.round(nanos / 1e3) / 1e3;
   }
 }

@@ -55,4 +55,10 @@ interface CatalogSharing {
 
   /** Adds the pod's {@code mode} and whatever else says how it shares the catalogue. */
   void describe(Health.Builder health);
+
+  /** How this pod keeps its catalogue now. */
+  Mode mode();
+
+  /** Generation of the shared catalogue this pod serves; -1 when unknown or not shared. */
+  long generation();
 }

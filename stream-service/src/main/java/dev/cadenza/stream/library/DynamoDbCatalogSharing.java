@@ -500,4 +500,14 @@ final class DynamoDbCatalogSharing implements CatalogSharing {
       health.withDetail("dynamodb", "unavailable (" + unavailable + ")");
     }
   }
+
+  @Override
+  public Mode mode() {
+    return mode;
+  }
+
+  @Override
+  public long generation() {
+    return generation;
+  }
 }

@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -16,6 +18,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.info.Info;
+import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
@@ -23,7 +27,8 @@ import org.springframework.context.SmartLifecycle;
 /**
  * The music library: the catalogue in service, kept up to date by scans, and the library's health.
  * Readiness is down until the first scan has finished (or, with a shared catalogue, until the
- * catalogue has been loaded).
+ * catalogue has been loaded). Its {@code catalogue} info (in {@code /actuator/info}) is what the
+ * operator reads of every ready pod for the MusicDelivery's {@code status.catalogue}.
  *
  * <p>When it scans and where else its catalogue comes from is up to its {@link CatalogSharing}:
  * scans of its own at start-up and every {@code rescan-interval} ({@link LocalCatalogSharing}, the
@@ -31,7 +36,7 @@ import org.springframework.context.SmartLifecycle;
  * DynamoDbCatalogSharing}, docs/shared-catalogue.md). Either runs on this library's scan thread;
  * requests never wait for it, they read the in-memory {@link Catalog} snapshot.
  */
-public final class Library implements SmartLifecycle, HealthIndicator {
+public final class Library implements SmartLifecycle, HealthIndicator, InfoContributor {
 
   private static final Logger log = LoggerFactory.getLogger(Library.class);
 
@@ -265,6 +270,22 @@ public final class Library implements SmartLifecycle, HealthIndicator {
       health.withDetail("lastError", lastError);
     }
     return health.build();
+  }
+
+  /**
+   * {@code catalogue}: the tracks in service, how this pod keeps them and, when shared, the
+   * generation it serves; no paths, hosts or pod names, since the Ingress exposes the pod.
+   */
+  @Override
+  public void contribute(Info.Builder info) {
+    Map<String, Object> catalogue = new LinkedHashMap<>();
+    catalogue.put("tracks", catalog.tracks().size());
+    catalogue.put("mode", sharing.mode().label());
+    long generation = sharing.generation();
+    if (generation >= 0) {
+      catalogue.put("generation", generation);
+    }
+    info.withDetail("catalogue", catalogue);
   }
 
   @Override

@@ -53,4 +53,14 @@ final class LocalCatalogSharing implements CatalogSharing {
   public void describe(Health.Builder health) {
     health.withDetail("mode", Mode.LOCAL.label());
   }
+
+  @Override
+  public Mode mode() {
+    return Mode.LOCAL;
+  }
+
+  @Override
+  public long generation() {
+    return -1;
+  }
 }

@@ -110,6 +110,19 @@ class ClockSyncTest {
     assertThat(health(app).getDetails())
         .containsEntry("synchronised", true)
         .containsKey("sntpPort");
+    // what the operator reads for status.clock: no server named
+    JsonNode clock = info(app).get("clock");
+    assertThat(clock.get("source").asText()).isEqualTo("ntp");
+    assertThat(clock.get("synchronised").asBoolean()).isTrue();
+    assertThat(clock.get("offsetMs").asDouble()).isBetween(-50.0, 50.0);
+    assertThat(clock.get("stratum").asInt()).isEqualTo(ChronyServer.STRATUM + 1);
+    assertThat(clock.toString()).doesNotContain(chrony.address());
+  }
+
+  static JsonNode info(TestApp app) throws Exception {
+    HttpResponse<String> r = get(app, "/actuator/info");
+    assertThat(r.statusCode()).isEqualTo(200);
+    return JsonMapper.builder().build().readTree(r.body());
   }
 
   @Test
@@ -242,5 +255,7 @@ class ClockSyncTest {
         .containsEntry("source", "system clock")
         .containsEntry("synchronised", false);
     assertThat(health(app).getStatus()).isEqualTo(Status.UP);
+    assertThat(info(app).get("clock").toString())
+        .isEqualTo("{\"source\":\"system clock\",\"synchronised\":false}");
   }
 }

@@ -87,6 +87,13 @@ class SharedCatalogApplicationTest {
         .isEqualTo(1L);
     assertThat((String) health.read("$.components.library.details.leaseHolder"))
         .isEqualTo(health.read("$.components.library.details.pod"));
+    // what the operator reads for status.catalogue
+    DocumentContext info = get(api, "/actuator/info");
+    assertThat((Integer) info.read("$.catalogue.tracks")).isEqualTo(8);
+    assertThat((String) info.read("$.catalogue.mode")).isEqualTo("shared-scanner");
+    assertThat((Number) info.read("$.catalogue.generation"))
+        .extracting(Number::longValue)
+        .isEqualTo(1L);
 
     assertThat(api.items("/api/v1/tracks", "limit", "100"))
         .extracting(t -> (String) t.get("id"))

@@ -46,6 +46,53 @@ public class MusicDeliveryStatus {
           + " later change of either is reported (Degraded DynamoDbLocationChanged), not followed.")
   public TablesLocation dynamodb;
 
+  @JsonPropertyDescription(
+      "The media clocks of the ready stream pods, as they report them (read every 30 s); absent"
+          + " while no pod answers.")
+  public ClockState clock;
+
+  @JsonPropertyDescription(
+      "The catalogues the ready stream pods serve, as they report them (read every 30 s); absent"
+          + " while no pod answers.")
+  public CatalogueState catalogue;
+
+  /** The stream pods' media clocks. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class ClockState {
+    @JsonPropertyDescription("Ready stream pods that reported their clock.")
+    public Integer pods;
+
+    @JsonPropertyDescription("Of those, the ones synchronised to their NTP servers.")
+    public Integer synchronisedPods;
+
+    @JsonPropertyDescription(
+        "ntp (the pods follow spec.ntp.servers), system clock (no servers), or mixed.")
+    public String source;
+
+    @JsonPropertyDescription(
+        "The largest offset of a synchronised pod's media clock from NTP time, rounded up to 1, 2"
+            + " or 5 times a power of ten (at least 1ms); absent when none is synchronised.")
+    public String worstOffset;
+  }
+
+  /** The catalogues the stream pods serve. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class CatalogueState {
+    @JsonPropertyDescription("Ready stream pods that reported their catalogue.")
+    public Integer pods;
+
+    @JsonPropertyDescription("Tracks in the catalogue most of them serve.")
+    public Integer tracks;
+
+    @JsonPropertyDescription(
+        "Generation of that shared catalogue (it grows with every change a scan finds).")
+    public Long generation;
+
+    @JsonPropertyDescription(
+        "Pods serving that catalogue; fewer than pods while a change reaches them all.")
+    public Integer podsAgreeing;
+  }
+
   /** Where the DynamoDB tables are. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class TablesLocation {
