@@ -28,6 +28,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,18 +77,16 @@ public class MusicDeliveryReconciler
     this.streamPods = new StreamPods(settings);
   }
 
-  /** Besides the workflow's: the stream pods and what they report ({@link StreamPods}). */
+  /**
+   * Besides the workflow's: the stream pods and what they report ({@link StreamPods}), and the
+   * credentials Secrets' digests, polled, so that a rotated Secret rolls the pods.
+   */
   @Override
   public List<EventSource<?, MusicDelivery>> prepareEventSources(
       EventSourceContext<MusicDelivery> context) {
-    return streamPods.eventSources(context);
-  }
-
-  /** The credentials Secrets' digests, polled: a rotated Secret rolls the pods. */
-  @Override
-  public List<EventSource<?, MusicDelivery>> prepareEventSources(
-      EventSourceContext<MusicDelivery> context) {
-    return List.of(CredentialsDigest.eventSource(context));
+    List<EventSource<?, MusicDelivery>> sources = new ArrayList<>(streamPods.eventSources(context));
+    sources.add(CredentialsDigest.eventSource(context));
+    return sources;
   }
 
   /**
