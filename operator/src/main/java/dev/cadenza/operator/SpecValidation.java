@@ -63,13 +63,7 @@ final class SpecValidation {
     }
     MusicDeliverySpec spec = md.getSpec();
     if (spec.image != null && !spec.image.matches(Formats.IMAGE)) {
-      problems.add(
-          new Problem(
-              "spec.image",
-              "'"
-                  + spec.image
-                  + "' is not an image reference: [registry[:port]/]path[:tag][@digest], the path"
-                  + " in lower case, e.g. ghcr.io/cadenza/stream-service:0.1.0"));
+      problems.add(new Problem("spec.image", MusicDeliverySpec.IMAGE_MESSAGE));
     }
     resources(spec, problems);
     library(spec.library, problems);
@@ -228,7 +222,10 @@ final class SpecValidation {
     return d != null && !d.isZero() && !d.isNegative();
   }
 
-  /** A duration as the CRD writes it ({@code 64s}), or null when it is none. */
+  /**
+   * A duration as the CRD writes it ({@code 64s}), or null when it is none or longer than the
+   * stream service can schedule.
+   */
   static Duration duration(String text) {
     Matcher m = DURATION.matcher(text);
     if (!m.matches()) {
@@ -236,12 +233,15 @@ final class SpecValidation {
     }
     try {
       long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      };
+      Duration d =
+          switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+          };
+      d.toNanos(); // the stream service schedules in nanoseconds: about 292 years at most
+      return d;
     } catch (ArithmeticException | NumberFormatException e) {
       return null;
     }
