@@ -236,7 +236,7 @@ public class MusicDeliveryReconciler
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     // the one line of this failure: JOSDK's own (EventProcessor, ReconciliationDispatcher, with a
-    // stack at each retry) are off in logback.xml; the stack is here at DEBUG
+    // stack at each retry) are off (cadenza-operator-loggers.xml); the stack is here at DEBUG
     int failures = context.getRetryInfo().map(RetryInfo::getAttemptCount).orElse(0) + 1;
     log.warn(
         "Reconciling {}/{} failed ({} in a row; next try in {} s): {}",
