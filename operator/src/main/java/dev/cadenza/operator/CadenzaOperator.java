@@ -118,6 +118,7 @@ public final class CadenzaOperator {
     operator.register(
         reconciler,
         c -> {
+          c.withRetry(MusicDeliveryReconciler.RETRY);
           if (!settings.namespaces().isEmpty()) {
             c.settingNamespaces(settings.namespaces());
           }

@@ -3,9 +3,13 @@ package dev.cadenza.operator;
 import dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Status conditions following the Kubernetes API conventions: one per type, the transition time
@@ -48,11 +52,41 @@ final class Conditions {
     status.conditions.sort(Comparator.comparing(Condition::getType));
   }
 
-  /** A message for a failure: the exception's own words, without a stack. */
-  static String describe(Exception e) {
+  /** The longest failure message a condition (and the log line) carries. */
+  static final int MAX_FAILURE = 1000;
+
+  /**
+   * A message for a failure, without a stack: for a failed workflow, each dependent resource's
+   * failure by name; for a refusal of the API server, its own words (what it refused and why); else
+   * the innermost cause's. At most {@link #MAX_FAILURE} characters.
+   */
+  static String describe(Throwable e) {
+    String text;
+    if (e instanceof AggregatedOperatorException workflow
+        && !workflow.getAggregatedExceptions().isEmpty()) {
+      text =
+          new TreeMap<>(workflow.getAggregatedExceptions())
+              .entrySet().stream()
+                  .map(failed -> failed.getKey() + ": " + describe(failed.getValue()))
+                  .collect(Collectors.joining("; "));
+    } else {
+      text = cause(e);
+    }
+    return text.length() <= MAX_FAILURE ? text : text.substring(0, MAX_FAILURE - 1) + "…";
+  }
+
+  private static String cause(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
+    }
+    if (root instanceof KubernetesClientException refused
+        && refused.getStatus() != null
+        && refused.getStatus().getMessage() != null) {
+      return "the API server answered "
+          + refused.getCode()
+          + ": "
+          + refused.getStatus().getMessage();
     }
     String m = root.getMessage();
     return root.getClass().getSimpleName() + (m == null ? "" : ": " + m);

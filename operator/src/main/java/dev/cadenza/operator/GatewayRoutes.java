@@ -4,6 +4,7 @@ import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.Routing;
 import dev.cadenza.operator.dependent.StreamIngress;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
@@ -56,7 +57,7 @@ final class GatewayRoutes {
           }
         }
       }
-      return notGateway(md);
+      return notGateway(md, client);
     }
     if (!served) {
       return new Report(
@@ -277,7 +278,7 @@ final class GatewayRoutes {
             + ")");
   }
 
-  private static Report notGateway(MusicDelivery md) {
+  private static Report notGateway(MusicDelivery md, KubernetesClient client) {
     Routing r = md.getSpec().routing;
     if (r == null || r.host == null || r.host.isEmpty()) {
       return new Report(
@@ -289,11 +290,45 @@ final class GatewayRoutes {
     if (r.controller == Routing.Controller.GATEWAY) {
       return new Report(false, "NoGateway", "routing.gateway is not set", false);
     }
-    return new Report(
-        true,
-        "IngressApplied",
-        "Ingress " + Names.of(md) + " routes " + r.host + " (controller " + controllerName(r) + ")",
-        false);
+    String ingress =
+        "Ingress " + Names.of(md) + " routes " + r.host + " (controller " + controllerName(r) + ")";
+    String tlsProblem = r.tls == null ? null : tlsSecretProblem(md, client);
+    if (tlsProblem != null) {
+      // Secrets are not watched: look again until it is there
+      return new Report(false, "TlsSecretInvalid", ingress + ", but " + tlsProblem, true);
+    }
+    return new Report(true, "IngressApplied", ingress, false);
+  }
+
+  /**
+   * What is wrong with the TLS Secret the Ingress names, or null: without it the ingress controller
+   * serves its own default certificate for the host, which players refuse. A Secret the operator
+   * may not read is taken as it is.
+   */
+  private static String tlsSecretProblem(MusicDelivery md, KubernetesClient client) {
+    String name = md.getSpec().routing.tls.secretName;
+    Secret secret;
+    try {
+      secret = client.secrets().inNamespace(md.getMetadata().getNamespace()).withName(name).get();
+    } catch (KubernetesClientException e) {
+      log.debug("TLS Secret {} of {} not checked: {}", name, Names.of(md), e.getMessage());
+      return null;
+    }
+    String fix =
+        ": create a kubernetes.io/tls Secret with tls.crt and tls.key (kubectl create secret tls "
+            + name
+            + " --cert=… --key=…); until then the ingress controller serves its default"
+            + " certificate for the host";
+    if (secret == null) {
+      return "routing.tls.secretName '" + name + "' does not exist" + fix;
+    }
+    Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
+    for (String key : List.of("tls.crt", "tls.key")) {
+      if (data.get(key) == null || data.get(key).isEmpty()) {
+        return "routing.tls.secretName '" + name + "' has no " + key + fix;
+      }
+    }
+    return null;
   }
 
   private static String controllerName(Routing r) {

@@ -22,18 +22,21 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.javaoperatorsdk.operator.processing.retry.RetryExecution;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +46,14 @@ import org.slf4j.LoggerFactory;
  * Gateway API HTTPRoute (applied here, see {@link GatewayRoutes}) and its DynamoDB tables, then
  * reports what it sees in the status. Deleting it deletes the tables first when deletionPolicy is
  * Delete, at the region and endpoint recorded in the status when they were made.
+ *
+ * <p>A spec that cannot work ({@link SpecValidation}) is reported (Degraded {@code InvalidSpec},
+ * naming the fields) and nothing is made from it. A reconciliation that fails is logged in one line
+ * ({@link #updateErrorStatus}), reported (Degraded {@code ReconcileFailed}) and retried with
+ * exponential backoff ({@link #RETRY}).
  */
 @Workflow(
+    explicitInvocation = true, // after the spec's validation, which may skip it
     dependents = {
       @Dependent(name = "config", type = StreamConfig.class),
       @Dependent(name = "deployment", type = StreamDeployment.class, dependsOn = "config"),
@@ -68,6 +77,17 @@ public class MusicDeliveryReconciler
   private static final Logger log = LoggerFactory.getLogger(MusicDeliveryReconciler.class);
   static final Duration RECHECK = Duration.ofSeconds(30);
   static final Duration TABLES_RECHECK = Duration.ofSeconds(3);
+
+  /**
+   * Retries of a failed reconciliation: after 2 s (twice: JOSDK's schedule), then doubling up to 5
+   * minutes, for as long as it fails; a success or a change of the resource starts again.
+   */
+  static final GenericRetry RETRY =
+      new GenericRetry()
+          .setInitialInterval(Duration.ofSeconds(2))
+          .setIntervalMultiplier(2)
+          .setMaxInterval(Duration.ofMinutes(5).toMillis())
+          .withoutMaxAttempts();
 
   private final StreamTables tables;
   private final StreamPods streamPods;
@@ -96,6 +116,11 @@ public class MusicDeliveryReconciler
    */
   @Override
   public UpdateControl<MusicDelivery> reconcile(MusicDelivery md, Context<MusicDelivery> context) {
+    List<SpecValidation.Problem> problems = SpecValidation.problems(md);
+    if (!problems.isEmpty()) {
+      return refuse(md, context.getClient(), problems);
+    }
+    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     StatusAggregator.Tables tables = reconcileTables(md, context.getClient());
     StatusAggregator.Pods pods =
         StreamPods.observe(md, context, StatusAggregator.wantedReplicas(md));
@@ -105,6 +130,23 @@ public class MusicDeliveryReconciler
     announce(context.getClient(), md, previous);
     UpdateControl<MusicDelivery> control = UpdateControl.patchStatus(md);
     return recheckAfter(md, tables, pods, routing).map(control::rescheduleAfter).orElse(control);
+  }
+
+  /**
+   * A spec that cannot work: reported, and nothing made from it (what a former spec made stays as
+   * it was). Looked at again when the spec changes.
+   */
+  private static UpdateControl<MusicDelivery> refuse(
+      MusicDelivery md, KubernetesClient client, List<SpecValidation.Problem> problems) {
+    log.warn(
+        "MusicDelivery {}/{} cannot work, nothing made from it until it is fixed: {}",
+        md.getMetadata().getNamespace(),
+        Names.of(md),
+        problems.stream().map(SpecValidation.Problem::toString).collect(Collectors.joining("; ")));
+    MusicDeliveryStatus previous = md.getStatus();
+    md.setStatus(StatusAggregator.invalid(md, problems, Instant.now()));
+    announce(client, md, previous);
+    return UpdateControl.patchStatus(md);
   }
 
   /** Brings the DynamoDB tables towards the spec; a failure is reported, not thrown. */
@@ -156,6 +198,8 @@ public class MusicDeliveryReconciler
    */
   @Override
   public DeleteControl cleanup(MusicDelivery md, Context<MusicDelivery> context) {
+    // the secondary resources go with their owner references; this deletes none of them
+    context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
     if (md.getSpec().dynamodb.deletionPolicy != DynamoDb.DeletionPolicy.Delete) {
       log.info("Keeping the DynamoDB tables of {} (deletionPolicy Retain)", Names.of(md));
       return DeleteControl.defaultDelete();
@@ -173,6 +217,15 @@ public class MusicDeliveryReconciler
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(TABLES_RECHECK);
     } catch (DynamoDbTablesException | StreamTables.CredentialsProblem e) {
       log.warn("Cannot delete the DynamoDB tables of {} yet: {}", Names.of(md), e.getMessage());
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(RECHECK);
+    } catch (RuntimeException e) {
+      // JOSDK would log it with its stack at every retry; one line, and the stack at DEBUG
+      log.warn(
+          "Cannot delete the DynamoDB tables of {} yet, retrying in {} s: {}",
+          Names.of(md),
+          RECHECK.toSeconds(),
+          Conditions.describe(e));
+      log.debug("Deleting the DynamoDB tables of {} failed", Names.of(md), e);
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(RECHECK);
     }
   }
@@ -195,14 +248,29 @@ public class MusicDeliveryReconciler
           Names.of(md));
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
+    // the one line of this failure: JOSDK's own (EventProcessor, ReconciliationDispatcher, with a
+    // stack at each retry) are off (cadenza-operator-loggers.xml); the stack is here at DEBUG
+    int failures = context.getRetryInfo().map(RetryInfo::getAttemptCount).orElse(0) + 1;
     log.warn(
-        "Reconciling {}/{} failed: {}",
+        "Reconciling {}/{} failed ({} in a row; next try in {} s): {}",
         md.getMetadata().getNamespace(),
         Names.of(md),
-        e.toString(),
-        e);
+        failures,
+        nextTry(failures).toSeconds(),
+        Conditions.describe(e));
+    log.debug("Reconciling {}/{} failed", md.getMetadata().getNamespace(), Names.of(md), e);
     md.setStatus(StatusAggregator.failed(md, e, Instant.now()));
     return ErrorStatusUpdateControl.patchStatus(md);
+  }
+
+  /** When {@link #RETRY} tries again after this many failures in a row: JOSDK's own arithmetic. */
+  static Duration nextTry(int failures) {
+    RetryExecution execution = RETRY.initExecution();
+    long delay = 0;
+    for (int i = 0; i < failures; i++) {
+      delay = execution.nextDelay().orElseThrow();
+    }
+    return Duration.ofMillis(delay);
   }
 
   private static boolean isConflict(Throwable e) {
@@ -231,8 +299,9 @@ public class MusicDeliveryReconciler
       KubernetesClient client, MusicDelivery md, MusicDeliveryStatus previous) {
     Map<String, String> before = reasons(previous);
     for (String type : List.of("Ready", "Degraded", "RoutingReady")) {
-      Condition now = Objects.requireNonNull(md.getStatus().condition(type), type);
-      if ((now.getStatus() + "/" + now.getReason()).equals(before.get(type))) {
+      Condition now = md.getStatus().condition(type);
+      if (now == null // RoutingReady, while no spec has been reconciled
+          || (now.getStatus() + "/" + now.getReason()).equals(before.get(type))) {
         continue;
       }
       if (type.equals("RoutingReady")) {

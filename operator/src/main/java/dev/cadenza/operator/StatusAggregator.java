@@ -8,6 +8,7 @@ import dev.cadenza.operator.dynamodb.DynamoDbTables;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -198,6 +199,29 @@ final class StatusAggregator {
     Conditions conditions = new Conditions(status, md.getMetadata().getGeneration(), now);
     conditions.set("Degraded", true, "ReconcileFailed", Conditions.describe(e));
     conditions.set("Ready", false, "ReconcileFailed", "See the Degraded condition");
+    return status;
+  }
+
+  /**
+   * The status of a resource whose spec cannot work: Degraded {@code InvalidSpec} naming each field
+   * and what to do, not Ready, not progressing; the rest (what a former spec made) as it was.
+   */
+  static MusicDeliveryStatus invalid(
+      MusicDelivery md, List<SpecValidation.Problem> problems, Instant now) {
+    MusicDeliveryStatus status = copyOf(md.getStatus());
+    long generation = md.getMetadata().getGeneration();
+    Conditions conditions = new Conditions(status, generation, now);
+    conditions.set(
+        "Degraded",
+        true,
+        "InvalidSpec",
+        "The spec cannot work; nothing is made from it until it is fixed: "
+            + problems.stream()
+                .map(SpecValidation.Problem::toString)
+                .collect(Collectors.joining("; ")));
+    conditions.set("Ready", false, "InvalidSpec", "See the Degraded condition");
+    conditions.set("Progressing", false, "InvalidSpec", "Waiting for the spec to be fixed");
+    status.observedGeneration = generation;
     return status;
   }
 

@@ -226,7 +226,8 @@ class HelmChartTest {
     HasMetadata configMap =
         objects.stream().filter(o -> o.getKind().equals("ConfigMap")).findFirst().orElseThrow();
     assertThat(((ConfigMap) configMap).getData().get("logback.xml"))
-        .contains("<root level=\"DEBUG\">");
+        .contains("<root level=\"DEBUG\">")
+        .contains("<include resource=\"cadenza-operator-loggers.xml\"/>");
 
     try (KubernetesClient admin = kube.newClient()) {
       CustomResourceDefinition crd =

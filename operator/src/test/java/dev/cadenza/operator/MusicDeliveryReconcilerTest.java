@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -298,7 +299,34 @@ class MusicDeliveryReconcilerTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
-            () -> assertThat(md("pop").getStatus().url).isEqualTo("https://pop.example.com"));
+            () -> {
+              assertThat(md("pop").getStatus().url).isEqualTo("https://pop.example.com");
+              // the TLS Secret is missing: the controller would serve its default certificate
+              assertThat(condition("pop", "RoutingReady").getStatus()).isEqualTo("False");
+              assertThat(condition("pop", "RoutingReady").getReason())
+                  .isEqualTo("TlsSecretInvalid");
+              assertThat(condition("pop", "RoutingReady").getMessage())
+                  .contains("routing.tls.secretName 'pop-tls' does not exist: create a");
+            });
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("pop-tls")
+                .withNamespace(NS)
+                .endMetadata()
+                .withType("kubernetes.io/tls")
+                .addToStringData("tls.crt", "certificate")
+                .addToStringData("tls.key", "key")
+                .build())
+        .create();
+    // Secrets are not watched: the recheck finds it
+    await()
+        .atMost(MusicDeliveryReconciler.RECHECK.plusSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(condition("pop", "RoutingReady").getReason())
+                    .isEqualTo("IngressApplied"));
 
     // Dropping autoscaling and routing removes the autoscaler and the ingress.
     apply(

@@ -12,11 +12,17 @@ import dev.cadenza.operator.dynamodb.DynamoDbTables.Problem;
 import dev.cadenza.operator.dynamodb.DynamoDbTables.TableReport;
 import dev.cadenza.operator.testsupport.Jazz;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -327,6 +333,66 @@ class StatusAggregatorTest {
     assertThat(StatusAggregator.failed(md, new IllegalStateException("x"), T1).clock)
         .as("a failed reconciliation keeps them")
         .isNotNull();
+  }
+
+  @Test
+  void aFailedWorkflowIsDescribedByDependentWithTheApiServersWordsAndNoStack() {
+    KubernetesClientException refused =
+        new KubernetesClientException(
+            new StatusBuilder()
+                .withCode(422)
+                .withMessage("deployments.apps \"jazz\" is forbidden: denied by policy")
+                .build());
+    var workflow =
+        new AggregatedOperatorException(
+            "Exception(s) during workflow execution.",
+            Map.of(
+                "service",
+                new KubernetesClientException("Operation failed", new ConnectException("refused")),
+                "deployment",
+                refused));
+
+    assertThat(workflow.getMessage()).contains("\tat "); // JOSDK's own: every stack
+    assertThat(Conditions.describe(workflow))
+        .isEqualTo(
+            "deployment: the API server answered 422: deployments.apps \"jazz\" is forbidden:"
+                + " denied by policy; service: ConnectException: refused");
+    assertThat(Conditions.describe(new IllegalStateException("x".repeat(5000))))
+        .hasSize(Conditions.MAX_FAILURE);
+  }
+
+  @Test
+  void aSpecThatCannotWorkIsDegradedNamingTheFieldsAndKeepsTheRest() {
+    MusicDelivery md = md(BASE);
+    md.setStatus(aggregate(md, active(), TWO_READY));
+
+    MusicDeliveryStatus status =
+        StatusAggregator.invalid(
+            md,
+            List.of(
+                new SpecValidation.Problem("spec.cache.ttl", "must be at least 1s"),
+                new SpecValidation.Problem("spec.library.subPath", "must be relative")),
+            T1);
+
+    assertThat(summary(status, "Degraded"))
+        .isEqualTo(
+            "True InvalidSpec: The spec cannot work; nothing is made from it until it is fixed:"
+                + " spec.cache.ttl: must be at least 1s; spec.library.subPath: must be relative");
+    assertThat(summary(status, "Ready")).isEqualTo("False InvalidSpec: See the Degraded condition");
+    assertThat(summary(status, "Progressing"))
+        .isEqualTo("False InvalidSpec: Waiting for the spec to be fixed");
+    assertThat(summary(status, "RoutingReady")).isEqualTo("True NoRouting: No routing.host");
+    assertThat(status.observedGeneration).isEqualTo(3L);
+    assertThat(status.tables).hasSize(3);
+  }
+
+  @Test
+  void failedReconciliationsAreRetriedAfterGrowingDelays() {
+    assertThat(
+            IntStream.rangeClosed(1, 12)
+                .mapToObj(n -> MusicDeliveryReconciler.nextTry(n).toSeconds())
+                .toList())
+        .containsExactly(2L, 2L, 4L, 8L, 16L, 32L, 64L, 128L, 256L, 300L, 300L, 300L);
   }
 
   @Test

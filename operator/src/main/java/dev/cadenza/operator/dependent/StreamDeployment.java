@@ -269,7 +269,10 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
 
   private static ResourceRequirements resources(MusicDeliverySpec spec) {
     if (spec.resources != null) {
-      return spec.resources;
+      return new ResourceRequirementsBuilder()
+          .withRequests(spec.resources.requests)
+          .withLimits(spec.resources.limits)
+          .build();
     }
     return new ResourceRequirementsBuilder()
         .addToRequests("cpu", new Quantity("250m"))

@@ -15,6 +15,7 @@ public class Autoscaling {
 
   @Required
   @Min(1)
+  @Max(1000)
   @JsonPropertyDescription("Fewest stream pods.")
   public Integer minReplicas;
 

@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** The DynamoDB tables: {@code <tablePrefix>-catalog}, {@code -chunks} and {@code -sessions}. */
@@ -44,8 +45,14 @@ public class DynamoDb {
   @JsonPropertyDescription("AWS region; defaults to the operator's (AWS_REGION).")
   public String region;
 
-  @Pattern("^$|^https?://.+$")
-  @JsonPropertyDescription("Endpoint of a DynamoDB-compatible service; empty for AWS.")
+  public static final String ENDPOINT_MESSAGE =
+      "must be http(s)://host[:port] (a host name, IPv4 address or [IPv6] address, a port from 1"
+          + " to 65535), e.g. http://dynalite.dev:4567; empty for AWS";
+
+  @Size(max = 2048)
+  @ValidationRule(value = "self.matches(r'" + Formats.ENDPOINT + "')", message = ENDPOINT_MESSAGE)
+  @JsonPropertyDescription(
+      "Endpoint of a DynamoDB-compatible service, http(s)://host[:port]; empty for AWS.")
   public String endpoint;
 
   @Default("PAY_PER_REQUEST")
@@ -66,7 +73,8 @@ public class DynamoDb {
   @JsonPropertyDescription("Retain (default) keeps the tables when this resource is deleted.")
   public DeletionPolicy deletionPolicy;
 
-  @Pattern("^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @Size(max = 253)
+  @Pattern("^$|" + Formats.NAME)
   @JsonPropertyDescription(
       "Secret with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; else the default credential chain.")
   public String credentialsSecret;

@@ -14,18 +14,43 @@ import java.util.List;
     message = "ntp.required needs at least one server in ntp.servers")
 public class Ntp {
 
+  public static final String SERVER_MESSAGE =
+      "is not host, host:port, [v6] or [v6]:port with a port from 1 to 65535 (e.g."
+          + " time.example.com or 10.0.0.1:123)";
+
+  public static final String POLL_INTERVAL_MESSAGE = "must be more than 0, e.g. 64s";
+
+  public static final String MAX_OFFSET_MESSAGE = "must be more than 0, e.g. 50ms";
+
   @Size(max = 8)
-  @JsonPropertyDescription("NTP servers (host or host:port); empty: the system clock alone.")
-  public List<String> servers;
+  @ValidationRule(
+      value = "self.all(s, s.matches(r'" + Formats.NTP_SERVER + "'))",
+      messageExpression =
+          "'ntp.servers: ' + self.filter(s, !s.matches(r'"
+              + Formats.NTP_SERVER
+              + "'))[0] + ' "
+              + SERVER_MESSAGE
+              + "'")
+  @JsonPropertyDescription(
+      "NTP servers: host, host:port, [v6] or [v6]:port (port 1-65535); empty: the system clock"
+          + " alone.")
+  public List<@Size(max = 261) String> servers;
 
   @Default("64s")
-  @Pattern(Durations.PATTERN)
-  @JsonPropertyDescription("How often each server is polled.")
+  @Pattern(Formats.DURATION)
+  @ValidationRule(
+      value = "!self.matches('" + Formats.DURATION + "') || duration(self) > duration('0s')",
+      message = POLL_INTERVAL_MESSAGE)
+  @JsonPropertyDescription("How often each server is polled; more than 0.")
   public String pollInterval;
 
   @Default("50ms")
-  @Pattern(Durations.PATTERN)
-  @JsonPropertyDescription("Largest offset from the servers before the clock is reported degraded.")
+  @Pattern(Formats.DURATION)
+  @ValidationRule(
+      value = "!self.matches('" + Formats.DURATION + "') || duration(self) > duration('0s')",
+      message = MAX_OFFSET_MESSAGE)
+  @JsonPropertyDescription(
+      "Largest offset from the servers before the clock is reported degraded; more than 0.")
   public String maxOffset;
 
   @Default("false")

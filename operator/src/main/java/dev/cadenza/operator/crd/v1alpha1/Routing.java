@@ -32,7 +32,14 @@ public class Routing {
     GATEWAY
   }
 
-  @Pattern("^$|^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+  public static final String HOST_MESSAGE =
+      "must be a DNS name players resolve (labels of at most 63 lower-case letters, digits and"
+          + " '-'), not an IP address";
+
+  @Size(max = 253)
+  @ValidationRule(
+      value = "self.matches(r'" + Formats.HOST_NAME + "') && !self.matches('^[0-9.]+$')",
+      message = HOST_MESSAGE)
   @JsonPropertyDescription("Host name players use, e.g. music.example.com.")
   public String host;
 
@@ -74,7 +81,8 @@ public class Routing {
   /** TLS termination at the ingress. */
   public static class Tls {
     @Required
-    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    @Size(max = 253)
+    @Pattern(Formats.NAME)
     @JsonPropertyDescription("Secret holding the certificate and key.")
     public String secretName;
   }
