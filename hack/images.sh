@@ -7,18 +7,23 @@
 #     pause-<key>.tar            hack/images/pause.c, static: containerd's sandbox image
 #     operator-<key>.tar         operator/Dockerfile on that base, with the packaged jar
 #     stream-service-<key>.tar   stream-service/Dockerfile on that base, with the packaged jar
+#     client-<key>.tar           client/Dockerfile on that base: the Java client's CLI
+#     nginx-<key>.tar            Debian bookworm minbase + nginx-light (debootstrap), the NGINX
+#                                front of nginx-ingress/nginx.conf.template, run as nonroot
 #     images.list                one line per image: NAME REFERENCE ARCHIVE (the last line printed)
 #     storage/                   Buildah's image store
 #
 # Each <key> is a hash of what goes into the image (the recipe, the Dockerfile, the jar, the base's
-# key), and an image whose archive is there is not built again. The references are
+# key), and an image whose archive is there is not built again; a new archive of an application
+# image (every `./mvnw package` writes a new jar) replaces the older ones. The references are
 # localhost/cadenza/<name>:<key>. The application images come from the same Dockerfiles as the
 # published ones: BASE_IMAGE names the local base, and `--build-context build=DIR` stands in for
 # their Maven build stage (there is no registry for its JDK image).
 #
-#   ./mvnw -q -DskipTests package -pl operator,stream-service -am   # the jars, first
-#   hack/images.sh                  # all four
-#   hack/images.sh pause            # only the named ones (jre17, pause, operator, stream-service)
+#   ./mvnw -q -DskipTests package -pl operator,stream-service,client -am   # the jars, first
+#   hack/images.sh                  # all six
+#   hack/images.sh pause            # only the named ones (jre17, pause, operator, stream-service,
+#                                   # client, nginx)
 #
 # Needs root, buildah, debootstrap, gcc with a static libc, a JDK (java, jar) and a Debian mirror
 # (DEBIAN_MIRROR, default: the first one apt uses). Progress goes to stderr.
@@ -40,7 +45,7 @@ command -v gcc >/dev/null || die "gcc is missing: apt-get install gcc libc6-dev"
 command -v jar >/dev/null || die "a JDK (java and jar) is needed"
 
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(jre17 pause operator stream-service)
+[[ ${#targets[@]} -gt 0 ]] || targets=(jre17 pause operator stream-service client nginx)
 
 mkdir -p "$dir"
 exec 9>"$dir/.lock"
@@ -70,6 +75,19 @@ record() {
   mv -f "$list.tmp" "$list"
 }
 
+# prune NAME ARCHIVE: removes NAME's other archives (an application image's older builds) and
+# their references from Buildah's store
+prune() {
+  local old
+  for old in "$dir/$1"-*.tar; do
+    [[ -f $old && $old != "$2" ]] || continue
+    rm -f "$old"
+    old=${old##*/}
+    old=${old%.tar}
+    buildah rmi "localhost/cadenza/$1:${old#"$1"-}" >/dev/null 2>&1 || true
+  done
+}
+
 # in_store REF ARCHIVE: REF is in Buildah's store (loaded from ARCHIVE when the store lost it)
 in_store() {
   buildah inspect --type image "$1" >/dev/null 2>&1 && return 0
@@ -95,36 +113,51 @@ debian_mirror() {
   echo "${uris%%$'\n'*}"
 }
 
-# --- the Java runtime base ------------------------------------------------------------------------
-jre_recipe="debootstrap --variant=minbase --include=openjdk-17-jre-headless bookworm; user nonroot 65532"
-jre_key=$(key "$jre_recipe")
-jre_ref="localhost/cadenza/jre17:$jre_key"
-jre_archive="$dir/jre17-$jre_key.tar"
-build_jre17() {
-  if [[ -f $jre_archive ]]; then in_store "$jre_ref" "$jre_archive"; return; fi
-  local mirror rootfs="$work/rootfs" t0=$SECONDS
+# --- Debian images -------------------------------------------------------------------------------
+# build_debian NAME PACKAGES REF ARCHIVE [CONFIG...]: Debian bookworm minbase with PACKAGES (comma
+# separated) from debootstrap, without what a runtime does not need, and the user the Dockerfiles
+# run as (distroless calls it nonroot, 65532); CONFIG are more `buildah config` options
+build_debian() {
+  local name=$1 packages=$2 ref=$3 archive=$4 t0=$SECONDS
+  shift 4
+  if [[ -f $archive ]]; then in_store "$ref" "$archive"; return; fi
+  local mirror rootfs="$work/rootfs-$name"
   mirror=$(debian_mirror)
   [[ -n $mirror ]] || die "no Debian mirror found in apt's sources; set DEBIAN_MIRROR"
-  log "debootstrap bookworm with openjdk-17-jre-headless from $mirror (about a minute)"
-  debootstrap --variant=minbase --include=openjdk-17-jre-headless bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 ||
-    { tail -n 20 "$work/debootstrap.log" >&2; die "debootstrap failed"; }
-  # what a runtime does not need; the user the Dockerfiles run as (distroless calls it nonroot)
+  log "debootstrap bookworm with $packages from $mirror (about a minute)"
+  debootstrap --variant=minbase --include="$packages" bookworm "$rootfs" "$mirror" >"$work/debootstrap-$name.log" 2>&1 ||
+    { tail -n 20 "$work/debootstrap-$name.log" >&2; die "debootstrap failed"; }
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc \
     "$rootfs"/usr/share/man "$rootfs"/usr/share/info "$rootfs"/var/log/*.log
   echo 'nonroot:x:65532:65532:nonroot:/home/nonroot:/usr/sbin/nologin' >>"$rootfs/etc/passwd"
   echo 'nonroot:x:65532:' >>"$rootfs/etc/group"
   install -d -o 65532 -g 65532 "$rootfs/home/nonroot"
-  tar -C "$rootfs" --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' -cf "$work/rootfs.tar" .
+  tar -C "$rootfs" --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' -cf "$work/rootfs-$name.tar" .
   rm -rf "$rootfs"
   local ctr
   ctr=$(buildah from scratch)
-  buildah add --quiet "$ctr" "$work/rootfs.tar" / >/dev/null
+  buildah add --quiet "$ctr" "$work/rootfs-$name.tar" / >/dev/null
   buildah config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    --env LANG=C.UTF-8 --user 65532:65532 --workingdir /home/nonroot "$ctr"
-  commit_archive "$ctr" "$jre_ref" "$jre_archive"
-  rm -f "$work/rootfs.tar"
-  log "jre17 built in $((SECONDS - t0))s"
+    --env LANG=C.UTF-8 --user 65532:65532 --workingdir /home/nonroot "$@" "$ctr"
+  commit_archive "$ctr" "$ref" "$archive"
+  rm -f "$work/rootfs-$name.tar"
+  log "$name built in $((SECONDS - t0))s"
 }
+
+# the Java runtime base of the application images
+jre_recipe="debootstrap --variant=minbase --include=openjdk-17-jre-headless bookworm; user nonroot 65532"
+jre_key=$(key "$jre_recipe")
+jre_ref="localhost/cadenza/jre17:$jre_key"
+jre_archive="$dir/jre17-$jre_key.tar"
+build_jre17() { build_debian jre17 openjdk-17-jre-headless "$jre_ref" "$jre_archive"; }
+
+# Debian's nginx, run with `nginx -c FILE -p PREFIX -e PREFIX/error.log` (nginx-ingress/README.md):
+# everything it writes is under PREFIX, so it runs as nonroot on a read-only root file system
+nginx_recipe="debootstrap --variant=minbase --include=nginx-light bookworm; user nonroot 65532; entrypoint nginx"
+nginx_key=$(key "$nginx_recipe")
+nginx_ref="localhost/cadenza/nginx:$nginx_key"
+nginx_archive="$dir/nginx-$nginx_key.tar"
+build_nginx() { build_debian nginx nginx-light "$nginx_ref" "$nginx_archive" --entrypoint '["nginx"]'; }
 
 # --- the pause image ------------------------------------------------------------------------------
 pause_src="$repo/hack/images/pause.c"
@@ -156,7 +189,8 @@ build_app() {
 
 operator_jar="$repo/operator/target/cadenza-operator.jar"
 stream_jar="$repo/stream-service/target/cadenza-stream-service.jar"
-packaged() { [[ -f $1 ]] || die "$1 is missing: ./mvnw -q -DskipTests package -pl operator,stream-service -am"; }
+client_jar=$(compgen -G "$repo/client/target/cadenza-client-*.jar" | grep -v -e '-sources.jar$' -e '-tests.jar$' | head -n 1 || true)
+packaged() { [[ -f $1 ]] || die "${1:-client/target/cadenza-client-*.jar} is missing: ./mvnw -q -DskipTests package -pl operator,stream-service,client -am"; }
 
 for target in "${targets[@]}"; do
   case $target in
@@ -179,6 +213,7 @@ for target in "${targets[@]}"; do
         build_app operator "$archive" "$ref" "$work/operator"
       fi
       record operator "$ref" "$archive"
+      prune operator "$archive"
       ;;
     stream-service)
       packaged "$stream_jar"
@@ -190,8 +225,27 @@ for target in "${targets[@]}"; do
         build_app stream-service "$archive" "$ref" "$work/stream-service"
       fi
       record stream-service "$ref" "$archive"
+      prune stream-service "$archive"
       ;;
-    *) die "unknown image $target (jre17, pause, operator, stream-service)" ;;
+    client)
+      packaged "$client_jar"
+      build_jre17
+      k=$(key "$jre_key" "$repo/client/Dockerfile" "$client_jar" "$repo"/client/target/lib/*.jar)
+      ref="localhost/cadenza/client:$k" archive="$dir/client-$k.tar"
+      if [[ ! -f $archive ]]; then
+        mkdir -p "$work/client/src/client/target"
+        cp "$client_jar" "$work/client/src/client/target/cadenza-client.jar"
+        cp -r "$repo/client/target/lib" "$work/client/src/client/target/"
+        build_app client "$archive" "$ref" "$work/client"
+      fi
+      record client "$ref" "$archive"
+      prune client "$archive"
+      ;;
+    nginx)
+      build_nginx
+      record nginx "$nginx_ref" "$nginx_archive"
+      ;;
+    *) die "unknown image $target (jre17, pause, operator, stream-service, client, nginx)" ;;
   esac
 done
 

@@ -72,15 +72,17 @@ public final class Dynalite implements AutoCloseable {
   private final Path cli;
   private final Path data;
   private final Path preload;
+  private final String host;
   private final int port;
   private final StringBuffer log = new StringBuffer();
   private volatile Process process;
 
-  private Dynalite(Path cli, Path data, int port) throws IOException {
+  private Dynalite(Path cli, Path data, String host, int port) throws IOException {
     this.cli = cli;
     this.data = data;
     this.preload = Files.createTempFile("dynalite-preload-", ".js");
     Files.writeString(preload, SURVIVE_DROPPED_REQUESTS);
+    this.host = host;
     this.port = port;
     Runtime.getRuntime()
         .addShutdownHook(
@@ -96,9 +98,22 @@ public final class Dynalite implements AutoCloseable {
 
   /** Installs dynalite if needed and starts it on a free loopback port. */
   public static Dynalite start() {
+    return start(InetAddress.getLoopbackAddress());
+  }
+
+  /**
+   * Installs dynalite if needed and starts it on a free port of {@code address}: another address
+   * than loopback is for clients elsewhere, e.g. pods reaching a node address.
+   */
+  public static Dynalite start(InetAddress address) {
     Path cli = install();
     try {
-      Dynalite d = new Dynalite(cli, Files.createTempDirectory("dynalite-"), freePort());
+      Dynalite d =
+          new Dynalite(
+              cli,
+              Files.createTempDirectory("dynalite-"),
+              address.getHostAddress(),
+              freePort(address));
       d.launch();
       return d;
     } catch (IOException e) {
@@ -106,9 +121,9 @@ public final class Dynalite implements AutoCloseable {
     }
   }
 
-  /** The endpoint, {@code http://127.0.0.1:<port>}. */
+  /** The endpoint, {@code http://<address>:<port>}. */
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + port);
+    return URI.create("http://" + host + ":" + port);
   }
 
   /**
@@ -190,7 +205,7 @@ public final class Dynalite implements AutoCloseable {
                 preload.toString(),
                 cli.toString(),
                 "--host",
-                "127.0.0.1",
+                host,
                 "--port",
                 String.valueOf(port),
                 "--path",
@@ -309,8 +324,8 @@ public final class Dynalite implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+  private static int freePort(InetAddress address) throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, address)) {
       return s.getLocalPort();
     }
   }

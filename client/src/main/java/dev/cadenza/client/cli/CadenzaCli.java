@@ -18,17 +18,24 @@ import dev.cadenza.protocol.PlayCommand;
 import dev.cadenza.protocol.SeekCommand;
 import dev.cadenza.protocol.SessionEvent;
 import dev.cadenza.protocol.SessionView;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The command-line player tool: clock offset, sessions, following a session as a player would, and
@@ -51,7 +58,9 @@ public final class CadenzaCli {
         pause    <url> <session>
         seek     <url> <session> <position-s>
         end      <url> <session>               end the session
-        download <url> <track> <file>          resumable download of a track
+        download <url> <track> <file> [rate]   resumable download of a track, its SHA-256;
+                                               rate: read at most that many bytes a second
+                                               (e.g. 256k, 2M), as a player at playback speed
 
       <url> is the service, e.g. http://localhost:8080""";
 
@@ -97,7 +106,7 @@ public final class CadenzaCli {
         case "pause" -> pause(arguments(rest, 2, 2));
         case "seek" -> seek(arguments(rest, 3, 3));
         case "end" -> end(arguments(rest, 2, 2));
-        case "download" -> download(arguments(rest, 3, 3));
+        case "download" -> download(arguments(rest, 3, 4));
         default -> throw new UsageException("unknown command '" + command + "'");
       }
       return 0;
@@ -208,9 +217,10 @@ public final class CadenzaCli {
     ClockEstimate first = sync.sync();
     out.printf(
         Locale.ROOT,
-        "clock offset %s, delay %s%n",
+        "clock offset %s, delay %s, error ±%s%n",
         millis(first.offsetMicros()),
-        millis(first.delayMicros()));
+        millis(first.delayMicros()),
+        millis(first.errorBoundMicros()));
     sync.syncEvery(
         Duration.ofSeconds(30), e -> err.println("cadenza: re-sync failed: " + e.getMessage()));
     Member me = client.join(sessionId, args.get(2));
@@ -265,15 +275,17 @@ public final class CadenzaCli {
             s.members().size());
         return;
       }
-      PlaybackPlan plan = PlaybackPlan.of(s.playback(), sync.requireEstimate(), now);
+      ClockEstimate estimate = sync.requireEstimate();
+      PlaybackPlan plan = PlaybackPlan.of(s.playback(), estimate, now);
       out.printf(
           Locale.ROOT,
-          "%-8s %s %s  local start %s (%d µs, %s)  position %s%s%n",
+          "%-8s %s %s  local start %s (%d µs ±%d µs, %s)  position %s%s%n",
           event.type(),
           plan.state(),
           plan.trackId() == null ? "-" : plan.trackId(),
           Instant.EPOCH.plusNanos(plan.localMicros() * 1000),
           plan.localMicros(),
+          estimate.errorBoundAt(now),
           plan.late() ? "late: now" : "in " + seconds(plan.localMicros() - now),
           seconds(plan.positionMicros()),
           plan.finished() ? " (track over)" : "");
@@ -330,6 +342,7 @@ public final class CadenzaCli {
   private void download(List<String> args) {
     CadenzaClient client = client(args.get(0));
     Path file = Path.of(args.get(2));
+    Pace pace = args.size() > 3 ? new Pace(bytesPerSecond(args.get(3))) : null;
     DownloadResult result =
         client
             .downloader()
@@ -338,7 +351,11 @@ public final class CadenzaCli {
                 file,
                 new DownloadProgress() {
                   @Override
-                  public void onProgress(long received, long total) {}
+                  public void onProgress(long received, long total) {
+                    if (pace != null) {
+                      pace.await(received);
+                    }
+                  }
 
                   @Override
                   public void onRetry(long from, Throwable cause, Duration wait) {
@@ -361,13 +378,55 @@ public final class CadenzaCli {
                 });
     out.printf(
         Locale.ROOT,
-        "%s: %d bytes, ETag %s, %d request(s), %d resume(s), %d restart(s)%n",
+        "%s: %d bytes, sha256 %s, ETag %s, %d request(s), %d resume(s), %d restart(s)%n",
         file,
         result.bytes(),
+        sha256(file),
         result.etag(),
         result.requests(),
         result.resumes(),
         result.restarts());
+  }
+
+  /**
+   * Holds a download to a rate, as a player reading at its playback speed does: the downloader
+   * reads on the thread that reports progress, so waiting there slows the reads, and TCP the
+   * sender.
+   */
+  static final class Pace {
+    private final long bytesPerSecond;
+    private final long startNanos = System.nanoTime();
+
+    Pace(long bytesPerSecond) {
+      this.bytesPerSecond = bytesPerSecond;
+    }
+
+    void await(long received) {
+      long due = startNanos + (long) (received * 1e9 / bytesPerSecond);
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        try {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  private static String sha256(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (IOException e) {
+      throw new CadenzaException("cannot read " + file, e.toString(), e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   // ---- argument and number formats
@@ -382,6 +441,29 @@ public final class CadenzaCli {
       return value.movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValueExact();
     } catch (NumberFormatException | ArithmeticException e) {
       throw new UsageException("not a number of seconds: " + seconds);
+    }
+  }
+
+  /** A rate as typed ("65536", "256k", "2M": binary multiples) to bytes a second. */
+  static long bytesPerSecond(String rate) {
+    String digits = rate;
+    long unit = 1;
+    if (rate.endsWith("k") || rate.endsWith("K")) {
+      unit = 1024;
+    } else if (rate.endsWith("m") || rate.endsWith("M")) {
+      unit = 1024 * 1024;
+    }
+    if (unit > 1) {
+      digits = rate.substring(0, rate.length() - 1);
+    }
+    try {
+      long value = Long.parseLong(digits);
+      if (value < 1) {
+        throw new UsageException("a rate must be at least 1 byte a second, got " + rate);
+      }
+      return Math.multiplyExact(value, unit);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new UsageException("not a rate in bytes a second (e.g. 256k, 2M): " + rate);
     }
   }
 

@@ -5,10 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cadenza.client.FakeService;
 import dev.cadenza.client.LocalClock;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -50,7 +57,9 @@ class CadenzaCliTest {
         "time http://localhost:8080 0",
         "create ftp://localhost/",
         "create ::not-a-url::",
-        "show http://localhost:8080 "
+        "show http://localhost:8080 ",
+        "download http://localhost:8080 t1 /tmp/t1 fast",
+        "download http://localhost:8080 t1 /tmp/t1 0k"
       })
   void badArgumentsSayWhatIsWrongWithExitCode2(String args) {
     assertThat(cli.run(args.split(" ", -1))).isEqualTo(2);
@@ -75,6 +84,41 @@ class CadenzaCliTest {
     assertThat(CadenzaCli.micros("1.5")).isEqualTo(1_500_000);
     assertThat(CadenzaCli.micros("0.0000004")).isZero();
     assertThat(CadenzaCli.micros("90")).isEqualTo(90_000_000);
+  }
+
+  @Test
+  void ratesTakeBinaryMultiples() {
+    assertThat(CadenzaCli.bytesPerSecond("65536")).isEqualTo(65_536);
+    assertThat(CadenzaCli.bytesPerSecond("256k")).isEqualTo(256 * 1024);
+    assertThat(CadenzaCli.bytesPerSecond("2M")).isEqualTo(2 * 1024 * 1024);
+  }
+
+  @Test
+  void downloadPrintsTheSha256OfTheBytesWritten(@TempDir Path dir) throws Exception {
+    byte[] track = new byte[100_000];
+    new Random(7).nextBytes(track);
+    try (FakeService service =
+        new FakeService()
+            .on(
+                "/api/v1/tracks/t1/stream",
+                x -> {
+                  x.getResponseHeaders().set("ETag", "\"v1\"");
+                  x.sendResponseHeaders(200, track.length);
+                  try (OutputStream body = x.getResponseBody()) {
+                    body.write(track);
+                  }
+                })) {
+      Path file = dir.resolve("t1");
+
+      // 400 KiB a second: the 100,000 bytes take about a quarter of a second
+      assertThat(cli.run("download", service.uri().toString(), "t1", file.toString(), "400k"))
+          .isZero();
+
+      assertThat(Files.readAllBytes(file)).isEqualTo(track);
+      String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(track));
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .contains(file + ": 100000 bytes, sha256 " + sha256 + ", ETag \"v1\", 1 request(s)");
+    }
   }
 
   @Test
@@ -126,11 +170,16 @@ class CadenzaCliTest {
       assertThat(shifted.run("join", service.uri().toString(), "s1", "speaker")).isZero();
 
       String printed = out.toString(StandardCharsets.UTF_8);
-      assertThat(printed).contains("joined s1 as speaker (m1)");
+      assertThat(printed)
+          .contains("joined s1 as speaker (m1)")
+          .containsPattern("error ±[0-9.]+ ms");
       String play = printed.lines().filter(l -> l.startsWith("play")).findFirst().orElseThrow();
       long local = Long.parseLong(play.replaceAll(".*\\((\\d+) µs.*", "$1"));
       assertThat(Math.abs(local - (at + shift))).isLessThan(50_000); // the start, in its own clock
-      assertThat(play).contains("PLAYING t1").contains("position 1.500 s");
+      assertThat(play)
+          .contains("PLAYING t1")
+          .contains("position 1.500 s")
+          .containsPattern("µs ±\\d+ µs");
       assertThat(printed).contains("ended");
     }
   }

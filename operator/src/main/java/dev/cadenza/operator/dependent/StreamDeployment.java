@@ -46,6 +46,19 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
 
   static final long RUN_AS = 10001L;
 
+  /**
+   * How long a stopping pod keeps serving before it is sent SIGTERM: a deleted pod leaves the
+   * Service's endpoints at once, but every kube-proxy (and ingress controller) takes a moment to
+   * stop sending it new connections, which a service that has stopped accepting would refuse.
+   */
+  static final int PRE_STOP_SECONDS = 5;
+
+  /**
+   * The pod's whole stop: the pre-stop wait, then the service's graceful shutdown, in which
+   * in-flight streams get 20 s (spring.lifecycle.timeout-per-shutdown-phase), and a margin.
+   */
+  static final long TERMINATION_GRACE_SECONDS = 30;
+
   private final OperatorSettings settings;
 
   public StreamDeployment() {
@@ -164,6 +177,7 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
         .endMetadata()
         .withNewSpec()
         .withAutomountServiceAccountToken(false)
+        .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
         .withNewSecurityContext()
         .withRunAsNonRoot(true)
         .withRunAsUser(RUN_AS)
@@ -215,6 +229,13 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
                 .withLivenessProbe(probe("/actuator/health/liveness", 3))
                 .withReadinessProbe(probe("/actuator/health/readiness", 1))
                 .withStartupProbe(probe("/actuator/health/liveness", 60))
+                .withNewLifecycle()
+                .withNewPreStop()
+                .withNewSleep()
+                .withSeconds((long) PRE_STOP_SECONDS)
+                .endSleep()
+                .endPreStop()
+                .endLifecycle()
                 .withNewSecurityContext()
                 .withAllowPrivilegeEscalation(false)
                 .withReadOnlyRootFilesystem(true)

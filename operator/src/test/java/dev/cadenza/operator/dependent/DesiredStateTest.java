@@ -214,6 +214,15 @@ class DesiredStateTest {
   }
 
   @Test
+  void podsKeepServingUntilTheServiceStopsSendingThemConnectionsThenStopGracefully() {
+    var pod = StreamDeployment.build(md(BASE), SETTINGS).getSpec().getTemplate().getSpec();
+    var preStop = pod.getContainers().get(0).getLifecycle().getPreStop();
+    assertThat(preStop.getSleep().getSeconds()).isEqualTo(5L);
+    // the wait, then 20 s for in-flight streams (application.yaml), within the grace period
+    assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(5L + 20L);
+  }
+
+  @Test
   void deploymentTakesTheCredentialsSecretAndTheImageFromTheSpec() {
     Deployment d =
         StreamDeployment.build(

@@ -1,4 +1,4 @@
-package dev.cadenza.operator.testsupport;
+package dev.cadenza.testsupport;
 
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
