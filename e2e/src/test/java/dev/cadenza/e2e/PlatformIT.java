@@ -502,8 +502,128 @@ class PlatformIT {
     awaitStreamPods(2);
   }
 
+  /**
+   * Pods that cannot become ready, each for another reason, produced for real on the node: the
+   * MusicDelivery's {@code Degraded} condition names the reason and says what to fix.
+   */
   @Test
   @Order(8)
+  void theStatusSaysWhyStreamPodsAreNotReady() {
+    // a claim no volume will bind: its storage class has no provisioner
+    node.kubectlWithInput(
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: unbound, namespace: "
+            + MUSIC
+            + "}\nspec:\n  accessModes: [ReadOnlyMany]\n  storageClassName: no-provisioner\n"
+            + "  resources: {requests: {storage: 1Gi}}\n",
+        "apply",
+        "-f",
+        "-");
+    Map<String, String> broken = new TreeMap<>();
+    broken.put("pull", "{\"image\":\"localhost/cadenza/no-such-image:1\"}");
+    broken.put(
+        "crash",
+        "{\"library\":{\"persistentVolumeClaim\":\"music\","
+            + "\"subPath\":\"Aurora Lane/Tides/01 Low Water.ogg\"}}");
+    broken.put("noclaim", "{\"library\":{\"persistentVolumeClaim\":\"nowhere\"}}");
+    broken.put("pending", "{\"library\":{\"persistentVolumeClaim\":\"unbound\"}}");
+    broken.put(
+        "huge",
+        "{\"resources\":{\"requests\":{\"memory\":\"900Gi\"},\"limits\":{\"memory\":\"900Gi\"}}}");
+    for (var e : broken.entrySet()) {
+      applyExample(e.getKey(), e.getValue());
+    }
+
+    Map<String, String> reasons =
+        Map.of(
+            "pull", "ImagePullFailed",
+            "crash", "CrashLooping",
+            "noclaim", "LibraryClaimMissing",
+            "pending", "LibraryClaimPending",
+            "huge", "Unschedulable");
+    Map<String, List<String>> words =
+        Map.of(
+            "pull", List.of("localhost/cadenza/no-such-image:1", "cannot be pulled", "spec.image"),
+            "crash",
+                List.of("keeps exiting", "cadenza.library.path", "is not a readable directory"),
+            "noclaim", List.of("PersistentVolumeClaim nowhere not found", "music"),
+            "pending", List.of("PersistentVolumeClaim unbound", "Pending"),
+            "huge", List.of("cannot be scheduled", "Insufficient memory"));
+    try {
+      await()
+          .atMost(READY)
+          .untilAsserted(
+              () -> {
+                for (String name : broken.keySet()) {
+                  GenericKubernetesResource md = musicDelivery(name);
+                  assertThat(condition(md, "Ready")).as(name).isEqualTo("False");
+                  assertThat(condition(md, "Degraded")).as(name).isEqualTo("True");
+                  Map<String, Object> degraded = conditionOf(md, "Degraded");
+                  assertThat(degraded.get("reason")).as(name).isEqualTo(reasons.get(name));
+                  assertThat((String) degraded.get("message"))
+                      .as(name)
+                      .contains(words.get(name))
+                      .doesNotContain("\tat ", "Exception");
+                }
+              });
+    } finally {
+      List<String> args = new ArrayList<>(List.of("delete", "md", "-n", MUSIC, "--wait=false"));
+      args.addAll(broken.keySet());
+      node.tryKubectl(null, args.toArray(String[]::new));
+      node.tryKubectl(null, "delete", "pvc", "unbound", "-n", MUSIC, "--wait=false");
+    }
+    await()
+        .atMost(READY)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        kube.genericKubernetesResources("cadenza.dev/v1alpha1", "MusicDelivery")
+                            .inNamespace(MUSIC)
+                            .list()
+                            .getItems())
+                    .extracting(md -> md.getMetadata().getName())
+                    .containsExactly(MD));
+  }
+
+  /** examples/minimal.yaml renamed, with one replica, its own tables and the given spec merged. */
+  private void applyExample(String name, String spec) {
+    Command md =
+        node.kubectl(
+            "patch",
+            "--local",
+            "-f",
+            node.repo.resolve("examples/minimal.yaml").toString(),
+            "--type",
+            "merge",
+            "-p",
+            "{\"metadata\":{\"name\":\""
+                + name
+                + "\"},\"spec\":{\"replicas\":1,"
+                + "\"resources\":{\"limits\":{\"memory\":\"640Mi\"}},\"dynamodb\":{"
+                + "\"tablePrefix\":\""
+                + name
+                + "\",\"deletionPolicy\":\"Delete\",\"credentialsSecret\":\""
+                + AWS_SECRET
+                + "\"}}}",
+            "-o",
+            "yaml");
+    Command patched =
+        node.kubectlWithInput(
+            md.out(),
+            "patch",
+            "--local",
+            "-f",
+            "-",
+            "--type",
+            "merge",
+            "-p",
+            "{\"spec\":" + spec + "}",
+            "-o",
+            "yaml");
+    node.kubectlWithInput(patched.out(), "apply", "-f", "-");
+  }
+
+  @Test
+  @Order(9)
   void deletingHonoursTheDeletionPolicyAndHelmUninstallLeavesOnlyTheCrd() {
     // a second MusicDelivery whose tables go with it
     Command blues =
@@ -629,9 +749,13 @@ class PlatformIT {
   // ---- the platform's objects
 
   private GenericKubernetesResource musicDelivery() {
+    return musicDelivery(MD);
+  }
+
+  private GenericKubernetesResource musicDelivery(String name) {
     return kube.genericKubernetesResources("cadenza.dev/v1alpha1", "MusicDelivery")
         .inNamespace(MUSIC)
-        .withName(MD)
+        .withName(name)
         .get();
   }
 
@@ -644,6 +768,13 @@ class PlatformIT {
   private static Long number(GenericKubernetesResource md, String field) {
     Number n = status(md, field);
     return n == null ? null : n.longValue();
+  }
+
+  private static Map<String, Object> conditionOf(GenericKubernetesResource md, String type) {
+    List<Map<String, Object>> conditions = status(md, "conditions");
+    return conditions == null
+        ? Map.of()
+        : conditions.stream().filter(c -> type.equals(c.get("type"))).findFirst().orElse(Map.of());
   }
 
   private static String condition(GenericKubernetesResource md, String type) {
