@@ -82,7 +82,7 @@ class PlatformIT {
       "{\"spec\":{\"dynamodb\":{\"credentialsSecret\":\""
           + AWS_SECRET
           + "\"},\"resources\":{\"requests\":{\"cpu\":\"100m\",\"memory\":\"384Mi\"},"
-          + "\"limits\":{\"memory\":\"640Mi\"}}}}";
+          + "\"limits\":{\"memory\":\"640Mi\"}},\"cache\":{\"memory\":\"64Mi\"}}}";
 
   private static final Pattern DOWNLOADED =
       Pattern.compile(
@@ -369,7 +369,7 @@ class PlatformIT {
           "--type",
           "merge",
           "-p",
-          "{\"spec\":{\"cache\":{\"memory\":\"256Mi\"}}}");
+          "{\"spec\":{\"cache\":{\"memory\":\"48Mi\"}}}");
       await()
           .atMost(READY)
           .untilAsserted(() -> assertThat(names(streamPods())).doesNotContainAnyElementsOf(before));
