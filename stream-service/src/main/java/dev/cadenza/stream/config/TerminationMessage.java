@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanFactory;
@@ -44,6 +45,10 @@ public final class TerminationMessage implements SpringApplicationRunListener {
 
   /** The kubelet reads at most 4096 bytes of the file. */
   static final int MAX_BYTES = 4096;
+
+  /** A qualified exception type before its message, as failure analyses quote causes. */
+  private static final Pattern EXCEPTION_TYPE =
+      Pattern.compile("\\b(?:[a-z_][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ");
 
   private volatile Environment environment;
 
@@ -86,7 +91,9 @@ public final class TerminationMessage implements SpringApplicationRunListener {
       }
       if (analysis != null) {
         String action = analysis.getAction();
-        return analysis.getDescription().strip()
+        // "Reason: java.lang.IllegalArgumentException: cadenza.library.path: ..." says no more to
+        // a user than "Reason: cadenza.library.path: ..."
+        return EXCEPTION_TYPE.matcher(analysis.getDescription().strip()).replaceAll("")
             + (action == null || action.isBlank() ? "" : "\n\nAction: " + action.strip());
       }
     }

@@ -43,6 +43,7 @@ class TerminationMessageTest {
     assertThat(message)
         .contains("cadenza.library.path")
         .contains("is not a readable directory")
+        .doesNotContain("java.lang.")
         .contains("Action:")
         .doesNotContain("\tat ")
         .doesNotContain("Exception in thread");
