@@ -626,23 +626,7 @@ class PlatformIT {
   @Order(9)
   void deletingHonoursTheDeletionPolicyAndHelmUninstallLeavesOnlyTheCrd() {
     // a second MusicDelivery whose tables go with it
-    Command blues =
-        node.kubectl(
-            "patch",
-            "--local",
-            "-f",
-            node.repo.resolve("examples/minimal.yaml").toString(),
-            "--type",
-            "merge",
-            "-p",
-            "{\"metadata\":{\"name\":\"blues\"},\"spec\":{\"replicas\":1,"
-                + "\"resources\":{\"limits\":{\"memory\":\"640Mi\"}},\"dynamodb\":{"
-                + "\"tablePrefix\":\"blues\",\"deletionPolicy\":\"Delete\",\"credentialsSecret\":\""
-                + AWS_SECRET
-                + "\"}}}",
-            "-o",
-            "yaml");
-    node.kubectlWithInput(blues.out(), "apply", "-f", "-");
+    applyExample("blues", "{}");
     await()
         .atMost(READY)
         .untilAsserted(
