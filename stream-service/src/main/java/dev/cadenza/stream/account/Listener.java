@@ -1,0 +1,27 @@
+package dev.cadenza.stream.account;
+
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * The authenticated user a request acts for. The authentication filter puts it in the exchange's
+ * attributes under {@link #ATTRIBUTE}; controllers take it as a parameter of this type (resolved
+ * from there) and never parse credentials themselves.
+ *
+ * @param id stable user id (survives a rename); keys of the user's data
+ * @param username login name
+ * @param role what the user may do
+ */
+public record Listener(String id, String username, Role role) {
+
+  /** The exchange attribute that holds the request's {@code Listener}. */
+  public static final String ATTRIBUTE = Listener.class.getName();
+
+  public boolean admin() {
+    return role == Role.ADMIN;
+  }
+
+  /** The request's listener, or null on a public route. */
+  public static Listener of(ServerWebExchange exchange) {
+    return exchange.getAttribute(ATTRIBUTE);
+  }
+}
