@@ -707,13 +707,20 @@ class PlatformIT {
                 assertThat(kube.pods().inNamespace(OPERATOR_NS).list().getItems())
                     .as("operator pods")
                     .isEmpty());
-    // Not among them: leases. The leader-election Lease, which the operator creates at run time
-    // (not the chart), outlives the release: docs/real-node.md, "Not done yet".
+    // the leader-election Lease too: the operator made the Deployment its owner, so the garbage
+    // collector removes it (within seconds of the Deployment)
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(node.kubectl("get", "leases", "-n", OPERATOR_NS, "-o", "name").out())
+                    .as("leases left in %s", OPERATOR_NS)
+                    .isBlank());
     String left =
         node.kubectl(
                 "get",
                 "deployments,replicasets,pods,services,serviceaccounts,configmaps,secrets,roles,"
-                    + "rolebindings",
+                    + "rolebindings,leases",
                 "-n",
                 OPERATOR_NS,
                 "-o",

@@ -57,7 +57,12 @@ public final class CadenzaOperator {
       Consumer<ConfigurationServiceOverrider> extra) {
     LeaderCallbacks exitWhenLost =
         new LeaderCallbacks(
-            () -> {},
+            () -> {
+              if (settings.leaseOwner() != null) {
+                LeaseOwner.adopt(
+                    client, settings.leaseNamespace(), settings.leaseName(), settings.leaseOwner());
+              }
+            },
             () -> {
               if (!stopping.getAsBoolean()) {
                 log.error("Lost leadership; exiting so that a follower takes over");

@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
  *     installation share it, two installations in one namespace must not
  * @param shutdownTimeout how long a stop (SIGTERM) may take before the process halts
  * @param podPolling where and how often the operator reads what the ready stream pods report
+ * @param leaseOwner the operator's own Deployment in {@code leaseNamespace}, which the leader makes
+ *     the Lease's owner so that deleting the Deployment ({@code helm uninstall}) deletes the Lease;
+ *     null leaves the Lease unowned
  */
 public record OperatorSettings(
     String streamImage,
@@ -37,7 +40,8 @@ public record OperatorSettings(
     String dynamoDbEndpoint,
     String leaseName,
     Duration shutdownTimeout,
-    PodPolling podPolling) {
+    PodPolling podPolling,
+    String leaseOwner) {
 
   /**
    * Where and how often the operator reads each ready stream pod's {@code /actuator/info} for the
@@ -52,32 +56,11 @@ public record OperatorSettings(
         new PodPolling(StreamConfig.HTTP_PORT, Duration.ofSeconds(30));
   }
 
-  /** With the default shutdown timeout, the pods' reports read as always. */
-  public OperatorSettings(
-      String streamImage,
-      Set<String> namespaces,
-      String awsRegion,
-      String leaseNamespace,
-      int healthPort,
-      String healthAddress,
-      String dynamoDbEndpoint,
-      String leaseName) {
-    this(
-        streamImage,
-        namespaces,
-        awsRegion,
-        leaseNamespace,
-        healthPort,
-        healthAddress,
-        dynamoDbEndpoint,
-        leaseName,
-        DEFAULT_SHUTDOWN_TIMEOUT,
-        PodPolling.DEFAULT);
-  }
-
   public static final String DYNAMODB_ENDPOINT = "CADENZA_DYNAMODB_ENDPOINT";
 
   public static final String LEASE_NAME = "CADENZA_LEASE_NAME";
+
+  public static final String LEASE_OWNER = "CADENZA_LEASE_OWNER";
 
   /** The Lease name when CADENZA_LEASE_NAME is not set. */
   public static final String DEFAULT_LEASE_NAME = Names.OPERATOR;
@@ -126,7 +109,10 @@ public record OperatorSettings(
         healthPort,
         healthAddress,
         null,
-        DEFAULT_LEASE_NAME);
+        DEFAULT_LEASE_NAME,
+        DEFAULT_SHUTDOWN_TIMEOUT,
+        PodPolling.DEFAULT,
+        null);
   }
 
   /** The same settings with another default DynamoDB endpoint (null for AWS). */
@@ -141,7 +127,8 @@ public record OperatorSettings(
         endpoint,
         leaseName,
         shutdownTimeout,
-        podPolling);
+        podPolling,
+        leaseOwner);
   }
 
   /** The same settings reading the pods' reports at another port and interval; for tests. */
@@ -156,7 +143,8 @@ public record OperatorSettings(
         dynamoDbEndpoint,
         leaseName,
         shutdownTimeout,
-        new PodPolling(port, interval));
+        new PodPolling(port, interval),
+        leaseOwner);
   }
 
   /**
@@ -169,9 +157,9 @@ public record OperatorSettings(
 
   /**
    * Reads CADENZA_STREAM_IMAGE, CADENZA_WATCH_NAMESPACES (comma-separated), AWS_REGION,
-   * CADENZA_LEASE_NAMESPACE, CADENZA_LEASE_NAME, CADENZA_HEALTH_PORT, CADENZA_HEALTH_ADDRESS,
-   * CADENZA_DYNAMODB_ENDPOINT and CADENZA_SHUTDOWN_TIMEOUT, each from a system property of that
-   * name or else the environment.
+   * CADENZA_LEASE_NAMESPACE, CADENZA_LEASE_NAME, CADENZA_LEASE_OWNER, CADENZA_HEALTH_PORT,
+   * CADENZA_HEALTH_ADDRESS, CADENZA_DYNAMODB_ENDPOINT and CADENZA_SHUTDOWN_TIMEOUT, each from a
+   * system property of that name or else the environment.
    */
   public static OperatorSettings load() {
     return from(
@@ -195,7 +183,8 @@ public record OperatorSettings(
         endpoint(lookup.apply(DYNAMODB_ENDPOINT)),
         leaseName(lookup.apply(LEASE_NAME)),
         shutdownTimeout(lookup.apply(SHUTDOWN_TIMEOUT)),
-        PodPolling.DEFAULT);
+        PodPolling.DEFAULT,
+        leaseOwner(lookup.apply(LEASE_OWNER)));
   }
 
   /** Empty or unset: the default; else a positive duration such as {@code 20s}. */
@@ -224,14 +213,26 @@ public record OperatorSettings(
 
   /** Empty or unset: the default; else a DNS subdomain name, as Kubernetes requires of a Lease. */
   private static String leaseName(String value) {
+    return Objects.requireNonNullElse(objectName(LEASE_NAME, "a Lease", value), DEFAULT_LEASE_NAME);
+  }
+
+  /** Empty or unset: none; else a Deployment's name. */
+  private static String leaseOwner(String value) {
+    return objectName(LEASE_OWNER, "a Deployment", value);
+  }
+
+  /** Empty or unset: null; else an object's name, a DNS subdomain name (RFC 1123). */
+  private static String objectName(String variable, String what, String value) {
     if (value == null || value.isBlank()) {
-      return DEFAULT_LEASE_NAME;
+      return null;
     }
     String name = value.strip();
     if (name.length() > 253 || !DNS_SUBDOMAIN.matcher(name).matches()) {
       throw new IllegalArgumentException(
-          LEASE_NAME
-              + " must be a Lease name (lower-case letters, digits, '-' and '.', at most 253"
+          variable
+              + " must be "
+              + what
+              + " name (lower-case letters, digits, '-' and '.', at most 253"
               + " characters, starting and ending with a letter or digit), got '"
               + value
               + "'");

@@ -145,6 +145,9 @@ class HelmChartTest {
                 8081,
                 "0.0.0.0",
                 null,
+                "cadenza-operator",
+                OperatorSettings.DEFAULT_SHUTDOWN_TIMEOUT,
+                OperatorSettings.PodPolling.DEFAULT,
                 "cadenza-operator"));
     assertThat(env(container)).doesNotContainKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
     assertThat(env(container).get("JAVA_TOOL_OPTIONS"))
@@ -219,6 +222,9 @@ class HelmChartTest {
                 9090,
                 "0.0.0.0",
                 "http://dynamodb-local.dynamodb.svc:8000",
+                "cadenza-operator-full",
+                OperatorSettings.DEFAULT_SHUTDOWN_TIMEOUT,
+                OperatorSettings.PodPolling.DEFAULT,
                 "cadenza-operator-full"));
     assertThat(only(objects, ServiceAccount.class).getMetadata().getAnnotations())
         .containsKey("eks.amazonaws.com/role-arn");
@@ -275,14 +281,21 @@ class HelmChartTest {
     Role lease = role(roles, "cadenza-system");
     for (String namespace : List.of("music", "jazz")) {
       List<PolicyRule> granted = new ArrayList<>(role(roles, namespace).getRules());
-      granted.addAll(lease.getRules());
+      granted.addAll(lease.getRules().subList(0, 1));
       assertThat(granted)
           .as("the Roles of %s and of the Lease grant exactly cluster-role.yaml's rules", namespace)
           .containsExactlyInAnyOrderElementsOf(deployedRules());
     }
-    assertThat(lease.getRules())
-        .singleElement()
-        .satisfies(r -> assertThat(r.getResources()).containsExactly("leases"));
+    assertThat(lease.getRules()).hasSize(2);
+    assertThat(lease.getRules().get(0).getResources()).containsExactly("leases");
+    assertThat(lease.getRules().get(1))
+        .as("the leader makes its own Deployment, and only that, the Lease's owner")
+        .satisfies(
+            r -> {
+              assertThat(r.getResources()).containsExactly("deployments");
+              assertThat(r.getResourceNames()).containsExactly("scoped-cadenza-operator");
+              assertThat(r.getVerbs()).containsExactly("get");
+            });
     assertThat(bindings).hasSize(3);
     for (RoleBinding binding : bindings) {
       assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
@@ -452,7 +465,10 @@ class HelmChartTest {
               0,
               "127.0.0.1",
               fromChart.dynamoDbEndpoint(),
-              fromChart.leaseName());
+              fromChart.leaseName(),
+              fromChart.shutdownTimeout(),
+              fromChart.podPolling(),
+              fromChart.leaseOwner());
       assertThat(settings.dynamoDbEndpoint()).isEqualTo(dynalite.endpoint().toString());
       assertThat(settings.leaseName()).isEqualTo(deployment.getMetadata().getName());
       Config config = Config.fromKubeconfig(kube.kubeconfig());
@@ -505,6 +521,28 @@ class HelmChartTest {
                   });
           // leader election in the release namespace, the Lease named after the release
           KubeApi.awaitLeaseHeld(admin, namespace, settings.leaseName());
+          // the leader's part of helm uninstall: the chart's Deployment owns the Lease, within the
+          // chart's rules, and the holder is left as it was
+          assertThat(
+                  LeaseOwner.adopt(
+                      restricted, namespace, settings.leaseName(), settings.leaseOwner()))
+              .isTrue();
+          Lease held =
+              admin
+                  .resources(Lease.class)
+                  .inNamespace(namespace)
+                  .withName(settings.leaseName())
+                  .get();
+          assertThat(held.getMetadata().getOwnerReferences())
+              .singleElement()
+              .satisfies(
+                  r -> {
+                    assertThat(r.getKind()).isEqualTo("Deployment");
+                    assertThat(r.getName()).isEqualTo(deployment.getMetadata().getName());
+                    assertThat(r.getUid())
+                        .isEqualTo(admin.resource(deployment).get().getMetadata().getUid());
+                  });
+          assertThat(held.getSpec().getHolderIdentity()).isNotBlank();
 
           // No kubelet here: play the Deployment controller and report the pods ready.
           Deployment live =

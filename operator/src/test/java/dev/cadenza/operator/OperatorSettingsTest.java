@@ -21,6 +21,19 @@ class OperatorSettingsTest {
     assertThat(s.dynamoDbEndpoint()).as("AWS").isNull();
     assertThat(s.leaseName()).isEqualTo("cadenza-operator");
     assertThat(s.shutdownTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(s.leaseOwner()).as("the Lease stays unowned").isNull();
+  }
+
+  @Test
+  void theLeaseOwnerIsADeploymentName() {
+    assertThat(
+            OperatorSettings.from(Map.of("CADENZA_LEASE_OWNER", " jazz-cadenza-operator ")::get)
+                .leaseOwner())
+        .isEqualTo("jazz-cadenza-operator");
+    assertThatThrownBy(() -> OperatorSettings.from(Map.of("CADENZA_LEASE_OWNER", "Jazz_")::get))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("CADENZA_LEASE_OWNER must be a Deployment name")
+        .hasMessageContaining("'Jazz_'");
   }
 
   @Test
