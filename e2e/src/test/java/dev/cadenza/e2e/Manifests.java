@@ -42,7 +42,9 @@ final class Manifests {
 
   /**
    * A Job running the client's CLI once with {@code args} (docs/client.md), locked down as the
-   * stream pods are; /tmp is where it may write (downloads).
+   * stream pods are; /tmp is where it may write (downloads): room for the largest track (64 MiB)
+   * beside the JVM's own files, which a limit of exactly 64Mi once did not leave (the kubelet
+   * evicted the pod).
    */
   static String clientJob(String namespace, String name, String image, List<String> args) {
     return """
@@ -75,7 +77,7 @@ final class Manifests {
                     readOnlyRootFilesystem: true
                     capabilities: {drop: [ALL]}
                   volumeMounts: [{name: tmp, mountPath: /tmp}]
-              volumes: [{name: tmp, emptyDir: {sizeLimit: 64Mi}}]
+              volumes: [{name: tmp, emptyDir: {sizeLimit: 160Mi}}]
         """
         .formatted(name, namespace, image, json(args));
   }

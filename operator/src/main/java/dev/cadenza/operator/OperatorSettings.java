@@ -117,6 +117,15 @@ public record OperatorSettings(
 
   /** The same settings with another default DynamoDB endpoint (null for AWS). */
   public OperatorSettings withDynamoDbEndpoint(String endpoint) {
+    return with(endpoint, podPolling);
+  }
+
+  /** The same settings reading the pods' reports at another port and interval; for tests. */
+  public OperatorSettings withPodPolling(int port, Duration interval) {
+    return with(dynamoDbEndpoint, new PodPolling(port, interval));
+  }
+
+  private OperatorSettings with(String endpoint, PodPolling polling) {
     return new OperatorSettings(
         streamImage,
         namespaces,
@@ -127,23 +136,7 @@ public record OperatorSettings(
         endpoint,
         leaseName,
         shutdownTimeout,
-        podPolling,
-        leaseOwner);
-  }
-
-  /** The same settings reading the pods' reports at another port and interval; for tests. */
-  public OperatorSettings withPodPolling(int port, Duration interval) {
-    return new OperatorSettings(
-        streamImage,
-        namespaces,
-        awsRegion,
-        leaseNamespace,
-        healthPort,
-        healthAddress,
-        dynamoDbEndpoint,
-        leaseName,
-        shutdownTimeout,
-        new PodPolling(port, interval),
+        polling,
         leaseOwner);
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
+import dev.cadenza.operator.testsupport.DeploymentController;
 import dev.cadenza.operator.testsupport.KubeApi;
 import dev.cadenza.operator.testsupport.OperatorUnderTest;
 import dev.cadenza.testsupport.Dynalite;
@@ -12,8 +13,6 @@ import dev.cadenza.testsupport.Steps;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.InputStream;
@@ -463,16 +462,7 @@ class GatewayRoutingTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> admin.apps().deployments().inNamespace(NS).withName(name).get() != null);
-    Deployment live = admin.apps().deployments().inNamespace(NS).withName(name).get();
-    live.setStatus(
-        new DeploymentStatusBuilder()
-            .withReplicas(ready)
-            .withReadyReplicas(ready)
-            .withUpdatedReplicas(ready)
-            .withAvailableReplicas(ready)
-            .withObservedGeneration(live.getMetadata().getGeneration())
-            .build());
-    admin.resource(live).updateStatus();
+    DeploymentController.reportReady(admin, NS, name, ready);
   }
 
   static List<CustomResourceDefinition> crds(Path dir) throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
+import dev.cadenza.operator.testsupport.DeploymentController;
 import dev.cadenza.operator.testsupport.Helm;
 import dev.cadenza.operator.testsupport.KubeApi;
 import dev.cadenza.testsupport.Dynalite;
@@ -16,7 +17,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -545,18 +545,15 @@ class HelmChartTest {
           assertThat(held.getSpec().getHolderIdentity()).isNotBlank();
 
           // No kubelet here: play the Deployment controller and report the pods ready.
-          Deployment live =
-              admin.resources(Deployment.class).inNamespace(musicNamespace).withName(name).get();
-          int replicas = live.getSpec().getReplicas();
-          live.setStatus(
-              new DeploymentStatusBuilder()
-                  .withReplicas(replicas)
-                  .withReadyReplicas(replicas)
-                  .withUpdatedReplicas(replicas)
-                  .withAvailableReplicas(replicas)
-                  .withObservedGeneration(live.getMetadata().getGeneration())
-                  .build());
-          admin.resource(live).updateStatus();
+          int replicas =
+              admin
+                  .resources(Deployment.class)
+                  .inNamespace(musicNamespace)
+                  .withName(name)
+                  .get()
+                  .getSpec()
+                  .getReplicas();
+          DeploymentController.reportReady(admin, musicNamespace, name, replicas);
 
           await()
               .atMost(Duration.ofSeconds(60))

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.dependent.StreamDeployment;
+import dev.cadenza.operator.testsupport.DeploymentController;
 import dev.cadenza.operator.testsupport.KubeApi;
 import dev.cadenza.operator.testsupport.OperatorUnderTest;
 import dev.cadenza.testsupport.Dynalite;
@@ -17,7 +18,6 @@ import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -178,16 +178,7 @@ class MusicDeliveryReconcilerTest {
             });
 
     // No kubelet here: play the Deployment controller and report two ready pods.
-    Deployment live = client.resources(Deployment.class).inNamespace(NS).withName("jazz").get();
-    live.setStatus(
-        new DeploymentStatusBuilder()
-            .withReplicas(2)
-            .withReadyReplicas(2)
-            .withUpdatedReplicas(2)
-            .withAvailableReplicas(2)
-            .withObservedGeneration(live.getMetadata().getGeneration())
-            .build());
-    client.resource(live).updateStatus();
+    DeploymentController.reportReady(client, NS, "jazz", 2);
 
     await()
         .atMost(Duration.ofSeconds(30))

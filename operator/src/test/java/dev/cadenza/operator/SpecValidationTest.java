@@ -50,22 +50,7 @@ class SpecValidationTest {
 
   @Test
   void valuesAtTheLimitsHaveNoProblem() {
-    MusicDelivery md =
-        named(
-            "a" + "-".repeat(61) + "z",
-            """
-            library: {persistentVolumeClaim: music, subPath: jazz/..more}
-            dynamodb: {tablePrefix: jazz, endpoint: 'http://127.0.0.1:65535/'}
-            image: 'registry.example.com:5000/cadenza/stream-service:0.1.0'
-            autoscaling: {minReplicas: 1, maxReplicas: 1000}
-            resources:
-              requests: {cpu: 0, memory: 1Gi, ephemeral-storage: 1}
-              limits: {cpu: 2, memory: 1Gi}
-            cache: {memory: '0', chunkSize: 350Ki, ttl: 1s}
-            ntp: {servers: ['[::1]:123', 10.0.0.1, time.example.com:65535],
-                  pollInterval: 999999h, maxOffset: 1ms}
-            routing: {host: '*.music.example.com'}
-            """);
+    MusicDelivery md = named(CannotWork.NAME_AT_THE_LIMIT, CannotWork.SPEC_AT_THE_LIMITS);
     assertThat(SpecValidation.problems(md)).isEmpty();
   }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus;
+import dev.cadenza.operator.testsupport.DeploymentController;
 import dev.cadenza.operator.testsupport.KubeApi;
 import dev.cadenza.operator.testsupport.Kubelet;
 import dev.cadenza.operator.testsupport.OperatorUnderTest;
@@ -15,8 +16,6 @@ import dev.cadenza.testsupport.Ports;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -183,17 +182,7 @@ class StreamPodsStatusTest {
     // the kubelet starts it again and it becomes ready; the Deployment controller counts it
     crashing.setStatus(Kubelet.ready("10.244.0.9"));
     client.resource(crashing).updateStatus();
-    Deployment deployment =
-        client.resources(Deployment.class).inNamespace(NS).withName("crash").get();
-    deployment.setStatus(
-        new DeploymentStatusBuilder()
-            .withReplicas(1)
-            .withReadyReplicas(1)
-            .withUpdatedReplicas(1)
-            .withAvailableReplicas(1)
-            .withObservedGeneration(deployment.getMetadata().getGeneration())
-            .build());
-    client.resource(deployment).updateStatus();
+    DeploymentController.reportReady(client, NS, "crash", 1);
 
     await()
         .atMost(Duration.ofSeconds(30))

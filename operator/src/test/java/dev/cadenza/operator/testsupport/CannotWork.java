@@ -6,7 +6,7 @@ import java.util.List;
  * MusicDeliveries that older CRDs accepted but that cannot work, each with the words the API server
  * refuses it with and the field the operator's own check names: the refusals of {@code
  * MusicDeliveryValidationTest} and the problems of {@code SpecValidationTest}, kept in one list so
- * that the two stay in step.
+ * that the two stay in step; and one that works with every value at its bound.
  */
 public final class CannotWork {
 
@@ -29,6 +29,29 @@ public final class CannotWork {
   private static final String DDB = "dynamodb: {tablePrefix: jazz}\n";
   private static final String BASE = LIB + DDB;
   private static final String NAME = "metadata.name must be at most 63 lower-case letters";
+
+  /** The longest name a MusicDelivery may have (63 characters). */
+  public static final String NAME_AT_THE_LIMIT = "a" + "-".repeat(61) + "z";
+
+  /**
+   * A spec whose every value is at a bound of what works (YAML, unindented): the API server accepts
+   * it and the operator's own check finds nothing in it.
+   */
+  public static final String SPEC_AT_THE_LIMITS =
+      """
+      library: {persistentVolumeClaim: music, subPath: jazz/..more}
+      dynamodb: {tablePrefix: jazz, endpoint: 'http://127.0.0.1:65535/'}
+      image: 'registry.example.com:5000/cadenza/stream-service:0.1.0@sha256:%s'
+      autoscaling: {minReplicas: 1, maxReplicas: 1000}
+      resources:
+        requests: {cpu: 0, memory: 1Gi, ephemeral-storage: 1}
+        limits: {cpu: 2, memory: 1Gi}
+      cache: {memory: '0', chunkSize: 350Ki, ttl: 1s}
+      ntp: {servers: ['[::1]:123', 10.0.0.1, time.example.com:65535],
+            pollInterval: 999999h, maxOffset: 1ms}
+      routing: {host: '*.music.example.com'}
+      """
+          .formatted("a".repeat(64));
 
   public static final List<Case> CASES =
       List.of(
