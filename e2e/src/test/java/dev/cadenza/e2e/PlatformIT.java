@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -411,19 +412,26 @@ class PlatformIT {
     node.kubectl("rollout", "status", "deployment/front", "-n", MUSIC, "--timeout=2m");
     String front = serviceIp("front");
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    // a new Service answers once kube-proxy has written its rules
+    // a new Service answers once kube-proxy has written its rules (slower on a busy machine)
+    URI first = URI.create("http://" + front + "/api/v1/tracks?limit=1");
     await()
-        .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
-        .until(
-            () ->
-                http.send(
-                            HttpRequest.newBuilder(
-                                    URI.create("http://" + front + "/api/v1/tracks?limit=1"))
-                                .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                        .statusCode()
-                    == 200);
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () -> {
+              try {
+                assertThat(
+                        http.send(
+                                HttpRequest.newBuilder(first)
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                            .statusCode())
+                    .as("GET %s", first)
+                    .isEqualTo(200);
+              } catch (IOException e) {
+                throw new AssertionError("GET " + first + ": " + e, e);
+              }
+            });
     for (int round = 0; round < 3; round++) {
       for (String id : trackIds.values()) {
         HttpResponse<Void> response =
