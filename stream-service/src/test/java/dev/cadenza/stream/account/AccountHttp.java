@@ -11,9 +11,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Requests to one service instance with a given {@code Authorization}, as curl would send them. */
-final class AccountHttp {
+public final class AccountHttp {
 
-  static final JsonMapper JSON = JsonMapper.builder().build();
+  public static final JsonMapper JSON = JsonMapper.builder().build();
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder()
@@ -23,17 +23,17 @@ final class AccountHttp {
 
   private final String base;
 
-  AccountHttp(int port) {
+  public AccountHttp(int port) {
     this.base = "http://127.0.0.1:" + port;
   }
 
   /** An answer: status, raw body, and the body as JSON (null when empty or not JSON). */
-  record Answer(int status, HttpResponse<String> response) {
-    String body() {
+  public record Answer(int status, HttpResponse<String> response) {
+    public String body() {
       return response.body();
     }
 
-    JsonNode json() {
+    public JsonNode json() {
       String body = response.body();
       if (body == null || body.isBlank()) {
         return null;
@@ -45,40 +45,41 @@ final class AccountHttp {
       }
     }
 
-    String header(String name) {
+    public String header(String name) {
       return response.headers().firstValue(name).orElse(null);
     }
 
     /** The last segment of the problem's type. */
-    String problem() {
+    public String problem() {
       String type = json().get("type").asString();
       return type.substring(type.lastIndexOf('/') + 1);
     }
   }
 
-  static String basic(String username, String password) {
+  public static String basic(String username, String password) {
     return "Basic "
         + Base64.getEncoder()
             .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
-  static String bearer(String key) {
+  public static String bearer(String key) {
     return "Bearer " + key;
   }
 
-  Answer get(String path, String authorization) {
+  public Answer get(String path, String authorization) {
     return send("GET", path, authorization, null, null);
   }
 
-  Answer delete(String path, String authorization) {
+  public Answer delete(String path, String authorization) {
     return send("DELETE", path, authorization, null, null);
   }
 
-  Answer json(String method, String path, String authorization, Object body) {
+  public Answer json(String method, String path, String authorization, Object body) {
     return send(method, path, authorization, JSON.writeValueAsString(body), "application/json");
   }
 
-  Answer send(String method, String path, String authorization, String body, String contentType) {
+  public Answer send(
+      String method, String path, String authorization, String body, String contentType) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(30))

@@ -8,21 +8,21 @@ import java.util.Base64;
 import java.util.List;
 
 /** The service with authentication on (the tests' default turns it off), and its admin. */
-final class AccountTestApp {
+public final class AccountTestApp {
 
-  static final String ADMIN = "admin";
-  static final String ADMIN_PASSWORD = "admin-password-for-tests";
+  public static final String ADMIN = "admin";
+  public static final String ADMIN_PASSWORD = "admin-password-for-tests";
 
   private AccountTestApp() {}
 
-  static String secretKey() {
+  public static String secretKey() {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     return Base64.getEncoder().encodeToString(key);
   }
 
   /** With the admin password and a secret key set; {@code extraArgs} as for {@link TestApp}. */
-  static TestApp start(Path library, Path dataDir, String... extraArgs) throws Exception {
+  public static TestApp start(Path library, Path dataDir, String... extraArgs) throws Exception {
     List<String> args = new ArrayList<>();
     args.add("--cadenza.auth.enabled=true");
     args.add("--cadenza.auth.admin.password=" + ADMIN_PASSWORD);
@@ -32,7 +32,7 @@ final class AccountTestApp {
     return TestApp.start(library, args.toArray(String[]::new));
   }
 
-  static String admin() {
+  public static String admin() {
     return AccountHttp.basic(ADMIN, ADMIN_PASSWORD);
   }
 }
