@@ -2,6 +2,7 @@ package dev.cadenza.stream.account;
 
 import dev.cadenza.stream.store.ItemStore;
 import dev.cadenza.stream.store.ItemStore.Item;
+import dev.cadenza.stream.web.Problems;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -68,7 +69,7 @@ public final class ApiKeys {
             count -> {
               if (count >= MAX_PER_USER) {
                 return Mono.error(
-                    dev.cadenza.stream.web.Problems.invalidBody(
+                    Problems.invalidBody(
                         null,
                         "You hold "
                             + count

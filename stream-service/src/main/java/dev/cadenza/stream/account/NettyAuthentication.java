@@ -2,7 +2,6 @@ package dev.cadenza.stream.account;
 
 import dev.cadenza.stream.web.NettyProblems;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import java.net.InetSocketAddress;
 import java.util.function.BiFunction;
 import org.reactivestreams.Publisher;
 import org.springframework.web.ErrorResponseException;
@@ -36,15 +35,11 @@ public final class NettyAuthentication {
         authentication
             .authenticate(
                 request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION),
-                address(request.remoteAddress()))
+                AuthenticationFilter.address(request.remoteAddress()))
             .then(Mono.just(true))
             .onErrorResume(
                 ErrorResponseException.class,
                 e -> NettyProblems.write(json, request, response, e).thenReturn(false))
             .flatMap(ok -> ok ? Mono.from(handler.apply(request, response)) : Mono.empty());
-  }
-
-  private static String address(InetSocketAddress remote) {
-    return AuthenticationFilter.address(remote);
   }
 }

@@ -1,5 +1,6 @@
 package dev.cadenza.stream.account;
 
+import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import reactor.core.publisher.Mono;
@@ -54,7 +55,7 @@ final class PasswordHashing implements AutoCloseable {
     return dummy.flatMap(h -> matches(password, h)).map(ignored -> false);
   }
 
-  private <T> Mono<T> run(java.util.concurrent.Callable<T> work) {
+  private <T> Mono<T> run(Callable<T> work) {
     return Mono.fromCallable(work)
         .subscribeOn(scheduler)
         .onErrorMap(RejectedExecutionException.class, e -> new Busy());

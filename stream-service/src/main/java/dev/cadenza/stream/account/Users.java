@@ -6,10 +6,12 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.web.ErrorResponseException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -84,7 +86,7 @@ public final class Users {
         .concatMap(index -> byId(index.get("id").orElseThrow()).flatMap(Mono::justOrEmpty));
   }
 
-  private Mono<java.util.List<Item>> page(String after) {
+  private Mono<List<Item>> page(String after) {
     return store.query(User.USERNAMES, "", after, PAGE).collectList();
   }
 
@@ -306,7 +308,7 @@ public final class Users {
                     // another pod created it first: check its password as for an existing one
                     .onErrorResume(
                         e ->
-                            e instanceof org.springframework.web.ErrorResponseException r
+                            e instanceof ErrorResponseException r
                                 && r.getStatusCode().value() == 409,
                         e -> ensureAdmin(username, password, generated));
               }
