@@ -13,7 +13,8 @@
 # Settings (environment): CADENZA_LIBRARY_PATH (default: the bundled demo library), STACK_PORT
 # (nginx, 8080), STACK_INSTANCE_PORTS ("8081 8082"), STACK_DYNAMODB_PORT (4567), STACK_NTP_PORT
 # (11123), STACK_RATE_LIMIT (requests/s per client at nginx; 0, the default, is off), STACK_DIR
-# (.local-stack), JAVA (java).
+# (.local-stack), JAVA (java), CADENZA_AUTH_ENABLED (false: a loopback stack serves every request
+# as an admin; true needs CADENZA_AUTH_SECRET_KEY too, as pods sharing DynamoDB do, docs/auth.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -140,6 +141,7 @@ CONF
       --cadenza.dynamodb.endpoint="http://127.0.0.1:$dynamodb_port" \
       --cadenza.dynamodb.region=us-east-1 --cadenza.dynamodb.create-tables=true \
       --cadenza.clock.ntp.servers="127.0.0.1:$ntp_port" --cadenza.clock.sntp.port=0 \
+      --cadenza.auth.enabled="${CADENZA_AUTH_ENABLED:-false}" \
       "${library[@]}" >"$dir/stream-$p.log" 2>&1 &
     echo $! >"$dir/stream-$p.pid"
   done

@@ -222,8 +222,9 @@ run_nginx() {
 # --- Cadenza -------------------------------------------------------------------------------------
 cport="" cpid=""
 # launch_cadenza LOG [ARG...]: starts the service from the jar copy on a free port of 127.0.0.1
-# (sets cport, cpid), its SNTP responder off (several may run at once), with the extra Spring
-# arguments, and returns at once. Local DynamoDB endpoints need no AWS metadata.
+# (sets cport, cpid), its SNTP responder off (several may run at once) and authentication off (the
+# benchmarks measure serving, not logging in), with the extra Spring arguments, and returns at once.
+# Local DynamoDB endpoints need no AWS metadata.
 launch_cadenza() {
   local logf=$1 java_opts
   shift
@@ -231,6 +232,7 @@ launch_cadenza() {
   read -ra java_opts <<<"${JAVA_OPTS:-}"
   AWS_EC2_METADATA_DISABLED=true java "${java_opts[@]}" -jar "$out/cadenza.jar" \
     --server.port="$cport" --server.address=127.0.0.1 --cadenza.clock.sntp.port=0 \
+    --cadenza.auth.enabled=false \
     --cadenza.library.path="$lib" --logging.level.root=WARN "$@" >"$logf" 2>&1 &
   cpid=$!
   pids+=("$cpid")

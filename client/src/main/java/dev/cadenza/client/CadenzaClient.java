@@ -54,6 +54,7 @@ public final class CadenzaClient {
   private final Duration requestTimeout;
   private final Duration readTimeout;
   private final Backoff backoff;
+  private final Credentials credentials;
   private final HttpClient http;
 
   private CadenzaClient(Builder builder) {
@@ -62,6 +63,7 @@ public final class CadenzaClient {
     this.requestTimeout = builder.requestTimeout;
     this.readTimeout = builder.readTimeout;
     this.backoff = builder.backoff;
+    this.credentials = builder.credentials;
     // HTTP/1.1 as players speak it: no h2c upgrade round on the first request
     this.http =
         HttpClient.newBuilder()
@@ -155,7 +157,8 @@ public final class CadenzaClient {
             sessionId,
             Objects.requireNonNull(listener),
             backoff,
-            connectTimeout);
+            connectTimeout,
+            credentials);
     stream.start();
     return stream;
   }
@@ -218,7 +221,13 @@ public final class CadenzaClient {
   /** A downloader of this service's tracks with the default retry settings. */
   public TrackDownloader downloader() {
     return new TrackDownloader(
-        http, baseUri, requestTimeout, readTimeout, TrackDownloader.DEFAULT_MAX_RETRIES, backoff);
+        http,
+        baseUri,
+        requestTimeout,
+        readTimeout,
+        TrackDownloader.DEFAULT_MAX_RETRIES,
+        backoff,
+        credentials);
   }
 
   // ---- plumbing
@@ -236,9 +245,17 @@ public final class CadenzaClient {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(resolve(path))
-        .timeout(requestTimeout)
-        .header("Accept", "application/json, application/problem+json");
+    return authorized(
+        HttpRequest.newBuilder(resolve(path))
+            .timeout(requestTimeout)
+            .header("Accept", "application/json, application/problem+json"),
+        credentials);
+  }
+
+  /** {@code request} with the credentials' {@code Authorization} header, if any. */
+  static HttpRequest.Builder authorized(HttpRequest.Builder request, Credentials credentials) {
+    String authorization = credentials.authorization();
+    return authorization == null ? request : request.header("Authorization", authorization);
   }
 
   private HttpRequest.Builder get(String path) {
@@ -330,6 +347,7 @@ public final class CadenzaClient {
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private Backoff backoff = Backoff.DEFAULT;
+    private Credentials credentials = Credentials.NONE;
 
     private Builder(URI baseUri) {
       if (baseUri == null
@@ -360,6 +378,12 @@ public final class CadenzaClient {
     /** Waits between reconnection attempts of event streams and downloads. */
     public Builder backoff(Backoff backoff) {
       this.backoff = Objects.requireNonNull(backoff);
+      return this;
+    }
+
+    /** Who the requests act for (docs/auth.md); {@link Credentials#NONE} by default. */
+    public Builder credentials(Credentials credentials) {
+      this.credentials = Objects.requireNonNull(credentials);
       return this;
     }
 

@@ -29,6 +29,7 @@ public final class SessionEventStream implements AutoCloseable {
   private final SessionListener listener;
   private final Backoff backoff;
   private final Duration connectTimeout;
+  private final Credentials credentials;
   private final Thread thread;
   private final CountDownLatch done = new CountDownLatch(1);
 
@@ -42,12 +43,14 @@ public final class SessionEventStream implements AutoCloseable {
       String sessionId,
       SessionListener listener,
       Backoff backoff,
-      Duration connectTimeout) {
+      Duration connectTimeout,
+      Credentials credentials) {
     this.http = http;
     this.uri = uri;
     this.listener = listener;
     this.backoff = backoff;
     this.connectTimeout = connectTimeout;
+    this.credentials = credentials;
     this.thread = new Thread(this::run, "cadenza-events-" + sessionId);
     thread.setDaemon(true);
   }
@@ -185,7 +188,7 @@ public final class SessionEventStream implements AutoCloseable {
 
   private HttpRequest request() {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri)
+        CadenzaClient.authorized(HttpRequest.newBuilder(uri), credentials)
             .header("Accept", "text/event-stream")
             .header("Cache-Control", "no-cache")
             // the timeout covers the wait for the response headers, not the endless body

@@ -40,6 +40,7 @@ public final class TrackDownloader {
   private final Duration readTimeout;
   private final int maxRetries;
   private final Backoff backoff;
+  private final Credentials credentials;
 
   TrackDownloader(
       HttpClient http,
@@ -47,13 +48,15 @@ public final class TrackDownloader {
       Duration requestTimeout,
       Duration readTimeout,
       int maxRetries,
-      Backoff backoff) {
+      Backoff backoff,
+      Credentials credentials) {
     this.http = http;
     this.baseUri = baseUri;
     this.requestTimeout = requestTimeout;
     this.readTimeout = readTimeout;
     this.maxRetries = maxRetries;
     this.backoff = backoff;
+    this.credentials = credentials;
   }
 
   /**
@@ -64,7 +67,8 @@ public final class TrackDownloader {
     if (maxRetries < 0) {
       throw new IllegalArgumentException("maxRetries must be >= 0, got " + maxRetries);
     }
-    return new TrackDownloader(http, baseUri, requestTimeout, readTimeout, maxRetries, backoff);
+    return new TrackDownloader(
+        http, baseUri, requestTimeout, readTimeout, maxRetries, backoff, credentials);
   }
 
   /**
@@ -189,7 +193,9 @@ public final class TrackDownloader {
    */
   private boolean attempt(URI uri, Sink sink, State state, DownloadProgress progress)
       throws IOException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET();
+    HttpRequest.Builder request =
+        CadenzaClient.authorized(
+            HttpRequest.newBuilder(uri).timeout(requestTimeout).GET(), credentials);
     boolean resuming = state.received > 0 && state.etag != null;
     if (resuming) {
       request.header("Range", "bytes=" + state.received + "-");

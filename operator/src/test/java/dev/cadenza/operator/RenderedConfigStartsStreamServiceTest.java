@@ -66,6 +66,9 @@ class RenderedConfigStartsStreamServiceTest {
     env.put("SERVER_ADDRESS", "127.0.0.1");
     // the pod's SNTP port may be taken on a shared test machine
     env.put("CADENZA_CLOCK_SNTP_PORT", "0");
+    // no DynamoDB behind the rendered table prefix here, so no users table to log in against:
+    // this test is about the rendered settings, read without credentials
+    env.put("CADENZA_AUTH_ENABLED", "false");
 
     ProcessBuilder pb =
         new ProcessBuilder(

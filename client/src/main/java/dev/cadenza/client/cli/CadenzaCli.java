@@ -4,6 +4,7 @@ import dev.cadenza.client.CadenzaClient;
 import dev.cadenza.client.CadenzaException;
 import dev.cadenza.client.ClockEstimate;
 import dev.cadenza.client.ClockSync;
+import dev.cadenza.client.Credentials;
 import dev.cadenza.client.DownloadProgress;
 import dev.cadenza.client.DownloadResult;
 import dev.cadenza.client.LocalClock;
@@ -31,10 +32,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,7 +50,7 @@ public final class CadenzaCli {
 
   static final String USAGE =
       """
-      usage: cadenza <command> <url> [arguments]
+      usage: cadenza [--api-key <key> | --user <name> --password <password>] <command> <url> [arguments]
 
         time     <url> [exchanges]             offset and round trip to the media clock
         tracks   <url> [query]                 track ids, durations and titles
@@ -62,20 +66,31 @@ public final class CadenzaCli {
                                                rate: read at most that many bytes a second
                                                (e.g. 256k, 2M), as a player at playback speed
 
-      <url> is the service, e.g. http://localhost:8080""";
+      <url> is the service, e.g. http://localhost:8080
+      credentials (docs/auth.md): --api-key, else env CADENZA_API_KEY; or --user and --password,
+      else env CADENZA_USER and CADENZA_PASSWORD. None: only for a service with authentication off""";
 
   private final PrintStream out;
   private final PrintStream err;
   private final LocalClock clock;
+  private final Map<String, String> env;
+  private Credentials credentials = Credentials.NONE;
 
-  CadenzaCli(PrintStream out, PrintStream err, LocalClock clock) {
+  /** {@code env}: the environment variables the credentials may come from. */
+  CadenzaCli(PrintStream out, PrintStream err, LocalClock clock, Map<String, String> env) {
     this.out = out;
     this.err = err;
     this.clock = clock;
+    this.env = env;
+  }
+
+  CadenzaCli(PrintStream out, PrintStream err, LocalClock clock) {
+    this(out, err, clock, Map.of());
   }
 
   public static void main(String[] args) {
-    System.exit(new CadenzaCli(System.out, System.err, LocalClock.system()).run(args));
+    System.exit(
+        new CadenzaCli(System.out, System.err, LocalClock.system(), System.getenv()).run(args));
   }
 
   /** Bad arguments: the message and the usage go to stderr, exit code 2. */
@@ -88,8 +103,9 @@ public final class CadenzaCli {
   }
 
   /** Runs one command; answers the exit code. */
-  int run(String... args) {
+  int run(String... given) {
     try {
+      String[] args = credentials(List.of(given)).toArray(String[]::new);
       if (args.length == 0 || List.of("-h", "--help", "help").contains(args[0])) {
         (args.length == 0 ? err : out).println(USAGE);
         return args.length == 0 ? 2 : 0;
@@ -120,6 +136,48 @@ public final class CadenzaCli {
     }
   }
 
+  /**
+   * Takes the credential options out of {@code args} (anywhere on the line, {@code --opt value} or
+   * {@code --opt=value}), falling back to the environment; answers the other arguments.
+   */
+  private List<String> credentials(List<String> args) {
+    Map<String, String> options = new HashMap<>();
+    List<String> rest = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      if (!CREDENTIAL_OPTIONS.contains(name)) {
+        rest.add(arg);
+      } else if (arg.contains("=")) {
+        options.put(name, arg.substring(arg.indexOf('=') + 1));
+      } else if (i + 1 < args.size()) {
+        options.put(name, args.get(++i));
+      } else {
+        throw new UsageException(name + " needs a value");
+      }
+    }
+    String key = options.getOrDefault("--api-key", env.get("CADENZA_API_KEY"));
+    String user = options.getOrDefault("--user", env.get("CADENZA_USER"));
+    String password = options.getOrDefault("--password", env.get("CADENZA_PASSWORD"));
+    if (options.containsKey("--api-key") && options.containsKey("--user")) {
+      throw new UsageException("give --api-key or --user and --password, not both");
+    }
+    if (key != null && !key.isBlank() && !options.containsKey("--user")) {
+      credentials = Credentials.apiKey(key);
+    } else if (user != null && !user.isBlank()) {
+      if (password == null) {
+        throw new UsageException("--user needs --password (or CADENZA_PASSWORD)");
+      }
+      credentials = Credentials.password(user, password);
+    } else if (options.containsKey("--password")) {
+      throw new UsageException("--password needs --user (or CADENZA_USER)");
+    }
+    return rest;
+  }
+
+  private static final List<String> CREDENTIAL_OPTIONS =
+      List.of("--api-key", "--user", "--password");
+
   private static List<String> arguments(List<String> args, int min, int max) {
     if (args.size() < min || args.size() > max) {
       throw new UsageException(
@@ -139,7 +197,7 @@ public final class CadenzaCli {
       throw new UsageException("not a URL: " + url);
     }
     try {
-      return CadenzaClient.create(uri);
+      return CadenzaClient.builder(uri).credentials(credentials).build();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }

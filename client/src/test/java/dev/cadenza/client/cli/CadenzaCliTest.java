@@ -12,8 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -119,6 +124,61 @@ class CadenzaCliTest {
       assertThat(out.toString(StandardCharsets.UTF_8))
           .contains(file + ": 100000 bytes, sha256 " + sha256 + ", ETag \"v1\", 1 request(s)");
     }
+  }
+
+  /** Runs the CLI with {@code env}, against a service that answers with the Authorization seen. */
+  String authorizationSent(Map<String, String> env, String... options) throws Exception {
+    AtomicReference<String> seen = new AtomicReference<>();
+    try (FakeService service =
+        new FakeService()
+            .on(
+                "/api/v1/sessions",
+                x -> {
+                  seen.set(x.getRequestHeaders().getFirst("Authorization"));
+                  FakeService.respond(x, 404, "application/problem+json", "{\"title\":\"no\"}");
+                })) {
+      CadenzaCli withEnv =
+          new CadenzaCli(
+              new PrintStream(out, true, StandardCharsets.UTF_8),
+              new PrintStream(err, true, StandardCharsets.UTF_8),
+              LocalClock.system(),
+              env);
+      List<String> args = new ArrayList<>(List.of(options));
+      args.addAll(List.of("show", service.uri().toString(), "s1"));
+      assertThat(withEnv.run(args.toArray(String[]::new))).isEqualTo(1);
+      return seen.get();
+    }
+  }
+
+  @Test
+  void credentialsComeFromOptionsElseTheEnvironment() throws Exception {
+    assertThat(authorizationSent(Map.of(), "--api-key", "cdz_k1")).isEqualTo("Bearer cdz_k1");
+    assertThat(authorizationSent(Map.of("CADENZA_API_KEY", "cdz_env"))).isEqualTo("Bearer cdz_env");
+    assertThat(authorizationSent(Map.of(), "--user=ann", "--password", "pw:with:colons"))
+        .isEqualTo(
+            "Basic "
+                + Base64.getEncoder()
+                    .encodeToString("ann:pw:with:colons".getBytes(StandardCharsets.UTF_8)));
+    assertThat(
+            authorizationSent(
+                Map.of(
+                    "CADENZA_USER",
+                    "bob",
+                    "CADENZA_PASSWORD",
+                    "secret-pw",
+                    "CADENZA_API_KEY",
+                    "cdz_x"),
+                "--user",
+                "bob"))
+        .as("--user wins over a key from the environment")
+        .startsWith("Basic ");
+    assertThat(authorizationSent(Map.of())).isNull();
+  }
+
+  @Test
+  void aUserWithoutAPasswordIsAUsageError() {
+    assertThat(cli.run("--user", "ann", "show", "http://127.0.0.1:9", "s1")).isEqualTo(2);
+    assertThat(err()).contains("--user needs --password");
   }
 
   @Test

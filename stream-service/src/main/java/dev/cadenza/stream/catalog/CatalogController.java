@@ -3,6 +3,8 @@ package dev.cadenza.stream.catalog;
 import dev.cadenza.protocol.catalog.CatalogCodec;
 import dev.cadenza.protocol.catalog.CatalogPage;
 import dev.cadenza.protocol.catalog.TrackEntry;
+import dev.cadenza.stream.account.AccountProblems;
+import dev.cadenza.stream.account.Listener;
 import dev.cadenza.stream.catalog.CatalogViews.AlbumView;
 import dev.cadenza.stream.catalog.CatalogViews.ArtistView;
 import dev.cadenza.stream.catalog.CatalogViews.LibraryView;
@@ -286,7 +288,11 @@ public class CatalogController {
   /** Starts a rescan now; {@code GET /library} shows when it is done. */
   @PostMapping("/library/scan")
   @ResponseStatus(HttpStatus.ACCEPTED)
-  public LibraryView scan() {
+  public LibraryView scan(Listener listener) {
+    if (!listener.admin()) {
+      throw AccountProblems.forbidden(
+          "scan the library", "Only an admin may start a library scan.");
+    }
     library.rescan();
     return libraryState();
   }

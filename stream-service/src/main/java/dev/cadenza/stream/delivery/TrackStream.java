@@ -1,5 +1,6 @@
 package dev.cadenza.stream.delivery;
 
+import dev.cadenza.stream.account.NettyAuthentication;
 import dev.cadenza.stream.cache.ChunkCache;
 import dev.cadenza.stream.cache.Prefetcher;
 import dev.cadenza.stream.library.FileChangedException;
@@ -62,6 +63,7 @@ public class TrackStream implements NettyRouteProvider {
   private final Path realRoot;
   private final JsonMapper json;
   private final MeterRegistry meters;
+  private final NettyAuthentication authentication;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Counter fullBytes;
   private final Counter partialBytes;
@@ -72,7 +74,8 @@ public class TrackStream implements NettyRouteProvider {
       ChunkCache cache,
       Prefetcher prefetcher,
       JsonMapper json,
-      MeterRegistry meters)
+      MeterRegistry meters,
+      NettyAuthentication authentication)
       throws IOException {
     this.library = library;
     this.cache = cache;
@@ -80,6 +83,7 @@ public class TrackStream implements NettyRouteProvider {
     this.realRoot = library.root().toRealPath();
     this.json = json;
     this.meters = meters;
+    this.authentication = authentication;
     this.fullBytes = bytesCounter(meters, "200");
     this.partialBytes = bytesCounter(meters, "206");
     this.aborted =
@@ -98,7 +102,9 @@ public class TrackStream implements NettyRouteProvider {
 
   @Override
   public HttpServerRoutes apply(HttpServerRoutes routes) {
-    return routes.get(PATH, this::handle).head(PATH, this::handle);
+    // ahead of Spring's dispatcher, so ahead of its authentication filter: guarded here
+    var guarded = authentication.required(this::handle);
+    return routes.get(PATH, guarded).head(PATH, guarded);
   }
 
   Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {

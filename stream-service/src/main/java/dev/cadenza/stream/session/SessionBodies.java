@@ -5,10 +5,8 @@ import dev.cadenza.protocol.JoinSession;
 import dev.cadenza.protocol.PauseCommand;
 import dev.cadenza.protocol.PlayCommand;
 import dev.cadenza.protocol.SeekCommand;
+import dev.cadenza.stream.web.JsonBodies;
 import dev.cadenza.stream.web.Problems;
-import java.util.List;
-import java.util.Locale;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -19,10 +17,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class SessionBodies {
 
-  private final JsonMapper json;
+  private final JsonBodies bodies;
 
   SessionBodies(JsonMapper json) {
-    this.json = json;
+    this.bodies = new JsonBodies(json);
   }
 
   CreateSession create(String body) {
@@ -57,43 +55,12 @@ final class SessionBodies {
     return new SeekCommand(position, integer(n, "atMicros"));
   }
 
-  /** The body as a JSON object with only {@code fields}; an empty body is an empty object. */
   private JsonNode object(String body, String type, String... fields) {
-    if (body == null || body.isBlank()) {
-      return json.createObjectNode();
-    }
-    JsonNode node;
-    try {
-      node = json.readTree(body);
-    } catch (JacksonException e) {
-      throw Problems.invalidBody(
-          null, "The body is not valid JSON: " + e.getOriginalMessage() + ".");
-    }
-    if (node == null || !node.isObject()) {
-      throw Problems.invalidBody(
-          null, "The body must be a JSON object (" + type + "), got " + kind(node) + ".");
-    }
-    List<String> known = List.of(fields);
-    for (String name : node.propertyNames()) {
-      if (!known.contains(name)) {
-        throw Problems.invalidBody(
-            name,
-            "Unknown field '" + name + "': " + type + " has " + String.join(", ", known) + ".");
-      }
-    }
-    return node;
+    return bodies.object(body, type, fields);
   }
 
   private static String string(JsonNode n, String field) {
-    JsonNode v = n.get(field);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isString()) {
-      throw Problems.invalidBody(
-          field, "Field '" + field + "' must be a string, got " + kind(v) + ".");
-    }
-    return v.stringValue();
+    return JsonBodies.string(n, field);
   }
 
   private static Long integer(JsonNode n, String field) {
@@ -116,9 +83,6 @@ final class SessionBodies {
   }
 
   private static String kind(JsonNode v) {
-    if (v == null || v.isMissingNode()) {
-      return "nothing";
-    }
-    return v.getNodeType().name().toLowerCase(Locale.ROOT);
+    return JsonBodies.kind(v);
   }
 }

@@ -4,6 +4,7 @@ import dev.cadenza.protocol.Api;
 import dev.cadenza.protocol.Member;
 import dev.cadenza.protocol.SessionEvent;
 import dev.cadenza.protocol.SessionView;
+import dev.cadenza.stream.account.Listener;
 import java.net.URI;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
@@ -47,8 +48,9 @@ public class SessionController {
   }
 
   @PostMapping
-  public Mono<ResponseEntity<SessionView>> create(@RequestBody(required = false) String body) {
-    return Mono.defer(() -> sessions.create(bodies.create(body)))
+  public Mono<ResponseEntity<SessionView>> create(
+      Listener listener, @RequestBody(required = false) String body) {
+    return Mono.defer(() -> sessions.create(bodies.create(body), listener))
         .map(
             s ->
                 ResponseEntity.created(URI.create(Api.session(s.id())))
@@ -76,17 +78,21 @@ public class SessionController {
 
   @DeleteMapping("/{id}")
   public Mono<ResponseEntity<Void>> end(
+      Listener listener,
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-    return sessions.end(id, IfMatch.of(ifMatch)).map(s -> ResponseEntity.noContent().build());
+    return sessions
+        .end(id, IfMatch.of(ifMatch), listener)
+        .map(s -> ResponseEntity.noContent().build());
   }
 
   @PostMapping("/{id}/members")
   public Mono<ResponseEntity<Member>> join(
+      Listener listener,
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
       @RequestBody(required = false) String body) {
-    return Mono.defer(() -> sessions.join(id, bodies.join(body), IfMatch.of(ifMatch)))
+    return Mono.defer(() -> sessions.join(id, bodies.join(body), IfMatch.of(ifMatch), listener))
         .map(
             j ->
                 ResponseEntity.created(URI.create(Api.members(id) + "/" + j.member().id()))
@@ -96,38 +102,42 @@ public class SessionController {
 
   @DeleteMapping("/{id}/members/{memberId}")
   public Mono<ResponseEntity<Void>> leave(
+      Listener listener,
       @PathVariable String id,
       @PathVariable String memberId,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
     return sessions
-        .leave(id, memberId, IfMatch.of(ifMatch))
+        .leave(id, memberId, IfMatch.of(ifMatch), listener)
         .map(s -> ResponseEntity.noContent().eTag(etag(s)).build());
   }
 
   @PostMapping("/{id}/play")
   public Mono<ResponseEntity<SessionView>> play(
+      Listener listener,
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
       @RequestBody(required = false) String body) {
-    return Mono.defer(() -> sessions.play(id, bodies.play(body), IfMatch.of(ifMatch)))
+    return Mono.defer(() -> sessions.play(id, bodies.play(body), IfMatch.of(ifMatch), listener))
         .map(SessionController::ok);
   }
 
   @PostMapping("/{id}/pause")
   public Mono<ResponseEntity<SessionView>> pause(
+      Listener listener,
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
       @RequestBody(required = false) String body) {
-    return Mono.defer(() -> sessions.pause(id, bodies.pause(body), IfMatch.of(ifMatch)))
+    return Mono.defer(() -> sessions.pause(id, bodies.pause(body), IfMatch.of(ifMatch), listener))
         .map(SessionController::ok);
   }
 
   @PostMapping("/{id}/seek")
   public Mono<ResponseEntity<SessionView>> seek(
+      Listener listener,
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
       @RequestBody(required = false) String body) {
-    return Mono.defer(() -> sessions.seek(id, bodies.seek(body), IfMatch.of(ifMatch)))
+    return Mono.defer(() -> sessions.seek(id, bodies.seek(body), IfMatch.of(ifMatch), listener))
         .map(SessionController::ok);
   }
 

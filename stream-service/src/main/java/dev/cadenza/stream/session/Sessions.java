@@ -9,6 +9,7 @@ import dev.cadenza.protocol.Playback;
 import dev.cadenza.protocol.PlaybackState;
 import dev.cadenza.protocol.SeekCommand;
 import dev.cadenza.protocol.SessionView;
+import dev.cadenza.stream.account.Listener;
 import dev.cadenza.stream.clock.MediaClock;
 import dev.cadenza.stream.library.Library;
 import dev.cadenza.stream.library.Track;
@@ -22,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,7 +88,7 @@ final class Sessions {
 
   // --- lifecycle -----------------------------------------------------------------------------
 
-  Mono<StoredSession> create(CreateSession body) {
+  Mono<StoredSession> create(CreateSession body, Listener owner) {
     return metered(
         "create",
         Mono.defer(
@@ -103,7 +105,7 @@ final class Sessions {
                           now + settings.ttlMicros(),
                           List.of(),
                           Playback.stopped(now));
-                  StoredSession session = new StoredSession(view, "created");
+                  StoredSession session = new StoredSession(view, "created", owner.id(), Map.of());
                   return store
                       .create(session)
                       // 128 random bits do not collide; a taken id would be a broken random source
@@ -117,8 +119,8 @@ final class Sessions {
   }
 
   /** Ends a session: its subscribers get {@code ended} with its last state. */
-  Mono<StoredSession> end(String id, IfMatch ifMatch) {
-    return command("end", () -> endAttempt(id, ifMatch, 1))
+  Mono<StoredSession> end(String id, IfMatch ifMatch, Listener listener) {
+    return command("end", () -> endAttempt(id, ifMatch, listener, 1))
         .doOnNext(
             s -> {
               events.ended(id, s.view());
@@ -126,17 +128,22 @@ final class Sessions {
             });
   }
 
-  private Mono<StoredSession> endAttempt(String id, IfMatch ifMatch, int attempt) {
+  private Mono<StoredSession> endAttempt(
+      String id, IfMatch ifMatch, Listener listener, int attempt) {
     return get(id)
         .flatMap(
             current -> {
+              SessionAccess.end(current, listener);
               checkPrecondition(current, ifMatch);
               return storeErrors(store.delete(id, current.version()))
                   .flatMap(
                       deleted ->
                           deleted
                               ? Mono.just(current)
-                              : retry(id, attempt, () -> endAttempt(id, ifMatch, attempt + 1)));
+                              : retry(
+                                  id,
+                                  attempt,
+                                  () -> endAttempt(id, ifMatch, listener, attempt + 1)));
             });
   }
 
@@ -144,7 +151,7 @@ final class Sessions {
 
   record Joined(StoredSession session, Member member) {}
 
-  Mono<Joined> join(String id, JoinSession body, IfMatch ifMatch) {
+  Mono<Joined> join(String id, JoinSession body, IfMatch ifMatch, Listener listener) {
     String memberId = SessionIds.random();
     return command(
         "joined",
@@ -154,6 +161,8 @@ final class Sessions {
                   id,
                   "joined",
                   ifMatch,
+                  s -> {},
+                  Map.of(memberId, listener.id()),
                   (s, now) -> {
                     if (s.members().size() >= settings.maxMembers()) {
                       throw Problems.sessionFull(id, settings.maxMembers());
@@ -173,7 +182,7 @@ final class Sessions {
         });
   }
 
-  Mono<StoredSession> leave(String id, String memberId, IfMatch ifMatch) {
+  Mono<StoredSession> leave(String id, String memberId, IfMatch ifMatch, Listener listener) {
     return command(
         "left",
         () -> {
@@ -182,6 +191,8 @@ final class Sessions {
               id,
               "left",
               ifMatch,
+              s -> SessionAccess.removeMember(s, memberId, listener),
+              Map.of(),
               (s, now) -> {
                 List<Member> members =
                     s.members().stream().filter(m -> !m.id().equals(memberId)).toList();
@@ -195,7 +206,7 @@ final class Sessions {
 
   // --- playback ------------------------------------------------------------------------------
 
-  Mono<StoredSession> play(String id, PlayCommand c, IfMatch ifMatch) {
+  Mono<StoredSession> play(String id, PlayCommand c, IfMatch ifMatch, Listener listener) {
     return command(
         "play",
         () -> {
@@ -213,6 +224,8 @@ final class Sessions {
               id,
               "play",
               ifMatch,
+              s -> SessionAccess.steer(s, listener, "play"),
+              Map.of(),
               (s, now) -> {
                 long at = instant("play", c.atMicros(), now);
                 Playback p = s.playback();
@@ -244,7 +257,7 @@ final class Sessions {
         });
   }
 
-  Mono<StoredSession> pause(String id, PauseCommand c, IfMatch ifMatch) {
+  Mono<StoredSession> pause(String id, PauseCommand c, IfMatch ifMatch, Listener listener) {
     return command(
         "pause",
         () ->
@@ -252,6 +265,8 @@ final class Sessions {
                 id,
                 "pause",
                 ifMatch,
+                s -> SessionAccess.steer(s, listener, "pause"),
+                Map.of(),
                 (s, now) -> {
                   long at = instant("pause", c.atMicros(), now);
                   Playback p = s.playback();
@@ -279,7 +294,7 @@ final class Sessions {
                 }));
   }
 
-  Mono<StoredSession> seek(String id, SeekCommand c, IfMatch ifMatch) {
+  Mono<StoredSession> seek(String id, SeekCommand c, IfMatch ifMatch, Listener listener) {
     return command(
         "seek",
         () -> {
@@ -290,6 +305,8 @@ final class Sessions {
               id,
               "seek",
               ifMatch,
+              s -> SessionAccess.steer(s, listener, "seek"),
+              Map.of(),
               (s, now) -> {
                 long at = instant("seek", c.atMicros(), now);
                 Playback p = s.playback();
@@ -314,12 +331,23 @@ final class Sessions {
   /**
    * Applies {@code command} to the current session at the current media-clock instant and writes
    * the result if the session is still at the version read; re-reads and re-applies otherwise. A
-   * command that returns the session unchanged writes nothing.
+   * command that returns the session unchanged writes nothing. {@code access} checks the listener
+   * may (on each read); {@code joined} maps the members the command adds to their users.
    */
   private Mono<StoredSession> change(
-      String id, String type, IfMatch ifMatch, BiFunction<SessionView, Long, SessionView> command) {
-    return attempt(id, type, ifMatch, command, 1);
+      String id,
+      String type,
+      IfMatch ifMatch,
+      Consumer<StoredSession> access,
+      Map<String, String> joined,
+      BiFunction<SessionView, Long, SessionView> command) {
+    return attempt(id, type, ifMatch, new Command(access, joined, command), 1);
   }
+
+  private record Command(
+      Consumer<StoredSession> access,
+      Map<String, String> joined,
+      BiFunction<SessionView, Long, SessionView> apply) {}
 
   /** A command, counted by type and outcome; its checks run on subscription. */
   private <T> Mono<T> command(String type, Supplier<Mono<T>> command) {
@@ -327,21 +355,18 @@ final class Sessions {
   }
 
   private Mono<StoredSession> attempt(
-      String id,
-      String type,
-      IfMatch ifMatch,
-      BiFunction<SessionView, Long, SessionView> command,
-      int attempt) {
+      String id, String type, IfMatch ifMatch, Command command, int attempt) {
     return get(id)
         .flatMap(
             current -> {
+              command.access().accept(current);
               checkPrecondition(current, ifMatch);
               long now = clock.nowMicros();
-              SessionView applied = command.apply(current.view(), now);
+              SessionView applied = command.apply().apply(current.view(), now);
               if (applied == current.view()) {
                 return Mono.just(current);
               }
-              StoredSession next = new StoredSession(touched(applied, now), type);
+              StoredSession next = current.next(touched(applied, now), type, command.joined());
               return storeErrors(store.replace(next, current.version()))
                   .flatMap(
                       written -> {

@@ -2,9 +2,6 @@ package dev.cadenza.stream.web;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
@@ -25,20 +22,9 @@ public final class NettyProblems {
       HttpServerRequest request,
       HttpServerResponse response,
       ErrorResponseException e) {
-    ProblemDetail p = e.getBody();
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", p.getType().toString());
-    body.put("title", p.getTitle());
-    body.put("status", p.getStatus());
-    body.put("detail", p.getDetail());
-    String target = request.uri(); // raw: a malformed target must not fail its own error
-    int query = target.indexOf('?');
-    body.put("instance", query < 0 ? target : target.substring(0, query));
-    if (p.getProperties() != null) {
-      body.putAll(p.getProperties());
-    }
-    byte[] bytes = json.writeValueAsBytes(body);
-    response.status(p.getStatus());
+    // raw: a malformed target must not fail its own error
+    byte[] bytes = ProblemJson.bytes(json, e, request.uri());
+    response.status(e.getStatusCode().value());
     e.getHeaders().forEach((name, values) -> response.header(name, String.join(", ", values)));
     response
         .header(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")

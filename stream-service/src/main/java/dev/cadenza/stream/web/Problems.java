@@ -242,7 +242,8 @@ public final class Problems {
     return e;
   }
 
-  private static ErrorResponseException problem(
+  /** A problem of type {@code <problems>/type}, for the features that keep their own lists. */
+  public static ErrorResponseException problem(
       HttpStatus status, String type, String title, String detail, Map<String, ?> properties) {
     return problem(status, type, title, detail, properties, null);
   }

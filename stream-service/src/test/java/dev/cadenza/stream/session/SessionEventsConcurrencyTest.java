@@ -7,6 +7,7 @@ import dev.cadenza.protocol.Playback;
 import dev.cadenza.protocol.SessionView;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,7 +28,10 @@ class SessionEventsConcurrencyTest {
 
   static StoredSession version(long v) {
     return new StoredSession(
-        new SessionView(ID, null, v, 0, 0, Long.MAX_VALUE, List.of(), Playback.stopped(0)), "play");
+        new SessionView(ID, null, v, 0, 0, Long.MAX_VALUE, List.of(), Playback.stopped(0)),
+        "play",
+        "owner",
+        Map.of());
   }
 
   @Test

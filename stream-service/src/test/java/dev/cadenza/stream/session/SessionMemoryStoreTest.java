@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cadenza.protocol.Playback;
 import dev.cadenza.protocol.SessionView;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,9 @@ class SessionMemoryStoreTest {
   static StoredSession session(String id, long version, long expiresAt) {
     return new StoredSession(
         new SessionView(id, null, version, 0, 0, expiresAt, List.of(), Playback.stopped(0)),
-        "created");
+        "created",
+        "owner",
+        Map.of());
   }
 
   @Test

@@ -1,0 +1,96 @@
+package dev.cadenza.stream.account;
+
+import dev.cadenza.stream.web.JsonBodies;
+import dev.cadenza.stream.web.Problems;
+import java.util.Locale;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The JSON bodies of the user and API-key routes, checked field by field (400 naming the field).
+ */
+final class AccountBodies {
+
+  record NewUser(String username, String password, Role role) {}
+
+  record PasswordChange(String current, String replacement) {}
+
+  private final JsonBodies bodies;
+
+  AccountBodies(JsonMapper json) {
+    this.bodies = new JsonBodies(json);
+  }
+
+  NewUser newUser(String body) {
+    JsonNode n = bodies.object(body, "NewUser", "username", "password", "role");
+    String username = required(n, "username");
+    if (!Usernames.valid(username)) {
+      throw Problems.invalidBody("username", "Field 'username': " + Usernames.RULE + ".");
+    }
+    String password = password(n, "password", true);
+    Role role = role(n);
+    return new NewUser(username, password, role == null ? Role.USER : role);
+  }
+
+  Users.Change change(String body) {
+    JsonNode n = bodies.object(body, "UserChange", "password", "role", "disabled");
+    return new Users.Change(
+        password(n, "password", false), role(n), JsonBodies.bool(n, "disabled"));
+  }
+
+  PasswordChange passwordChange(String body) {
+    JsonNode n = bodies.object(body, "PasswordChange", "current", "new");
+    return new PasswordChange(required(n, "current"), password(n, "new", true));
+  }
+
+  /** A key's name: 1 to {@link ApiKeys#MAX_NAME} characters. */
+  String keyName(String body) {
+    JsonNode n = bodies.object(body, "NewApiKey", "name");
+    String name = required(n, "name").strip();
+    if (name.isEmpty() || name.length() > ApiKeys.MAX_NAME) {
+      throw Problems.invalidBody(
+          "name",
+          "Field 'name' must have 1 to "
+              + ApiKeys.MAX_NAME
+              + " characters, got "
+              + name.length()
+              + ".");
+    }
+    return name;
+  }
+
+  private static String required(JsonNode n, String field) {
+    String value = JsonBodies.string(n, field);
+    if (value == null) {
+      throw Problems.invalidBody(field, "Field '" + field + "' is required.");
+    }
+    return value;
+  }
+
+  /** A password field; the value is never quoted back. */
+  private static String password(JsonNode n, String field, boolean required) {
+    String password = required ? required(n, field) : JsonBodies.string(n, field);
+    if (password == null) {
+      return null;
+    }
+    String problem = Passwords.problem(password);
+    if (problem != null) {
+      throw Problems.invalidBody(field, "Field '" + field + "': " + problem + ".");
+    }
+    return password;
+  }
+
+  private static Role role(JsonNode n) {
+    String role = JsonBodies.string(n, "role");
+    if (role == null) {
+      return null;
+    }
+    return switch (role.toLowerCase(Locale.ROOT)) {
+      case "admin" -> Role.ADMIN;
+      case "user" -> Role.USER;
+      default ->
+          throw Problems.invalidBody(
+              "role", "Field 'role' must be 'admin' or 'user', got '" + role + "'.");
+    };
+  }
+}

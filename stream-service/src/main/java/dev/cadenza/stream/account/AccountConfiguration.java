@@ -1,0 +1,96 @@
+package dev.cadenza.stream.account;
+
+import dev.cadenza.stream.store.DataProperties;
+import dev.cadenza.stream.store.ItemStore;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Users, API keys and the authentication of every route (docs/auth.md). */
+@Configuration(proxyBeanMethods = false)
+class AccountConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(AccountConfiguration.class);
+
+  @Bean(destroyMethod = "close")
+  PasswordHashing passwordHashing() {
+    // one hash per core at a time: 19 MiB each, and the event loops keep their cores' other half
+    return new PasswordHashing(Math.max(1, Runtime.getRuntime().availableProcessors()));
+  }
+
+  @Bean
+  VerifiedCredentials verifiedCredentials(AuthProperties settings) {
+    return new VerifiedCredentials(settings.verifiedCacheTtl());
+  }
+
+  @Bean
+  SubsonicSecrets subsonicSecrets(AuthProperties settings, DataProperties data, ItemStore store) {
+    return new SubsonicSecrets(settings, data, store);
+  }
+
+  @Bean
+  ApiKeys apiKeys(ItemStore store, VerifiedCredentials verified) {
+    return new ApiKeys(store, verified, Clock.systemUTC());
+  }
+
+  @Bean
+  Users users(
+      ItemStore store,
+      PasswordHashing hashing,
+      SubsonicSecrets secrets,
+      VerifiedCredentials verified,
+      ApiKeys keys) {
+    return new Users(store, hashing, secrets, verified, keys, Clock.systemUTC());
+  }
+
+  @Bean
+  Authenticator authenticator(
+      Users users,
+      ApiKeys keys,
+      PasswordHashing hashing,
+      SubsonicSecrets secrets,
+      VerifiedCredentials verified,
+      AuthProperties settings) {
+    return new AccountAuthenticator(
+        users,
+        keys,
+        hashing,
+        secrets,
+        verified,
+        new FailedLogins(settings.failedLogins(), System::nanoTime));
+  }
+
+  @Bean
+  RequestAuthentication requestAuthentication(
+      AuthProperties settings, Authenticator authenticator) {
+    if (!settings.enabled()) {
+      log.warn(
+          "Authentication is off (cadenza.auth.enabled=false): every request acts as an admin."
+              + " Use this only on a trusted network.");
+    }
+    return new RequestAuthentication(settings.enabled(), authenticator);
+  }
+
+  @Bean
+  AuthenticationFilter authenticationFilter(RequestAuthentication authentication, JsonMapper json) {
+    return new AuthenticationFilter(authentication, json);
+  }
+
+  @Bean
+  NettyAuthentication nettyAuthentication(RequestAuthentication authentication, JsonMapper json) {
+    return new NettyAuthentication(authentication, json);
+  }
+
+  @Bean
+  AccountBodies accountBodies(JsonMapper json) {
+    return new AccountBodies(json);
+  }
+
+  @Bean
+  FirstAdmin firstAdmin(AuthProperties settings, Users users, SubsonicSecrets secrets) {
+    return new FirstAdmin(settings, users, secrets);
+  }
+}

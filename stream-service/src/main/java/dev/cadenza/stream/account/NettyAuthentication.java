@@ -1,0 +1,45 @@
+package dev.cadenza.stream.account;
+
+import dev.cadenza.stream.web.NettyProblems;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import java.util.function.BiFunction;
+import org.reactivestreams.Publisher;
+import org.springframework.web.ErrorResponseException;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Guards the routes Reactor Netty serves ahead of Spring's dispatcher (and so of every web filter),
+ * such as the track stream: the same credentials and answers as {@link AuthenticationFilter}. With
+ * authentication off the handler is returned as it is, at no cost per request.
+ */
+public final class NettyAuthentication {
+
+  private final RequestAuthentication authentication;
+  private final JsonMapper json;
+
+  NettyAuthentication(RequestAuthentication authentication, JsonMapper json) {
+    this.authentication = authentication;
+    this.json = json;
+  }
+
+  /** {@code handler}, run only for requests with valid credentials. */
+  public BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> required(
+      BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler) {
+    if (!authentication.enabled()) {
+      return handler;
+    }
+    return (request, response) ->
+        authentication
+            .authenticate(
+                request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION),
+                AuthenticationFilter.address(request.remoteAddress()))
+            .then(Mono.just(true))
+            .onErrorResume(
+                ErrorResponseException.class,
+                e -> NettyProblems.write(json, request, response, e).thenReturn(false))
+            .flatMap(ok -> ok ? Mono.from(handler.apply(request, response)) : Mono.empty());
+  }
+}

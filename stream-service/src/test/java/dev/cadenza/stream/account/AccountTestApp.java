@@ -1,0 +1,38 @@
+package dev.cadenza.stream.account;
+
+import dev.cadenza.stream.testsupport.TestApp;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/** The service with authentication on (the tests' default turns it off), and its admin. */
+public final class AccountTestApp {
+
+  public static final String ADMIN = "admin";
+  public static final String ADMIN_PASSWORD = "admin-password-for-tests";
+
+  private AccountTestApp() {}
+
+  public static String secretKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return Base64.getEncoder().encodeToString(key);
+  }
+
+  /** With the admin password and a secret key set; {@code extraArgs} as for {@link TestApp}. */
+  public static TestApp start(Path library, Path dataDir, String... extraArgs) throws Exception {
+    List<String> args = new ArrayList<>();
+    args.add("--cadenza.auth.enabled=true");
+    args.add("--cadenza.auth.admin.password=" + ADMIN_PASSWORD);
+    args.add("--cadenza.auth.secret-key=" + secretKey());
+    args.add("--cadenza.data.dir=" + dataDir);
+    args.addAll(List.of(extraArgs));
+    return TestApp.start(library, args.toArray(String[]::new));
+  }
+
+  public static String admin() {
+    return AccountHttp.basic(ADMIN, ADMIN_PASSWORD);
+  }
+}

@@ -1,0 +1,93 @@
+package dev.cadenza.stream.account;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+@ExtendWith(OutputCaptureExtension.class)
+class FirstAdminTest {
+
+  static final Pattern GENERATED =
+      Pattern.compile("Created admin user 'admin' with generated password (\\S+) ");
+
+  @TempDir Path data;
+  Accounts accounts;
+
+  @AfterEach
+  void close() {
+    accounts.close();
+  }
+
+  static AuthProperties withPassword(String password) {
+    AuthProperties base = SubsonicSecretsTest.settings(AccountTestApp.secretKey());
+    return new AuthProperties(
+        true,
+        new AuthProperties.Admin("admin", password),
+        base.secretKey(),
+        base.failedLogins(),
+        Duration.ofMinutes(1));
+  }
+
+  void start(AuthProperties settings) {
+    new FirstAdmin(settings, accounts.users, accounts.secrets).afterSingletonsInstantiated();
+  }
+
+  @Test
+  void withoutAPasswordTheAdminGetsAGeneratedOneLoggedOnlyOnce(CapturedOutput output) {
+    AuthProperties settings = withPassword(null);
+    accounts = new Accounts(data, settings);
+    start(settings);
+    Matcher logged = GENERATED.matcher(output.getOut());
+    assertThat(logged.find()).as(output.getOut()).isTrue();
+    String password = logged.group(1);
+    assertThat(accounts.authenticator.password("admin", password, "::1").block().admin()).isTrue();
+
+    start(settings); // the next start finds the admin
+    assertThat(GENERATED.matcher(output.getOut()).results().count()).isEqualTo(1);
+    assertThat(output.getOut()).containsOnlyOnce(password);
+  }
+
+  @Test
+  void aConfiguredPasswordThatDiffersFromTheStoredOneReplacesIt() {
+    accounts = new Accounts(data, withPassword("first-admin-password"));
+    start(withPassword("first-admin-password"));
+    assertThat(accounts.authenticator.password("admin", "first-admin-password", "::1").block())
+        .isNotNull();
+
+    start(withPassword("rotated-admin-password"));
+    assertThat(accounts.users.ensureAdmin("admin", "rotated-admin-password", "x").block())
+        .isEqualTo(Users.AdminOutcome.UNCHANGED);
+    assertThat(accounts.authenticator.password("admin", "rotated-admin-password", "::1").block())
+        .isNotNull();
+  }
+
+  @Test
+  void podsStartingTogetherCreateTheAdminOnce() {
+    accounts = new Accounts(data);
+    List<Users.AdminOutcome> outcomes =
+        Flux.fromStream(IntStream.range(0, 4).boxed())
+            .parallel()
+            .runOn(Schedulers.parallel())
+            .flatMap(i -> accounts.users.ensureAdmin("admin", null, "generated-" + i))
+            .sequential()
+            .collectList()
+            .block();
+    assertThat(outcomes)
+        .containsOnlyOnce(Users.AdminOutcome.CREATED_WITH_GENERATED_PASSWORD)
+        .hasSize(4);
+    assertThat(accounts.users.list().collectList().block()).hasSize(1);
+  }
+}
