@@ -242,7 +242,11 @@ public final class Problems {
     return e;
   }
 
-  private static ErrorResponseException problem(
+  /**
+   * A problem of {@code type} (the last segment of its type URI), for the problems a feature
+   * defines beside these.
+   */
+  public static ErrorResponseException problem(
       HttpStatus status, String type, String title, String detail, Map<String, ?> properties) {
     return problem(status, type, title, detail, properties, null);
   }
