@@ -34,23 +34,7 @@ final class ListeningProblems {
   }
 
   static ErrorResponseException playlistChanged(String id, String ifMatch, long current) {
-    ErrorResponseException e =
-        Problems.problem(
-            HttpStatus.PRECONDITION_FAILED,
-            "precondition-failed",
-            "Precondition failed",
-            "If-Match "
-                + ifMatch
-                + " does not match playlist '"
-                + id
-                + "', which is at version "
-                + current
-                + " (ETag \""
-                + current
-                + "\"); read it again and retry, or send the change without If-Match.",
-            Map.of("playlistId", id, "currentVersion", current));
-    e.getHeaders().setETag("\"" + current + "\"");
-    return e;
+    return Problems.changed("playlist", "playlistId", id, ifMatch, current);
   }
 
   /** A value in a request body or call that is out of its range; {@code detail} says which. */

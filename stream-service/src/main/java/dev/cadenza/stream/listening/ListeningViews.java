@@ -19,6 +19,11 @@ final class ListeningViews {
 
   private ListeningViews() {}
 
+  /** The track, or null when the catalogue no longer has it. */
+  private static TrackView trackOrNull(String id, Catalog c) {
+    return c.track(id).map(t -> TrackView.of(t, c)).orElse(null);
+  }
+
   /**
    * One item with what the listener did with it, and the item itself ({@code track}, {@code album}
    * or {@code artist}, by kind) when the catalogue has it.
@@ -42,9 +47,7 @@ final class ListeningViews {
           a.rating(),
           a.playCount(),
           a.lastPlayedAt(),
-          a.kind() == ItemKind.TRACK
-              ? c.track(a.id()).map(t -> TrackView.of(t, c)).orElse(null)
-              : null,
+          a.kind() == ItemKind.TRACK ? trackOrNull(a.id(), c) : null,
           a.kind() == ItemKind.ALBUM ? c.album(a.id()).map(AlbumView::summary).orElse(null) : null,
           a.kind() == ItemKind.ARTIST
               ? c.artist(a.id()).map(x -> ArtistView.of(x, false)).orElse(null)
@@ -61,7 +64,7 @@ final class ListeningViews {
     static List<EntryView> of(List<String> trackIds, Catalog c) {
       List<EntryView> entries = new ArrayList<>(trackIds.size());
       for (String id : trackIds) {
-        TrackView track = c.track(id).map(t -> TrackView.of(t, c)).orElse(null);
+        TrackView track = trackOrNull(id, c);
         entries.add(new EntryView(entries.size(), id, track == null, track));
       }
       return entries;
@@ -77,7 +80,7 @@ final class ListeningViews {
       TrackView track) {
 
     static ScrobbleView of(Scrobble s, Catalog c) {
-      TrackView track = c.track(s.trackId()).map(t -> TrackView.of(t, c)).orElse(null);
+      TrackView track = trackOrNull(s.trackId(), c);
       return new ScrobbleView(s.trackId(), s.time(), s.client(), s.counted(), track == null, track);
     }
   }
@@ -92,7 +95,7 @@ final class ListeningViews {
       TrackView track) {
 
     static NowPlayingView of(NowPlaying p, Catalog c) {
-      TrackView track = c.track(p.trackId()).map(t -> TrackView.of(t, c)).orElse(null);
+      TrackView track = trackOrNull(p.trackId(), c);
       return new NowPlayingView(
           p.username(),
           p.client(),
