@@ -1,9 +1,8 @@
 package dev.cadenza.stream.account;
 
-import dev.cadenza.stream.web.JsonBodies;
+import dev.cadenza.stream.web.JsonBody;
 import dev.cadenza.stream.web.Problems;
 import java.util.Locale;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -15,14 +14,14 @@ final class AccountBodies {
 
   record PasswordChange(String current, String replacement) {}
 
-  private final JsonBodies bodies;
+  private final JsonMapper json;
 
   AccountBodies(JsonMapper json) {
-    this.bodies = new JsonBodies(json);
+    this.json = json;
   }
 
   NewUser newUser(String body) {
-    JsonNode n = bodies.object(body, "NewUser", "username", "password", "role");
+    JsonBody n = JsonBody.object(json, body, "NewUser", "username", "password", "role");
     String username = required(n, "username");
     if (!Usernames.valid(username)) {
       throw Problems.invalidBody("username", "Field 'username': " + Usernames.RULE + ".");
@@ -33,19 +32,19 @@ final class AccountBodies {
   }
 
   Users.Change change(String body) {
-    JsonNode n = bodies.object(body, "UserChange", "password", "role", "disabled");
+    JsonBody n = JsonBody.object(json, body, "UserChange", "password", "role", "disabled");
     return new Users.Change(
-        password(n, "password", false), role(n), JsonBodies.bool(n, "disabled"));
+        password(n, "password", false), role(n), n.bool("disabled"));
   }
 
   PasswordChange passwordChange(String body) {
-    JsonNode n = bodies.object(body, "PasswordChange", "current", "new");
+    JsonBody n = JsonBody.object(json, body, "PasswordChange", "current", "new");
     return new PasswordChange(required(n, "current"), password(n, "new", true));
   }
 
   /** A key's name: 1 to {@link ApiKeys#MAX_NAME} characters. */
   String keyName(String body) {
-    JsonNode n = bodies.object(body, "NewApiKey", "name");
+    JsonBody n = JsonBody.object(json, body, "NewApiKey", "name");
     String name = required(n, "name").strip();
     if (name.isEmpty() || name.length() > ApiKeys.MAX_NAME) {
       throw Problems.invalidBody(
@@ -59,8 +58,8 @@ final class AccountBodies {
     return name;
   }
 
-  private static String required(JsonNode n, String field) {
-    String value = JsonBodies.string(n, field);
+  private static String required(JsonBody n, String field) {
+    String value = n.string(field);
     if (value == null) {
       throw Problems.invalidBody(field, "Field '" + field + "' is required.");
     }
@@ -68,8 +67,8 @@ final class AccountBodies {
   }
 
   /** A password field; the value is never quoted back. */
-  private static String password(JsonNode n, String field, boolean required) {
-    String password = required ? required(n, field) : JsonBodies.string(n, field);
+  private static String password(JsonBody n, String field, boolean required) {
+    String password = required ? required(n, field) : n.string(field);
     if (password == null) {
       return null;
     }
@@ -81,7 +80,7 @@ final class AccountBodies {
   }
 
   private static Role role(JsonNode n) {
-    String role = JsonBodies.string(n, "role");
+    String role = n.string("role");
     if (role == null) {
       return null;
     }

@@ -12,8 +12,11 @@ import dev.cadenza.stream.library.Track;
 import java.time.Instant;
 import java.util.List;
 
-/** The JSON shapes of the catalogue API (docs/api.md). */
-final class CatalogViews {
+/**
+ * The JSON shapes of the catalogue API (docs/api.md); other APIs that show tracks, albums or
+ * artists (playlists, stars) embed the same ones.
+ */
+public final class CatalogViews {
 
   private CatalogViews() {}
 
@@ -21,12 +24,12 @@ final class CatalogViews {
    * A track as JSON: the listing's fields, in {@link TrackEntry}'s order, then the URLs that follow
    * from the id ({@code hasCover} becomes {@code coverUrl}; the JSON carries no embedding code).
    */
-  record TrackView(
+  public record TrackView(
       @JsonUnwrapped @JsonIgnoreProperties({"hasCover", "embeddingCode"}) TrackEntry track,
       String streamUrl,
       String coverUrl) {
 
-    static TrackView of(Track t, Catalog catalog) {
+    public static TrackView of(Track t, Catalog catalog) {
       TrackEntry e = entry(t, catalog);
       String urls = "/api/v1/tracks/" + e.id();
       return new TrackView(e, urls + "/stream", e.hasCover() ? urls + "/cover" : null);
@@ -49,7 +52,7 @@ final class CatalogViews {
     }
   }
 
-  record AlbumView(
+  public record AlbumView(
       String id,
       String title,
       String artist,
@@ -61,7 +64,7 @@ final class CatalogViews {
       String coverUrl,
       List<TrackView> tracks) {
 
-    static AlbumView summary(Album a) {
+    public static AlbumView summary(Album a) {
       return of(a, null);
     }
 
@@ -82,10 +85,10 @@ final class CatalogViews {
     }
   }
 
-  record ArtistView(
+  public record ArtistView(
       String id, String name, int albumCount, int trackCount, List<AlbumView> albums) {
 
-    static ArtistView of(Artist a, boolean withAlbums) {
+    public static ArtistView of(Artist a, boolean withAlbums) {
       return new ArtistView(
           a.id(),
           a.name(),

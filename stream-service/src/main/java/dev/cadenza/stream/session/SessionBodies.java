@@ -5,84 +5,52 @@ import dev.cadenza.protocol.JoinSession;
 import dev.cadenza.protocol.PauseCommand;
 import dev.cadenza.protocol.PlayCommand;
 import dev.cadenza.protocol.SeekCommand;
-import dev.cadenza.stream.web.JsonBodies;
+import dev.cadenza.stream.web.JsonBody;
 import dev.cadenza.stream.web.Problems;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads the JSON bodies of the session API field by field, so that a malformed body, a missing or
- * mistyped field, and a misspelt one ({@code positionMs}) each get a 400 that names the field,
- * instead of a default value nobody asked for.
+ * Reads the JSON bodies of the session API field by field ({@link JsonBody}): a missing, mistyped
+ * or misspelt field gets a 400 that names it.
  */
 final class SessionBodies {
 
-  private final JsonBodies bodies;
+  private static final String MICROS = "an integer number of microseconds";
+
+  private final JsonMapper json;
 
   SessionBodies(JsonMapper json) {
-    this.bodies = new JsonBodies(json);
+    this.json = json;
   }
 
   CreateSession create(String body) {
-    JsonNode n = object(body, "CreateSession", "name");
-    return new CreateSession(string(n, "name"));
+    return new CreateSession(JsonBody.object(json, body, "CreateSession", "name").string("name"));
   }
 
   JoinSession join(String body) {
-    JsonNode n = object(body, "JoinSession", "name");
-    return new JoinSession(string(n, "name"));
+    return new JoinSession(JsonBody.object(json, body, "JoinSession", "name").string("name"));
   }
 
   PlayCommand play(String body) {
-    JsonNode n = object(body, "PlayCommand", "trackId", "positionMicros", "atMicros");
+    JsonBody n =
+        JsonBody.object(json, body, "PlayCommand", "trackId", "positionMicros", "atMicros");
     return new PlayCommand(
-        string(n, "trackId"), integer(n, "positionMicros"), integer(n, "atMicros"));
+        n.string("trackId"), n.integer("positionMicros", MICROS), n.integer("atMicros", MICROS));
   }
 
   PauseCommand pause(String body) {
-    JsonNode n = object(body, "PauseCommand", "atMicros");
-    return new PauseCommand(integer(n, "atMicros"));
+    JsonBody n = JsonBody.object(json, body, "PauseCommand", "atMicros");
+    return new PauseCommand(n.integer("atMicros", MICROS));
   }
 
   SeekCommand seek(String body) {
-    JsonNode n = object(body, "SeekCommand", "positionMicros", "atMicros");
-    Long position = integer(n, "positionMicros");
+    JsonBody n = JsonBody.object(json, body, "SeekCommand", "positionMicros", "atMicros");
+    Long position = n.integer("positionMicros", MICROS);
     if (position == null) {
       throw Problems.invalidBody(
           "positionMicros",
           "Field 'positionMicros' is required: the position to jump to, in microseconds.");
     }
-    return new SeekCommand(position, integer(n, "atMicros"));
-  }
-
-  private JsonNode object(String body, String type, String... fields) {
-    return bodies.object(body, type, fields);
-  }
-
-  private static String string(JsonNode n, String field) {
-    return JsonBodies.string(n, field);
-  }
-
-  private static Long integer(JsonNode n, String field) {
-    JsonNode v = n.get(field);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-      throw Problems.invalidBody(
-          field,
-          "Field '"
-              + field
-              + "' must be an integer number of microseconds, got "
-              + kind(v)
-              + " "
-              + v
-              + ".");
-    }
-    return v.longValue();
-  }
-
-  private static String kind(JsonNode v) {
-    return JsonBodies.kind(v);
+    return new SeekCommand(position, n.integer("atMicros", MICROS));
   }
 }

@@ -5,6 +5,7 @@ import dev.cadenza.protocol.Member;
 import dev.cadenza.protocol.SessionEvent;
 import dev.cadenza.protocol.SessionView;
 import dev.cadenza.stream.account.Listener;
+import dev.cadenza.stream.web.IfMatch;
 import java.net.URI;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;

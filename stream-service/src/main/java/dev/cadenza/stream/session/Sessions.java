@@ -13,6 +13,7 @@ import dev.cadenza.stream.account.Listener;
 import dev.cadenza.stream.clock.MediaClock;
 import dev.cadenza.stream.library.Library;
 import dev.cadenza.stream.library.Track;
+import dev.cadenza.stream.web.IfMatch;
 import dev.cadenza.stream.web.Problems;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

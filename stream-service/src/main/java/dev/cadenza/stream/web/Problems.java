@@ -158,6 +158,15 @@ public final class Problems {
 
   /** If-Match named a version of the session that is no longer the current one. */
   public static ErrorResponseException sessionChanged(String id, String ifMatch, long current) {
+    return changed("session", "sessionId", id, ifMatch, current);
+  }
+
+  /**
+   * If-Match named a version of a versioned resource ({@code kind}: a session, a playlist) that is
+   * no longer the current one; the answer carries the current ETag.
+   */
+  public static ErrorResponseException changed(
+      String kind, String idProperty, String id, String ifMatch, long current) {
     ErrorResponseException e =
         problem(
             HttpStatus.PRECONDITION_FAILED,
@@ -165,14 +174,16 @@ public final class Problems {
             "Precondition failed",
             "If-Match "
                 + ifMatch
-                + " does not match session '"
+                + " does not match "
+                + kind
+                + " '"
                 + id
                 + "', which is at version "
                 + current
                 + " (ETag \""
                 + current
-                + "\"); read it again and retry, or send the command without If-Match.",
-            Map.of("sessionId", id, "currentVersion", current));
+                + "\"); read it again and retry, or send the request without If-Match.",
+            Map.of(idProperty, id, "currentVersion", current));
     e.getHeaders().setETag("\"" + current + "\"");
     return e;
   }
@@ -242,7 +253,10 @@ public final class Problems {
     return e;
   }
 
-  /** A problem of type {@code <problems>/type}, for the features that keep their own lists. */
+  /**
+   * A problem of {@code type} (the last segment of its type URI), for the problems a feature
+   * defines beside these.
+   */
   public static ErrorResponseException problem(
       HttpStatus status, String type, String title, String detail, Map<String, ?> properties) {
     return problem(status, type, title, detail, properties, null);

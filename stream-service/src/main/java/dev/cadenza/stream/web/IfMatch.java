@@ -1,22 +1,23 @@
-package dev.cadenza.stream.session;
+package dev.cadenza.stream.web;
 
 /**
- * An {@code If-Match} header on a session command: {@code *}, or a list of entity tags one of which
- * must be the session's current {@code "<version>"} (strong comparison, RFC 9110 section 13.1.1).
+ * An {@code If-Match} header on a command that changes a versioned resource (a session, a
+ * playlist): {@code *}, or a list of entity tags one of which must be the resource's current {@code
+ * "<version>"} (strong comparison, RFC 9110 section 13.1.1).
  */
-record IfMatch(String header) {
+public record IfMatch(String header) {
 
   /** The precondition of a request, or null when it has none. */
-  static IfMatch of(String header) {
+  public static IfMatch of(String header) {
     return header == null || header.isBlank() ? null : new IfMatch(header.trim());
   }
 
-  boolean matches(long version) {
+  public boolean matches(long version) {
     return matches(version, false);
   }
 
   /** For {@code If-None-Match}, which compares weakly: {@code W/"5"} matches version 5 too. */
-  boolean matchesWeakly(long version) {
+  public boolean matchesWeakly(long version) {
     return matches(version, true);
   }
 
