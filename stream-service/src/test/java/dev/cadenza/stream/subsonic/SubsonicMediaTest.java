@@ -16,10 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.jaudiotagger.audio.AudioFile;
-import org.jaudiotagger.audio.AudioFileIO;
-import org.jaudiotagger.tag.FieldKey;
-import org.jaudiotagger.tag.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,27 +57,15 @@ class SubsonicMediaTest {
       }
     }
     ImageIO.write(image, "png", library.resolve("Test Artist/Big Cover/cover.png").toFile());
-    tagged(
+    SubsonicFixtures.withLyrics(
+        library,
         LibraryFixtures.MORNING_FOG,
         SYNCED,
         "Synced Song",
         "[ti:Synced Song]\n[offset:+250]\n[00:01.00]first line\n[00:02.50][00:04.00]chorus\n");
-    tagged(LibraryFixtures.FIRST_LIGHT, PLAIN, "Plain Song", "line one\nline two\n");
+    SubsonicFixtures.withLyrics(
+        library, LibraryFixtures.FIRST_LIGHT, PLAIN, "Plain Song", "line one\nline two\n");
     registry.add("cadenza.library.path", library::toString);
-  }
-
-  /** A copy of a demo file with other tags and these lyrics. */
-  private static void tagged(String demo, String target, String title, String lyrics)
-      throws Exception {
-    Path file = LibraryFixtures.copy(LibraryFixtures.demoFile(demo), library.resolve(target));
-    AudioFile audio = AudioFileIO.read(file.toFile());
-    Tag tag = audio.getTagOrCreateAndSetDefault();
-    tag.setField(FieldKey.ARTIST, "Lyricist");
-    tag.setField(FieldKey.ALBUM_ARTIST, "Lyricist");
-    tag.setField(FieldKey.ALBUM, "Words");
-    tag.setField(FieldKey.TITLE, title);
-    tag.setField(FieldKey.LYRICS, lyrics);
-    audio.commit();
   }
 
   @LocalServerPort int port;

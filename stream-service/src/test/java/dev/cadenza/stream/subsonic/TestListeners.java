@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
 public class TestListeners {
 
   public static final String USER = "alice";
-  public static final String PASSWORD = "wonder land ♪";
+  public static final String PASSWORD = "wonder land 42";
   public static final String API_KEY = "ak_alice_0123456789";
 
   public static final String ADMIN = "root";
