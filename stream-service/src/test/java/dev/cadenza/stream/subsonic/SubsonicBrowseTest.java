@@ -149,7 +149,7 @@ class SubsonicBrowseTest {
 
     DocumentContext r = api.json("getIndexes", "ifModifiedSince", Long.toString(lastModified));
 
-    assertThat(r.read("$.indexes", Map.class)).doesNotContainKey("index");
+    assertThat(SubsonicClient.object(r, "$.indexes")).doesNotContainKey("index");
   }
 
   @Test
@@ -192,10 +192,11 @@ class SubsonicBrowseTest {
     assertThat(electronic).contains("Tides");
 
     assertThat(
-            api.json("getAlbumList2", "type", "random", "size", "2")
-                .read("$.albumList2.album", List.class))
+            SubsonicClient.array(
+                api.json("getAlbumList2", "type", "random", "size", "2"), "$.albumList2.album"))
         .hasSize(2);
-    assertThat(api.json("getAlbumList2", "type", "newest").read("$.albumList2.album", List.class))
+    assertThat(
+            SubsonicClient.array(api.json("getAlbumList2", "type", "newest"), "$.albumList2.album"))
         .hasSize(3);
   }
 
@@ -204,7 +205,7 @@ class SubsonicBrowseTest {
     for (String type : List.of("highest", "frequent", "recent", "starred")) {
       DocumentContext r = api.json("getAlbumList2", "type", type);
       assertThat(r.read("$.status", String.class)).isEqualTo("ok");
-      assertThat(r.read("$.albumList2", Map.class)).isEmpty();
+      assertThat(SubsonicClient.object(r, "$.albumList2")).isEmpty();
     }
   }
 
@@ -253,7 +254,7 @@ class SubsonicBrowseTest {
   void artistAndAlbumInfoAreValidWithWhatIsKnownLocally() {
     DocumentContext artist = api.json("getArtistInfo2", "id", AURORA);
     assertThat(artist.read("$.status", String.class)).isEqualTo("ok");
-    assertThat(artist.read("$.artistInfo2", Map.class)).doesNotContainKey("lastFmUrl");
+    assertThat(SubsonicClient.object(artist, "$.artistInfo2")).doesNotContainKey("lastFmUrl");
     DocumentContext album = api.json("getAlbumInfo2", "id", DAWN);
     assertThat(album.read("$.status", String.class)).isEqualTo("ok");
     assertFailed(api.json("getAlbumInfo2", "id", AURORA), 70);

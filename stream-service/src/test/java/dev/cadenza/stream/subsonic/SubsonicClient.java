@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -117,6 +118,16 @@ final class SubsonicClient {
   static void assertFailed(DocumentContext response, int code) {
     assertThat(response.read("$.status", String.class)).isEqualTo("failed");
     assertThat(response.read("$.error.code", Integer.class)).isEqualTo(code);
+  }
+
+  /** The JSON object at {@code path}. */
+  static Map<String, Object> object(DocumentContext response, String path) {
+    return response.read(path);
+  }
+
+  /** The JSON array at {@code path}. */
+  static List<Object> array(DocumentContext response, String path) {
+    return response.read(path);
   }
 
   static String[] join(String[] params, String... more) {

@@ -120,7 +120,7 @@ class SubsonicProtocolTest {
     assertThat(r.read("$.status", String.class)).isEqualTo("ok");
     List<String> names = r.read("$.openSubsonicExtensions[*].name");
     assertThat(names).containsExactlyInAnyOrder("formPost", "apiKeyAuthentication", "songLyrics");
-    assertThat(r.read("$.openSubsonicExtensions[0].versions", List.class)).containsExactly(1);
+    assertThat(SubsonicClient.array(r, "$.openSubsonicExtensions[0].versions")).containsExactly(1);
   }
 
   @Test
@@ -251,7 +251,7 @@ class SubsonicProtocolTest {
     assertThat(user.read("$.user.username", String.class)).isEqualTo(TestListeners.USER);
     assertThat(user.read("$.user.adminRole", Object.class)).isEqualTo(false);
     assertThat(user.read("$.user.streamRole", Object.class)).isEqualTo(true);
-    assertThat(user.read("$.user.folder", List.class)).containsExactly(1);
+    assertThat(SubsonicClient.array(user, "$.user.folder")).containsExactly(1);
     DocumentContext admin =
         api.jsonAt(
             api.raw("getUser", as(TestListeners.ADMIN, TestListeners.ADMIN_PASSWORD, "f", "json")));
@@ -276,7 +276,8 @@ class SubsonicProtocolTest {
   void thereIsOneMusicFolderWithANumericId() {
     DocumentContext folders = api.json("getMusicFolders");
 
-    assertThat(folders.read("$.musicFolders.musicFolder[*].id", List.class)).containsExactly(1);
+    assertThat(SubsonicClient.array(folders, "$.musicFolders.musicFolder[*].id"))
+        .containsExactly(1);
   }
 
   // --- bad input -----------------------------------------------------------------------------
