@@ -3,6 +3,7 @@ package dev.cadenza.stream.subsonic;
 import dev.cadenza.stream.library.Album;
 import dev.cadenza.stream.library.Ids;
 import dev.cadenza.stream.library.Track;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -84,8 +85,8 @@ class ListEndpoints implements SubsonicEndpoints {
     int to = params.requiredInteger("toYear");
     int low = Math.min(from, to);
     int high = Math.max(from, to);
-    java.util.Comparator<Album> byYear =
-        java.util.Comparator.comparing(Album::year).thenComparing(a -> Ids.fold(a.title()));
+    Comparator<Album> byYear =
+        Comparator.comparing(Album::year).thenComparing(a -> Ids.fold(a.title()));
     return snapshot.catalog().albums().stream()
         .filter(a -> a.year() != null && a.year() >= low && a.year() <= high)
         .sorted(from <= to ? byYear : byYear.reversed())

@@ -2,7 +2,9 @@ package dev.cadenza.stream.subsonic;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Pages and samples of lists, for any offset and count a client sends. */
@@ -24,7 +26,7 @@ final class Pages {
       // few from many: pick distinct positions instead of shuffling a copy of everything
       ThreadLocalRandom random = ThreadLocalRandom.current();
       List<Integer> picked = new ArrayList<>(n);
-      java.util.Set<Integer> seen = new java.util.HashSet<>();
+      Set<Integer> seen = new HashSet<>();
       while (picked.size() < n) {
         int i = random.nextInt(items.size());
         if (seen.add(i)) {

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -160,7 +161,7 @@ public class SubsonicCatalog {
           String key = Ids.fold(genre);
           spelling.putIfAbsent(key, genre);
           songs.merge(key, 1, Integer::sum);
-          albums.computeIfAbsent(key, k -> new java.util.HashSet<>()).add(a.id());
+          albums.computeIfAbsent(key, k -> new HashSet<>()).add(a.id());
         }
       }
       return spelling.entrySet().stream()
