@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,8 +109,22 @@ public class TrackStream implements NettyRouteProvider {
   }
 
   Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+    return handle(request, response, () -> serve(request, response));
+  }
+
+  /**
+   * Serves a track that another route found (the OpenSubsonic {@code stream} and {@code download}):
+   * the same validators, conditional requests, byte ranges, cache and metrics as this route; a file
+   * gone or changed since the scan is handled as here, and its problems answered as here.
+   */
+  public Publisher<Void> send(Track track, HttpServerRequest request, HttpServerResponse response) {
+    return handle(request, response, () -> serve(track, request, response));
+  }
+
+  private Publisher<Void> handle(
+      HttpServerRequest request, HttpServerResponse response, Supplier<Mono<Void>> serve) {
     long start = System.nanoTime();
-    return Mono.defer(() -> serve(request, response))
+    return Mono.defer(serve)
         .onErrorResume(ErrorResponseException.class, e -> problem(request, response, e))
         .onErrorResume(
             FileChangedException.class,
@@ -127,7 +142,12 @@ public class TrackStream implements NettyRouteProvider {
     if (id == null || !Ids.ID.matcher(id).matches()) {
       throw Problems.trackNotFound(String.valueOf(id));
     }
-    Track listed = library.track(id).orElseThrow(() -> Problems.trackNotFound(id));
+    return serve(
+        library.track(id).orElseThrow(() -> Problems.trackNotFound(id)), request, response);
+  }
+
+  private Mono<Void> serve(Track listed, HttpServerRequest request, HttpServerResponse response) {
+    String id = listed.id();
     FileVersion onDisk = currentVersion(listed);
     if (onDisk.equals(listed.version())) {
       return respond(listed, request, response);

@@ -4,6 +4,7 @@ import dev.cadenza.protocol.catalog.AudioProperties;
 import dev.cadenza.protocol.catalog.TrackTags;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -66,6 +67,25 @@ public class TagReader {
               art.getBinaryData(), mime == null || mime.isBlank() ? "image/jpeg" : mime);
         }
       };
+    } catch (Exception | LinkageError e) {
+      throw new UnreadableFileException(describe(e), e);
+    }
+  }
+
+  /**
+   * The lyrics the file's tags embed (ID3 USLT, Vorbis {@code LYRICS}, MP4 {@code ©lyr}...), each
+   * as written, LRC timestamps included; empty when none. Opus and raw AAC files are not read.
+   */
+  public List<String> lyrics(Path file, AudioFormat format) throws UnreadableFileException {
+    if (format == AudioFormat.OPUS || format == AudioFormat.AAC) {
+      return List.of();
+    }
+    try {
+      Tag tag = AudioFileIO.read(file.toFile()).getTag();
+      if (tag == null) {
+        return List.of();
+      }
+      return tag.getAll(FieldKey.LYRICS).stream().filter(l -> l != null && !l.isBlank()).toList();
     } catch (Exception | LinkageError e) {
       throw new UnreadableFileException(describe(e), e);
     }

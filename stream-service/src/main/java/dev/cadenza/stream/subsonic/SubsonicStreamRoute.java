@@ -1,0 +1,193 @@
+package dev.cadenza.stream.subsonic;
+
+import dev.cadenza.stream.delivery.TrackStream;
+import dev.cadenza.stream.library.Track;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.http.ContentDisposition;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
+
+/**
+ * {@code stream} and {@code download} ({@code /rest/stream[.view]}, {@code /rest/download[.view]};
+ * GET, HEAD and form POST): the call is authenticated as every other one, then the original file is
+ * served by {@link TrackStream} on Reactor Netty, ahead of Spring's dispatcher, with the native
+ * route's byte ranges, validators and cache. {@code download} adds a {@code Content-Disposition}.
+ *
+ * <p>There is no transcoding yet: whatever {@code format} or {@code maxBitRate} asks for, the
+ * original is served, with its own {@code Content-Type}, and an {@code X-Transcoding: none} header
+ * says so when something else was asked for. {@code timeOffset} is ignored.
+ */
+@Component
+public class SubsonicStreamRoute implements NettyRouteProvider {
+
+  private static final Logger log = LoggerFactory.getLogger(SubsonicStreamRoute.class);
+
+  /** Form bodies are a few parameters; a larger one is refused, not buffered. */
+  static final int MAX_FORM_BYTES = 64 * 1024;
+
+  private final SubsonicAuthentication authentication;
+  private final SubsonicResponses responses;
+  private final SubsonicCatalog catalog;
+  private final TrackStream trackStream;
+
+  public SubsonicStreamRoute(
+      SubsonicAuthentication authentication,
+      SubsonicResponses responses,
+      SubsonicCatalog catalog,
+      TrackStream trackStream) {
+    this.authentication = authentication;
+    this.responses = responses;
+    this.catalog = catalog;
+    this.trackStream = trackStream;
+  }
+
+  @Override
+  public HttpServerRoutes apply(HttpServerRoutes routes) {
+    HttpServerRoutes r = routes;
+    for (String method : List.of("stream", "download")) {
+      boolean download = method.equals("download");
+      for (String path : List.of("/rest/" + method, "/rest/" + method + ".view")) {
+        r =
+            r.get(path, (req, res) -> handle(req, res, download))
+                .head(path, (req, res) -> handle(req, res, download))
+                .post(path, (req, res) -> handle(req, res, download));
+      }
+    }
+    return r;
+  }
+
+  Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response, boolean download) {
+    return params(request)
+        .flatMap(params -> serve(params, request, response, download))
+        .onErrorResume(SubsonicError.class, e -> fail(response, request, e, ResponseFormat.XML));
+  }
+
+  private Mono<Void> serve(
+      SubsonicParams params,
+      HttpServerRequest request,
+      HttpServerResponse response,
+      boolean download) {
+    ResponseFormat format;
+    try {
+      format = ResponseFormat.of(params);
+    } catch (SubsonicError e) {
+      return fail(response, request, e, ResponseFormat.fallback(params));
+    }
+    return authentication
+        .authenticate(params, clientAddress(request))
+        .flatMap(
+            listener -> {
+              Track track = catalog.current().track(params.required("id"));
+              if (download) {
+                response.header(
+                    HttpHeaderNames.CONTENT_DISPOSITION,
+                    ContentDisposition.attachment()
+                        .filename(fileName(track), StandardCharsets.UTF_8)
+                        .build()
+                        .toString());
+              } else if (asksForOtherThanOriginal(params, track)) {
+                response.header("X-Transcoding", "none; the original is served");
+              }
+              return Mono.from(trackStream.send(track, request, response));
+            })
+        .onErrorResume(SubsonicError.class, e -> fail(response, request, e, format))
+        .onErrorResume(
+            e -> !(e instanceof SubsonicError),
+            e -> {
+              log.error("OpenSubsonic stream failed", e);
+              return fail(
+                  response,
+                  request,
+                  SubsonicError.generic("Internal error; the server log has details"),
+                  format);
+            });
+  }
+
+  /** Whether the call asked for another format or a lower bit rate than the file has. */
+  static boolean asksForOtherThanOriginal(SubsonicParams params, Track track) {
+    String format = params.optional("format").orElse("").toLowerCase(Locale.ROOT);
+    boolean otherFormat =
+        !format.isEmpty() && !format.equals("raw") && !format.equals(SubsonicViews.suffix(track));
+    int maxBitRate;
+    try {
+      maxBitRate = params.integer("maxBitRate", 0);
+    } catch (SubsonicError e) {
+      maxBitRate = 0; // a bad limit is no limit: the original is served either way
+    }
+    Integer bitRate = track.audio().bitrate();
+    boolean lower = maxBitRate > 0 && (bitRate == null || maxBitRate < bitRate);
+    return otherFormat || lower;
+  }
+
+  private static String fileName(Track track) {
+    return track.path().substring(track.path().lastIndexOf('/') + 1);
+  }
+
+  private Mono<Void> fail(
+      HttpServerResponse response,
+      HttpServerRequest request,
+      SubsonicError error,
+      ResponseFormat format) {
+    if (response.hasSentHeaders()) {
+      return Mono.error(error);
+    }
+    SubsonicResponses.Rendered rendered = responses.failed(error, format);
+    response
+        .status(HttpResponseStatus.OK)
+        .header(HttpHeaderNames.CONTENT_TYPE, rendered.contentType())
+        .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(rendered.body().length))
+        .header(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    response.responseHeaders().remove(HttpHeaderNames.CONTENT_DISPOSITION);
+    if (request.method().equals(HttpMethod.HEAD)) {
+      return response.send().then();
+    }
+    return response.sendByteArray(Mono.just(rendered.body())).then();
+  }
+
+  /** The query's parameters, then those of a form body. */
+  private static Mono<SubsonicParams> params(HttpServerRequest request) {
+    String uri = request.uri();
+    int q = uri.indexOf('?');
+    String rawQuery = q < 0 ? null : uri.substring(q + 1);
+    String contentType = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE, "");
+    if (!request.method().equals(HttpMethod.POST)
+        || !contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+      return Mono.fromCallable(() -> SubsonicParams.parse(rawQuery, (String) null));
+    }
+    return request
+        .receive()
+        .asByteArray()
+        .reduceWith(
+            ByteArrayOutputStream::new,
+            (body, bytes) -> {
+              if (body.size() + bytes.length > MAX_FORM_BYTES) {
+                throw SubsonicError.generic("Form body larger than " + MAX_FORM_BYTES + " bytes");
+              }
+              body.writeBytes(bytes);
+              return body;
+            })
+        .map(body -> SubsonicParams.parse(rawQuery, body.toString(StandardCharsets.UTF_8)))
+        .switchIfEmpty(Mono.fromCallable(() -> SubsonicParams.parse(rawQuery, (String) null)));
+  }
+
+  private static String clientAddress(HttpServerRequest request) {
+    InetSocketAddress remote = request.remoteAddress();
+    return remote == null || remote.getAddress() == null
+        ? "unknown"
+        : remote.getAddress().getHostAddress();
+  }
+}

@@ -1,0 +1,31 @@
+package dev.cadenza.stream.subsonic;
+
+import dev.cadenza.stream.account.Listener;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import reactor.core.publisher.Mono;
+
+/**
+ * What one listener's own data says about songs, albums and artists: starred when, their rating,
+ * how often and when last played. {@link SubsonicViews} asks once per page of items, never per
+ * item. Without a bean of this type (before per-user music data exists) nothing is annotated:
+ * {@link #NONE}.
+ */
+public interface UserAnnotations {
+
+  /**
+   * @param starred when the listener starred the item, or null
+   * @param rating 1 to 5, or null
+   * @param played when the listener last played it, or null
+   */
+  record Annotation(Instant starred, Integer rating, long playCount, Instant played) {
+    public static final Annotation NONE = new Annotation(null, null, 0, null);
+  }
+
+  /** Nothing known about anyone. */
+  UserAnnotations NONE = (listener, ids) -> Mono.just(Map.of());
+
+  /** The annotations {@code listener} has on any of {@code ids} (items without any left out). */
+  Mono<Map<String, Annotation>> of(Listener listener, Collection<String> ids);
+}
