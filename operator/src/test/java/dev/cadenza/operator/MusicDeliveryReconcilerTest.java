@@ -166,7 +166,10 @@ class MusicDeliveryReconcilerTest {
               assertThat(md("jazz").getStatus().tables)
                   .extracting(t -> t.name + "=" + t.status)
                   .containsExactlyInAnyOrder(
-                      "jazz-catalog=ACTIVE", "jazz-chunks=ACTIVE", "jazz-sessions=ACTIVE");
+                      "jazz-catalog=ACTIVE",
+                      "jazz-chunks=ACTIVE",
+                      "jazz-sessions=ACTIVE",
+                      "jazz-users=ACTIVE");
               assertThat(md("jazz").getStatus().tables)
                   .allSatisfy(t -> assertThat(t.arn).isNotBlank());
               assertThat(condition("jazz", "Degraded").getStatus()).isEqualTo("False");
@@ -507,8 +510,8 @@ class MusicDeliveryReconcilerTest {
               assertThat(md("keep")).isNull();
               assertThat(md("drop")).isNull();
               assertThat(tableNames())
-                  .contains("keep-catalog", "keep-chunks", "keep-sessions")
-                  .doesNotContain("drop-catalog", "drop-chunks", "drop-sessions");
+                  .contains("keep-catalog", "keep-chunks", "keep-sessions", "keep-users")
+                  .doesNotContain("drop-catalog", "drop-chunks", "drop-sessions", "drop-users");
             });
   }
 
@@ -560,7 +563,8 @@ class MusicDeliveryReconcilerTest {
                 assertThat(md("moved")).isNull();
                 assertThat(tableNames())
                     .as("deleted where they were made")
-                    .doesNotContain("moved-catalog", "moved-chunks", "moved-sessions");
+                    .doesNotContain(
+                        "moved-catalog", "moved-chunks", "moved-sessions", "moved-users");
               });
     }
   }

@@ -36,12 +36,12 @@ class StreamTablesTest {
       md.getSpec().dynamodb.tablePrefix = "jazz";
       md.getSpec().dynamodb.endpoint = dynalite.endpoint().toString();
 
-      assertThat(tables.reconcile(md, null).tables()).hasSize(3);
+      assertThat(tables.reconcile(md, null).tables()).hasSize(4);
       tables.close(); // the operator stopped
       DynamoDbTables.Report again = tables.reconcile(md, null); // and started again
       assertThat(again.tables())
           .extracting(DynamoDbTables.TableReport::name)
-          .containsExactly("jazz-catalog", "jazz-chunks", "jazz-sessions");
+          .containsExactly("jazz-catalog", "jazz-chunks", "jazz-sessions", "jazz-users");
       tables.close();
     }
   }
@@ -101,7 +101,7 @@ class StreamTablesTest {
 
   /** Reconciles and records where, as the reconciler does in the status. */
   private static void reconcileAndRecord(StreamTables tables, MusicDelivery md) {
-    assertThat(tables.reconcile(md, null).tables()).hasSize(3);
+    assertThat(tables.reconcile(md, null).tables()).hasSize(4);
     if (md.getStatus() == null) {
       md.setStatus(new MusicDeliveryStatus());
     }
