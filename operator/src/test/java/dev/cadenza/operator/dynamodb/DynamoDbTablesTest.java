@@ -378,14 +378,24 @@ class DynamoDbTablesTest {
     assertThat(deletion.table(Table.CHUNKS).outcome()).isEqualTo(DeletionOutcome.DELETING);
     assertThat(deletion.table(Table.SESSIONS).outcome()).isEqualTo(DeletionOutcome.RETAINED);
     assertThat(deletion.table(Table.SESSIONS).message()).contains("not created by " + OWNER);
+    assertThat(deletion.table(Table.USERS).outcome()).isEqualTo(DeletionOutcome.DELETING);
     assertThat(deletion.done()).isTrue();
-    await15s().until(() -> !exists(prefix + "-catalog") && !exists(prefix + "-chunks"));
+    await15s()
+        .until(
+            () ->
+                !exists(prefix + "-catalog")
+                    && !exists(prefix + "-chunks")
+                    && !exists(prefix + "-users"));
     assertThat(describe(sessions).tableStatus()).isEqualTo(TableStatus.ACTIVE);
 
     DynamoDbTables.DeletionReport again = tables.delete();
     assertThat(again.tables())
         .extracting(DynamoDbTables.TableDeletion::outcome)
-        .containsExactly(DeletionOutcome.GONE, DeletionOutcome.GONE, DeletionOutcome.RETAINED);
+        .containsExactly(
+            DeletionOutcome.GONE,
+            DeletionOutcome.GONE,
+            DeletionOutcome.RETAINED,
+            DeletionOutcome.GONE);
     assertThat(again.done()).isTrue();
   }
 
