@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *   <tr><td>{@code -catalog}</td><td>{@code pk} (S)</td><td>{@code sk} (S)</td><td>none</td></tr>
  *   <tr><td>{@code -chunks}</td><td>{@code pk} (S)</td><td>none</td><td>{@code expiresAt}</td></tr>
  *   <tr><td>{@code -sessions}</td><td>{@code pk} (S)</td><td>none</td><td>{@code expiresAt}</td></tr>
+ *   <tr><td>{@code -users}</td><td>{@code pk} (S)</td><td>{@code sk} (S)</td><td>{@code expiresAt}</td></tr>
  * </table>
  *
  * <ul>
@@ -40,6 +41,13 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *       expire through TTL on {@code expiresAt}.
  *   <li><b>sessions</b>: player sessions. {@code pk} is the session id; items expire through TTL on
  *       {@code expiresAt}.
+ *   <li><b>users</b>: what listeners own, the stream service's {@code store.ItemStore}: users,
+ *       their API keys, and each user's music data (stars, ratings, plays, playlists, play queue,
+ *       now playing, scrobbles). The item layout ({@code pk} such as {@code user#<id>}, {@code sk}
+ *       such as {@code star#track#<id>}) is the stream service's; every item carries {@code
+ *       version} (N), the number its conditional writes compare, and {@code attrs} (M of S), its
+ *       attributes. Items that should vanish (now playing) expire through TTL on {@code expiresAt};
+ *       the others have no {@code expiresAt}.
  * </ul>
  *
  * <p>TTL attributes hold the expiry time in epoch seconds (type N), as DynamoDB's TTL requires. Key
@@ -52,17 +60,18 @@ public final class TableSchema {
   /** Partition key of every table (type S). */
   public static final String PARTITION_KEY = "pk";
 
-  /** Sort key of the catalog table (type S). */
+  /** Sort key of the catalog and users tables (type S). */
   public static final String SORT_KEY = "sk";
 
-  /** TTL attribute of the chunks and sessions tables: expiry in epoch seconds (type N). */
+  /** TTL attribute of the chunks, sessions and users tables: expiry in epoch seconds (type N). */
   public static final String TTL_ATTRIBUTE = "expiresAt";
 
-  /** The three tables. */
+  /** The four tables. */
   public enum Table {
     CATALOG("catalog", true, false),
     CHUNKS("chunks", false, true),
-    SESSIONS("sessions", false, true);
+    SESSIONS("sessions", false, true),
+    USERS("users", true, true);
 
     private final String suffix;
     private final boolean sortKey;
@@ -75,7 +84,8 @@ public final class TableSchema {
     }
 
     /**
-     * The suffix after the prefix and a dash: {@code catalog}, {@code chunks}, {@code sessions}.
+     * The suffix after the prefix and a dash: {@code catalog}, {@code chunks}, {@code sessions},
+     * {@code users}.
      */
     public String suffix() {
       return suffix;
@@ -86,7 +96,7 @@ public final class TableSchema {
       return prefix + "-" + suffix;
     }
 
-    /** The key schema: {@code pk} HASH, and {@code sk} RANGE for the catalog. */
+    /** The key schema: {@code pk} HASH, and {@code sk} RANGE for the catalog and users tables. */
     public List<KeySchemaElement> keySchema() {
       List<KeySchemaElement> keys = new ArrayList<>();
       keys.add(key(PARTITION_KEY, KeyType.HASH));
@@ -108,7 +118,7 @@ public final class TableSchema {
           .toList();
     }
 
-    /** The TTL attribute, for the chunks and sessions tables. */
+    /** The TTL attribute, for the chunks, sessions and users tables. */
     public Optional<String> ttlAttribute() {
       return ttl ? Optional.of(TTL_ATTRIBUTE) : Optional.empty();
     }

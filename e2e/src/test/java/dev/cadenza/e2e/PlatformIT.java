@@ -216,9 +216,10 @@ class PlatformIT {
         .containsExactlyInAnyOrder(
             tuple("jazz-catalog", "ACTIVE"),
             tuple("jazz-chunks", "ACTIVE"),
-            tuple("jazz-sessions", "ACTIVE"));
+            tuple("jazz-sessions", "ACTIVE"),
+            tuple("jazz-users", "ACTIVE"));
     try (var dynamo = node.dynalite.client()) {
-      for (String table : List.of("jazz-catalog", "jazz-chunks", "jazz-sessions")) {
+      for (String table : List.of("jazz-catalog", "jazz-chunks", "jazz-sessions", "jazz-users")) {
         assertThat(dynamo.describeTable(b -> b.tableName(table)).table().tableStatusAsString())
             .isEqualTo("ACTIVE");
       }
@@ -640,7 +641,7 @@ class PlatformIT {
         .untilAsserted(
             () ->
                 assertThat(node.dynalite.tableNames())
-                    .contains("blues-catalog", "blues-chunks", "blues-sessions"));
+                    .contains("blues-catalog", "blues-chunks", "blues-sessions", "blues-users"));
 
     node.kubectl("delete", "md", MD, "blues", "-n", MUSIC, "--timeout=3m");
     await()
@@ -665,7 +666,7 @@ class PlatformIT {
             });
     assertThat(node.dynalite.tableNames())
         .as("Retain keeps jazz's tables, Delete removes blues'")
-        .contains("jazz-catalog", "jazz-chunks", "jazz-sessions")
+        .contains("jazz-catalog", "jazz-chunks", "jazz-sessions", "jazz-users")
         .noneMatch(t -> t.startsWith("blues-"));
 
     String chart = node.repo.resolve("helm/cadenza-operator").toString();

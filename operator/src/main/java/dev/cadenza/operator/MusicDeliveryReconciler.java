@@ -3,6 +3,7 @@ package dev.cadenza.operator;
 import dev.cadenza.operator.crd.v1alpha1.DynamoDb;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus;
+import dev.cadenza.operator.dependent.AuthSecrets;
 import dev.cadenza.operator.dependent.CredentialsDigest;
 import dev.cadenza.operator.dependent.StreamAutoscaler;
 import dev.cadenza.operator.dependent.StreamConfig;
@@ -41,11 +42,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles a MusicDelivery into its ConfigMap, Deployment, Service, PodDisruptionBudget,
- * HorizontalPodAutoscaler and Ingress (one dependent resource class each, applied server-side), its
- * Gateway API HTTPRoute (applied here, see {@link GatewayRoutes}) and its DynamoDB tables, then
- * reports what it sees in the status. Deleting it deletes the tables first when deletionPolicy is
- * Delete, at the region and endpoint recorded in the status when they were made.
+ * Reconciles a MusicDelivery into its auth Secret ({@link AuthSecrets}, when it names none), its
+ * ConfigMap, Deployment, Service, PodDisruptionBudget, HorizontalPodAutoscaler and Ingress (one
+ * dependent resource class each, applied server-side), its Gateway API HTTPRoute (applied here, see
+ * {@link GatewayRoutes}) and its DynamoDB tables, then reports what it sees in the status. Deleting
+ * it deletes the tables first when deletionPolicy is Delete, at the region and endpoint recorded in
+ * the status when they were made.
  *
  * <p>A spec that cannot work ({@link SpecValidation}) is reported (Degraded {@code InvalidSpec},
  * naming the fields) and nothing is made from it. A reconciliation that fails is logged in one line
@@ -99,7 +101,8 @@ public class MusicDeliveryReconciler
 
   /**
    * Besides the workflow's: the stream pods and what they report ({@link StreamPods}), and the
-   * credentials Secrets' digests, polled, so that a rotated Secret rolls the pods.
+   * digests of the Secrets the pods read (DynamoDB credentials, admin password, secret key),
+   * polled, so that a rotated Secret rolls the pods.
    */
   @Override
   public List<EventSource<?, MusicDelivery>> prepareEventSources(
@@ -110,9 +113,9 @@ public class MusicDeliveryReconciler
   }
 
   /**
-   * The tables, then the workflow's pods as the Deployment counts them and the pods themselves
-   * explain them, then the route; the status from what each reported; Events for the transitions; a
-   * recheck while anything is under way.
+   * The auth Secrets the pods read, the tables, then the workflow's pods as the Deployment counts
+   * them and the pods themselves explain them, then the route; the status from what each reported;
+   * Events for the transitions; a recheck while anything is under way.
    */
   @Override
   public UpdateControl<MusicDelivery> reconcile(MusicDelivery md, Context<MusicDelivery> context) {
@@ -120,13 +123,15 @@ public class MusicDeliveryReconciler
     if (!problems.isEmpty()) {
       return refuse(md, context.getClient(), problems);
     }
+    // before the pods, which read the generated Secret (and its digest) from the start
+    AuthSecrets.Report auth = AuthSecrets.reconcile(md, context.getClient());
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     StatusAggregator.Tables tables = reconcileTables(md, context.getClient());
     StatusAggregator.Pods pods =
         StreamPods.observe(md, context, StatusAggregator.wantedReplicas(md));
     GatewayRoutes.Report routing = GatewayRoutes.reconcile(md, context.getClient());
     MusicDeliveryStatus previous = md.getStatus();
-    md.setStatus(StatusAggregator.aggregate(md, tables, pods, routing, Instant.now()));
+    md.setStatus(StatusAggregator.aggregate(md, tables, auth, pods, routing, Instant.now()));
     announce(context.getClient(), md, previous);
     UpdateControl<MusicDelivery> control = UpdateControl.patchStatus(md);
     return recheckAfter(md, tables, pods, routing).map(control::rescheduleAfter).orElse(control);

@@ -4,6 +4,7 @@ import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.MusicDeliverySpec;
 import dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus;
 import dev.cadenza.operator.crd.v1alpha1.Routing;
+import dev.cadenza.operator.dependent.AuthSecrets;
 import dev.cadenza.operator.dynamodb.DynamoDbTables;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import java.time.Instant;
@@ -97,14 +98,19 @@ final class StatusAggregator {
   }
 
   /**
-   * The status after a reconciliation: the tables, pods and routing as reported, the Ready,
-   * Progressing, Degraded and RoutingReady conditions they give, and the previous status's
+   * The status after a reconciliation: the tables, auth Secrets, pods and routing as reported, the
+   * Ready, Progressing, Degraded and RoutingReady conditions they give, and the previous status's
    * conditions' transition times where their status stays.
    *
    * @param now the time of a condition whose status changes
    */
   static MusicDeliveryStatus aggregate(
-      MusicDelivery md, Tables tables, Pods pods, GatewayRoutes.Report routing, Instant now) {
+      MusicDelivery md,
+      Tables tables,
+      AuthSecrets.Report auth,
+      Pods pods,
+      GatewayRoutes.Report routing,
+      Instant now) {
     MusicDeliveryStatus status = copyOf(md.getStatus());
     if (tables.reached()) {
       status.tables = tables.report().toStatus();
@@ -128,7 +134,7 @@ final class StatusAggregator {
     // what keeps the pods from being ready matters only while they are not
     Optional<PodDiagnosis> diagnosis =
         wanted > 0 && !pods.rolledOut(wanted) ? pods.diagnosis() : Optional.empty();
-    degraded(conditions, tables, diagnosis);
+    degraded(conditions, tables, auth, diagnosis);
     if (!tables.ready()) {
       conditions.set(
           "Ready",
@@ -143,6 +149,13 @@ final class StatusAggregator {
       } else {
         conditions.set("Progressing", true, "CreatingTables", "Waiting for the DynamoDB tables");
       }
+    } else if (!auth.ok()) {
+      conditions.set(
+          "Ready",
+          false,
+          AUTH_SECRET_INVALID,
+          "The stream pods cannot start without their auth Secrets; see the Degraded condition");
+      conditions.set("Progressing", false, "Blocked", "Waiting for the auth Secrets to be created");
     } else if (pods.rolledOut(wanted) && wanted > 0) {
       conditions.set(
           "Ready", true, "StreamPodsReady", pods.ready() + " of " + wanted + " stream pods ready");
@@ -169,14 +182,25 @@ final class StatusAggregator {
     return status;
   }
 
-  /** The tables' problems first (nothing works without them), then the pods'. */
+  /** Degraded reason of a missing auth Secret or key ({@link AuthSecrets}). */
+  static final String AUTH_SECRET_INVALID = "AuthSecretInvalid";
+
+  /**
+   * The tables' problems first (nothing works without them), then the auth Secrets' (no pod starts
+   * without them), then the pods'.
+   */
   private static void degraded(
-      Conditions conditions, Tables tables, Optional<PodDiagnosis> diagnosis) {
+      Conditions conditions,
+      Tables tables,
+      AuthSecrets.Report auth,
+      Optional<PodDiagnosis> diagnosis) {
     if (!tables.reached()) {
       conditions.set("Degraded", true, tables.failureReason(), tables.failure());
     } else if (!tables.report().blockingProblems().isEmpty()) {
       conditions.set(
           "Degraded", true, "TableConflict", String.join("; ", tables.report().blockingProblems()));
+    } else if (!auth.ok()) {
+      conditions.set("Degraded", true, AUTH_SECRET_INVALID, String.join("; ", auth.problems()));
     } else if (diagnosis.isPresent()) {
       conditions.set("Degraded", true, diagnosis.get().reason(), diagnosis.get().message());
     } else {

@@ -98,7 +98,7 @@ class GatewayRoutingTest {
                       });
               assertThat(md("radio").getStatus().url)
                   .isEqualTo("http://radio.routes.svc.cluster.local");
-              assertThat(md("radio").getStatus().tables).hasSize(3);
+              assertThat(md("radio").getStatus().tables).hasSize(4);
             });
     assertThat(admin.resources(Ingress.class).inNamespace(NS).withName("radio").get()).isNull();
   }

@@ -501,10 +501,14 @@ class HelmChartTest {
                   () -> {
                     MusicDelivery md = md(admin, musicNamespace, name);
                     assertThat(md.getStatus()).isNotNull();
-                    assertThat(md.getStatus().tables).hasSize(3);
+                    assertThat(md.getStatus().tables).hasSize(4);
                     assertThat(dynalite.tableNames())
                         .as("the tables are at the chart's aws.endpoint")
-                        .contains(prefix + "-catalog", prefix + "-chunks", prefix + "-sessions");
+                        .contains(
+                            prefix + "-catalog",
+                            prefix + "-chunks",
+                            prefix + "-sessions",
+                            prefix + "-users");
                     var podEnv =
                         admin.configMaps().inNamespace(musicNamespace).withName(name).get();
                     assertThat(podEnv).isNotNull();

@@ -77,7 +77,7 @@ class MusicDeliveryRbacTest {
               MusicDelivery md =
                   admin.resources(MusicDelivery.class).inNamespace(NS).withName("blues").get();
               assertThat(md.getStatus()).isNotNull();
-              assertThat(md.getStatus().tables).hasSize(3);
+              assertThat(md.getStatus().tables).hasSize(4);
               assertThat(md.getMetadata().getFinalizers()).isNotEmpty();
               // the operator could read the claim (not there) and watches the pods
               assertThat(md.getStatus().conditions)
@@ -87,9 +87,9 @@ class MusicDeliveryRbacTest {
   }
 
   /**
-   * With only the role's {@code get} on Secrets: the credentials Secret, created after the
-   * MusicDelivery and then rotated, puts each version's digest on the pod template, which rolls the
-   * pods.
+   * With only the role's rights on Secrets: the operator creates the auth Secret, and the
+   * credentials Secret, created after the MusicDelivery and then rotated, puts each version's
+   * digest on the pod template, which rolls the pods.
    */
   @Test
   void aCreatedAndARotatedCredentialsSecretRollThePods(Dynalite dynalite) {
@@ -113,7 +113,15 @@ class MusicDeliveryRbacTest {
                     .isNotNull()
                     .extracting(Condition::getReason)
                     .isEqualTo("CredentialsSecretInvalid"));
-    assertThat(credentialsAnnotation(admin)).as("no Secret, no digest").isNull();
+    // the operator may create Secrets: the generated auth Secret is the digest's only one so far
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(credentialsAnnotation(admin))
+                    .isNotNull()
+                    .isEqualTo(digest(admin).sha256()));
+    assertThat(digest(admin).secrets()).containsExactly("rotate-auth");
 
     Secret secret =
         admin
@@ -127,17 +135,25 @@ class MusicDeliveryRbacTest {
                     .addToStringData("AWS_SECRET_ACCESS_KEY", "first")
                     .build())
             .create();
-    String first = CredentialsDigest.of(secret).sha256();
+    String first = digest(admin).sha256();
     await()
         .atMost(Duration.ofSeconds(90))
         .untilAsserted(() -> assertThat(credentialsAnnotation(admin)).isEqualTo(first));
 
     secret.setStringData(Map.of("AWS_SECRET_ACCESS_KEY", "rotated"));
-    String rotated = CredentialsDigest.of(admin.resource(secret).update()).sha256();
+    admin.resource(secret).update();
+    String rotated = digest(admin).sha256();
     assertThat(rotated).isNotEqualTo(first);
     await()
         .atMost(Duration.ofSeconds(90))
         .untilAsserted(() -> assertThat(credentialsAnnotation(admin)).isEqualTo(rotated));
+  }
+
+  /** The digest of the Secrets the pods of "rotate" read, as they are now. */
+  static CredentialsDigest digest(KubernetesClient admin) {
+    MusicDelivery md =
+        admin.resources(MusicDelivery.class).inNamespace(NS).withName("rotate").get();
+    return CredentialsDigest.read(admin, md).orElseThrow();
   }
 
   static String credentialsAnnotation(KubernetesClient admin) {

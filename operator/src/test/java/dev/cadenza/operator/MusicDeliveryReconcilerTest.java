@@ -1,9 +1,11 @@
 package dev.cadenza.operator;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
+import dev.cadenza.operator.dependent.CredentialsDigest;
 import dev.cadenza.operator.dependent.StreamDeployment;
 import dev.cadenza.operator.testsupport.DeploymentController;
 import dev.cadenza.operator.testsupport.KubeApi;
@@ -15,6 +17,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -26,6 +29,7 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -166,7 +170,10 @@ class MusicDeliveryReconcilerTest {
               assertThat(md("jazz").getStatus().tables)
                   .extracting(t -> t.name + "=" + t.status)
                   .containsExactlyInAnyOrder(
-                      "jazz-catalog=ACTIVE", "jazz-chunks=ACTIVE", "jazz-sessions=ACTIVE");
+                      "jazz-catalog=ACTIVE",
+                      "jazz-chunks=ACTIVE",
+                      "jazz-sessions=ACTIVE",
+                      "jazz-users=ACTIVE");
               assertThat(md("jazz").getStatus().tables)
                   .allSatisfy(t -> assertThat(t.arn).isNotBlank());
               assertThat(condition("jazz", "Degraded").getStatus()).isEqualTo("False");
@@ -498,8 +505,8 @@ class MusicDeliveryReconcilerTest {
               assertThat(md("keep")).isNull();
               assertThat(md("drop")).isNull();
               assertThat(tableNames())
-                  .contains("keep-catalog", "keep-chunks", "keep-sessions")
-                  .doesNotContain("drop-catalog", "drop-chunks", "drop-sessions");
+                  .contains("keep-catalog", "keep-chunks", "keep-sessions", "keep-users")
+                  .doesNotContain("drop-catalog", "drop-chunks", "drop-sessions", "drop-users");
             });
   }
 
@@ -520,7 +527,7 @@ class MusicDeliveryReconcilerTest {
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(
               () -> {
-                assertThat(md("moved").getStatus().tables).hasSize(3);
+                assertThat(md("moved").getStatus().tables).hasSize(4);
                 assertThat(md("moved").getStatus().dynamodb.endpoint)
                     .as("where the tables were made, recorded")
                     .isEqualTo(dynalite.endpoint().toString());
@@ -551,7 +558,8 @@ class MusicDeliveryReconcilerTest {
                 assertThat(md("moved")).isNull();
                 assertThat(tableNames())
                     .as("deleted where they were made")
-                    .doesNotContain("moved-catalog", "moved-chunks", "moved-sessions");
+                    .doesNotContain(
+                        "moved-catalog", "moved-chunks", "moved-sessions", "moved-users");
               });
     }
   }
@@ -566,7 +574,7 @@ class MusicDeliveryReconcilerTest {
         """);
     await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(md("blues").getStatus().tables).hasSize(3));
+        .untilAsserted(() -> assertThat(md("blues").getStatus().tables).hasSize(4));
     dynalite.stop();
     try {
       // a spec change makes the operator look again at once
@@ -598,5 +606,162 @@ class MusicDeliveryReconcilerTest {
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> assertThat(condition("blues", "Degraded").getStatus()).isEqualTo("False"));
+  }
+
+  /**
+   * Without spec.auth the operator generates the auth Secret once (a random admin password and
+   * secret key), which the pods read by reference; it never overwrites it, a rotation of it rolls
+   * the pods, and it is owned by the resource only while deletionPolicy is Delete.
+   */
+  @Test
+  void theGeneratedAuthSecretIsMadeOnceRollsThePodsWhenRotatedAndFollowsTheDeletionPolicy() {
+    String retain =
+        """
+        library: {persistentVolumeClaim: music}
+        dynamodb: {tablePrefix: soul, endpoint: 'ENDPOINT'}
+        """
+            .replace("ENDPOINT", dynalite.endpoint().toString());
+    apply("soul", retain);
+
+    Secret generated = eventually(Secret.class, "soul-auth");
+    String password = decoded(generated, "password");
+    assertThat(password).hasSize(24);
+    assertThat(Base64.getDecoder().decode(decoded(generated, "secret-key"))).hasSize(32);
+    assertThat(generated.getMetadata().getOwnerReferences()).as("Retain keeps it").isEmpty();
+    Deployment deployment = eventually(Deployment.class, "soul");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("CADENZA_AUTH_ADMIN_PASSWORD");
+              assertThat(e.getValue()).isNull();
+              assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("soul-auth");
+              assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
+            });
+    assertThat(eventually(ConfigMap.class, "soul").getData())
+        .containsEntry("CADENZA_AUTH_ADMIN_USERNAME", "admin")
+        .doesNotContainValue(password);
+    String before = credentialsAnnotation("soul");
+    assertThat(before).isNotNull();
+
+    // the user rotates the admin password: kept, and the pods roll
+    generated.setData(null);
+    generated.setStringData(Map.of("password", "chosen-by-the-user"));
+    client.resource(generated).update();
+    await()
+        .atMost(CredentialsDigest.POLL.plusSeconds(30))
+        .untilAsserted(() -> assertThat(credentialsAnnotation("soul")).isNotEqualTo(before));
+    assertThat(decoded(client.secrets().inNamespace(NS).withName("soul-auth").get(), "password"))
+        .isEqualTo("chosen-by-the-user");
+
+    apply(
+        "soul", retain.replace("tablePrefix: soul,", "tablePrefix: soul, deletionPolicy: Delete,"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .secrets()
+                            .inNamespace(NS)
+                            .withName("soul-auth")
+                            .get()
+                            .getMetadata()
+                            .getOwnerReferences())
+                    .singleElement()
+                    .satisfies(
+                        r -> assertThat(r.getUid()).isEqualTo(md("soul").getMetadata().getUid())));
+    apply("soul", retain);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .secrets()
+                            .inNamespace(NS)
+                            .withName("soul-auth")
+                            .get()
+                            .getMetadata()
+                            .getOwnerReferences())
+                    .isEmpty());
+    assertThat(decoded(client.secrets().inNamespace(NS).withName("soul-auth").get(), "password"))
+        .as("never overwritten")
+        .isEqualTo("chosen-by-the-user");
+  }
+
+  /**
+   * Named auth Secrets that do not exist are Degraded AuthSecretInvalid, with a Warning Event and
+   * what to create; nothing is generated; once they exist the problem clears.
+   */
+  @Test
+  void aNamedAuthSecretThatIsMissingIsDegradedUntilItIsCreated() {
+    apply(
+        "funk",
+        """
+        library: {persistentVolumeClaim: music}
+        DYNAMO_funk
+        auth:
+          adminUsername: root
+          adminPasswordSecret: {name: funk-admin}
+          secretKeySecret: {name: funk-keys, key: aes}
+        """);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(condition("funk", "Degraded")).isNotNull();
+              assertDegradedWithWarningEvent("funk", "AuthSecretInvalid");
+              assertThat(condition("funk", "Degraded").getMessage())
+                  .contains(
+                      "spec.auth.adminPasswordSecret: Secret funk-admin not found in namespace"
+                          + " music",
+                      "kubectl create secret generic funk-admin -n music"
+                          + " --from-literal=password=<password>",
+                      "spec.auth.secretKeySecret: Secret funk-keys not found");
+              assertThat(condition("funk", "Ready").getStatus()).isEqualTo("False");
+            });
+    assertThat(client.secrets().inNamespace(NS).withName("funk-auth").get())
+        .as("nothing generated when both are named")
+        .isNull();
+    assertThat(eventually(ConfigMap.class, "funk").getData())
+        .containsEntry("CADENZA_AUTH_ADMIN_USERNAME", "root");
+
+    for (String[] secret :
+        new String[][] {{"funk-admin", "password", "s3cret"}, {"funk-keys", "aes", "a2V5"}}) {
+      client
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName(secret[0])
+                  .withNamespace(NS)
+                  .endMetadata()
+                  .addToStringData(secret[1], secret[2])
+                  .build())
+          .create();
+    }
+    // Secrets are not watched: the poll of their digest finds them
+    await()
+        .atMost(CredentialsDigest.POLL.plusSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(condition("funk", "Degraded").getReason())
+                    .isNotEqualTo("AuthSecretInvalid"));
+  }
+
+  static String credentialsAnnotation(String name) {
+    return client
+        .resources(Deployment.class)
+        .inNamespace(NS)
+        .withName(name)
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getMetadata()
+        .getAnnotations()
+        .get(CredentialsDigest.ANNOTATION);
+  }
+
+  static String decoded(Secret secret, String key) {
+    return new String(Base64.getDecoder().decode(secret.getData().get(key)), UTF_8);
   }
 }

@@ -70,7 +70,8 @@ class OperatorRestartTest {
                       .extracting(t -> t.status)
                       .containsOnly("ACTIVE");
                   assertThat(dynalite.tableNames())
-                      .containsExactlyInAnyOrder("folk-catalog", "folk-chunks", "folk-sessions");
+                      .containsExactlyInAnyOrder(
+                          "folk-catalog", "folk-chunks", "folk-sessions", "folk-users");
                   assertThat(admin.resources(Deployment.class).inNamespace(NS).list().getItems())
                       .hasSize(1);
                 });

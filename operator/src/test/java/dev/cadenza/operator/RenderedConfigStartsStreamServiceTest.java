@@ -69,6 +69,12 @@ class RenderedConfigStartsStreamServiceTest {
     // no DynamoDB behind the rendered table prefix here, so no users table to log in against:
     // this test is about the rendered settings, read without credentials
     env.put("CADENZA_AUTH_ENABLED", "false");
+    // the pod reads these by secretKeyRef from the auth Secret, not from the ConfigMap
+    assertThat(env)
+        .containsEntry("CADENZA_AUTH_ADMIN_USERNAME", "admin")
+        .doesNotContainKeys("CADENZA_AUTH_ADMIN_PASSWORD", "CADENZA_AUTH_SECRET_KEY");
+    env.put("CADENZA_AUTH_ADMIN_PASSWORD", "rendered-config-test");
+    env.put("CADENZA_AUTH_SECRET_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
 
     ProcessBuilder pb =
         new ProcessBuilder(
@@ -134,6 +140,8 @@ class RenderedConfigStartsStreamServiceTest {
             .redirectOutput(library.resolve("stream-service.log").toFile());
     pb.environment().put("CADENZA_LIBRARY_PATH", library.resolve("not-mounted").toString());
     pb.environment().put("CADENZA_TERMINATION_LOG", terminationLog.toString());
+    // without DynamoDB the service keeps its users under the data directory: not the home's
+    pb.environment().put("CADENZA_DATA_DIR", library.resolve("data").toString());
     pb.environment().put("SERVER_PORT", Integer.toString(Ports.free()));
     pb.environment().put("CADENZA_CLOCK_SNTP_PORT", "0");
     Process process = pb.start();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cadenza.dynamodb.TableSchema.Table;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus;
+import dev.cadenza.operator.dependent.AuthSecrets;
 import dev.cadenza.operator.dynamodb.DynamoDbTables;
 import dev.cadenza.operator.dynamodb.DynamoDbTables.Ownership;
 import dev.cadenza.operator.dynamodb.DynamoDbTables.Problem;
@@ -60,7 +61,7 @@ class StatusAggregatorTest {
 
   static MusicDeliveryStatus aggregate(
       MusicDelivery md, StatusAggregator.Tables tables, StatusAggregator.Pods pods) {
-    return StatusAggregator.aggregate(md, tables, pods, NO_ROUTING, T0);
+    return StatusAggregator.aggregate(md, tables, AuthSecrets.Report.OK, pods, NO_ROUTING, T0);
   }
 
   static String summary(MusicDeliveryStatus status, String type) {
@@ -202,7 +203,8 @@ class StatusAggregatorTest {
     md.setStatus(aggregate(md, active(), new StatusAggregator.Pods(2, 1, 2)));
     MusicDeliveryStatus before = md.getStatus();
 
-    MusicDeliveryStatus after = StatusAggregator.aggregate(md, active(), TWO_READY, NO_ROUTING, T1);
+    MusicDeliveryStatus after =
+        StatusAggregator.aggregate(md, active(), AuthSecrets.Report.OK, TWO_READY, NO_ROUTING, T1);
 
     assertThat(after.condition("Ready").getLastTransitionTime()).isEqualTo("2026-01-01T00:05:00Z");
     assertThat(after.condition("Degraded").getLastTransitionTime())
@@ -227,7 +229,8 @@ class StatusAggregatorTest {
     assertThat(StatusAggregator.url(gateway, applied)).isEqualTo("http://m.example.com");
 
     MusicDeliveryStatus status =
-        StatusAggregator.aggregate(gateway, active(), TWO_READY, missing, T0);
+        StatusAggregator.aggregate(
+            gateway, active(), AuthSecrets.Report.OK, TWO_READY, missing, T0);
     assertThat(summary(status, "RoutingReady")).isEqualTo("False GatewayApiMissing: no CRD");
   }
 
@@ -277,6 +280,32 @@ class StatusAggregatorTest {
         .isEqualTo("True " + reason + ": what is wrong; what to change");
     assertThat(summary(status, "Progressing"))
         .isEqualTo("True RollingOut: 2 of 2 stream pods run the current configuration");
+  }
+
+  @Test
+  void aMissingAuthSecretComesAfterTheTablesAndBeforeThePodsAndBlocks() {
+    AuthSecrets.Report missing =
+        new AuthSecrets.Report(List.of("spec.auth.adminPasswordSecret: Secret admin not found"));
+    StatusAggregator.Pods stuck =
+        explained(new StatusAggregator.Pods(2, 0, 2), "CannotStart", "CreateContainerConfigError");
+
+    MusicDeliveryStatus status =
+        StatusAggregator.aggregate(md(BASE), active(), missing, stuck, NO_ROUTING, T0);
+    MusicDeliveryStatus tablesFirst =
+        StatusAggregator.aggregate(
+            md(BASE),
+            StatusAggregator.Tables.unreachable("DynamoDbUnreachable", "connection refused"),
+            missing,
+            stuck,
+            NO_ROUTING,
+            T0);
+
+    assertThat(summary(status, "Degraded"))
+        .isEqualTo("True AuthSecretInvalid: spec.auth.adminPasswordSecret: Secret admin not found");
+    assertThat(status.condition("Ready").getReason()).isEqualTo("AuthSecretInvalid");
+    assertThat(summary(status, "Progressing"))
+        .isEqualTo("False Blocked: Waiting for the auth Secrets to be created");
+    assertThat(tablesFirst.condition("Degraded").getReason()).isEqualTo("DynamoDbUnreachable");
   }
 
   @Test

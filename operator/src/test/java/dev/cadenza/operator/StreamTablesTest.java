@@ -36,12 +36,12 @@ class StreamTablesTest {
       md.getSpec().dynamodb.tablePrefix = "jazz";
       md.getSpec().dynamodb.endpoint = dynalite.endpoint().toString();
 
-      assertThat(tables.reconcile(md, null).tables()).hasSize(3);
+      assertThat(tables.reconcile(md, null).tables()).hasSize(4);
       tables.close(); // the operator stopped
       DynamoDbTables.Report again = tables.reconcile(md, null); // and started again
       assertThat(again.tables())
           .extracting(DynamoDbTables.TableReport::name)
-          .containsExactly("jazz-catalog", "jazz-chunks", "jazz-sessions");
+          .containsExactly("jazz-catalog", "jazz-chunks", "jazz-sessions", "jazz-users");
       tables.close();
     }
   }
@@ -64,8 +64,8 @@ class StreamTablesTest {
             new StreamTables(
                 new OperatorSettings(OperatorSettings.DEFAULT_IMAGE, Set.of("x"), "eu-west-1")
                     .withDynamoDbEndpoint(dynalite.endpoint().toString()))) {
-      assertThat(tables.reconcile(md("blues", null), null).tables()).hasSize(3);
-      assertThat(tables.reconcile(md("soul", ""), null).tables()).hasSize(3);
+      assertThat(tables.reconcile(md("blues", null), null).tables()).hasSize(4);
+      assertThat(tables.reconcile(md("soul", ""), null).tables()).hasSize(4);
       assertThat(dynalite.tableNames())
           .contains(
               "blues-catalog",
@@ -87,8 +87,9 @@ class StreamTablesTest {
                     // nothing listens there: a call to it would fail
                     .withDynamoDbEndpoint("http://127.0.0.1:1"))) {
       assertThat(tables.reconcile(md("funk", dynalite.endpoint().toString()), null).tables())
-          .hasSize(3);
-      assertThat(dynalite.tableNames()).contains("funk-catalog", "funk-chunks", "funk-sessions");
+          .hasSize(4);
+      assertThat(dynalite.tableNames())
+          .contains("funk-catalog", "funk-chunks", "funk-sessions", "funk-users");
     }
   }
 
@@ -101,7 +102,7 @@ class StreamTablesTest {
 
   /** Reconciles and records where, as the reconciler does in the status. */
   private static void reconcileAndRecord(StreamTables tables, MusicDelivery md) {
-    assertThat(tables.reconcile(md, null).tables()).hasSize(3);
+    assertThat(tables.reconcile(md, null).tables()).hasSize(4);
     if (md.getStatus() == null) {
       md.setStatus(new MusicDeliveryStatus());
     }
@@ -144,7 +145,7 @@ class StreamTablesTest {
       assertThat(md.getStatus().dynamodb.region).isEqualTo("eu-west-1");
       // another installation's tables of the same names (and owner tag) at the new default
       try (StreamTables other = tablesAt(second)) {
-        assertThat(other.reconcile(md("rock", null), null).tables()).hasSize(3);
+        assertThat(other.reconcile(md("rock", null), null).tables()).hasSize(4);
       }
 
       // the operator restarted with the new default endpoint
@@ -203,7 +204,7 @@ class StreamTablesTest {
     Dynalite.useAsDefaultCredentials();
     try (Dynalite dynalite = Dynalite.start();
         StreamTables tables = tablesAt(dynalite)) {
-      assertThat(tables.reconcile(md("ska", null), null).tables()).hasSize(3);
+      assertThat(tables.reconcile(md("ska", null), null).tables()).hasSize(4);
       MusicDelivery unrecorded = md("ska", null); // e.g. made by an operator before the record
       assertThat(StreamTables.Location.recorded(unrecorded)).isNull();
       deleteUntilDone(tables, unrecorded);

@@ -28,8 +28,8 @@ import java.util.Optional;
 
 /**
  * The stream pods: probes on the actuator endpoints, locked-down security context, the library
- * mounted read-only, spread across nodes, scraped by Prometheus, rolled when the config or the
- * credentials Secret changes.
+ * mounted read-only, spread across nodes, scraped by Prometheus, rolled when the config or a Secret
+ * they read (DynamoDB credentials, admin password, secret key) changes.
  */
 public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment, MusicDelivery> {
 
@@ -140,14 +140,14 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
     client.resource(replicasOnly).fieldManager(manager).forceConflicts().serverSideApply();
   }
 
-  /** The Deployment of a MusicDelivery without a credentials Secret. */
+  /** The Deployment of a MusicDelivery whose Secrets are not read (none exists yet). */
   public static Deployment build(MusicDelivery md, OperatorSettings settings) {
     return build(md, settings, Optional.empty());
   }
 
   /**
-   * The Deployment of a MusicDelivery whose credentials Secret has {@code credentials}: a change of
-   * either checksum on the pod template rolls the pods.
+   * The Deployment of a MusicDelivery whose Secrets have the digest {@code credentials}: a change
+   * of either checksum on the pod template rolls the pods.
    */
   public static Deployment build(
       MusicDelivery md, OperatorSettings settings, Optional<CredentialsDigest> credentials) {
@@ -215,6 +215,19 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
                 .endConfigMapRef()
                 .endEnvFrom()
                 .addAllToEnvFrom(credentials(spec))
+                // read by the service only when it starts: a rotation rolls the pods (the digest)
+                .addNewEnv()
+                .withName("CADENZA_AUTH_ADMIN_PASSWORD")
+                .withNewValueFrom()
+                .withSecretKeyRef(AuthSecrets.adminPassword(md))
+                .endValueFrom()
+                .endEnv()
+                .addNewEnv()
+                .withName("CADENZA_AUTH_SECRET_KEY")
+                .withNewValueFrom()
+                .withSecretKeyRef(AuthSecrets.secretKey(md))
+                .endValueFrom()
+                .endEnv()
                 // the JVM's default heap is a quarter of the memory limit; the chunk cache (L1)
                 // lives on the heap and is clamped to half of it, so give the heap most of the pod
                 .addNewEnv()

@@ -51,8 +51,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
  *       billing mode (and provisioned capacity) to the settings';
  *   <li>leaves an existing table whose key schema differs untouched and reports a {@link
  *       Problem.Kind#KEY_SCHEMA_CONFLICT} (nothing is ever modified or deleted on such a table);
- *   <li>enables TTL on {@link TableSchema#TTL_ATTRIBUTE} for the chunks and sessions tables once
- *       they are ACTIVE; an endpoint without TTL support gives a {@link
+ *   <li>enables TTL on {@link TableSchema#TTL_ATTRIBUTE} for the chunks, sessions and users tables
+ *       once they are ACTIVE; an endpoint without TTL support gives a {@link
  *       Problem.Kind#TTL_UNSUPPORTED} warning, not a failure.
  * </ul>
  *
@@ -156,7 +156,7 @@ public final class DynamoDbTables {
     public enum Kind {
       /** The existing table's keys differ from {@link TableSchema}'s; it is left untouched. */
       KEY_SCHEMA_CONFLICT(true),
-      /** The endpoint does not implement TTL: expired chunks and sessions stay. */
+      /** The endpoint does not implement TTL: expired chunks, sessions and user items stay. */
       TTL_UNSUPPORTED(false),
       /** TTL is on another attribute, or could not be enabled. */
       TTL_NOT_ENABLED(false),
@@ -243,7 +243,7 @@ public final class DynamoDbTables {
     }
   }
 
-  /** The three tables as reconciled, in {@link Table} order. */
+  /** The four tables as reconciled, in {@link Table} order. */
   public record Report(List<TableReport> tables) {
 
     public Report {
@@ -309,7 +309,7 @@ public final class DynamoDbTables {
   /** One table's deletion. */
   public record TableDeletion(Table table, String name, DeletionOutcome outcome, String message) {}
 
-  /** The three tables' deletion. */
+  /** The four tables' deletion. */
   public record DeletionReport(List<TableDeletion> tables) {
 
     public DeletionReport {
@@ -346,7 +346,7 @@ public final class DynamoDbTables {
   }
 
   /**
-   * Brings the three tables towards the settings without waiting: see the class comment.
+   * Brings the four tables towards the settings without waiting: see the class comment.
    *
    * @throws DynamoDbTablesException when DynamoDB cannot be reached, refuses the credentials, or
    *     answers with an unexpected error

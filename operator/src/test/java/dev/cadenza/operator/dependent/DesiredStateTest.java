@@ -8,11 +8,15 @@ import dev.cadenza.operator.OperatorSettings;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus;
 import dev.cadenza.operator.testsupport.Jazz;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -180,10 +184,11 @@ class DesiredStateTest {
         md(
             "library: {persistentVolumeClaim: music}\n"
                 + "dynamodb: {tablePrefix: jazz, credentialsSecret: aws}\n");
-    CredentialsDigest first = CredentialsDigest.of(secret("AKIA1", "s3cr3t"));
-    assertThat(CredentialsDigest.of(secret("AKIA1", "s3cr3t"))).isEqualTo(first);
-    CredentialsDigest rotated = CredentialsDigest.of(secret("AKIA1", "n3w"));
+    CredentialsDigest first = digest(md, secret("AKIA1", "s3cr3t"));
+    assertThat(digest(md, secret("AKIA1", "s3cr3t"))).isEqualTo(first);
+    CredentialsDigest rotated = digest(md, secret("AKIA1", "n3w"));
     assertThat(rotated.sha256()).isNotEqualTo(first.sha256()).doesNotContain("s3cr3t", "n3w");
+    assertThat(first.secrets()).containsExactly("aws");
 
     assertThat(annotations(StreamDeployment.build(md, SETTINGS, Optional.of(first))))
         .containsEntry(CredentialsDigest.ANNOTATION, first.sha256());
@@ -196,6 +201,151 @@ class DesiredStateTest {
     assertThat(annotations(StreamDeployment.build(md, SETTINGS)))
         .as("no Secret (yet)")
         .doesNotContainKey(CredentialsDigest.ANNOTATION);
+    assertThat(CredentialsDigest.of(md, name -> null)).as("none of them exists").isEmpty();
+  }
+
+  @Test
+  void theCredentialsDigestFollowsTheAdminPasswordAndTheSecretKeyAndOnlyTheirKeys() {
+    MusicDelivery md =
+        md(
+            BASE
+                + "auth: {adminPasswordSecret: {name: admin, key: pw},"
+                + " secretKeySecret: {name: keys}}\n");
+    Secret admin = opaque("admin", Map.of("pw", "first", "other", "x"));
+    Secret keys = opaque("keys", Map.of("secret-key", "k1"));
+    Map<String, Secret> secrets = new HashMap<>(Map.of("admin", admin, "keys", keys));
+
+    CredentialsDigest first = CredentialsDigest.of(md, secrets::get).orElseThrow();
+    secrets.put("admin", opaque("admin", Map.of("pw", "first", "other", "changed")));
+    CredentialsDigest unrelated = CredentialsDigest.of(md, secrets::get).orElseThrow();
+    secrets.put("admin", opaque("admin", Map.of("pw", "rotated", "other", "changed")));
+    CredentialsDigest rotatedPassword = CredentialsDigest.of(md, secrets::get).orElseThrow();
+    secrets.put("keys", opaque("keys", Map.of("secret-key", "k2")));
+    CredentialsDigest rotatedKey = CredentialsDigest.of(md, secrets::get).orElseThrow();
+
+    assertThat(first.secrets()).containsExactly("admin", "keys");
+    assertThat(unrelated).as("a key the pods do not read").isEqualTo(first);
+    assertThat(rotatedPassword.sha256()).isNotEqualTo(first.sha256());
+    assertThat(rotatedKey.sha256()).isNotEqualTo(rotatedPassword.sha256());
+  }
+
+  @Test
+  void thePodsReadTheAdminPasswordAndSecretKeyFromTheGeneratedSecretUnlessTheSpecNamesOthers() {
+    Map<String, EnvVar> generated = env(StreamDeployment.build(md(BASE), SETTINGS));
+    Map<String, EnvVar> named =
+        env(
+            StreamDeployment.build(
+                md(
+                    BASE
+                        + "auth: {adminUsername: root, adminPasswordSecret: {name: admin},"
+                        + " secretKeySecret: {name: keys, key: aes}}\n"),
+                SETTINGS));
+
+    assertThat(generated.get("CADENZA_AUTH_ADMIN_PASSWORD").getValueFrom().getSecretKeyRef())
+        .isEqualTo(new SecretKeySelector("password", "jazz-auth", null));
+    assertThat(generated.get("CADENZA_AUTH_SECRET_KEY").getValueFrom().getSecretKeyRef())
+        .isEqualTo(new SecretKeySelector("secret-key", "jazz-auth", null));
+    assertThat(named.get("CADENZA_AUTH_ADMIN_PASSWORD").getValueFrom().getSecretKeyRef())
+        .isEqualTo(new SecretKeySelector("password", "admin", null));
+    assertThat(named.get("CADENZA_AUTH_SECRET_KEY").getValueFrom().getSecretKeyRef())
+        .isEqualTo(new SecretKeySelector("aes", "keys", null));
+    assertThat(StreamConfig.environment(md(BASE).getSpec(), SETTINGS))
+        .containsEntry("CADENZA_AUTH_ADMIN_USERNAME", "admin");
+    assertThat(
+            StreamConfig.environment(
+                md(BASE + "auth: {adminUsername: root}\n").getSpec(), SETTINGS))
+        .containsEntry("CADENZA_AUTH_ADMIN_USERNAME", "root");
+  }
+
+  @Test
+  void theGeneratedSecretHoldsARandomPasswordAndKeyAndIsOwnedOnlyWithDeletionPolicyDelete() {
+    MusicDelivery retained = md(BASE);
+    MusicDelivery deleted =
+        md(
+            "library: {persistentVolumeClaim: music}\n"
+                + "dynamodb: {tablePrefix: jazz, deletionPolicy: Delete}\n");
+    deleted.getMetadata().setUid("uid-1");
+
+    Secret one = AuthSecrets.desired(retained, new SecureRandom());
+    Secret two = AuthSecrets.desired(retained, new SecureRandom());
+    Secret owned = AuthSecrets.desired(deleted, new SecureRandom());
+
+    String password = decoded(one, "password");
+    byte[] key = Base64.getDecoder().decode(decoded(one, "secret-key"));
+    assertThat(one.getMetadata().getName()).isEqualTo("jazz-auth");
+    assertThat(password).hasSize(24).matches("[A-Za-z2-9]+");
+    assertThat(key).hasSize(32);
+    assertThat(decoded(two, "password")).isNotEqualTo(password);
+    assertThat(decoded(two, "secret-key")).isNotEqualTo(decoded(one, "secret-key"));
+    assertThat(one.getMetadata().getOwnerReferences()).isEmpty();
+    assertThat(owned.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getUid()).isEqualTo("uid-1"));
+  }
+
+  @Test
+  void aNamedSecretThatIsMissingOrLacksItsKeySaysWhatToCreate() {
+    MusicDelivery md =
+        md(BASE + "auth: {adminPasswordSecret: {name: admin}, secretKeySecret: {name: keys}}\n");
+
+    AuthSecrets.Report none = AuthSecrets.check(md, name -> null);
+    AuthSecrets.Report noKey =
+        AuthSecrets.check(
+            md,
+            Map.of("admin", opaque("admin", Map.of("pass", "x")), "keys", opaque("keys", Map.of()))
+                ::get);
+    AuthSecrets.Report fine =
+        AuthSecrets.check(
+            md,
+            Map.of(
+                    "admin",
+                    opaque("admin", Map.of("password", "x")),
+                    "keys",
+                    opaque("keys", Map.of("secret-key", "k")))
+                ::get);
+
+    assertThat(none.problems())
+        .containsExactly(
+            "spec.auth.adminPasswordSecret: Secret admin not found in namespace music: create it"
+                + " with the admin password under the key password (kubectl create secret generic"
+                + " admin -n music --from-literal=password=<password>)",
+            "spec.auth.secretKeySecret: Secret keys not found in namespace music: create it with a"
+                + " random key under the key secret-key (kubectl create secret generic keys -n"
+                + " music --from-literal=secret-key=$(openssl rand -base64 32))");
+    assertThat(noKey.problems())
+        .containsExactly(
+            "spec.auth.adminPasswordSecret: Secret admin has no key password: add the admin"
+                + " password under it",
+            "spec.auth.secretKeySecret: Secret keys has no key secret-key: add a random key under"
+                + " it");
+    assertThat(fine.ok()).isTrue();
+  }
+
+  static CredentialsDigest digest(MusicDelivery md, Secret credentials) {
+    return CredentialsDigest.of(md, name -> name.equals("aws") ? credentials : null).orElseThrow();
+  }
+
+  static Secret opaque(String name, Map<String, String> values) {
+    SecretBuilder secret = new SecretBuilder().withNewMetadata().withName(name).endMetadata();
+    values.forEach(
+        (k, v) -> secret.addToData(k, Base64.getEncoder().encodeToString(v.getBytes(UTF_8))));
+    return secret.build();
+  }
+
+  static String decoded(Secret secret, String key) {
+    return new String(Base64.getDecoder().decode(secret.getData().get(key)), UTF_8);
+  }
+
+  static Map<String, EnvVar> env(Deployment d) {
+    Map<String, EnvVar> env = new HashMap<>();
+    d.getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv()
+        .forEach(e -> env.put(e.getName(), e));
+    return env;
   }
 
   static Secret secret(String keyId, String key) {

@@ -67,7 +67,7 @@ class DynamoDbTablesTest {
   // --- creation ----------------------------------------------------------------------------------
 
   @Test
-  void createsTheThreeTablesWithTheSchemaKeysTagsAndPayPerRequest() {
+  void createsTheFourTablesWithTheSchemaKeysTagsAndPayPerRequest() {
     String prefix = prefix();
     DynamoDbTables tables = new DynamoDbTables(client, payPerRequest(prefix));
 
@@ -75,20 +75,22 @@ class DynamoDbTablesTest {
 
     assertThat(first.tables())
         .extracting(TableReport::name)
-        .containsExactly(prefix + "-catalog", prefix + "-chunks", prefix + "-sessions");
+        .containsExactly(
+            prefix + "-catalog", prefix + "-chunks", prefix + "-sessions", prefix + "-users");
     assertThat(first.tables())
         .allSatisfy(t -> assertThat(t.ownership()).isEqualTo(Ownership.CREATED));
     assertThat(first.tables()).allSatisfy(t -> assertThat(t.status()).isEqualTo("CREATING"));
     assertThat(first.tables()).allSatisfy(t -> assertThat(t.arn()).endsWith(":table/" + t.name()));
     assertThat(first.ready()).isFalse();
-    assertThat(first.pending()).hasSize(3);
+    assertThat(first.pending()).hasSize(4);
 
-    TableDescription catalog = describe(prefix + "-catalog");
-    assertThat(catalog.keySchema())
-        .containsExactly(key("pk", KeyType.HASH), key("sk", KeyType.RANGE));
-    assertThat(catalog.attributeDefinitions())
-        .containsExactlyInAnyOrder(
-            attr("pk", ScalarAttributeType.S), attr("sk", ScalarAttributeType.S));
+    for (String suffix : List.of("catalog", "users")) {
+      TableDescription d = describe(prefix + "-" + suffix);
+      assertThat(d.keySchema()).containsExactly(key("pk", KeyType.HASH), key("sk", KeyType.RANGE));
+      assertThat(d.attributeDefinitions())
+          .containsExactlyInAnyOrder(
+              attr("pk", ScalarAttributeType.S), attr("sk", ScalarAttributeType.S));
+    }
     for (String suffix : List.of("chunks", "sessions")) {
       TableDescription d = describe(prefix + "-" + suffix);
       assertThat(d.keySchema()).containsExactly(key("pk", KeyType.HASH));
@@ -110,7 +112,10 @@ class DynamoDbTablesTest {
     assertThat(ready.toStatus())
         .extracting(s -> s.name + " " + s.status)
         .containsExactly(
-            prefix + "-catalog ACTIVE", prefix + "-chunks ACTIVE", prefix + "-sessions ACTIVE");
+            prefix + "-catalog ACTIVE",
+            prefix + "-chunks ACTIVE",
+            prefix + "-sessions ACTIVE",
+            prefix + "-users ACTIVE");
   }
 
   @Test
@@ -155,7 +160,8 @@ class DynamoDbTablesTest {
     assertThat(third.blockingProblems()).isEmpty();
     assertThat(third.ready()).isTrue();
     assertThat(client.listTables().tableNames().stream().filter(n -> n.startsWith(prefix + "-")))
-        .containsExactlyInAnyOrder(prefix + "-catalog", prefix + "-chunks", prefix + "-sessions");
+        .containsExactlyInAnyOrder(
+            prefix + "-catalog", prefix + "-chunks", prefix + "-sessions", prefix + "-users");
   }
 
   @Test
@@ -189,7 +195,7 @@ class DynamoDbTablesTest {
     Report ready = awaitReady(tables);
 
     assertThat(ready.table(Table.CATALOG).problems()).isEmpty();
-    for (Table table : List.of(Table.CHUNKS, Table.SESSIONS)) {
+    for (Table table : List.of(Table.CHUNKS, Table.SESSIONS, Table.USERS)) {
       TableReport t = ready.table(table);
       assertThat(t.usable()).isTrue();
       assertThat(t.problems())
@@ -203,7 +209,7 @@ class DynamoDbTablesTest {
               });
     }
     assertThat(ready.warnings())
-        .hasSize(2)
+        .hasSize(3)
         .allSatisfy(w -> assertThat(w).contains("does not support TTL"));
     assertThat(ready.warnings().get(0)).startsWith(prefix + "-chunks: ");
     assertThat(ready.ready()).isTrue();
@@ -372,14 +378,24 @@ class DynamoDbTablesTest {
     assertThat(deletion.table(Table.CHUNKS).outcome()).isEqualTo(DeletionOutcome.DELETING);
     assertThat(deletion.table(Table.SESSIONS).outcome()).isEqualTo(DeletionOutcome.RETAINED);
     assertThat(deletion.table(Table.SESSIONS).message()).contains("not created by " + OWNER);
+    assertThat(deletion.table(Table.USERS).outcome()).isEqualTo(DeletionOutcome.DELETING);
     assertThat(deletion.done()).isTrue();
-    await15s().until(() -> !exists(prefix + "-catalog") && !exists(prefix + "-chunks"));
+    await15s()
+        .until(
+            () ->
+                !exists(prefix + "-catalog")
+                    && !exists(prefix + "-chunks")
+                    && !exists(prefix + "-users"));
     assertThat(describe(sessions).tableStatus()).isEqualTo(TableStatus.ACTIVE);
 
     DynamoDbTables.DeletionReport again = tables.delete();
     assertThat(again.tables())
         .extracting(DynamoDbTables.TableDeletion::outcome)
-        .containsExactly(DeletionOutcome.GONE, DeletionOutcome.GONE, DeletionOutcome.RETAINED);
+        .containsExactly(
+            DeletionOutcome.GONE,
+            DeletionOutcome.GONE,
+            DeletionOutcome.RETAINED,
+            DeletionOutcome.GONE);
     assertThat(again.done()).isTrue();
   }
 

@@ -6,8 +6,15 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
-/** Waiting for the async DynamoDB client from a background thread that may block. */
+/**
+ * Calls of the async DynamoDB client: waited for from a background thread that may block ({@link
+ * #await}), or composed into a request's reactive chain ({@link #mono}).
+ */
 public final class Calls {
 
   private Calls() {}
@@ -47,5 +54,19 @@ public final class Calls {
       f.cancel(true);
       throw new IllegalStateException("interrupted while waiting for DynamoDB", e);
     }
+  }
+
+  /**
+   * The call as a {@link Mono} for a request's chain. A failed condition stays a {@link
+   * ConditionalCheckFailedException} (the caller's answer, not a failure); every other failure, a
+   * timeout included (the client's {@code apiCallTimeout} bounds each call), becomes {@code
+   * unavailable}'s exception. Not cancelled with its subscriber: a write in flight lands or not,
+   * whoever still listens.
+   */
+  public static <T> Mono<T> mono(
+      Supplier<CompletableFuture<T>> call, Function<Throwable, RuntimeException> unavailable) {
+    return Mono.fromFuture(call, true)
+        .onErrorMap(CompletionException.class, e -> e.getCause() != null ? e.getCause() : e)
+        .onErrorMap(e -> !(e instanceof ConditionalCheckFailedException), unavailable);
   }
 }

@@ -41,10 +41,11 @@ public class DynamoDbConfiguration {
     DynamoDbAsyncClient client = client(settings);
     SharedTables tables = new SharedTables(client, settings);
     log.info(
-        "DynamoDB tables {}, {}, {} at {}",
+        "DynamoDB tables {}, {}, {}, {} at {}",
         tables.catalog(),
         tables.chunks(),
         tables.sessions(),
+        tables.users(),
         settings.endpoint() != null ? settings.endpoint() : "AWS");
     if (settings.createTables()) {
       try {

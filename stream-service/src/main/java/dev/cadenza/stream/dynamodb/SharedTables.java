@@ -53,6 +53,11 @@ public final class SharedTables implements AutoCloseable {
     return Table.SESSIONS.tableName(settings.tablePrefix());
   }
 
+  /** {@code <prefix>-users}: users, API keys and each user's music data (the item store). */
+  public String users() {
+    return Table.USERS.tableName(settings.tablePrefix());
+  }
+
   /**
    * Creates the tables that do not exist yet (on-demand billing) and waits until all are ACTIVE, at
    * most {@code wait}. For local use ({@code cadenza.dynamodb.create-tables=true}): in Kubernetes

@@ -1,10 +1,10 @@
 package dev.cadenza.stream.session;
 
 import dev.cadenza.dynamodb.TableSchema;
+import dev.cadenza.stream.dynamodb.Calls;
 import dev.cadenza.stream.dynamodb.SharedTables;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -107,12 +107,8 @@ final class DynamoDbSessionStore implements SessionStore {
 
   /** A DynamoDB call; failures other than a failed condition become {@link Unavailable}. */
   private <T> Mono<T> call(Supplier<CompletableFuture<T>> call, String what) {
-    // not cancelled with the request: a write in flight lands or not, whoever still listens
-    return Mono.fromFuture(call, true)
-        .onErrorMap(CompletionException.class, e -> e.getCause() != null ? e.getCause() : e)
-        .onErrorMap(
-            e -> !(e instanceof ConditionalCheckFailedException || e instanceof Unavailable),
-            e -> new Unavailable("session " + what + " in " + table + " failed: " + e, e));
+    return Calls.mono(
+        call, e -> new Unavailable("session " + what + " in " + table + " failed: " + e, e));
   }
 
   /** The condition of every update and delete: nobody changed the session since it was read. */

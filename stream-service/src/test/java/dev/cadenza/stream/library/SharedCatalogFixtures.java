@@ -1,19 +1,13 @@
 package dev.cadenza.stream.library;
 
 import dev.cadenza.stream.config.CadenzaProperties;
+import dev.cadenza.stream.dynamodb.LocalTables;
 import dev.cadenza.stream.dynamodb.SharedTables;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 /** DynamoDB settings, clients and libraries for the shared catalogue tests (against dynalite). */
 final class SharedCatalogFixtures {
@@ -42,21 +36,7 @@ final class SharedCatalogFixtures {
 
   /** One pod's view of the tables: a client of its own, as each pod has. */
   static SharedTables tables(CadenzaProperties.DynamoDb settings) {
-    DynamoDbAsyncClient client =
-        DynamoDbAsyncClient.builder()
-            .endpointOverride(settings.endpoint())
-            .region(Region.of(settings.region()))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-            .httpClientBuilder(
-                NettyNioAsyncHttpClient.builder()
-                    .eventLoopGroup(SdkEventLoopGroup.builder().numberOfThreads(1).build())
-                    .connectionTimeout(Duration.ofSeconds(1))
-                    .readTimeout(Duration.ofSeconds(5)))
-            .overrideConfiguration(
-                o -> o.retryStrategy(RetryMode.STANDARD).apiCallTimeout(Duration.ofSeconds(5)))
-            .build();
-    return new SharedTables(client, settings);
+    return LocalTables.open(settings);
   }
 
   static CadenzaProperties properties(

@@ -73,4 +73,8 @@ public class MusicDeliverySpec {
 
   @JsonPropertyDescription("How players reach the service from outside the cluster.")
   public Routing routing;
+
+  @JsonPropertyDescription(
+      "The first admin and the Secrets the pods read for authentication; generated when unset.")
+  public Auth auth;
 }
