@@ -33,8 +33,7 @@ final class AccountBodies {
 
   Users.Change change(String body) {
     JsonBody n = JsonBody.object(json, body, "UserChange", "password", "role", "disabled");
-    return new Users.Change(
-        password(n, "password", false), role(n), n.bool("disabled"));
+    return new Users.Change(password(n, "password", false), role(n), n.bool("disabled"));
   }
 
   PasswordChange passwordChange(String body) {

@@ -129,11 +129,13 @@ class EveryRouteNeedsCredentialsTest {
   }
 
   @Test
-  void theOnlyPublicRoutesAreProbesTheClockAndTheSubsonicApi() {
+  void theOnlyPublicRoutesAreProbesTheClockTheSubsonicApiAndWhatTheClusterReads() {
     assertThat(routes().stream().filter(r -> PublicRoutes.isPublic(r.path())).map(Route::pattern))
         .allMatch(
             p ->
                 p.startsWith("/actuator/health")
+                    || p.equals("/actuator/info")
+                    || p.equals("/actuator/prometheus")
                     || p.equals("/api/v1/time")
                     || p.startsWith("/rest"));
   }

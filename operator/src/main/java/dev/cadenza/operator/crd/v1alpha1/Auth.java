@@ -19,8 +19,12 @@ public class Auth {
   public static final String DEFAULT_PASSWORD_KEY = "password";
   public static final String DEFAULT_SECRET_KEY_KEY = "secret-key";
 
-  /** A user name: no spaces or colons (which Basic authentication cannot carry). */
-  public static final String USERNAME = "^[A-Za-z0-9._@-]+$";
+  /**
+   * A user name as the stream service takes it (its {@code Usernames}): letters, digits, '.', '_',
+   * '-' and '@', starting with a letter or digit; no spaces or colons, which Basic authentication
+   * cannot carry.
+   */
+  public static final String USERNAME = "^[A-Za-z0-9][A-Za-z0-9._@-]*$";
 
   @Default(DEFAULT_ADMIN_USERNAME)
   @Size(min = 1, max = 64)
