@@ -78,7 +78,7 @@ final class AccountBodies {
     return password;
   }
 
-  private static Role role(JsonNode n) {
+  private static Role role(JsonBody n) {
     String role = n.string("role");
     if (role == null) {
       return null;
