@@ -44,9 +44,11 @@ final class Manifests {
    * A Job running the client's CLI once with {@code args} (docs/client.md), locked down as the
    * stream pods are; /tmp is where it may write (downloads): room for the largest track (64 MiB)
    * beside the JVM's own files, which a limit of exactly 64Mi once did not leave (the kubelet
-   * evicted the pod).
+   * evicted the pod). It logs in as the first admin, with the password from {@code authSecret} (the
+   * operator's generated Secret), as a platform team's own job would.
    */
-  static String clientJob(String namespace, String name, String image, List<String> args) {
+  static String clientJob(
+      String namespace, String name, String image, String authSecret, List<String> args) {
     return """
         apiVersion: batch/v1
         kind: Job
@@ -69,6 +71,10 @@ final class Manifests {
                   image: %s
                   imagePullPolicy: IfNotPresent
                   args: %s
+                  env:
+                    - {name: CADENZA_USER, value: admin}
+                    - name: CADENZA_PASSWORD
+                      valueFrom: {secretKeyRef: {name: %s, key: password}}
                   resources:
                     requests: {cpu: 50m, memory: 64Mi}
                     limits: {memory: 256Mi}
@@ -79,7 +85,7 @@ final class Manifests {
                   volumeMounts: [{name: tmp, mountPath: /tmp}]
               volumes: [{name: tmp, emptyDir: {sizeLimit: 160Mi}}]
         """
-        .formatted(name, namespace, image, json(args));
+        .formatted(name, namespace, image, json(args), authSecret);
   }
 
   /** Where the NGINX front keeps its pid file, logs and temporary files (nginx -p). */

@@ -1,5 +1,6 @@
 package dev.cadenza.e2e;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
@@ -7,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.cadenza.client.Backoff;
 import dev.cadenza.client.CadenzaClient;
 import dev.cadenza.client.CadenzaException;
+import dev.cadenza.client.Credentials;
 import dev.cadenza.client.Track;
 import dev.cadenza.protocol.PlayCommand;
 import dev.cadenza.protocol.SessionView;
@@ -15,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -32,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -335,6 +339,7 @@ class PlatformIT {
     CadenzaClient client =
         CadenzaClient.builder(URI.create("http://" + serviceIp(MD)))
             .requestTimeout(Duration.ofSeconds(10))
+            .credentials(admin())
             .build();
     String shortTrack = trackIds.get("Generated/Short Take 1.wav");
     AtomicBoolean stop = new AtomicBoolean();
@@ -415,6 +420,7 @@ class PlatformIT {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     // a new Service answers once kube-proxy has written its rules (slower on a busy machine)
     URI first = URI.create("http://" + front + "/api/v1/tracks?limit=1");
+    String authorization = admin().authorization();
     await()
         .atMost(Duration.ofSeconds(90))
         .untilAsserted(
@@ -423,6 +429,7 @@ class PlatformIT {
                 assertThat(
                         http.send(
                                 HttpRequest.newBuilder(first)
+                                    .header("Authorization", authorization)
                                     .timeout(Duration.ofSeconds(10))
                                     .build(),
                                 HttpResponse.BodyHandlers.discarding())
@@ -439,6 +446,7 @@ class PlatformIT {
             http.send(
                 HttpRequest.newBuilder(
                         URI.create("http://" + front + "/api/v1/tracks/" + id + "/stream"))
+                    .header("Authorization", authorization)
                     .header("Range", "bytes=0-65535")
                     .timeout(Duration.ofSeconds(30))
                     .build(),
@@ -884,7 +892,21 @@ class PlatformIT {
 
   /** The host's client of the Service (kube-proxy serves ClusterIPs on the node, too). */
   private CadenzaClient client() {
-    return CadenzaClient.create(URI.create("http://" + serviceIp(MD)));
+    return CadenzaClient.builder(URI.create("http://" + serviceIp(MD)))
+        .credentials(admin())
+        .build();
+  }
+
+  /**
+   * The first admin of jazz, as a platform team logs in: the password the operator generated into
+   * the Secret {@code jazz-auth} (docs/operator.md).
+   */
+  private Credentials admin() {
+    Secret secret = kube.secrets().inNamespace(MUSIC).withName(MD + "-auth").get();
+    assertThat(secret).as("the operator's generated Secret %s-auth", MD).isNotNull();
+    String password =
+        new String(Base64.getDecoder().decode(secret.getData().get("password")), UTF_8);
+    return Credentials.password("admin", password);
   }
 
   /**
@@ -920,7 +942,10 @@ class PlatformIT {
 
   private void startJob(String name, List<String> args) {
     node.kubectlWithInput(
-        Manifests.clientJob(MUSIC, name, node.image("client"), args), "apply", "-f", "-");
+        Manifests.clientJob(MUSIC, name, node.image("client"), MD + "-auth", args),
+        "apply",
+        "-f",
+        "-");
   }
 
   /** Runs the CLI in a job to its end; answers what it printed (it must exit 0). */
