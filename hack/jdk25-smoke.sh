@@ -52,6 +52,10 @@ log "JAVA_HOME=$JAVA_HOME ($(java -version 2>&1 | head -n 1))"
 
 out=target/jdk25-smoke
 mkdir -p "$out"
+# a data directory of its own, so the first start creates the admin and prints its password, as it
+# does for a newcomer (the README, after Quick start)
+rm -rf "$out/data"
+export CADENZA_DATA_DIR=$PWD/$out/data
 port=8080
 base=http://127.0.0.1:$port
 
@@ -92,12 +96,19 @@ until [[ $health == *'"status":"UP"'* ]]; do
 done
 log "UP after $((SECONDS - started)) s: $health"
 
+# as the README says: the generated admin password, printed once in the log
+password=$(grep -o "with generated password [^ ]*" "$out/service.log" | head -n 1 | cut -d ' ' -f 4)
+[[ -n $password ]] || die "the log shows no generated admin password"
+code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' "$base/api/v1/tracks")
+[[ $code == 401 ]] || die "GET /api/v1/tracks without credentials: HTTP $code, not 401"
+auth=(-u "admin:$password")
+
 # a track of the demo library: the first id of the catalogue
-id=$(curl -s -m 10 "$base/api/v1/tracks" | grep -o '"id":"[^"]*"' | head -n 1 | cut -d '"' -f 4)
+id=$(curl -s -m 10 "${auth[@]}" "$base/api/v1/tracks" | grep -o '"id":"[^"]*"' | head -n 1 | cut -d '"' -f 4)
 [[ -n $id ]] || die "GET /api/v1/tracks gave no track"
-read -r code size < <(curl -s -m 30 -o "$out/track.bin" -w '%{http_code} %{size_download}\n' "$base/api/v1/tracks/$id/stream")
+read -r code size < <(curl -s -m 30 -o "$out/track.bin" -w '%{http_code} %{size_download}\n' "${auth[@]}" "$base/api/v1/tracks/$id/stream")
 [[ $code == 200 && $size -gt 0 ]] || die "GET /api/v1/tracks/$id/stream: HTTP $code, $size bytes"
-read -r code size < <(curl -s -m 30 -o "$out/range.bin" -H 'Range: bytes=100-1099' -w '%{http_code} %{size_download}\n' \
+read -r code size < <(curl -s -m 30 -o "$out/range.bin" -H 'Range: bytes=100-1099' -w '%{http_code} %{size_download}\n' "${auth[@]}" \
   "$base/api/v1/tracks/$id/stream")
 [[ $code == 206 && $size == 1000 ]] || die "range request: HTTP $code, $size bytes (want 206, 1000)"
 cmp -s <(tail -c +101 "$out/track.bin" | head -c 1000) "$out/range.bin" || die "the range's bytes differ from the track's"
