@@ -1,10 +1,10 @@
 package dev.cadenza.stream.subsonic;
 
-import dev.cadenza.stream.cache.SimilarTracks;
 import dev.cadenza.stream.library.Album;
 import dev.cadenza.stream.library.Artist;
 import dev.cadenza.stream.library.Catalog;
 import dev.cadenza.stream.library.Track;
+import dev.cadenza.stream.metadata.TrackEmbeddings;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -17,10 +17,11 @@ import reactor.core.publisher.Mono;
 
 /**
  * What is known about items beyond their tags, all of it local: {@code getSimilarSongs} and {@code
- * getSimilarSongs2} from the track embeddings ({@link SimilarTracks}: title, artist, album and
- * genre text, not the audio), {@code getArtistInfo}/{@code getArtistInfo2} (similar artists from
- * the same embeddings, no biography or external links) and {@code getAlbumInfo}/{@code
- * getAlbumInfo2} (valid, empty: no notes or external links are kept).
+ * getSimilarSongs2} from the track embeddings ({@link TrackEmbeddings}, as the native {@code
+ * /tracks/{id}/similar}: title, artist, album and genre text, not the audio), {@code
+ * getArtistInfo}/{@code getArtistInfo2} (similar artists from the same embeddings, no biography or
+ * external links) and {@code getAlbumInfo}/{@code getAlbumInfo2} (valid, empty: no notes or
+ * external links are kept).
  */
 @Component
 class InfoEndpoints implements SubsonicEndpoints {
@@ -30,9 +31,9 @@ class InfoEndpoints implements SubsonicEndpoints {
 
   private final SubsonicCatalog catalog;
   private final SubsonicViews views;
-  private final SimilarTracks similar;
+  private final TrackEmbeddings similar;
 
-  InfoEndpoints(SubsonicCatalog catalog, SubsonicViews views, SimilarTracks similar) {
+  InfoEndpoints(SubsonicCatalog catalog, SubsonicViews views, TrackEmbeddings similar) {
     this.catalog = catalog;
     this.views = views;
     this.similar = similar;
