@@ -67,7 +67,7 @@ class AccountApiTest {
   @Test
   void withoutCredentialsTheApiAnswers401WithAChallengeAndAProblem() {
     for (String path :
-        new String[] {"/api/v1/tracks", "/api/v1/me", "/api/v1/users", "/actuator/prometheus"}) {
+        new String[] {"/api/v1/tracks", "/api/v1/me", "/api/v1/users", "/actuator/metrics"}) {
       Answer a = http.get(path, null);
       assertThat(a.status()).as(path).isEqualTo(401);
       assertThat(a.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"cadenza\"");
