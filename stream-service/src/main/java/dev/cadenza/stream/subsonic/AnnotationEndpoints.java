@@ -55,11 +55,11 @@ class AnnotationEndpoints implements SubsonicEndpoints {
     SubsonicParams params = call.params();
     Catalog c = catalog.current().catalog();
     List<Target> targets = new ArrayList<>();
-    for (String id : params.all("id")) {
+    for (String id : params.values("id")) {
       targets.add(new Target(kindOf(c, id).orElse(null), id));
     }
-    params.all("albumId").forEach(id -> targets.add(new Target(ItemKind.ALBUM, id)));
-    params.all("artistId").forEach(id -> targets.add(new Target(ItemKind.ARTIST, id)));
+    params.values("albumId").forEach(id -> targets.add(new Target(ItemKind.ALBUM, id)));
+    params.values("artistId").forEach(id -> targets.add(new Target(ItemKind.ARTIST, id)));
     if (targets.isEmpty()) {
       throw SubsonicError.missing("id, albumId or artistId");
     }

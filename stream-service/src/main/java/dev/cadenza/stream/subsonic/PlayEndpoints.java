@@ -50,7 +50,7 @@ class PlayEndpoints implements SubsonicEndpoints {
    */
   private Mono<SubsonicReply> scrobble(SubsonicCall call) {
     SubsonicParams params = call.params();
-    List<String> ids = params.all("id").stream().filter(id -> !id.isEmpty()).toList();
+    List<String> ids = params.values("id");
     if (ids.isEmpty()) {
       throw SubsonicError.missing("id");
     }
@@ -173,7 +173,7 @@ class PlayEndpoints implements SubsonicEndpoints {
    */
   private Mono<SubsonicReply> savePlayQueue(SubsonicCall call) {
     SubsonicParams params = call.params();
-    List<String> ids = params.all("id").stream().filter(id -> !id.isEmpty()).toList();
+    List<String> ids = params.values("id");
     String current = params.optional("current").filter(id -> !id.isEmpty()).orElse(null);
     if (ids.isEmpty()) {
       current = null;

@@ -100,7 +100,7 @@ class PlaylistEndpoints implements SubsonicEndpoints {
    */
   private Mono<SubsonicReply> create(SubsonicCall call) {
     SubsonicParams params = call.params();
-    List<String> songs = params.all("songId").stream().filter(s -> !s.isEmpty()).toList();
+    List<String> songs = params.values("songId");
     String name = params.optional("name").filter(n -> !n.isBlank()).orElse(null);
     Listener me = call.listener();
     Mono<Playlist> done;
@@ -131,7 +131,7 @@ class PlaylistEndpoints implements SubsonicEndpoints {
     String comment = params.optional("comment").orElse(null);
     Boolean isPublic = params.has("public") ? params.bool("public", false) : null;
     List<Integer> remove = params.integers("songIndexToRemove");
-    List<String> add = params.all("songIdToAdd").stream().filter(s -> !s.isEmpty()).toList();
+    List<String> add = params.values("songIdToAdd");
     PlaylistEdit edit = PlaylistEdit.details(name, comment, isPublic);
     if (!remove.isEmpty()) {
       edit = edit.then(removeShown(remove, catalog.current().catalog()));

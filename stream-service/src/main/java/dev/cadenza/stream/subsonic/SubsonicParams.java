@@ -75,6 +75,11 @@ public final class SubsonicParams {
     return values.getOrDefault(name, List.of());
   }
 
+  /** The values of a repeated parameter that are not empty ({@code id=} counts as none). */
+  public List<String> values(String name) {
+    return all(name).stream().filter(v -> !v.isEmpty()).toList();
+  }
+
   /** An integer parameter, or {@code fallback} when absent or empty. */
   public int integer(String name, int fallback) {
     return optional(name).filter(v -> !v.isBlank()).map(v -> parseInt(name, v)).orElse(fallback);
