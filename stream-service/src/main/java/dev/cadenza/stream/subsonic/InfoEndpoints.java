@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -30,9 +31,14 @@ class InfoEndpoints implements SubsonicEndpoints {
 
   private final SubsonicCatalog catalog;
   private final SubsonicViews views;
-  private final SimilarTracks similar;
+  private final ObjectProvider<SimilarTracks> similar;
 
-  InfoEndpoints(SubsonicCatalog catalog, SubsonicViews views, SimilarTracks similar) {
+  /**
+   * @param similar the first by {@code @Order} when there are several (as {@code LikelyNext}
+   *     picks); none: no similar songs
+   */
+  InfoEndpoints(
+      SubsonicCatalog catalog, SubsonicViews views, ObjectProvider<SimilarTracks> similar) {
     this.catalog = catalog;
     this.views = views;
     this.similar = similar;
@@ -86,8 +92,12 @@ class InfoEndpoints implements SubsonicEndpoints {
     Set<String> seen = new LinkedHashSet<>();
     seeds.forEach(t -> seen.add(t.id()));
     List<Iterator<Track>> lists = new ArrayList<>();
+    SimilarTracks source = similar.orderedStream().findFirst().orElse(null);
+    if (source == null) {
+      return List.of();
+    }
     for (Track seed : seeds) {
-      lists.add(similar.similarTo(seed, count + seeds.size()).iterator());
+      lists.add(source.similarTo(seed, count + seeds.size()).iterator());
     }
     List<Track> out = new ArrayList<>();
     boolean progress = true;
