@@ -60,7 +60,7 @@ class PlaylistEndpoints implements SubsonicEndpoints {
     String asked =
         call.params().optional("username").filter(u -> !u.isEmpty()).orElse(me.username());
     Mono<List<PlaylistSummary>> found;
-    if (asked.equals(me.username())) {
+    if (asked.equalsIgnoreCase(me.username())) {
       found = listening.playlists(me.id()).collectList();
     } else {
       if (!me.admin()) {
@@ -129,7 +129,10 @@ class PlaylistEndpoints implements SubsonicEndpoints {
     String id = params.required("playlistId");
     String name = params.optional("name").filter(n -> !n.isBlank()).orElse(null);
     String comment = params.optional("comment").orElse(null);
-    Boolean isPublic = params.has("public") ? params.bool("public", false) : null;
+    Boolean isPublic =
+        params.optional("public").filter(v -> !v.isBlank()).isPresent()
+            ? params.bool("public", false)
+            : null;
     List<Integer> remove = params.integers("songIndexToRemove");
     List<String> add = params.values("songIdToAdd");
     PlaylistEdit edit = PlaylistEdit.details(name, comment, isPublic);

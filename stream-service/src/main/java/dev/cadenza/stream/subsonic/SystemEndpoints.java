@@ -82,7 +82,7 @@ class SystemEndpoints implements SubsonicEndpoints {
     Listener me = call.listener();
     String asked =
         call.params().optional("username").filter(u -> !u.isEmpty()).orElse(me.username());
-    if (asked.equals(me.username())) {
+    if (asked.equalsIgnoreCase(me.username())) {
       return Mono.just(SubsonicReply.of(user(me)));
     }
     if (!me.admin()) {

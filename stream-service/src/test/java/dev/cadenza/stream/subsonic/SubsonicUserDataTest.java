@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Element;
 
 /**
  * Each user's music data through {@code /rest}, as real accounts (authentication on, users made
@@ -35,6 +36,7 @@ class SubsonicUserDataTest {
   static final String GONE_PATH = "Gone/Soon/01 Gone.flac";
   static final String GONE = Ids.track(GONE_PATH);
   static final String UNKNOWN = "AAAAAAAAAAAAAAAA";
+  static final String NS = "http://subsonic.org/restapi";
 
   @TempDir static Path tmp;
   static Path library;
@@ -291,6 +293,17 @@ class SubsonicUserDataTest {
     assertThat(got.read("$.playlist.public", Boolean.class)).isTrue();
     assertThat(array(got, "$.playlist.entry[*].id")).containsExactly(FOG, LOW_WATER, FIRST);
     assertThat(array(as(hal, "getPlaylists"), "$.playlists.playlist[*].id")).contains(id);
+
+    // the same in XML, the default format
+    Element xml =
+        api.xmlAt(api.raw("getPlaylist", SubsonicClient.as(hal, SubsonicUsers.PASSWORD, "id", id)));
+    assertThat(xml.getAttribute("status")).isEqualTo("ok");
+    Element playlist = (Element) xml.getElementsByTagNameNS(NS, "playlist").item(0);
+    assertThat(playlist.getAttribute("public")).isEqualTo("true");
+    assertThat(playlist.getElementsByTagNameNS(NS, "entry").getLength()).isEqualTo(3);
+    // a blank public changes nothing
+    ok(as(hal, "updatePlaylist", "playlistId", id, "public", ""));
+    assertThat(as(hal, "getPlaylist", "id", id).read("$.playlist.public", Boolean.class)).isTrue();
 
     // public: the other user reads it, read-only; changing or deleting it is error 50
     DocumentContext theirs = as(ivy, "getPlaylist", "id", id);
