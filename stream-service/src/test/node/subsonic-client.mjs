@@ -1,10 +1,11 @@
 // Drives Cadenza's OpenSubsonic API with a client library that is not ours: the npm package
-// subsonic-api. Run by SubsonicClientLibraryTest against a running service; exits non-zero on the
-// first failed check and prints one JSON line of what it saw.
+// subsonic-api. Run by SubsonicClientLibraryTest against a running service, as a real user account
+// (password, token and API key); exits non-zero on the first failed check and prints one JSON line
+// of what it saw. The user's music data must be empty at the start.
 //
 // Environment: SUBSONIC_API_DIR (where hack/subsonic-api.sh installed the package), CADENZA_URL,
-// CADENZA_USER, CADENZA_PASSWORD, CADENZA_API_KEY, EXPECTED_SONGS, STREAM_ID and STREAM_FILE (a
-// song and its file), LYRICS_ID (a song with synced lyrics).
+// CADENZA_USER, CADENZA_PASSWORD, CADENZA_API_KEY (of that user), EXPECTED_SONGS, STREAM_ID and
+// STREAM_FILE (a song and its file), LYRICS_ID (a song with synced lyrics).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -93,5 +94,78 @@ seen.coverBytes = (await cover.arrayBuffer()).byteLength;
 const { lyricsList } = await apiKey.getLyricsBySongId({ id: env.LYRICS_ID });
 assert.equal(lyricsList.structuredLyrics[0].synced, true);
 seen.lyricLines = lyricsList.structuredLyrics[0].line.length;
+
+// the user, as the account has it
+const { user } = await token.getUser({ username: env.CADENZA_USER });
+assert.equal(user.adminRole, false);
+assert.equal(user.streamRole, true);
+assert.equal(user.playlistRole, true);
+
+// stars and a rating
+const songId = env.STREAM_ID;
+const ok = (r) => assert.equal(r.status, 'ok', JSON.stringify(r.error));
+ok(await token.star({ id: songId, albumId: album.id }));
+let { starred2 } = await apiKey.getStarred2();
+assert.deepEqual((starred2.song ?? []).map((s) => s.id), [songId]);
+assert.deepEqual((starred2.album ?? []).map((a) => a.id), [album.id]);
+assert.ok(starred2.song[0].starred instanceof Date, 'starred is an ISO 8601 date');
+ok(await posting.setRating({ id: songId, rating: 4 }));
+assert.equal((await token.getSong({ id: songId })).song.userRating, 4);
+ok(await token.unstar({ id: songId }));
+({ starred2 } = await token.getStarred2());
+assert.equal((starred2.song ?? []).length, 0);
+seen.starredAlbums = (starred2.album ?? []).length;
+
+// now playing, then the play itself
+ok(await token.scrobble({ id: songId, submission: false }));
+const { nowPlaying } = await apiKey.getNowPlaying();
+const mine = (nowPlaying.entry ?? []).filter((e) => e.username === env.CADENZA_USER);
+assert.equal(mine.length, 1);
+assert.equal(mine[0].id, songId);
+assert.equal(mine[0].playerName, 'subsonic-api');
+assert.equal(typeof mine[0].minutesAgo, 'number');
+ok(await posting.scrobble({ id: songId, submission: true, time: Date.now() }));
+seen.playCount = (await token.getSong({ id: songId })).song.playCount;
+
+// a playlist: create, update (remove by index, then add), read, delete
+const ids = album.song.map((s) => s.id);
+const { playlist: created } = await token.createPlaylist({ name: 'From Node', songId: ids });
+assert.equal(created.songCount, ids.length);
+ok(
+  await posting.updatePlaylist({
+    playlistId: created.id,
+    name: 'From Node, edited',
+    songIndexToRemove: [0],
+    songIdToAdd: [songId],
+  }),
+);
+const { playlist: updated } = await apiKey.getPlaylist({ id: created.id });
+assert.equal(updated.name, 'From Node, edited');
+assert.deepEqual(
+  updated.entry.map((e) => e.id),
+  [...ids.slice(1), songId],
+);
+assert.ok(updated.changed instanceof Date);
+const { playlists } = await token.getPlaylists();
+assert.ok(playlists.playlist.some((p) => p.id === created.id));
+seen.playlistEntries = updated.entry.length;
+ok(await token.deletePlaylist({ id: created.id }));
+const gone = await token.getPlaylist({ id: created.id });
+assert.equal(gone.status, 'failed');
+assert.equal(gone.error.code, 70);
+
+// the play queue, saved on one "device" and read on another
+const last = ids[ids.length - 1];
+ok(await posting.savePlayQueue({ id: ids, current: last, position: 4321 }));
+const { playQueue } = await apiKey.getPlayQueue();
+assert.deepEqual(
+  playQueue.entry.map((e) => e.id),
+  ids,
+);
+assert.equal(playQueue.current, last);
+assert.equal(playQueue.position, 4321);
+assert.equal(playQueue.changedBy, 'subsonic-api');
+assert.equal(playQueue.username, env.CADENZA_USER);
+seen.queued = playQueue.entry.length;
 
 console.log(JSON.stringify(seen));

@@ -77,6 +77,21 @@ public final class Users {
     return store.get(User.partition(id), User.PROFILE).map(item -> item.map(i -> User.of(id, i)));
   }
 
+  /**
+   * The user named {@code username} (any case) as a {@link Listener}, disabled or not: for the
+   * OpenSubsonic {@code getUser} and other read-only lookups outside this package.
+   */
+  public Mono<Optional<Listener>> listener(String username) {
+    return find(username).map(u -> u.map(User::listener));
+  }
+
+  /**
+   * Every user as a {@link Listener}, by lower-case name: for the OpenSubsonic {@code getUsers}.
+   */
+  public Flux<Listener> listeners() {
+    return list().map(User::listener);
+  }
+
   /** Every user, by lower-case name. */
   Flux<User> list() {
     return page(null)

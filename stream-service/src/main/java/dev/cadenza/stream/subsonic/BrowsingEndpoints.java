@@ -3,6 +3,7 @@ package dev.cadenza.stream.subsonic;
 import dev.cadenza.stream.account.Listener;
 import dev.cadenza.stream.library.Album;
 import dev.cadenza.stream.library.Artist;
+import dev.cadenza.stream.listening.ItemKind;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -106,7 +107,7 @@ class BrowsingEndpoints implements SubsonicEndpoints {
     if (artist.isPresent()) {
       Artist ar = artist.get();
       return views
-          .annotation(call.listener(), ar.id())
+          .annotation(call.listener(), ItemKind.ARTIST, ar.id())
           .zipWith(views.albumFolders("child", snapshot, ar.albums(), call.listener()))
           .map(
               t ->
@@ -115,7 +116,7 @@ class BrowsingEndpoints implements SubsonicEndpoints {
     }
     Album album = snapshot.album(id);
     return views
-        .annotation(call.listener(), album.id())
+        .annotation(call.listener(), ItemKind.ALBUM, album.id())
         .zipWith(views.songs("child", snapshot, album.tracks(), call.listener()))
         .map(
             t ->

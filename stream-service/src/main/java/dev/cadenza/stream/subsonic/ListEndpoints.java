@@ -3,8 +3,12 @@ package dev.cadenza.stream.subsonic;
 import dev.cadenza.stream.library.Album;
 import dev.cadenza.stream.library.Ids;
 import dev.cadenza.stream.library.Track;
+import dev.cadenza.stream.listening.Annotation;
+import dev.cadenza.stream.listening.ItemKind;
+import dev.cadenza.stream.listening.Listening;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
 import org.springframework.stereotype.Component;
@@ -14,8 +18,8 @@ import reactor.core.publisher.Mono;
  * Lists: {@code getAlbumList} (albums as folders) and {@code getAlbumList2} (ID3), {@code
  * getRandomSongs} and {@code getSongsByGenre}.
  *
- * <p>The list types that rank by a listener's own data ({@code highest}, {@code frequent}, {@code
- * recent}, {@code starred}) answer an empty list until per-user music data exists.
+ * <p>The list types {@code highest}, {@code frequent}, {@code recent} and {@code starred} rank the
+ * albums the listener rated, played or starred ({@link Listening#list}).
  */
 @Component
 class ListEndpoints implements SubsonicEndpoints {
@@ -25,10 +29,12 @@ class ListEndpoints implements SubsonicEndpoints {
 
   private final SubsonicCatalog catalog;
   private final SubsonicViews views;
+  private final Listening listening;
 
-  ListEndpoints(SubsonicCatalog catalog, SubsonicViews views) {
+  ListEndpoints(SubsonicCatalog catalog, SubsonicViews views, Listening listening) {
     this.catalog = catalog;
     this.views = views;
+    this.listening = listening;
   }
 
   @Override
@@ -62,8 +68,7 @@ class ListEndpoints implements SubsonicEndpoints {
                 offset,
                 size);
           }
-          // ranked by the listener's own stars, ratings and plays: none kept yet
-          case "highest", "frequent", "recent", "starred" -> List.of();
+          case "highest", "frequent", "recent", "starred" -> null;
           default ->
               throw SubsonicError.invalid(
                   "type",
@@ -71,12 +76,39 @@ class ListEndpoints implements SubsonicEndpoints {
                   "random, newest, highest, frequent, recent, alphabeticalByName,"
                       + " alphabeticalByArtist, starred, byYear or byGenre");
         };
+    Mono<List<Album>> page =
+        albums != null ? Mono.just(albums) : ranked(call, snapshot, RANKED.get(type), offset, size);
     String element = id3 ? "albumList2" : "albumList";
-    Mono<List<Node>> rendered =
-        id3
-            ? views.albums("album", snapshot, albums, call.listener())
-            : views.albumFolders("album", snapshot, albums, call.listener());
-    return rendered.map(nodes -> SubsonicReply.of(Node.of(element).list("album", nodes)));
+    return page.flatMap(
+            list ->
+                id3
+                    ? views.albums("album", snapshot, list, call.listener())
+                    : views.albumFolders("album", snapshot, list, call.listener()))
+        .map(nodes -> SubsonicReply.of(Node.of(element).list("album", nodes)));
+  }
+
+  /** The list types that rank by the listener's own data. */
+  private static final Map<String, Listening.Order> RANKED =
+      Map.of(
+          "highest", Listening.Order.HIGHEST_RATED,
+          "frequent", Listening.Order.MOST_PLAYED,
+          "recent", Listening.Order.RECENTLY_PLAYED,
+          "starred", Listening.Order.STARRED);
+
+  /** A page of the listener's albums in {@code order} (those still in the library). */
+  private Mono<List<Album>> ranked(
+      SubsonicCall call,
+      SubsonicCatalog.Snapshot snapshot,
+      Listening.Order order,
+      int offset,
+      int size) {
+    return listening
+        .list(call.listener().id(), ItemKind.ALBUM, order)
+        .skip(offset)
+        .take(size)
+        .map(Annotation::id)
+        .collectList()
+        .map(ids -> AnnotationEndpoints.present(ids, snapshot.catalog()::album));
   }
 
   /** Albums from {@code fromYear} to {@code toYear}, in that order (descending if from > to). */

@@ -1,6 +1,7 @@
 package dev.cadenza.stream.subsonic;
 
 import dev.cadenza.stream.account.Listener;
+import dev.cadenza.stream.store.ItemStore;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,6 +9,7 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
@@ -80,6 +82,10 @@ public class SubsonicController {
                       return entry.method().handle(new SubsonicCall(name, params, listener));
                     });
     return reply
+        .onErrorMap(ErrorResponseException.class, SubsonicError::of)
+        .onErrorMap(
+            ItemStore.Unavailable.class,
+            e -> SubsonicError.generic("The store cannot be reached right now; retry shortly"))
         .map(r -> render(r, format))
         .onErrorResume(SubsonicError.class, e -> Mono.just(failed(e, format)))
         .onErrorResume(

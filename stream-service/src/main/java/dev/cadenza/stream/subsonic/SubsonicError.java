@@ -1,5 +1,7 @@
 package dev.cadenza.stream.subsonic;
 
+import org.springframework.web.ErrorResponseException;
+
 /**
  * A failed OpenSubsonic call: the spec's error code and a message for the client. Answered with
  * HTTP 200 and {@code status="failed"}, as the spec says. Messages name the parameter or id at
@@ -66,6 +68,24 @@ public final class SubsonicError extends RuntimeException {
 
   public static SubsonicError notAuthorized(String what) {
     return new SubsonicError(NOT_AUTHORIZED, "Not authorized: " + what);
+  }
+
+  /**
+   * The spec's error for a problem of the services behind the API (listeners' data): 404 is error
+   * 70, 403 error 50, anything else (a value out of range, a busy or unreachable store) error 0;
+   * the problem's detail is the message.
+   */
+  public static SubsonicError of(ErrorResponseException problem) {
+    int status = problem.getStatusCode().value();
+    String detail = problem.getBody().getDetail();
+    String message = detail != null ? detail : problem.getBody().getTitle();
+    int code =
+        switch (status) {
+          case 404 -> NOT_FOUND;
+          case 403 -> NOT_AUTHORIZED;
+          default -> GENERIC;
+        };
+    return new SubsonicError(code, message == null ? "Request failed (" + status + ")" : message);
   }
 
   /** A client's value as a message quotes it: at most 64 characters. */

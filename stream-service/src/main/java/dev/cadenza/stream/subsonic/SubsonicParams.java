@@ -19,6 +19,9 @@ public final class SubsonicParams {
   /** More parameters than any call takes: the rest are ignored, as Netty's decoder does. */
   private static final int MAX_PARAMETERS = 1024;
 
+  /** The longest player name kept (listeners' data refuses longer ones). */
+  private static final int MAX_CLIENT = 100;
+
   private final Map<String, List<String>> values;
 
   private SubsonicParams(Map<String, List<String>> values) {
@@ -72,6 +75,11 @@ public final class SubsonicParams {
     return values.getOrDefault(name, List.of());
   }
 
+  /** The values of a repeated parameter that are not empty ({@code id=} counts as none). */
+  public List<String> values(String name) {
+    return all(name).stream().filter(v -> !v.isEmpty()).toList();
+  }
+
   /** An integer parameter, or {@code fallback} when absent or empty. */
   public int integer(String name, int fallback) {
     return optional(name).filter(v -> !v.isBlank()).map(v -> parseInt(name, v)).orElse(fallback);
@@ -116,6 +124,31 @@ public final class SubsonicParams {
               throw SubsonicError.invalid(name, v, "true or false");
             })
         .orElse(fallback);
+  }
+
+  /**
+   * The player's name ({@code c}) as listeners' data keeps it: control characters dropped, at most
+   * 100 characters; {@code subsonic} when the client sends none.
+   */
+  public String client() {
+    String c =
+        optional("c")
+            .map(v -> v.codePoints().filter(cp -> !Character.isISOControl(cp)))
+            .map(
+                cps ->
+                    cps.collect(
+                        StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append))
+            .map(b -> b.toString().strip())
+            .orElse("");
+    if (c.length() > MAX_CLIENT) {
+      c = c.substring(0, MAX_CLIENT).strip();
+    }
+    return c.isEmpty() ? "subsonic" : c;
+  }
+
+  /** A list of integers ({@code songIndexToRemove}); error 0 for one that is not. */
+  public List<Integer> integers(String name) {
+    return all(name).stream().filter(v -> !v.isBlank()).map(v -> parseInt(name, v)).toList();
   }
 
   private static int parseInt(String name, String value) {

@@ -4,6 +4,7 @@ import dev.cadenza.stream.account.Listener;
 import dev.cadenza.stream.library.Album;
 import dev.cadenza.stream.library.Artist;
 import dev.cadenza.stream.library.Track;
+import dev.cadenza.stream.listening.ItemKind;
 import dev.cadenza.stream.subsonic.UserAnnotations.Annotation;
 import java.util.List;
 import java.util.Locale;
@@ -37,30 +38,39 @@ public class SubsonicViews {
   /** Songs as {@code Child} elements named {@code element} ({@code song}, {@code child}...). */
   public Mono<List<Node>> songs(
       String element, SubsonicCatalog.Snapshot catalog, List<Track> tracks, Listener listener) {
-    return annotated(listener, tracks, Track::id, (t, a) -> song(element, catalog, t, a));
+    return annotated(
+        listener, ItemKind.TRACK, tracks, Track::id, (t, a) -> song(element, catalog, t, a));
   }
 
   /** Albums as {@code AlbumID3} elements. */
   public Mono<List<Node>> albums(
       String element, SubsonicCatalog.Snapshot catalog, List<Album> albums, Listener listener) {
-    return annotated(listener, albums, Album::id, (al, a) -> album(element, catalog, al, a));
+    return annotated(
+        listener, ItemKind.ALBUM, albums, Album::id, (al, a) -> album(element, catalog, al, a));
   }
 
   /** Albums as folders: {@code Child} elements with {@code isDir="true"}. */
   public Mono<List<Node>> albumFolders(
       String element, SubsonicCatalog.Snapshot catalog, List<Album> albums, Listener listener) {
-    return annotated(listener, albums, Album::id, (al, a) -> albumFolder(element, catalog, al, a));
+    return annotated(
+        listener,
+        ItemKind.ALBUM,
+        albums,
+        Album::id,
+        (al, a) -> albumFolder(element, catalog, al, a));
   }
 
   /** Artists as {@code ArtistID3} elements. */
   public Mono<List<Node>> artists(String element, List<Artist> artists, Listener listener) {
-    return annotated(listener, artists, Artist::id, (ar, a) -> artist(element, ar, a));
+    return annotated(
+        listener, ItemKind.ARTIST, artists, Artist::id, (ar, a) -> artist(element, ar, a));
   }
 
   /** Artists as the legacy {@code Artist} elements (folder browsing, search2). */
   public Mono<List<Node>> artistFolders(String element, List<Artist> artists, Listener listener) {
     return annotated(
         listener,
+        ItemKind.ARTIST,
         artists,
         Artist::id,
         (ar, a) ->
@@ -72,14 +82,15 @@ public class SubsonicViews {
   }
 
   /** The annotations of one item (a directory, an album page's header). */
-  public Mono<Annotation> annotation(Listener listener, String id) {
+  public Mono<Annotation> annotation(Listener listener, ItemKind kind, String id) {
     return annotations
-        .of(listener, List.of(id))
+        .of(listener, kind, List.of(id))
         .map(found -> found.getOrDefault(id, Annotation.NONE));
   }
 
   private <T> Mono<List<Node>> annotated(
       Listener listener,
+      ItemKind kind,
       List<T> items,
       Function<T, String> id,
       BiFunction<T, Annotation, Node> render) {
@@ -87,7 +98,7 @@ public class SubsonicViews {
       return Mono.just(List.of());
     }
     return annotations
-        .of(listener, items.stream().map(id).toList())
+        .of(listener, kind, items.stream().map(id).toList())
         .map(
             (Map<String, Annotation> found) ->
                 items.stream()

@@ -1,6 +1,7 @@
 package dev.cadenza.stream.subsonic;
 
 import dev.cadenza.stream.account.Listener;
+import dev.cadenza.stream.listening.ItemKind;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
@@ -8,9 +9,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * What one listener's own data says about songs, albums and artists: starred when, their rating,
- * how often and when last played. {@link SubsonicViews} asks once per page of items, never per
- * item. Without a bean of this type (before per-user music data exists) nothing is annotated:
- * {@link #NONE}.
+ * how often and when last played. {@link SubsonicViews} asks once per page of items of one kind,
+ * never per item. The service's is {@link ListeningAnnotations}; without a bean of this type
+ * nothing is annotated: {@link #NONE}.
  */
 public interface UserAnnotations {
 
@@ -24,8 +25,11 @@ public interface UserAnnotations {
   }
 
   /** Nothing known about anyone. */
-  UserAnnotations NONE = (listener, ids) -> Mono.just(Map.of());
+  UserAnnotations NONE = (listener, kind, ids) -> Mono.just(Map.of());
 
-  /** The annotations {@code listener} has on any of {@code ids} (items without any left out). */
-  Mono<Map<String, Annotation>> of(Listener listener, Collection<String> ids);
+  /**
+   * The annotations {@code listener} has on any of {@code ids}, all of {@code kind} (items without
+   * any left out).
+   */
+  Mono<Map<String, Annotation>> of(Listener listener, ItemKind kind, Collection<String> ids);
 }

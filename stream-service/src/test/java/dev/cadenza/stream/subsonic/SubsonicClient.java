@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
+import com.jayway.jsonpath.PathNotFoundException;
 import dev.cadenza.stream.catalog.CatalogClient;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -20,7 +21,8 @@ import org.w3c.dom.Element;
 
 /**
  * Calls the OpenSubsonic API of a service on a random port, as {@link TestListeners#USER} with a
- * plain password unless the parameters bring their own credentials.
+ * plain password unless the parameters bring their own credentials ({@link #jsonAs} for a real
+ * account's).
  */
 final class SubsonicClient {
 
@@ -36,10 +38,18 @@ final class SubsonicClient {
     return client;
   }
 
-  /** The user's credentials, then {@code params} (name, value, ...). */
+  /**
+   * The user's credentials, then {@code params} (name, value, ...); {@code c=test} unless given.
+   */
   static String[] as(String user, String password, String... params) {
-    List<String> all =
-        new ArrayList<>(List.of("u", user, "p", password, "v", "1.16.1", "c", "test"));
+    List<String> all = new ArrayList<>(List.of("u", user, "p", password, "v", "1.16.1"));
+    boolean client = false;
+    for (int i = 0; i < params.length; i += 2) {
+      client |= params[i].equals("c");
+    }
+    if (!client) {
+      all.addAll(List.of("c", "test"));
+    }
     all.addAll(List.of(params));
     return all.toArray(String[]::new);
   }
@@ -61,6 +71,11 @@ final class SubsonicClient {
   /** The {@code subsonic-response} object of a JSON answer, which must come with HTTP 200. */
   DocumentContext json(String method, String... params) {
     return jsonAt(uri(method, join(params, "f", "json")));
+  }
+
+  /** A JSON answer to {@code method} as {@code user} with a plain password; HTTP 200. */
+  DocumentContext jsonAs(String user, String password, String method, String... params) {
+    return jsonAt(raw(method, as(user, password, join(params, "f", "json"))));
   }
 
   DocumentContext jsonAt(URI uri) {
@@ -125,9 +140,13 @@ final class SubsonicClient {
     return response.read(path);
   }
 
-  /** The JSON array at {@code path}. */
+  /** The JSON array at {@code path}; empty when a list on the way is left out (it had no items). */
   static List<Object> array(DocumentContext response, String path) {
-    return response.read(path);
+    try {
+      return response.read(path);
+    } catch (PathNotFoundException e) {
+      return List.of();
+    }
   }
 
   static String[] join(String[] params, String... more) {
