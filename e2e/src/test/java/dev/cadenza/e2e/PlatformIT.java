@@ -28,16 +28,19 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -300,6 +303,68 @@ class PlatformIT {
 
   @Test
   @Order(5)
+  void aListenersOwnAppFindsTheirFavouritesAndPlaylistsOnEveryPod() throws Exception {
+    // a Subsonic player as people already use them: token authentication, each request to whichever
+    // pod; here to each pod in turn, by its own address
+    List<String> pods = streamPods().stream().map(p -> p.getStatus().getPodIP()).toList();
+    assertThat(pods).hasSize(2);
+    String password = adminPassword();
+    String track = trackIds.get(Library.LONG_1);
+    String playlist = "e2e " + System.nanoTime();
+
+    assertThat(subsonic(pods.get(0), password, "star", "id=" + track))
+        .contains("\"status\":\"ok\"");
+    assertThat(
+            subsonic(
+                pods.get(0),
+                password,
+                "createPlaylist",
+                "name=" + URLEncoder.encode(playlist, UTF_8) + "&songId=" + track))
+        .contains("\"status\":\"ok\"");
+    assertThat(subsonic(pods.get(1), password, "ping", "")).contains("\"status\":\"ok\"");
+    assertThat(subsonic(pods.get(1), password, "getStarred2", ""))
+        .as("the star made through the other pod")
+        .contains("\"id\":\"" + track + "\"");
+    assertThat(subsonic(pods.get(1), password, "getPlaylists", ""))
+        .as("the playlist made through the other pod")
+        .contains(playlist);
+    assertThat(subsonic(pods.get(1), password, "search3", "query=&songCount=500"))
+        .contains("\"id\":\"" + track + "\"");
+  }
+
+  /**
+   * {@code /rest/<method>} on one pod, as the admin with Subsonic token authentication (md5 of the
+   * password and a fresh salt), in JSON; answers the body.
+   */
+  private String subsonic(String podIp, String password, String method, String query)
+      throws Exception {
+    String salt = Long.toHexString(System.nanoTime());
+    String token =
+        HexFormat.of()
+            .formatHex(MessageDigest.getInstance("MD5").digest((password + salt).getBytes(UTF_8)));
+    URI uri =
+        URI.create(
+            "http://"
+                + podIp
+                + ":8080/rest/"
+                + method
+                + ".view?u=admin&t="
+                + token
+                + "&s="
+                + salt
+                + "&v=1.16.1&c=e2e&f=json"
+                + (query.isEmpty() ? "" : "&" + query));
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("%s on %s", method, podIp).isEqualTo(200);
+    return response.body();
+  }
+
+  @Test
+  @Order(6)
   void scalesToThreeAndBackAndADownloadResumesOnAnotherPodWhenItsPodIsDeleted() {
     node.kubectl("scale", "md", MD, "-n", MUSIC, "--replicas=3");
     awaitStreamPods(3);
@@ -333,7 +398,7 @@ class PlatformIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aSpecChangeRollsThePodsWithoutOneFailedRequest() throws Exception {
     Set<String> before = names(streamPods());
     CadenzaClient client =
@@ -395,7 +460,7 @@ class PlatformIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void nginxInFrontKeepsEachTrackOnOnePodAndADownloadSurvivesThatPodsLoss() throws Exception {
     node.kubectlWithInput(Manifests.headlessService(MUSIC, "jazz-pods", MD), "apply", "-f", "-");
     List<String> pods = new ArrayList<>();
@@ -524,7 +589,7 @@ class PlatformIT {
    * MusicDelivery's {@code Degraded} condition names the reason and says what to fix.
    */
   @Test
-  @Order(8)
+  @Order(9)
   void theStatusSaysWhyStreamPodsAreNotReady() {
     // a claim no volume will bind: its storage class has no provisioner
     node.kubectlWithInput(
@@ -640,7 +705,7 @@ class PlatformIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void deletingHonoursTheDeletionPolicyAndHelmUninstallLeavesOnlyTheCrd() {
     // a second MusicDelivery whose tables go with it
     applyExample("blues", "{}");
@@ -902,11 +967,13 @@ class PlatformIT {
    * the Secret {@code jazz-auth} (docs/operator.md).
    */
   private Credentials admin() {
+    return Credentials.password("admin", adminPassword());
+  }
+
+  private String adminPassword() {
     Secret secret = kube.secrets().inNamespace(MUSIC).withName(MD + "-auth").get();
     assertThat(secret).as("the operator's generated Secret %s-auth", MD).isNotNull();
-    String password =
-        new String(Base64.getDecoder().decode(secret.getData().get("password")), UTF_8);
-    return Credentials.password("admin", password);
+    return new String(Base64.getDecoder().decode(secret.getData().get("password")), UTF_8);
   }
 
   /**
