@@ -170,6 +170,22 @@ public final class TrackEmbeddings implements SmartLifecycle, SimilarTracks {
   }
 
   /**
+   * The {@code limit} tracks most like {@code track} with their cosine similarity, most similar
+   * first; empty when the track has no embedding yet (or embeddings are off).
+   */
+  public List<ScoredTrack> scoredSimilarTo(Track track, int limit) {
+    return index.similar(track, limit).map(r -> r.tracks()).orElse(List.of());
+  }
+
+  /**
+   * The cosine similarity of two tracks' embeddings, in [-1, 1]; empty when either has none yet.
+   */
+  public Optional<Double> similarity(Track a, Track b) {
+    SimilarityIndex current = index;
+    return current.vector(a).flatMap(va -> current.vector(b).map(va::cosine));
+  }
+
+  /**
    * The answer to {@code GET /tracks/{id}/similar}.
    *
    * @param method {@code exact} or {@code codes+rerank}

@@ -20,7 +20,8 @@ class SystemEndpoints implements SubsonicEndpoints {
   static final int MUSIC_FOLDER_ID = 1;
 
   /** The extensions implemented, each at version 1. */
-  static final List<String> EXTENSIONS = List.of("formPost", "apiKeyAuthentication", "songLyrics");
+  static final List<String> EXTENSIONS =
+      List.of("formPost", "apiKeyAuthentication", "songLyrics", "sonicSimilarity");
 
   private final Library library;
   private final SubsonicCatalog catalog;

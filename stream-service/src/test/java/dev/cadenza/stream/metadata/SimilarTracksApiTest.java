@@ -12,6 +12,10 @@ import dev.cadenza.stream.library.Ids;
 import dev.cadenza.stream.library.Library;
 import dev.cadenza.stream.library.LibraryFixtures;
 import dev.cadenza.stream.testsupport.TestApp;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +36,12 @@ class SimilarTracksApiTest {
   static final String METAL = "Metal/Thrash Metal Guitar Riffs.wav";
   static final String PUNK = "Metal/Heavy Metal Guitar Solo.wav";
 
+  /**
+   * A user's password, for the OpenSubsonic API, which always authenticates (authentication is off
+   * for the native API here: the user is made through it).
+   */
+  static final String PASSWORD = "similar-songs-listener";
+
   @TempDir static Path tmp;
   static TestApp app;
   static CatalogClient api;
@@ -50,6 +60,18 @@ class SimilarTracksApiTest {
             "--management.endpoint.health.show-components=always");
     api = new CatalogClient(app.port()).awaitReady();
     tracks = api.json("/api/v1/library").read("$.tracks");
+    HttpResponse<String> created =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + app.port() + "/api/v1/users"))
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"username\":\"listener\",\"password\":\"" + PASSWORD + "\"}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     await()
         .atMost(Duration.ofSeconds(60))
         .until(
@@ -83,6 +105,70 @@ class SimilarTracksApiTest {
     List<String> metal =
         api.json("/api/v1/tracks/" + Ids.track(METAL) + "/similar").read("$.items[*].track.path");
     assertThat(metal.get(0)).isEqualTo(PUNK);
+  }
+
+  /** An OpenSubsonic method as the admin, in JSON: the inside of {@code subsonic-response}. */
+  static DocumentContext subsonic(String method, String... params) {
+    String[] all = new String[params.length + 10];
+    System.arraycopy(
+        new String[] {"u", "listener", "p", PASSWORD, "v", "1.16.1", "c", "test", "f", "json"},
+        0,
+        all,
+        0,
+        10);
+    System.arraycopy(params, 0, all, 10, params.length);
+    DocumentContext r = api.json("/rest/" + method, all);
+    return com.jayway.jsonpath.JsonPath.parse((Object) r.read("$['subsonic-response']"));
+  }
+
+  static List<Double> doubles(List<Number> numbers) {
+    return numbers.stream().map(Number::doubleValue).toList();
+  }
+
+  @Test
+  void sonicSimilarTracksAreTheNearestByEmbeddingWithTheirDistance() {
+    DocumentContext r = subsonic("getSonicSimilarTracks", "id", Ids.track(SONATA), "count", "3");
+    assertThat(r.read("$.status", String.class)).as(r.jsonString()).isEqualTo("ok");
+    List<String> ids = r.read("$.sonicSimilarTracksResult.sonicMatch[*].id");
+    assertThat(ids).hasSize(3).doesNotContain(Ids.track(SONATA)).doesNotHaveDuplicates();
+    assertThat(ids.get(0)).as("the native route's nearest").isEqualTo(Ids.track(CONCERTO));
+    List<Double> distances = doubles(r.read("$.sonicSimilarTracksResult.sonicMatch[*].distance"));
+    assertThat(distances)
+        .isSortedAccordingTo(Double::compare)
+        .allSatisfy(d -> assertThat(d).isBetween(0.0, 1.0));
+    assertThat(r.read("$.sonicSimilarTracksResult.sonicMatch[0].title", String.class))
+        .as("a song, as every list of songs")
+        .isNotBlank();
+
+    DocumentContext unknown = subsonic("getSonicSimilarTracks", "id", "nope");
+    assertThat(unknown.read("$.error.code", Integer.class)).isEqualTo(70);
+    List<String> extensions =
+        subsonic("getOpenSubsonicExtensions").read("$.openSubsonicExtensions[*].name");
+    assertThat(extensions).contains("sonicSimilarity");
+  }
+
+  @Test
+  void aSonicPathGoesFromTheStartToTheEndThroughDistinctSongs() {
+    DocumentContext r =
+        subsonic(
+            "findSonicPath",
+            "startSongId",
+            Ids.track(SONATA),
+            "endSongId",
+            Ids.track(METAL),
+            "count",
+            "5");
+    assertThat(r.read("$.status", String.class)).as(r.jsonString()).isEqualTo("ok");
+    List<String> ids = r.read("$.findSonicPathResult.sonicMatch[*].id");
+    assertThat(ids).hasSize(5).doesNotHaveDuplicates();
+    assertThat(ids.get(0)).isEqualTo(Ids.track(SONATA));
+    assertThat(ids.get(4)).isEqualTo(Ids.track(METAL));
+    List<Double> distances = doubles(r.read("$.findSonicPathResult.sonicMatch[*].distance"));
+    assertThat(distances.get(0)).isEqualTo(0.0);
+    assertThat(distances).allSatisfy(d -> assertThat(d).isBetween(0.0, 1.0));
+
+    DocumentContext missing = subsonic("findSonicPath", "startSongId", Ids.track(SONATA));
+    assertThat(missing.read("$.error.code", Integer.class)).isEqualTo(10);
   }
 
   @Test

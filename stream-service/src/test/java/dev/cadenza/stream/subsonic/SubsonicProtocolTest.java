@@ -119,7 +119,9 @@ class SubsonicProtocolTest {
 
     assertThat(r.read("$.status", String.class)).isEqualTo("ok");
     List<String> names = r.read("$.openSubsonicExtensions[*].name");
-    assertThat(names).containsExactlyInAnyOrder("formPost", "apiKeyAuthentication", "songLyrics");
+    assertThat(names)
+        .containsExactlyInAnyOrder(
+            "formPost", "apiKeyAuthentication", "songLyrics", "sonicSimilarity");
     assertThat(SubsonicClient.array(r, "$.openSubsonicExtensions[0].versions")).containsExactly(1);
   }
 
