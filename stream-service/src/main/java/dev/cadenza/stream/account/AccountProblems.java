@@ -49,43 +49,34 @@ public final class AccountProblems {
   }
 
   static ErrorResponseException rateLimited(long retryAfterSeconds) {
-    ErrorResponseException e =
-        Problems.problem(
-            HttpStatus.TOO_MANY_REQUESTS,
-            "rate-limited",
-            "Too many failed logins",
-            "Too many failed logins for this user or from this address; retry after "
-                + retryAfterSeconds
-                + " s.",
-            Map.of("retryAfterSeconds", retryAfterSeconds));
-    e.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
-    return e;
+    return Problems.retryable(
+        HttpStatus.TOO_MANY_REQUESTS,
+        "rate-limited",
+        "Too many failed logins",
+        "Too many failed logins for this user or from this address; retry after "
+            + retryAfterSeconds
+            + " s.",
+        Map.of("retryAfterSeconds", retryAfterSeconds),
+        retryAfterSeconds);
   }
 
   /** The users table (or the embedded store) cannot be reached; the caller logs why. */
   public static ErrorResponseException unavailable() {
-    ErrorResponseException e =
-        Problems.problem(
-            HttpStatus.SERVICE_UNAVAILABLE,
-            "accounts-unavailable",
-            "Accounts unavailable",
-            "The store of users cannot be reached right now; retry shortly.",
-            Map.of());
-    e.getHeaders().set(HttpHeaders.RETRY_AFTER, "2");
-    return e;
+    return Problems.storeUnavailable(
+        "accounts-unavailable",
+        "Accounts unavailable",
+        "The store of users cannot be reached right now; retry shortly.");
   }
 
   /** Too many password hashes waiting on this pod. */
   static ErrorResponseException busy() {
-    ErrorResponseException e =
-        Problems.problem(
-            HttpStatus.SERVICE_UNAVAILABLE,
-            "accounts-busy",
-            "Too many password checks",
-            "This service is checking too many passwords at once; retry shortly.",
-            Map.of());
-    e.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
-    return e;
+    return Problems.retryable(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        "accounts-busy",
+        "Too many password checks",
+        "This service is checking too many passwords at once; retry shortly.",
+        Map.of(),
+        1);
   }
 
   /** The listener may not do {@code what}; {@code detail} says who may. */
@@ -99,46 +90,44 @@ public final class AccountProblems {
   }
 
   static ErrorResponseException userNotFound(String username) {
-    return Problems.problem(
+    return aboutUser(
         HttpStatus.NOT_FOUND,
         "user-not-found",
         "User not found",
-        "No user is named '" + username + "'.",
-        Map.of("username", username));
+        username,
+        "No user is named '" + username + "'.");
   }
 
   static ErrorResponseException usernameTaken(String username) {
-    return Problems.problem(
+    return aboutUser(
         HttpStatus.CONFLICT,
         "username-taken",
         "Username taken",
-        "A user named '" + username + "' already exists (usernames ignore case).",
-        Map.of("username", username));
+        username,
+        "A user named '" + username + "' already exists (usernames ignore case).");
   }
 
   static ErrorResponseException lastAdmin(String username, String change) {
-    return Problems.problem(
+    return aboutUser(
         HttpStatus.CONFLICT,
         "last-admin",
         "Last admin",
+        username,
         "'"
             + username
             + "' is the last enabled admin and cannot be "
             + change
-            + "; make another user an admin first.",
-        Map.of("username", username));
+            + "; make another user an admin first.");
   }
 
   static ErrorResponseException userBusy(String username) {
-    ErrorResponseException e =
-        Problems.problem(
-            HttpStatus.CONFLICT,
-            "user-busy",
-            "User busy",
-            "User '" + username + "' changed under this request several times; send it again.",
-            Map.of("username", username));
-    e.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
-    return e;
+    return Problems.retryable(
+        HttpStatus.CONFLICT,
+        "user-busy",
+        "User busy",
+        "User '" + username + "' changed under this request several times; send it again.",
+        Map.of("username", username),
+        1);
   }
 
   static ErrorResponseException keyNotFound(String id) {
@@ -157,6 +146,12 @@ public final class AccountProblems {
         "Wrong current password",
         "Field 'current' is not your current password.",
         Map.of("field", "current"));
+  }
+
+  /** A problem about the user {@code username}, who it names in property {@code username}. */
+  private static ErrorResponseException aboutUser(
+      HttpStatus status, String type, String title, String username, String detail) {
+    return Problems.problem(status, type, title, detail, Map.of("username", username));
   }
 
   private static ErrorResponseException unauthorized(String type, String title, String detail) {

@@ -69,4 +69,14 @@ public final class Calls {
         .onErrorMap(CompletionException.class, e -> e.getCause() != null ? e.getCause() : e)
         .onErrorMap(e -> !(e instanceof ConditionalCheckFailedException), unavailable);
   }
+
+  /**
+   * Whether a conditional write ({@link #mono}) landed: {@code true} when it did, {@code false}
+   * when its condition failed; every other failure stays an error.
+   */
+  public static Mono<Boolean> conditional(Mono<?> write) {
+    return write
+        .thenReturn(true)
+        .onErrorResume(ConditionalCheckFailedException.class, e -> Mono.just(false));
+  }
 }

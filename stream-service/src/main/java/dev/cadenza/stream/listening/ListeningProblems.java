@@ -2,7 +2,6 @@ package dev.cadenza.stream.listening;
 
 import dev.cadenza.stream.web.Problems;
 import java.util.Map;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 
@@ -44,33 +43,26 @@ final class ListeningProblems {
 
   /** Writes kept colliding with concurrent ones beyond the retry bound. */
   static ErrorResponseException busy(String what, String id, int attempts) {
-    ErrorResponseException e =
-        Problems.problem(
-            HttpStatus.CONFLICT,
-            "busy",
-            "Busy",
-            "The "
-                + what
-                + " '"
-                + id
-                + "' changed under this request "
-                + attempts
-                + " times in a row; send it again.",
-            Map.of("id", id));
-    e.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
-    return e;
+    return Problems.retryable(
+        HttpStatus.CONFLICT,
+        "busy",
+        "Busy",
+        "The "
+            + what
+            + " '"
+            + id
+            + "' changed under this request "
+            + attempts
+            + " times in a row; send it again.",
+        Map.of("id", id),
+        1);
   }
 
   /** The users table (or the embedded store) cannot be reached: state, so no fallback. */
   static ErrorResponseException unavailable() {
-    ErrorResponseException e =
-        Problems.problem(
-            HttpStatus.SERVICE_UNAVAILABLE,
-            "store-unavailable",
-            "Store unavailable",
-            "Listeners' data cannot be read or written right now; retry shortly.",
-            Map.of());
-    e.getHeaders().set(HttpHeaders.RETRY_AFTER, "2");
-    return e;
+    return Problems.storeUnavailable(
+        "store-unavailable",
+        "Store unavailable",
+        "Listeners' data cannot be read or written right now; retry shortly.");
   }
 }

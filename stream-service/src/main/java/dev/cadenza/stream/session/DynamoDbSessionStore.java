@@ -9,7 +9,6 @@ import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -100,9 +99,7 @@ final class DynamoDbSessionStore implements SessionStore {
   }
 
   private <T> Mono<Boolean> conditional(Supplier<CompletableFuture<T>> write, String what) {
-    return call(write, what)
-        .thenReturn(true)
-        .onErrorResume(ConditionalCheckFailedException.class, e -> Mono.just(false));
+    return Calls.conditional(call(write, what));
   }
 
   /** A DynamoDB call; failures other than a failed condition become {@link Unavailable}. */

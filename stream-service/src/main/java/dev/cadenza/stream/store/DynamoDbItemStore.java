@@ -250,9 +250,7 @@ public final class DynamoDbItemStore implements StoreBackend {
 
   /** Whether the write's condition held. */
   private <T> Mono<Boolean> conditional(Supplier<CompletableFuture<T>> write, String what) {
-    return call(write, what)
-        .thenReturn(true)
-        .onErrorResume(ConditionalCheckFailedException.class, e -> Mono.just(false));
+    return Calls.conditional(call(write, what));
   }
 
   private <T> Mono<T> call(Supplier<CompletableFuture<T>> call, String what) {

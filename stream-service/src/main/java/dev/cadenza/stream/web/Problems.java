@@ -37,16 +37,15 @@ public final class Problems {
   }
 
   public static ErrorResponseException trackUnavailable(String id, Throwable cause) {
-    ErrorResponseException e =
+    return retryAfter(
         problem(
             HttpStatus.SERVICE_UNAVAILABLE,
             "track-unavailable",
             "Track unavailable",
             "The file of track '" + id + "' cannot be read right now.",
             Map.of("id", id),
-            cause);
-    e.getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
-    return e;
+            cause),
+        5);
   }
 
   public static ErrorResponseException preconditionFailed(String id) {
@@ -190,48 +189,43 @@ public final class Problems {
 
   /** Commands kept colliding with concurrent ones beyond the retry bound. */
   public static ErrorResponseException sessionBusy(String id, int attempts) {
-    ErrorResponseException e =
-        problem(
-            HttpStatus.CONFLICT,
-            "session-busy",
-            "Session busy",
-            "Session '"
-                + id
-                + "' changed under this command "
-                + attempts
-                + " times in a row; send it again.",
-            Map.of("sessionId", id));
-    e.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
-    return e;
+    return retryable(
+        HttpStatus.CONFLICT,
+        "session-busy",
+        "Session busy",
+        "Session '"
+            + id
+            + "' changed under this command "
+            + attempts
+            + " times in a row; send it again.",
+        Map.of("sessionId", id),
+        1);
   }
 
   /** The in-memory store holds its maximum of sessions. */
   public static ErrorResponseException tooManySessions(int maxSessions) {
-    ErrorResponseException e =
-        problem(
-            HttpStatus.SERVICE_UNAVAILABLE,
-            "too-many-sessions",
-            "Too many sessions",
-            "This service holds its maximum of "
-                + maxSessions
-                + " sessions (cadenza.sessions.max-sessions); end unused ones or retry later.",
-            Map.of("maxSessions", maxSessions));
-    e.getHeaders().set(HttpHeaders.RETRY_AFTER, "60");
-    return e;
+    return retryable(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        "too-many-sessions",
+        "Too many sessions",
+        "This service holds its maximum of "
+            + maxSessions
+            + " sessions (cadenza.sessions.max-sessions); end unused ones or retry later.",
+        Map.of("maxSessions", maxSessions),
+        60);
   }
 
   /** The sessions table cannot be reached; sessions are state, so there is no fallback. */
   public static ErrorResponseException sessionsUnavailable(Throwable cause) {
-    ErrorResponseException e =
+    return retryAfter(
         problem(
             HttpStatus.SERVICE_UNAVAILABLE,
             "sessions-unavailable",
             "Sessions unavailable",
             "The sessions table in DynamoDB cannot be reached right now; retry shortly.",
             Map.of(),
-            cause);
-    e.getHeaders().set(HttpHeaders.RETRY_AFTER, "2");
-    return e;
+            cause),
+        2);
   }
 
   /**
@@ -260,6 +254,33 @@ public final class Problems {
   public static ErrorResponseException problem(
       HttpStatus status, String type, String title, String detail, Map<String, ?> properties) {
     return problem(status, type, title, detail, properties, null);
+  }
+
+  /**
+   * A problem whose answer carries {@code Retry-After: retryAfterSeconds}: something busy or out of
+   * reach right now, that the client may send again.
+   */
+  public static ErrorResponseException retryable(
+      HttpStatus status,
+      String type,
+      String title,
+      String detail,
+      Map<String, ?> properties,
+      long retryAfterSeconds) {
+    return retryAfter(problem(status, type, title, detail, properties), retryAfterSeconds);
+  }
+
+  /**
+   * A store of state ({@code type}, {@code title}) that cannot be reached right now: a 503 with
+   * {@code Retry-After: 2} and no properties; sessions and listeners' data have no fallback.
+   */
+  public static ErrorResponseException storeUnavailable(String type, String title, String detail) {
+    return retryable(HttpStatus.SERVICE_UNAVAILABLE, type, title, detail, Map.of(), 2);
+  }
+
+  private static ErrorResponseException retryAfter(ErrorResponseException e, long seconds) {
+    e.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+    return e;
   }
 
   private static ErrorResponseException problem(

@@ -1,11 +1,8 @@
 package dev.cadenza.stream.account;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.cadenza.stream.testsupport.TestHttp;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -15,16 +12,10 @@ public final class AccountHttp {
 
   public static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
-
-  private final String base;
+  private final TestHttp http;
 
   public AccountHttp(int port) {
-    this.base = "http://127.0.0.1:" + port;
+    this.http = new TestHttp(port);
   }
 
   /** An answer: status, raw body, and the body as JSON (null when empty or not JSON). */
@@ -80,25 +71,8 @@ public final class AccountHttp {
 
   public Answer send(
       String method, String path, String authorization, String body, String contentType) {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(Duration.ofSeconds(30))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (authorization != null) {
-      b.header("Authorization", authorization);
-    }
-    if (contentType != null) {
-      b.header("Content-Type", contentType);
-    }
-    try {
-      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Answer(r.statusCode(), r);
-    } catch (Exception e) {
-      throw new IllegalStateException(method + " " + path + " failed: " + e, e);
-    }
+    HttpResponse<String> r =
+        http.send(method, path, body, "Authorization", authorization, "Content-Type", contentType);
+    return new Answer(r.statusCode(), r);
   }
 }

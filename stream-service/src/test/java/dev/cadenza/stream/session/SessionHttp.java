@@ -6,16 +6,14 @@ import dev.cadenza.protocol.Api;
 import dev.cadenza.protocol.Member;
 import dev.cadenza.protocol.SessionEvent;
 import dev.cadenza.protocol.SessionView;
+import dev.cadenza.stream.testsupport.TestHttp;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import tools.jackson.databind.JsonNode;
@@ -26,16 +24,10 @@ final class SessionHttp {
 
   static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
-
-  private final String base;
+  private final TestHttp http;
 
   SessionHttp(int port) {
-    this.base = "http://127.0.0.1:" + port;
+    this.http = new TestHttp(port);
   }
 
   /** One answer: status, headers and body. */
@@ -78,25 +70,14 @@ final class SessionHttp {
   }
 
   Answer send(String method, String path, String body, String... headers) {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(Duration.ofSeconds(30))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
+    String[] all = headers;
     if (body != null) {
-      b.header("Content-Type", "application/json");
+      all = new String[headers.length + 2];
+      all[0] = "Content-Type";
+      all[1] = "application/json";
+      System.arraycopy(headers, 0, all, 2, headers.length);
     }
-    for (int i = 0; i < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    try {
-      return new Answer(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()));
-    } catch (Exception e) {
-      throw new IllegalStateException(method + " " + path + ": " + e, e);
-    }
+    return new Answer(http.send(method, path, body, all));
   }
 
   Answer post(String path, String body, String... headers) {
@@ -130,13 +111,13 @@ final class SessionHttp {
   /** Opens the event stream of a session; read what arrived from {@link Events#events}. */
   Events events(String sessionId, String... headers) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + Api.events(sessionId)))
-            .header("Accept", "text/event-stream");
+        http.request(Api.events(sessionId)).header("Accept", "text/event-stream");
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
     try {
-      HttpResponse<InputStream> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> r =
+          TestHttp.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
       return new Events(r);
     } catch (Exception e) {
       throw new IllegalStateException("events of " + sessionId + ": " + e, e);

@@ -9,13 +9,7 @@ import dev.cadenza.stream.library.LibraryFixtures;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.w3c.dom.Element;
@@ -26,28 +20,12 @@ import org.w3c.dom.NodeList;
  * album lists) and by folders (artist, then album, then songs), with the spec's names and types in
  * JSON and XML.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"server.address=127.0.0.1", "cadenza.library.rescan-interval=0"})
-@Import(TestListeners.class)
-@DirtiesContext
-class SubsonicBrowseTest {
-
-  @TempDir static Path tmp;
+class SubsonicBrowseTest extends SubsonicServiceTest {
 
   @DynamicPropertySource
   static void library(DynamicPropertyRegistry registry) throws Exception {
-    Path library = LibraryFixtures.copyDemo(tmp.resolve("library"));
+    Path library = SubsonicFixtures.demoLibrary(tmp);
     registry.add("cadenza.library.path", library::toString);
-  }
-
-  @LocalServerPort int port;
-
-  private SubsonicClient api;
-
-  @BeforeEach
-  void ready() {
-    api = new SubsonicClient(port);
   }
 
   private static final String AURORA = Ids.artist("Aurora Lane");

@@ -38,6 +38,26 @@ final class SubsonicClient {
     return client;
   }
 
+  /** POSTs {@code form} (URL-encoded) to {@code path}, asserts a 200 and returns the body. */
+  byte[] postForm(String path, String form) {
+    return client
+        .post()
+        .uri(path)
+        .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+        .bodyValue(form)
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .returnResult()
+        .getResponseBody();
+  }
+
+  /** GETs {@code uri} and asserts a 200: the answer, to check further. */
+  WebTestClient.ResponseSpec getOk(URI uri) {
+    return client.get().uri(uri).exchange().expectStatus().isOk();
+  }
+
   /**
    * The user's credentials, then {@code params} (name, value, ...); {@code c=test} unless given.
    */
@@ -79,18 +99,7 @@ final class SubsonicClient {
   }
 
   DocumentContext jsonAt(URI uri) {
-    byte[] body =
-        client
-            .get()
-            .uri(uri)
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .expectHeader()
-            .contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
-            .expectBody()
-            .returnResult()
-            .getResponseBody();
+    byte[] body = okBody(uri, MediaType.APPLICATION_JSON);
     return JsonPath.parse(
         JsonPath.parse(new String(body, StandardCharsets.UTF_8))
             .read("$['subsonic-response']", Object.class));
@@ -102,19 +111,18 @@ final class SubsonicClient {
   }
 
   Element xmlAt(URI uri) {
-    byte[] body =
-        client
-            .get()
-            .uri(uri)
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .expectHeader()
-            .contentTypeCompatibleWith(MediaType.APPLICATION_XML)
-            .expectBody()
-            .returnResult()
-            .getResponseBody();
+    byte[] body = okBody(uri, MediaType.APPLICATION_XML);
     return parse(body).getDocumentElement();
+  }
+
+  /** GETs {@code uri}, asserts a 200 in a type compatible with {@code type}; the body. */
+  private byte[] okBody(URI uri, MediaType type) {
+    return getOk(uri)
+        .expectHeader()
+        .contentTypeCompatibleWith(type)
+        .expectBody()
+        .returnResult()
+        .getResponseBody();
   }
 
   static Document parse(byte[] xml) {

@@ -12,6 +12,11 @@ final class SubsonicFixtures {
 
   private SubsonicFixtures() {}
 
+  /** Copies the demo library to {@code tmp/library}; its path. */
+  static Path demoLibrary(Path tmp) throws Exception {
+    return LibraryFixtures.copyDemo(tmp.resolve("library"));
+  }
+
   /**
    * Copies a demo file to {@code target} in {@code library}, tagged as {@code title} by "Lyricist"
    * on the album "Words", with {@code lyrics} in its lyrics tag.

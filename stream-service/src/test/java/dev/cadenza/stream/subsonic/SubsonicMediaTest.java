@@ -16,14 +16,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
@@ -32,23 +26,17 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
  * Media through the OpenSubsonic API: {@code stream} and {@code download} with byte ranges, the
  * bytes compared with the files; covers scaled down; lyrics read from tags written at test time.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"server.address=127.0.0.1", "cadenza.library.rescan-interval=0"})
-@Import(TestListeners.class)
-@DirtiesContext
-class SubsonicMediaTest {
+class SubsonicMediaTest extends SubsonicServiceTest {
 
   static final String TONE = "Test Artist/Big Cover/01 Tone.wav";
   static final String SYNCED = "Lyricist/Words/01 Synced.flac";
   static final String PLAIN = "Lyricist/Words/02 Plain.mp3";
 
-  @TempDir static Path tmp;
   static Path library;
 
   @DynamicPropertySource
   static void library(DynamicPropertyRegistry registry) throws Exception {
-    library = LibraryFixtures.copyDemo(tmp.resolve("library"));
+    library = SubsonicFixtures.demoLibrary(tmp);
     TestAudio.wav(library.resolve(TONE), 200_000, 7);
     BufferedImage image = new BufferedImage(600, 400, BufferedImage.TYPE_INT_RGB);
     for (int x = 0; x < 600; x++) {
@@ -68,15 +56,6 @@ class SubsonicMediaTest {
     registry.add("cadenza.library.path", library::toString);
   }
 
-  @LocalServerPort int port;
-
-  private SubsonicClient api;
-
-  @BeforeEach
-  void ready() {
-    api = new SubsonicClient(port);
-  }
-
   // --- stream and download -------------------------------------------------------------------
 
   @Test
@@ -84,12 +63,7 @@ class SubsonicMediaTest {
     byte[] file = Files.readAllBytes(library.resolve(LibraryFixtures.MORNING_FOG));
 
     EntityExchangeResult<byte[]> r =
-        api.web()
-            .get()
-            .uri(api.uri("stream.view", "id", Ids.track(LibraryFixtures.MORNING_FOG)))
-            .exchange()
-            .expectStatus()
-            .isOk()
+        api.getOk(api.uri("stream.view", "id", Ids.track(LibraryFixtures.MORNING_FOG)))
             .expectHeader()
             .contentType("audio/flac")
             .expectHeader()
@@ -126,12 +100,7 @@ class SubsonicMediaTest {
     byte[] file = Files.readAllBytes(library.resolve(TONE));
 
     EntityExchangeResult<byte[]> r =
-        api.web()
-            .get()
-            .uri(api.uri("stream", "id", Ids.track(TONE), "format", "mp3", "maxBitRate", "128"))
-            .exchange()
-            .expectStatus()
-            .isOk()
+        api.getOk(api.uri("stream", "id", Ids.track(TONE), "format", "mp3", "maxBitRate", "128"))
             .expectHeader()
             .contentType("audio/wav")
             .expectHeader()
@@ -157,18 +126,7 @@ class SubsonicMediaTest {
             + "&v=1.16.1&c=test&id="
             + Ids.track(TONE);
 
-    byte[] body =
-        api.web()
-            .post()
-            .uri("/rest/stream.view")
-            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
-            .bodyValue(form)
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .expectBody()
-            .returnResult()
-            .getResponseBody();
+    byte[] body = api.postForm("/rest/stream.view", form);
 
     assertThat(body).isEqualTo(file);
   }
@@ -176,12 +134,7 @@ class SubsonicMediaTest {
   @Test
   void streamRefusesWrongCredentialsInTheSpecsFormat() {
     byte[] body =
-        api.web()
-            .get()
-            .uri(api.raw("stream", "u", "alice", "p", "wrong", "id", Ids.track(TONE), "f", "json"))
-            .exchange()
-            .expectStatus()
-            .isOk()
+        api.getOk(api.raw("stream", "u", "alice", "p", "wrong", "id", Ids.track(TONE), "f", "json"))
             .expectHeader()
             .contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
             .expectBody()
@@ -196,12 +149,7 @@ class SubsonicMediaTest {
     byte[] file = Files.readAllBytes(library.resolve(LibraryFixtures.CAFE_NOCTURNE));
 
     EntityExchangeResult<byte[]> r =
-        api.web()
-            .get()
-            .uri(api.uri("download", "id", Ids.track(LibraryFixtures.CAFE_NOCTURNE)))
-            .exchange()
-            .expectStatus()
-            .isOk()
+        api.getOk(api.uri("download", "id", Ids.track(LibraryFixtures.CAFE_NOCTURNE)))
             .expectBody()
             .returnResult();
 

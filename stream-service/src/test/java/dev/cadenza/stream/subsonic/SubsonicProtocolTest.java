@@ -5,21 +5,13 @@ import static dev.cadenza.stream.subsonic.SubsonicClient.assertFailed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.DocumentContext;
-import dev.cadenza.stream.library.LibraryFixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
-import org.springframework.http.MediaType;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.w3c.dom.Element;
@@ -29,28 +21,12 @@ import org.w3c.dom.Element;
  * authentication by password, token and API key with the spec's error codes, and bad input that
  * never gets a 5xx.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"server.address=127.0.0.1", "cadenza.library.rescan-interval=0"})
-@Import(TestListeners.class)
-@DirtiesContext
-class SubsonicProtocolTest {
-
-  @TempDir static Path tmp;
+class SubsonicProtocolTest extends SubsonicServiceTest {
 
   @DynamicPropertySource
   static void library(DynamicPropertyRegistry registry) throws Exception {
-    Path library = LibraryFixtures.copyDemo(tmp.resolve("library"));
+    Path library = SubsonicFixtures.demoLibrary(tmp);
     registry.add("cadenza.library.path", library::toString);
-  }
-
-  @LocalServerPort int port;
-
-  private SubsonicClient api;
-
-  @BeforeEach
-  void ready() {
-    api = new SubsonicClient(port);
   }
 
   // --- envelope and formats ------------------------------------------------------------------
@@ -95,18 +71,7 @@ class SubsonicProtocolTest {
   void formPostCarriesEveryParameterInTheBody() {
     String form =
         "u=" + TestListeners.USER + "&p=" + enc(TestListeners.PASSWORD) + "&v=1.16.1&c=test&f=json";
-    byte[] body =
-        api.web()
-            .post()
-            .uri("/rest/getLicense.view")
-            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
-            .bodyValue(form)
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .expectBody()
-            .returnResult()
-            .getResponseBody();
+    byte[] body = api.postForm("/rest/getLicense.view", form);
 
     assertThat(new String(body, StandardCharsets.UTF_8))
         .contains("\"status\":\"ok\"")
