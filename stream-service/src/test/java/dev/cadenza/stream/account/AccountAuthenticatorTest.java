@@ -91,6 +91,57 @@ class AccountAuthenticatorTest {
   }
 
   @Test
+  void aVerifiedTokenUserIsRememberedSoAFreshSaltNeedsNoStoreRead() throws Exception {
+    assertThat(
+            accounts
+                .authenticator
+                .token("ann", md5Hex("ann-password" + "s1"), "s1", ADDRESS)
+                .block())
+        .isEqualTo(new Listener(ann.id(), "ann", Role.USER));
+    int reads = accounts.store.reads.get();
+
+    assertThat(
+            accounts
+                .authenticator
+                .token("ANN", md5Hex("ann-password" + "s2"), "s2", ADDRESS)
+                .block())
+        .isEqualTo(new Listener(ann.id(), "ann", Role.USER));
+    assertThat(accounts.store.reads.get()).isEqualTo(reads);
+    // a wrong token is not answered from what is remembered: checked, and refused
+    assertThat(refusal(accounts.authenticator.token("ann", md5Hex("wrong" + "s3"), "s3", ADDRESS)))
+        .isEqualTo(Reason.WRONG_CREDENTIALS);
+  }
+
+  @Test
+  void aChangeToTheUserForgetsTheRememberedTokenUser() throws Exception {
+    assertThat(
+            accounts
+                .authenticator
+                .token("ann", md5Hex("ann-password" + "s1"), "s1", ADDRESS)
+                .block())
+        .isNotNull();
+
+    accounts.users.update("ann", new Users.Change("new-ann-password", null, null)).block();
+    assertThat(
+            refusal(
+                accounts.authenticator.token("ann", md5Hex("ann-password" + "s2"), "s2", ADDRESS)))
+        .isEqualTo(Reason.WRONG_CREDENTIALS);
+    assertThat(
+            accounts
+                .authenticator
+                .token("ann", md5Hex("new-ann-password" + "s3"), "s3", ADDRESS)
+                .block())
+        .isNotNull();
+
+    accounts.users.update("ann", new Users.Change(null, null, true)).block();
+    assertThat(
+            refusal(
+                accounts.authenticator.token(
+                    "ann", md5Hex("new-ann-password" + "s4"), "s4", ADDRESS)))
+        .isEqualTo(Reason.DISABLED);
+  }
+
+  @Test
   void aSecretSealedUnderAnotherKeyRefusesTokensButNotPasswords() throws Exception {
     try (Accounts other = new Accounts(data)) {
       // the same user item, read by a service with another secret key
