@@ -225,18 +225,7 @@ else
     case $v in
       l1) ;;
       l2)
-        dynalite_cli=$("$root/hack/dynalite.sh" | tail -n 1)
-        dport=$(free_port)
-        node "$dynalite_cli" --host 127.0.0.1 --port "$dport" >"$out/dynalite.log" 2>&1 &
-        dpid=$!
-        pids+=("$dpid")
-        # any HTTP answer (dynalite says 400 to a bare GET) means it is listening
-        for ((i = 0; i < 40; i++)); do
-          curl -s --noproxy '*' --max-time 1 -o /dev/null "http://127.0.0.1:$dport/" && break
-          kill -0 "$dpid" 2>/dev/null || die "dynalite exited; see $out/dynalite.log"
-          sleep 0.5
-        done
-        log "dynalite on 127.0.0.1:$dport (pid $dpid, in memory)"
+        start_dynalite "$out/dynalite.log"
         read -ra l2_extra <<<"${BENCH_L2_ARGS:-}"
         args=(--cadenza.cache.memory=0 --cadenza.dynamodb.table-prefix="bench-$stamp"
           --cadenza.dynamodb.endpoint="http://127.0.0.1:$dport" --cadenza.dynamodb.create-tables=true

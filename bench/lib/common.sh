@@ -219,11 +219,30 @@ run_nginx() {
   wait_http "$4" "$nginx_pid" 20 || die "nginx did not come up; see $3"
 }
 
+# start_dynalite LOG: dynalite (hack/dynalite.sh, in memory) on a free port of 127.0.0.1; sets
+# dport, dpid
+start_dynalite() {
+  local cli i
+  cli=$("$root/hack/dynalite.sh" | tail -n 1)
+  dport=$(free_port)
+  node "$cli" --host 127.0.0.1 --port "$dport" >"$1" 2>&1 &
+  dpid=$!
+  pids+=("$dpid")
+  # any HTTP answer (dynalite says 400 to a bare GET) means it is listening
+  for ((i = 0; i < 40; i++)); do
+    curl -s --noproxy '*' --max-time 1 -o /dev/null "http://127.0.0.1:$dport/" && break
+    kill -0 "$dpid" 2>/dev/null || die "dynalite exited; see $1"
+    sleep 0.5
+  done
+  log "dynalite on 127.0.0.1:$dport (pid $dpid, in memory)"
+}
+
 # --- Cadenza -------------------------------------------------------------------------------------
 cport="" cpid=""
 # launch_cadenza LOG [ARG...]: starts the service from the jar copy on a free port of 127.0.0.1
 # (sets cport, cpid), its SNTP responder off (several may run at once) and authentication off (the
-# benchmarks measure serving, not logging in), with the extra Spring arguments, and returns at once.
+# benchmarks measure serving, not logging in; cadenza_auth=true, as bench/subsonic.sh sets it,
+# leaves it on), with the extra Spring arguments, and returns at once.
 # Local DynamoDB endpoints need no AWS metadata.
 launch_cadenza() {
   local logf=$1 java_opts
@@ -232,7 +251,7 @@ launch_cadenza() {
   read -ra java_opts <<<"${JAVA_OPTS:-}"
   AWS_EC2_METADATA_DISABLED=true java "${java_opts[@]}" -jar "$out/cadenza.jar" \
     --server.port="$cport" --server.address=127.0.0.1 --cadenza.clock.sntp.port=0 \
-    --cadenza.auth.enabled=false \
+    --cadenza.auth.enabled="${cadenza_auth:-false}" \
     --cadenza.library.path="$lib" --logging.level.root=WARN "$@" >"$logf" 2>&1 &
   cpid=$!
   pids+=("$cpid")
@@ -332,11 +351,12 @@ PY
 
 has_urls() { [ -s "$urls/$1-$2.txt" ]; }
 
-# loadgen LIST MODE CONCURRENCY DURATION: one bounded run; its JSON summary line goes to $out/last.json.
+# loadgen LIST MODE CONCURRENCY DURATION [ARG...]: one bounded run (extra loadgen arguments, such
+# as -H 'Authorization: ...', follow); its JSON summary line goes to $out/last.json.
 # It runs in the background so that a signal interrupts `wait` and cleanup stops it at once.
 loadgen() {
   "$out/loadgen" -urls "$1" -mode "$2" -c "$3" -d "$4" -n "$max_requests" -seed "$seed" \
-    -timeout "$timeout" >"$out/last.json" &
+    -timeout "$timeout" "${@:5}" >"$out/last.json" &
   lg=$!
   wait "$lg"
   lg=""

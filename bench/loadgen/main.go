@@ -74,6 +74,8 @@ func main() {
 	mode := flag.String("mode", "full", "full | range | mixed (50% full, 50% range)")
 	seed := flag.Uint64("seed", 1, "random seed")
 	timeout := flag.Duration("timeout", 30*time.Second, "per-request timeout")
+	var headers headerFlags
+	flag.Var(&headers, "H", "`Name: value` header sent with every request (repeatable), e.g. credentials")
 	flag.Parse()
 
 	targets, err := readTargets(*urlsFile)
@@ -84,7 +86,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(2)
 	}
-	s := run(targets, *conc, *dur, *count, *mode, *seed, *timeout)
+	s := run(targets, *conc, *dur, *count, *mode, *seed, *timeout, http.Header(headers))
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		s.CPUUser = round(time.Duration(ru.Utime.Nano()).Seconds())
@@ -146,7 +148,7 @@ func readTargets(path string) ([]target, error) {
 	return ts, nil
 }
 
-func run(targets []target, conc int, dur time.Duration, count int64, mode string, seed uint64, timeout time.Duration) summary {
+func run(targets []target, conc int, dur time.Duration, count int64, mode string, seed uint64, timeout time.Duration, headers http.Header) summary {
 	transport := &http.Transport{
 		Proxy:               nil, // never go through a proxy from the environment
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
@@ -174,7 +176,7 @@ func run(targets []target, conc int, dur time.Duration, count int64, mode string
 			for time.Now().Before(deadline) && (count == 0 || issued.Add(1) <= count) {
 				t := targets[rng.IntN(len(targets))]
 				ranged := mode == "range" || (mode == "mixed" && rng.IntN(2) == 0)
-				ttfb, total, n, err := fetch(client, t, ranged, rng)
+				ttfb, total, n, err := fetch(client, t, ranged, rng, headers)
 				st.requests++
 				st.bytes += n
 				if err != nil {
@@ -210,10 +212,13 @@ func run(targets []target, conc int, dur time.Duration, count int64, mode string
 
 // fetch performs one request, reads the whole body and checks status, length and Content-Range.
 // It returns the time to the first response byte, the total time and the body bytes read.
-func fetch(client *http.Client, t target, ranged bool, rng *rand.Rand) (ttfb, total time.Duration, n int64, err error) {
+func fetch(client *http.Client, t target, ranged bool, rng *rand.Rand, headers http.Header) (ttfb, total time.Duration, n int64, err error) {
 	req, err := http.NewRequest(http.MethodGet, t.url, nil)
 	if err != nil {
 		return 0, 0, 0, err
+	}
+	for name, values := range headers {
+		req.Header[name] = values
 	}
 	wantStatus, wantLen, wantRange := http.StatusOK, t.size, ""
 	if ranged {
@@ -250,6 +255,24 @@ func fetch(client *http.Client, t target, ranged bool, rng *rand.Rand) (ttfb, to
 		return ttfb, total, n, fmt.Errorf("Content-Range %q, want %q", resp.Header.Get("Content-Range"), wantRange)
 	}
 	return ttfb, total, n, nil
+}
+
+// headerFlags collects the -H flags ("Name: value"; repeatable) into a header.
+type headerFlags http.Header
+
+func (h headerFlags) String() string { return fmt.Sprint(len(h), " headers") } // never print credentials
+
+func (h *headerFlags) Set(v string) error {
+	name, value, ok := strings.Cut(v, ":")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" || strings.ContainsAny(name, " \t") {
+		return fmt.Errorf("want Name: value")
+	}
+	if *h == nil {
+		*h = headerFlags{}
+	}
+	http.Header(*h).Add(name, strings.TrimSpace(value))
+	return nil
 }
 
 // percentile returns the nearest-rank p-th percentile in milliseconds (0 when there are no samples).

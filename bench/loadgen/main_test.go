@@ -23,11 +23,11 @@ func TestRunChecksResponses(t *testing.T) {
 	defer bad.Close()
 
 	for _, mode := range []string{"full", "range", "mixed"} {
-		s := run([]target{{good.URL + "/a", int64(len(body))}}, 4, 5*time.Second, 200, mode, 7, 5*time.Second)
+		s := run([]target{{good.URL + "/a", int64(len(body))}}, 4, 5*time.Second, 200, mode, 7, 5*time.Second, nil)
 		if s.Requests != 200 || s.Errors != 0 || s.TTFBP99 <= 0 || s.TotalP99 < s.TTFBP50 {
 			t.Errorf("%s against a correct server: %+v", mode, s)
 		}
-		s = run([]target{{bad.URL + "/a", int64(len(body))}}, 2, 5*time.Second, 20, mode, 7, 5*time.Second)
+		s = run([]target{{bad.URL + "/a", int64(len(body))}}, 2, 5*time.Second, 20, mode, 7, 5*time.Second, nil)
 		if s.Requests != 20 || s.Errors != 20 {
 			t.Errorf("%s against a broken server: %+v", mode, s)
 		}
@@ -50,5 +50,31 @@ func TestReadTargetsOnlyLoopback(t *testing.T) {
 		if _, err := readTargets(write(bad)); err == nil {
 			t.Errorf("%q: want an error", bad)
 		}
+	}
+}
+
+func TestHeadersAreSent(t *testing.T) {
+	body := []byte("secret page")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer k" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.Write(body)
+	}))
+	defer srv.Close()
+	var h headerFlags
+	if err := h.Set("Authorization: Bearer k"); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Set("no colon"); err == nil {
+		t.Error("a header without a colon was accepted")
+	}
+	targets := []target{{srv.URL, int64(len(body))}}
+	if s := run(targets, 2, 5*time.Second, 10, "full", 1, 5*time.Second, http.Header(h)); s.Errors != 0 {
+		t.Errorf("with the header: %+v", s)
+	}
+	if s := run(targets, 2, 5*time.Second, 10, "full", 1, 5*time.Second, nil); s.Errors != 10 {
+		t.Errorf("without it: %+v", s)
 	}
 }

@@ -70,7 +70,15 @@ final class AccountAuthenticator implements Authenticator {
   public Mono<Listener> token(String username, String token, String salt, String clientAddress) {
     return Mono.defer(
         () -> {
+          // a user whose token was verified recently: their secret, without a store read; a
+          // token that does not match it takes the full path below (and counts as a failure)
+          String cacheKey = verified.keyOf("token-user", Usernames.key(username));
+          Optional<User> known = verified.tokenUser(cacheKey);
+          if (known.isPresent() && tokenMatches(token, openSecret(known.get()), salt)) {
+            return Mono.just(known.get().listener());
+          }
           failures.check(username, clientAddress);
+          long generation = verified.generation();
           return users
               .find(username)
               .map(
@@ -80,7 +88,10 @@ final class AccountAuthenticator implements Authenticator {
                     }
                     String secret = found.map(u -> openSecret(u)).orElse(dummySecret);
                     boolean ok = tokenMatches(token, secret, salt) && found.isPresent();
-                    return accept(ok ? found : Optional.empty(), username, clientAddress);
+                    Listener listener =
+                        accept(ok ? found : Optional.empty(), username, clientAddress);
+                    verified.putTokenUser(cacheKey, found.get(), generation);
+                    return listener;
                   });
         });
   }

@@ -19,6 +19,11 @@ import javax.crypto.spec.SecretKeySpec;
  * that lives only in this process: the cache never holds a password or key, and its keys are
  * useless outside it. Any change to a user (password, role, disabled, deleted, a key revoked)
  * forgets that user's entries here; other pods forget theirs within the time to live.
+ *
+ * <p>Subsonic tokens ({@code t} = md5(password + {@code s})) come with a fresh salt from most
+ * players, so the same credentials rarely repeat: for them the cache keeps, per username, the user
+ * whose token was last verified (as stored: the Argon2 hash and the sealed Subsonic secret, never
+ * the password), and the next token is checked against its secret without a store read.
  */
 final class VerifiedCredentials {
 
@@ -27,6 +32,7 @@ final class VerifiedCredentials {
 
   private final byte[] key = new byte[32];
   private final Cache<String, Listener> cache;
+  private final Cache<String, User> tokenUsers;
 
   /**
    * Bumped by every change to a user: a verification that started before a change does not store
@@ -37,6 +43,7 @@ final class VerifiedCredentials {
   VerifiedCredentials(Duration ttl) {
     new SecureRandom().nextBytes(key);
     this.cache = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(ttl).build();
+    this.tokenUsers = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(ttl).build();
   }
 
   /** The cache key of credentials of {@code kind} ("password", "key"): an HMAC of all parts. */
@@ -82,9 +89,21 @@ final class VerifiedCredentials {
     }
   }
 
+  /** The user whose Subsonic token was verified recently under {@code cacheKey}, if any. */
+  Optional<User> tokenUser(String cacheKey) {
+    return Optional.ofNullable(tokenUsers.getIfPresent(cacheKey));
+  }
+
+  void putTokenUser(String cacheKey, User user, long verifiedInGeneration) {
+    if (generation.get() == verifiedInGeneration) {
+      tokenUsers.put(cacheKey, user);
+    }
+  }
+
   /** Forgets every verified credential of the user. */
   void forget(String userId) {
     generation.incrementAndGet();
     cache.asMap().values().removeIf(l -> l.id().equals(userId));
+    tokenUsers.asMap().values().removeIf(u -> u.id().equals(userId));
   }
 }

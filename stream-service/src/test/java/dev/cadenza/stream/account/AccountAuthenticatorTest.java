@@ -75,8 +75,15 @@ class AccountAuthenticatorTest {
         .isEqualTo(Reason.WRONG_CREDENTIALS);
   }
 
+  /** Also when a token was verified before: the change forgets the user remembered for it. */
   @Test
   void aTokenStillWorksAfterAPasswordChangeWithTheNewPassword() throws Exception {
+    assertThat(
+            accounts
+                .authenticator
+                .token("ann", md5Hex("ann-password" + "s0"), "s0", ADDRESS)
+                .block())
+        .isNotNull();
     accounts.users.update("ann", new Users.Change("new-ann-password", null, null)).block();
     assertThat(
             refusal(
@@ -88,6 +95,34 @@ class AccountAuthenticatorTest {
                 .token("ann", md5Hex("new-ann-password" + "s1"), "s1", ADDRESS)
                 .block())
         .isNotNull();
+    accounts.users.update("ann", new Users.Change(null, null, true)).block();
+    assertThat(
+            refusal(
+                accounts.authenticator.token(
+                    "ann", md5Hex("new-ann-password" + "s2"), "s2", ADDRESS)))
+        .isEqualTo(Reason.DISABLED);
+  }
+
+  @Test
+  void aVerifiedTokenUserIsRememberedSoAFreshSaltNeedsNoStoreRead() throws Exception {
+    assertThat(
+            accounts
+                .authenticator
+                .token("ann", md5Hex("ann-password" + "s1"), "s1", ADDRESS)
+                .block())
+        .isEqualTo(new Listener(ann.id(), "ann", Role.USER));
+    int reads = accounts.store.reads.get();
+
+    assertThat(
+            accounts
+                .authenticator
+                .token("ANN", md5Hex("ann-password" + "s2"), "s2", ADDRESS)
+                .block())
+        .isEqualTo(new Listener(ann.id(), "ann", Role.USER));
+    assertThat(accounts.store.reads.get()).isEqualTo(reads);
+    // a wrong token is not answered from what is remembered: checked, and refused
+    assertThat(refusal(accounts.authenticator.token("ann", md5Hex("wrong" + "s3"), "s3", ADDRESS)))
+        .isEqualTo(Reason.WRONG_CREDENTIALS);
   }
 
   @Test

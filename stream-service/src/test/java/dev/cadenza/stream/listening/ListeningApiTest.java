@@ -12,6 +12,7 @@ import dev.cadenza.stream.testsupport.TestAudio;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,6 +127,24 @@ class ListeningApiTest {
             ok(call("stars", HttpMethod.GET, Api.MY_STARS + "?kind=track", null))
                 .read("$.items", List.class))
         .isEmpty();
+  }
+
+  /**
+   * A page of 500 ids (the limit) fits the request line: about 9 KB of URL, not a 414. (Ids the
+   * catalogue does not have, so that the answer stays small.)
+   */
+  @Test
+  void annotationsOfAFullPageOfIdsAreAnswered() {
+    List<String> ids = new ArrayList<>(tracks);
+    while (ids.size() < 500) {
+      ids.add(String.format("%016d", ids.size()));
+    }
+    String path = Api.MY_ANNOTATIONS + "?kind=track&ids=" + String.join(",", ids);
+    assertThat(path.length()).isGreaterThan(8_000);
+
+    DocumentContext page = ok(call("pager", HttpMethod.GET, path, null));
+
+    assertThat(page.read("$.items[*].id", List.class)).hasSize(500);
   }
 
   @Test
