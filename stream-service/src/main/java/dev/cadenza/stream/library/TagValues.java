@@ -18,12 +18,26 @@ final class TagValues {
     return end == 0 ? null : Integer.valueOf(v.substring(0, end));
   }
 
-  /** The value with surrounding blanks removed, or null when nothing is left. */
+  /**
+   * The value with surrounding blanks and NUL characters removed, or null when nothing is left.
+   * RIFF INFO strings (WAV tags) end in a NUL that the tag library keeps: "Song\0" is "Song".
+   */
   static String text(String value) {
     if (value == null) {
       return null;
     }
-    String v = value.strip();
-    return v.isEmpty() ? null : v;
+    int start = 0;
+    int end = value.length();
+    while (start < end && blankOrNul(value.charAt(start))) {
+      start++;
+    }
+    while (end > start && blankOrNul(value.charAt(end - 1))) {
+      end--;
+    }
+    return start == end ? null : value.substring(start, end);
+  }
+
+  private static boolean blankOrNul(char c) {
+    return c == '\0' || Character.isWhitespace(c) || Character.isSpaceChar(c);
   }
 }
