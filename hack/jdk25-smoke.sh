@@ -54,8 +54,10 @@ out=target/jdk25-smoke
 mkdir -p "$out"
 # a data directory of its own, so the first start creates the admin and prints its password, as it
 # does for a newcomer (the README, after Quick start)
+# (for the service alone: the tests below give each of their contexts a directory of its own, which
+# this variable would override)
 rm -rf "$out/data"
-export CADENZA_DATA_DIR=$PWD/$out/data
+data_dir=$PWD/$out/data
 port=8080
 base=http://127.0.0.1:$port
 
@@ -82,7 +84,7 @@ fi
 log "step 1: ./mvnw -q -pl stream-service -am spring-boot:run"
 # setsid: Maven, the forked application JVM and everything else get their own process group, which
 # stop_service ends as a whole
-setsid ./mvnw -q -pl stream-service -am spring-boot:run >"$out/service.log" 2>&1 &
+CADENZA_DATA_DIR=$data_dir setsid ./mvnw -q -pl stream-service -am spring-boot:run >"$out/service.log" 2>&1 &
 service_pgid=$!
 
 health=""
