@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -95,6 +96,17 @@ class MusicDeliveryReconcilerTest {
   }
 
   /** Degraded is True for that reason, and a Warning Event with it is on the resource. */
+  /** The owners of the operator's generated Secret {@code <name>-auth}. */
+  static List<OwnerReference> authSecretOwners(String name) {
+    return client
+        .secrets()
+        .inNamespace(NS)
+        .withName(name + "-auth")
+        .get()
+        .getMetadata()
+        .getOwnerReferences();
+  }
+
   static void assertDegradedWithWarningEvent(String name, String reason) {
     assertThat(condition(name, "Degraded").getStatus()).isEqualTo("True");
     assertThat(condition(name, "Degraded").getReason()).isEqualTo(reason);
@@ -659,31 +671,14 @@ class MusicDeliveryReconcilerTest {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () ->
-                assertThat(
-                        client
-                            .secrets()
-                            .inNamespace(NS)
-                            .withName("soul-auth")
-                            .get()
-                            .getMetadata()
-                            .getOwnerReferences())
+                assertThat(authSecretOwners("soul"))
                     .singleElement()
                     .satisfies(
                         r -> assertThat(r.getUid()).isEqualTo(md("soul").getMetadata().getUid())));
     apply("soul", retain);
     await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () ->
-                assertThat(
-                        client
-                            .secrets()
-                            .inNamespace(NS)
-                            .withName("soul-auth")
-                            .get()
-                            .getMetadata()
-                            .getOwnerReferences())
-                    .isEmpty());
+        .untilAsserted(() -> assertThat(authSecretOwners("soul")).isEmpty());
     assertThat(decoded(client.secrets().inNamespace(NS).withName("soul-auth").get(), "password"))
         .as("never overwritten")
         .isEqualTo("chosen-by-the-user");
