@@ -8,6 +8,7 @@ import dev.cadenza.operator.OperatorSettings;
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus;
 import dev.cadenza.operator.testsupport.Jazz;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -125,13 +126,7 @@ class DesiredStateTest {
 
   @Test
   void podsAnswerSntpOnUdpAndTheServiceOffersItOnTheStandardPort() {
-    var container =
-        StreamDeployment.build(md(BASE), SETTINGS)
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getContainers()
-            .get(0);
+    var container = streamContainer(md(BASE));
     assertThat(container.getPorts())
         .anySatisfy(
             p -> {
@@ -151,13 +146,7 @@ class DesiredStateTest {
 
   @Test
   void aStreamContainerThatFailsLeavesItsTerminationMessageOrElseItsLastLog() {
-    var container =
-        StreamDeployment.build(md(BASE), SETTINGS)
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getContainers()
-            .get(0);
+    var container = streamContainer(md(BASE));
 
     assertThat(container.getName()).isEqualTo("stream");
     assertThat(container.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
@@ -334,6 +323,16 @@ class DesiredStateTest {
 
   static String decoded(Secret secret, String key) {
     return new String(Base64.getDecoder().decode(secret.getData().get(key)), UTF_8);
+  }
+
+  /** The stream container of the Deployment made for {@code md} with the default settings. */
+  static Container streamContainer(MusicDelivery md) {
+    return StreamDeployment.build(md, SETTINGS)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0);
   }
 
   static Map<String, EnvVar> env(Deployment d) {
