@@ -5,6 +5,7 @@ import dev.cadenza.stream.store.ItemStore;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
@@ -75,8 +76,9 @@ class AccountConfiguration {
   }
 
   @Bean
-  AuthenticationFilter authenticationFilter(RequestAuthentication authentication, JsonMapper json) {
-    return new AuthenticationFilter(authentication, json);
+  AuthenticationFilter authenticationFilter(
+      RequestAuthentication authentication, JsonMapper json, ApplicationContext context) {
+    return new AuthenticationFilter(authentication, json, context);
   }
 
   @Bean

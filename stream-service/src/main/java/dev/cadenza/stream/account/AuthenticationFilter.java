@@ -1,7 +1,9 @@
 package dev.cadenza.stream.account;
 
+import dev.cadenza.stream.management.ManagementPort;
 import dev.cadenza.stream.web.ProblemJson;
 import java.net.InetSocketAddress;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.ErrorResponseException;
@@ -12,10 +14,13 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Authenticates every request Spring's dispatcher serves (controllers and actuator endpoints)
- * except the {@link PublicRoutes}, and puts the {@link Listener} in the exchange attributes. A
- * request whose credentials are missing or refused is answered here with the problem, before any
- * handler runs. Routes Reactor Netty serves directly are guarded by {@link NettyAuthentication}.
+ * Authenticates every request Spring's dispatcher serves on the API port (the controllers) except
+ * the {@link PublicRoutes}, and puts the {@link Listener} in the exchange attributes. A request
+ * whose credentials are missing or refused is answered here with the problem, before any handler
+ * runs. Routes Reactor Netty serves directly are guarded by {@link NettyAuthentication}. Spring
+ * runs this filter on the management port too, whose actuator endpoints are read without
+ * credentials by the kubelet, the operator and Prometheus ({@link ManagementPort}, docs/auth.md):
+ * there it lets every request through.
  */
 final class AuthenticationFilter implements WebFilter, Ordered {
 
@@ -24,15 +29,19 @@ final class AuthenticationFilter implements WebFilter, Ordered {
 
   private final RequestAuthentication authentication;
   private final JsonMapper json;
+  private final ApplicationContext api;
 
-  AuthenticationFilter(RequestAuthentication authentication, JsonMapper json) {
+  AuthenticationFilter(
+      RequestAuthentication authentication, JsonMapper json, ApplicationContext api) {
     this.authentication = authentication;
     this.json = json;
+    this.api = api;
   }
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    if (PublicRoutes.isPublic(exchange.getRequest().getPath().pathWithinApplication().value())) {
+    if (ManagementPort.serves(exchange, api)
+        || PublicRoutes.isPublic(exchange.getRequest().getPath().pathWithinApplication().value())) {
       return chain.filter(exchange);
     }
     return authentication

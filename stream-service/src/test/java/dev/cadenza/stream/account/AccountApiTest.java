@@ -67,7 +67,7 @@ class AccountApiTest {
   @Test
   void withoutCredentialsTheApiAnswers401WithAChallengeAndAProblem() {
     for (String path :
-        new String[] {"/api/v1/tracks", "/api/v1/me", "/api/v1/users", "/actuator/metrics"}) {
+        new String[] {"/api/v1/tracks", "/api/v1/me", "/api/v1/users", "/api/v1/nothing-here"}) {
       Answer a = http.get(path, null);
       assertThat(a.status()).as(path).isEqualTo(401);
       assertThat(a.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"cadenza\"");
@@ -81,10 +81,15 @@ class AccountApiTest {
   }
 
   @Test
-  void probesAndTheClockExchangeArePublic() {
-    assertThat(http.get("/actuator/health/readiness", null).status()).isEqualTo(200);
-    assertThat(http.get("/actuator/health", null).status()).isEqualTo(200);
+  void theClockExchangeIsPublicAndTheProbesAndMetricsAreReadWithoutCredentialsOnTheirOwnPort() {
     assertThat(http.get("/api/v1/time", null).status()).isEqualTo(200);
+    AccountHttp management = new AccountHttp(app.managementPort());
+    for (String path :
+        new String[] {
+          "/actuator/health/readiness", "/actuator/health", "/actuator/info", "/actuator/metrics"
+        }) {
+      assertThat(management.get(path, null).status()).as(path).isEqualTo(200);
+    }
   }
 
   @Test

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
@@ -84,12 +85,13 @@ class CatalogApiTest {
   }
 
   @LocalServerPort int port;
+  @LocalManagementPort int managementPort;
 
   private CatalogClient api;
 
   @BeforeEach
   void ready() {
-    api = new CatalogClient(port).awaitReady();
+    api = new CatalogClient(port).awaitReady(managementPort);
   }
 
   private static String id(String path) {

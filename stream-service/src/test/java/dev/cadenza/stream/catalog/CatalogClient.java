@@ -43,15 +43,19 @@ public final class CatalogClient {
     return client;
   }
 
-  /** Waits until the service reports itself ready, which it does after its first scan. */
-  public CatalogClient awaitReady() {
+  /**
+   * Waits until the service reports itself ready on its {@code managementPort} (the readiness
+   * probe), which it does after its first scan.
+   */
+  public CatalogClient awaitReady(int managementPort) {
+    WebTestClient probe = new CatalogClient(managementPort).web();
     await()
         .atMost(Duration.ofSeconds(60))
         .ignoreExceptions()
         .pollDelay(Duration.ZERO)
         .pollInterval(Duration.ofMillis(20))
         .untilAsserted(
-            () -> client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk());
+            () -> probe.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk());
     return this;
   }
 

@@ -84,8 +84,17 @@ class ClockSyncTest {
   }
 
   static HttpResponse<String> get(TestApp app, String path) throws Exception {
+    return get(app.port(), path);
+  }
+
+  /** GETs {@code path} of the actuator, on the management port. */
+  static HttpResponse<String> management(TestApp app, String path) throws Exception {
+    return get(app.managementPort(), path);
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path)).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -120,7 +129,7 @@ class ClockSyncTest {
   }
 
   static JsonNode info(TestApp app) throws Exception {
-    HttpResponse<String> r = get(app, "/actuator/info");
+    HttpResponse<String> r = management(app, "/actuator/info");
     assertThat(r.statusCode()).isEqualTo(200);
     return JsonMapper.builder().build().readTree(r.body());
   }
@@ -153,7 +162,7 @@ class ClockSyncTest {
     assertThat(sample.offset() / 1e3).isCloseTo(250, within(20.0 + sample.errorBound() / 1e3));
     assertThat(app.app().getBean(MediaClock.class).nowMicros() - systemMicros())
         .isBetween(230_000L, 270_000L);
-    assertThat(get(app, "/actuator/health/readiness").statusCode()).isEqualTo(200);
+    assertThat(management(app, "/actuator/health/readiness").statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -171,7 +180,7 @@ class ClockSyncTest {
     assertThat(after).isGreaterThanOrEqualTo(before);
     assertThat(s.offset() / 1e6).isLessThan(-200.0);
     assertThat(health(app).getStatus()).isEqualTo(Status.DOWN);
-    assertThat(get(app, "/actuator/health/readiness").statusCode()).isEqualTo(503);
+    assertThat(management(app, "/actuator/health/readiness").statusCode()).isEqualTo(503);
   }
 
   @Test
@@ -186,9 +195,9 @@ class ClockSyncTest {
     assertThat(status(app).reachable()).isZero();
     assertThat(status(app).servers().get(0).outcomes()).containsKey("unreachable");
     assertThat(health(app).getStatus()).isEqualTo(Status.DOWN);
-    HttpResponse<String> readiness = get(app, "/actuator/health/readiness");
+    HttpResponse<String> readiness = management(app, "/actuator/health/readiness");
     assertThat(readiness.statusCode()).isEqualTo(503);
-    assertThat(get(app, "/actuator/health/liveness").statusCode()).isEqualTo(200);
+    assertThat(management(app, "/actuator/health/liveness").statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -201,7 +210,7 @@ class ClockSyncTest {
 
     assertThat(health(app).getStatus()).isEqualTo(Status.UP);
     assertThat(health(app).getDetails()).containsEntry("synchronised", false);
-    assertThat(get(app, "/actuator/health/readiness").statusCode()).isEqualTo(200);
+    assertThat(management(app, "/actuator/health/readiness").statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -213,7 +222,7 @@ class ClockSyncTest {
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> status(app).servers().get(0).state().equals("rejected"));
-    String metrics = get(app, "/actuator/prometheus").body();
+    String metrics = management(app, "/actuator/prometheus").body();
 
     assertThat(status(app).synchronised()).isFalse();
     assertThat(status(app).reachable()).isEqualTo(1);

@@ -88,6 +88,10 @@ class StreamEndpointTest {
   @Value("${local.server.port}")
   int port;
 
+  /** Probes and metrics: the actuator's own port. */
+  @Value("${local.management.port}")
+  int managementPort;
+
   final HttpClient http =
       HttpClient.newBuilder()
           // HTTP/1.1 as players speak it: the default h2c upgrade attempt stalled a request for 30
@@ -102,7 +106,7 @@ class StreamEndpointTest {
   void awaitReadiness() {
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> get("/actuator/health/readiness", Map.of()).statusCode() == 200);
+        .until(() -> management("/actuator/health/readiness").statusCode() == 200);
   }
 
   // ---- helpers
@@ -113,6 +117,16 @@ class StreamEndpointTest {
 
   HttpResponse<byte[]> send(String method, String path, Map<String, String> headers)
       throws Exception {
+    return send(port, method, path, headers);
+  }
+
+  /** GETs {@code path} of the actuator, on the management port. */
+  HttpResponse<byte[]> management(String path) throws Exception {
+    return send(managementPort, "GET", path, Map.of());
+  }
+
+  private HttpResponse<byte[]> send(
+      int port, String method, String path, Map<String, String> headers) throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(30))
@@ -420,7 +434,7 @@ class StreamEndpointTest {
     Fixture t = track(MP3);
     get(t.stream(), Map.of());
     get(t.stream(), Map.of("Range", "bytes=0-99"));
-    String metrics = new String(get("/actuator/prometheus", Map.of()).body());
+    String metrics = new String(management("/actuator/prometheus").body());
     assertThat(metrics)
         .containsPattern("cadenza_stream_bytes_total\\{[^}]*status=\"200\"[^}]*} [1-9]")
         .containsPattern("cadenza_stream_bytes_total\\{[^}]*status=\"206\"[^}]*} [1-9]")
@@ -433,7 +447,7 @@ class StreamEndpointTest {
 
   @Test
   void livenessIsUp() throws Exception {
-    assertThat(get("/actuator/health/liveness", Map.of()).statusCode()).isEqualTo(200);
+    assertThat(management("/actuator/health/liveness").statusCode()).isEqualTo(200);
   }
 
   // ---- load

@@ -40,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Real nginx, rendered from nginx-ingress/nginx.conf.template as hack/local-stack.sh renders it, in
  * front of two in-process stream service instances sharing one DynamoDB (dynalite): a track always
- * reaches the same instance, and ranges and validators pass through untouched. Losing an instance
- * (its process killed or frozen) mid-stream is {@link LocalStackFailoverIT}'s, on real processes.
+ * reaches the same instance, ranges and validators pass through untouched, and the instances'
+ * management ports (actuator) are never reachable through it. Losing an instance (its process
+ * killed or frozen) mid-stream is {@link LocalStackFailoverIT}'s, on real processes.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(DynaliteExtension.class)
@@ -134,7 +135,9 @@ class NginxFrontTest {
                 assertThat(p.isAlive())
                     .as("nginx exited: %s", Files.readString(prefix.resolve("nginx.out")))
                     .isTrue();
-                return get(uri("/actuator/health/readiness")).statusCode() == 200;
+                // the instances are ready (TestApp waits for their first scan): nginx is when it
+                // answers for them; the clock exchange is cheap and needs no credentials
+                return get(uri("/api/v1/time")).statusCode() == 200;
               });
     } catch (RuntimeException | AssertionError e) {
       Processes.stop(p);
@@ -254,6 +257,37 @@ class NginxFrontTest {
     assertThat(head.statusCode()).isEqualTo(200);
     assertThat(head.headers().firstValue("Content-Length")).hasValue(Integer.toString(size));
     assertThat(head.body()).isEmpty();
+  }
+
+  @Test
+  @Order(3)
+  void theFrontRoutesOnlyTheApiPortsAndTheActuatorIsNotFoundThroughIt() throws Exception {
+    String conf = Files.readString(dir.resolve("nginx/nginx.conf"));
+    assertThat(conf)
+        .contains("server 127.0.0.1:" + a.port() + " ", "server 127.0.0.1:" + b.port() + " ")
+        .doesNotContain(":" + a.managementPort(), ":" + b.managementPort());
+    assertThat(conf.split("proxy_pass ", -1))
+        .as("one proxy_pass, to the upstream of the instances' API ports")
+        .hasSize(2);
+    assertThat(conf).contains("proxy_pass http://cadenza;");
+    for (String path :
+        List.of(
+            "/actuator",
+            "/actuator/prometheus",
+            "/actuator/health/readiness",
+            "/actuator/info",
+            "/actuator/metrics")) {
+      HttpResponse<byte[]> through = get(uri(path));
+      assertThat(through.statusCode()).as(path).isEqualTo(404);
+      assertThat(through.headers().firstValue("Content-Type").orElseThrow())
+          .as(path)
+          .startsWith("application/problem+json");
+    }
+    // on each instance's own management port, not through the front
+    for (TestApp app : List.of(a, b)) {
+      assertThat(get(uri(app.managementPort(), "/actuator/prometheus")).statusCode())
+          .isEqualTo(200);
+    }
   }
 
   /**

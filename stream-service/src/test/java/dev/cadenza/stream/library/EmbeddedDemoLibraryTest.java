@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** Without {@code cadenza.library.path} the service serves the demo library from its classpath. */
@@ -19,13 +20,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class EmbeddedDemoLibraryTest {
 
   @LocalServerPort int port;
+  @LocalManagementPort int managementPort;
   @Autowired Library library;
 
   private CatalogClient api;
 
   @BeforeEach
   void ready() {
-    api = new CatalogClient(port).awaitReady();
+    api = new CatalogClient(port).awaitReady(managementPort);
   }
 
   @Test

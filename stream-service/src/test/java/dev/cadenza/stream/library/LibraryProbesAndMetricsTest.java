@@ -8,27 +8,33 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** Kubernetes probes and Prometheus metrics of the library, on the demo library. */
+/**
+ * Kubernetes probes and Prometheus metrics of the library (management port), on the demo library.
+ */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"server.address=127.0.0.1", "cadenza.library.rescan-interval=0"})
 class LibraryProbesAndMetricsTest {
 
   @LocalServerPort int port;
+  @LocalManagementPort int managementPort;
 
-  private CatalogClient api;
+  private CatalogClient management;
 
   @BeforeEach
   void ready() {
-    api = new CatalogClient(port).awaitReady();
+    new CatalogClient(port).awaitReady(managementPort);
+    management = new CatalogClient(managementPort);
   }
 
   @Test
   void livenessAndReadinessAreUpAfterTheFirstScan() {
     for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
-      api.web()
+      management
+          .web()
           .get()
           .uri(probe)
           .exchange()
@@ -44,7 +50,8 @@ class LibraryProbesAndMetricsTest {
   void prometheusExposesLibraryTracksAndScanMetrics() {
     String metrics =
         new String(
-            api.web()
+            management
+                .web()
                 .get()
                 .uri("/actuator/prometheus")
                 .exchange()

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -61,11 +62,13 @@ class SharedCatalogApplicationTest {
   }
 
   @LocalServerPort int port;
+  @LocalManagementPort int managementPort;
   @Autowired SharedTables tables;
 
   @Test
   void servesTheCatalogueItWroteToTheCatalogTable() {
-    CatalogClient api = new CatalogClient(port).awaitReady();
+    CatalogClient api = new CatalogClient(port).awaitReady(managementPort);
+    CatalogClient management = new CatalogClient(managementPort);
 
     // the only pod: it holds the lease, scanned, and wrote generation 1 (ready comes with the
     // scan, before the write)
@@ -74,11 +77,11 @@ class SharedCatalogApplicationTest {
         .until(
             () ->
                 ((Number)
-                            get(api, "/actuator/health")
+                            get(management, "/actuator/health")
                                 .read("$.components.library.details.generation"))
                         .longValue()
                     == 1);
-    DocumentContext health = get(api, "/actuator/health");
+    DocumentContext health = get(management, "/actuator/health");
     assertThat((String) health.read("$.components.library.status")).isEqualTo("UP");
     assertThat((String) health.read("$.components.library.details.mode"))
         .isEqualTo("shared-scanner");
@@ -88,7 +91,7 @@ class SharedCatalogApplicationTest {
     assertThat((String) health.read("$.components.library.details.leaseHolder"))
         .isEqualTo(health.read("$.components.library.details.pod"));
     // what the operator reads for status.catalogue
-    DocumentContext info = get(api, "/actuator/info");
+    DocumentContext info = get(management, "/actuator/info");
     assertThat((Integer) info.read("$.catalogue.tracks")).isEqualTo(8);
     assertThat((String) info.read("$.catalogue.mode")).isEqualTo("shared-scanner");
     assertThat((Number) info.read("$.catalogue.generation"))
@@ -110,7 +113,7 @@ class SharedCatalogApplicationTest {
     assertThat(CatalogItems.head(head).tracks()).isEqualTo(8);
     assertThat(CatalogItems.head(head).generation()).isEqualTo(1);
 
-    String metrics = new String(api.body("/actuator/prometheus"), StandardCharsets.UTF_8);
+    String metrics = new String(management.body("/actuator/prometheus"), StandardCharsets.UTF_8);
     assertThat(metrics)
         .containsPattern("(?m)^cadenza_library_shared_generation(\\{[^}]*\\})? 1\\.0$")
         .containsPattern("(?m)^cadenza_library_shared_items_written_total(\\{[^}]*\\})? 8\\.0$")

@@ -6,6 +6,7 @@ import dev.cadenza.stream.catalog.CatalogClient;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The {@code metadata} health of the running service, on the demo library. */
@@ -20,16 +21,19 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class EmbedderHealthEndpointTest {
 
   @LocalServerPort int port;
+  @LocalManagementPort int managementPort;
 
   @Test
   void theModelLoadsInTheBackgroundAndReadinessDoesNotDependOnIt() {
-    CatalogClient api = new CatalogClient(port).awaitReady();
+    new CatalogClient(port).awaitReady(managementPort);
+    CatalogClient management = new CatalogClient(managementPort);
 
     await()
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () ->
-                api.web()
+                management
+                    .web()
                     .get()
                     .uri("/actuator/health/metadata")
                     .exchange()
@@ -42,7 +46,8 @@ class EmbedderHealthEndpointTest {
                     .isEqualTo("enabled")
                     .jsonPath("$.details.model")
                     .isEqualTo(Embedder.MODEL_NAME));
-    api.web()
+    management
+        .web()
         .get()
         .uri("/actuator/health/readiness")
         .exchange()

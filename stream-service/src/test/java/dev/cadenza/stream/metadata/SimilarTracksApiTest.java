@@ -45,6 +45,7 @@ class SimilarTracksApiTest {
   @TempDir static Path tmp;
   static TestApp app;
   static CatalogClient api;
+  static CatalogClient management;
   static int tracks;
 
   @BeforeAll
@@ -58,7 +59,8 @@ class SimilarTracksApiTest {
             library,
             "--management.endpoint.health.show-details=always",
             "--management.endpoint.health.show-components=always");
-    api = new CatalogClient(app.port()).awaitReady();
+    api = new CatalogClient(app.port()).awaitReady(app.managementPort());
+    management = new CatalogClient(app.managementPort());
     tracks = api.json("/api/v1/library").read("$.tracks");
     HttpResponse<String> created =
         HttpClient.newHttpClient()
@@ -246,7 +248,7 @@ class SimilarTracksApiTest {
   }
 
   private static DocumentContext actuator(String path) {
-    return api.anyJson(path);
+    return management.anyJson(path);
   }
 
   private static CatalogPage binary(String path) throws Exception {

@@ -24,7 +24,7 @@ class SimilarTracksDisabledTest {
         TestApp.start(
             LibraryFixtures.copyDemo(tmp.resolve("library")),
             "--cadenza.metadata.embeddings=false");
-    api = new CatalogClient(app.port()).awaitReady();
+    api = new CatalogClient(app.port()).awaitReady(app.managementPort());
   }
 
   @AfterAll

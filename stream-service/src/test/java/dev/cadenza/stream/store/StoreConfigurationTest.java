@@ -110,7 +110,8 @@ class StoreConfigurationTest {
     HttpResponse<String> response =
         http.send(
             HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + app.port() + "/actuator/health/store"))
+                    URI.create(
+                        "http://127.0.0.1:" + app.managementPort() + "/actuator/health/store"))
                 .timeout(Duration.ofSeconds(10))
                 .build(),
             HttpResponse.BodyHandlers.ofString());

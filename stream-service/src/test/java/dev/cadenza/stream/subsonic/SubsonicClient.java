@@ -29,9 +29,10 @@ final class SubsonicClient {
   private final String base;
   private final WebTestClient client;
 
-  SubsonicClient(int port) {
+  /** Once the service is ready, which its {@code managementPort} says. */
+  SubsonicClient(int port, int managementPort) {
     this.base = "http://127.0.0.1:" + port;
-    this.client = new CatalogClient(port).awaitReady().web();
+    this.client = new CatalogClient(port).awaitReady(managementPort).web();
   }
 
   WebTestClient web() {

@@ -69,7 +69,7 @@ class SubsonicClientLibraryTest {
   void subsonicApiOnNodeSyncsBrowsesStreamsReadsCoversAndLyricsAndKeepsTheUsersData()
       throws Exception {
     int port = app.port();
-    new SubsonicClient(port); // waits until the service is ready
+    new SubsonicClient(port, app.managementPort()); // waits until the service is ready
     SubsonicUsers users = new SubsonicUsers(port);
     String user = users.create("node");
     String apiKey = users.apiKey(user);

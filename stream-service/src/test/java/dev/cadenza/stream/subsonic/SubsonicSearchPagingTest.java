@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
@@ -57,12 +58,13 @@ class SubsonicSearchPagingTest {
   }
 
   @LocalServerPort int port;
+  @LocalManagementPort int managementPort;
 
   private SubsonicClient api;
 
   @BeforeEach
   void ready() {
-    api = new SubsonicClient(port);
+    api = new SubsonicClient(port, managementPort);
   }
 
   @Test

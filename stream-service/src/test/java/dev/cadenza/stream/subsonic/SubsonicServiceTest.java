@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
@@ -24,11 +25,12 @@ abstract class SubsonicServiceTest {
   @TempDir static Path tmp;
 
   @LocalServerPort int port;
+  @LocalManagementPort int managementPort;
 
   SubsonicClient api;
 
   @BeforeEach
   void ready() {
-    api = new SubsonicClient(port);
+    api = new SubsonicClient(port, managementPort);
   }
 }

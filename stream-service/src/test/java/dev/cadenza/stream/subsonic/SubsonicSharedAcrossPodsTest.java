@@ -46,8 +46,8 @@ class SubsonicSharedAcrossPodsTest {
     String secretKey = AccountTestApp.secretKey();
     a = pod(library, dynalite, prefix, secretKey, "a");
     b = pod(library, dynalite, prefix, secretKey, "b");
-    onA = new SubsonicClient(a.port());
-    onB = new SubsonicClient(b.port());
+    onA = new SubsonicClient(a.port(), a.managementPort());
+    onB = new SubsonicClient(b.port(), b.managementPort());
     user = new SubsonicUsers(a.port()).create("pods");
   }
 

@@ -53,7 +53,7 @@ class SubsonicUserDataTest {
             library,
             tmp.resolve("data"),
             "--cadenza.auth.failed-logins.max-failures-per-address=1000");
-    api = new SubsonicClient(app.port());
+    api = new SubsonicClient(app.port(), app.managementPort());
     users = new SubsonicUsers(app.port());
   }
 

@@ -12,13 +12,14 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The whole service on a free loopback port, serving {@code library} without rescans, started once
- * its first scan is done.
+ * The whole service on a free loopback port, and its actuator on another, serving {@code library}
+ * without rescans, started once its first scan is done.
  *
  * @param app the running application; close it to stop the service
- * @param port its HTTP port
+ * @param port its HTTP (API) port
+ * @param managementPort its management port: probes, info, metrics
  */
-public record TestApp(ConfigurableApplicationContext app, int port) {
+public record TestApp(ConfigurableApplicationContext app, int port, int managementPort) {
 
   /** Starts the service; {@code extraArgs} are more {@code --name=value} arguments. */
   public static TestApp start(Path library, String... extraArgs) throws Exception {
@@ -34,7 +35,13 @@ public record TestApp(ConfigurableApplicationContext app, int port) {
         new SpringApplicationBuilder(StreamServiceApplication.class)
             .run(args.toArray(String[]::new));
     app.getBean(Library.class).awaitFirstScan(60, TimeUnit.SECONDS);
-    return new TestApp(app, ((WebServerApplicationContext) app).getWebServer().getPort());
+    return new TestApp(
+        app, ((WebServerApplicationContext) app).getWebServer().getPort(), managementPort(app));
+  }
+
+  /** The management port a running service took (its child context reports it to the parent). */
+  public static int managementPort(ConfigurableApplicationContext app) {
+    return app.getEnvironment().getRequiredProperty("local.management.port", Integer.class);
   }
 
   /**
