@@ -45,15 +45,15 @@ public record OperatorSettings(
 
   /**
    * Where and how often the operator reads each ready stream pod's {@code /actuator/info} for the
-   * status's clock and catalogue: always the pods' HTTP port and every 30 s, except in tests (a
-   * stub server on another port, a shorter interval).
+   * status's clock and catalogue: always the pods' management port and every 30 s, except in tests
+   * (a stub server on another port, a shorter interval).
    *
-   * @param port the pods' HTTP port
+   * @param port the pods' management port
    * @param interval time between two reads of one MusicDelivery's pods
    */
   public record PodPolling(int port, Duration interval) {
     public static final PodPolling DEFAULT =
-        new PodPolling(StreamConfig.HTTP_PORT, Duration.ofSeconds(30));
+        new PodPolling(StreamConfig.MANAGEMENT_PORT, Duration.ofSeconds(30));
   }
 
   public static final String DYNAMODB_ENDPOINT = "CADENZA_DYNAMODB_ENDPOINT";

@@ -29,11 +29,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads what each ready stream pod of a MusicDelivery reports at {@code GET /actuator/info} on its
- * HTTP port (docs/api.md: its {@code clock} and {@code catalogue}), and sums the answers up. A pod
- * has {@link #CONNECT_TIMEOUT} to accept and {@link #ANSWER_TIMEOUT} to answer, at most {@link
- * #MAX_BODY} bytes, and at most {@link #CONCURRENCY} pods of one MusicDelivery are asked at once; a
- * pod that does not answer is left out of the summary and logged when the set of such pods changes,
- * not at every poll.
+ * management port (docs/api.md: its {@code clock} and {@code catalogue}), and sums the answers up.
+ * A pod has {@link #CONNECT_TIMEOUT} to accept and {@link #ANSWER_TIMEOUT} to answer, at most
+ * {@link #MAX_BODY} bytes, and at most {@link #CONCURRENCY} pods of one MusicDelivery are asked at
+ * once; a pod that does not answer is left out of the summary and logged when the set of such pods
+ * changes, not at every poll.
  */
 final class PodReportReader {
 
@@ -58,7 +58,7 @@ final class PodReportReader {
   private final Map<String, List<String>> silent = new ConcurrentHashMap<>();
 
   /**
-   * @param port the pods' HTTP port
+   * @param port the pods' management port
    */
   PodReportReader(int port) {
     this.port = port;

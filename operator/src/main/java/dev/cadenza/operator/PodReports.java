@@ -12,10 +12,10 @@ import java.util.stream.Collectors;
 
 /**
  * What the ready stream pods of one MusicDelivery report of their media clock and catalogue (each
- * pod's {@code /actuator/info}, read by {@link PodReportReader}), summed up for {@code
- * status.clock} and {@code status.catalogue}. The summary holds only what the status shows, rounded
- * where the pods' figures move at every poll, so that equal summaries are equal records: the
- * operator reconciles, and writes the status, only when one changes.
+ * pod's {@code /actuator/info} on its management port, read by {@link PodReportReader}), summed up
+ * for {@code status.clock} and {@code status.catalogue}. The summary holds only what the status
+ * shows, rounded where the pods' figures move at every poll, so that equal summaries are equal
+ * records: the operator reconciles, and writes the status, only when one changes.
  *
  * @param clock null when no pod reported its clock
  * @param catalogue null when no pod reported its catalogue

@@ -147,6 +147,9 @@ class MusicDeliveryReconcilerTest {
         .isEqualTo("/actuator/health/readiness");
     assertThat(container.getLivenessProbe().getHttpGet().getPath())
         .isEqualTo("/actuator/health/liveness");
+    assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal())
+        .isEqualTo("management");
+    assertThat(config.getData()).containsEntry("MANAGEMENT_SERVER_PORT", "8081");
     assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();

@@ -22,6 +22,8 @@ class OperatorSettingsTest {
     assertThat(s.leaseName()).isEqualTo("cadenza-operator");
     assertThat(s.shutdownTimeout()).isEqualTo(Duration.ofSeconds(20));
     assertThat(s.leaseOwner()).as("the Lease stays unowned").isNull();
+    assertThat(s.podPolling().port()).as("the pods' management port").isEqualTo(8081);
+    assertThat(s.podPolling().interval()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test

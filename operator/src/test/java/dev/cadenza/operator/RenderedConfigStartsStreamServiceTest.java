@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The environment the operator renders for stream pods starts the real stream service: the
  * configuration contract (docs/configuration.md) tested end to end, with what the operator reads
- * back: the pod's {@code /actuator/info} and, when it cannot start, its termination message. The
- * stream-service module is built before this one in the reactor.
+ * back: the pod's {@code /actuator/info} on its management port and, when it cannot start, its
+ * termination message. The stream-service module is built before this one in the reactor.
  */
 class RenderedConfigStartsStreamServiceTest {
 
@@ -54,7 +54,10 @@ class RenderedConfigStartsStreamServiceTest {
             MusicDelivery.class);
     Map<String, String> env =
         new TreeMap<>(StreamConfig.environment(md.getSpec(), OperatorSettings.load()));
-    assertThat(env).containsEntry("CADENZA_LIBRARY_PATH", StreamConfig.LIBRARY_MOUNT);
+    assertThat(env)
+        .containsEntry("CADENZA_LIBRARY_PATH", StreamConfig.LIBRARY_MOUNT)
+        .containsEntry("MANAGEMENT_SERVER_PORT", Integer.toString(StreamConfig.MANAGEMENT_PORT))
+        .containsEntry("MANAGEMENT_SERVER_ADDRESS", "0.0.0.0");
     // The pod mounts the library at /music; here a temporary directory stands in for the volume.
     Files.copy(
         Path.of(
@@ -64,6 +67,10 @@ class RenderedConfigStartsStreamServiceTest {
     int port = Ports.free();
     env.put("SERVER_PORT", Integer.toString(port));
     env.put("SERVER_ADDRESS", "127.0.0.1");
+    // the pod's ports may be taken on a shared test machine, and all interfaces are not needed
+    int managementPort = Ports.free();
+    env.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
+    env.put("MANAGEMENT_SERVER_ADDRESS", "127.0.0.1");
     // the pod's SNTP port may be taken on a shared test machine
     env.put("CADENZA_CLOCK_SNTP_PORT", "0");
     // no DynamoDB behind the rendered table prefix here, so no users table to log in against:
@@ -87,7 +94,7 @@ class RenderedConfigStartsStreamServiceTest {
     Process process = pb.start();
     try {
       HttpClient http = HttpClient.newHttpClient();
-      URI ready = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
+      URI ready = URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness");
       await()
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(500))
@@ -111,12 +118,22 @@ class RenderedConfigStartsStreamServiceTest {
                   HttpResponse.BodyHandlers.ofString())
               .body();
       assertThat(tracks).contains("\"title\":\"Low Water\"");
+      // the actuator is on the management port only: the API port, which the Service, the
+      // Ingress and the HTTPRoute lead to, does not serve it
+      assertThat(
+              http.send(
+                      HttpRequest.newBuilder(
+                              URI.create("http://127.0.0.1:" + port + "/actuator/info"))
+                          .build(),
+                      HttpResponse.BodyHandlers.discarding())
+                  .statusCode())
+          .isEqualTo(404);
 
       // what the operator reads of a ready pod, read by the operator's own reader
       Pod pod =
           Kubelet.with(
               Kubelet.pod("music", "jazz", "jazz-0", "cadenza/stream"), Kubelet.ready("127.0.0.1"));
-      PodReports reports = new PodReportReader(port).read(md, List.of(pod));
+      PodReports reports = new PodReportReader(managementPort).read(md, List.of(pod));
       assertThat(reports.catalogue()).isEqualTo(new PodReports.Catalogue(1, 1, null, 1));
       assertThat(reports.clock().pods()).isEqualTo(1);
       assertThat(reports.clock().source()).isEqualTo("ntp");
@@ -143,6 +160,7 @@ class RenderedConfigStartsStreamServiceTest {
     // without DynamoDB the service keeps its users under the data directory: not the home's
     pb.environment().put("CADENZA_DATA_DIR", library.resolve("data").toString());
     pb.environment().put("SERVER_PORT", Integer.toString(Ports.free()));
+    pb.environment().put("MANAGEMENT_SERVER_PORT", Integer.toString(Ports.free()));
     pb.environment().put("CADENZA_CLOCK_SNTP_PORT", "0");
     Process process = pb.start();
     try {

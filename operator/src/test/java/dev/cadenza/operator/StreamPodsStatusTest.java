@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The operator against a real kube-apiserver, with stream pods whose status the tests write as the
  * kubelet and the scheduler would (no node here): the conditions say why pods are not ready, and
  * {@code status.clock} and {@code status.catalogue} are what the ready pods answer at {@code
- * /actuator/info} (stub servers on two loopback addresses, the pods' IPs).
+ * /actuator/info} on their management port (stub servers on two loopback addresses, the pods' IPs).
  */
 @ExtendWith(DynaliteExtension.class)
 class StreamPodsStatusTest {

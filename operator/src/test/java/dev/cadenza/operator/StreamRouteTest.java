@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.dependent.StreamIngress;
+import dev.cadenza.operator.dependent.StreamService;
 import dev.cadenza.operator.testsupport.Jazz;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,11 @@ class StreamRouteTest {
     assertThat((List<Map<String, Object>>) rule.get("backendRefs"))
         .singleElement()
         .satisfies(b -> assertThat(b).containsEntry("name", "jazz").containsEntry("port", 80));
+    // the Service's port 80 leads to the pods' API port, never to their management port
+    assertThat(StreamService.build(md).getSpec().getPorts())
+        .filteredOn(p -> p.getPort() == 80)
+        .singleElement()
+        .satisfies(p -> assertThat(p.getTargetPort().getStrVal()).isEqualTo("http"));
 
     // without namespace and sectionName the parentRef leaves them out (the route's namespace,
     // every listener)

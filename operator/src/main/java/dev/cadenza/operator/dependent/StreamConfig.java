@@ -25,8 +25,22 @@ import java.util.TreeMap;
  */
 public class StreamConfig extends CRUDKubernetesDependentResource<ConfigMap, MusicDelivery> {
 
-  /** TCP port of the stream pods' HTTP server ({@code SERVER_PORT}): API, probes and metrics. */
+  /** TCP port of the stream pods' HTTP server ({@code SERVER_PORT}): the API and the streams. */
   public static final int HTTP_PORT = 8080;
+
+  /**
+   * TCP port of the stream pods' management server ({@code MANAGEMENT_SERVER_PORT}): the actuator,
+   * that is the probes, {@code /actuator/info} (which the operator reads) and the metrics. Read
+   * without credentials, so no Service, Ingress or HTTPRoute leads to it (docs/operator.md).
+   */
+  public static final int MANAGEMENT_PORT = 8081;
+
+  /**
+   * The address the management server binds to in a pod: every interface, since the kubelet's
+   * probes, the operator and Prometheus reach it at the pod's IP. The service's own default is
+   * loopback, for runs outside a cluster.
+   */
+  static final String MANAGEMENT_ADDRESS = "0.0.0.0";
 
   /** UDP port of the pods' SNTP responder (the Service offers it as the standard port 123). */
   public static final int SNTP_PORT = 1123;
@@ -82,6 +96,8 @@ public class StreamConfig extends CRUDKubernetesDependentResource<ConfigMap, Mus
     Map<String, String> env = new TreeMap<>();
     env.put("CADENZA_LIBRARY_PATH", LIBRARY_MOUNT);
     env.put("SERVER_PORT", Integer.toString(HTTP_PORT));
+    env.put("MANAGEMENT_SERVER_PORT", Integer.toString(MANAGEMENT_PORT));
+    env.put("MANAGEMENT_SERVER_ADDRESS", MANAGEMENT_ADDRESS);
     env.put("CADENZA_DYNAMODB_TABLE_PREFIX", spec.dynamodb.tablePrefix);
     env.put(
         "CADENZA_DYNAMODB_REGION",

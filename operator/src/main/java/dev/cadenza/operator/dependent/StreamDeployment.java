@@ -27,9 +27,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The stream pods: probes on the actuator endpoints, locked-down security context, the library
- * mounted read-only, spread across nodes, scraped by Prometheus, rolled when the config or a Secret
- * they read (DynamoDB credentials, admin password, secret key) changes.
+ * The stream pods: probes on the actuator endpoints of their management port, locked-down security
+ * context, the library mounted read-only, spread across nodes, scraped by Prometheus (on the
+ * management port too), rolled when the config or a Secret they read (DynamoDB credentials, admin
+ * password, secret key) changes.
  */
 public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment, MusicDelivery> {
 
@@ -40,6 +41,12 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
 
   /** Name of the pods' HTTP port ({@link StreamConfig#HTTP_PORT}), which the Service targets. */
   public static final String HTTP_PORT_NAME = "http";
+
+  /**
+   * Name of the pods' management port ({@link StreamConfig#MANAGEMENT_PORT}): probes, info and
+   * metrics. No Service port targets it, so neither the Ingress nor the HTTPRoute can route to it.
+   */
+  public static final String MANAGEMENT_PORT_NAME = "management";
 
   /** Name of the pods' SNTP port ({@link StreamConfig#SNTP_PORT}), which the Service targets. */
   public static final String SNTP_PORT_NAME = "sntp";
@@ -172,7 +179,7 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
         .addToAnnotations(
             credentials.map(c -> Map.of(CredentialsDigest.ANNOTATION, c.sha256())).orElse(Map.of()))
         .addToAnnotations("prometheus.io/scrape", "true")
-        .addToAnnotations("prometheus.io/port", Integer.toString(StreamConfig.HTTP_PORT))
+        .addToAnnotations("prometheus.io/port", Integer.toString(StreamConfig.MANAGEMENT_PORT))
         .addToAnnotations("prometheus.io/path", "/actuator/prometheus")
         .endMetadata()
         .withNewSpec()
@@ -202,6 +209,11 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
                 .addNewPort()
                 .withName(HTTP_PORT_NAME)
                 .withContainerPort(StreamConfig.HTTP_PORT)
+                .withProtocol("TCP")
+                .endPort()
+                .addNewPort()
+                .withName(MANAGEMENT_PORT_NAME)
+                .withContainerPort(StreamConfig.MANAGEMENT_PORT)
                 .withProtocol("TCP")
                 .endPort()
                 .addNewPort()
@@ -319,7 +331,7 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
     return new ProbeBuilder()
         .withNewHttpGet()
         .withPath(path)
-        .withPort(new IntOrString(HTTP_PORT_NAME))
+        .withPort(new IntOrString(MANAGEMENT_PORT_NAME))
         .endHttpGet()
         .withPeriodSeconds(5)
         .withFailureThreshold(failureThreshold)

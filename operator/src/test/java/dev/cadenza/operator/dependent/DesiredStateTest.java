@@ -39,6 +39,8 @@ class DesiredStateTest {
     assertThat(StreamConfig.environment(md(BASE).getSpec(), SETTINGS))
         .containsEntry("CADENZA_LIBRARY_PATH", "/music")
         .containsEntry("SERVER_PORT", "8080")
+        .containsEntry("MANAGEMENT_SERVER_PORT", "8081")
+        .containsEntry("MANAGEMENT_SERVER_ADDRESS", "0.0.0.0")
         .containsEntry("CADENZA_DYNAMODB_REGION", "eu-central-1")
         .containsEntry("CADENZA_CACHE_MEMORY", "512Mi")
         .containsEntry("CADENZA_CACHE_CHUNK_SIZE", "256Ki")
@@ -142,6 +144,60 @@ class DesiredStateTest {
               assertThat(p.getTargetPort().getStrVal()).isEqualTo("sntp");
               assertThat(p.getProtocol()).isEqualTo("UDP");
             });
+  }
+
+  @Test
+  void probesAndMetricsUseTheManagementPortWhichNoServicePortLeadsTo() {
+    Deployment deployment = StreamDeployment.build(md(BASE), SETTINGS);
+    Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getPorts())
+        .anySatisfy(
+            p -> {
+              assertThat(p.getName()).isEqualTo("management");
+              assertThat(p.getContainerPort()).isEqualTo(8081);
+              assertThat(p.getProtocol()).isEqualTo("TCP");
+            })
+        .anySatisfy(
+            p -> {
+              assertThat(p.getName()).isEqualTo("http");
+              assertThat(p.getContainerPort()).isEqualTo(8080);
+            });
+    for (var probe :
+        List.of(
+            container.getLivenessProbe(),
+            container.getReadinessProbe(),
+            container.getStartupProbe())) {
+      assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management");
+      assertThat(probe.getHttpGet().getPath()).startsWith("/actuator/health/");
+    }
+    assertThat(container.getReadinessProbe().getHttpGet().getPath())
+        .isEqualTo("/actuator/health/readiness");
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("prometheus.io/scrape", "true")
+        .containsEntry("prometheus.io/port", "8081")
+        .containsEntry("prometheus.io/path", "/actuator/prometheus");
+    // the Service (and so the Ingress and the HTTPRoute, which route to it) offers only the API
+    // and SNTP: nothing of the management port
+    assertThat(StreamService.build(md(BASE)).getSpec().getPorts())
+        .extracting(p -> p.getTargetPort().getStrVal())
+        .containsExactlyInAnyOrder("http", "sntp");
+    for (String controller : List.of("nginx", "ingress-nginx")) {
+      Ingress ingress =
+          StreamIngress.build(
+              md(BASE + "routing: {host: m.example.com, controller: " + controller + "}"));
+      assertThat(ingress.getSpec().getRules())
+          .flatExtracting(r -> r.getHttp().getPaths())
+          .extracting(p -> p.getBackend().getService().getPort())
+          .allSatisfy(
+              port -> {
+                assertThat(port.getName()).isEqualTo("http");
+                assertThat(port.getNumber()).isNull();
+              });
+      assertThat(ingress.getMetadata().getAnnotations().toString())
+          .doesNotContain("actuator")
+          .doesNotContain("8081")
+          .doesNotContain("snippet");
+    }
   }
 
   @Test

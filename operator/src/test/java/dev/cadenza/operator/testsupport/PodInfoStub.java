@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Stands in for a stream pod's HTTP server at an address of its own (127.0.0.1, 127.0.0.2, … are
- * all loopback): answers {@code GET /actuator/info} with the JSON the test sets, as the stream
- * service does (docs/api.md), or with an error status.
+ * Stands in for a stream pod's management server at an address of its own (127.0.0.1, 127.0.0.2, …
+ * are all loopback): answers {@code GET /actuator/info} with the JSON the test sets, as the stream
+ * service does on its management port (docs/api.md), or with an error status.
  */
 public final class PodInfoStub implements AutoCloseable {
 
