@@ -100,7 +100,8 @@ assert text.count("location / {") == 1, "the template has no single location /"
 extra = "location / {\n      # added by bench/front.sh --front-directives\n      " + os.environ["FRONT_DIRECTIVES"]
 open(sys.argv[1], "w").write(text.replace("location / {", extra))' "$dir/nginx.conf"
   fi
-  run_nginx "$dir/nginx.conf" "$dir" "$dir/error.log" "http://127.0.0.1:$fport/actuator/health/readiness"
+  # the instances are ready: the front is when it answers for them (the clock exchange needs no user)
+  run_nginx "$dir/nginx.conf" "$dir" "$dir/error.log" "http://127.0.0.1:$fport/api/v1/time"
   fpid=$nginx_pid
   log "front: nginx from the template on 127.0.0.1:$fport (pid $fpid) -> ports $*"
 }
@@ -207,7 +208,8 @@ uptime_runs_end=$(uptime)
 
 # --- affinity: every track, PROBES times through the front; which instance counted it? ----------
 log "affinity check: $probes requests per track through the front"
-python3 - "$urls/front-all.txt" "$i1port" "$i2port" "$probes" "$urls/static-all.txt" \
+# the instances' meters, on their management ports (the front does not lead there)
+python3 - "$urls/front-all.txt" "$(management_of "$i1port")" "$(management_of "$i2port")" "$probes" "$urls/static-all.txt" \
   >"$work/affinity-$stamp.json" <<'PY'
 import json, sys, urllib.parse, urllib.request
 

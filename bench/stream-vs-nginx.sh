@@ -460,7 +460,7 @@ print("\nMB = 10^6 bytes of response body. Ratios against nginx at the same conc
       "its req/s.\n")
 
 print("### Which tier served each measured run\n")
-print("From `/actuator/prometheus` just before and just after each run (growth of "
+print("From `/actuator/prometheus` (the management port) just before and just after each run (growth of "
       "`cadenza_cache_requests_total`, `cadenza_cache_bytes_total`, `cadenza_cache_l2_writes_total`). "
       "An L1 \"hit\" also counts a reader that joined a chunk another reader (or read-ahead) was still "
       "loading, which happens even with `cache.memory=0`. \"fetched/sent\" is the bytes the cache "

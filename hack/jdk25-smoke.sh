@@ -4,8 +4,9 @@
 # run it too. Two steps, each bounded in time:
 #
 #   1. the README's first command, `./mvnw -q -pl stream-service -am spring-boot:run`, in the
-#      background; waits for /actuator/health UP on :8080, fetches a track whole and as a range, and
-#      stops it (the whole process group, also on failure or Ctrl-C);
+#      background; waits for /actuator/health UP on the management port (127.0.0.1:8081), checks
+#      that the API port (:8080) does not serve the actuator, fetches a track whole and as a range,
+#      and stops it (the whole process group, also on failure or Ctrl-C);
 #   2. the README's second command, `./mvnw verify` (every test), on JDK 25, without the e2e module
 #      (`-pl '!e2e'`): the end-to-end tests run images of the jars on a Kubernetes node, where the
 #      build's JDK plays no part, and they already ran in the JDK 17 pass; leaving them out keeps CI
@@ -17,7 +18,8 @@
 #   hack/jdk25-smoke.sh [--quick]        # JDK 25 from JDK25_HOME or /usr/lib/jvm/temurin-25-jdk-amd64
 #   JDK25_HOME=/opt/jdk-25 hack/jdk25-smoke.sh
 #
-# No JDK 25 found: says so and exits 0 (nothing to prove on this machine). Port 8080 must be free.
+# No JDK 25 found: says so and exits 0 (nothing to prove on this machine). Ports 8080 and 8081 must
+# be free.
 # Progress and Maven's output go to stderr; the service's log is target/jdk25-smoke/service.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,6 +62,8 @@ rm -rf "$out/data"
 data_dir=$PWD/$out/data
 port=8080
 base=http://127.0.0.1:$port
+# the service's default management port (actuator), on loopback
+management=http://127.0.0.1:8081
 
 # --- 1. the README's first command ---------------------------------------------------------------
 service_pgid=""
@@ -77,9 +81,11 @@ stop_service() {
 trap stop_service EXIT
 trap 'exit 130' INT TERM
 
-if curl -s -o /dev/null "$base/" 2>/dev/null; then
-  die "port $port is already in use: stop what listens there first"
-fi
+for url in "$base" "$management"; do
+  if curl -s -o /dev/null "$url/" 2>/dev/null; then
+    die "port ${url##*:} is already in use: stop what listens there first"
+  fi
+done
 
 log "step 1: ./mvnw -q -pl stream-service -am spring-boot:run"
 # setsid: Maven, the forked application JVM and everything else get their own process group, which
@@ -92,11 +98,13 @@ started=$SECONDS
 # compiling every module first: minutes on a cold, loaded 2-core machine
 until [[ $health == *'"status":"UP"'* ]]; do
   kill -0 "$service_pgid" 2>/dev/null || { tail -n 40 "$out/service.log" >&2; die "spring-boot:run exited"; }
-  ((SECONDS - started < 300)) || { tail -n 40 "$out/service.log" >&2; die "no UP from $base/actuator/health within 300 s"; }
+  ((SECONDS - started < 300)) || { tail -n 40 "$out/service.log" >&2; die "no UP from $management/actuator/health within 300 s"; }
   sleep 2
-  health=$(curl -s -m 5 "$base/actuator/health" || true)
+  health=$(curl -s -m 5 "$management/actuator/health" || true)
 done
 log "UP after $((SECONDS - started)) s: $health"
+code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' "$base/actuator/health")
+[[ $code == 404 ]] || die "GET /actuator/health on the API port: HTTP $code, not 404"
 
 # as the README says: the generated admin password, printed once in the log
 password=$(grep -o "with generated password [^ ]*" "$out/service.log" | head -n 1 | cut -d ' ' -f 4)

@@ -10,8 +10,11 @@
 #   hack/local-stack.sh stop      # nginx, then the instances, chronyd and dynalite
 #
 # Then: curl http://127.0.0.1:8080/api/v1/tracks, and stream through nginx as from one service.
+# Each instance's actuator (probes, info, metrics) is on its management port, never behind nginx:
+# curl http://127.0.0.1:9081/actuator/prometheus.
 # Settings (environment): CADENZA_LIBRARY_PATH (default: the bundled demo library), STACK_PORT
-# (nginx, 8080), STACK_INSTANCE_PORTS ("8081 8082"), STACK_DYNAMODB_PORT (4567), STACK_NTP_PORT
+# (nginx, 8080), STACK_INSTANCE_PORTS ("8081 8082"), STACK_MANAGEMENT_PORTS ("9081 9082", one per
+# instance, in the same order), STACK_DYNAMODB_PORT (4567), STACK_NTP_PORT
 # (11123), STACK_RATE_LIMIT (requests/s per client at nginx; 0, the default, is off), STACK_DIR
 # (.local-stack), JAVA (java), CADENZA_AUTH_ENABLED (false: a loopback stack serves every request
 # as an admin; true needs CADENZA_AUTH_SECRET_KEY too, as pods sharing DynamoDB do, docs/auth.md).
@@ -22,6 +25,7 @@ root=$PWD
 dir=${STACK_DIR:-$root/.local-stack}
 port=${STACK_PORT:-8080}
 read -r -a instance_ports <<<"${STACK_INSTANCE_PORTS:-8081 8082}"
+read -r -a management_ports <<<"${STACK_MANAGEMENT_PORTS:-9081 9082}"
 dynamodb_port=${STACK_DYNAMODB_PORT:-4567}
 ntp_port=${STACK_NTP_PORT:-11123}
 rate_limit=${STACK_RATE_LIMIT:-0}
@@ -92,6 +96,8 @@ start() {
   if alive "$dir/nginx.pid.launcher"; then
     log "already running (hack/local-stack.sh stop first)"; exit 0
   fi
+  ((${#management_ports[@]} == ${#instance_ports[@]})) ||
+    die "STACK_MANAGEMENT_PORTS (${management_ports[*]}) needs one port per instance of STACK_INSTANCE_PORTS (${instance_ports[*]})"
   # a start that fails half-way stops what it started
   trap 'log "start failed: stopping"; stop' EXIT
   cli=$(bash hack/dynalite.sh)
@@ -134,9 +140,11 @@ CONF
   export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
   library=()
   [[ -n ${CADENZA_LIBRARY_PATH:-} ]] && library=(--cadenza.library.path="$CADENZA_LIBRARY_PATH")
-  for p in "${instance_ports[@]}"; do
-    log "stream-service on 127.0.0.1:$p"
+  for i in "${!instance_ports[@]}"; do
+    p=${instance_ports[$i]}
+    log "stream-service on 127.0.0.1:$p (management 127.0.0.1:${management_ports[$i]})"
     "$java" -jar "$jar" --server.port="$p" --server.address=127.0.0.1 \
+      --management.server.port="${management_ports[$i]}" --management.server.address=127.0.0.1 \
       --cadenza.dynamodb.table-prefix=local \
       --cadenza.dynamodb.endpoint="http://127.0.0.1:$dynamodb_port" \
       --cadenza.dynamodb.region=us-east-1 --cadenza.dynamodb.create-tables=true \
@@ -145,9 +153,10 @@ CONF
       "${library[@]}" >"$dir/stream-$p.log" 2>&1 &
     echo $! >"$dir/stream-$p.pid"
   done
-  for p in "${instance_ports[@]}"; do
-    wait_http "http://127.0.0.1:$p/actuator/health/readiness" "stream-service on $p" 120 \
-      "$dir/stream-$p.pid"
+  for i in "${!instance_ports[@]}"; do
+    p=${instance_ports[$i]}
+    wait_http "http://127.0.0.1:${management_ports[$i]}/actuator/health/readiness" \
+      "stream-service on $p" 120 "$dir/stream-$p.pid"
   done
 
   # nginx last: an early failed probe would mark an instance down for fail_timeout
@@ -158,9 +167,11 @@ CONF
   "$nginx" -c "$dir/nginx/nginx.conf" -p "$dir/nginx" -e "$dir/nginx/error.log" \
     >"$dir/nginx/nginx.out" 2>&1 </dev/null &
   echo $! >"$dir/nginx.pid.launcher"
-  wait_http "http://127.0.0.1:$port/actuator/health/readiness" "nginx" 20 "$dir/nginx.pid.launcher"
+  # the instances are ready: nginx is when it answers for them (the clock exchange needs no user)
+  wait_http "http://127.0.0.1:$port/api/v1/time" "nginx" 20 "$dir/nginx.pid.launcher"
   trap - EXIT
-  log "up: http://127.0.0.1:$port (instances ${instance_ports[*]}; logs in $dir)"
+  log "up: http://127.0.0.1:$port (instances ${instance_ports[*]}, management ports" \
+    "${management_ports[*]}; logs in $dir)"
 }
 
 stop() {

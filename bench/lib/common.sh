@@ -100,10 +100,11 @@ jit_ticks() {
   echo "$total"
 }
 
-# snapshot PORT: the service's cache meters and stream request counts (the cadenza_cache_* and
-# cadenza_stream_requests_seconds_count lines of /actuator/prometheus)
+# snapshot PORT: the cache meters and stream request counts of the service whose API port is PORT
+# (the cadenza_cache_* and cadenza_stream_requests_seconds_count lines of /actuator/prometheus, on
+# its management port)
 snapshot() {
-  curl -fsS --noproxy '*' --max-time 10 "http://127.0.0.1:$1/actuator/prometheus" 2>/dev/null |
+  curl -fsS --noproxy '*' --max-time 10 "http://127.0.0.1:$(management_of "$1")/actuator/prometheus" 2>/dev/null |
     grep -E '^(cadenza_cache_|cadenza_stream_requests_seconds_count)' || true
 }
 
@@ -239,8 +240,16 @@ start_dynalite() {
 
 # --- Cadenza -------------------------------------------------------------------------------------
 cport="" cpid=""
+# API port of each service this run started -> its management port (actuator: probes, metrics)
+declare -A management_ports=()
+# management_of PORT: the management port of the service whose API port is PORT
+management_of() {
+  [ -n "${management_ports[$1]:-}" ] || die "no service of this run has the API port $1"
+  echo "${management_ports[$1]}"
+}
 # launch_cadenza LOG [ARG...]: starts the service from the jar copy on a free port of 127.0.0.1
-# (sets cport, cpid), its SNTP responder off (several may run at once) and authentication off (the
+# (sets cport, cpid), its actuator on another (management_of "$cport"), its SNTP responder off
+# (several may run at once) and authentication off (the
 # benchmarks measure serving, not logging in; cadenza_auth=true, as bench/subsonic.sh sets it,
 # leaves it on), with the extra Spring arguments, and returns at once.
 # Local DynamoDB endpoints need no AWS metadata.
@@ -248,19 +257,25 @@ launch_cadenza() {
   local logf=$1 java_opts
   shift
   cport=$(free_port)
+  local mport
+  mport=$(free_port)
+  while [ "$mport" = "$cport" ]; do mport=$(free_port); done
+  management_ports[$cport]=$mport
   read -ra java_opts <<<"${JAVA_OPTS:-}"
   AWS_EC2_METADATA_DISABLED=true java "${java_opts[@]}" -jar "$out/cadenza.jar" \
     --server.port="$cport" --server.address=127.0.0.1 --cadenza.clock.sntp.port=0 \
+    --management.server.port="$mport" --management.server.address=127.0.0.1 \
     --cadenza.auth.enabled="${cadenza_auth:-false}" \
     --cadenza.library.path="$lib" --logging.level.root=WARN "$@" >"$logf" 2>&1 &
   cpid=$!
   pids+=("$cpid")
-  log "starting Cadenza on 127.0.0.1:$cport (pid $cpid, log $logf)${*:+, with $*}"
+  log "starting Cadenza on 127.0.0.1:$cport, management $mport (pid $cpid, log $logf)${*:+, with $*}"
 }
 
-# await_cadenza PORT PID LOG: until the service is ready (at most 90 s), or dies
+# await_cadenza PORT PID LOG: until the service on API port PORT is ready (its readiness probe, on
+# its management port; at most 90 s), or dies
 await_cadenza() {
-  wait_http "http://127.0.0.1:$1/actuator/health/readiness" "$2" 90 || {
+  wait_http "http://127.0.0.1:$(management_of "$1")/actuator/health/readiness" "$2" 90 || {
     tail -n 30 "$3" >&2
     kill -0 "$2" 2>/dev/null || die "Cadenza exited during start-up; see $3"
     die "Cadenza did not become ready within 90 s; see $3"

@@ -1,5 +1,5 @@
-# The meters of the stream service, read from snapshots of /actuator/prometheus (bench/lib/common.sh's
-# snapshot). Used by bench/stream-vs-nginx.sh and bench/front.sh.
+# The meters of the stream service, read from snapshots of /actuator/prometheus on its management
+# port (bench/lib/common.sh's snapshot). Used by bench/stream-vs-nginx.sh and bench/front.sh.
 #   meters.py delta BEFORE AFTER   JSON of the counters' growth (and the gauges in AFTER)
 #   meters.py writes FILE          "queue ok failed dropped" of the L2 writer
 import json, re, sys

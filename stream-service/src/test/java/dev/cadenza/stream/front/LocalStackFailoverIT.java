@@ -104,6 +104,7 @@ class LocalStackFailoverIT {
     env.put("STACK_DIR", STACK.toString());
     env.put("STACK_PORT", Integer.toString(port));
     env.put("STACK_INSTANCE_PORTS", a + " " + b);
+    env.put("STACK_MANAGEMENT_PORTS", Ports.free() + " " + Ports.free());
     env.put("STACK_DYNAMODB_PORT", Integer.toString(Ports.free()));
     env.put("STACK_NTP_PORT", Integer.toString(Ports.freeUdp()));
     env.put("CADENZA_LIBRARY_PATH", library.toString());
