@@ -235,10 +235,22 @@ class PlatformIT {
       Container stream = pod.getSpec().getContainers().get(0);
       assertThat(stream.getReadinessProbe().getHttpGet().getPath())
           .isEqualTo("/actuator/health/readiness");
+      // the actuator's own port, which no Service, Ingress or front leads to
+      assertThat(stream.getReadinessProbe().getHttpGet().getPort().getStrVal())
+          .isEqualTo("management");
       assertThat(ready(pod))
           .as("%s Ready through its own probe", pod.getMetadata().getName())
           .isTrue();
     }
+    // the operator reads every ready pod's /actuator/info at its IP on the management port
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () -> {
+              Map<String, Object> catalogue = status(musicDelivery(), "catalogue");
+              assertThat(catalogue).as("status.catalogue").isNotNull();
+              assertThat(((Number) catalogue.get("pods")).intValue()).isEqualTo(2);
+            });
 
     List<List<String>> table = table(node.kubectl("get", "md", "-n", MUSIC).out());
     assertThat(table.get(0)).containsExactly("NAME", "AGE", "READY", "REPLICAS", "URL");
@@ -524,6 +536,18 @@ class PlatformIT {
       if (m.group(1).startsWith("/api/v1/tracks/")) {
         upstreams.computeIfAbsent(m.group(1), k -> new HashSet<>()).add(m.group(4));
       }
+    }
+    // the front leads to the pods' API port, which does not serve the actuator
+    for (String path : List.of("/actuator/prometheus", "/actuator/health/readiness")) {
+      assertThat(
+              http.send(
+                      HttpRequest.newBuilder(URI.create("http://" + front + path))
+                          .timeout(Duration.ofSeconds(10))
+                          .build(),
+                      HttpResponse.BodyHandlers.discarding())
+                  .statusCode())
+          .as("GET %s through the front", path)
+          .isEqualTo(404);
     }
     Set<String> podUpstreams = pods.stream().map(a -> a + ":8080").collect(Collectors.toSet());
     assertThat(upstreams).hasSize(trackIds.size());
