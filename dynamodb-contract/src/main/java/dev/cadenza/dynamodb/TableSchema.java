@@ -40,7 +40,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *       {@code original}, the file's bytes as they are on disk (nothing is transcoded). Items
  *       expire through TTL on {@code expiresAt}.
  *   <li><b>sessions</b>: player sessions. {@code pk} is the session id; items expire through TTL on
- *       {@code expiresAt}.
+ *       {@code expiresAt}. Beside them, one item per owner of sessions, {@code pk = "owner#<owner
+ *       id>"}, that lists its sessions for the per-user quota (docs/sessions.md); it has no {@code
+ *       expiresAt}, and is removed when its owner ends its last session.
  *   <li><b>users</b>: what listeners own, the stream service's {@code store.ItemStore}: users,
  *       their API keys, and each user's music data (stars, ratings, plays, playlists, play queue,
  *       now playing, scrobbles). The item layout ({@code pk} such as {@code user#<id>}, {@code sk}

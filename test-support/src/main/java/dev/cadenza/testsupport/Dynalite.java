@@ -32,8 +32,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * there.
  *
  * <p>The data lives in a temporary LevelDB folder, so {@link #restart()} (after {@link #stop()},
- * for outage tests) keeps the tables; {@link #close()} removes it. Tables spend {@value
- * #CREATE_TABLE_MS} ms in CREATING, UPDATING and DELETING.
+ * for outage tests) keeps the tables; {@link #close()} removes it. {@link #freeze()} stops the
+ * process (SIGSTOP) for the other outage, a DynamoDB that takes requests and never answers. Tables
+ * spend {@value #CREATE_TABLE_MS} ms in CREATING, UPDATING and DELETING.
  *
  * <p>Not implemented by dynalite: UpdateTimeToLive (UnknownOperationException; DescribeTimeToLive
  * always says DISABLED), transactions, item expiry; CreateTable's Tags are ignored (TagResource
@@ -166,8 +167,43 @@ public final class Dynalite implements AutoCloseable {
     if (process == null) {
       return;
     }
+    thaw(); // a stopped process would only take SIGTERM once continued
     Processes.stop(process);
     process = null;
+  }
+
+  /**
+   * Stops the server process where it is (SIGSTOP): connections are still accepted by the kernel
+   * and requests still sent, but nothing answers, as a frozen DynamoDB or a network that
+   * black-holes it behaves. {@link #thaw()} continues it.
+   */
+  public synchronized void freeze() {
+    signal("STOP");
+  }
+
+  /** Continues a {@link #freeze frozen} server (SIGCONT); nothing happens to a running one. */
+  public synchronized void thaw() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    if (process == null) {
+      return;
+    }
+    try {
+      Process kill =
+          new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+              .redirectErrorStream(true)
+              .start();
+      if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while signalling dynalite", e);
+    }
   }
 
   /** Stops the server if it runs and starts it again on the same port with the same data. */

@@ -1,9 +1,11 @@
 package dev.cadenza.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +36,27 @@ class DynaliteTest {
       }
       assertThat(dynalite.log()).contains("dropped a request halfway");
       assertThat(dynalite.running()).isTrue();
+      assertThat(dynalite.tableNames()).isEmpty();
+    }
+  }
+
+  /** Frozen, it takes a request and never answers; thawed, it answers again. */
+  @Test
+  void aFrozenServerTakesRequestsAndAnswersNoneUntilThawed() throws Exception {
+    try (Dynalite dynalite = Dynalite.start()) {
+      dynalite.freeze();
+      try (Socket s = new Socket("127.0.0.1", dynalite.endpoint().getPort())) {
+        s.setSoTimeout(500);
+        OutputStream out = s.getOutputStream();
+        out.write(
+            ("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                    + "X-Amz-Target: DynamoDB_20120810.ListTables\r\nContent-Length: 2\r\n\r\n{}")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        assertThatThrownBy(() -> s.getInputStream().read())
+            .isInstanceOf(SocketTimeoutException.class);
+      }
+      dynalite.thaw();
       assertThat(dynalite.tableNames()).isEmpty();
     }
   }

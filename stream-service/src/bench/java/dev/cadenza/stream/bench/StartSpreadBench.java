@@ -57,7 +57,8 @@ class StartSpreadBench {
 
     Path library = Files.createTempDirectory("cadenza-start-spread-");
     TestAudio.wav(library.resolve("tone.wav"), 44_100 * 4 * 120, seed); // 2 minutes
-    TestApp app = TestApp.start(library);
+    // every player is the same client here (127.0.0.1, authentication off)
+    TestApp app = TestApp.start(library, "--cadenza.sessions.max-members-per-user=" + playerCount);
     List<Player> players = new ArrayList<>();
     try {
       CadenzaClient client = CadenzaClient.create(URI.create("http://127.0.0.1:" + app.port()));

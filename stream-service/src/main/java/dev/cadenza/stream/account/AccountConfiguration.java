@@ -92,7 +92,8 @@ class AccountConfiguration {
   }
 
   @Bean
-  FirstAdmin firstAdmin(AuthProperties settings, Users users, SubsonicSecrets secrets) {
-    return new FirstAdmin(settings, users, secrets);
+  FirstAdmin firstAdmin(
+      AuthProperties settings, Users users, SubsonicSecrets secrets, DataProperties data) {
+    return new FirstAdmin(settings, users, secrets, data.directory());
   }
 }

@@ -1,6 +1,13 @@
 package dev.cadenza.stream.account;
 
 import dev.cadenza.stream.store.ItemStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -15,8 +22,10 @@ import reactor.util.retry.Retry;
 /**
  * The admin from {@code cadenza.auth.admin.*}, made sure of at start: created if missing, its
  * password reset when the configured one differs. Without a configured password a created admin
- * gets a generated one, logged this once; a later start finds the admin and logs nothing. Pods
- * racing at start create it once (a conditional write).
+ * gets a generated one, written to {@value #PASSWORD_FILE} in the data directory, readable by its
+ * owner only: a password never goes to the log, which more people and systems read than the data
+ * directory. A later start finds the admin and writes nothing; a configured password removes the
+ * file. Pods racing at start create it once (a conditional write).
  *
  * <p>Start-up waits for this up to {@link #WAIT}. A store that cannot be reached does not stop the
  * service (requests answer 503 until it is back, as for any store outage); the admin is then made
@@ -29,15 +38,20 @@ final class FirstAdmin implements SmartInitializingSingleton, DisposableBean {
   /** How long start-up waits for the store. */
   static final Duration WAIT = Duration.ofSeconds(20);
 
+  /** Where a generated password goes, in the data directory. */
+  static final String PASSWORD_FILE = "initial-admin-password";
+
   private final AuthProperties settings;
   private final Users users;
   private final SubsonicSecrets secrets;
+  private final Path passwordFile;
   private CompletableFuture<Users.AdminOutcome> done = CompletableFuture.completedFuture(null);
 
-  FirstAdmin(AuthProperties settings, Users users, SubsonicSecrets secrets) {
+  FirstAdmin(AuthProperties settings, Users users, SubsonicSecrets secrets, Path dataDirectory) {
     this.settings = settings;
     this.users = users;
     this.secrets = secrets;
+    this.passwordFile = dataDirectory.resolve(PASSWORD_FILE);
   }
 
   @Override
@@ -76,19 +90,64 @@ final class FirstAdmin implements SmartInitializingSingleton, DisposableBean {
     }
   }
 
-  private static void report(Users.AdminOutcome outcome, String username, String generated) {
+  private void report(Users.AdminOutcome outcome, String username, String generated) {
     switch (outcome) {
-      case CREATED_WITH_GENERATED_PASSWORD ->
-          // the one place a password is logged, on purpose: nobody else can know it
+      case CREATED_WITH_GENERATED_PASSWORD -> {
+        try {
+          write(generated);
           log.warn(
-              "Created admin user '{}' with generated password {} ; it is shown only this once."
-                  + " Set CADENZA_AUTH_ADMIN_PASSWORD (cadenza.auth.admin.password) to choose one.",
+              "Created admin user '{}' with a generated password, written to {} (readable by its"
+                  + " owner only): read it, then delete the file. Set CADENZA_AUTH_ADMIN_PASSWORD"
+                  + " (cadenza.auth.admin.password) to choose one.",
               username,
-              generated);
-      case CREATED -> log.info("Created admin user '{}' with the configured password", username);
-      case PASSWORD_RESET ->
-          log.info("Reset the password of admin user '{}' to the configured one", username);
+              passwordFile);
+        } catch (IOException e) {
+          log.error(
+              "Created admin user '{}' with a generated password, but cannot write it to {}: {}."
+                  + " Set CADENZA_AUTH_ADMIN_PASSWORD (cadenza.auth.admin.password) and restart to"
+                  + " give it one.",
+              username,
+              passwordFile,
+              e.toString());
+        }
+      }
+      case CREATED -> {
+        log.info("Created admin user '{}' with the configured password", username);
+        removeStaleFile();
+      }
+      case PASSWORD_RESET -> {
+        log.info("Reset the password of admin user '{}' to the configured one", username);
+        removeStaleFile();
+      }
       case UNCHANGED -> log.debug("Admin user '{}' exists", username);
+    }
+  }
+
+  /** Writes the password to the file, readable by its owner only, replacing an older one. */
+  private void write(String password) throws IOException {
+    Files.createDirectories(passwordFile.getParent());
+    Path temp =
+        passwordFile.resolveSibling(PASSWORD_FILE + ".tmp-" + ProcessHandle.current().pid());
+    Files.deleteIfExists(temp);
+    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+      Files.createFile(
+          temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+    Files.writeString(temp, password + "\n", StandardCharsets.UTF_8);
+    Files.move(temp, passwordFile, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** A generated password's file no longer holds the password once a configured one applies. */
+  private void removeStaleFile() {
+    try {
+      if (Files.deleteIfExists(passwordFile)) {
+        log.info("Removed {}: the admin's password is the configured one now", passwordFile);
+      }
+    } catch (IOException e) {
+      log.warn(
+          "Cannot remove {}, which no longer holds the admin's password: {}",
+          passwordFile,
+          e.toString());
     }
   }
 

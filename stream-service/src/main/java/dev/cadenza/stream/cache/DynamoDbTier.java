@@ -2,33 +2,29 @@ package dev.cadenza.stream.cache;
 
 import dev.cadenza.stream.config.CadenzaProperties;
 import dev.cadenza.stream.dynamodb.SharedTables;
+import dev.cadenza.stream.dynamodb.TableBreaker;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 
 /**
  * L2 in the DynamoDB chunks table ({@link L2Chunks}). Every call goes through one circuit breaker
- * ({@link L2Breaker}); a rejected or failed call is a miss, so a DynamoDB outage costs latency,
- * never a response. Writes go through a bounded background queue ({@link L2Writer}). While the
- * breaker is not closed, a probe tests the table every {@code breaker-wait}, so that it closes
- * without traffic too.
+ * ({@link TableBreaker}, its probe a {@code DescribeTable}); a rejected or failed call is a miss,
+ * so a DynamoDB outage costs latency, never a response. Writes go through a bounded background
+ * queue ({@link L2Writer}).
  */
 final class DynamoDbTier implements SharedTier {
 
   private static final Logger log = LoggerFactory.getLogger(DynamoDbTier.class);
 
   private final L2Chunks chunks;
-  private final L2Breaker breaker;
+  private final TableBreaker breaker;
   private final L2Writer writer;
   private final CacheMetrics metrics;
-  private final ScheduledExecutorService prober;
 
   DynamoDbTier(
       SharedTables tables, CadenzaProperties.Cache settings, CacheMetrics metrics, Clock clock) {
@@ -36,19 +32,20 @@ final class DynamoDbTier implements SharedTier {
     this.metrics = metrics;
     this.chunks =
         new L2Chunks(tables.client(), tables.chunks(), settings.ttl(), db.timeout(), clock);
-    this.breaker = new L2Breaker(db.breakerWait(), db.timeout(), metrics::breakerOpened);
+    this.breaker =
+        new TableBreaker(
+            "dynamodb-chunks",
+            db.breakerWait(),
+            db.timeout(),
+            chunks::probe,
+            TableBreaker.logged(
+                log,
+                "DynamoDB chunk cache",
+                "serving from memory and the library",
+                db.breakerWait(),
+                metrics::breakerOpened));
     this.writer =
         new L2Writer(chunks, breaker, metrics, settings.writeQueue(), settings.writeConcurrency());
-    this.prober =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "cadenza-l2-probe");
-              t.setDaemon(true);
-              return t;
-            });
-    long every = db.breakerWait().toMillis();
-    prober.scheduleWithFixedDelay(
-        () -> breaker.probe(chunks::probe), every, every, TimeUnit.MILLISECONDS);
     metrics.breaker(breaker::stateCode);
   }
 
@@ -135,7 +132,7 @@ final class DynamoDbTier implements SharedTier {
 
   @Override
   public void close() {
-    prober.shutdownNow();
+    breaker.close();
     writer.close();
   }
 }

@@ -1,5 +1,6 @@
 package dev.cadenza.stream.cache;
 
+import dev.cadenza.stream.dynamodb.TableBreaker;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -19,7 +20,7 @@ final class L2Writer implements AutoCloseable {
   private record Pending(ChunkKey key, byte[] bytes) {}
 
   private final L2Chunks l2;
-  private final L2Breaker breaker;
+  private final TableBreaker breaker;
   private final CacheMetrics metrics;
   private final BlockingQueue<Pending> queue;
   private final Semaphore inFlight;
@@ -27,7 +28,7 @@ final class L2Writer implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
 
-  L2Writer(L2Chunks l2, L2Breaker breaker, CacheMetrics metrics, int capacity, int concurrency) {
+  L2Writer(L2Chunks l2, TableBreaker breaker, CacheMetrics metrics, int capacity, int concurrency) {
     this.l2 = l2;
     this.breaker = breaker;
     this.metrics = metrics;

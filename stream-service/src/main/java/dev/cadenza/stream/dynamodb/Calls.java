@@ -59,9 +59,10 @@ public final class Calls {
   /**
    * The call as a {@link Mono} for a request's chain. A failed condition stays a {@link
    * ConditionalCheckFailedException} (the caller's answer, not a failure); every other failure, a
-   * timeout included (the client's {@code apiCallTimeout} bounds each call), becomes {@code
-   * unavailable}'s exception. Not cancelled with its subscriber: a write in flight lands or not,
-   * whoever still listens.
+   * timeout included, becomes {@code unavailable}'s exception. The call bounds itself: a request a
+   * client waits for sets {@code apiCallTimeout} to {@code cadenza.dynamodb.timeout} (the client's
+   * own bound, {@link DynamoDbConfiguration#CALL_TIMEOUT}, is for background work). Not cancelled
+   * with its subscriber: a write in flight lands or not, whoever still listens.
    */
   public static <T> Mono<T> mono(
       Supplier<CompletableFuture<T>> call, Function<Throwable, RuntimeException> unavailable) {

@@ -23,8 +23,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
 
 /**
  * The DynamoDB client, when {@code cadenza.dynamodb.table-prefix} is set. Calls are bounded: a
- * DynamoDB that is slow or gone makes a call fail within {@code cadenza.dynamodb.timeout} (chunk
- * reads) or a few seconds (catalogue work), never hang a listener.
+ * DynamoDB that is slow or gone makes a call fail within {@code cadenza.dynamodb.timeout} (what a
+ * request waits for: chunks, sessions, the item store, each of which sets it on its requests) or
+ * {@link #CALL_TIMEOUT} (background work: the catalogue, the lease, table creation), never hang a
+ * listener.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("!'${cadenza.dynamodb.table-prefix:}'.isEmpty()")

@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,7 +23,7 @@ class SessionConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(SessionConfiguration.class);
 
-  @Bean
+  @Bean(destroyMethod = "close")
   SessionStore sessionStore(
       ObjectProvider<SharedTables> tables,
       JsonMapper json,
@@ -35,7 +37,7 @@ class SessionConfiguration {
           "Sessions in DynamoDB table {}, polled every {} for SSE subscribers",
           shared.sessions(),
           settings.pollInterval());
-      return new DynamoDbSessionStore(shared, json);
+      return new DynamoDbSessionStore(shared, json, settings, meters);
     }
     InMemorySessionStore memory =
         new InMemorySessionStore(
@@ -43,13 +45,26 @@ class SessionConfiguration {
             clock::nowMicros,
             expired -> {
               events.ended(expired.id(), expired.view());
-              log.info("Session {} expired at version {}", expired.id(), expired.version());
+              log.info(
+                  "Session {} expired at version {}",
+                  SessionIds.tag(expired.id()),
+                  expired.version());
             });
     Gauge.builder("cadenza.sessions.active", memory, InMemorySessionStore::size)
         .description("Sessions held by the in-memory store (expired ones until dropped)")
         .register(meters);
     log.info("Sessions in memory (at most {}); they end with this process", settings.maxSessions());
     return memory;
+  }
+
+  /** The {@code sessions} health component: where sessions live, and the store's breaker. */
+  @Bean
+  HealthIndicator sessionsHealthIndicator(SessionStore store) {
+    return () -> {
+      Health.Builder health = Health.up();
+      store.health(health);
+      return health.build();
+    };
   }
 
   @Bean

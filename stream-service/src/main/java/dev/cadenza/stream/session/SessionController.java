@@ -5,7 +5,9 @@ import dev.cadenza.protocol.Member;
 import dev.cadenza.protocol.SessionEvent;
 import dev.cadenza.protocol.SessionView;
 import dev.cadenza.stream.account.Listener;
+import dev.cadenza.stream.account.RequestAuthentication;
 import dev.cadenza.stream.web.IfMatch;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
@@ -22,6 +24,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -50,8 +53,8 @@ public class SessionController {
 
   @PostMapping
   public Mono<ResponseEntity<SessionView>> create(
-      Listener listener, @RequestBody(required = false) String body) {
-    return Mono.defer(() -> sessions.create(bodies.create(body), listener))
+      Listener listener, ServerWebExchange exchange, @RequestBody(required = false) String body) {
+    return Mono.defer(() -> sessions.create(bodies.create(body), actor(listener, exchange)))
         .map(
             s ->
                 ResponseEntity.created(URI.create(Api.session(s.id())))
@@ -90,10 +93,14 @@ public class SessionController {
   @PostMapping("/{id}/members")
   public Mono<ResponseEntity<Member>> join(
       Listener listener,
+      ServerWebExchange exchange,
       @PathVariable String id,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
       @RequestBody(required = false) String body) {
-    return Mono.defer(() -> sessions.join(id, bodies.join(body), IfMatch.of(ifMatch), listener))
+    return Mono.defer(
+            () ->
+                sessions.join(
+                    id, bodies.join(body), IfMatch.of(ifMatch), actor(listener, exchange)))
         .map(
             j ->
                 ResponseEntity.created(URI.create(Api.members(id) + "/" + j.member().id()))
@@ -190,6 +197,25 @@ public class SessionController {
                         .headers(e.getHeaders())
                         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                         .body(e.getBody())));
+  }
+
+  /**
+   * Who a create or join counts against. With authentication off every request is the same
+   * anonymous admin, so sessions tell clients apart by address: the quotas and the members per user
+   * then apply per client address (behind a proxy, the proxy's).
+   */
+  static Listener actor(Listener listener, ServerWebExchange exchange) {
+    if (!RequestAuthentication.ANONYMOUS_ADMIN.equals(listener)) {
+      return listener;
+    }
+    InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
+    String address =
+        remote == null
+            ? "unknown"
+            : remote.getAddress() != null
+                ? remote.getAddress().getHostAddress()
+                : remote.getHostString();
+    return new Listener("address:" + address, listener.username(), listener.role());
   }
 
   private static ResponseEntity<SessionView> ok(StoredSession s) {

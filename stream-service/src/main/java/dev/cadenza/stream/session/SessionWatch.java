@@ -70,7 +70,7 @@ final class SessionWatch implements SmartLifecycle {
                   } else {
                     SessionView last = events.latest(id);
                     if (last != null) {
-                      log.info("Session {} ended or expired (seen by poll)", id);
+                      log.info("Session {} ended or expired (seen by poll)", SessionIds.tag(id));
                       events.ended(id, last);
                     }
                   }

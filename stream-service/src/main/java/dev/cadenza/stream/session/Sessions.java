@@ -89,34 +89,36 @@ final class Sessions {
 
   // --- lifecycle -----------------------------------------------------------------------------
 
+  /** A new session owned by {@code owner}, within the owner's quota of live sessions. */
   Mono<StoredSession> create(CreateSession body, Listener owner) {
     return metered(
-        "create",
-        Mono.defer(
-                () -> {
-                  String name = name("name", body.name());
-                  long now = clock.nowMicros();
-                  SessionView view =
-                      new SessionView(
-                          SessionIds.random(),
-                          name,
-                          1,
-                          now,
-                          now,
-                          now + settings.ttlMicros(),
-                          List.of(),
-                          Playback.stopped(now));
-                  StoredSession session = new StoredSession(view, "created", owner.id(), Map.of());
-                  return store
-                      .create(session)
-                      // 128 random bits do not collide; a taken id would be a broken random source
-                      .flatMap(
-                          ok ->
-                              ok
-                                  ? Mono.just(session)
-                                  : Mono.error(new IllegalStateException("session id taken")));
-                })
-            .doOnNext(s -> log.info("Session {} created", s.id())));
+            "create", Mono.defer(() -> createAttempt(name("name", body.name()), owner.id(), 1)))
+        .doOnNext(s -> log.info("Session {} created", SessionIds.tag(s.id())));
+  }
+
+  private Mono<StoredSession> createAttempt(String name, String ownerId, int attempt) {
+    long now = clock.nowMicros();
+    SessionView view =
+        new SessionView(
+            SessionIds.random(),
+            name,
+            1,
+            now,
+            now,
+            now + settings.idleMicros(0),
+            List.of(),
+            Playback.stopped(now));
+    StoredSession session = new StoredSession(view, "created", ownerId, Map.of());
+    // false: another create or end of the owner's came first (128 random bits do not collide)
+    return storeErrors(store.create(session, settings.maxSessionsPerUser()))
+        .flatMap(
+            created ->
+                created
+                    ? Mono.just(session)
+                    : retry(
+                        attempt,
+                        () -> SessionProblems.createBusy(attempt),
+                        () -> createAttempt(name, ownerId, attempt + 1)));
   }
 
   /** Ends a session: its subscribers get {@code ended} with its last state. */
@@ -125,7 +127,7 @@ final class Sessions {
         .doOnNext(
             s -> {
               events.ended(id, s.view());
-              log.info("Session {} ended at version {}", id, s.version());
+              log.info("Session {} ended at version {}", SessionIds.tag(id), s.version());
             });
   }
 
@@ -136,7 +138,7 @@ final class Sessions {
             current -> {
               SessionAccess.end(current, listener);
               checkPrecondition(current, ifMatch);
-              return storeErrors(store.delete(id, current.version()))
+              return storeErrors(store.delete(current))
                   .flatMap(
                       deleted ->
                           deleted
@@ -152,6 +154,10 @@ final class Sessions {
 
   record Joined(StoredSession session, Member member) {}
 
+  /**
+   * Adds a member of {@code listener}'s: refused when the session holds {@code max-members}, or the
+   * listener has {@code max-members-per-user} in it already.
+   */
   Mono<Joined> join(String id, JoinSession body, IfMatch ifMatch, Listener listener) {
     String memberId = SessionIds.random();
     return command(
@@ -162,7 +168,13 @@ final class Sessions {
                   id,
                   "joined",
                   ifMatch,
-                  s -> {},
+                  s -> {
+                    long mine =
+                        s.memberUsers().values().stream().filter(listener.id()::equals).count();
+                    if (mine >= settings.maxMembersPerUser()) {
+                      throw SessionProblems.memberQuotaExceeded(id, settings.maxMembersPerUser());
+                    }
+                  },
                   Map.of(memberId, listener.id()),
                   (s, now) -> {
                     if (s.members().size() >= settings.maxMembers()) {
@@ -228,7 +240,7 @@ final class Sessions {
               s -> SessionAccess.steer(s, listener, "play"),
               Map.of(),
               (s, now) -> {
-                long at = instant("play", c.atMicros(), now);
+                long at = instant("play", c.atMicros(), now, s);
                 Playback p = s.playback();
                 Playback next;
                 if (track != null) {
@@ -269,7 +281,7 @@ final class Sessions {
                 s -> SessionAccess.steer(s, listener, "pause"),
                 Map.of(),
                 (s, now) -> {
-                  long at = instant("pause", c.atMicros(), now);
+                  long at = instant("pause", c.atMicros(), now, s);
                   Playback p = s.playback();
                   return switch (p.state()) {
                     case STOPPED ->
@@ -309,7 +321,7 @@ final class Sessions {
               s -> SessionAccess.steer(s, listener, "seek"),
               Map.of(),
               (s, now) -> {
-                long at = instant("seek", c.atMicros(), now);
+                long at = instant("seek", c.atMicros(), now, s);
                 Playback p = s.playback();
                 if (p.state() == PlaybackState.STOPPED) {
                   throw Problems.invalidCommand(
@@ -373,7 +385,11 @@ final class Sessions {
                       written -> {
                         if (written) {
                           events.offer(next);
-                          log.debug("Session {} {} -> version {}", id, type, next.version());
+                          log.debug(
+                              "Session {} {} -> version {}",
+                              SessionIds.tag(id),
+                              type,
+                              next.version());
                           return Mono.just(next);
                         }
                         return retry(
@@ -384,8 +400,13 @@ final class Sessions {
 
   /** After a lost race: {@code next} after a short random pause, or 409 once out of attempts. */
   private <T> Mono<T> retry(String id, int attempt, Supplier<Mono<T>> next) {
+    return retry(attempt, () -> Problems.sessionBusy(id, attempt), next);
+  }
+
+  private <T> Mono<T> retry(
+      int attempt, Supplier<ErrorResponseException> exhausted, Supplier<Mono<T>> next) {
     if (attempt >= MAX_ATTEMPTS) {
-      return Mono.error(Problems.sessionBusy(id, attempt));
+      return Mono.error(exhausted.get());
     }
     conflicts.increment();
     // jitter growing with the attempts (up to 10 ms), so racing pods spread out
@@ -393,6 +414,7 @@ final class Sessions {
     return Mono.delay(Duration.ofNanos(backoffMicros * 1_000)).then(Mono.defer(next));
   }
 
+  /** The next version: changed now, and alive for the idle time of its members from now. */
   private SessionView touched(SessionView s, long now) {
     return new SessionView(
         s.id(),
@@ -400,7 +422,7 @@ final class Sessions {
         s.version() + 1,
         s.createdAtMicros(),
         now,
-        now + settings.ttlMicros(),
+        now + settings.idleMicros(s.members().size()),
         s.members(),
         s.playback());
   }
@@ -425,8 +447,11 @@ final class Sessions {
 
   // --- rules ---------------------------------------------------------------------------------
 
-  /** The instant a command acts at: the one it gives, or now plus the lead. */
-  private long instant(String command, Long atMicros, long now) {
+  /**
+   * The instant a command on {@code s} acts at: the one it gives, or now plus the lead; never
+   * beyond the session's idle expiry.
+   */
+  private long instant(String command, Long atMicros, long now, SessionView s) {
     if (atMicros == null) {
       return now + settings.leadMicros();
     }
@@ -445,7 +470,8 @@ final class Sessions {
               + "), or sync with GET /api/v1/time first.",
           Map.of("field", "atMicros", "nowMicros", now, "pastByMicros", past));
     }
-    if (atMicros - now > settings.ttlMicros()) {
+    Duration idle = settings.idle(s.members().size());
+    if (atMicros - now > idle.toNanos() / 1_000) {
       // most likely nanoseconds or a wrong epoch; the session would expire before it happens
       throw Problems.invalidCommand(
           command,
@@ -454,7 +480,8 @@ final class Sessions {
               + " is "
               + human(atMicros - now)
               + " ahead, beyond the session's idle expiry ("
-              + setting(settings.ttl())
+              + setting(idle)
+              + (s.members().isEmpty() ? ", as it has no members" : "")
               + "). Instants are media-clock microseconds since the Unix epoch.",
           Map.of("field", "atMicros", "nowMicros", now));
     }
@@ -535,7 +562,10 @@ final class Sessions {
 
   private static <T> Mono<T> storeErrors(Mono<T> call) {
     return call.onErrorMap(SessionStore.Unavailable.class, Problems::sessionsUnavailable)
-        .onErrorMap(SessionStore.Full.class, e -> Problems.tooManySessions(e.max));
+        .onErrorMap(SessionStore.Full.class, e -> Problems.tooManySessions(e.max))
+        .onErrorMap(
+            SessionStore.OverQuota.class,
+            e -> SessionProblems.sessionQuotaExceeded(e.max, e.retryAfterSeconds));
   }
 
   private <T> Mono<T> metered(String type, Mono<T> command) {
@@ -557,6 +587,7 @@ final class Sessions {
       case 404 -> "not_found";
       case 409 -> "conflict";
       case 412 -> "stale";
+      case 429 -> "over_quota";
       case 503 -> "unavailable";
       default -> "error";
     };

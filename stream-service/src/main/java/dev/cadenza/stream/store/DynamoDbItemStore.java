@@ -3,16 +3,24 @@ package dev.cadenza.stream.store;
 import dev.cadenza.dynamodb.TableSchema;
 import dev.cadenza.stream.dynamodb.Calls;
 import dev.cadenza.stream.dynamodb.SharedTables;
+import dev.cadenza.stream.dynamodb.TableBreaker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -28,7 +36,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  *
  * <p>Writes are conditional in DynamoDB itself ({@code ConditionExpression}), so two pods racing on
  * one item cannot both win; reads are strongly consistent, so a pod reads what another just wrote.
- * A call that fails or outlives the client's call timeout fails with {@link ItemStore.Unavailable}.
+ * Every call is bounded by {@code cadenza.dynamodb.timeout} and goes through a {@link
+ * TableBreaker}: a call that fails or times out fails with {@link ItemStore.Unavailable}, and while
+ * the breaker is open every call does so at once, without waiting on DynamoDB (logins included).
  */
 public final class DynamoDbItemStore implements StoreBackend {
 
@@ -49,18 +59,49 @@ public final class DynamoDbItemStore implements StoreBackend {
   private static final String ABSENT_OR_EXPIRED = "attribute_not_exists(#pk) OR #exp <= :now";
   private static final String AT_VERSION = "#v = :expected AND " + LIVE;
 
+  private static final Logger log = LoggerFactory.getLogger(DynamoDbItemStore.class);
+
+  /** The key the breaker's probe reads: no item has it. */
+  private static final Map<String, AttributeValue> PROBE = key("probe", "probe");
+
   private final DynamoDbAsyncClient client;
   private final String table;
   private final Clock clock;
+  private final Duration timeout;
+  private final TableBreaker breaker;
 
-  public DynamoDbItemStore(SharedTables tables) {
-    this(tables, Clock.systemUTC());
+  public DynamoDbItemStore(SharedTables tables, MeterRegistry meters) {
+    this(tables, Clock.systemUTC(), meters);
   }
 
-  DynamoDbItemStore(SharedTables tables, Clock clock) {
+  DynamoDbItemStore(SharedTables tables, Clock clock, MeterRegistry meters) {
     this.client = tables.client();
     this.table = tables.users();
     this.clock = clock;
+    this.timeout = tables.settings().timeout();
+    Counter opened =
+        Counter.builder("cadenza.store.breaker.opened")
+            .description("Times the circuit breaker of the DynamoDB users table opened")
+            .register(meters);
+    this.breaker =
+        new TableBreaker(
+            "dynamodb-users",
+            tables.settings().breakerWait(),
+            timeout,
+            () ->
+                client
+                    .getItem(
+                        b -> b.tableName(table).key(PROBE).overrideConfiguration(this::bounded))
+                    .thenApply(r -> null),
+            TableBreaker.logged(
+                log,
+                "DynamoDB users table " + table,
+                "logins and listeners' data answer 503 at once",
+                tables.settings().breakerWait(),
+                opened::increment));
+    Gauge.builder("cadenza.store.breaker.state", breaker, TableBreaker::stateCode)
+        .description("Circuit breaker of the DynamoDB users table: 0 closed, 1 half-open, 2 open")
+        .register(meters);
   }
 
   @Override
@@ -70,7 +111,12 @@ public final class DynamoDbItemStore implements StoreBackend {
           long now = now();
           return call(
                   () ->
-                      client.getItem(b -> b.tableName(table).key(key(pk, sk)).consistentRead(true)),
+                      client.getItem(
+                          b ->
+                              b.tableName(table)
+                                  .key(key(pk, sk))
+                                  .consistentRead(true)
+                                  .overrideConfiguration(this::bounded)),
                   "read")
               .map(
                   r ->
@@ -121,6 +167,7 @@ public final class DynamoDbItemStore implements StoreBackend {
             .consistentRead(true)
             // the filter applies after the limit: a page may bring fewer live items than asked
             .limit(Math.min(remaining, QUERY_PAGE))
+            .overrideConfiguration(this::bounded)
             .build();
     return call(() -> client.query(request), "query")
         .flatMapMany(
@@ -161,7 +208,8 @@ public final class DynamoDbItemStore implements StoreBackend {
                             .item(encode(next))
                             .conditionExpression(condition)
                             .expressionAttributeNames(used(NAMES, condition))
-                            .expressionAttributeValues(values)),
+                            .expressionAttributeValues(values)
+                            .overrideConfiguration(this::bounded)),
             "write")
         .map(written -> written ? Optional.of(next) : Optional.empty());
   }
@@ -196,7 +244,8 @@ public final class DynamoDbItemStore implements StoreBackend {
                             .conditionExpression(condition)
                             .expressionAttributeNames(used(NAMES, expression + condition))
                             .expressionAttributeValues(values)
-                            .returnValues(ReturnValue.UPDATED_NEW)),
+                            .returnValues(ReturnValue.UPDATED_NEW)
+                            .overrideConfiguration(this::bounded)),
             "write")
         .map(r -> Optional.of(at(item, Long.parseLong(r.attributes().get(VERSION).n()))))
         .onErrorResume(
@@ -228,7 +277,8 @@ public final class DynamoDbItemStore implements StoreBackend {
                               .key(key(pk, sk))
                               .conditionExpression(condition)
                               .expressionAttributeNames(used(NAMES, condition))
-                              .expressionAttributeValues(values)),
+                              .expressionAttributeValues(values)
+                              .overrideConfiguration(this::bounded)),
               "delete");
         });
   }
@@ -240,12 +290,27 @@ public final class DynamoDbItemStore implements StoreBackend {
 
   @Override
   public Health health() {
-    return Health.up().withDetail("backend", "dynamodb").withDetail("table", table).build();
+    Health.Builder health =
+        Health.up()
+            .withDetail("backend", "dynamodb")
+            .withDetail("table", table)
+            .withDetail("breaker", breaker.state().name());
+    if (!breaker.closed()) {
+      health.withDetail(
+          "degraded", "DynamoDB failing: logins and listeners' data answer 503 until it is back");
+    }
+    return health.build();
   }
 
+  /** Stops the breaker's probe; the client belongs to SharedTables, closed with it. */
   @Override
   public void close() {
-    // the client belongs to SharedTables, closed with it
+    breaker.close();
+  }
+
+  /** Every call: bounded by {@code cadenza.dynamodb.timeout}, retries included. */
+  private void bounded(AwsRequestOverrideConfiguration.Builder o) {
+    o.apiCallTimeout(timeout);
   }
 
   /** Whether the write's condition held. */
@@ -253,8 +318,9 @@ public final class DynamoDbItemStore implements StoreBackend {
     return Calls.conditional(call(write, what));
   }
 
+  /** A DynamoDB call through the breaker; failures other than a failed condition: Unavailable. */
   private <T> Mono<T> call(Supplier<CompletableFuture<T>> call, String what) {
-    return Calls.mono(
+    return breaker.mono(
         call, e -> new Unavailable("item " + what + " in " + table + " failed: " + e, e));
   }
 

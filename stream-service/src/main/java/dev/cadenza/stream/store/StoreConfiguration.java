@@ -1,6 +1,7 @@
 package dev.cadenza.stream.store;
 
 import dev.cadenza.stream.dynamodb.SharedTables;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -19,11 +20,12 @@ class StoreConfiguration {
   private static final Logger log = LoggerFactory.getLogger(StoreConfiguration.class);
 
   @Bean(destroyMethod = "close")
-  StoreBackend store(ObjectProvider<SharedTables> tables, DataProperties data) {
+  StoreBackend store(
+      ObjectProvider<SharedTables> tables, DataProperties data, MeterRegistry meters) {
     SharedTables shared = tables.getIfAvailable();
     if (shared != null) {
       log.info("Users and their music data in DynamoDB table {}", shared.users());
-      return new DynamoDbItemStore(shared);
+      return new DynamoDbItemStore(shared, meters);
     }
     return EmbeddedItemStore.open(data.directory());
   }

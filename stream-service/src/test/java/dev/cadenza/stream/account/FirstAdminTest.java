@@ -2,11 +2,11 @@ package dev.cadenza.stream.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,8 +20,7 @@ import reactor.core.scheduler.Schedulers;
 @ExtendWith(OutputCaptureExtension.class)
 class FirstAdminTest {
 
-  static final Pattern GENERATED =
-      Pattern.compile("Created admin user 'admin' with generated password (\\S+) ");
+  static final String GENERATED = "Created admin user 'admin' with a generated password";
 
   @TempDir Path data;
   Accounts accounts;
@@ -42,22 +41,37 @@ class FirstAdminTest {
   }
 
   void start(AuthProperties settings) {
-    new FirstAdmin(settings, accounts.users, accounts.secrets).afterSingletonsInstantiated();
+    new FirstAdmin(settings, accounts.users, accounts.secrets, data).afterSingletonsInstantiated();
   }
 
   @Test
-  void withoutAPasswordTheAdminGetsAGeneratedOneLoggedOnlyOnce(CapturedOutput output) {
+  void withoutAPasswordTheAdminGetsAGeneratedOneInAnOwnerOnlyFileNeverInTheLog(
+      CapturedOutput output) throws Exception {
     AuthProperties settings = withPassword(null);
     accounts = new Accounts(data, settings);
     start(settings);
-    Matcher logged = GENERATED.matcher(output.getOut());
-    assertThat(logged.find()).as(output.getOut()).isTrue();
-    String password = logged.group(1);
+    Path file = data.resolve(FirstAdmin.PASSWORD_FILE);
+    String password = Files.readString(file).strip();
     assertThat(accounts.authenticator.password("admin", password, "::1").block().admin()).isTrue();
+    assertThat(Files.getPosixFilePermissions(file))
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    assertThat(output.getOut()).contains(GENERATED, file.toString()).doesNotContain(password);
 
     start(settings); // the next start finds the admin
-    assertThat(GENERATED.matcher(output.getOut()).results().count()).isEqualTo(1);
-    assertThat(output.getOut()).containsOnlyOnce(password);
+    assertThat(output.getOut()).containsOnlyOnce(GENERATED);
+    assertThat(Files.readString(file).strip()).isEqualTo(password);
+  }
+
+  @Test
+  void aConfiguredPasswordRemovesTheFileOfAGeneratedOne() throws Exception {
+    accounts = new Accounts(data, withPassword(null));
+    start(withPassword(null));
+    assertThat(data.resolve(FirstAdmin.PASSWORD_FILE)).exists();
+
+    start(withPassword("configured-admin-password"));
+    assertThat(data.resolve(FirstAdmin.PASSWORD_FILE)).doesNotExist();
+    assertThat(accounts.authenticator.password("admin", "configured-admin-password", "::1").block())
+        .isNotNull();
   }
 
   @Test

@@ -33,4 +33,12 @@ public final class LocalTables {
             .build();
     return new SharedTables(client, settings);
   }
+
+  /**
+   * The tables of {@code settings} through a client built as the service builds its own ({@link
+   * DynamoDbConfiguration}): same timeouts, same retries. Close them.
+   */
+  public static SharedTables openAsDeployed(CadenzaProperties.DynamoDb settings) {
+    return new SharedTables(DynamoDbConfiguration.client(settings), settings);
+  }
 }

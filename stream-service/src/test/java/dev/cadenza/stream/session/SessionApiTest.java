@@ -52,7 +52,10 @@ class SessionApiTest {
         TestApp.start(
             library,
             "--cadenza.sessions.max-members=" + MAX_MEMBERS,
-            "--cadenza.sessions.heartbeat=200ms");
+            "--cadenza.sessions.heartbeat=200ms",
+            // every player here is the same client (127.0.0.1, authentication off)
+            "--cadenza.sessions.max-sessions-per-user=100",
+            "--cadenza.sessions.max-members-per-user=100");
     http = new SessionHttp(app.port());
     tenSeconds = track("ten.wav");
     fiveSeconds = track("five.wav");
@@ -109,8 +112,9 @@ class SessionApiTest {
     assertThat(s.version()).isEqualTo(1);
     assertThat(s.members()).isEmpty();
     assertThat(s.playback().state()).isEqualTo(PlaybackState.STOPPED);
+    // no members yet: it expires after empty-ttl unless somebody joins
     assertThat(s.expiresAtMicros() - s.updatedAtMicros())
-        .isEqualTo(Duration.ofHours(24).toNanos() / 1000);
+        .isEqualTo(Duration.ofMinutes(5).toNanos() / 1000);
     String id = s.id();
 
     List<Member> members = new ArrayList<>();
@@ -124,6 +128,9 @@ class SessionApiTest {
       members.add(m);
     }
     assertThat(members.stream().map(Member::id).distinct()).hasSize(3);
+    SessionView withMembers = http.get(Api.session(id)).ok();
+    assertThat(withMembers.expiresAtMicros() - withMembers.updatedAtMicros())
+        .isEqualTo(Duration.ofHours(24).toNanos() / 1000);
 
     double playsBefore = commands("play", "ok");
     long before = now();

@@ -38,6 +38,9 @@ class SessionSettingsTest {
       assertThat(s.maxMembers()).isEqualTo(256);
       assertThat(s.maxSessions()).isEqualTo(10_000);
       assertThat(s.heartbeat()).isEqualTo(Duration.ofSeconds(15));
+      assertThat(s.emptyTtl()).isEqualTo(Duration.ofMinutes(5));
+      assertThat(s.maxSessionsPerUser()).isEqualTo(16);
+      assertThat(s.maxMembersPerUser()).isEqualTo(8);
       assertThat(context.getBean(SessionStore.class)).isInstanceOf(InMemorySessionStore.class);
     }
   }
@@ -52,7 +55,10 @@ class SessionSettingsTest {
                 "CADENZA_SESSIONS_POLL_INTERVAL", "1s",
                 "CADENZA_SESSIONS_MAX_MEMBERS", "8",
                 "CADENZA_SESSIONS_MAX_SESSIONS", "100",
-                "CADENZA_SESSIONS_HEARTBEAT", "30s"));
+                "CADENZA_SESSIONS_HEARTBEAT", "30s",
+                "CADENZA_SESSIONS_EMPTY_TTL", "10m",
+                "CADENZA_SESSIONS_MAX_SESSIONS_PER_USER", "4",
+                "CADENZA_SESSIONS_MAX_MEMBERS_PER_USER", "3"));
     try (ConfigurableApplicationContext context = app().environment(environment).run()) {
       SessionSettings s = context.getBean(SessionSettings.class);
       assertThat(s.lead()).isEqualTo(Duration.ofMillis(1500));
@@ -62,7 +68,27 @@ class SessionSettingsTest {
       assertThat(s.maxMembers()).isEqualTo(8);
       assertThat(s.maxSessions()).isEqualTo(100);
       assertThat(s.heartbeat()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(s.emptyTtl()).isEqualTo(Duration.ofMinutes(10));
+      assertThat(s.maxSessionsPerUser()).isEqualTo(4);
+      assertThat(s.maxMembersPerUser()).isEqualTo(3);
     }
+  }
+
+  @Test
+  void anEmptyTtlAboveTheTtlActsAsTheTtl() {
+    SessionSettings s =
+        new SessionSettings(
+            Duration.ofSeconds(1),
+            Duration.ofMinutes(2),
+            Duration.ofMillis(250),
+            256,
+            10_000,
+            Duration.ofSeconds(15),
+            Duration.ofMinutes(5),
+            16,
+            8);
+    assertThat(s.idle(0)).isEqualTo(Duration.ofMinutes(2));
+    assertThat(s.idle(1)).isEqualTo(Duration.ofMinutes(2));
   }
 
   @ParameterizedTest(name = "{0}={1}")
@@ -74,6 +100,10 @@ class SessionSettingsTest {
     "cadenza.sessions.max-members, 0",
     "cadenza.sessions.max-members, 10001",
     "cadenza.sessions.max-sessions, 0",
+    "cadenza.sessions.empty-ttl, 0s",
+    "cadenza.sessions.max-sessions-per-user, 0",
+    "cadenza.sessions.max-sessions-per-user, 101",
+    "cadenza.sessions.max-members-per-user, 0",
   })
   void aBadSettingFailsStartUpNamingIt(String name, String value) {
     Throwable failure = catchThrowable(() -> app().properties(name + "=" + value).run().close());

@@ -73,7 +73,12 @@ class SessionsSharedAcrossPodsTest {
   }
 
   static TestApp startInstance(String... more) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--cadenza.sessions.poll-interval=100ms"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--cadenza.sessions.poll-interval=100ms",
+                // every player here is the same client (127.0.0.1, authentication off)
+                "--cadenza.sessions.max-members-per-user=100"));
     args.addAll(List.of(more));
     return TestApp.startSharing(library, dynalite, prefix, args.toArray(String[]::new));
   }

@@ -2,18 +2,23 @@ package dev.cadenza.stream.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.cadenza.stream.config.CadenzaProperties;
+import dev.cadenza.stream.dynamodb.FreezingProxy;
 import dev.cadenza.stream.dynamodb.LocalTables;
 import dev.cadenza.stream.dynamodb.SharedTables;
+import dev.cadenza.stream.dynamodb.TableBreaker;
 import dev.cadenza.stream.store.ItemStore.Item;
 import dev.cadenza.testsupport.Dynalite;
 import dev.cadenza.testsupport.DynaliteExtension;
 import dev.cadenza.testsupport.Ports;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -56,26 +61,50 @@ class DynamoDbItemStoreTest extends ItemStoreContract {
   }
 
   private static CadenzaProperties.DynamoDb settings(String prefix, URI endpoint) {
+    return settings(prefix, endpoint, Duration.ofSeconds(1), Duration.ofSeconds(5));
+  }
+
+  private static CadenzaProperties.DynamoDb settings(
+      String prefix, URI endpoint, Duration timeout, Duration breakerWait) {
     return new CadenzaProperties.DynamoDb(
         prefix,
         "us-east-1",
         endpoint,
         false,
-        Duration.ofSeconds(1),
-        Duration.ofSeconds(5),
+        timeout,
+        breakerWait,
         Duration.ofSeconds(10),
         Duration.ofSeconds(1));
   }
 
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private final List<DynamoDbItemStore> opened = new ArrayList<>();
+
+  private DynamoDbItemStore open(SharedTables tables) {
+    return open(tables, meters);
+  }
+
+  private DynamoDbItemStore open(SharedTables tables, SimpleMeterRegistry registry) {
+    DynamoDbItemStore store = new DynamoDbItemStore(tables, registry);
+    opened.add(store);
+    return store;
+  }
+
   @Override
   ItemStore open() {
-    return new DynamoDbItemStore(pod1);
+    return open(pod1);
   }
 
   /** The second pod: the contract's races run through both clients. */
   @Override
   ItemStore another() {
-    return new DynamoDbItemStore(pod2);
+    return open(pod2);
+  }
+
+  @Override
+  void close(ItemStore store) {
+    opened.forEach(DynamoDbItemStore::close);
+    opened.clear();
   }
 
   @Test
@@ -118,7 +147,7 @@ class DynamoDbItemStoreTest extends ItemStoreContract {
   void anUnreachableDynamoDbIsUnavailableForEveryOperation() {
     try (SharedTables gone =
         LocalTables.open(settings("gone", URI.create("http://127.0.0.1:" + Ports.free())))) {
-      ItemStore unreachable = new DynamoDbItemStore(gone);
+      ItemStore unreachable = open(gone);
       Item item = Item.of(pk, "a", Map.of());
 
       assertThatThrownBy(() -> unreachable.get(pk, "a").block(WAIT))
@@ -136,13 +165,62 @@ class DynamoDbItemStoreTest extends ItemStoreContract {
   }
 
   @Test
+  void aFrozenDynamoDbFailsCallsWithinTheTimeoutThenAtOnceAndTheyWorkAgainAfterTheThaw(
+      Dynalite dynalite) throws Exception {
+    Duration timeout = Duration.ofMillis(500);
+    try (FreezingProxy proxy = new FreezingProxy(dynalite.endpoint());
+        SharedTables tables =
+            LocalTables.openAsDeployed(
+                settings("items", proxy.endpoint(), timeout, Duration.ofSeconds(2)))) {
+      SimpleMeterRegistry own = new SimpleMeterRegistry();
+      DynamoDbItemStore items = open(tables, own);
+      put("frozen", Map.of(), ItemStore.ABSENT);
+      assertThat(items.get(pk, "frozen").block(WAIT)).isPresent();
+
+      proxy.freeze();
+      int before = proxy.requests();
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> items.get(pk, "frozen").block(WAIT))
+          .isInstanceOf(ItemStore.Unavailable.class);
+      // bounded by cadenza.dynamodb.timeout, not the client's 10 s; generous for a loaded machine
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(timeout.multipliedBy(8));
+      assertThat(proxy.requests() - before).as("one attempt, bounded with its retries").isOne();
+
+      for (int i = 0; i < 10 && !breaker(items).equals("OPEN"); i++) {
+        assertThatThrownBy(() -> items.put(Item.of(pk, "x", Map.of()), ItemStore.ANY).block(WAIT))
+            .isInstanceOf(ItemStore.Unavailable.class);
+      }
+      assertThat(breaker(items)).isEqualTo("OPEN");
+      assertThat(items.health().getDetails()).containsKey("degraded");
+      assertThat(own.get("cadenza.store.breaker.state").gauge().value()).isEqualTo(2);
+
+      int seen = proxy.requests();
+      for (int i = 0; i < 10; i++) {
+        assertThatThrownBy(() -> items.get(pk, "frozen").block(WAIT))
+            .isInstanceOf(ItemStore.Unavailable.class)
+            .hasCauseInstanceOf(TableBreaker.Refused.class);
+      }
+      assertThat(proxy.requests()).as("refused at once, DynamoDB not called").isEqualTo(seen);
+
+      proxy.thaw();
+      await().atMost(Duration.ofSeconds(30)).until(() -> breaker(items).equals("CLOSED"));
+      assertThat(items.get(pk, "frozen").block(WAIT)).isPresent();
+    }
+  }
+
+  private static Object breaker(DynamoDbItemStore store) {
+    return store.health().getDetails().get("breaker");
+  }
+
+  @Test
   void itsHealthNamesTheTable() {
     DynamoDbItemStore dynamo = (DynamoDbItemStore) store;
 
     assertThat(dynamo.health().getStatus()).isEqualTo(Status.UP);
     assertThat(dynamo.health().getDetails())
         .containsEntry("backend", "dynamodb")
-        .containsEntry("table", "items-users");
+        .containsEntry("table", "items-users")
+        .containsEntry("breaker", "CLOSED");
     assertThat(dynamo.shared()).isTrue();
   }
 
