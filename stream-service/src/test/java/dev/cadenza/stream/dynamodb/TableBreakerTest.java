@@ -66,8 +66,7 @@ class TableBreakerTest {
       CompletableFuture<String> failed =
           CompletableFuture.failedFuture(
               ConditionalCheckFailedException.builder().message("no").build());
-      assertThatThrownBy(() -> call(failed))
-          .isInstanceOf(ConditionalCheckFailedException.class);
+      assertThatThrownBy(() -> call(failed)).isInstanceOf(ConditionalCheckFailedException.class);
     }
     assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
   }
