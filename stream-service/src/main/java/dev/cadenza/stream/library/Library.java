@@ -56,6 +56,10 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
   private volatile boolean loaded;
 
   private final CompletableFuture<Void> firstScan = new CompletableFuture<>();
+
+  private final Object scanRequests = new Object();
+  private long requestedScans; // guarded by scanRequests
+  private ScanRequest waitingScan; // requested, not started yet; guarded by scanRequests
   private ScheduledExecutorService scheduler;
   private volatile boolean stopping;
 
@@ -126,12 +130,45 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
   }
 
   /**
-   * Scans now, on the scan thread; completes when the catalogue has been replaced. With a shared
-   * catalogue the lease holder scans, and the future of a pod that does not hold the lease
-   * completes at once with the last scan known ({@link DynamoDbCatalogSharing#rescan}).
+   * Scans now, on the scan thread; completes when the catalogue has been replaced. Coalesced as
+   * {@link #requestScan} says.
    */
   public CompletableFuture<ScanReport> rescan() {
-    return CompletableFuture.supplyAsync(sharing::rescan, scheduler);
+    return requestScan().done();
+  }
+
+  /**
+   * Asks for a scan. Requests coalesce: one arriving while a scan runs (requested, periodic or the
+   * shared catalogue's) queues one scan to run after it, and every request arriving while that one
+   * still waits joins it; so a burst of requests costs at most the running scan and one more. All
+   * scans run one at a time on the scan thread. With a shared catalogue the lease holder scans, and
+   * the request of a pod that does not hold the lease completes at once with the last scan known
+   * ({@link DynamoDbCatalogSharing#rescan}).
+   */
+  public ScanRequest requestScan() {
+    synchronized (scanRequests) {
+      if (waitingScan != null) {
+        return new ScanRequest(waitingScan.id(), ScanRequest.Outcome.JOINED, waitingScan.done());
+      }
+      ScanRequest.Outcome outcome =
+          progress.running ? ScanRequest.Outcome.QUEUED : ScanRequest.Outcome.STARTED;
+      ScanRequest request = new ScanRequest(++requestedScans, outcome, new CompletableFuture<>());
+      scheduler.execute(() -> runRequested(request)); // throws when stopped, before it waits
+      waitingScan = request;
+      return request;
+    }
+  }
+
+  /** On the scan thread: the waiting request starts, so later ones queue a new scan. */
+  private void runRequested(ScanRequest request) {
+    synchronized (scanRequests) {
+      waitingScan = null;
+    }
+    try {
+      request.done().complete(sharing.rescan());
+    } catch (RuntimeException e) {
+      request.done().completeExceptionally(e);
+    }
   }
 
   /**
