@@ -205,7 +205,13 @@ final class LibraryScanner {
               ignored.incrementAndGet();
               return FileVisitResult.CONTINUE;
             }
-            sink.accept(file, relative, format.get(), FileVersion.of(attrs));
+            FileVersion version;
+            try {
+              version = FileVersion.of(file);
+            } catch (IOException e) {
+              return visitFileFailed(file, e); // gone or unreadable since it was listed
+            }
+            sink.accept(file, relative, format.get(), version);
             return FileVisitResult.CONTINUE;
           }
 
