@@ -189,7 +189,9 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
       log.info("'{}' changed on disk; new ETag {}", track.path(), updated.etag());
       return Optional.of(updated);
     } catch (TagReader.UnreadableFileException e) {
-      log.warn("'{}' changed on disk and is no longer readable: {}", track.path(), e.getMessage());
+      scanner.unreadable(
+          track.path(),
+          "'" + track.path() + "' changed on disk and is no longer readable: " + e.getMessage());
       catalog = catalog.with(track.id(), null);
       return Optional.empty();
     }
@@ -212,7 +214,12 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
    * stays in service.
    */
   LibraryScanner.Result scan() {
-    log.info("Scanning library {}", root);
+    // the first scan may take long and is worth a line; a rescan says all in its one-line report
+    if (lastScan == null) {
+      log.info("Scanning library {}", root);
+    } else {
+      log.debug("Scanning library {}", root);
+    }
     try {
       LibraryScanner.Result result = scanTimer.recordCallable(() -> scanner.scan(catalog));
       ScanReport r = result.report();
@@ -220,11 +227,14 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
         catalog = result.catalog();
       }
       lastScan = r;
+      if (lastError != null) {
+        log.info("Library scans succeed again (the last one failed: {})", lastError);
+      }
       lastError = null;
       loaded = false;
       log.info(
-          "Scanned {} in {} ms: {} tracks ({} added, {} changed, {} removed), {} skipped, {} other"
-              + " files ignored",
+          "Scanned {} in {} ms: {} tracks ({} added, {} changed, {} removed), {} unreadable, {}"
+              + " other files ignored; skipped paths: {} new, {} no longer",
           root,
           r.duration().toMillis(),
           result.catalog().tracks().size(),
@@ -232,23 +242,38 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
           r.changed(),
           r.removed(),
           r.skippedCount(),
-          r.ignored());
+          r.ignored(),
+          result.newProblems(),
+          result.solvedProblems());
       return result;
     } catch (NoSuchFileException e) {
-      lastError = "library root is missing: " + root;
-      log.error("Library scan failed: {}", lastError);
+      failed("library root is missing: " + root, null);
       throw new UncheckedIOException(e);
     } catch (Exception e) {
       if (stopping) {
         log.info("Library scan stopped: the service is stopping");
         throw new IllegalStateException(e);
       }
-      lastError = e.toString();
-      log.error("Library scan failed; the previous catalogue stays in service", e);
+      failed(e.toString(), e);
       throw new IllegalStateException(e);
     } finally {
       firstScan.complete(null);
     }
+  }
+
+  /**
+   * A failed scan: logged as an error when it fails for a new reason, at debug level while it keeps
+   * failing for the same one (at every rescan interval); the previous catalogue stays in service.
+   */
+  private void failed(String error, Exception e) {
+    if (error.equals(lastError)) {
+      log.debug("Library scan failed again: {}", error);
+    } else if (e == null) {
+      log.error("Library scan failed: {}", error);
+    } else {
+      log.error("Library scan failed; the previous catalogue stays in service", e);
+    }
+    lastError = error;
   }
 
   /**
