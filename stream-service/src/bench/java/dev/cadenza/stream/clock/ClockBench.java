@@ -84,7 +84,7 @@ class ClockBench {
                 4,
                 Duration.ofSeconds(1),
                 Duration.ofMillis(10)),
-            new ClockProperties.Sntp(false, 0),
+            new ClockProperties.Sntp(false, 0, 0, 1, 1),
             500,
             Duration.ofMillis(128));
     DisciplinedClock clock =

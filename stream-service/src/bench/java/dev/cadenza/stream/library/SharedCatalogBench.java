@@ -85,7 +85,8 @@ class SharedCatalogBench {
                   t.path(),
                   t.file(),
                   t.format(),
-                  new FileVersion(t.size() + 1, t.lastModified()),
+                  new FileVersion(
+                      t.size() + 1, t.lastModified(), t.version().changed(), t.version().inode()),
                   t.fileTags()));
         }
         long t1 = System.nanoTime();
@@ -171,7 +172,7 @@ class SharedCatalogBench {
               path,
               root.resolve(path),
               AudioFormat.FLAC,
-              new FileVersion(20_000_000L + i, base.plusSeconds(i)),
+              new FileVersion(20_000_000L + i, base.plusSeconds(i), base.plusSeconds(i), 1_000 + i),
               new FileTags(
                   TrackTags.builder()
                       .title(title)

@@ -5,12 +5,14 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.cadenza.stream.config.CadenzaProperties;
+import dev.cadenza.stream.library.FileChangedException;
 import dev.cadenza.stream.library.Track;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -183,7 +185,9 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
               key,
               (k, executor) -> {
                 loaded[0] = true;
-                return loadBelowL1(track, k);
+                CompletableFuture<byte[]> load = new CompletableFuture<>();
+                loadBelowL1(track, k).whenComplete(completing(load));
+                return load;
               });
       hit = !loaded[0];
     }
@@ -191,7 +195,22 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
     if (hit) {
       present.thenAccept(bytes -> metrics.l1Served(bytes.length));
     }
-    return present;
+    if (present.isDone() && !present.isCompletedExceptionally()) {
+      return present; // the hot path: nothing to translate, nothing more to allocate
+    }
+    return present.handle(ChunkCache::fileChangedAgain);
+  }
+
+  /** A load that ended in {@link ChunkVersionGone} fails its reader with the file's change. */
+  private static byte[] fileChangedAgain(byte[] bytes, Throwable error) {
+    if (error == null) {
+      return bytes;
+    }
+    Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+    if (cause instanceof ChunkVersionGone gone) {
+      throw gone.changed();
+    }
+    throw error instanceof CompletionException c ? c : new CompletionException(error);
   }
 
   /**
@@ -341,13 +360,20 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
                     }));
   }
 
+  /**
+   * Completes {@code f}, an L1 entry, as a load completes; a file that changed under the load ends
+   * it as {@link ChunkVersionGone}, which Caffeine does not log (it logs every other failed load
+   * with its stack trace, once per chunk: several per aborted response).
+   */
   private static BiConsumer<byte[], Throwable> completing(CompletableFuture<byte[]> f) {
     return (bytes, error) -> {
-      if (error != null) {
-        f.completeExceptionally(error);
-      } else {
+      if (error == null) {
         f.complete(bytes);
+        return;
       }
+      Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+      f.completeExceptionally(
+          cause instanceof FileChangedException changed ? new ChunkVersionGone(changed) : error);
     };
   }
 

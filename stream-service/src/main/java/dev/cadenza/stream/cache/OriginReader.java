@@ -16,9 +16,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The last tier: reads a chunk from the library file, and checks afterwards that the file is still
- * the version the chunk is keyed by, so a chunk can never hold bytes of two versions. Reads run on
- * a small pool of their own, never on the event loop.
+ * The last tier: reads a chunk from the library file, and checks before and after that the file is
+ * the version the chunk is keyed by ({@link FileVersion}: size, modification and change time,
+ * inode), so a chunk can never hold bytes of another version or of two. Reads run on a small pool
+ * of their own, never on the event loop.
  */
 final class OriginReader implements AutoCloseable {
 
@@ -57,7 +58,10 @@ final class OriginReader implements AutoCloseable {
         pool);
   }
 
-  /** Blocking file I/O. */
+  /**
+   * Blocking file I/O, between two checks of the file's version: before, so that a file changed
+   * since the request looked is not read at all; after, so that a change during the read fails it.
+   */
   private byte[] readNow(Track track, int index) {
     long position = (long) index * chunkSize;
     int length = (int) Math.min(chunkSize, track.size() - position);
@@ -65,6 +69,7 @@ final class OriginReader implements AutoCloseable {
       throw new IllegalArgumentException(
           "chunk " + index + " is past the end of '" + track.path() + "'");
     }
+    checkVersion(track);
     byte[] bytes = new byte[length];
     ByteBuffer into = ByteBuffer.wrap(bytes);
     try (FileChannel channel = FileChannel.open(track.file(), StandardOpenOption.READ)) {
@@ -78,6 +83,12 @@ final class OriginReader implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    checkVersion(track);
+    return bytes;
+  }
+
+  /** Fails unless the file is still the version the track (and the chunk's key) names. */
+  private static void checkVersion(Track track) {
     try {
       if (!FileVersion.of(track.file()).equals(track.version())) {
         throw new FileChangedException(track.path());
@@ -85,7 +96,6 @@ final class OriginReader implements AutoCloseable {
     } catch (IOException e) {
       throw new FileChangedException(track.path());
     }
-    return bytes;
   }
 
   /** Lets reads running finish; takes no new ones. */

@@ -9,6 +9,8 @@ import dev.cadenza.stream.catalog.CatalogViews.AlbumView;
 import dev.cadenza.stream.catalog.CatalogViews.ArtistView;
 import dev.cadenza.stream.catalog.CatalogViews.LibraryView;
 import dev.cadenza.stream.catalog.CatalogViews.PageView;
+import dev.cadenza.stream.catalog.CatalogViews.ScanAcceptedView;
+import dev.cadenza.stream.catalog.CatalogViews.ScanRequestView;
 import dev.cadenza.stream.catalog.CatalogViews.ScanView;
 import dev.cadenza.stream.catalog.CatalogViews.TrackView;
 import dev.cadenza.stream.config.CadenzaProperties;
@@ -18,6 +20,7 @@ import dev.cadenza.stream.library.Catalog;
 import dev.cadenza.stream.library.CoverArt;
 import dev.cadenza.stream.library.Ids;
 import dev.cadenza.stream.library.Library;
+import dev.cadenza.stream.library.ScanRequest;
 import dev.cadenza.stream.library.Track;
 import dev.cadenza.stream.metadata.TrackEmbeddings;
 import dev.cadenza.stream.web.Problems;
@@ -285,16 +288,20 @@ public class CatalogController {
         library.lastScan().map(ScanView::of).orElse(null));
   }
 
-  /** Starts a rescan now; {@code GET /library} shows when it is done. */
+  /**
+   * Asks for a rescan; {@code GET /library} shows when it is done. Requests coalesce ({@link
+   * Library#requestScan}): the answer says whether this one started a scan, queued one behind the
+   * running scan, or joined the one already queued.
+   */
   @PostMapping("/library/scan")
   @ResponseStatus(HttpStatus.ACCEPTED)
-  public LibraryView scan(Listener listener) {
+  public ScanAcceptedView scan(Listener listener) {
     if (!listener.admin()) {
       throw AccountProblems.forbidden(
           "scan the library", "Only an admin may start a library scan.");
     }
-    library.rescan();
-    return libraryState();
+    ScanRequest request = library.requestScan();
+    return new ScanAcceptedView(libraryState(), ScanRequestView.of(request));
   }
 
   private Paging.Request paging(String limit, String cursor) {

@@ -8,6 +8,7 @@ import dev.cadenza.stream.library.Artist;
 import dev.cadenza.stream.library.Catalog;
 import dev.cadenza.stream.library.Ids;
 import dev.cadenza.stream.library.ScanReport;
+import dev.cadenza.stream.library.ScanRequest;
 import dev.cadenza.stream.library.Track;
 import java.time.Instant;
 import java.util.List;
@@ -101,6 +102,17 @@ public final class CatalogViews {
   record PageView<T>(List<T> items, String next) {}
 
   record LibraryView(int tracks, int albums, int artists, boolean scanning, ScanView lastScan) {}
+
+  /** {@code POST /library/scan}: the library as {@code GET /library} shows it, and the request. */
+  record ScanAcceptedView(@JsonUnwrapped LibraryView library, ScanRequestView scan) {}
+
+  /** How a scan request was taken: {@code started}, {@code queued} or {@code joined}. */
+  record ScanRequestView(long id, String status) {
+
+    static ScanRequestView of(ScanRequest request) {
+      return new ScanRequestView(request.id(), request.outcome().label());
+    }
+  }
 
   record ScanView(
       Instant startedAt,

@@ -102,13 +102,39 @@ public record ClockProperties(
    * @param enabled whether it runs
    * @param port UDP port, on the HTTP server's address; 0 picks a free port (logged and shown in
    *     the health details)
+   * @param ratePerSource requests a second one source address may send once its burst is spent;
+   *     past it requests are dropped without a reply. 0 turns the limit off
+   * @param burstPerSource requests one source may send at once (a client's first poll sends a few
+   *     back to back)
+   * @param trackedSources source addresses the limit remembers; the least recently seen is
+   *     forgotten first, so spoofed sources cannot exhaust memory
    */
-  public record Sntp(@DefaultValue("true") boolean enabled, @DefaultValue("1123") int port) {
+  public record Sntp(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("1123") int port,
+      @DefaultValue("16") int ratePerSource,
+      @DefaultValue("32") int burstPerSource,
+      @DefaultValue("4096") int trackedSources) {
 
     public Sntp {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException(
             "cadenza.clock.sntp.port: must be between 0 and 65535, got " + port);
+      }
+      if (ratePerSource < 0 || ratePerSource > 1_000_000) {
+        throw new IllegalArgumentException(
+            "cadenza.clock.sntp.rate-per-source: must be between 0 (no limit) and 1000000, got "
+                + ratePerSource);
+      }
+      if (burstPerSource < 1 || burstPerSource > 1_000_000) {
+        throw new IllegalArgumentException(
+            "cadenza.clock.sntp.burst-per-source: must be between 1 and 1000000, got "
+                + burstPerSource);
+      }
+      if (trackedSources < 1 || trackedSources > 1_000_000) {
+        throw new IllegalArgumentException(
+            "cadenza.clock.sntp.tracked-sources: must be between 1 and 1000000, got "
+                + trackedSources);
       }
     }
   }

@@ -1,5 +1,7 @@
 package dev.cadenza.stream.clock;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.DatagramPacket;
@@ -25,6 +27,11 @@ import org.springframework.stereotype.Component;
  * speak NTP rather than {@code GET /api/v1/time} can follow it. Answers client (mode 3) requests
  * only; anything else is ignored. Receive is stamped right after the datagram arrives, transmit
  * right before the reply leaves.
+ *
+ * <p>A reply is never larger than its request (48 bytes for 48 or more), so the responder cannot
+ * amplify a spoofed flood; each source address is further held to a token bucket ({@code
+ * cadenza.clock.sntp.rate-per-source}, {@code burst-per-source}) and requests past it are dropped
+ * silently, counted in {@code cadenza.clock.sntp.dropped}.
  */
 @Component
 @ConditionalOnProperty(
@@ -50,14 +57,34 @@ public class SntpResponder implements SmartLifecycle {
   private final ClockSync sync;
   private final int configuredPort;
   private final InetAddress address; // null: all addresses
+  private final SourceRateLimit limit; // null: no limit
+  private final Counter dropped;
   private volatile DatagramSocket socket;
   private volatile Thread thread;
 
   public SntpResponder(
-      DisciplinedClock clock, ClockSync sync, ClockProperties settings, Environment environment) {
+      DisciplinedClock clock,
+      ClockSync sync,
+      ClockProperties settings,
+      Environment environment,
+      MeterRegistry meters) {
     this.clock = clock;
     this.sync = sync;
-    this.configuredPort = settings.sntp().port();
+    ClockProperties.Sntp sntp = settings.sntp();
+    this.configuredPort = sntp.port();
+    this.limit =
+        sntp.ratePerSource() == 0
+            ? null
+            : new SourceRateLimit(
+                sntp.ratePerSource(),
+                sntp.burstPerSource(),
+                sntp.trackedSources(),
+                System::nanoTime);
+    this.dropped =
+        Counter.builder("cadenza.clock.sntp.dropped")
+            .description("SNTP requests dropped unanswered: their source sent past its rate limit")
+            .tag("reason", "rate-limited")
+            .register(meters);
     // the HTTP server's address: a pod listening on one interface listens there for NTP too
     this.address = environment.getProperty("server.address", InetAddress.class);
   }
@@ -107,6 +134,10 @@ public class SntpResponder implements SmartLifecycle {
         request.setLength(in.length);
         s.receive(request);
         long received = clock.nowNanos();
+        if (limit != null && !limit.tryAcquire(request.getAddress())) {
+          dropped.increment();
+          continue;
+        }
         DatagramPacket reply = answer(request, received);
         if (reply != null) {
           s.send(reply);

@@ -19,8 +19,9 @@ import reactor.netty.NettyOutbound;
 
 /**
  * Writes byte ranges of a file as a response body, in memory independent of the file size, and
- * never completes a response whose bytes could mix two versions of the file: the file's version is
- * checked again before the last bytes go out, and a change aborts the response instead.
+ * never completes a response whose bytes could mix two versions of the file: the file's version
+ * ({@link FileVersion}) is checked before the first bytes are read and again before the last bytes
+ * go out, and a change aborts the response instead.
  *
  * <p>A single range up to {@link #SMALL} bytes is read into memory, checked and sent. A longer one
  * goes out zero-copy (sendfile) in two regions: all but the last {@link #TAIL} bytes, then the
@@ -77,7 +78,12 @@ final class FileBody {
     this.bytesSent = bytesSent;
   }
 
+  /** Writes {@code segments}, once the file is checked to still be the version announced. */
   Mono<Void> write(NettyOutbound out, List<Segment> segments) {
+    return Mono.fromRunnable(this::verify).then(Mono.defer(() -> send(out, segments)));
+  }
+
+  private Mono<Void> send(NettyOutbound out, List<Segment> segments) {
     if (segments.size() == 1 && segments.get(0) instanceof Region region) {
       ByteRange range = region.range();
       if (range.length() <= SMALL) {

@@ -36,8 +36,10 @@ import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponseException;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
@@ -69,6 +71,7 @@ public class TrackStream implements NettyRouteProvider {
   private final Counter fullBytes;
   private final Counter partialBytes;
   private final Counter aborted;
+  private final Counter clientAborts;
 
   public TrackStream(
       Library library,
@@ -90,6 +93,12 @@ public class TrackStream implements NettyRouteProvider {
     this.aborted =
         Counter.builder("cadenza.stream.aborted")
             .description("Responses cut short because the file changed while being sent")
+            .register(meters);
+    this.clientAborts =
+        Counter.builder("cadenza.stream.client.aborts")
+            .description(
+                "Responses the client left before their end (connection reset, broken pipe,"
+                    + " cancelled)")
             .register(meters);
   }
 
@@ -130,11 +139,38 @@ public class TrackStream implements NettyRouteProvider {
             FileChangedException.class,
             e -> {
               aborted.increment();
-              log.warn(e.getMessage());
+              log.warn(e.getMessage()); // one line: the stack says nothing the message does not
               response.withConnection(Connection::dispose);
               return Mono.empty();
             })
-        .doFinally(signal -> record(request, response, start));
+        .onErrorResume(
+            TrackStream::clientWentAway,
+            e -> {
+              clientAborted(request, e.toString());
+              response.withConnection(Connection::dispose);
+              return Mono.empty();
+            })
+        .doFinally(
+            signal -> {
+              if (signal == SignalType.CANCEL) {
+                clientAborted(request, "cancelled");
+              }
+              record(request, response, start);
+            });
+  }
+
+  /**
+   * Whether a failed send failed because the client went away (reset, broken pipe, closed): what
+   * players do whenever a listener skips or seeks, so it is counted, not warned about.
+   */
+  static boolean clientWentAway(Throwable e) {
+    return e instanceof AbortedException || AbortedException.isConnectionReset(e);
+  }
+
+  private void clientAborted(HttpServerRequest request, String how) {
+    clientAborts.increment();
+    // the path only: an OpenSubsonic query carries credentials
+    log.debug("Client left {} before the end of the response ({})", request.fullPath(), how);
   }
 
   private Mono<Void> serve(HttpServerRequest request, HttpServerResponse response) {

@@ -47,6 +47,8 @@ final class CatalogItems {
   static final String FORMAT = "format";
   static final String SIZE = "size";
   static final String MTIME_NS = "mtimeNs";
+  static final String CTIME_NS = "ctimeNs";
+  static final String INODE = "inode";
   static final String WRITTEN_IN = "generation";
 
   // head
@@ -102,6 +104,8 @@ final class CatalogItems {
     item.put(FORMAT, s(t.format().name()));
     item.put(SIZE, n(t.version().size()));
     item.put(MTIME_NS, n(epochNanos(t.version().lastModified())));
+    item.put(CTIME_NS, n(epochNanos(t.version().changed())));
+    item.put(INODE, n(t.version().inode()));
     item.put(WRITTEN_IN, n(generation));
     TrackTags tags = t.tags();
     putS(item, "title", tags.title());
@@ -157,8 +161,17 @@ final class CatalogItems {
             str(item, "codec"));
     boolean hasCover =
         Boolean.TRUE.equals(item.getOrDefault("hasCover", AttributeValue.fromBool(false)).bool());
+    // Items written before the change time and inode were stored lack them: such a version
+    // matches no file, so the lease holder's next scan rewrites the item and a follower re-reads
+    // the file before serving it.
+    Long ctime = longValue(item, CTIME_NS);
+    Long inode = longValue(item, INODE);
     FileVersion version =
-        new FileVersion(longValue(item, SIZE), fromEpochNanos(longValue(item, MTIME_NS)));
+        new FileVersion(
+            longValue(item, SIZE),
+            fromEpochNanos(longValue(item, MTIME_NS)),
+            fromEpochNanos(ctime == null ? 0 : ctime),
+            inode == null ? -1 : inode);
     return new Track(
         id,
         path,

@@ -56,6 +56,10 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
   private volatile boolean loaded;
 
   private final CompletableFuture<Void> firstScan = new CompletableFuture<>();
+
+  private final Object scanRequests = new Object();
+  private long requestedScans; // guarded by scanRequests
+  private ScanRequest waitingScan; // requested, not started yet; guarded by scanRequests
   private ScheduledExecutorService scheduler;
   private volatile boolean stopping;
 
@@ -126,12 +130,45 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
   }
 
   /**
-   * Scans now, on the scan thread; completes when the catalogue has been replaced. With a shared
-   * catalogue the lease holder scans, and the future of a pod that does not hold the lease
-   * completes at once with the last scan known ({@link DynamoDbCatalogSharing#rescan}).
+   * Scans now, on the scan thread; completes when the catalogue has been replaced. Coalesced as
+   * {@link #requestScan} says.
    */
   public CompletableFuture<ScanReport> rescan() {
-    return CompletableFuture.supplyAsync(sharing::rescan, scheduler);
+    return requestScan().done();
+  }
+
+  /**
+   * Asks for a scan. Requests coalesce: one arriving while a scan runs (requested, periodic or the
+   * shared catalogue's) queues one scan to run after it, and every request arriving while that one
+   * still waits joins it; so a burst of requests costs at most the running scan and one more. All
+   * scans run one at a time on the scan thread. With a shared catalogue the lease holder scans, and
+   * the request of a pod that does not hold the lease completes at once with the last scan known
+   * ({@link DynamoDbCatalogSharing#rescan}).
+   */
+  public ScanRequest requestScan() {
+    synchronized (scanRequests) {
+      if (waitingScan != null) {
+        return new ScanRequest(waitingScan.id(), ScanRequest.Outcome.JOINED, waitingScan.done());
+      }
+      ScanRequest.Outcome outcome =
+          progress.running ? ScanRequest.Outcome.QUEUED : ScanRequest.Outcome.STARTED;
+      ScanRequest request = new ScanRequest(++requestedScans, outcome, new CompletableFuture<>());
+      scheduler.execute(() -> runRequested(request)); // throws when stopped, before it waits
+      waitingScan = request;
+      return request;
+    }
+  }
+
+  /** On the scan thread: the waiting request starts, so later ones queue a new scan. */
+  private void runRequested(ScanRequest request) {
+    synchronized (scanRequests) {
+      waitingScan = null;
+    }
+    try {
+      request.done().complete(sharing.rescan());
+    } catch (RuntimeException e) {
+      request.done().completeExceptionally(e);
+    }
   }
 
   /**
@@ -152,7 +189,9 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
       log.info("'{}' changed on disk; new ETag {}", track.path(), updated.etag());
       return Optional.of(updated);
     } catch (TagReader.UnreadableFileException e) {
-      log.warn("'{}' changed on disk and is no longer readable: {}", track.path(), e.getMessage());
+      scanner.unreadable(
+          track.path(),
+          "'" + track.path() + "' changed on disk and is no longer readable: " + e.getMessage());
       catalog = catalog.with(track.id(), null);
       return Optional.empty();
     }
@@ -175,7 +214,12 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
    * stays in service.
    */
   LibraryScanner.Result scan() {
-    log.info("Scanning library {}", root);
+    // the first scan may take long and is worth a line; a rescan says all in its one-line report
+    if (lastScan == null) {
+      log.info("Scanning library {}", root);
+    } else {
+      log.debug("Scanning library {}", root);
+    }
     try {
       LibraryScanner.Result result = scanTimer.recordCallable(() -> scanner.scan(catalog));
       ScanReport r = result.report();
@@ -183,11 +227,14 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
         catalog = result.catalog();
       }
       lastScan = r;
+      if (lastError != null) {
+        log.info("Library scans succeed again (the last one failed: {})", lastError);
+      }
       lastError = null;
       loaded = false;
       log.info(
-          "Scanned {} in {} ms: {} tracks ({} added, {} changed, {} removed), {} skipped, {} other"
-              + " files ignored",
+          "Scanned {} in {} ms: {} tracks ({} added, {} changed, {} removed), {} unreadable, {}"
+              + " other files ignored; skipped paths: {} new, {} no longer",
           root,
           r.duration().toMillis(),
           result.catalog().tracks().size(),
@@ -195,23 +242,38 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
           r.changed(),
           r.removed(),
           r.skippedCount(),
-          r.ignored());
+          r.ignored(),
+          result.newProblems(),
+          result.solvedProblems());
       return result;
     } catch (NoSuchFileException e) {
-      lastError = "library root is missing: " + root;
-      log.error("Library scan failed: {}", lastError);
+      failed("library root is missing: " + root, null);
       throw new UncheckedIOException(e);
     } catch (Exception e) {
       if (stopping) {
         log.info("Library scan stopped: the service is stopping");
         throw new IllegalStateException(e);
       }
-      lastError = e.toString();
-      log.error("Library scan failed; the previous catalogue stays in service", e);
+      failed(e.toString(), e);
       throw new IllegalStateException(e);
     } finally {
       firstScan.complete(null);
     }
+  }
+
+  /**
+   * A failed scan: logged as an error when it fails for a new reason, at debug level while it keeps
+   * failing for the same one (at every rescan interval); the previous catalogue stays in service.
+   */
+  private void failed(String error, Exception e) {
+    if (error.equals(lastError)) {
+      log.debug("Library scan failed again: {}", error);
+    } else if (e == null) {
+      log.error("Library scan failed: {}", error);
+    } else {
+      log.error("Library scan failed; the previous catalogue stays in service", e);
+    }
+    lastError = error;
   }
 
   /**

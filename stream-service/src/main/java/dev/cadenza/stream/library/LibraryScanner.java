@@ -5,6 +5,7 @@ import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -46,6 +47,13 @@ final class LibraryScanner {
   private final Duration progressInterval;
   private final ScanProgress progress;
 
+  /**
+   * What the scans could not take (unreadable audio files, unreadable directories, links leading
+   * out of the library), by path, with why: kept from scan to scan so that each is logged once when
+   * it starts and once when it ends, not at every rescan.
+   */
+  private final Map<String, String> problems = new ConcurrentHashMap<>();
+
   LibraryScanner(
       Path root, TagReader tagReader, int threads, Duration progressInterval, ScanProgress progress)
       throws IOException {
@@ -65,7 +73,51 @@ final class LibraryScanner {
     volatile boolean running;
   }
 
-  record Result(Catalog catalog, ScanReport report) {}
+  /**
+   * @param newProblems paths that this scan found unreadable (or leading out) and the last did not
+   * @param solvedProblems paths the last scan could not take and this one could, or that are gone
+   */
+  record Result(Catalog catalog, ScanReport report, int newProblems, int solvedProblems) {}
+
+  /** A path this scan could not take: logged as a warning unless it was already known. */
+  private void problem(Map<String, String> seen, AtomicInteger fresh, String path, String why) {
+    seen.put(path, why);
+    if (problems.putIfAbsent(path, why) == null) {
+      fresh.incrementAndGet();
+      log.warn(why);
+    } else {
+      log.debug(why);
+    }
+  }
+
+  /**
+   * Outside a scan (a request found the file changed and unreadable): a problem the next scan
+   * should not announce again.
+   */
+  void unreadable(String path, String why) {
+    if (problems.putIfAbsent(path, why) == null) {
+      log.warn(why);
+    }
+  }
+
+  /** Ends the known problems this scan did not see again; returns how many. */
+  private int solve(Map<String, String> seen, Set<String> catalogued) {
+    int solved = 0;
+    for (String path : List.copyOf(problems.keySet())) {
+      if (seen.containsKey(path) || problems.remove(path) == null) {
+        continue;
+      }
+      solved++;
+      if (catalogued.contains(path)) {
+        log.info("'{}' is readable again", path);
+      } else if (Files.exists(root.resolve(path), LinkOption.NOFOLLOW_LINKS)) {
+        log.info("'{}' is no longer skipped", path);
+      } else {
+        log.info("'{}' is gone", path);
+      }
+    }
+    return solved;
+  }
 
   Result scan(Catalog previous) throws IOException {
     Instant started = Instant.now();
@@ -88,6 +140,9 @@ final class LibraryScanner {
       AtomicInteger added = new AtomicInteger();
       AtomicInteger changed = new AtomicInteger();
       AtomicInteger ignored = new AtomicInteger();
+      Map<String, String> seen = new ConcurrentHashMap<>();
+      AtomicInteger fresh = new AtomicInteger();
+      Problems trouble = (path, why) -> problem(seen, fresh, path, why);
 
       walk(
           (file, relative, format, version) -> {
@@ -110,14 +165,17 @@ final class LibraryScanner {
                             skipped.add(new ScanReport.SkippedFile(relative, reason(e, file)));
                           }
                         }
-                        log.warn("Skipped unreadable file '{}': {}", relative, reason(e, file));
+                        trouble.report(
+                            relative,
+                            "Skipped unreadable file '" + relative + "': " + reason(e, file));
                         return Optional.empty();
                       } finally {
                         progress.filesRead.incrementAndGet();
                       }
                     }));
           },
-          ignored);
+          ignored,
+          trouble);
 
       List<Track> tracks = new ArrayList<>(pending.size());
       for (Future<Optional<Track>> f : pending) {
@@ -137,7 +195,10 @@ final class LibraryScanner {
               List.copyOf(skipped),
               progress.skipped.get(),
               ignored.get());
-      return new Result(new Catalog(tracks), report);
+      Set<String> catalogued = new HashSet<>();
+      tracks.forEach(t -> catalogued.add(t.path()));
+      int solved = solve(seen, catalogued);
+      return new Result(new Catalog(tracks), report, fresh.get(), solved);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("scan interrupted", e);
@@ -165,12 +226,19 @@ final class LibraryScanner {
         progress.skipped.get());
   }
 
+  /** Where the walk reports a path it cannot take, and why (the whole log line). */
+  @FunctionalInterface
+  private interface Problems {
+    void report(String path, String why);
+  }
+
   @FunctionalInterface
   private interface AudioFileSink {
     void accept(Path file, String relative, AudioFormat format, FileVersion version);
   }
 
-  private void walk(AudioFileSink sink, AtomicInteger ignored) throws IOException {
+  private void walk(AudioFileSink sink, AtomicInteger ignored, Problems trouble)
+      throws IOException {
     Files.walkFileTree(
         root,
         EnumSet.of(FileVisitOption.FOLLOW_LINKS),
@@ -184,7 +252,9 @@ final class LibraryScanner {
               return FileVisitResult.SKIP_SUBTREE;
             }
             if (!dir.equals(root) && !dir.toRealPath().startsWith(realRoot)) {
-              log.warn("Not following '{}': it leads out of the library", relative(dir));
+              String relative = relative(dir);
+              trouble.report(
+                  relative, "Not following '" + relative + "': it leads out of the library");
               ignored.incrementAndGet();
               return FileVisitResult.SKIP_SUBTREE;
             }
@@ -201,11 +271,18 @@ final class LibraryScanner {
               return FileVisitResult.CONTINUE;
             }
             if (Files.isSymbolicLink(file) && !file.toRealPath().startsWith(realRoot)) {
-              log.warn("Not following '{}': it leads out of the library", relative);
+              trouble.report(
+                  relative, "Not following '" + relative + "': it leads out of the library");
               ignored.incrementAndGet();
               return FileVisitResult.CONTINUE;
             }
-            sink.accept(file, relative, format.get(), FileVersion.of(attrs));
+            FileVersion version;
+            try {
+              version = FileVersion.of(file);
+            } catch (IOException e) {
+              return visitFileFailed(file, e); // gone or unreadable since it was listed
+            }
+            sink.accept(file, relative, format.get(), version);
             return FileVisitResult.CONTINUE;
           }
 
@@ -218,7 +295,9 @@ final class LibraryScanner {
             }
             String reason =
                 e instanceof FileSystemLoopException ? "link loop" : e.getClass().getSimpleName();
-            log.warn("Cannot read '{}' ({}): {}", relative(file), reason, e.getMessage());
+            String relative = relative(file);
+            trouble.report(
+                relative, "Cannot read '" + relative + "' (" + reason + "): " + reason(e, file));
             ignored.incrementAndGet();
             return FileVisitResult.CONTINUE;
           }

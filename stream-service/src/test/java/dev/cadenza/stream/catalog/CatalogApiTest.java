@@ -543,7 +543,11 @@ class CatalogApiTest {
         .isAccepted()
         .expectBody()
         .jsonPath("$.tracks")
-        .isEqualTo(8);
+        .isEqualTo(8)
+        .jsonPath("$.scan.status")
+        .isEqualTo("started")
+        .jsonPath("$.scan.id")
+        .isNumber();
 
     await()
         .atMost(Duration.ofSeconds(30))

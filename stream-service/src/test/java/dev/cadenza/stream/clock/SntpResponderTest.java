@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.stream.testsupport.TestApp;
 import dev.cadenza.testsupport.ChronyQuery;
 import dev.cadenza.testsupport.Ports;
 import dev.cadenza.testsupport.ShiftedNtpResponder;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -130,6 +132,55 @@ class SntpResponderTest {
     }
 
     assertThat(query(sntpPort(app)).getMessage().getMode()).isEqualTo(NtpV3Packet.MODE_SERVER);
+  }
+
+  /** Replies to {@code requests} client requests sent back to back from {@code source}. */
+  private static int answeredBurst(InetAddress source, int port, int requests) throws Exception {
+    byte[] request = new byte[48];
+    request[0] = 0x23; // version 4, mode 3: a client's request
+    int answered = 0;
+    try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(source, 0))) {
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      for (int i = 0; i < requests; i++) {
+        socket.send(new DatagramPacket(request, request.length));
+      }
+      socket.setSoTimeout(500);
+      try {
+        while (true) {
+          socket.receive(new DatagramPacket(new byte[512], 512));
+          answered++;
+        }
+      } catch (SocketTimeoutException drained) {
+        // no more replies
+      }
+    }
+    return answered;
+  }
+
+  @Test
+  void aBurstFromOneSourceIsLimitedWhileAnotherSourceIsStillAnswered() throws Exception {
+    TestApp app =
+        service(
+            library,
+            closing,
+            "",
+            "--cadenza.clock.sntp.rate-per-source=1",
+            "--cadenza.clock.sntp.burst-per-source=4");
+    int port = sntpPort(app);
+    InetAddress flooder = InetAddress.getByName("127.0.0.2");
+
+    int answered = answeredBurst(flooder, port, 200);
+
+    // 4 at once, then one a second: 200 only if sending them took over three minutes
+    assertThat(answered).isBetween(4, 199);
+    assertThat(query(port).getMessage().getMode()).isEqualTo(NtpV3Packet.MODE_SERVER);
+    MeterRegistry meters = app.app().getBean(MeterRegistry.class);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(meters.get("cadenza.clock.sntp.dropped").counter().count())
+                    .isEqualTo(200.0 - answered));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.cadenza.stream.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.stream.testsupport.RawHttp;
 import dev.cadenza.stream.testsupport.TestApp;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -115,6 +117,81 @@ class FileChangedWhileStreamingTest {
     assertThat(Arrays.copyOf(before, 1024 * 1024))
         .isEqualTo(Arrays.copyOf(read.received(), 1024 * 1024));
     servesTheNewVersion(stream, read.etag(), file);
+  }
+
+  /** A GET of {@code stream} with more header lines, its body read in full. */
+  record Answer(int status, String etag, byte[] body) {}
+
+  Answer get(String stream, String... headers) throws Exception {
+    StringBuilder request = new StringBuilder("GET " + stream + " HTTP/1.1");
+    for (String header : headers) {
+      request.append("\r\n").append(header);
+    }
+    try (RawHttp r = RawHttp.send(port, request.toString(), 0)) {
+      return new Answer(r.status, r.headers.get("etag"), r.body());
+    }
+  }
+
+  /**
+   * Waits until the file system's clock has moved past {@code file}'s last change, so that the next
+   * change gives it another change time (it ticks in jiffies: a rewrite within the same millisecond
+   * as the previous change keeps the change time; docs/streaming.md).
+   */
+  void awaitFileSystemClockPast(Path file) throws Exception {
+    FileTime changed = (FileTime) Files.getAttribute(file, "unix:ctime");
+    Path probe = file.resolveSibling(".clock-probe");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(1))
+        .until(
+            () -> {
+              Files.write(probe, new byte[1]);
+              return ((FileTime) Files.getAttribute(probe, "unix:ctime")).compareTo(changed) > 0;
+            });
+    Files.delete(probe);
+  }
+
+  /**
+   * What a tag editor that keeps the timestamp does: rewrites the file in place with the same size,
+   * then sets the modification time back. Nothing a client already holds may be completed with the
+   * new bytes under the old ETag, and nothing cached of the old bytes may answer for the new file.
+   */
+  @Test
+  void sameSizeRewriteWithTheModificationTimeRestoredNeverMixesVersions() throws Exception {
+    Path file = library.resolve("victim.wav");
+    String stream = streamPath();
+    int mib = 1024 * 1024;
+    Answer first = get(stream, "Range: bytes=0-" + (mib - 1)); // now in the chunk cache
+    assertThat(first.status()).isEqualTo(206);
+    String oldEtag = first.etag();
+
+    FileTime modified = Files.getLastModifiedTime(file);
+    long size = Files.size(file);
+    awaitFileSystemClockPast(file);
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      byte[] patch = new byte[2 * mib]; // over the cached first MiB and past it, not the header
+      Arrays.fill(patch, (byte) 0x55);
+      raf.seek(64 * 1024);
+      raf.write(patch);
+    }
+    Files.setLastModifiedTime(file, modified);
+    assertThat(Files.size(file)).isEqualTo(size);
+    assertThat(Files.getLastModifiedTime(file)).isEqualTo(modified);
+    byte[] after = Files.readAllBytes(file);
+
+    // the rest of the first response, resumed as a client resumes: not spliced onto the old part
+    Answer rest = get(stream, "Range: bytes=" + mib + "-", "If-Range: " + oldEtag);
+    assertThat(rest.status())
+        .as("If-Range with the old ETag gets the whole new file")
+        .isEqualTo(200);
+    assertThat(rest.etag()).isNotEqualTo(oldEtag);
+    assertThat(rest.body()).isEqualTo(after);
+
+    Answer whole = get(stream);
+    assertThat(whole.etag()).isEqualTo(rest.etag());
+    assertThat(whole.body()).as("no cached chunk of the old version").isEqualTo(after);
+
+    assertThat(get(stream, "If-Match: " + oldEtag).status()).isEqualTo(412);
   }
 
   @Test

@@ -8,6 +8,8 @@ import static dev.cadenza.stream.library.LibraryFixtures.SPRING_TIDE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import dev.cadenza.stream.testsupport.CapturedLogs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -371,5 +373,60 @@ class LibraryScanTest {
     ScanReport report = library.rescan().get(30, TimeUnit.SECONDS);
     assertThat(report.removed()).isZero();
     assertThat(library.health().getDetails()).doesNotContainKey("lastError");
+  }
+
+  @Test
+  void aFailingRescanIsAnErrorOnceWhileItKeepsFailingForTheSameReason() throws Exception {
+    Library library = start(root);
+    Path moved = Files.move(root, tmp.resolve("moved away"));
+
+    try (CapturedLogs logs = CapturedLogs.capture()) {
+      for (int i = 0; i < 3; i++) {
+        library.rescan().handle((r, e) -> r).get(30, TimeUnit.SECONDS);
+      }
+      Files.move(moved, root);
+      library.rescan().get(30, TimeUnit.SECONDS);
+
+      assertThat(logs.count(Level.ERROR, "Library scan failed")).isEqualTo(1);
+      assertThat(logs.count(Level.INFO, "Library scans succeed again")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anUnreadableFileIsWarnedOnceWhenItBecomesUnreadableAndOnceWhenItIsReadableOrGone()
+      throws Exception {
+    try (CapturedLogs logs = CapturedLogs.capture()) {
+      Library library = start(root); // the first scan
+      library.rescan().get(30, TimeUnit.SECONDS);
+      library.rescan().get(30, TimeUnit.SECONDS);
+
+      assertThat(logs.count(Level.WARN, "Skipped unreadable file '" + CORRUPT + "'")).isEqualTo(1);
+      assertThat(logs.count(Level.WARN, "Skipped unreadable file '" + TRUNCATED + "'"))
+          .isEqualTo(1);
+      assertThat(logs.count(Level.WARN, "Not following 'Linked Out.mp3'")).isEqualTo(1);
+      assertThat(logs.count(Level.WARN, "Not following 'Linked Dir'")).isEqualTo(1);
+      assertThat(logs.count(Level.WARN, e -> e.getLoggerName().startsWith("dev.cadenza")))
+          .as("one warning per problem over three scans")
+          .isEqualTo(4);
+      assertThat(logs.count(Level.INFO, "2 unreadable")).isEqualTo(3);
+      assertThat(logs.count(Level.INFO, "skipped paths: 4 new, 0 no longer")).isEqualTo(1);
+      assertThat(logs.count(Level.INFO, "skipped paths: 0 new, 0 no longer")).isEqualTo(2);
+
+      LibraryFixtures.copy(LibraryFixtures.demoFile(FIRST_LIGHT), root.resolve(CORRUPT));
+      Files.delete(root.resolve(TRUNCATED));
+      library.rescan().get(30, TimeUnit.SECONDS);
+      library.rescan().get(30, TimeUnit.SECONDS);
+
+      assertThat(logs.count(Level.INFO, "'" + CORRUPT + "' is readable again")).isEqualTo(1);
+      assertThat(logs.count(Level.INFO, "'" + TRUNCATED + "' is gone")).isEqualTo(1);
+      assertThat(logs.count(Level.INFO, "0 unreadable")).isEqualTo(2);
+      assertThat(logs.count(Level.INFO, "skipped paths: 0 new, 2 no longer")).isEqualTo(1);
+      assertThat(logs.count(Level.WARN, e -> e.getLoggerName().startsWith("dev.cadenza")))
+          .isEqualTo(4);
+
+      LibraryFixtures.randomBytes(root.resolve(CORRUPT), 64 * 1024, 7); // unreadable again
+      library.rescan().get(30, TimeUnit.SECONDS);
+      assertThat(logs.count(Level.WARN, "Skipped unreadable file '" + CORRUPT + "'")).isEqualTo(2);
+    }
   }
 }

@@ -315,7 +315,7 @@ class SharedCatalogTest {
             gone,
             root.resolve(gone),
             AudioFormat.MP3,
-            new FileVersion(1, Instant.EPOCH),
+            new FileVersion(1, Instant.EPOCH, Instant.EPOCH, 1),
             FileTags.NONE);
     tables
         .client()

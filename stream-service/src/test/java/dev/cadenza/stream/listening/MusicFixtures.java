@@ -40,7 +40,7 @@ final class MusicFixtures {
         path,
         Path.of("/music", path),
         AudioFormat.MP3,
-        new FileVersion(1_000, Instant.EPOCH),
+        new FileVersion(1_000, Instant.EPOCH, Instant.EPOCH, 1),
         new FileTags(
             TrackTags.builder()
                 .title("Track " + number)

@@ -82,7 +82,7 @@ class SimilarityIndexTest {
         path,
         Path.of("/library").resolve(path),
         AudioFormat.MP3,
-        new FileVersion(1, Instant.EPOCH),
+        new FileVersion(1, Instant.EPOCH, Instant.EPOCH, 1),
         tags);
   }
 
