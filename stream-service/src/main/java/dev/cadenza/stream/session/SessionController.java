@@ -5,6 +5,7 @@ import dev.cadenza.protocol.Member;
 import dev.cadenza.protocol.SessionEvent;
 import dev.cadenza.protocol.SessionView;
 import dev.cadenza.stream.account.Listener;
+import dev.cadenza.stream.web.EventStreamLimit;
 import dev.cadenza.stream.web.IfMatch;
 import java.net.URI;
 import org.springframework.http.CacheControl;
@@ -13,6 +14,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -39,13 +41,19 @@ public class SessionController {
   private final SessionBodies bodies;
   private final SessionEvents events;
   private final SessionSettings settings;
+  private final EventStreamLimit eventStreams;
 
   SessionController(
-      Sessions sessions, SessionBodies bodies, SessionEvents events, SessionSettings settings) {
+      Sessions sessions,
+      SessionBodies bodies,
+      SessionEvents events,
+      SessionSettings settings,
+      EventStreamLimit eventStreams) {
     this.sessions = sessions;
     this.bodies = bodies;
     this.events = events;
     this.settings = settings;
+    this.eventStreams = eventStreams;
   }
 
   @PostMapping
@@ -145,16 +153,19 @@ public class SessionController {
   /**
    * The session as server-sent events: {@code snapshot}, then one event per newer version, {@code
    * ended} and completion when it ends; a comment every {@code heartbeat} keeps proxies from
-   * closing the stream.
+   * closing the stream. A client holds at most {@code cadenza.server.max-event-streams-per-client}
+   * streams at once; past that it gets 429.
    */
   @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   public Mono<ResponseEntity<?>> events(
       @PathVariable String id,
-      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+      ServerHttpRequest request) {
     return sessions
         .get(id)
         .<ResponseEntity<?>>map(
             current -> {
+              EventStreamLimit.Slot slot = eventStreams.open(request);
               Sinks.Empty<Void> done = Sinks.empty();
               Flux<ServerSentEvent<SessionEvent>> changes =
                   events
@@ -173,7 +184,8 @@ public class SessionController {
                           i ->
                               ServerSentEvent.<SessionEvent>builder().comment("keep-alive").build())
                       .takeUntilOther(done.asMono());
-              Flux<ServerSentEvent<SessionEvent>> stream = Flux.merge(changes, heartbeats);
+              Flux<ServerSentEvent<SessionEvent>> stream =
+                  Flux.merge(changes, heartbeats).doFinally(signal -> slot.close());
               return ResponseEntity.ok()
                   .cacheControl(CacheControl.noStore())
                   // nginx: pass events through as they come
