@@ -1,7 +1,7 @@
 package dev.cadenza.stream.account;
 
+import dev.cadenza.stream.web.ClientAddress;
 import dev.cadenza.stream.web.ProblemJson;
-import java.net.InetSocketAddress;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.ErrorResponseException;
@@ -23,10 +23,13 @@ final class AuthenticationFilter implements WebFilter, Ordered {
   static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
 
   private final RequestAuthentication authentication;
+  private final ClientAddress clients;
   private final JsonMapper json;
 
-  AuthenticationFilter(RequestAuthentication authentication, JsonMapper json) {
+  AuthenticationFilter(
+      RequestAuthentication authentication, ClientAddress clients, JsonMapper json) {
     this.authentication = authentication;
+    this.clients = clients;
     this.json = json;
   }
 
@@ -38,7 +41,7 @@ final class AuthenticationFilter implements WebFilter, Ordered {
     return authentication
         .authenticate(
             exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION),
-            address(exchange.getRequest().getRemoteAddress()))
+            clients.of(exchange.getRequest()))
         .map(
             listener -> {
               exchange.getAttributes().put(Listener.ATTRIBUTE, listener);
@@ -53,14 +56,5 @@ final class AuthenticationFilter implements WebFilter, Ordered {
   @Override
   public int getOrder() {
     return ORDER;
-  }
-
-  static String address(InetSocketAddress remote) {
-    if (remote == null) {
-      return "unknown";
-    }
-    return remote.getAddress() != null
-        ? remote.getAddress().getHostAddress()
-        : remote.getHostString();
   }
 }
