@@ -65,16 +65,6 @@ public final class AddressRange {
   }
 
   @Override
-  public boolean equals(Object o) {
-    return o instanceof AddressRange r && r.prefix == prefix && Arrays.equals(r.network, network);
-  }
-
-  @Override
-  public int hashCode() {
-    return 31 * Arrays.hashCode(network) + prefix;
-  }
-
-  @Override
   public String toString() {
     try {
       return InetAddress.getByAddress(network).getHostAddress() + "/" + prefix;
@@ -83,14 +73,29 @@ public final class AddressRange {
     }
   }
 
+  /**
+   * The bytes of an IPv4 address in dotted-quad form (Netty's parser) or of an IPv6 address
+   * (Java's, which also reads an IPv4 tail anywhere it may stand, as the operator's check does), or
+   * null. Java reads a string with a {@code :} that starts with a hex digit or {@code :} as an IPv6
+   * literal or refuses it; it never looks one up.
+   */
   private static byte[] literal(String text) {
     String s =
         text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
     if (s.isEmpty() || s.indexOf('%') >= 0) {
       return null; // no zone ids: they name an interface, not a client
     }
-    byte[] bytes = NetUtil.createByteArrayFromIpAddressString(s);
-    return bytes == null ? null : ipv4IfMapped(bytes);
+    if (s.indexOf(':') < 0) {
+      return NetUtil.isValidIpV4Address(s) ? NetUtil.createByteArrayFromIpAddressString(s) : null;
+    }
+    if (Character.digit(s.charAt(0), 16) < 0 && s.charAt(0) != ':') {
+      return null;
+    }
+    try {
+      return ipv4IfMapped(InetAddress.getByName(s).getAddress());
+    } catch (UnknownHostException e) {
+      return null;
+    }
   }
 
   private static byte[] ipv4IfMapped(byte[] bytes) {

@@ -33,6 +33,19 @@ class AddressRangeTest {
     assertThat(AddressRange.parse("10.1.2.3/16")).hasToString("10.1.0.0/16");
   }
 
+  /** The bounds the operator's CRD accepts (CannotWork.SPEC_AT_THE_LIMITS) all parse here. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "0.0.0.0/0",
+        "255.255.255.255/32",
+        "::/0",
+        "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/128"
+      })
+  void whatTheOperatorAcceptsParses(String text) {
+    assertThat(AddressRange.parse(text)).isNotNull();
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
