@@ -143,6 +143,8 @@ CONF
   for i in "${!instance_ports[@]}"; do
     p=${instance_ports[$i]}
     log "stream-service on 127.0.0.1:$p (management 127.0.0.1:${management_ports[$i]})"
+    # nginx connects from 127.0.0.1, a trusted proxy: X-Forwarded-For names each player, and nginx's
+    # connections are not capped (every local client shares that address: a loopback stack)
     "$java" -jar "$jar" --server.port="$p" --server.address=127.0.0.1 \
       --management.server.port="${management_ports[$i]}" --management.server.address=127.0.0.1 \
       --cadenza.dynamodb.table-prefix=local \
@@ -150,6 +152,7 @@ CONF
       --cadenza.dynamodb.region=us-east-1 --cadenza.dynamodb.create-tables=true \
       --cadenza.clock.ntp.servers="127.0.0.1:$ntp_port" --cadenza.clock.sntp.port=0 \
       --cadenza.auth.enabled="${CADENZA_AUTH_ENABLED:-false}" \
+      --cadenza.server.trusted-proxies=127.0.0.1 \
       "${library[@]}" >"$dir/stream-$p.log" 2>&1 &
     echo $! >"$dir/stream-$p.pid"
   done

@@ -249,9 +249,10 @@ management_of() {
 }
 # launch_cadenza LOG [ARG...]: starts the service from the jar copy on a free port of 127.0.0.1
 # (sets cport, cpid), its actuator on another (management_of "$cport"), its SNTP responder off
-# (several may run at once) and authentication off (the
+# (several may run at once), authentication off (the
 # benchmarks measure serving, not logging in; cadenza_auth=true, as bench/subsonic.sh sets it,
-# leaves it on), with the extra Spring arguments, and returns at once.
+# leaves it on) and no cap on connections per client (the load generator is one client with many),
+# with the extra Spring arguments, and returns at once.
 # Local DynamoDB endpoints need no AWS metadata.
 launch_cadenza() {
   local logf=$1 java_opts
@@ -265,7 +266,7 @@ launch_cadenza() {
   AWS_EC2_METADATA_DISABLED=true java "${java_opts[@]}" -jar "$out/cadenza.jar" \
     --server.port="$cport" --server.address=127.0.0.1 --cadenza.clock.sntp.port=0 \
     --management.server.port="$mport" --management.server.address=127.0.0.1 \
-    --cadenza.auth.enabled="${cadenza_auth:-false}" \
+    --cadenza.auth.enabled="${cadenza_auth:-false}" --cadenza.server.max-connections-per-client=0 \
     --cadenza.library.path="$lib" --logging.level.root=WARN "$@" >"$logf" 2>&1 &
   cpid=$!
   pids+=("$cpid")

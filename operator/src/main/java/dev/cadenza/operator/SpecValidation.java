@@ -11,6 +11,9 @@ import dev.cadenza.operator.crd.v1alpha1.Routing;
 import dev.cadenza.operator.dynamodb.DynamoDbClients;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -207,13 +210,46 @@ final class SpecValidation {
   }
 
   private static void routing(Routing routing, List<Problem> problems) {
-    if (routing == null || routing.host == null) {
+    if (routing == null) {
       return;
     }
-    if (!routing.host.matches(Formats.HOST_NAME)
-        || routing.host.length() > 253
-        || routing.host.matches("^[0-9.]+$")) {
+    if (routing.host != null
+        && (!routing.host.matches(Formats.HOST_NAME)
+            || routing.host.length() > 253
+            || routing.host.matches("^[0-9.]+$"))) {
       problems.add(new Problem("spec.routing.host", Routing.HOST_MESSAGE));
+    }
+    if (routing.trustedProxies != null) {
+      for (int i = 0; i < routing.trustedProxies.size(); i++) {
+        if (!trustedProxy(routing.trustedProxies.get(i))) {
+          problems.add(
+              new Problem("spec.routing.trustedProxies[" + i + "]", Routing.TRUSTED_PROXY_MESSAGE));
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether the stream service reads {@code text} as a trusted proxy: the CRD's pattern, and for
+   * IPv6 an address Java parses (the pattern only checks its characters), IPv4-mapped ones written
+   * as IPv4. No name is looked up: Java reads a string that starts with a hex digit or {@code :}
+   * and has a {@code :} as an IPv6 literal or refuses it.
+   */
+  private static boolean trustedProxy(String text) {
+    if (text == null || text.length() > 49 || !text.matches(Formats.TRUSTED_PROXY)) {
+      return false;
+    }
+    String address = text.contains("/") ? text.substring(0, text.indexOf('/')) : text;
+    if (!address.contains(":")) {
+      return true;
+    }
+    if (Character.digit(address.charAt(0), 16) < 0 && address.charAt(0) != ':') {
+      return false;
+    }
+    try {
+      return InetAddress.getByName(address) instanceof Inet6Address;
+    } catch (UnknownHostException e) {
+      return false;
     }
   }
 

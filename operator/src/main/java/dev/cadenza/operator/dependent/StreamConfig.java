@@ -7,6 +7,7 @@ import dev.cadenza.operator.crd.v1alpha1.MusicDelivery;
 import dev.cadenza.operator.crd.v1alpha1.MusicDeliverySpec;
 import dev.cadenza.operator.crd.v1alpha1.MusicDeliveryStatus;
 import dev.cadenza.operator.crd.v1alpha1.Ntp;
+import dev.cadenza.operator.crd.v1alpha1.Routing;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -120,7 +121,30 @@ public class StreamConfig extends CRUDKubernetesDependentResource<ConfigMap, Mus
     env.put(
         "CADENZA_METADATA_EMBEDDINGS",
         String.valueOf(spec.metadata == null || !Boolean.FALSE.equals(spec.metadata.embeddings)));
+    env.putAll(clientLimits(spec.routing));
     return env;
+  }
+
+  /**
+   * Who the pods count as one client. Behind the Ingress or HTTPRoute every player arrives from the
+   * controller's few pods, whose addresses the operator cannot know (the cluster's pod network):
+   * with spec.routing.trustedProxies the pods read the player from X-Forwarded-For; without, their
+   * per-client caps on connections and event streams would hold all players together, so they are
+   * off. Without a host the pods keep their own defaults.
+   */
+  static Map<String, String> clientLimits(Routing routing) {
+    if (routing == null) {
+      return Map.of();
+    }
+    if (routing.trustedProxies != null && !routing.trustedProxies.isEmpty()) {
+      return Map.of("CADENZA_SERVER_TRUSTED_PROXIES", String.join(",", routing.trustedProxies));
+    }
+    if (routing.host != null && !routing.host.isEmpty()) {
+      return Map.of(
+          "CADENZA_SERVER_MAX_CONNECTIONS_PER_CLIENT", "0",
+          "CADENZA_SERVER_MAX_EVENT_STREAMS_PER_CLIENT", "0");
+    }
+    return Map.of();
   }
 
   /** SHA-256 of the environment; on the pod template, so a configuration change rolls the pods. */

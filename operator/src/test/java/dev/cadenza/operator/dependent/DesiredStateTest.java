@@ -52,6 +52,34 @@ class DesiredStateTest {
         .doesNotContainKey("CADENZA_DYNAMODB_ENDPOINT");
   }
 
+  static final String TRUSTED = "CADENZA_SERVER_TRUSTED_PROXIES";
+  static final String CONNECTION_CAP = "CADENZA_SERVER_MAX_CONNECTIONS_PER_CLIENT";
+  static final String EVENT_STREAM_CAP = "CADENZA_SERVER_MAX_EVENT_STREAMS_PER_CLIENT";
+
+  @Test
+  void podsBehindTheIngressTellPlayersApartThroughTheTrustedProxiesOrElseCapNoClient() {
+    String host = "routing: {host: music.example.com";
+    assertThat(
+            StreamConfig.environment(
+                md(BASE + host + ", trustedProxies: [10.244.0.0/16, 'fd00::/8']}").getSpec(),
+                SETTINGS))
+        .containsEntry(TRUSTED, "10.244.0.0/16,fd00::/8")
+        .doesNotContainKeys(CONNECTION_CAP, EVENT_STREAM_CAP);
+    // every player comes from the controller's pods: per-client caps would hold them all together
+    assertThat(StreamConfig.environment(md(BASE + host + "}").getSpec(), SETTINGS))
+        .containsEntry(CONNECTION_CAP, "0")
+        .containsEntry(EVENT_STREAM_CAP, "0")
+        .doesNotContainKey(TRUSTED);
+    // no front: the pods' own defaults; a front of the user's own, without a host
+    assertThat(StreamConfig.environment(md(BASE).getSpec(), SETTINGS))
+        .doesNotContainKeys(TRUSTED, CONNECTION_CAP, EVENT_STREAM_CAP);
+    assertThat(
+            StreamConfig.environment(
+                md(BASE + "routing: {trustedProxies: [192.0.2.7]}").getSpec(), SETTINGS))
+        .containsEntry(TRUSTED, "192.0.2.7")
+        .doesNotContainKeys(CONNECTION_CAP, EVENT_STREAM_CAP);
+  }
+
   @Test
   void podsStayWhereTheStatusRecordsTheTablesWhenTheSettingsMoveOn() {
     MusicDelivery md = md(BASE);

@@ -49,7 +49,8 @@ public final class CannotWork {
       cache: {memory: '0', chunkSize: 350Ki, ttl: 1s}
       ntp: {servers: ['[::1]:123', 10.0.0.1, time.example.com:65535],
             pollInterval: 999999h, maxOffset: 1ms}
-      routing: {host: '*.music.example.com'}
+      routing: {host: '*.music.example.com', trustedProxies: ['0.0.0.0/0', 255.255.255.255/32, '::/0',
+                'ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/128']}
       """
           .formatted("a".repeat(64));
 
@@ -209,7 +210,23 @@ public final class CannotWork {
               "bad",
               BASE + "routing: {host: " + "m".repeat(64) + ".example.com}",
               "spec.routing.host",
-              "spec.routing.host"));
+              "spec.routing.host"),
+          // trusted proxies the pods read: address literals, as CIDR ranges or alone
+          new Case(
+              "bad",
+              BASE + "routing: {trustedProxies: [10.244.0.0/16, ingress-nginx.local]}",
+              "routing.trustedProxies: ingress-nginx.local is not an IP address or CIDR range",
+              "spec.routing.trustedProxies[1]"),
+          new Case(
+              "bad",
+              BASE + "routing: {trustedProxies: [10.244.0.0/33]}",
+              "routing.trustedProxies: 10.244.0.0/33 is not an IP address or CIDR range",
+              "spec.routing.trustedProxies[0]"),
+          new Case(
+              "bad",
+              BASE + "routing: {trustedProxies: ['fd00::/129']}",
+              "is not an IP address or CIDR range",
+              "spec.routing.trustedProxies[0]"));
 
   private CannotWork() {}
 }

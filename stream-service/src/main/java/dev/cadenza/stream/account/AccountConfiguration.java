@@ -2,6 +2,7 @@ package dev.cadenza.stream.account;
 
 import dev.cadenza.stream.store.DataProperties;
 import dev.cadenza.stream.store.ItemStore;
+import dev.cadenza.stream.web.ClientAddress;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,13 +78,17 @@ class AccountConfiguration {
 
   @Bean
   AuthenticationFilter authenticationFilter(
-      RequestAuthentication authentication, JsonMapper json, ApplicationContext context) {
-    return new AuthenticationFilter(authentication, json, context);
+      RequestAuthentication authentication,
+      ClientAddress clients,
+      JsonMapper json,
+      ApplicationContext context) {
+    return new AuthenticationFilter(authentication, clients, json, context);
   }
 
   @Bean
-  NettyAuthentication nettyAuthentication(RequestAuthentication authentication, JsonMapper json) {
-    return new NettyAuthentication(authentication, json);
+  NettyAuthentication nettyAuthentication(
+      RequestAuthentication authentication, ClientAddress clients, JsonMapper json) {
+    return new NettyAuthentication(authentication, clients, json);
   }
 
   @Bean

@@ -1,8 +1,8 @@
 package dev.cadenza.stream.account;
 
 import dev.cadenza.stream.management.ManagementPort;
+import dev.cadenza.stream.web.ClientAddress;
 import dev.cadenza.stream.web.ProblemJson;
-import java.net.InetSocketAddress;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
@@ -28,12 +28,17 @@ final class AuthenticationFilter implements WebFilter, Ordered {
   static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
 
   private final RequestAuthentication authentication;
+  private final ClientAddress clients;
   private final JsonMapper json;
   private final ApplicationContext api;
 
   AuthenticationFilter(
-      RequestAuthentication authentication, JsonMapper json, ApplicationContext api) {
+      RequestAuthentication authentication,
+      ClientAddress clients,
+      JsonMapper json,
+      ApplicationContext api) {
     this.authentication = authentication;
+    this.clients = clients;
     this.json = json;
     this.api = api;
   }
@@ -47,7 +52,7 @@ final class AuthenticationFilter implements WebFilter, Ordered {
     return authentication
         .authenticate(
             exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION),
-            address(exchange.getRequest().getRemoteAddress()))
+            clients.of(exchange.getRequest()))
         .map(
             listener -> {
               exchange.getAttributes().put(Listener.ATTRIBUTE, listener);
@@ -62,14 +67,5 @@ final class AuthenticationFilter implements WebFilter, Ordered {
   @Override
   public int getOrder() {
     return ORDER;
-  }
-
-  static String address(InetSocketAddress remote) {
-    if (remote == null) {
-      return "unknown";
-    }
-    return remote.getAddress() != null
-        ? remote.getAddress().getHostAddress()
-        : remote.getHostString();
   }
 }

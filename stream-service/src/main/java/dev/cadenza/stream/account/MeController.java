@@ -4,6 +4,7 @@ import dev.cadenza.stream.account.AccountViews.CreatedKeyView;
 import dev.cadenza.stream.account.AccountViews.KeyView;
 import dev.cadenza.stream.account.AccountViews.Page;
 import dev.cadenza.stream.account.AccountViews.UserView;
+import dev.cadenza.stream.web.ClientAddress;
 import java.net.URI;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -29,12 +30,19 @@ class MeController {
   private final ApiKeys keys;
   private final Authenticator authenticator;
   private final AccountBodies bodies;
+  private final ClientAddress clients;
 
-  MeController(Users users, ApiKeys keys, Authenticator authenticator, AccountBodies bodies) {
+  MeController(
+      Users users,
+      ApiKeys keys,
+      Authenticator authenticator,
+      AccountBodies bodies,
+      ClientAddress clients) {
     this.users = users;
     this.keys = keys;
     this.authenticator = authenticator;
     this.bodies = bodies;
+    this.clients = clients;
   }
 
   @GetMapping
@@ -54,10 +62,7 @@ class MeController {
         .flatMap(
             change ->
                 authenticator
-                    .password(
-                        listener.username(),
-                        change.current(),
-                        AuthenticationFilter.address(request.getRemoteAddress()))
+                    .password(listener.username(), change.current(), clients.of(request))
                     .onErrorMap(
                         e ->
                             e instanceof Authenticator.Refused r

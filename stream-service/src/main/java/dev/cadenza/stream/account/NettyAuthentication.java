@@ -1,5 +1,6 @@
 package dev.cadenza.stream.account;
 
+import dev.cadenza.stream.web.ClientAddress;
 import dev.cadenza.stream.web.NettyProblems;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.function.BiFunction;
@@ -18,10 +19,13 @@ import tools.jackson.databind.json.JsonMapper;
 public final class NettyAuthentication {
 
   private final RequestAuthentication authentication;
+  private final ClientAddress clients;
   private final JsonMapper json;
 
-  NettyAuthentication(RequestAuthentication authentication, JsonMapper json) {
+  NettyAuthentication(
+      RequestAuthentication authentication, ClientAddress clients, JsonMapper json) {
     this.authentication = authentication;
+    this.clients = clients;
     this.json = json;
   }
 
@@ -34,8 +38,7 @@ public final class NettyAuthentication {
     return (request, response) ->
         authentication
             .authenticate(
-                request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION),
-                AuthenticationFilter.address(request.remoteAddress()))
+                request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION), clients.of(request))
             .then(Mono.just(true))
             .onErrorResume(
                 ErrorResponseException.class,

@@ -6,8 +6,9 @@ import dev.cadenza.protocol.SessionEvent;
 import dev.cadenza.protocol.SessionView;
 import dev.cadenza.stream.account.Listener;
 import dev.cadenza.stream.account.RequestAuthentication;
+import dev.cadenza.stream.web.ClientAddress;
+import dev.cadenza.stream.web.EventStreamLimit;
 import dev.cadenza.stream.web.IfMatch;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
@@ -15,6 +16,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -42,13 +44,22 @@ public class SessionController {
   private final SessionBodies bodies;
   private final SessionEvents events;
   private final SessionSettings settings;
+  private final EventStreamLimit eventStreams;
+  private final ClientAddress clients;
 
   SessionController(
-      Sessions sessions, SessionBodies bodies, SessionEvents events, SessionSettings settings) {
+      Sessions sessions,
+      SessionBodies bodies,
+      SessionEvents events,
+      SessionSettings settings,
+      EventStreamLimit eventStreams,
+      ClientAddress clients) {
     this.sessions = sessions;
+    this.clients = clients;
     this.bodies = bodies;
     this.events = events;
     this.settings = settings;
+    this.eventStreams = eventStreams;
   }
 
   @PostMapping
@@ -152,16 +163,19 @@ public class SessionController {
   /**
    * The session as server-sent events: {@code snapshot}, then one event per newer version, {@code
    * ended} and completion when it ends; a comment every {@code heartbeat} keeps proxies from
-   * closing the stream.
+   * closing the stream. A client holds at most {@code cadenza.server.max-event-streams-per-client}
+   * streams at once; past that it gets 429.
    */
   @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   public Mono<ResponseEntity<?>> events(
       @PathVariable String id,
-      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+      ServerHttpRequest request) {
     return sessions
         .get(id)
         .<ResponseEntity<?>>map(
             current -> {
+              EventStreamLimit.Slot slot = eventStreams.open(request);
               Sinks.Empty<Void> done = Sinks.empty();
               Flux<ServerSentEvent<SessionEvent>> changes =
                   events
@@ -180,7 +194,8 @@ public class SessionController {
                           i ->
                               ServerSentEvent.<SessionEvent>builder().comment("keep-alive").build())
                       .takeUntilOther(done.asMono());
-              Flux<ServerSentEvent<SessionEvent>> stream = Flux.merge(changes, heartbeats);
+              Flux<ServerSentEvent<SessionEvent>> stream =
+                  Flux.merge(changes, heartbeats).doFinally(signal -> slot.close());
               return ResponseEntity.ok()
                   .cacheControl(CacheControl.noStore())
                   // nginx: pass events through as they come
@@ -202,20 +217,15 @@ public class SessionController {
   /**
    * Who a create or join counts against. With authentication off every request is the same
    * anonymous admin, so sessions tell clients apart by address: the quotas and the members per user
-   * then apply per client address (behind a proxy, the proxy's).
+   * then apply per client address (behind a trusted proxy, the player's, see {@link
+   * ClientAddress}).
    */
-  static Listener actor(Listener listener, ServerWebExchange exchange) {
+  Listener actor(Listener listener, ServerWebExchange exchange) {
     if (!RequestAuthentication.ANONYMOUS_ADMIN.equals(listener)) {
       return listener;
     }
-    InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-    String address =
-        remote == null
-            ? "unknown"
-            : remote.getAddress() != null
-                ? remote.getAddress().getHostAddress()
-                : remote.getHostString();
-    return new Listener("address:" + address, listener.username(), listener.role());
+    return new Listener(
+        "address:" + clients.of(exchange.getRequest()), listener.username(), listener.role());
   }
 
   private static ResponseEntity<SessionView> ok(StoredSession s) {

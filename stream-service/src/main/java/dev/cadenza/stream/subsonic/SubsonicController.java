@@ -2,7 +2,7 @@ package dev.cadenza.stream.subsonic;
 
 import dev.cadenza.stream.account.Listener;
 import dev.cadenza.stream.store.ItemStore;
-import java.net.InetSocketAddress;
+import dev.cadenza.stream.web.ClientAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.CacheControl;
@@ -33,12 +33,17 @@ public class SubsonicController {
   private final SubsonicMethods methods;
   private final SubsonicAuthentication authentication;
   private final SubsonicResponses responses;
+  private final ClientAddress clients;
 
   public SubsonicController(
-      SubsonicMethods methods, SubsonicAuthentication authentication, SubsonicResponses responses) {
+      SubsonicMethods methods,
+      SubsonicAuthentication authentication,
+      SubsonicResponses responses,
+      ClientAddress clients) {
     this.methods = methods;
     this.authentication = authentication;
     this.responses = responses;
+    this.clients = clients;
   }
 
   @RequestMapping(
@@ -75,7 +80,7 @@ public class SubsonicController {
         entry.isPublic()
             ? Mono.defer(() -> entry.publicMethod().apply(params))
             : authentication
-                .authenticate(params, clientAddress(exchange))
+                .authenticate(params, clients.of(exchange.getRequest()))
                 .flatMap(
                     listener -> {
                       exchange.getAttributes().put(Listener.ATTRIBUTE, listener);
@@ -134,12 +139,5 @@ public class SubsonicController {
         .onErrorMap(
             e -> !(e instanceof SubsonicError),
             e -> SubsonicError.generic("Unreadable form body: " + e.getMessage()));
-  }
-
-  private static String clientAddress(ServerWebExchange exchange) {
-    InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-    return remote == null || remote.getAddress() == null
-        ? "unknown"
-        : remote.getAddress().getHostAddress();
   }
 }

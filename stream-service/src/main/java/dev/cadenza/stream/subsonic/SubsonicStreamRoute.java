@@ -2,11 +2,11 @@ package dev.cadenza.stream.subsonic;
 
 import dev.cadenza.stream.delivery.TrackStream;
 import dev.cadenza.stream.library.Track;
+import dev.cadenza.stream.web.ClientAddress;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.ByteArrayOutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -43,16 +43,19 @@ public class SubsonicStreamRoute implements NettyRouteProvider {
   private final SubsonicResponses responses;
   private final SubsonicCatalog catalog;
   private final TrackStream trackStream;
+  private final ClientAddress clients;
 
   public SubsonicStreamRoute(
       SubsonicAuthentication authentication,
       SubsonicResponses responses,
       SubsonicCatalog catalog,
-      TrackStream trackStream) {
+      TrackStream trackStream,
+      ClientAddress clients) {
     this.authentication = authentication;
     this.responses = responses;
     this.catalog = catalog;
     this.trackStream = trackStream;
+    this.clients = clients;
   }
 
   @Override
@@ -88,7 +91,7 @@ public class SubsonicStreamRoute implements NettyRouteProvider {
       return fail(response, request, e, ResponseFormat.fallback(params));
     }
     return authentication
-        .authenticate(params, clientAddress(request))
+        .authenticate(params, clients.of(request))
         .flatMap(
             listener -> {
               Track track = catalog.current().track(params.required("id"));
@@ -182,12 +185,5 @@ public class SubsonicStreamRoute implements NettyRouteProvider {
             })
         .map(body -> SubsonicParams.parse(rawQuery, body.toString(StandardCharsets.UTF_8)))
         .switchIfEmpty(Mono.fromCallable(() -> SubsonicParams.parse(rawQuery, (String) null)));
-  }
-
-  private static String clientAddress(HttpServerRequest request) {
-    InetSocketAddress remote = request.remoteAddress();
-    return remote == null || remote.getAddress() == null
-        ? "unknown"
-        : remote.getAddress().getHostAddress();
   }
 }

@@ -1,6 +1,7 @@
 package dev.cadenza.stream.web;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -295,5 +296,33 @@ public final class Problems {
     p.setTitle(title);
     properties.forEach(p::setProperty);
     return new ErrorResponseException(status, p, cause);
+  }
+
+  // --- connections and event streams (web/ConnectionLimits, web/EventStreamLimit) -------------
+
+  /** A connection whose request head did not arrive whole in time; the connection closes. */
+  public static ErrorResponseException requestHeadTimeout(Duration timeout) {
+    return problem(
+        HttpStatus.REQUEST_TIMEOUT,
+        "request-timeout",
+        "Request timeout",
+        "The request line and headers did not arrive whole within "
+            + timeout.toMillis()
+            + " ms (cadenza.server.request-head-timeout); the connection is closed.",
+        Map.of("timeoutMillis", timeout.toMillis()));
+  }
+
+  /** The client has its maximum of event streams open. */
+  public static ErrorResponseException tooManyEventStreams(int max, long retryAfterSeconds) {
+    return retryable(
+        HttpStatus.TOO_MANY_REQUESTS,
+        "too-many-event-streams",
+        "Too many event streams",
+        "This client already has "
+            + max
+            + " event streams open, the most one client may hold"
+            + " (cadenza.server.max-event-streams-per-client); close one, or retry later.",
+        Map.of("maxEventStreams", max),
+        retryAfterSeconds);
   }
 }

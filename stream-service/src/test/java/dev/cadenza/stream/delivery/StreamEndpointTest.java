@@ -44,7 +44,11 @@ import tools.jackson.databind.ObjectMapper;
  * Run as it is with the default cache (256 KiB chunks), and by subclasses with 4 KiB chunks (every
  * range spans chunk boundaries) and with the cache off (zero-copy file transfer).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    // 200 readers at once from one address: beyond the per-client connection cap (64), which
+    // ConnectionLimitsTest covers; the connections they leave idle would hold it for every test
+    properties = "cadenza.server.max-connections-per-client=0")
 class StreamEndpointTest {
 
   static final Path ROOT;

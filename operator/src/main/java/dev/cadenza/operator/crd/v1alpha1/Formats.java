@@ -73,6 +73,20 @@ public final class Formats {
   public static final String HOST_NAME =
       "^$|^(\\*\\.)?[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$";
 
+  /**
+   * A trusted proxy as the stream service reads it ({@code cadenza.server.trusted-proxies}): an
+   * IPv4 address or an IPv6 address, each with an optional CIDR prefix length ({@code
+   * 10.244.0.0/16}, {@code fd00::/8}). The IPv6 form is only roughly checked here; the operator
+   * parses it exactly ({@code SpecValidation}).
+   */
+  public static final String TRUSTED_PROXY =
+      "^("
+          + OCTET
+          + "(\\."
+          + OCTET
+          + "){3}(/(3[0-2]|[12]?[0-9]))?"
+          + "|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?)$";
+
   /** A name of a namespaced object such as a Secret or a claim, without dots. */
   public static final String NAME = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 

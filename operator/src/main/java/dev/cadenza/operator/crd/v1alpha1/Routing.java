@@ -9,6 +9,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
 /** How players outside the cluster reach the service. */
 @ValidationRule(
@@ -31,6 +32,9 @@ public class Routing {
     @JsonProperty("gateway")
     GATEWAY
   }
+
+  public static final String TRUSTED_PROXY_MESSAGE =
+      "is not an IP address or CIDR range (e.g. 10.244.0.0/16 or fd00::/8)";
 
   public static final String HOST_MESSAGE =
       "must be a DNS name players resolve (labels of at most 63 lower-case letters, digits and"
@@ -57,6 +61,21 @@ public class Routing {
   @JsonPropertyDescription(
       "The Gateway the HTTPRoute attaches to (controller gateway only, and then required).")
   public GatewayRef gateway;
+
+  @Size(max = 16)
+  @ValidationRule(
+      value = "self.all(p, p.matches(r'" + Formats.TRUSTED_PROXY + "'))",
+      messageExpression =
+          "'routing.trustedProxies: ' + self.filter(p, !p.matches(r'"
+              + Formats.TRUSTED_PROXY
+              + "'))[0] + ' "
+              + TRUSTED_PROXY_MESSAGE
+              + "'")
+  @JsonPropertyDescription(
+      "Addresses or CIDR ranges of the proxies in front of the pods (the ingress controller's or"
+          + " the Gateway's pods, a load balancer before them): their X-Forwarded-For names the"
+          + " player, for the per-client limits. Empty with a host: those limits are off.")
+  public List<@Size(max = 49) String> trustedProxies;
 
   /** The parent Gateway of the HTTPRoute rendered for controller gateway. */
   public static class GatewayRef {
