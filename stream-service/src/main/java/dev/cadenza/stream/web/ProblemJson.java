@@ -21,7 +21,10 @@ public final class ProblemJson {
 
   private ProblemJson() {}
 
-  /** The body; {@code target} is the raw request target, whose path becomes the instance. */
+  /**
+   * The body; {@code target} is the raw request target, whose path becomes the instance (none when
+   * null: a request line that could not be read).
+   */
   static byte[] bytes(JsonMapper json, ErrorResponseException e, String target) {
     ProblemDetail p = e.getBody();
     Map<String, Object> body = new LinkedHashMap<>();
@@ -29,8 +32,10 @@ public final class ProblemJson {
     body.put("title", p.getTitle());
     body.put("status", p.getStatus());
     body.put("detail", p.getDetail());
-    int query = target.indexOf('?');
-    body.put("instance", query < 0 ? target : target.substring(0, query));
+    if (target != null) {
+      int query = target.indexOf('?');
+      body.put("instance", query < 0 ? target : target.substring(0, query));
+    }
     if (p.getProperties() != null) {
       body.putAll(p.getProperties());
     }
