@@ -48,7 +48,7 @@ public class SessionController {
     this.settings = settings;
   }
 
-  @PostMapping
+  @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   public Mono<ResponseEntity<SessionView>> create(
       Listener listener, @RequestBody(required = false) String body) {
     return Mono.defer(() -> sessions.create(bodies.create(body), listener))
@@ -87,7 +87,7 @@ public class SessionController {
         .map(s -> ResponseEntity.noContent().build());
   }
 
-  @PostMapping("/{id}/members")
+  @PostMapping(path = "/{id}/members", consumes = MediaType.APPLICATION_JSON_VALUE)
   public Mono<ResponseEntity<Member>> join(
       Listener listener,
       @PathVariable String id,
@@ -112,7 +112,7 @@ public class SessionController {
         .map(s -> ResponseEntity.noContent().eTag(etag(s)).build());
   }
 
-  @PostMapping("/{id}/play")
+  @PostMapping(path = "/{id}/play", consumes = MediaType.APPLICATION_JSON_VALUE)
   public Mono<ResponseEntity<SessionView>> play(
       Listener listener,
       @PathVariable String id,
@@ -122,7 +122,7 @@ public class SessionController {
         .map(SessionController::ok);
   }
 
-  @PostMapping("/{id}/pause")
+  @PostMapping(path = "/{id}/pause", consumes = MediaType.APPLICATION_JSON_VALUE)
   public Mono<ResponseEntity<SessionView>> pause(
       Listener listener,
       @PathVariable String id,
@@ -132,7 +132,7 @@ public class SessionController {
         .map(SessionController::ok);
   }
 
-  @PostMapping("/{id}/seek")
+  @PostMapping(path = "/{id}/seek", consumes = MediaType.APPLICATION_JSON_VALUE)
   public Mono<ResponseEntity<SessionView>> seek(
       Listener listener,
       @PathVariable String id,
