@@ -15,6 +15,10 @@ import dev.cadenza.stream.testsupport.TestAudio;
 import dev.cadenza.stream.testsupport.TestHttp;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -24,6 +28,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.reactive.result.method.RequestMappingInfoHandlerMapping;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -294,6 +301,40 @@ class HttpEdgeTest {
         http.send("POST", "/api/v1/sessions", admin(), big, "application/json"),
         413,
         "body-too-large");
+  }
+
+  @Test
+  void everyRouteThatReadsABodyConsumesJsonOnly() {
+    List<String> reading = new ArrayList<>();
+    List<String> wrong = new ArrayList<>();
+    for (RequestMappingInfoHandlerMapping mapping :
+        app.app().getBeansOfType(RequestMappingInfoHandlerMapping.class).values()) {
+      mapping
+          .getHandlerMethods()
+          .forEach(
+              (info, method) -> {
+                boolean readsBody =
+                    Arrays.stream(method.getMethodParameters())
+                        .anyMatch(p -> p.hasParameterAnnotation(RequestBody.class));
+                if (!readsBody) {
+                  return;
+                }
+                reading.add(info.toString());
+                Set<MediaType> consumed = info.getConsumesCondition().getConsumableMediaTypes();
+                boolean json =
+                    !consumed.isEmpty()
+                        && consumed.stream()
+                            .allMatch(
+                                t ->
+                                    t.getSubtype().equals("json")
+                                        || t.getSubtype().endsWith("+json"));
+                if (!json) {
+                  wrong.add(info + " consumes " + consumed);
+                }
+              });
+    }
+    assertThat(reading).as("routes with a body").hasSizeGreaterThan(10);
+    assertThat(wrong).as("routes reading a body of any type").isEmpty();
   }
 
   // --- cross-site ---------------------------------------------------------------------------
