@@ -51,20 +51,32 @@ public class AcceptHeaderLimit implements WebFilter, Ordered {
 
   /** Why {@code accept} cannot be used, or null when it can. */
   static String refusal(List<String> accept) {
-    List<MediaType> ranges;
-    try {
-      ranges = MediaType.parseMediaTypes(accept);
-    } catch (InvalidMediaTypeException e) {
-      return "'Accept' is not a list of media types: " + HttpProblems.clip(e.getMessage());
+    return Ranges.of(accept).refusal();
+  }
+
+  /** The media ranges of an {@code Accept}, or why they cannot be used. */
+  private record Ranges(List<MediaType> ranges, String refusal) {
+
+    static Ranges of(List<String> accept) {
+      List<MediaType> ranges;
+      try {
+        ranges = MediaType.parseMediaTypes(accept);
+      } catch (InvalidMediaTypeException e) {
+        return new Ranges(
+            List.of(),
+            "'Accept' is not a list of media types: " + HttpProblems.clip(e.getMessage()));
+      }
+      if (ranges.size() > MAX_RANGES) {
+        return new Ranges(
+            List.of(),
+            "'Accept' lists "
+                + ranges.size()
+                + " media ranges; at most "
+                + MAX_RANGES
+                + " are read (most clients send one to five).");
+      }
+      return new Ranges(ranges, null);
     }
-    if (ranges.size() > MAX_RANGES) {
-      return "'Accept' lists "
-          + ranges.size()
-          + " media ranges; at most "
-          + MAX_RANGES
-          + " are read (most clients send one to five).";
-    }
-    return null;
   }
 
   /**
@@ -76,11 +88,11 @@ public class AcceptHeaderLimit implements WebFilter, Ordered {
     if (accept == null || accept.isEmpty()) {
       return null;
     }
-    String unusable = refusal(accept);
-    if (unusable != null) {
-      return unusable;
+    Ranges parsed = Ranges.of(accept);
+    if (parsed.refusal() != null) {
+      return parsed.refusal();
     }
-    List<MediaType> ranges = MediaType.parseMediaTypes(accept);
+    List<MediaType> ranges = parsed.ranges();
     if (ranges.isEmpty()
         || ranges.stream().anyMatch(r -> r.includes(produced) && r.getQualityValue() > 0)) {
       return null;

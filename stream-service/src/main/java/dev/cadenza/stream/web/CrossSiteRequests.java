@@ -1,6 +1,7 @@
 package dev.cadenza.stream.web;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Set;
 import org.springframework.core.Ordered;
@@ -82,8 +83,8 @@ public class CrossSiteRequests implements WebFilter, Ordered {
     try {
       o = new URI(origin);
       h = new URI("http://" + host.trim());
-    } catch (Exception e) {
-      return false; // "null", or not an origin at all
+    } catch (URISyntaxException e) {
+      return false; // not an origin at all
     }
     if (o.getScheme() == null || o.getHost() == null || h.getHost() == null) {
       return false;

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
@@ -61,7 +60,7 @@ public final class HttpProblems {
    */
   public static ErrorResponseException unsupportedMediaType(
       String contentType, Collection<String> accepted) {
-    String list = accepted.stream().collect(Collectors.joining(", "));
+    String list = String.join(", ", accepted);
     String sent =
         contentType == null || contentType.isBlank()
             ? "A body without Content-Type"
