@@ -13,11 +13,12 @@ final class CompactListing {
   private CompactListing() {}
 
   /**
-   * Whether {@code Accept} names the binary type, with a quality at least that of JSON. Wildcards
-   * never select it: browsers and curl send {@code *}{@code /*} and get JSON.
+   * Whether {@code Accept} names the binary type, with a quality at least that of JSON; media types
+   * compare case-insensitively (RFC 9110 section 8.3.1). Wildcards never select it: browsers and
+   * curl send {@code *}{@code /*} and get JSON.
    */
   static boolean wanted(String accept) {
-    if (accept == null || !accept.contains(MEDIA_TYPE.getSubtype())) {
+    if (accept == null || !mentions(accept, MEDIA_TYPE.getSubtype())) {
       return false;
     }
     List<MediaType> types;
@@ -36,5 +37,15 @@ final class CompactListing {
       }
     }
     return binary > 0 && binary >= json;
+  }
+
+  /** Whether {@code text} contains {@code word}, ignoring case (a cheap test before parsing). */
+  private static boolean mentions(String text, String word) {
+    for (int i = 0; i + word.length() <= text.length(); i++) {
+      if (text.regionMatches(true, i, word, 0, word.length())) {
+        return true;
+      }
+    }
+    return false;
   }
 }

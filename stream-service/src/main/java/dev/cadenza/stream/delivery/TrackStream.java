@@ -9,6 +9,7 @@ import dev.cadenza.stream.library.Ids;
 import dev.cadenza.stream.library.Library;
 import dev.cadenza.stream.library.Track;
 import dev.cadenza.stream.web.NettyProblems;
+import dev.cadenza.stream.web.NettyRoutes;
 import dev.cadenza.stream.web.Problems;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -114,7 +115,8 @@ public class TrackStream implements NettyRouteProvider {
   public HttpServerRoutes apply(HttpServerRoutes routes) {
     // ahead of Spring's dispatcher, so ahead of its authentication filter: guarded here
     var guarded = authentication.required(this::handle);
-    return routes.get(PATH, guarded).head(PATH, guarded);
+    return NettyRoutes.otherMethods(
+        routes.get(PATH, guarded).head(PATH, guarded), json, PATH, "GET", "HEAD");
   }
 
   Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {

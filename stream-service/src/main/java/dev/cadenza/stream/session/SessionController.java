@@ -62,7 +62,7 @@ public class SessionController {
     this.eventStreams = eventStreams;
   }
 
-  @PostMapping
+  @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   public Mono<ResponseEntity<SessionView>> create(
       Listener listener, ServerWebExchange exchange, @RequestBody(required = false) String body) {
     return Mono.defer(() -> sessions.create(bodies.create(body), actor(listener, exchange)))
@@ -101,7 +101,7 @@ public class SessionController {
         .map(s -> ResponseEntity.noContent().build());
   }
 
-  @PostMapping("/{id}/members")
+  @PostMapping(path = "/{id}/members", consumes = MediaType.APPLICATION_JSON_VALUE)
   public Mono<ResponseEntity<Member>> join(
       Listener listener,
       ServerWebExchange exchange,
@@ -130,7 +130,7 @@ public class SessionController {
         .map(s -> ResponseEntity.noContent().eTag(etag(s)).build());
   }
 
-  @PostMapping("/{id}/play")
+  @PostMapping(path = "/{id}/play", consumes = MediaType.APPLICATION_JSON_VALUE)
   public Mono<ResponseEntity<SessionView>> play(
       Listener listener,
       @PathVariable String id,
@@ -140,7 +140,7 @@ public class SessionController {
         .map(SessionController::ok);
   }
 
-  @PostMapping("/{id}/pause")
+  @PostMapping(path = "/{id}/pause", consumes = MediaType.APPLICATION_JSON_VALUE)
   public Mono<ResponseEntity<SessionView>> pause(
       Listener listener,
       @PathVariable String id,
@@ -150,7 +150,7 @@ public class SessionController {
         .map(SessionController::ok);
   }
 
-  @PostMapping("/{id}/seek")
+  @PostMapping(path = "/{id}/seek", consumes = MediaType.APPLICATION_JSON_VALUE)
   public Mono<ResponseEntity<SessionView>> seek(
       Listener listener,
       @PathVariable String id,

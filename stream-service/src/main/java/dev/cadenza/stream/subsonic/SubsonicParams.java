@@ -1,6 +1,7 @@
 package dev.cadenza.stream.subsonic;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,12 @@ public final class SubsonicParams {
 
   /** Decodes a raw query string and a form body (either may be null or empty). */
   public static SubsonicParams parse(String rawQuery, String formBody) {
-    return parse(rawQuery, decode(formBody));
+    return parse(rawQuery, formBody, StandardCharsets.UTF_8);
+  }
+
+  /** As {@link #parse(String, String)}, with a form whose escapes encode {@code charset}. */
+  public static SubsonicParams parse(String rawQuery, String formBody, Charset charset) {
+    return parse(rawQuery, decode(formBody, charset));
   }
 
   /** Decodes a raw query string, and adds the parameters of a form decoded already. */
@@ -44,12 +50,15 @@ public final class SubsonicParams {
   }
 
   private static Map<String, List<String>> decode(String encoded) {
+    return decode(encoded, StandardCharsets.UTF_8);
+  }
+
+  private static Map<String, List<String>> decode(String encoded, Charset charset) {
     if (encoded == null || encoded.isEmpty()) {
       return Map.of();
     }
     try {
-      return new QueryStringDecoder(encoded, StandardCharsets.UTF_8, false, MAX_PARAMETERS)
-          .parameters();
+      return new QueryStringDecoder(encoded, charset, false, MAX_PARAMETERS).parameters();
     } catch (IllegalArgumentException e) {
       throw SubsonicError.generic("Malformed parameters: " + e.getMessage());
     }

@@ -3,10 +3,12 @@ package dev.cadenza.stream.subsonic;
 import dev.cadenza.stream.delivery.TrackStream;
 import dev.cadenza.stream.library.Track;
 import dev.cadenza.stream.web.ClientAddress;
+import dev.cadenza.stream.web.NettyRoutes;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -15,11 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.http.ContentDisposition;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code stream} and {@code download} ({@code /rest/stream[.view]}, {@code /rest/download[.view]};
@@ -44,18 +49,21 @@ public class SubsonicStreamRoute implements NettyRouteProvider {
   private final SubsonicCatalog catalog;
   private final TrackStream trackStream;
   private final ClientAddress clients;
+  private final JsonMapper json;
 
   public SubsonicStreamRoute(
       SubsonicAuthentication authentication,
       SubsonicResponses responses,
       SubsonicCatalog catalog,
       TrackStream trackStream,
-      ClientAddress clients) {
+      ClientAddress clients,
+      JsonMapper json) {
     this.authentication = authentication;
     this.responses = responses;
     this.catalog = catalog;
     this.trackStream = trackStream;
     this.clients = clients;
+    this.json = json;
   }
 
   @Override
@@ -68,6 +76,7 @@ public class SubsonicStreamRoute implements NettyRouteProvider {
             r.get(path, (req, res) -> handle(req, res, download))
                 .head(path, (req, res) -> handle(req, res, download))
                 .post(path, (req, res) -> handle(req, res, download));
+        r = NettyRoutes.otherMethods(r, json, path, "GET", "HEAD", "POST");
       }
     }
     return r;
@@ -166,9 +175,8 @@ public class SubsonicStreamRoute implements NettyRouteProvider {
     String uri = request.uri();
     int q = uri.indexOf('?');
     String rawQuery = q < 0 ? null : uri.substring(q + 1);
-    String contentType = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE, "");
-    if (!request.method().equals(HttpMethod.POST)
-        || !contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+    Charset form = request.method().equals(HttpMethod.POST) ? formCharset(request) : null;
+    if (form == null) {
       return Mono.fromCallable(() -> SubsonicParams.parse(rawQuery, (String) null));
     }
     return request
@@ -183,7 +191,29 @@ public class SubsonicStreamRoute implements NettyRouteProvider {
               body.writeBytes(bytes);
               return body;
             })
-        .map(body -> SubsonicParams.parse(rawQuery, body.toString(StandardCharsets.UTF_8)))
+        .map(body -> SubsonicParams.parse(rawQuery, body.toString(form), form))
         .switchIfEmpty(Mono.fromCallable(() -> SubsonicParams.parse(rawQuery, (String) null)));
+  }
+
+  /**
+   * The charset of a form body ({@code application/x-www-form-urlencoded}, UTF-8 unless its {@code
+   * charset} says otherwise, as Spring reads the other calls' forms), or null when the body is not
+   * a form. Media types and charsets compare case-insensitively (RFC 9110 section 8.3.1).
+   */
+  static Charset formCharset(HttpServerRequest request) {
+    String contentType = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+    if (contentType == null) {
+      return null;
+    }
+    MediaType type;
+    try {
+      type = MediaType.parseMediaType(contentType);
+    } catch (InvalidMediaTypeException e) {
+      return null; // not a form: its parameters are the query's
+    }
+    if (!type.equalsTypeAndSubtype(MediaType.APPLICATION_FORM_URLENCODED)) {
+      return null;
+    }
+    return type.getCharset() == null ? StandardCharsets.UTF_8 : type.getCharset();
   }
 }

@@ -3,22 +3,18 @@ package dev.cadenza.stream.account;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadenza.stream.account.AccountHttp.Answer;
+import dev.cadenza.stream.testsupport.MappedRoutes;
+import dev.cadenza.stream.testsupport.MappedRoutes.Route;
 import dev.cadenza.stream.testsupport.TestApp;
 import dev.cadenza.stream.testsupport.TestAudio;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.reactor.netty.NettyRouteProvider;
-import org.springframework.web.bind.annotation.RequestMethod;
-import org.springframework.web.reactive.result.method.RequestMappingInfoHandlerMapping;
-import reactor.netty.http.server.HttpServerRoutes;
 
 /**
  * Every route the service maps on its API port, through Spring's dispatcher (the controllers) or
@@ -47,63 +43,8 @@ class EveryRouteNeedsCredentialsTest {
     }
   }
 
-  record Route(String method, String pattern) implements Comparable<Route> {
-    /** A request path for the pattern: each variable becomes a plausible id. */
-    String path() {
-      return pattern
-          .replaceAll("\\{\\*[^}]+}", "x")
-          .replaceAll("\\{[^}]+}", "AAAAAAAAAAAAAAAAAAAAAA");
-    }
-
-    @Override
-    public int compareTo(Route o) {
-      return (pattern + method).compareTo(o.pattern + o.method);
-    }
-  }
-
   static Set<Route> routes() {
-    Set<Route> routes = new TreeSet<>();
-    for (RequestMappingInfoHandlerMapping mapping :
-        app.app().getBeansOfType(RequestMappingInfoHandlerMapping.class).values()) {
-      mapping
-          .getHandlerMethods()
-          .keySet()
-          .forEach(
-              info -> {
-                Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
-                List<String> names =
-                    methods.isEmpty()
-                        ? List.of("GET", "POST")
-                        : methods.stream().map(Enum::name).toList();
-                info.getPatternsCondition()
-                    .getPatterns()
-                    .forEach(
-                        p -> names.forEach(m -> routes.add(new Route(m, p.getPatternString()))));
-              });
-    }
-    for (NettyRouteProvider provider :
-        app.app().getBeansOfType(NettyRouteProvider.class).values()) {
-      routes.addAll(nettyRoutes(provider));
-    }
-    return routes;
-  }
-
-  /** What a route provider maps, recorded by handing it routes that only take notes. */
-  static List<Route> nettyRoutes(NettyRouteProvider provider) {
-    List<Route> found = new ArrayList<>();
-    HttpServerRoutes recorder =
-        (HttpServerRoutes)
-            Proxy.newProxyInstance(
-                HttpServerRoutes.class.getClassLoader(),
-                new Class<?>[] {HttpServerRoutes.class},
-                (proxy, method, args) -> {
-                  if (args != null && args.length >= 1 && args[0] instanceof String path) {
-                    found.add(new Route(method.getName().toUpperCase(), path));
-                  }
-                  return method.getReturnType().isInstance(proxy) ? proxy : null;
-                });
-    provider.apply(recorder);
-    return found;
+    return MappedRoutes.of(app.app());
   }
 
   @Test

@@ -51,6 +51,27 @@ public final class RawHttp implements AutoCloseable {
     return http;
   }
 
+  /**
+   * Sends {@code request} exactly as given (request line, headers, blank line, any body: nothing is
+   * added) and reads the status line and headers of the answer.
+   */
+  public static RawHttp sendVerbatim(int port, String request) throws IOException {
+    Socket s = new Socket();
+    s.setSoTimeout(10_000);
+    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+    OutputStream out = s.getOutputStream();
+    out.write(request.getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    RawHttp http = new RawHttp(s);
+    http.readHead();
+    return http;
+  }
+
+  /** The rest of the body, as text. */
+  public String text() throws IOException {
+    return new String(body(), StandardCharsets.UTF_8);
+  }
+
   public static RawHttp get(int port, String target) throws IOException {
     return send(port, "GET " + target + " HTTP/1.1", 0);
   }
