@@ -1,8 +1,10 @@
 package dev.cadenza.stream.cache;
 
 import dev.cadenza.stream.config.CadenzaProperties;
+import dev.cadenza.stream.dynamodb.DynamoDbFault;
 import dev.cadenza.stream.dynamodb.SharedTables;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,18 +26,23 @@ final class DynamoDbTier implements SharedTier {
 
   private static final Logger log = LoggerFactory.getLogger(DynamoDbTier.class);
 
+  /** How long a failed call keeps the health degraded when no call follows it. */
+  static final Duration RECENT = Duration.ofMinutes(1);
+
   private final L2Chunks chunks;
   private final L2Breaker breaker;
   private final L2Writer writer;
   private final CacheMetrics metrics;
   private final ScheduledExecutorService prober;
+  private final RecentCalls recent = new RecentCalls(RECENT, System::nanoTime);
 
   DynamoDbTier(
       SharedTables tables, CadenzaProperties.Cache settings, CacheMetrics metrics, Clock clock) {
     CadenzaProperties.DynamoDb db = tables.settings();
     this.metrics = metrics;
     this.chunks =
-        new L2Chunks(tables.client(), tables.chunks(), settings.ttl(), db.timeout(), clock);
+        new L2Chunks(
+            tables.client(), tables.chunks(), settings.ttl(), db.timeout(), clock, this::ended);
     this.breaker = new L2Breaker(db.breakerWait(), db.timeout(), metrics::breakerOpened);
     this.writer =
         new L2Writer(chunks, breaker, metrics, settings.writeQueue(), settings.writeConcurrency());
@@ -52,9 +59,19 @@ final class DynamoDbTier implements SharedTier {
     metrics.breaker(breaker::stateCode);
   }
 
+  /** Every L2 call, as it ends: counted by kind when it failed, and remembered for the health. */
+  private void ended(String operation, Throwable error) {
+    DynamoDbFault fault = error == null ? null : DynamoDbFault.of(error);
+    recent.record(fault);
+    if (fault != null) {
+      metrics.l2Failed(operation, fault);
+    }
+  }
+
   @Override
   public CompletableFuture<Lookup> get(ChunkKey key, int length) {
     if (!breaker.tryAcquire()) {
+      metrics.l2Skipped(1);
       return CompletableFuture.completedFuture(Lookup.MISS);
     }
     long start = System.nanoTime();
@@ -75,6 +92,7 @@ final class DynamoDbTier implements SharedTier {
   @Override
   public CompletableFuture<Map<ChunkKey, Lookup>> getAll(Map<ChunkKey, Integer> lengths) {
     if (!breaker.tryAcquire()) {
+      metrics.l2Skipped(lengths.size());
       return CompletableFuture.completedFuture(Lookup.forAll(lengths.keySet(), Lookup.MISS));
     }
     long start = System.nanoTime();
@@ -124,12 +142,32 @@ final class DynamoDbTier implements SharedTier {
     return "L2 table " + chunks.table();
   }
 
+  /**
+   * The table, the breaker, and how the last calls ended ({@code l2Calls}); {@code degraded} while
+   * the breaker is not closed or while any of the last calls failed, with the kinds of failure.
+   */
   @Override
   public void health(Health.Builder health) {
-    health.withDetail("l2", chunks.table()).withDetail("breaker", breaker.state().name());
+    RecentCalls.Summary last = recent.summary();
+    health
+        .withDetail("l2", chunks.table())
+        .withDetail("breaker", breaker.state().name())
+        .withDetail("l2Calls", last.details());
     if (!breaker.closed()) {
       health.withDetail(
-          "degraded", "DynamoDB failing: chunks come from memory and the library files");
+          "degraded",
+          "DynamoDB failing"
+              + (last.failures() > 0 ? " (" + last.kinds() + ")" : "")
+              + ": chunks come from memory and the library files");
+    } else if (last.failures() > 0) {
+      health.withDetail(
+          "degraded",
+          last.failures()
+              + " of the last "
+              + last.calls()
+              + " DynamoDB calls failed ("
+              + last.kinds()
+              + "); chunks not read from L2 come from the library files");
     }
   }
 

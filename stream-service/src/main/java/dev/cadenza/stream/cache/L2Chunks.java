@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.zip.CRC32C;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.SdkPlugin;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
@@ -24,7 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
  * dynalite never), of the wrong length or with a checksum that does not match is a miss, reported
  * as such so that the caller rewrites it from the origin.
  *
- * <p>Every call is bounded by the configured timeout; failures are the caller's to count.
+ * <p>Every call is one attempt, bounded by the configured timeout; the {@link Observer} hears how
+ * each ended, and failures are the caller's to handle.
  */
 final class L2Chunks {
 
@@ -49,18 +53,39 @@ final class L2Chunks {
     static final Found CORRUPT = new Found(Outcome.CORRUPT, null);
   }
 
+  /** Told how each call ended: its operation and its error, or {@code null}. */
+  interface Observer {
+    void ended(String operation, Throwable error);
+  }
+
+  /**
+   * One attempt per call. A failed L2 call costs a file read, which is cheaper than waiting for a
+   * retry; and retrying into a table that throttles multiplies the load that made it throttle. The
+   * client's other users (catalogue, sessions) keep the SDK's retries.
+   */
+  private static final SdkPlugin ONE_ATTEMPT =
+      config -> config.overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
+
   private final DynamoDbAsyncClient client;
   private final String table;
   private final Duration ttl;
   private final Duration timeout;
   private final Clock clock;
+  private final Observer observer;
 
-  L2Chunks(DynamoDbAsyncClient client, String table, Duration ttl, Duration timeout, Clock clock) {
+  L2Chunks(
+      DynamoDbAsyncClient client,
+      String table,
+      Duration ttl,
+      Duration timeout,
+      Clock clock,
+      Observer observer) {
     this.client = client;
     this.table = table;
     this.ttl = ttl;
     this.timeout = timeout;
     this.clock = clock;
+    this.observer = observer;
   }
 
   String table() {
@@ -73,12 +98,13 @@ final class L2Chunks {
    * @param expectedLength the length the chunk must have
    */
   CompletableFuture<Found> get(ChunkKey key, int expectedLength) {
-    return client
-        .getItem(
-            b ->
-                b.tableName(table)
-                    .key(Map.of(TableSchema.PARTITION_KEY, s(key.partitionKey())))
-                    .overrideConfiguration(o -> o.apiCallTimeout(timeout)))
+    return observed(
+            "get",
+            client.getItem(
+                b ->
+                    b.tableName(table)
+                        .key(Map.of(TableSchema.PARTITION_KEY, s(key.partitionKey())))
+                        .overrideConfiguration(this::bounded)))
         .thenApply(r -> r.hasItem() ? check(r.item(), expectedLength) : Found.MISSING);
   }
 
@@ -96,11 +122,12 @@ final class L2Chunks {
               byPk.put(k.partitionKey(), k);
               keys.add(Map.of(TableSchema.PARTITION_KEY, s(k.partitionKey())));
             });
-    return client
-        .batchGetItem(
-            b ->
-                b.requestItems(Map.of(table, KeysAndAttributes.builder().keys(keys).build()))
-                    .overrideConfiguration(o -> o.apiCallTimeout(timeout)))
+    return observed(
+            "batch_get",
+            client.batchGetItem(
+                b ->
+                    b.requestItems(Map.of(table, KeysAndAttributes.builder().keys(keys).build()))
+                        .overrideConfiguration(this::bounded)))
         .thenApply(
             r -> {
               Map<ChunkKey, Found> found = new HashMap<>();
@@ -129,19 +156,27 @@ final class L2Chunks {
             n(crc(bytes)),
             TableSchema.TTL_ATTRIBUTE,
             n(expiresAt));
-    return client
-        .putItem(
-            b ->
-                b.tableName(table).item(item).overrideConfiguration(o -> o.apiCallTimeout(timeout)))
+    return observed(
+            "put",
+            client.putItem(b -> b.tableName(table).item(item).overrideConfiguration(this::bounded)))
         .thenApply(r -> null);
   }
 
   /** A cheap call that succeeds only when the table is reachable: the breaker's probe. */
   CompletableFuture<Void> probe() {
-    return client
-        .describeTable(
-            b -> b.tableName(table).overrideConfiguration(o -> o.apiCallTimeout(timeout)))
+    return observed(
+            "probe",
+            client.describeTable(b -> b.tableName(table).overrideConfiguration(this::bounded)))
         .thenApply(r -> null);
+  }
+
+  /** Every call: one attempt, bounded by the timeout. */
+  private void bounded(AwsRequestOverrideConfiguration.Builder call) {
+    call.apiCallTimeout(timeout).addPlugin(ONE_ATTEMPT);
+  }
+
+  private <T> CompletableFuture<T> observed(String operation, CompletableFuture<T> call) {
+    return call.whenComplete((r, e) -> observer.ended(operation, e));
   }
 
   private Found check(Map<String, AttributeValue> item, int expectedLength) {
