@@ -207,6 +207,7 @@ final class CacheMetrics {
         expired.increment();
       }
       case MISSING -> l2Misses.increment();
+      case UNPROCESSED -> l2Errors.increment();
     }
   }
 

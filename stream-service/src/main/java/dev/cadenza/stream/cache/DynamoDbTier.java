@@ -60,8 +60,7 @@ final class DynamoDbTier implements SharedTier {
   }
 
   /** Every L2 call, as it ends: counted by kind when it failed, and remembered for the health. */
-  private void ended(String operation, Throwable error) {
-    DynamoDbFault fault = error == null ? null : DynamoDbFault.of(error);
+  private void ended(String operation, DynamoDbFault fault) {
     recent.record(fault);
     if (fault != null) {
       metrics.l2Failed(operation, fault);
@@ -116,10 +115,17 @@ final class DynamoDbTier implements SharedTier {
             });
   }
 
-  /** Counts what a read found; an expired or corrupt item is a miss, rewritten from the file. */
+  /**
+   * Counts what a read found; an expired or corrupt item is a miss, rewritten from the file. A key
+   * left unprocessed is not: the table is short of capacity.
+   */
   private Lookup counted(L2Chunks.Found found, int length) {
     metrics.l2(found.outcome(), length);
-    return found.outcome() == L2Chunks.Outcome.HIT ? Lookup.hit(found.bytes()) : Lookup.MISS;
+    return switch (found.outcome()) {
+      case HIT -> Lookup.hit(found.bytes());
+      case UNPROCESSED -> Lookup.UNANSWERED;
+      case MISSING, EXPIRED, CORRUPT -> Lookup.MISS;
+    };
   }
 
   @Override
