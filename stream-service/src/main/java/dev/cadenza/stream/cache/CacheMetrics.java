@@ -1,5 +1,6 @@
 package dev.cadenza.stream.cache;
 
+import dev.cadenza.stream.dynamodb.DynamoDbFault;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,8 +16,11 @@ import java.util.function.LongSupplier;
  *
  * <ul>
  *   <li>{@code cadenza.cache.requests{tier, result=hit|miss}}: lookups in L1 and L2 (an L2 lookup
- *       that finds an expired or corrupt item is a miss; a failed one is {@code result=error});
- *       origin reads count as {@code tier=origin,result=hit}
+ *       that finds an expired or corrupt item is a miss; a failed one is {@code result=error}, one
+ *       the open breaker kept from DynamoDB {@code result=skipped}); origin reads count as {@code
+ *       tier=origin,result=hit}
+ *   <li>{@code cadenza.cache.l2.errors{operation=get|batch_get|put|probe,
+ *       kind=throttled|timeout|reset|unreachable|other}}: failed L2 calls, by what went wrong
  *   <li>{@code cadenza.cache.bytes{tier}}: bytes served from L1, read from L2 and from the files
  *   <li>{@code cadenza.cache.latency{tier=l2|origin, operation}}: time of L2 gets, batch gets and
  *       puts, and of origin reads
@@ -44,6 +48,8 @@ final class CacheMetrics {
   private final Counter l2Hits;
   private final Counter l2Misses;
   private final Counter l2Errors;
+  private final Counter l2Skipped;
+  private final Map<String, Counter> failures = new ConcurrentHashMap<>();
   private final Counter originReads;
   private final Counter l1Bytes;
   private final Counter l2Bytes;
@@ -76,6 +82,7 @@ final class CacheMetrics {
     this.l2Hits = requests("l2", "hit");
     this.l2Misses = requests("l2", "miss");
     this.l2Errors = requests("l2", "error");
+    this.l2Skipped = requests("l2", "skipped");
     this.originReads = requests("origin", "hit");
     this.l1Bytes = bytes("l1");
     this.l2Bytes = bytes("l2");
@@ -200,11 +207,31 @@ final class CacheMetrics {
         expired.increment();
       }
       case MISSING -> l2Misses.increment();
+      case UNPROCESSED -> l2Errors.increment();
     }
   }
 
   void l2Error() {
     l2Errors.increment();
+  }
+
+  /** Lookups the open breaker answered as misses without calling DynamoDB. */
+  void l2Skipped(int lookups) {
+    l2Skipped.increment(lookups);
+  }
+
+  /** An L2 call ({@code get}, {@code batch_get}, {@code put}, {@code probe}) failed so. */
+  void l2Failed(String operation, DynamoDbFault kind) {
+    failures
+        .computeIfAbsent(
+            operation + '/' + kind.tag(),
+            k ->
+                Counter.builder("cadenza.cache.l2.errors")
+                    .description("Failed DynamoDB calls of the chunk cache, by what went wrong")
+                    .tag("operation", operation)
+                    .tag("kind", kind.tag())
+                    .register(meters))
+        .increment();
   }
 
   void l2Get(long nanos) {
