@@ -37,6 +37,9 @@ public class DynamoDbConfiguration {
   /** Bound on one background call (catalogue, lease, table creation), retries included. */
   static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
+  /** How often missing tables are tried again after a failed first creation. */
+  static final Duration CREATE_TABLES_RETRY = Duration.ofSeconds(5);
+
   @Bean(destroyMethod = "close")
   SharedTables sharedTables(CadenzaProperties properties) {
     CadenzaProperties.DynamoDb settings = properties.dynamodb();
@@ -50,14 +53,8 @@ public class DynamoDbConfiguration {
         tables.users(),
         settings.endpoint() != null ? settings.endpoint() : "AWS");
     if (settings.createTables()) {
-      try {
-        tables.createMissing(Duration.ofSeconds(60));
-      } catch (RuntimeException e) {
-        // the service still serves from memory and the library; the tables are retried by use
-        log.error(
-            "Could not create the DynamoDB tables (cadenza.dynamodb.create-tables): {}",
-            e.getCause() != null ? e.getCause().toString() : e.toString());
-      }
+      // until they exist the service serves from memory and the library, as when DynamoDB fails
+      tables.createMissingRetrying(Duration.ofSeconds(60), CREATE_TABLES_RETRY);
     }
     return tables;
   }

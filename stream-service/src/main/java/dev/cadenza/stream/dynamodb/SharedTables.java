@@ -24,6 +24,7 @@ public final class SharedTables implements AutoCloseable {
 
   private final DynamoDbAsyncClient client;
   private final CadenzaProperties.DynamoDb settings;
+  private volatile boolean closed;
 
   public SharedTables(DynamoDbAsyncClient client, CadenzaProperties.DynamoDb settings) {
     this.client = client;
@@ -126,6 +127,49 @@ public final class SharedTables implements AutoCloseable {
     }
   }
 
+  /**
+   * {@link #createMissing}; when that fails (DynamoDB not answering yet, or too slowly: a local
+   * stack whose processes start together on a busy machine), logs it once and tries again every
+   * {@code every} on a background thread until it succeeds or the tables are closed. Without this,
+   * a pod that started before DynamoDB answered would run without its tables until restarted: no
+   * shared catalogue, no L2, no sessions. Returns after the first attempt.
+   */
+  public void createMissingRetrying(Duration wait, Duration every) {
+    try {
+      createMissing(wait);
+      return;
+    } catch (RuntimeException e) {
+      log.warn(
+          "Could not create the DynamoDB tables (cadenza.dynamodb.create-tables): {}; trying again"
+              + " every {}",
+          describe(e),
+          every);
+    }
+    Thread retry =
+        new Thread(
+            () -> {
+              while (!closed) {
+                try {
+                  Thread.sleep(every.toMillis());
+                  createMissing(wait);
+                  log.info("The DynamoDB tables are ready (cadenza.dynamodb.create-tables)");
+                  return;
+                } catch (InterruptedException e) {
+                  return;
+                } catch (RuntimeException e) {
+                  log.debug("Could not create the DynamoDB tables yet: {}", describe(e));
+                }
+              }
+            },
+            "cadenza-dynamodb-create-tables");
+    retry.setDaemon(true);
+    retry.start();
+  }
+
+  private static String describe(RuntimeException e) {
+    return e.getCause() != null ? e.getCause().toString() : e.toString();
+  }
+
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis);
@@ -137,6 +181,7 @@ public final class SharedTables implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     client.close();
   }
 }
