@@ -3,12 +3,11 @@ package dev.cadenza.stream.front;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cadenza.stream.testsupport.LocalStack;
+import dev.cadenza.stream.testsupport.LocalStack.Instance;
 import dev.cadenza.stream.testsupport.TestAudio;
-import dev.cadenza.testsupport.Ports;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -54,10 +51,7 @@ class LocalStackFailoverIT {
 
   static final int TRACKS = 20;
   static final int CLIENTS = 100;
-  static final Path STACK_SCRIPT = Path.of("../hack/local-stack.sh").toAbsolutePath().normalize();
   static final Path WORK = Path.of("target/local-stack-it").toAbsolutePath();
-  static final Path STACK = WORK.resolve("stack");
-  static final Path ERROR_LOG = STACK.resolve("nginx/error.log");
 
   /**
    * Longer than the template's proxy_read_timeout (30 s) plus a retry on the other instance: a
@@ -69,10 +63,9 @@ class LocalStackFailoverIT {
       Pattern.compile(
           "\"(\\S+) (\\S+) [^\"]*\" (\\d+) \\d+ range=\"([^\"]*)\" upstream=(.*) upstream_status=");
 
-  static Map<String, String> env;
-  static int port;
-  static int a; // the instance that stays
-  static int b; // the instance frozen, thawed, then killed
+  static LocalStack stack;
+  static Instance a; // the instance that stays
+  static Instance b; // the instance frozen, thawed, then killed
   static HttpClient http;
   static boolean frozen;
 
@@ -80,15 +73,11 @@ class LocalStackFailoverIT {
   static final Map<String, Path> files = new LinkedHashMap<>();
 
   static final Map<String, String> sha = new LinkedHashMap<>();
-  static final Map<String, Integer> owner = new LinkedHashMap<>();
+  static final Map<String, Instance> owner = new LinkedHashMap<>();
 
   @BeforeAll
   static void start() throws Exception {
-    assertThat(Path.of("target/cadenza-stream-service.jar")).as("run after package").exists();
-    if (Files.exists(STACK)) {
-      stack("stop", 60); // a stack an interrupted run left behind
-    }
-    deleteRecursively(WORK);
+    LocalStack.clean(WORK);
     Path library = Files.createDirectories(WORK.resolve("library"));
     for (int i = 0; i < TRACKS; i++) {
       // big enough that a held download is still mid-stream: more than the loopback socket
@@ -97,23 +86,10 @@ class LocalStackFailoverIT {
       int size = 10_000_000 + ThreadLocalRandom.current().nextInt(6_000_000);
       TestAudio.wav(library.resolve(String.format("track-%02d.wav", i)), size, i + 1);
     }
-    port = Ports.free();
-    a = Ports.free();
-    b = Ports.free();
-    env = new LinkedHashMap<>();
-    env.put("STACK_DIR", STACK.toString());
-    env.put("STACK_PORT", Integer.toString(port));
-    env.put("STACK_INSTANCE_PORTS", a + " " + b);
-    env.put("STACK_MANAGEMENT_PORTS", Ports.free() + " " + Ports.free());
-    env.put("STACK_DYNAMODB_PORT", Integer.toString(Ports.free()));
-    env.put("STACK_NTP_PORT", Integer.toString(Ports.freeUdp()));
-    env.put("CADENZA_LIBRARY_PATH", library.toString());
-    env.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // the instances start without loading the embedding model (nothing here needs /similar), and
-    // with the client compiler only: less CPU to start two JVMs on a small machine
-    env.put("CADENZA_METADATA_EMBEDDINGS", "false");
-    env.put("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1");
-    stack("start", 180);
+    stack = new LocalStack(WORK, library, Map.of());
+    a = stack.instance(0);
+    b = stack.instance(1);
+    stack.start(180);
 
     http =
         HttpClient.newBuilder()
@@ -140,7 +116,10 @@ class LocalStackFailoverIT {
               for (String id : files.keySet()) {
                 String upstream = lastUpstream(stream(id), "bytes=0-0");
                 assertThat(upstream).as(id).matches("127\\.0\\.0\\.1:\\d+");
-                owner.put(id, Integer.parseInt(upstream.substring(upstream.indexOf(':') + 1)));
+                owner.put(
+                    id,
+                    stack.instanceOn(
+                        Integer.parseInt(upstream.substring(upstream.indexOf(':') + 1))));
               }
             });
     assertThat(owner.values()).as("both instances get tracks").contains(a, b);
@@ -148,12 +127,15 @@ class LocalStackFailoverIT {
 
   @AfterAll
   static void stopAll() throws Exception {
+    if (stack == null) {
+      return;
+    }
     try {
       if (frozen) {
-        signal("CONT", b);
+        stack.signal(b, "CONT");
       }
     } finally {
-      stack("stop", 60);
+      stack.close();
     }
   }
 
@@ -164,7 +146,7 @@ class LocalStackFailoverIT {
     ExecutorService pool = Executors.newCachedThreadPool();
     try (Downloads downloads = new Downloads("freeze")) {
       downloads.startAndHold();
-      signal("STOP", b);
+      stack.signal(b, "STOP");
       frozen = true;
       // new requests for the frozen instance's tracks: nginx connects (the kernel accepts), hears
       // nothing for proxy_read_timeout, and retries on the live instance
@@ -180,13 +162,13 @@ class LocalStackFailoverIT {
         assertThat(r.body()).isEqualTo(prefix(frozenTracks.get(i), 65536));
         assertThat(lastUpstream(stream(frozenTracks.get(i)), "bytes=0-65535"))
             .as("tried the frozen instance, answered by the live one")
-            .isEqualTo("127.0.0.1:" + b + ", 127.0.0.1:" + a);
+            .isEqualTo("127.0.0.1:" + b.port() + ", 127.0.0.1:" + a.port());
       }
       downloads.report();
     } finally {
       pool.shutdownNow();
     }
-    signal("CONT", b);
+    stack.signal(b, "CONT");
     frozen = false;
     // thawed, it is back in rotation (fail_timeout 2 s) and serves its own tracks again
     String id = frozenTracks.get(0);
@@ -198,18 +180,16 @@ class LocalStackFailoverIT {
             () -> {
               String range = "bytes=0-" + probe.incrementAndGet();
               assertThat(get(stream(id), "Range", range).statusCode()).isEqualTo(206);
-              assertThat(lastUpstream(stream(id), range)).isEqualTo("127.0.0.1:" + b);
+              assertThat(lastUpstream(stream(id), range)).isEqualTo("127.0.0.1:" + b.port());
             });
   }
 
   @Test
   @Order(2)
   void killingOneInstanceWhileAHundredClientsAreMidStreamLosesNoDownload() throws Exception {
-    ProcessHandle instance = ProcessHandle.of(pid(b)).orElseThrow();
     try (Downloads downloads = new Downloads("kill")) {
       downloads.startAndHold();
-      assertThat(instance.destroyForcibly()).isTrue(); // SIGKILL
-      instance.onExit().get(10, TimeUnit.SECONDS);
+      stack.kill(b);
       downloads.release();
       downloads.assertAllComplete();
       downloads.report();
@@ -249,7 +229,7 @@ class LocalStackFailoverIT {
 
     Downloads(String name) throws IOException {
       this.name = name;
-      this.errorLogStart = Files.size(ERROR_LOG);
+      this.errorLogStart = Files.size(errorLog());
     }
 
     void startAndHold() throws InterruptedException {
@@ -279,7 +259,7 @@ class LocalStackFailoverIT {
 
     /** How many resumed, and what nginx logged meanwhile (the test's output). */
     void report() throws IOException {
-      byte[] log = Files.readAllBytes(ERROR_LOG);
+      byte[] log = Files.readAllBytes(errorLog());
       String errors = new String(log, (int) errorLogStart, (int) (log.length - errorLogStart));
       System.out.printf(
           "[%s] %d downloads complete, %d of them of the instance's tracks, %d resumed with Range;"
@@ -287,7 +267,7 @@ class LocalStackFailoverIT {
               + " %d upstream connections refused or reset%n",
           name,
           CLIENTS,
-          ids.stream().filter(id -> owner.get(id) == b).count() * CLIENTS / ids.size(),
+          ids.stream().filter(id -> owner.get(id).equals(b)).count() * CLIENTS / ids.size(),
           resumes.get(),
           count(errors, "timed out (110: Connection timed out) while reading response header"),
           count(errors, "timed out (110: Connection timed out) while reading upstream"),
@@ -368,38 +348,13 @@ class LocalStackFailoverIT {
     return n;
   }
 
-  /** Runs hack/local-stack.sh with this test's settings, bounded; its output goes to WORK. */
-  static void stack(String command, int seconds) throws Exception {
-    Files.createDirectories(WORK);
-    Path log = WORK.resolve("local-stack-" + command + ".log");
-    ProcessBuilder pb =
-        new ProcessBuilder("bash", STACK_SCRIPT.toString(), command)
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    pb.environment().putAll(env == null ? Map.of("STACK_DIR", STACK.toString()) : env);
-    Process p = pb.start();
-    if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      throw new AssertionError("local-stack.sh " + command + " took over " + seconds + " s");
-    }
-    assertThat(p.exitValue()).as("local-stack.sh %s: %s", command, Files.readString(log)).isZero();
+  static Path errorLog() {
+    return stack.dir().resolve("nginx/error.log");
   }
 
-  /** The pid of an instance's java process, as hack/local-stack.sh recorded it. */
-  static long pid(int instance) throws IOException {
-    return Long.parseLong(Files.readString(STACK.resolve("stream-" + instance + ".pid")).trim());
-  }
-
-  static void signal(String signal, int instance) throws Exception {
-    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid(instance))).start();
-    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(kill.exitValue()).as("kill -%s", signal).isZero();
-  }
-
-  static List<String> tracksOf(int instance) {
+  static List<String> tracksOf(Instance instance) {
     return owner.entrySet().stream()
-        .filter(e -> e.getValue() == instance)
+        .filter(e -> e.getValue().equals(instance))
         .map(Map.Entry::getKey)
         .toList();
   }
@@ -410,7 +365,7 @@ class LocalStackFailoverIT {
    */
   static String lastUpstream(String path, String range) throws IOException {
     String found = null;
-    for (String line : Files.readAllLines(STACK.resolve("nginx/access.log"))) {
+    for (String line : Files.readAllLines(stack.dir().resolve("nginx/access.log"))) {
       Matcher m = LOG_LINE.matcher(line);
       if (m.find() && m.group(2).equals(path) && m.group(4).equals(range)) {
         found = m.group(5).trim();
@@ -430,7 +385,7 @@ class LocalStackFailoverIT {
   }
 
   static URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + port + path);
+    return stack.uri(path);
   }
 
   static HttpResponse<byte[]> get(String path, String... headers) throws Exception {
@@ -443,22 +398,5 @@ class LocalStackFailoverIT {
 
   static String sha256(byte[] bytes) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-  }
-
-  static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(dir)) {
-      all.sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.delete(p);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
-    }
   }
 }
