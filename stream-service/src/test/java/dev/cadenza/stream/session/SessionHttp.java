@@ -19,21 +19,25 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A player's view of the session API on one service instance (HTTP/1.1, as players speak it). */
-final class SessionHttp {
+/**
+ * A player's view of the session API on one service instance (HTTP/1.1, as players speak it).
+ * Public for the tests that drive several instances as separate processes ({@code
+ * front.MultiProcessIT}).
+ */
+public final class SessionHttp {
 
   static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final TestHttp http;
 
-  SessionHttp(int port) {
+  public SessionHttp(int port) {
     this.http = new TestHttp(port);
   }
 
   /** One answer: status, headers and body. */
-  record Answer(HttpResponse<String> response) {
+  public record Answer(HttpResponse<String> response) {
 
-    int status() {
+    public int status() {
       return response.statusCode();
     }
 
@@ -45,7 +49,7 @@ final class SessionHttp {
       return JSON.readTree(response.body());
     }
 
-    SessionView session() {
+    public SessionView session() {
       return JSON.readValue(response.body(), SessionView.class);
     }
 
@@ -63,7 +67,7 @@ final class SessionHttp {
       return p;
     }
 
-    SessionView ok() {
+    public SessionView ok() {
       assertThat(status()).as(response.body()).isEqualTo(200);
       return session();
     }
@@ -88,28 +92,28 @@ final class SessionHttp {
     return send("GET", path, null, headers);
   }
 
-  Answer delete(String path, String... headers) {
+  public Answer delete(String path, String... headers) {
     return send("DELETE", path, null, headers);
   }
 
-  SessionView create(String name) {
+  public SessionView create(String name) {
     Answer a = post(Api.SESSIONS, name == null ? null : "{\"name\":\"" + name + "\"}");
     assertThat(a.status()).as(a.response().body()).isEqualTo(201);
     return a.session();
   }
 
-  Member join(String sessionId, String name) {
+  public Member join(String sessionId, String name) {
     Answer a = post(Api.members(sessionId), "{\"name\":\"" + name + "\"}");
     assertThat(a.status()).as(a.response().body()).isEqualTo(201);
     return a.member();
   }
 
-  Answer command(String sessionId, String command, String body, String... headers) {
+  public Answer command(String sessionId, String command, String body, String... headers) {
     return post(Api.command(sessionId, command), body, headers);
   }
 
   /** Opens the event stream of a session; read what arrived from {@link Events#events}. */
-  Events events(String sessionId, String... headers) {
+  public Events events(String sessionId, String... headers) {
     HttpRequest.Builder b =
         http.request(Api.events(sessionId)).header("Accept", "text/event-stream");
     for (int i = 0; i < headers.length; i += 2) {
@@ -125,15 +129,31 @@ final class SessionHttp {
   }
 
   /** One SSE message as received. */
-  record Sse(String event, String id, SessionEvent data) {}
+  public record Sse(String event, String id, SessionEvent data) {}
 
   /** An open event stream, read on its own thread. */
-  static final class Events implements AutoCloseable {
+  public static final class Events implements AutoCloseable {
 
     final HttpResponse<InputStream> response;
     final List<Sse> events = new CopyOnWriteArrayList<>();
     final List<String> comments = new CopyOnWriteArrayList<>();
     volatile boolean completed;
+
+    /** The status of the answer: 200 when the stream opened. */
+    public int status() {
+      return response.statusCode();
+    }
+
+    /** The messages received so far, in order. */
+    public List<Sse> events() {
+      return events;
+    }
+
+    /** Whether the service ended the stream. */
+    public boolean completed() {
+      return completed;
+    }
+
     private final Thread reader;
 
     Events(HttpResponse<InputStream> response) {
