@@ -27,6 +27,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.reactor.netty.autoconfigure.NettyServerProperties;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
@@ -50,6 +51,8 @@ import tools.jackson.databind.json.JsonMapper;
  * answer is written (pipelined requests are answered in order), and looks at the answer's status:
  * nothing is allocated for a request that succeeds.
  */
+// a reactive web server only: contexts without one (start-up checks) have no Netty properties
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @Component
 public class RequestHeadProblems implements NettyServerCustomizer {
 
