@@ -33,13 +33,18 @@ public final class SubsonicParams {
     return parse(rawQuery, decode(formBody));
   }
 
-  /** Decodes a raw query string, and adds the parameters of a form decoded already. */
+  /**
+   * Decodes a raw query string, and adds the parameters of a form decoded already. A form field
+   * without {@code =} (Spring decodes its value as null) is empty, as in the query string.
+   */
   public static SubsonicParams parse(String rawQuery, Map<String, List<String>> form) {
     Map<String, List<String>> all = new LinkedHashMap<>(decode(rawQuery));
     form.forEach(
         (name, list) ->
             all.merge(
-                name, List.copyOf(list), (a, b) -> Stream.concat(a.stream(), b.stream()).toList()));
+                name,
+                list.stream().map(v -> v == null ? "" : v).toList(),
+                (a, b) -> Stream.concat(a.stream(), b.stream()).toList()));
     return new SubsonicParams(all);
   }
 
