@@ -56,7 +56,8 @@ public final class SubsonicParams {
       return new QueryStringDecoder(encoded, StandardCharsets.UTF_8, false, MAX_PARAMETERS)
           .parameters();
     } catch (IllegalArgumentException e) {
-      throw SubsonicError.generic("Malformed parameters: " + e.getMessage());
+      // not Netty's message: it quotes the whole parameter, a password as well, at any length
+      throw SubsonicError.generic("Malformed parameters: a '%' is not followed by two hex digits");
     }
   }
 

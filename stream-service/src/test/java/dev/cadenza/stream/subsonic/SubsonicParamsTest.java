@@ -1,6 +1,7 @@
 package dev.cadenza.stream.subsonic;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.util.LinkedMultiValueMap;
@@ -24,6 +25,26 @@ class SubsonicParamsTest {
       assertThat(params.bool("estimateContentLength", true)).isTrue();
       assertThat(params.values("id")).containsExactly("1");
     }
+  }
+
+  @Test
+  void aMalformedEscapeIsErrorZeroThatQuotesNoValue() {
+    // found by SubsonicParamsFuzzTest: the message quoted Netty's, which repeats the whole
+    // parameter (here a password), at any length
+    String body = "u=alice&p=secret%zz" + "x".repeat(10_000);
+
+    assertThatThrownBy(() -> SubsonicParams.parse(null, body))
+        .isInstanceOfSatisfying(
+            SubsonicError.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(SubsonicError.GENERIC);
+              assertThat(e.getMessage())
+                  .isEqualTo("Malformed parameters: a '%' is not followed by two hex digits");
+            });
+    assertThatThrownBy(() -> SubsonicParams.parse("p=secret%4", (String) null))
+        .isInstanceOf(SubsonicError.class)
+        .message()
+        .doesNotContain("secret");
   }
 
   @Test
