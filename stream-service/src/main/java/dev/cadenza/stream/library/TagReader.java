@@ -43,7 +43,7 @@ public class TagReader {
       return switch (format) {
         case OPUS -> OggOpusReader.tags(file, size);
         case AAC -> FileTags.NONE;
-        default -> fromJaudiotagger(AudioFileIO.read(file.toFile()));
+        default -> fromJaudiotagger(jaudiotagger(file, format));
       };
     } catch (Exception | LinkageError e) {
       throw new UnreadableFileException(describe(e), e);
@@ -57,7 +57,7 @@ public class TagReader {
         case OPUS -> OggOpusReader.cover(file);
         case AAC -> null;
         default -> {
-          Tag tag = AudioFileIO.read(file.toFile()).getTag();
+          Tag tag = jaudiotagger(file, format).getTag();
           Artwork art = tag == null ? null : tag.getFirstArtwork();
           if (art == null || art.getBinaryData() == null || art.isLinked()) {
             yield null;
@@ -81,7 +81,7 @@ public class TagReader {
       return List.of();
     }
     try {
-      Tag tag = AudioFileIO.read(file.toFile()).getTag();
+      Tag tag = jaudiotagger(file, format).getTag();
       if (tag == null) {
         return List.of();
       }
@@ -89,6 +89,13 @@ public class TagReader {
     } catch (Exception | LinkageError e) {
       throw new UnreadableFileException(describe(e), e);
     }
+  }
+
+  private static AudioFile jaudiotagger(Path file, AudioFormat format) throws Exception {
+    if (format == AudioFormat.M4A) {
+      Mp4Boxes.requireReadWholeWithinFile(file); // jaudiotagger allocates the sizes it reads there
+    }
+    return AudioFileIO.read(file.toFile());
   }
 
   private static FileTags fromJaudiotagger(AudioFile audio) {

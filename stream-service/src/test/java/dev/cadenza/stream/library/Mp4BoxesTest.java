@@ -1,0 +1,67 @@
+package dev.cadenza.stream.library;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.management.ThreadMXBean;
+import dev.cadenza.stream.testsupport.TestAudio;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** M4A files whose top-level boxes lie about their size, read through TagReader. */
+class Mp4BoxesTest {
+
+  private final TagReader reader = new TagReader();
+
+  @TempDir Path dir;
+
+  @Test
+  void aMoovSizePastTheEndIsUnreadableNotAnAllocation() throws Exception {
+    // found by TagReaderFuzzTest: jaudiotagger allocated the size moov declares before reading it
+    // (OutOfMemoryError, which escaped the reader and failed the whole scan)
+    byte[] m4a = Files.readAllBytes(TestAudio.DEMO.resolve(LibraryFixtures.SPRING_TIDE));
+    int moov = topLevelBox(m4a, "moov");
+    ByteBuffer.wrap(m4a).putInt(moov, 0x7FFF_FFF0);
+    Path file = Files.write(dir.resolve("hostile.m4a"), m4a);
+    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long thread = Thread.currentThread().getId();
+
+    long before = threads.getThreadAllocatedBytes(thread);
+    assertThatThrownBy(() -> reader.read(file, AudioFormat.M4A, m4a.length))
+        .isInstanceOf(TagReader.UnreadableFileException.class)
+        .hasMessageContaining("MP4 box 'moov'");
+    assertThatThrownBy(() -> reader.cover(file, AudioFormat.M4A))
+        .isInstanceOf(TagReader.UnreadableFileException.class);
+    assertThatThrownBy(() -> reader.lyrics(file, AudioFormat.M4A))
+        .isInstanceOf(TagReader.UnreadableFileException.class);
+    long allocated = threads.getThreadAllocatedBytes(thread) - before;
+
+    assertThat(allocated).as("bytes allocated").isLessThan(64L * 1024 * 1024);
+  }
+
+  @Test
+  void boxesThatFitTheFileReadAsBefore() throws Exception {
+    Path file = TestAudio.DEMO.resolve(LibraryFixtures.SPRING_TIDE);
+
+    assertThat(reader.read(file, AudioFormat.M4A, Files.size(file)).tags().title())
+        .isEqualTo("Spring Tide");
+  }
+
+  /** The offset of the first top-level box of {@code type}. */
+  private static int topLevelBox(byte[] file, String type) {
+    ByteBuffer b = ByteBuffer.wrap(file);
+    int at = 0;
+    while (at + 8 <= file.length) {
+      if (new String(file, at + 4, 4, StandardCharsets.ISO_8859_1).equals(type)) {
+        return at;
+      }
+      at += b.getInt(at);
+    }
+    throw new AssertionError("no top-level " + type + " box");
+  }
+}
