@@ -92,9 +92,7 @@ public class TagReader {
   }
 
   private static AudioFile jaudiotagger(Path file, AudioFormat format) throws Exception {
-    if (format == AudioFormat.M4A) {
-      Mp4Boxes.requireReadWholeWithinFile(file); // jaudiotagger allocates the sizes it reads there
-    }
+    ContainerSizes.requireWithinFile(file, format); // jaudiotagger allocates what they declare
     return AudioFileIO.read(file.toFile());
   }
 

@@ -7,14 +7,16 @@ import com.sun.management.ThreadMXBean;
 import dev.cadenza.stream.testsupport.TestAudio;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** M4A files whose top-level boxes lie about their size, read through TagReader. */
-class Mp4BoxesTest {
+/** M4A and WAV files whose boxes or chunks lie about their size, read through TagReader. */
+class ContainerSizesTest {
 
   private final TagReader reader = new TagReader();
 
@@ -50,6 +52,31 @@ class Mp4BoxesTest {
 
     assertThat(reader.read(file, AudioFormat.M4A, Files.size(file)).tags().title())
         .isEqualTo("Spring Tide");
+  }
+
+  @Test
+  void aRiffChunkSizePastTheEndIsUnreadableBeforeJaudiotaggerAllocatesIt() throws Exception {
+    // found by TagReaderFuzzTest: jaudiotagger allocated a direct buffer of the size a LIST chunk
+    // declares (OutOfMemoryError: cannot reserve 1952539664 bytes of direct buffer memory)
+    byte[] wav = Files.readAllBytes(TestAudio.wav(dir.resolve("plain.wav"), 64, 1));
+    ByteBuffer hostile = ByteBuffer.allocate(wav.length + 12).order(ByteOrder.LITTLE_ENDIAN);
+    hostile.put(wav, 0, 36); // RIFF header and fmt chunk
+    hostile.put("LIST".getBytes(StandardCharsets.US_ASCII)).putInt(0x7FFF_0000).putInt(0);
+    hostile.put(wav, 36, wav.length - 36); // the data chunk
+    Path file = Files.write(dir.resolve("hostile.wav"), hostile.array());
+
+    assertThatThrownBy(() -> reader.read(file, AudioFormat.WAV, hostile.capacity()))
+        .isInstanceOf(TagReader.UnreadableFileException.class)
+        .hasMessageContaining("RIFF chunk 'LIST' at byte 36 declares 2147418112 bytes");
+  }
+
+  @Test
+  void aTruncatedDataChunkStillReads() throws Exception {
+    byte[] wav = Files.readAllBytes(TestAudio.wav(dir.resolve("whole.wav"), 4096, 1));
+    Path file = Files.write(dir.resolve("truncated.wav"), Arrays.copyOf(wav, 44 + 1000));
+
+    assertThat(reader.read(file, AudioFormat.WAV, 44 + 1000).audio().sampleRate())
+        .isEqualTo(44_100);
   }
 
   /** The offset of the first top-level box of {@code type}. */
