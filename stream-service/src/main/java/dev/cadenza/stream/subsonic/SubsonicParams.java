@@ -147,7 +147,7 @@ public final class SubsonicParams {
             .map(b -> b.toString().strip())
             .orElse("");
     if (c.length() > MAX_CLIENT) {
-      c = c.substring(0, MAX_CLIENT).strip();
+      c = SubsonicError.prefix(c, MAX_CLIENT).strip();
     }
     return c.isEmpty() ? "subsonic" : c;
   }

@@ -3,6 +3,8 @@ package dev.cadenza.stream.subsonic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
@@ -45,6 +47,20 @@ class SubsonicParamsTest {
         .isInstanceOf(SubsonicError.class)
         .message()
         .doesNotContain("secret");
+  }
+
+  @Test
+  void aLongClientNameIsCutBetweenCharactersNotInsideOne() {
+    // found by SubsonicParamsFuzzTest: the 100th char was the first half of a surrogate pair
+    String name = "a".repeat(99) + "\uD83C\uDFB5" + "b"; // 99 letters, a musical note, a letter
+
+    String client =
+        SubsonicParams.parse("c=" + URLEncoder.encode(name, StandardCharsets.UTF_8), (String) null)
+            .client();
+
+    assertThat(client).isEqualTo("a".repeat(99));
+    assertThat(SubsonicError.invalid("id", "x".repeat(63) + "\uD83C\uDFB5", "an id").getMessage())
+        .contains("'" + "x".repeat(63) + "...'");
   }
 
   @Test
