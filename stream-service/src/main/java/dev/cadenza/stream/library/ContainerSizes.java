@@ -2,12 +2,15 @@ package dev.cadenza.stream.library;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 /**
  * The sizes a file's container declares for the parts jaudiotagger reads whole: it allocates a
@@ -20,15 +23,56 @@ final class ContainerSizes {
   private static final int MP4_LARGE_HEADER = 16;
   private static final int RIFF_HEADER = 12;
   private static final int CHUNK_HEADER = 8;
+  private static final int VORBIS_HEADER = 7;
 
   private ContainerSizes() {}
 
-  /** Checks them for the formats jaudiotagger reads this way (M4A and WAV). */
+  /** Checks them for the formats jaudiotagger reads this way (M4A, WAV and Ogg Vorbis). */
   static void requireWithinFile(Path file, AudioFormat format) throws IOException {
     switch (format) {
       case M4A -> requireMp4BoxesWithinFile(file);
       case WAV -> requireRiffChunksWithinFile(file);
+      case OGG_VORBIS -> requireVorbisCommentsWithinPacket(file);
       default -> {}
+    }
+  }
+
+  /**
+   * The Vorbis comment header of an Ogg Vorbis file (its second packet): the vendor string and each
+   * comment must fit the packet, as jaudiotagger allocates the vendor's declared length. Anything
+   * that is not such a header is left to jaudiotagger's verdict.
+   */
+  static void requireVorbisCommentsWithinPacket(Path file) throws IOException {
+    List<byte[]> packets;
+    try (InputStream in = Files.newInputStream(file)) {
+      packets = OggOpusReader.firstPackets(in, 2);
+    } catch (IOException notOgg) {
+      return;
+    }
+    if (packets.size() < 2 || packets.get(1).length < VORBIS_HEADER || packets.get(1)[0] != 3) {
+      return;
+    }
+    ByteBuffer b = ByteBuffer.wrap(packets.get(1)).order(ByteOrder.LITTLE_ENDIAN);
+    b.position(VORBIS_HEADER); // packet type 3 and "vorbis"
+    String what = "vendor string";
+    long comments = 1;
+    for (long i = 0; i <= comments && b.remaining() >= 4; i++) {
+      long length = b.getInt() & 0xFFFF_FFFFL;
+      if (length > b.remaining()) {
+        throw new IOException(
+            "Vorbis comment header: the "
+                + what
+                + " declares "
+                + length
+                + " bytes, but the packet has "
+                + b.remaining()
+                + " left");
+      }
+      b.position(b.position() + (int) length);
+      if (i == 0 && b.remaining() >= 4) {
+        comments = b.getInt() & 0xFFFF_FFFFL; // after the vendor: the number of comments
+        what = "comment";
+      }
     }
   }
 

@@ -15,7 +15,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** M4A and WAV files whose boxes or chunks lie about their size, read through TagReader. */
+/** M4A, WAV and Ogg Vorbis files that lie about the size of a part, read through TagReader. */
 class ContainerSizesTest {
 
   private final TagReader reader = new TagReader();
@@ -77,6 +77,38 @@ class ContainerSizesTest {
 
     assertThat(reader.read(file, AudioFormat.WAV, 44 + 1000).audio().sampleRate())
         .isEqualTo(44_100);
+  }
+
+  @Test
+  void aVorbisVendorLengthPastThePacketIsUnreadableBeforeJaudiotaggerAllocatesIt()
+      throws Exception {
+    // found by TagReaderFuzzTest: jaudiotagger allocated the vendor string's declared length
+    // (OutOfMemoryError in VorbisCommentReader)
+    byte[] ogg = Files.readAllBytes(TestAudio.DEMO.resolve(LibraryFixtures.LOW_WATER));
+    int header = indexOf(ogg, "\u0003vorbis".getBytes(StandardCharsets.ISO_8859_1));
+    ByteBuffer.wrap(ogg).order(ByteOrder.LITTLE_ENDIAN).putInt(header + 7, Integer.MAX_VALUE);
+    Path file = Files.write(dir.resolve("hostile.ogg"), ogg);
+
+    assertThatThrownBy(() -> reader.read(file, AudioFormat.OGG_VORBIS, ogg.length))
+        .isInstanceOf(TagReader.UnreadableFileException.class)
+        .hasMessageContaining("Vorbis comment header: the vendor string declares 2147483647 bytes");
+  }
+
+  @Test
+  void aWellFormedVorbisCommentHeaderReadsAsBefore() throws Exception {
+    Path file = TestAudio.DEMO.resolve(LibraryFixtures.LOW_WATER);
+
+    assertThat(reader.read(file, AudioFormat.OGG_VORBIS, Files.size(file)).tags().title())
+        .isEqualTo("Low Water");
+  }
+
+  private static int indexOf(byte[] data, byte[] part) {
+    for (int i = 0; i + part.length <= data.length; i++) {
+      if (Arrays.equals(data, i, i + part.length, part, 0, part.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found");
   }
 
   /** The offset of the first top-level box of {@code type}. */
