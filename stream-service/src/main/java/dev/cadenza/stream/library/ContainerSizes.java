@@ -2,15 +2,15 @@ package dev.cadenza.stream.library;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
+import org.jaudiotagger.audio.exceptions.CannotReadException;
+import org.jaudiotagger.audio.ogg.OggVorbisTagReader;
 
 /**
  * The sizes a file's container declares for the parts jaudiotagger reads whole: it allocates a
@@ -23,7 +23,6 @@ final class ContainerSizes {
   private static final int MP4_LARGE_HEADER = 16;
   private static final int RIFF_HEADER = 12;
   private static final int CHUNK_HEADER = 8;
-  private static final int VORBIS_HEADER = 7;
 
   private ContainerSizes() {}
 
@@ -38,22 +37,18 @@ final class ContainerSizes {
   }
 
   /**
-   * The Vorbis comment header of an Ogg Vorbis file (its second packet): the vendor string and each
-   * comment must fit the packet, as jaudiotagger allocates the vendor's declared length. Anything
-   * that is not such a header is left to jaudiotagger's verdict.
+   * The Vorbis comment header of an Ogg Vorbis file, as jaudiotagger itself reassembles it: the
+   * vendor string and each comment must fit the packet, as jaudiotagger allocates the vendor's
+   * declared length. A file it cannot reassemble is left to its own verdict.
    */
   static void requireVorbisCommentsWithinPacket(Path file) throws IOException {
-    List<byte[]> packets;
-    try (InputStream in = Files.newInputStream(file)) {
-      packets = OggOpusReader.firstPackets(in, 2);
-    } catch (IOException notOgg) {
+    ByteBuffer b;
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+      b = ByteBuffer.wrap(new OggVorbisTagReader().readRawPacketData(raf));
+    } catch (CannotReadException | IOException | RuntimeException notVorbis) {
       return;
     }
-    if (packets.size() < 2 || packets.get(1).length < VORBIS_HEADER || packets.get(1)[0] != 3) {
-      return;
-    }
-    ByteBuffer b = ByteBuffer.wrap(packets.get(1)).order(ByteOrder.LITTLE_ENDIAN);
-    b.position(VORBIS_HEADER); // packet type 3 and "vorbis"
+    b.order(ByteOrder.LITTLE_ENDIAN);
     String what = "vendor string";
     long comments = 1;
     for (long i = 0; i <= comments && b.remaining() >= 4; i++) {
@@ -100,8 +95,8 @@ final class ContainerSizes {
         if ((type.equals("ftyp") || type.equals("moov")) && length > size - at) {
           throw overrun("MP4 box", type, at, length, size);
         }
-        if (type.equals("moov")) {
-          return;
+        if (type.equals("moov") || length > size - at) {
+          return; // read whole and checked, or a box (mdat) a truncated file cuts short
         }
         at += length;
       }

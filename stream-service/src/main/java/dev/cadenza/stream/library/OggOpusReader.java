@@ -141,7 +141,7 @@ final class OggOpusReader {
   }
 
   /** Reassembles the first {@code count} packets of the (single) logical stream. */
-  static List<byte[]> firstPackets(InputStream in, int count) throws IOException {
+  private static List<byte[]> firstPackets(InputStream in, int count) throws IOException {
     List<byte[]> packets = new ArrayList<>();
     ByteArrayOutputStream packet = new ByteArrayOutputStream();
     byte[] header = new byte[27];
