@@ -66,6 +66,11 @@ class CatalogDecoderFuzzTest {
       }
       if (measureAllocation) {
         long allocation = allocated() - before;
+        if (allocation > ALLOCATION_BASE + ALLOCATION_PER_INPUT_BYTE * input.length) {
+          // the first input down a new path also loads classes and links string concatenations
+          // (megabytes once, when this test runs first in its JVM): what counts is a repeat
+          allocation = allocatedDecoding(input);
+        }
         assertThat(allocation)
             .as("bytes allocated decoding case %d of %d bytes", i, input.length)
             .isLessThanOrEqualTo(ALLOCATION_BASE + ALLOCATION_PER_INPUT_BYTE * input.length);
@@ -78,6 +83,16 @@ class CatalogDecoderFuzzTest {
 
   private long allocated() {
     return threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+  }
+
+  private long allocatedDecoding(byte[] input) {
+    long before = allocated();
+    try {
+      CatalogCodec.decode(input);
+    } catch (CatalogFormatException expected) {
+      // measured either way
+    }
+    return allocated() - before;
   }
 
   private byte[] mutate(byte[] seed, List<byte[]> seeds) {

@@ -135,8 +135,13 @@ public final class RangeRequest {
     while (start < digits.length() - 1 && digits.charAt(start) == '0') {
       start++;
     }
-    return digits.length() - start > 18
-        ? Long.MAX_VALUE
-        : Long.parseLong(digits, start, digits.length(), 10);
+    if (digits.length() - start > 19) {
+      return Long.MAX_VALUE;
+    }
+    try {
+      return Long.parseLong(digits, start, digits.length(), 10);
+    } catch (NumberFormatException pastMaxValue) { // 19 digits above 9223372036854775807
+      return Long.MAX_VALUE;
+    }
   }
 }

@@ -5,6 +5,7 @@ import dev.cadenza.protocol.catalog.TrackTags;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
@@ -94,7 +95,11 @@ final class OggOpusReader {
     }
   }
 
+  /** The next {@code length} bytes; a length past the buffer's end fails before it allocates. */
   private static byte[] bytes(ByteBuffer b, int length) {
+    if (length < 0 || length > b.remaining()) {
+      throw new BufferUnderflowException();
+    }
     byte[] out = new byte[length];
     b.get(out);
     return out;

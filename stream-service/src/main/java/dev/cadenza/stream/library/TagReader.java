@@ -31,6 +31,12 @@ public class TagReader {
     JAUDIOTAGGER_LOG.setLevel(Level.OFF);
   }
 
+  // jaudiotagger allocates the sizes a file declares, nested ones too (an MP4 data box, an ID3
+  // frame...). An allocation the heap cannot satisfy fails as a whole and leaves the heap as it
+  // was,
+  // so the OutOfMemoryError of one hostile file makes that file unreadable rather than failing the
+  // scan; ContainerSizes refuses the top-level sizes that overrun the file before they are tried.
+
   /** A file that cannot be read as the audio format its name says. */
   public static final class UnreadableFileException extends IOException {
     UnreadableFileException(String message, Throwable cause) {
@@ -43,9 +49,9 @@ public class TagReader {
       return switch (format) {
         case OPUS -> OggOpusReader.tags(file, size);
         case AAC -> FileTags.NONE;
-        default -> fromJaudiotagger(AudioFileIO.read(file.toFile()));
+        default -> fromJaudiotagger(jaudiotagger(file, format));
       };
-    } catch (Exception | LinkageError e) {
+    } catch (Exception | LinkageError | OutOfMemoryError e) {
       throw new UnreadableFileException(describe(e), e);
     }
   }
@@ -57,7 +63,7 @@ public class TagReader {
         case OPUS -> OggOpusReader.cover(file);
         case AAC -> null;
         default -> {
-          Tag tag = AudioFileIO.read(file.toFile()).getTag();
+          Tag tag = jaudiotagger(file, format).getTag();
           Artwork art = tag == null ? null : tag.getFirstArtwork();
           if (art == null || art.getBinaryData() == null || art.isLinked()) {
             yield null;
@@ -67,7 +73,7 @@ public class TagReader {
               art.getBinaryData(), mime == null || mime.isBlank() ? "image/jpeg" : mime);
         }
       };
-    } catch (Exception | LinkageError e) {
+    } catch (Exception | LinkageError | OutOfMemoryError e) {
       throw new UnreadableFileException(describe(e), e);
     }
   }
@@ -81,14 +87,19 @@ public class TagReader {
       return List.of();
     }
     try {
-      Tag tag = AudioFileIO.read(file.toFile()).getTag();
+      Tag tag = jaudiotagger(file, format).getTag();
       if (tag == null) {
         return List.of();
       }
       return tag.getAll(FieldKey.LYRICS).stream().filter(l -> l != null && !l.isBlank()).toList();
-    } catch (Exception | LinkageError e) {
+    } catch (Exception | LinkageError | OutOfMemoryError e) {
       throw new UnreadableFileException(describe(e), e);
     }
+  }
+
+  private static AudioFile jaudiotagger(Path file, AudioFormat format) throws Exception {
+    ContainerSizes.requireWithinFile(file, format); // jaudiotagger allocates what they declare
+    return AudioFileIO.read(file.toFile());
   }
 
   private static FileTags fromJaudiotagger(AudioFile audio) {

@@ -90,6 +90,14 @@ public final class SubsonicError extends RuntimeException {
 
   /** A client's value as a message quotes it: at most 64 characters. */
   static String quote(String value) {
-    return value.length() <= 64 ? value : value.substring(0, 64) + "...";
+    return value.length() <= 64 ? value : prefix(value, 64) + "...";
+  }
+
+  /** At most {@code max} characters of {@code value}, never half of a surrogate pair. */
+  static String prefix(String value, int max) {
+    if (value.length() <= max) {
+      return value;
+    }
+    return value.substring(0, Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max);
   }
 }

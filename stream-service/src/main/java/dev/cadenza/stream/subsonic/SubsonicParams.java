@@ -39,13 +39,18 @@ public final class SubsonicParams {
     return parse(rawQuery, decode(formBody, charset));
   }
 
-  /** Decodes a raw query string, and adds the parameters of a form decoded already. */
+  /**
+   * Decodes a raw query string, and adds the parameters of a form decoded already. A form field
+   * without {@code =} (Spring decodes its value as null) is empty, as in the query string.
+   */
   public static SubsonicParams parse(String rawQuery, Map<String, List<String>> form) {
     Map<String, List<String>> all = new LinkedHashMap<>(decode(rawQuery));
     form.forEach(
         (name, list) ->
             all.merge(
-                name, List.copyOf(list), (a, b) -> Stream.concat(a.stream(), b.stream()).toList()));
+                name,
+                list.stream().map(v -> v == null ? "" : v).toList(),
+                (a, b) -> Stream.concat(a.stream(), b.stream()).toList()));
     return new SubsonicParams(all);
   }
 
@@ -60,7 +65,8 @@ public final class SubsonicParams {
     try {
       return new QueryStringDecoder(encoded, charset, false, MAX_PARAMETERS).parameters();
     } catch (IllegalArgumentException e) {
-      throw SubsonicError.generic("Malformed parameters: " + e.getMessage());
+      // not Netty's message: it quotes the whole parameter, a password as well, at any length
+      throw SubsonicError.generic("Malformed parameters: a '%' is not followed by two hex digits");
     }
   }
 
@@ -150,7 +156,7 @@ public final class SubsonicParams {
             .map(b -> b.toString().strip())
             .orElse("");
     if (c.length() > MAX_CLIENT) {
-      c = c.substring(0, MAX_CLIENT).strip();
+      c = SubsonicError.prefix(c, MAX_CLIENT).strip();
     }
     return c.isEmpty() ? "subsonic" : c;
   }

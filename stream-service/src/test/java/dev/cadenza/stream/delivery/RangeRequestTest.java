@@ -47,6 +47,16 @@ class RangeRequestTest {
   }
 
   @Test
+  void positionsOfNineteenDigitsAreReadNotSaturated() {
+    // found by RangeRequestFuzzTest: every 19-digit number was read as Long.MAX_VALUE
+    long size = 8_287_886_053_963_099_399L;
+    assertThat(resolve("bytes=8287886053963099397-", size))
+        .containsExactly(new ByteRange(8_287_886_053_963_099_397L, size - 1));
+    assertThat(resolve("bytes=9223372036854775807-9223372036854775807", Long.MAX_VALUE)).isEmpty();
+    assertThat(resolve("bytes=0-9223372036854775808", 1000)).containsExactly(new ByteRange(0, 999));
+  }
+
+  @Test
   void unitIsCaseInsensitiveAndListsAllowBlanksAndEmptyElements() {
     assertThat(resolve("Bytes=0-0 , ,10-19,", 1000))
         .containsExactly(new ByteRange(0, 0), new ByteRange(10, 19));

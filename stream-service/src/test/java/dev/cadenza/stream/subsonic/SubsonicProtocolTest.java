@@ -79,6 +79,18 @@ class SubsonicProtocolTest extends SubsonicServiceTest {
   }
 
   @Test
+  void aFormFieldWithoutAValueIsEmptyAsInTheQuery() {
+    // found by SubsonicParamsFuzzTest: a field without '=' failed the call, "Unreadable form body"
+    String form =
+        "u=" + TestListeners.USER + "&p=" + enc(TestListeners.PASSWORD) + "&v=1.16.1&c=test&f=json";
+    byte[] body = api.postForm("/rest/getLicense.view", form + "&estimateContentLength");
+
+    assertThat(new String(body, StandardCharsets.UTF_8))
+        .contains("\"status\":\"ok\"")
+        .contains("\"license\":{\"valid\":true}");
+  }
+
+  @Test
   void getOpenSubsonicExtensionsIsPublicAndListsWhatIsImplemented() {
     DocumentContext r = api.jsonAt(api.raw("getOpenSubsonicExtensions", "f", "json"));
 
