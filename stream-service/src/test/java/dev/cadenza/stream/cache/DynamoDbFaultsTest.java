@@ -174,7 +174,8 @@ class DynamoDbFaultsTest {
 
     p.assertEveryAnswerByteExact();
     assertThat(p.errors("throttled")).isPositive();
-    assertThat(p.errors("reset") + p.errors("timeout")).isZero();
+    // (a timeout is possible on a loaded machine, as in the healthy phase; a reset is not)
+    assertThat(p.errors("reset")).isZero();
     // every L2 call is one request: the SDK does not retry into a table that throttles
     assertThat(p.chunkReads()).as("L2 reads at DynamoDB").isLessThanOrEqualTo(p.l2ReadCalls());
     // and the breaker keeps most lookups away from it

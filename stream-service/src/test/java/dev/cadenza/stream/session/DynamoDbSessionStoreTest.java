@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.cadenza.stream.config.CadenzaProperties;
-import dev.cadenza.stream.dynamodb.FreezingProxy;
 import dev.cadenza.stream.dynamodb.LocalTables;
 import dev.cadenza.stream.dynamodb.SharedTables;
 import dev.cadenza.stream.dynamodb.TableBreaker;
 import dev.cadenza.testsupport.Dynalite;
 import dev.cadenza.testsupport.DynaliteExtension;
+import dev.cadenza.testsupport.DynamoDbFaultProxy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -31,8 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The DynamoDB session store against dynalite (a real server on loopback) behind a {@link
- * FreezingProxy}, with the client the service builds: the {@link SessionStoreContract}, the owner
- * items the quota keeps, and a DynamoDB that stops answering (as a SIGSTOPped process does).
+ * DynamoDbFaultProxy}, with the client the service builds: the {@link SessionStoreContract}, the
+ * owner items the quota keeps, and a DynamoDB that stops answering (as a SIGSTOPped process does).
  */
 @ExtendWith(DynaliteExtension.class)
 class DynamoDbSessionStoreTest extends SessionStoreContract {
@@ -41,7 +42,7 @@ class DynamoDbSessionStoreTest extends SessionStoreContract {
   static final Duration BREAKER_WAIT = Duration.ofSeconds(2);
 
   static Dynalite dynalite;
-  static FreezingProxy proxy;
+  static DynamoDbFaultProxy proxy;
   static SharedTables tables;
   static String prefix;
 
@@ -55,7 +56,7 @@ class DynamoDbSessionStoreTest extends SessionStoreContract {
     try (SharedTables direct = LocalTables.open(settings(server.endpoint()))) {
       direct.createMissing(Duration.ofSeconds(30));
     }
-    proxy = new FreezingProxy(server.endpoint());
+    proxy = DynamoDbFaultProxy.start(server.endpoint());
     tables = LocalTables.openAsDeployed(settings(proxy.endpoint()));
   }
 
@@ -141,20 +142,31 @@ class DynamoDbSessionStoreTest extends SessionStoreContract {
     for (int i = 0; i < QUOTA; i++) {
       create(store, session(600));
     }
-    int before = proxy.requests();
+    DynamoDbFaultProxy.Tally before = proxy.tally();
     assertThatThrownBy(() -> create(store, session(600)))
         .isInstanceOf(SessionStore.OverQuota.class);
-    assertThat(proxy.operations().subList(before, proxy.requests()))
+    assertThat(operationsSince(before))
         .as("the first refusal checks the listed sessions, and notes until when they live")
-        .containsExactly("GetItem", "BatchGetItem", "UpdateItem");
+        .isEqualTo(Map.of("GetItem", 1L, "BatchGetItem", 1L, "UpdateItem", 1L));
 
-    before = proxy.requests();
+    before = proxy.tally();
     assertThatThrownBy(() -> create(store, session(600)))
         .isInstanceOfSatisfying(
             SessionStore.OverQuota.class,
             // the check holds until the earliest expiry or empty-ttl (5 min), whichever is first
             e -> assertThat(e.retryAfterSeconds).isEqualTo(300));
-    assertThat(proxy.operations().subList(before, proxy.requests())).containsExactly("GetItem");
+    assertThat(operationsSince(before)).isEqualTo(Map.of("GetItem", 1L));
+  }
+
+  /** How many requests of each operation reached the proxy since {@code before}. */
+  static Map<String, Long> operationsSince(DynamoDbFaultProxy.Tally before) {
+    Map<String, Long> operations = new TreeMap<>();
+    proxy
+        .tally()
+        .minus(before)
+        .counts()
+        .forEach((request, n) -> operations.merge(request.operation(), n, Long::sum));
+    return operations;
   }
 
   @Test
@@ -164,7 +176,7 @@ class DynamoDbSessionStoreTest extends SessionStoreContract {
     assertThat(create(store, s)).isTrue();
 
     proxy.freeze();
-    int before = proxy.requests();
+    DynamoDbFaultProxy.Tally before = proxy.tally();
     long start = System.nanoTime();
     assertThatThrownBy(() -> store.get(s.id(), now.get()).block(WAIT))
         .isInstanceOf(SessionStore.Unavailable.class);
@@ -172,7 +184,9 @@ class DynamoDbSessionStoreTest extends SessionStoreContract {
     // bounded by cadenza.dynamodb.timeout (500 ms here), not by the client's 10 s for background
     // work; generous: a loaded machine is slow, but nowhere near 10 s
     assertThat(took).isLessThan(TIMEOUT.multipliedBy(8));
-    assertThat(proxy.requests() - before).as("one attempt, bounded with its retries").isOne();
+    assertThat(proxy.tally().minus(before).total())
+        .as("one attempt, bounded with its retries")
+        .isOne();
 
     // failures open the breaker: 5 calls at least, half of them failed
     for (int i = 0; i < 10 && store.breakerState() != CircuitBreaker.State.OPEN; i++) {
@@ -189,13 +203,13 @@ class DynamoDbSessionStoreTest extends SessionStoreContract {
         .containsKey("degraded");
 
     // open: refused at once, DynamoDB (the proxy) is not called
-    int seen = proxy.requests();
+    DynamoDbFaultProxy.Tally seen = proxy.tally();
     for (int i = 0; i < 10; i++) {
       assertThatThrownBy(() -> store.get(s.id(), now.get()).block(WAIT))
           .isInstanceOf(SessionStore.Unavailable.class)
           .hasCauseInstanceOf(TableBreaker.Refused.class);
     }
-    assertThat(proxy.requests()).isEqualTo(seen);
+    assertThat(proxy.tally().minus(seen).total()).isZero();
 
     proxy.thaw();
     // the probe (every breaker-wait) closes it, without traffic

@@ -7,13 +7,13 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.cadenza.stream.config.CadenzaProperties;
-import dev.cadenza.stream.dynamodb.FreezingProxy;
 import dev.cadenza.stream.dynamodb.LocalTables;
 import dev.cadenza.stream.dynamodb.SharedTables;
 import dev.cadenza.stream.dynamodb.TableBreaker;
 import dev.cadenza.stream.store.ItemStore.Item;
 import dev.cadenza.testsupport.Dynalite;
 import dev.cadenza.testsupport.DynaliteExtension;
+import dev.cadenza.testsupport.DynamoDbFaultProxy;
 import dev.cadenza.testsupport.Ports;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -168,7 +168,7 @@ class DynamoDbItemStoreTest extends ItemStoreContract {
   void aFrozenDynamoDbFailsCallsWithinTheTimeoutThenAtOnceAndTheyWorkAgainAfterTheThaw(
       Dynalite dynalite) throws Exception {
     Duration timeout = Duration.ofMillis(500);
-    try (FreezingProxy proxy = new FreezingProxy(dynalite.endpoint());
+    try (DynamoDbFaultProxy proxy = DynamoDbFaultProxy.start(dynalite.endpoint());
         SharedTables tables =
             LocalTables.openAsDeployed(
                 settings("items", proxy.endpoint(), timeout, Duration.ofSeconds(2)))) {
@@ -178,13 +178,15 @@ class DynamoDbItemStoreTest extends ItemStoreContract {
       assertThat(items.get(pk, "frozen").block(WAIT)).isPresent();
 
       proxy.freeze();
-      int before = proxy.requests();
+      DynamoDbFaultProxy.Tally before = proxy.tally();
       long start = System.nanoTime();
       assertThatThrownBy(() -> items.get(pk, "frozen").block(WAIT))
           .isInstanceOf(ItemStore.Unavailable.class);
       // bounded by cadenza.dynamodb.timeout, not the client's 10 s; generous for a loaded machine
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(timeout.multipliedBy(8));
-      assertThat(proxy.requests() - before).as("one attempt, bounded with its retries").isOne();
+      assertThat(proxy.tally().minus(before).total())
+          .as("one attempt, bounded with its retries")
+          .isOne();
 
       for (int i = 0; i < 10 && !breaker(items).equals("OPEN"); i++) {
         assertThatThrownBy(() -> items.put(Item.of(pk, "x", Map.of()), ItemStore.ANY).block(WAIT))
@@ -194,13 +196,15 @@ class DynamoDbItemStoreTest extends ItemStoreContract {
       assertThat(items.health().getDetails()).containsKey("degraded");
       assertThat(own.get("cadenza.store.breaker.state").gauge().value()).isEqualTo(2);
 
-      int seen = proxy.requests();
+      DynamoDbFaultProxy.Tally seen = proxy.tally();
       for (int i = 0; i < 10; i++) {
         assertThatThrownBy(() -> items.get(pk, "frozen").block(WAIT))
             .isInstanceOf(ItemStore.Unavailable.class)
             .hasCauseInstanceOf(TableBreaker.Refused.class);
       }
-      assertThat(proxy.requests()).as("refused at once, DynamoDB not called").isEqualTo(seen);
+      assertThat(proxy.tally().minus(seen).total())
+          .as("refused at once, DynamoDB not called")
+          .isZero();
 
       proxy.thaw();
       await().atMost(Duration.ofSeconds(30)).until(() -> breaker(items).equals("CLOSED"));
