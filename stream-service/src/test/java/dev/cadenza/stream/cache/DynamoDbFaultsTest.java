@@ -173,9 +173,14 @@ class DynamoDbFaultsTest {
     Phase p = run();
 
     p.assertEveryAnswerByteExact();
-    assertThat(p.errors("throttled")).isPositive();
-    // (a timeout is possible on a loaded machine, as in the healthy phase; a reset is not)
-    assertThat(p.errors("reset")).isZero();
+    // every throttled answer on the chunks table is counted as throttled, none as "other" (a
+    // timeout, or a reset of a connection the previous phase's latency left stale, can happen on a
+    // loaded machine: seen once in CI; resets are the fourth phase's subject)
+    assertThat(p.errors("throttled"))
+        .isPositive()
+        .isLessThanOrEqualTo(
+            p.proxied(r -> r.table().endsWith("-chunks") && r.outcome() == Outcome.THROTTLED));
+    assertThat(p.errors("other")).isZero();
     // every L2 call is one request: the SDK does not retry into a table that throttles
     assertThat(p.chunkReads()).as("L2 reads at DynamoDB").isLessThanOrEqualTo(p.l2ReadCalls());
     // and the breaker keeps most lookups away from it
@@ -229,7 +234,8 @@ class DynamoDbFaultsTest {
     Phase p = run();
 
     p.assertEveryAnswerByteExact();
-    assertThat(p.errors() - p.errors("timeout")).isZero();
+    // (a stray timeout on a loaded machine, or a reset of a connection held through the freeze)
+    assertThat(p.errors() - p.errors("timeout") - p.errors("reset")).isZero();
     assertThat(p.l2Hits()).isPositive();
     assertThat(p.notReady).isEmpty();
     // the last calls all succeeded: nothing degraded any more (a stray timeout on a loaded
