@@ -1,4 +1,5 @@
-# Shared by the streaming benchmarks (bench/stream-vs-nginx.sh, bench/front.sh); sourced, never run.
+# Shared by the streaming benchmarks (bench/stream-vs-nginx.sh, bench/front.sh, bench/subsonic.sh,
+# bench/soak.sh); sourced, never run.
 #
 # The sourcing script sets here (bench/) first. Sourcing sets the paths (root, out, lib: the
 # library served, jar, urls) and the settings both scripts take from the environment (their
@@ -218,6 +219,32 @@ run_nginx() {
   nginx_pid=$!
   pids+=("$nginx_pid")
   wait_http "$4" "$nginx_pid" 20 || die "nginx did not come up; see $3"
+}
+
+# start_front DIR UPSTREAM_PORT...: the NGINX front, nginx-ingress/nginx.conf.template as
+# `hack/local-stack.sh render-nginx` renders it (rate limit off), in DIR on a free port of
+# 127.0.0.1, in front of the instances on the API ports UPSTREAM_PORT...; sets fport, fpid. With
+# front_directives set (bench/front.sh --front-directives), those nginx directives are added to the
+# rendered copy's `location /` (an experiment; the template is unchanged).
+start_front() {
+  local dir=$1
+  shift
+  mkdir -p "$dir"
+  fport=$(free_port)
+  bash "$root/hack/local-stack.sh" render-nginx "$dir" "127.0.0.1:$fport" 0 "$@" >"$dir/nginx.conf" ||
+    die "could not render nginx-ingress/nginx.conf.template"
+  if [ -n "${front_directives:-}" ]; then
+    FRONT_DIRECTIVES=$front_directives python3 -c '
+import os, sys
+text = open(sys.argv[1]).read()
+assert text.count("location / {") == 1, "the template has no single location /"
+extra = "location / {\n      # added by bench/front.sh --front-directives\n      " + os.environ["FRONT_DIRECTIVES"]
+open(sys.argv[1], "w").write(text.replace("location / {", extra))' "$dir/nginx.conf"
+  fi
+  # the instances are ready: the front is when it answers for them (the clock exchange needs no user)
+  run_nginx "$dir/nginx.conf" "$dir" "$dir/error.log" "http://127.0.0.1:$fport/api/v1/time"
+  fpid=$nginx_pid
+  log "front: nginx from the template on 127.0.0.1:$fport (pid $fpid) -> ports $*"
 }
 
 # start_dynalite LOG: dynalite (hack/dynalite.sh, in memory) on a free port of 127.0.0.1; sets
