@@ -11,8 +11,8 @@
 #   driver  bench/lib/soak.py: --concurrency workers through the front (catalogue pages in JSON and
 #           the compact format, search, whole streams and random ranges checked byte for byte against
 #           the files, conditional requests, group sessions with their event streams, client aborts,
-#           bad requests that must get their 4xx), and every 10 s a sample of each instance (heap
-#           after a full GC, RSS, open fds, threads, requests by status)
+#           bad requests that must get their 4xx), and every 10 s a sample of each instance (RSS,
+#           open fds, threads, heap, requests by status; every minute its heap after a full GC)
 #
 # At the end a Markdown report (bench/lib/soak-report.py) is printed and saved. Exit status: 0 when
 # every request got what it should and every meter is flat; 1 on unexpected errors (5xx, connection
@@ -25,6 +25,8 @@
 # DURATION is seconds or a number with s, m or h (default 30m). Environment overrides:
 # BENCH_SOAK_DURATION (30m), BENCH_SOAK_CONCURRENCY (16), BENCH_SOAK_TRACKS (2000 generated tracks
 # besides the demo library and 4 large WAVs), BENCH_SOAK_INTERVAL (10, seconds between samples),
+# BENCH_SOAK_GC_INTERVAL (seconds between the full GCs that measure the heap after GC: 60, or a
+# ninth of a run shorter than 9 minutes),
 # BENCH_SEED (42), BENCH_SAVE (bench/results/soak-<date>.md), BENCH_JAR, JAVA_OPTS.
 set -euo pipefail
 command_line="bench/soak.sh${*:+ $*}"
@@ -36,10 +38,11 @@ duration=${BENCH_SOAK_DURATION:-30m}
 concurrency=${BENCH_SOAK_CONCURRENCY:-16}
 tracks=${BENCH_SOAK_TRACKS:-2000}
 interval=${BENCH_SOAK_INTERVAL:-10}
+gc_interval=${BENCH_SOAK_GC_INTERVAL:-}
 save=${BENCH_SAVE:-}
 build=1
 
-usage() { sed -n '2,29s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit "${1:-0}"; }
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -63,8 +66,13 @@ duration_s=$(seconds_of "$duration") && [ "$duration_s" -ge 60 ] && [ "$duration
   { echo "error: -d takes 60s to 24h (e.g. 3m, 30m), not '$duration'" >&2; exit 2; }
 [[ $concurrency =~ ^[0-9]+$ ]] && [ "$concurrency" -ge 4 ] && [ "$concurrency" -le 64 ] ||
   { echo "error: -c takes 4 to 64" >&2; exit 2; }
-[[ $tracks =~ ^[0-9]+$ && $interval =~ ^[0-9]+$ ]] && [ "$interval" -ge 2 ] ||
-  { echo "error: --tracks and BENCH_SOAK_INTERVAL (at least 2) take whole numbers" >&2; exit 2; }
+[[ $interval =~ ^[0-9]+$ ]] && [ "$interval" -ge 2 ] || { echo "error: BENCH_SOAK_INTERVAL takes 2 or more" >&2; exit 2; }
+# a full GC a minute; in a short run more often, so that the second half has a trend to fit
+[ -n "$gc_interval" ] || gc_interval=$(((duration_s / 9 < 60 ? duration_s / 9 : 60) / interval * interval))
+[ "$gc_interval" -ge "$interval" ] 2>/dev/null || gc_interval=$interval
+[[ $tracks =~ ^[0-9]+$ && $interval =~ ^[0-9]+$ && $gc_interval =~ ^[0-9]+$ ]] && [ "$interval" -ge 2 ] &&
+  [ "$gc_interval" -ge "$interval" ] ||
+  { echo "error: --tracks, BENCH_SOAK_INTERVAL (at least 2) and BENCH_SOAK_GC_INTERVAL (at least the interval) take whole numbers" >&2; exit 2; }
 save=${save:-$here/results/soak-$(date +%F).md}
 if [ -n "$jar_override" ]; then
   [ -f "$jar_override" ] || die "--jar $jar_override: no such file"
@@ -111,13 +119,16 @@ for spec in "${instances[@]}"; do
   await_cadenza "$p" "$pid" "$run/$name.log"
 done
 start_front "$run/front" "${ports[@]}"
+front_processes=(--process "front:$fpid")
+n=0
+for pid in $(pgrep -P "$fpid"); do front_processes+=(--process "front-worker-$((n += 1)):$pid"); done
 
 # --- the soak: the driver and the sampler, in the background so that Ctrl-C stops them at once -----
 log "soak: $duration through the front (127.0.0.1:$fport), $concurrency workers; samples every ${interval}s"
 python3 "$bench_lib/soak.py" --front "$fport" --library "$lib" --out "$run" --duration "$duration_s" \
-  --concurrency "$concurrency" --interval "$interval" --seed "$seed" \
+  --concurrency "$concurrency" --interval "$interval" --gc-interval "$gc_interval" --seed "$seed" \
   --instance "${instances[0]}" --instance "${instances[1]}" \
-  --process "dynalite:$dpid" --process "front:$fpid" &
+  --process "dynalite:$dpid" "${front_processes[@]}" &
 lg=$!
 wait "$lg"
 lg=""
@@ -129,7 +140,7 @@ jar_info="$jar ($(date -r "$jar" '+%F %T'), sha256 $(sha256sum "$out/cadenza.jar
 python3 - "$run/meta.json" <<PY
 import json, sys
 json.dump({"command": """$command_line""", "duration_s": $duration_s, "concurrency": $concurrency,
-           "interval_s": $interval, "tracks": $tracks, "seed": $seed, "jar": """$jar_info""",
+           "interval_s": $interval, "gc_interval_s": $gc_interval, "tracks": $tracks, "seed": $seed, "jar": """$jar_info""",
            "java": """$(java -version 2>&1 | head -n 1)""", "java_opts": """${JAVA_OPTS:-}""",
            "nginx": """$("$nginx_bin" -v 2>&1 | sed 's/.*\///')""", "cores": $(nproc),
            "uptime_start": """$uptime_start""", "uptime_end": """$(uptime)""",

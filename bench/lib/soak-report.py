@@ -18,6 +18,7 @@ METERS = [  # key, label, unit divisor, unit, absolute floor per 10 min (in unit
 ]
 CONTEXT = [  # shown, not judged
     ("heap_used_bytes", "heap used (not after GC)", 2**20, "MiB"),
+    ("heap_committed_bytes", "heap committed", 2**20, "MiB"),
     ("l1_bytes", "L1 cache bytes", 2**20, "MiB"),
     ("metaspace_bytes", "metaspace", 2**20, "MiB"),
     ("direct_buffer_bytes", "direct buffers", 2**20, "MiB"),
@@ -92,8 +93,8 @@ def shape(line):
 def main():
     run = sys.argv[1]
     meta, req, setup, samples = load(run)
-    names = [k for k in samples[0] if k not in ("t", "time", "driver") and "heap_used_bytes" in samples[0][k]]
-    others = [k for k in samples[0] if k not in ("t", "time", "driver") and k not in names]
+    names = [k for k, v in samples[0].items() if k != "driver" and isinstance(v, dict) and "heap_used_bytes" in v]
+    others = [k for k, v in samples[0].items() if k != "driver" and isinstance(v, dict) and k not in names]
     half = meta["duration_s"] / 2
     out = []
     w = out.append
@@ -109,7 +110,7 @@ def main():
     if os.path.exists(path):
         with open(path, errors="replace") as f:
             front_errors = [line.rstrip() for line in f if re.search(r"\[(error|crit|alert|emerg)\]", line)]
-    upstream = {"requests": 0, "retried": 0, "upstream 5xx": 0, "499 (client closed)": 0}
+    upstream = {"requests": 0, "retried": 0, "upstream 5xx": 0}
     path = os.path.join(run, "front", "access.log")
     if os.path.exists(path):
         with open(path, errors="replace") as f:
@@ -118,8 +119,6 @@ def main():
                 m = re.search(r'" (\d{3}) .* upstream_status=(\S+(?:, \S+)*)', line)
                 if not m:
                     continue
-                if m.group(1) == "499":
-                    upstream["499 (client closed)"] += 1
                 if "," in m.group(2):
                     upstream["retried"] += 1
                 if re.search(r"\b5\d\d\b", m.group(2)):
@@ -152,14 +151,32 @@ def main():
     w(f"# Soak: {meta['duration_s'] / 60:.0f} minutes of mixed traffic, two instances behind the NGINX front")
     w("")
     w(f"`{meta['command']}`, {meta['date']}; {meta['concurrency']} workers, a sample every "
-      f"{meta['interval_s']} s; {meta['cores']} cores; {meta['java']}; nginx {meta['nginx']}"
+      f"{meta['interval_s']} s, a full GC every {meta['gc_interval_s']} s; {meta['cores']} cores; {meta['java']}; nginx {meta['nginx']}"
       + (f"; JAVA_OPTS `{meta['java_opts']}`" if meta["java_opts"] else "") + ".")
     w("")
     w(f"Jar: {meta['jar']}. Library: {setup['tracks']} tracks ({setup['large']} of 16 MiB); "
       f"{setup['users']} users, each with an API key, made through the API.")
     w("")
+    warm = setup.get("warm_up", {})
+    w(f"Before the soak, a warm-up read every track once through the front ({warm.get('read_s')} s, "
+      f"{warm.get('waited_503')} answers of 503 waited out) and waited {warm.get('drain_s')} s for the "
+      "L2 write queues to empty; the soak and its samples start after it.")
+    w("")
     w(f"- start: `{meta['uptime_start'].strip()}`")
     w(f"- end: `{meta['uptime_end'].strip()}`")
+    loads = [s_["load1"] for s_ in samples if "load1" in s_]
+    if loads:
+        w(f"- load average (1 min) during the soak: {min(loads):.1f} to {max(loads):.1f}, median "
+          f"{statistics.median(loads):.1f}")
+    span = samples[-1]["t"] - samples[0]["t"]
+    cores = []
+    for who in names + others + ["driver"]:
+        first = samples[0].get(who, {}).get("cpu_s")
+        lastv = samples[-1].get(who, {}).get("cpu_s")
+        if first is not None and lastv is not None and span > 0:
+            cores.append(f"{who} {(lastv - first) / span:.2f}")
+    if cores:
+        w(f"- CPU, in cores (CPU seconds per second of the soak): {', '.join(cores)}")
     w("")
     w("## Verdict")
     w("")
@@ -253,8 +270,7 @@ def main():
     w(f"- front: {len(front_errors)} lines at error or worse in error.log"
       + "".join(f"\n  - `{e[:300]}`" for e in front_errors[:5]))
     w(f"- front access log: {upstream['requests']} requests, {upstream['retried']} retried on the other "
-      f"instance, {upstream['upstream 5xx']} with an upstream 5xx, {upstream['499 (client closed)']} "
-      "closed by the client (499: the aborts)")
+      f"instance, {upstream['upstream 5xx']} with an upstream 5xx")
     print("\n".join(out))
     sys.exit(1 if n_unexpected else 3 if rising else 0)
 

@@ -2,13 +2,13 @@
 Standard library only; talks to 127.0.0.1 only.
 
   python3 soak.py --front PORT --library DIR --out DIR --duration SECONDS --concurrency N
-                  --interval SECONDS --seed N --instance NAME:API_PORT:MANAGEMENT_PORT:PID ...
+                  --interval SECONDS --gc-interval SECONDS --seed N --instance NAME:API_PORT:MANAGEMENT_PORT:PID ...
                   [--process NAME:PID ...]
 
 Sets up users and API keys through the front (the admin's password in CADENZA_AUTH_ADMIN_PASSWORD),
 then runs --concurrency workers through the front for --duration seconds while a sampler records,
-every --interval seconds, each instance's heap after a full GC, RSS, open fds, threads and requests
-by status. Writes to --out: samples.jsonl (one line per sample and process), requests.json (counts
+every --interval seconds, each instance's RSS, open fds, threads, heap and requests by status, and
+every --gc-interval seconds its heap after a full GC. Writes to --out: samples.jsonl (one line per sample and process), requests.json (counts
 by kind and status, latencies, unexpected errors with examples) and setup.json.
 """
 import argparse, base64, http.client, json, os, queue, random, re, signal, socket, sys, threading, time
@@ -563,14 +563,20 @@ def attach_command(pid, command):
     return text
 
 
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
 def proc_status(pid):
+    """RSS, threads, open fds and CPU seconds (user + system) so far of a process"""
     fields = {}
     with open(f"/proc/{pid}/status") as f:
         for line in f:
             k, _, v = line.partition(":")
             fields[k] = v.strip()
+    with open(f"/proc/{pid}/stat") as f:
+        stat = f.read().rsplit(")", 1)[1].split()
     return {"rss_bytes": int(fields["VmRSS"].split()[0]) * 1024, "threads": int(fields["Threads"]),
-            "fds": len(os.listdir(f"/proc/{pid}/fd"))}
+            "fds": len(os.listdir(f"/proc/{pid}/fd")), "cpu_s": (int(stat[11]) + int(stat[12])) / CLK_TCK}
 
 
 def http_get(port, path, timeout=10):
@@ -583,15 +589,17 @@ def http_get(port, path, timeout=10):
         conn.close()
 
 
-def sample_instance(inst):
-    s = {"heap_used_bytes": None}
+def sample_instance(inst, full_gc):
+    s = {"heap_after_gc_bytes": None}
+    if full_gc:
+        # heap used after a full GC: the figure a leak moves (the raw heap saws with every young
+        # GC). A full GC pauses the instance (tens to hundreds of ms on 2 busy cores), so it runs
+        # every --gc-interval seconds, not at every sample.
+        attach_command(inst["pid"], "GC.run")
+        used = re.search(r"used (\d+)K", attach_command(inst["pid"], "GC.heap_info"))
+        s["heap_after_gc_bytes"] = int(used.group(1)) * 1024 if used else None
     status, text = http_get(inst["mport"], "/actuator/prometheus")
     m = parse_text(text.decode()) if status == 200 else {}
-    # heap used after a full GC: the figure a leak moves (the raw heap saws with every young GC)
-    attach_command(inst["pid"], "GC.run")
-    info = attach_command(inst["pid"], "GC.heap_info")
-    used = re.search(r"used (\d+)K", info)
-    s["heap_after_gc_bytes"] = int(used.group(1)) * 1024 if used else None
     s["heap_used_bytes"] = total(m, "jvm_memory_used_bytes", area="heap")
     s.update(proc_status(inst["pid"]))
     by_status = {}
@@ -604,6 +612,8 @@ def sample_instance(inst):
     for key, name, want in [
         ("direct_buffer_bytes", "jvm_buffer_memory_used_bytes", {"id": "direct"}),
         ("metaspace_bytes", "jvm_memory_used_bytes", {"id": "Metaspace"}),
+        ("heap_committed_bytes", "jvm_memory_committed_bytes", {"area": "heap"}),
+        ("l2_write_queue", "cadenza_cache_l2_write_queue", {}),
         ("l1_bytes", "cadenza_cache_size_bytes", {"tier": "l1"}),
         ("connections_open", "cadenza_connections_open", {}),
         ("event_streams_open", "cadenza_event_streams_open", {}),
@@ -616,18 +626,24 @@ def sample_instance(inst):
     return s
 
 
-def sampler(ctx, instances, processes, path, interval, stop):
+def sampler(ctx, instances, processes, path, interval, gc_interval, stop):
     start = time.monotonic()
+    last_gc = None
     with open(path, "w") as out:
         n = 0
         while True:
             t = time.monotonic() - start
+            full_gc = last_gc is None or t - last_gc >= gc_interval - interval / 2
+            if full_gc:
+                last_gc = t
             requests, unexpected = ctx.stats.take_window()
-            line = {"t": round(t, 1), "time": time.strftime("%H:%M:%S"), "driver": {
-                "requests": requests, "unexpected": unexpected}}
+            with open("/proc/loadavg") as f:
+                load = float(f.read().split()[0])
+            line = {"t": round(t, 1), "time": time.strftime("%H:%M:%S"), "load1": load, "driver": {
+                "requests": requests, "unexpected": unexpected, **proc_status(os.getpid())}}
             for inst in instances:
                 try:
-                    line[inst["name"]] = sample_instance(inst)
+                    line[inst["name"]] = sample_instance(inst, full_gc)
                 except Exception as e:
                     line[inst["name"]] = {"error": f"{type(e).__name__}: {e}"}
                     ctx.stats.fail("sampler", "sampler error", f"{inst['name']}: {type(e).__name__}: {e}")
@@ -638,12 +654,12 @@ def sampler(ctx, instances, processes, path, interval, stop):
                     line[name] = {"error": str(e)}
             out.write(json.dumps(line) + "\n")
             out.flush()
-            if n % max(1, 60 // interval) == 0:
-                i1 = line[instances[0]["name"]]
+            if full_gc:
                 print(f"   {line['time']} t={t:5.0f}s  {requests / interval:6.1f} req/s, {unexpected} unexpected; "
-                      f"{instances[0]['name']}: heap after GC {(i1.get('heap_after_gc_bytes') or 0) / 2**20:.1f} MiB, "
-                      f"RSS {i1.get('rss_bytes', 0) / 2**20:.0f} MiB, {i1.get('fds')} fds, {i1.get('threads')} threads",
-                      file=sys.stderr)
+                      + "; ".join(f"{i['name']}: heap after GC {(line[i['name']].get('heap_after_gc_bytes') or 0) / 2**20:.0f} MiB, "
+                                  f"RSS {line[i['name']].get('rss_bytes', 0) / 2**20:.0f} MiB, "
+                                  f"{line[i['name']].get('fds')} fds, {line[i['name']].get('threads')} threads"
+                                  for i in instances), file=sys.stderr)
             n += 1
             if stop.wait(max(0, start + n * interval - time.monotonic())):
                 return
@@ -688,6 +704,62 @@ def setup(front, lib_root, instances):
     return users, tracks
 
 
+def warm_up(ctx, instances, threads=8):
+    """Every track once, whole and checked, through the front, then until the instances' L2 write
+    queues are empty: the soak starts on the steady state of the cache instead of on the burst of
+    first reads and L2 writes (which dynalite, one Node.js process on the same cores, takes seconds
+    to absorb: DynamoDB calls time out meanwhile). A 503 here is waited out (Retry-After) and
+    counted; anything else unexpected counts as in the soak."""
+    todo = queue.Queue()
+    for t in sorted(ctx.library.tracks, key=lambda t: -t["size"]):
+        todo.put(t)
+    waited = [0]
+    lock = threading.Lock()
+
+    def run(n):
+        c = Client(ctx.front, f"10.77.253.{n + 1}", Stats())
+        auth = {"Authorization": "Bearer " + ctx.users[n % len(ctx.users)]["key"]}
+        while True:
+            try:
+                t = todo.get_nowait()
+            except queue.Empty:
+                c.close()
+                return
+            for attempt in range(30):
+                try:
+                    _, data = c.call("warm-up", "GET", f"/api/v1/tracks/{t['id']}/stream", auth)
+                    if data != ctx.library.bytes[t["id"]]:
+                        ctx.stats.fail("warm-up", "wrong bytes", f"{t['path']}: {len(data)} bytes differ from the file")
+                    break
+                except Unexpected as e:
+                    if e.category == "5xx" and " -> 503 " in e.detail and attempt < 29:
+                        with lock:
+                            waited[0] += 1
+                        time.sleep(1)
+                        continue
+                    ctx.stats.fail("warm-up", e.category, e.detail)
+                    break
+
+    start = time.monotonic()
+    workers = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    read_s = time.monotonic() - start
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        queued = 0
+        for inst in instances:
+            status, text = http_get(inst["mport"], "/actuator/prometheus")
+            queued += total(parse_text(text.decode()), "cadenza_cache_l2_write_queue") if status == 200 else 1
+        if not queued:
+            break
+        time.sleep(1)
+    return {"tracks": len(ctx.library.tracks), "read_s": round(read_s, 1),
+            "drain_s": round(time.monotonic() - start - read_s, 1), "waited_503": waited[0]}
+
+
 class Context:
     pass
 
@@ -700,6 +772,7 @@ def main():
     p.add_argument("--duration", type=int, required=True)
     p.add_argument("--concurrency", type=int, default=16)
     p.add_argument("--interval", type=int, default=10)
+    p.add_argument("--gc-interval", type=int, default=60)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--instance", action="append", required=True)
     p.add_argument("--process", action="append", default=[])
@@ -715,15 +788,21 @@ def main():
     ctx.front, ctx.seed, ctx.users, ctx.stats = a.front, a.seed, users, Stats()
     ctx.library = Library(a.library, tracks)
     ctx.session_slots = threading.BoundedSemaphore(max(1, a.concurrency // 4))
+    print(f"   warm-up: every track once through the front, then until the L2 write queues are empty",
+          file=sys.stderr)
+    warm = warm_up(ctx, instances)
+    print(f"   warm-up: {warm}", file=sys.stderr)
     with open(os.path.join(a.out, "setup.json"), "w") as f:
         json.dump({"users": len(users), "tracks": len(tracks), "small": len(ctx.library.small),
-                   "large": len(ctx.library.large), "search_words": len(ctx.library.words)}, f)
+                   "large": len(ctx.library.large), "search_words": len(ctx.library.words),
+                   "warm_up": warm}, f)
 
     stop = threading.Event()
     started = time.time()
     ctx.deadline = time.monotonic() + a.duration
     sampling = threading.Thread(target=sampler, name="sampler", daemon=True,
-                                args=(ctx, instances, processes, os.path.join(a.out, "samples.jsonl"), a.interval, stop))
+                                args=(ctx, instances, processes, os.path.join(a.out, "samples.jsonl"), a.interval,
+                                      a.gc_interval, stop))
     sampling.start()
     workers = [Worker(n, ctx) for n in range(a.concurrency)]
     for w in workers:
