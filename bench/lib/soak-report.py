@@ -198,9 +198,14 @@ def main():
         w(f"| {kind} | {sum(counts[kind].values())} | {sts} | {percentile(lat, 50):.1f} | "
           f"{percentile(lat, 99):.1f} | {max(lat, default=0):.0f} |")
     w("")
+    aborts = sum(counts.get("abort", {}).values())
+    seen = sum(last[n].get("client_aborts", 0) for n in names)
     w(f"Requests retried once on a new connection after the front closed a kept-alive one: "
       f"{req['retries']}. A session scenario's event stream counts under `session-events` when it "
-      "opens; an abort counts under `abort` with the status it got before the client left.")
+      f"opens; an abort counts under `abort` with the status it got before the client left. Of the "
+      f"{aborts} aborts the instances counted {seen:.0f} (`cadenza_stream_client_aborts_total`): "
+      "an instance sees one only when it is still writing as the front gives up the response, and "
+      "on loopback the socket buffers between it, nginx and the driver hold most of a 16 MiB file.")
     w("")
     w("## Unexpected errors")
     w("")
