@@ -55,11 +55,7 @@ while [ $# -gt 0 ]; do
 done
 [[ $probes =~ ^[1-9][0-9]?$ ]] || die "--probes takes 1..99"
 save=${save:-$here/results/front-$(date +%F).md}
-if [ -n "$jar_override" ]; then
-  [ -f "$jar_override" ] || die "--jar $jar_override: no such file"
-  jar=$(cd "$(dirname "$jar_override")" && pwd)/$(basename "$jar_override")
-  build=0
-fi
+use_jar_override
 service_args=()
 [ -z "$l1" ] || service_args=(--cadenza.cache.memory="$l1")
 work=$out/front

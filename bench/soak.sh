@@ -74,11 +74,7 @@ duration_s=$(seconds_of "$duration") && [ "$duration_s" -ge 60 ] && [ "$duration
   [ "$gc_interval" -ge "$interval" ] ||
   { echo "error: --tracks, BENCH_SOAK_INTERVAL (at least 2) and BENCH_SOAK_GC_INTERVAL (at least the interval) take whole numbers" >&2; exit 2; }
 save=${save:-$here/results/soak-$(date +%F).md}
-if [ -n "$jar_override" ]; then
-  [ -f "$jar_override" ] || die "--jar $jar_override: no such file"
-  jar=$(cd "$(dirname "$jar_override")" && pwd)/$(basename "$jar_override")
-  build=0
-fi
+use_jar_override
 
 work=$out/soak
 lib=$work/library # launch_cadenza serves $lib
@@ -88,11 +84,7 @@ mkdir -p "$run"
 uptime_start=$(uptime)
 
 # --- build, library --------------------------------------------------------------------------------
-if [ "$build" = 1 ]; then
-  log "building the stream service (./mvnw -o -q -B -pl stream-service -am package -DskipTests)"
-  (cd "$root" && ./mvnw -o -q -B -pl stream-service -am package -DskipTests)
-fi
-build_tools 0 1
+build_service "$build"
 log "library in $lib: the demo library, 4 large WAVs and $tracks generated tracks (made once)"
 python3 "$bench_lib/subsonic.py" library "$lib" "$tracks" "$demo"
 

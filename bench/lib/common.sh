@@ -129,6 +129,25 @@ build_tools() {
   cp "$jar" "$out/cadenza.jar" # run a copy: a rebuild during the run must not pull the jar away
 }
 
+# use_jar_override: when --jar or BENCH_JAR named a jar (jar_override), $jar becomes its absolute
+# path and nothing is built (build=0)
+use_jar_override() {
+  [ -n "$jar_override" ] || return 0
+  [ -f "$jar_override" ] || die "--jar $jar_override: no such file"
+  jar=$(cd "$(dirname "$jar_override")" && pwd)/$(basename "$jar_override")
+  build=0
+}
+
+# build_service BUILD: with BUILD=1 the service's jar alone, offline (./mvnw -o -q -B -pl
+# stream-service -am package -DskipTests); then build_tools 0 1 (loadgen, the jar's copy)
+build_service() {
+  if [ "$1" = 1 ]; then
+    log "building the stream service (./mvnw -o -q -B -pl stream-service -am package -DskipTests)"
+    (cd "$root" && ./mvnw -o -q -B -pl stream-service -am package -DskipTests)
+  fi
+  build_tools 0 1
+}
+
 # prepare_library: $lib becomes a fresh copy of the demo library (without its INDEX) plus large/,
 # the large tracks (generated once, kept in $out/large).
 prepare_library() {
