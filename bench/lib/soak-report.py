@@ -272,6 +272,14 @@ def main():
           + (" (" + str(len(shapes)) + " kinds)" if warns else ""))
         for sh, lines in sorted(shapes.items(), key=lambda kv: -len(kv[1]))[:6]:
             w(f"  - {len(lines)}x `{lines[0][:300]}`")
+    path = os.path.join(run, "dynalite.log")
+    if os.path.exists(path):
+        with open(path, errors="replace") as f:
+            lines = [line.rstrip() for line in f if line.strip() and not line.startswith("Dynalite listening")]
+        dropped = sum(1 for line in lines if "dropped a request halfway" in line)
+        w(f"- dynalite: {dropped} requests its clients dropped halfway (an instance's DynamoDB call that "
+          f"outlasted `cadenza.dynamodb.timeout`), {len(lines) - dropped} other lines"
+          + "".join(f"\n  - `{e[:300]}`" for e in [x for x in lines if "dropped a request" not in x][:5]))
     w(f"- front: {len(front_errors)} lines at error or worse in error.log"
       + "".join(f"\n  - `{e[:300]}`" for e in front_errors[:5]))
     w(f"- front access log: {upstream['requests']} requests, {upstream['retried']} retried on the other "

@@ -124,6 +124,9 @@ class Client:
         self.stats.count(kind, r.status, (time.perf_counter() - t0) * 1000)
         if r.status not in expect and not read:
             self.close()  # the unread body must not stay in front of the next request
+        if r.status == 503 and re.search(rb'problems/(sessions|accounts|listening)-unavailable"', data):
+            # the instance could not reach DynamoDB within cadenza.dynamodb.timeout: here, dynalite
+            raise Unexpected("503 DynamoDB unavailable", f"{method} {path} -> {r.status} {data[:200]!r}")
         if r.status >= 500:
             raise Unexpected("5xx", f"{method} {path} -> {r.status} {data[:200]!r}")
         if r.status not in expect:
@@ -652,6 +655,7 @@ def sampler(ctx, instances, processes, path, interval, gc_interval, stop):
                     line[name] = proc_status(pid)
                 except OSError as e:
                     line[name] = {"error": str(e)}
+                    ctx.stats.fail("sampler", "process gone", f"{name} (pid {pid}): {e}")
             out.write(json.dumps(line) + "\n")
             out.flush()
             if full_gc:
@@ -732,7 +736,7 @@ def warm_up(ctx, instances, threads=8):
                         ctx.stats.fail("warm-up", "wrong bytes", f"{t['path']}: {len(data)} bytes differ from the file")
                     break
                 except Unexpected as e:
-                    if e.category == "5xx" and " -> 503 " in e.detail and attempt < 29:
+                    if " -> 503 " in e.detail and attempt < 29:
                         with lock:
                             waited[0] += 1
                         time.sleep(1)

@@ -56,7 +56,7 @@ public final class Dynalite implements AutoCloseable {
    * drops a request halfway (an SDK call cancelled or interrupted mid-send, as when a process
    * stops) kills the whole server, and every later call gets "connection refused". A server does
    * not die of one client; this logs the dropped request and goes on, and still exits on anything
-   * else.
+   * else. hack/dynalite-preload.js holds the same lines for hack/local-stack.sh and bench/.
    */
   static final String SURVIVE_DROPPED_REQUESTS =
       """
