@@ -242,7 +242,7 @@ def main():
     for n in names:
         g = last[n]
         w(f"- {n}: {g.get('gc_pause_count', 0):.0f} GC pauses, {g.get('gc_pause_seconds', 0):.1f} s in all "
-          f"(including the sampler's forced full GCs), longest of the last minutes {g.get('gc_pause_max_seconds', 0) * 1000:.0f} ms; "
+          f"(from its start, including the sampler's forced full GCs), the longest recent one {g.get('gc_pause_max_seconds', 0) * 1000:.0f} ms; "
           f"{g.get('client_aborts', 0):.0f} client aborts counted; requests by status (its own count): "
           + ", ".join(f"{k}: {v}" for k, v in g.get("requests_by_status", {}).items()))
     for o in others:
@@ -250,9 +250,10 @@ def main():
         if vals:
             w(f"- {o}: RSS {vals[0]['rss_bytes'] / 2**20:.0f} → {vals[-1]['rss_bytes'] / 2**20:.0f} MiB "
               f"(max {max(v['rss_bytes'] for v in vals) / 2**20:.0f}), fds {vals[0]['fds']} → {vals[-1]['fds']}, "
-              f"threads {vals[0]['threads']} → {vals[-1]['threads']} (master process)")
+              f"threads {vals[0]['threads']} → {vals[-1]['threads']}, CPU {vals[-1]['cpu_s'] - vals[0]['cpu_s']:.1f} s"
+              if "cpu_s" in vals[0] else f"threads {vals[0]['threads']} → {vals[-1]['threads']}")
     w("")
-    w("Throughput per minute (the driver's requests; unexpected in brackets):")
+    w("Requests per minute of the soak (the driver's; unexpected in brackets; the last minute is partial):")
     w("")
     per_min = {}
     for s in samples:

@@ -303,8 +303,7 @@ class GatewayRoutingTest {
                               "name",
                               "radio")));
               assertThat(condition("radio", "RoutingReady").getMessage())
-                  .contains(
-                      "retry on the next pod on error timeout http_502 (SnippetsFilter)")
+                  .contains("retry on the next pod on error timeout http_502 (SnippetsFilter)")
                   .contains("the rate limit of 20 requests per second per client (RateLimitPolicy)")
                   .contains("everything the Ingress gives is in effect")
                   .doesNotContain("not in effect");
