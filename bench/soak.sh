@@ -27,7 +27,9 @@
 # besides the demo library and 4 large WAVs), BENCH_SOAK_INTERVAL (10, seconds between samples),
 # BENCH_SOAK_GC_INTERVAL (seconds between the full GCs that measure the heap after GC: 60, or a
 # ninth of a run shorter than 9 minutes),
-# BENCH_SEED (42), BENCH_SAVE (bench/results/soak-<date>.md), BENCH_JAR, JAVA_OPTS.
+# BENCH_SOAK_DYNAMODB_TIMEOUT (the instances' cadenza.dynamodb.timeout; default the service's, 1s),
+# BENCH_SEED (42), BENCH_SAVE (bench/results/soak-<date>.md), BENCH_JAR, JAVA_OPTS (added to
+# -XX:NativeMemoryTracking=summary).
 set -euo pipefail
 command_line="bench/soak.sh${*:+ $*}"
 
@@ -98,6 +100,11 @@ export CADENZA_AUTH_SECRET_KEY AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=loc
 shared_args=(--cadenza.dynamodb.table-prefix="soak-$stamp" --cadenza.dynamodb.endpoint="http://127.0.0.1:$dport"
   --cadenza.dynamodb.region=us-east-1 --cadenza.dynamodb.create-tables=true
   --cadenza.server.trusted-proxies=127.0.0.1)
+# the service's DynamoDB timeout (1 s) unless told: dynalite on busy shared cores sometimes takes longer
+[ -z "${BENCH_SOAK_DYNAMODB_TIMEOUT:-}" ] || shared_args+=(--cadenza.dynamodb.timeout="$BENCH_SOAK_DYNAMODB_TIMEOUT")
+# Native memory tracking (summary; a few per cent of CPU at most): the report says where the RSS
+# beyond the heap went (code cache, metaspace, threads, direct buffers, GC structures...)
+export JAVA_OPTS="-XX:NativeMemoryTracking=summary${JAVA_OPTS:+ $JAVA_OPTS}"
 instances=() ports=()
 for name in i1 i2; do
   # the service's own logging as deployed (INFO), so that what it logs under load is in the report
@@ -133,7 +140,7 @@ python3 - "$run/meta.json" <<PY
 import json, sys
 json.dump({"command": """$command_line""", "duration_s": $duration_s, "concurrency": $concurrency,
            "interval_s": $interval, "gc_interval_s": $gc_interval, "tracks": $tracks, "seed": $seed, "jar": """$jar_info""",
-           "java": """$(java -version 2>&1 | head -n 1)""", "java_opts": """${JAVA_OPTS:-}""",
+           "java": """$(java -version 2>&1 | head -n 1)""", "java_opts": """${JAVA_OPTS:-}""", "dynamodb_timeout": "${BENCH_SOAK_DYNAMODB_TIMEOUT:-1s (default)}",
            "nginx": """$("$nginx_bin" -v 2>&1 | sed 's/.*\///')""", "cores": $(nproc),
            "uptime_start": """$uptime_start""", "uptime_end": """$(uptime)""",
            "date": "$(date '+%F %T %Z')"}, open(sys.argv[1], "w"), indent=1)

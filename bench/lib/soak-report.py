@@ -124,10 +124,16 @@ def main():
                 if re.search(r"\b5\d\d\b", m.group(2)):
                     upstream["upstream 5xx"] += 1
     last = samples[-1]
-    for n in names:
-        server_5xx = sum(v for k, v in last[n].get("requests_by_status", {}).items() if k.startswith("5"))
-        if server_5xx:
-            unexpected[f"5xx counted by {n}"] = {"count": server_5xx, "examples": []}
+    # the instances' own count of 5xx, against what the driver saw (and the warm-up waited out):
+    # more on their side means 5xx that no check above caught
+    server_5xx = {n: sum(v for k, v in last[n].get("requests_by_status", {}).items() if k.startswith("5"))
+                  for n in names}
+    seen_5xx = sum(v for by in counts.values() for k, v in by.items() if k.startswith("5"))
+    seen_5xx += setup.get("warm_up", {}).get("waited_503", 0)
+    if sum(server_5xx.values()) > seen_5xx:
+        unexpected["5xx the driver did not see"] = {
+            "count": sum(server_5xx.values()) - seen_5xx,
+            "examples": [f"the instances counted {server_5xx}, the driver saw {seen_5xx}"]}
 
     # --- meters --------------------------------------------------------------------------------
     verdicts = {}
@@ -151,8 +157,10 @@ def main():
     w(f"# Soak: {meta['duration_s'] / 60:.0f} minutes of mixed traffic, two instances behind the NGINX front")
     w("")
     w(f"`{meta['command']}`, {meta['date']}; {meta['concurrency']} workers, a sample every "
-      f"{meta['interval_s']} s, a full GC every {meta['gc_interval_s']} s; {meta['cores']} cores; {meta['java']}; nginx {meta['nginx']}"
-      + (f"; JAVA_OPTS `{meta['java_opts']}`" if meta["java_opts"] else "") + ".")
+      f"{meta['interval_s']} s, a full GC every {meta.get('gc_interval_s', '?')} s; {meta['cores']} cores; "
+      f"{meta['java']}; nginx {meta['nginx']}"
+      + (f"; JAVA_OPTS `{meta['java_opts']}`" if meta["java_opts"] else "")
+      + f"; `cadenza.dynamodb.timeout` {meta.get('dynamodb_timeout', '1s (default)')}.")
     w("")
     w(f"Jar: {meta['jar']}. Library: {setup['tracks']} tracks ({setup['large']} of 16 MiB); "
       f"{setup['users']} users, each with an API key, made through the API.")
@@ -182,7 +190,8 @@ def main():
     w("")
     w(f"- **{n_unexpected} unexpected errors** in {total_requests} requests "
       f"({total_requests / req['seconds']:.0f} req/s over {req['seconds']:.0f} s)"
-      + (": " + ", ".join(f"{k} {u['count']}" for k, u in unexpected.items()) if unexpected else "") + ".")
+      + (": " + ", ".join(f"{k} {u['count']}" for k, u in unexpected.items()) if unexpected else "")
+      + f"; the instances' own count of 5xx: {', '.join(f'{n} {v}' for n, v in server_5xx.items())}.")
     w("- **Meters**: " + ("every one flat." if not rising else "rising: " + ", ".join(rising) + ".")
       + " Flat: the least-squares trend over the second half of the run (after warm-up) is within "
       "the larger of a floor (heap 4 MiB, RSS 16 MiB, 8 fds, 4 threads) and 2 % of the meter's "
@@ -239,6 +248,24 @@ def main():
             cells.append(f"{fmt(vals[0], div)} / {fmt(max(vals), div)} / {fmt(vals[-1], div)}" if vals else "-")
         w(f"| {n} | " + " | ".join(cells) + " |")
     w("")
+    nmt_rows = []
+    for n in names:
+        nmts = [s_[n]["nmt_committed_bytes"] for s_ in samples if s_[n].get("nmt_committed_bytes")]
+        if len(nmts) < 2:
+            continue
+        first_, last_ = nmts[0], nmts[-1]
+        moved = sorted(((last_.get(k, 0) - first_.get(k, 0), k) for k in set(first_) | set(last_)),
+                       key=lambda x: -abs(x[0]))
+        cells = [f"{k} {first_.get(k, 0) / 2**20:.0f} → {last_.get(k, 0) / 2**20:.0f}" for d, k in moved[:6]
+                 if abs(d) >= 2**20]
+        total_ = sum(last_.values()) - sum(first_.values())
+        nmt_rows.append(f"- {n}: {total_ / 2**20:+.0f} MiB in all; " + (", ".join(cells) or "no category moved 1 MiB"))
+    if nmt_rows:
+        w("Native memory the JVMs committed, by their own account (`VM.native_memory summary`, MiB, first "
+          "→ last forced-GC sample; the categories that moved most):")
+        w("")
+        out.extend(nmt_rows)
+        w("")
     for n in names:
         g = last[n]
         w(f"- {n}: {g.get('gc_pause_count', 0):.0f} GC pauses, {g.get('gc_pause_seconds', 0):.1f} s in all "

@@ -601,6 +601,12 @@ def sample_instance(inst, full_gc):
         attach_command(inst["pid"], "GC.run")
         used = re.search(r"used (\d+)K", attach_command(inst["pid"], "GC.heap_info"))
         s["heap_after_gc_bytes"] = int(used.group(1)) * 1024 if used else None
+        # where the rest of the RSS is, by the JVM's own account (when it runs with
+        # -XX:NativeMemoryTracking=summary, as bench/soak.sh starts it)
+        nmt = attach_command(inst["pid"], "VM.native_memory summary")
+        s["nmt_committed_bytes"] = {
+            m.group(1).strip(): int(m.group(2)) * (1024 if m.group(3) else 1)
+            for m in re.finditer(r"^-\s*(.+?) \(reserved=\d+(?:KB)?, committed=(\d+)(KB)?\)", nmt, re.M)}
     status, text = http_get(inst["mport"], "/actuator/prometheus")
     m = parse_text(text.decode()) if status == 200 else {}
     s["heap_used_bytes"] = total(m, "jvm_memory_used_bytes", area="heap")
