@@ -113,8 +113,8 @@ start() {
   log "dynalite on 127.0.0.1:$dynamodb_port"
   mkdir -p "$dir/dynalite"
   # the preload keeps dynalite alive when a client drops a request halfway (its comment says why)
-  node --require "$root/hack/dynalite-preload.js" "$cli" --host 127.0.0.1 \
-    --port "$dynamodb_port" --path "$dir/dynalite" \
+  preload=$root/test-support/src/main/resources/dev/cadenza/testsupport/dynalite-preload.js
+  node --require "$preload" "$cli" --host 127.0.0.1 --port "$dynamodb_port" --path "$dir/dynalite" \
     >"$dir/dynalite.log" 2>&1 &
   echo $! >"$dir/dynalite.pid"
 

@@ -267,12 +267,14 @@ open(sys.argv[1], "w").write(text.replace("location / {", extra))' "$dir/nginx.c
 }
 
 # start_dynalite LOG: dynalite (hack/dynalite.sh, in memory) on a free port of 127.0.0.1, with
-# hack/dynalite-preload.js (a client that drops a request must not kill it); sets dport, dpid
+# test-support's dynalite-preload.js (a client that drops a request must not kill it); sets dport,
+# dpid
 start_dynalite() {
   local cli i
   cli=$("$root/hack/dynalite.sh" | tail -n 1)
   dport=$(free_port)
-  node --require "$root/hack/dynalite-preload.js" "$cli" --host 127.0.0.1 --port "$dport" >"$1" 2>&1 &
+  local preload=$root/test-support/src/main/resources/dev/cadenza/testsupport/dynalite-preload.js
+  node --require "$preload" "$cli" --host 127.0.0.1 --port "$dport" >"$1" 2>&1 &
   dpid=$!
   pids+=("$dpid")
   # any HTTP answer (dynalite says 400 to a bare GET) means it is listening

@@ -1,6 +1,5 @@
-// Loaded ahead of dynalite (`node --require hack/dynalite-preload.js cli.js ...`) by
-// hack/local-stack.sh and bench/lib/common.sh; the tests load the same lines
-// (test-support's Dynalite.SURVIVE_DROPPED_REQUESTS).
+// Loaded ahead of dynalite (`node --require <this file> cli.js ...`) by the tests (Dynalite in
+// test-support, which reads it as a resource), hack/local-stack.sh and bench/lib/common.sh.
 //
 // dynalite 4 throws from a request's error handler (index.js: `req.on('error', function (err) {
 // throw err })`), so a client that drops a request halfway kills the whole server, and with it
