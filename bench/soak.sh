@@ -15,10 +15,11 @@
 #           open fds, threads, heap, requests by status; every minute its heap after a full GC)
 #
 # At the end a Markdown report (bench/lib/soak-report.py) is printed and saved. Exit status: 0 when
-# every request got what it should and every meter is flat; 1 on unexpected errors (5xx, connection
-# errors, wrong bytes or statuses, ERROR lines in a service log); 3 when there were none but a meter
-# rose; 2 for bad arguments. Everything listens on and talks to 127.0.0.1 only, and everything it
-# started is stopped on exit, Ctrl-C and failure.
+# every request got what it should and no meter rose; 1 on unexpected errors (5xx, connection
+# errors, wrong bytes or statuses, ERROR lines in a service log), or when the soak could not run
+# (start-up or set-up failed; the reason is printed); 3 when there were no unexpected errors but a
+# meter rose; 2 for bad arguments. Everything listens on and talks to 127.0.0.1 only, and
+# everything it started is stopped on exit, Ctrl-C and failure.
 #
 #   bench/soak.sh [-d DURATION] [--no-build] [--jar PATH] [-c N] [--tracks N] [--save FILE]
 #
@@ -68,13 +69,14 @@ duration_s=$(seconds_of "$duration") && [ "$duration_s" -ge 60 ] && [ "$duration
   { echo "error: -d takes 60s to 24h (e.g. 3m, 30m), not '$duration'" >&2; exit 2; }
 [[ $concurrency =~ ^[0-9]+$ ]] && [ "$concurrency" -ge 4 ] && [ "$concurrency" -le 64 ] ||
   { echo "error: -c takes 4 to 64" >&2; exit 2; }
+[[ $tracks =~ ^[0-9]+$ ]] || { echo "error: --tracks takes a whole number" >&2; exit 2; }
 [[ $interval =~ ^[0-9]+$ ]] && [ "$interval" -ge 2 ] || { echo "error: BENCH_SOAK_INTERVAL takes 2 or more" >&2; exit 2; }
-# a full GC a minute; in a short run more often, so that the second half has a trend to fit
-[ -n "$gc_interval" ] || gc_interval=$(((duration_s / 9 < 60 ? duration_s / 9 : 60) / interval * interval))
-[ "$gc_interval" -ge "$interval" ] 2>/dev/null || gc_interval=$interval
-[[ $tracks =~ ^[0-9]+$ && $interval =~ ^[0-9]+$ && $gc_interval =~ ^[0-9]+$ ]] && [ "$interval" -ge 2 ] &&
-  [ "$gc_interval" -ge "$interval" ] ||
-  { echo "error: --tracks, BENCH_SOAK_INTERVAL (at least 2) and BENCH_SOAK_GC_INTERVAL (at least the interval) take whole numbers" >&2; exit 2; }
+if [ -z "$gc_interval" ]; then # a full GC a minute; in a short run more often, for a trend to fit
+  gc_interval=$(((duration_s / 9 < 60 ? duration_s / 9 : 60) / interval * interval))
+  [ "$gc_interval" -ge "$interval" ] || gc_interval=$interval
+fi
+[[ $gc_interval =~ ^[0-9]+$ ]] && [ "$gc_interval" -ge "$interval" ] ||
+  { echo "error: BENCH_SOAK_GC_INTERVAL takes whole seconds, at least BENCH_SOAK_INTERVAL" >&2; exit 2; }
 save=${save:-$here/results/soak-$(date +%F).md}
 use_jar_override
 
