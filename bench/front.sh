@@ -55,11 +55,7 @@ while [ $# -gt 0 ]; do
 done
 [[ $probes =~ ^[1-9][0-9]?$ ]] || die "--probes takes 1..99"
 save=${save:-$here/results/front-$(date +%F).md}
-if [ -n "$jar_override" ]; then
-  [ -f "$jar_override" ] || die "--jar $jar_override: no such file"
-  jar=$(cd "$(dirname "$jar_override")" && pwd)/$(basename "$jar_override")
-  build=0
-fi
+use_jar_override
 service_args=()
 [ -z "$l1" ] || service_args=(--cadenza.cache.memory="$l1")
 work=$out/front
@@ -84,27 +80,6 @@ await_cadenza "$i1port" "$i1pid" "$work/instance-1.log"
 await_cadenza "$i2port" "$i2pid" "$work/instance-2.log"
 
 # --- the fronts (B, B1): the template as hack/local-stack.sh renders it, rate limit off ----------
-# start_front DIR UPSTREAM_PORT...: nginx from the template in DIR on a free port; sets fport, fpid
-start_front() {
-  local dir=$1
-  shift
-  mkdir -p "$dir"
-  fport=$(free_port)
-  bash "$root/hack/local-stack.sh" render-nginx "$dir" "127.0.0.1:$fport" 0 "$@" >"$dir/nginx.conf" ||
-    die "could not render nginx-ingress/nginx.conf.template"
-  if [ -n "$front_directives" ]; then # an experiment on the rendered copy; the template is unchanged
-    FRONT_DIRECTIVES=$front_directives python3 -c '
-import os, sys
-text = open(sys.argv[1]).read()
-assert text.count("location / {") == 1, "the template has no single location /"
-extra = "location / {\n      # added by bench/front.sh --front-directives\n      " + os.environ["FRONT_DIRECTIVES"]
-open(sys.argv[1], "w").write(text.replace("location / {", extra))' "$dir/nginx.conf"
-  fi
-  # the instances are ready: the front is when it answers for them (the clock exchange needs no user)
-  run_nginx "$dir/nginx.conf" "$dir" "$dir/error.log" "http://127.0.0.1:$fport/api/v1/time"
-  fpid=$nginx_pid
-  log "front: nginx from the template on 127.0.0.1:$fport (pid $fpid) -> ports $*"
-}
 start_front "$work/nginx-1" "$aport"
 f1port=$fport f1pid=$fpid
 start_front "$work/nginx" "$i1port" "$i2port"

@@ -59,11 +59,7 @@ if [ "$tiers" = 1 ]; then
   [ ${#variant_list[@]} -gt 0 ] || die "--variants is empty"
   save=${save:-$here/results/tiers-$(date +%F).md}
 fi
-if [ -n "$jar_override" ]; then
-  [ -f "$jar_override" ] || die "--jar $jar_override: no such file"
-  jar=$(cd "$(dirname "$jar_override")" && pwd)/$(basename "$jar_override")
-  build=0
-fi
+use_jar_override
 
 # --- build, library, nginx ----------------------------------------------------------------------
 build_tools "$build" $((1 - nginx_only))

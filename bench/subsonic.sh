@@ -59,11 +59,7 @@ done
   die "--page is 1 to 500 (the annotations route takes at most 500 ids)"
 [[ $tracks =~ ^[0-9]+$ && $rounds =~ ^[0-9]+$ && $stars =~ ^[0-9]+$ ]] || die "bad number"
 save=${save:-$here/results/subsonic-$(date +%F).md}
-if [ -n "$jar_override" ]; then
-  [ -f "$jar_override" ] || die "--jar $jar_override: no such file"
-  jar=$(cd "$(dirname "$jar_override")" && pwd)/$(basename "$jar_override")
-  build=0
-fi
+use_jar_override
 
 sub=$out/subsonic
 lib=$sub/library # launch_cadenza serves $lib
@@ -78,11 +74,7 @@ rm -f "$lists"/*.txt
 uptime_start=$(uptime)
 
 # --- build, library ------------------------------------------------------------------------------
-if [ "$build" = 1 ]; then
-  log "building the stream service (./mvnw -o -q -B -pl stream-service -am package -DskipTests)"
-  (cd "$root" && ./mvnw -o -q -B -pl stream-service -am package -DskipTests)
-fi
-build_tools 0 1
+build_service "$build"
 log "generating the library in $lib ($tracks tracks, once)"
 python3 "$bench_lib/subsonic.py" library "$lib" "$tracks" "$demo"
 expected=$(find "$lib" -type f \( -name '*.wav' -o -name '*.mp3' -o -name '*.flac' -o -name '*.ogg' \

@@ -112,7 +112,9 @@ start() {
 
   log "dynalite on 127.0.0.1:$dynamodb_port"
   mkdir -p "$dir/dynalite"
-  node "$cli" --host 127.0.0.1 --port "$dynamodb_port" --path "$dir/dynalite" \
+  # the preload keeps dynalite alive when a client drops a request halfway (its comment says why)
+  preload=$root/test-support/src/main/resources/dev/cadenza/testsupport/dynalite-preload.js
+  node --require "$preload" "$cli" --host 127.0.0.1 --port "$dynamodb_port" --path "$dir/dynalite" \
     >"$dir/dynalite.log" 2>&1 &
   echo $! >"$dir/dynalite.pid"
 

@@ -1,4 +1,5 @@
-# Shared by the streaming benchmarks (bench/stream-vs-nginx.sh, bench/front.sh); sourced, never run.
+# Shared by the streaming benchmarks (bench/stream-vs-nginx.sh, bench/front.sh, bench/subsonic.sh,
+# bench/soak.sh); sourced, never run.
 #
 # The sourcing script sets here (bench/) first. Sourcing sets the paths (root, out, lib: the
 # library served, jar, urls) and the settings both scripts take from the environment (their
@@ -128,6 +129,25 @@ build_tools() {
   cp "$jar" "$out/cadenza.jar" # run a copy: a rebuild during the run must not pull the jar away
 }
 
+# use_jar_override: when --jar or BENCH_JAR named a jar (jar_override), $jar becomes its absolute
+# path and nothing is built (build=0)
+use_jar_override() {
+  [ -n "$jar_override" ] || return 0
+  [ -f "$jar_override" ] || die "--jar $jar_override: no such file"
+  jar=$(cd "$(dirname "$jar_override")" && pwd)/$(basename "$jar_override")
+  build=0
+}
+
+# build_service BUILD: with BUILD=1 the service's jar alone, offline (./mvnw -o -q -B -pl
+# stream-service -am package -DskipTests); then build_tools 0 1 (loadgen, the jar's copy)
+build_service() {
+  if [ "$1" = 1 ]; then
+    log "building the stream service (./mvnw -o -q -B -pl stream-service -am package -DskipTests)"
+    (cd "$root" && ./mvnw -o -q -B -pl stream-service -am package -DskipTests)
+  fi
+  build_tools 0 1
+}
+
 # prepare_library: $lib becomes a fresh copy of the demo library (without its INDEX) plus large/,
 # the large tracks (generated once, kept in $out/large).
 prepare_library() {
@@ -220,13 +240,41 @@ run_nginx() {
   wait_http "$4" "$nginx_pid" 20 || die "nginx did not come up; see $3"
 }
 
-# start_dynalite LOG: dynalite (hack/dynalite.sh, in memory) on a free port of 127.0.0.1; sets
-# dport, dpid
+# start_front DIR UPSTREAM_PORT...: the NGINX front, nginx-ingress/nginx.conf.template as
+# `hack/local-stack.sh render-nginx` renders it (rate limit off), in DIR on a free port of
+# 127.0.0.1, in front of the instances on the API ports UPSTREAM_PORT...; sets fport, fpid. With
+# front_directives set (bench/front.sh --front-directives), those nginx directives are added to the
+# rendered copy's `location /` (an experiment; the template is unchanged).
+start_front() {
+  local dir=$1
+  shift
+  mkdir -p "$dir"
+  fport=$(free_port)
+  bash "$root/hack/local-stack.sh" render-nginx "$dir" "127.0.0.1:$fport" 0 "$@" >"$dir/nginx.conf" ||
+    die "could not render nginx-ingress/nginx.conf.template"
+  if [ -n "${front_directives:-}" ]; then
+    FRONT_DIRECTIVES=$front_directives python3 -c '
+import os, sys
+text = open(sys.argv[1]).read()
+assert text.count("location / {") == 1, "the template has no single location /"
+extra = "location / {\n      # added by bench/front.sh --front-directives\n      " + os.environ["FRONT_DIRECTIVES"]
+open(sys.argv[1], "w").write(text.replace("location / {", extra))' "$dir/nginx.conf"
+  fi
+  # the instances are ready: the front is when it answers for them (the clock exchange needs no user)
+  run_nginx "$dir/nginx.conf" "$dir" "$dir/error.log" "http://127.0.0.1:$fport/api/v1/time"
+  fpid=$nginx_pid
+  log "front: nginx from the template on 127.0.0.1:$fport (pid $fpid) -> ports $*"
+}
+
+# start_dynalite LOG: dynalite (hack/dynalite.sh, in memory) on a free port of 127.0.0.1, with
+# test-support's dynalite-preload.js (a client that drops a request must not kill it); sets dport,
+# dpid
 start_dynalite() {
   local cli i
   cli=$("$root/hack/dynalite.sh" | tail -n 1)
   dport=$(free_port)
-  node "$cli" --host 127.0.0.1 --port "$dport" >"$1" 2>&1 &
+  local preload=$root/test-support/src/main/resources/dev/cadenza/testsupport/dynalite-preload.js
+  node --require "$preload" "$cli" --host 127.0.0.1 --port "$dport" >"$1" 2>&1 &
   dpid=$!
   pids+=("$dpid")
   # any HTTP answer (dynalite says 400 to a bare GET) means it is listening

@@ -1,5 +1,6 @@
 # The meters of the stream service, read from snapshots of /actuator/prometheus on its management
-# port (bench/lib/common.sh's snapshot). Used by bench/stream-vs-nginx.sh and bench/front.sh.
+# port (bench/lib/common.sh's snapshot). Used by bench/stream-vs-nginx.sh and bench/front.sh, and
+# imported by bench/lib/soak.py (parse_text, total).
 #   meters.py delta BEFORE AFTER   JSON of the counters' growth (and the gauges in AFTER)
 #   meters.py writes FILE          "queue ok failed dropped" of the L2 writer
 import json, re, sys
@@ -7,8 +8,13 @@ import json, re, sys
 LINE = re.compile(r'^(\w+)(?:\{(.*)\})?\s+(\S+)')
 
 def parse(path):
+    with open(path) as f:
+        return parse_text(f.read())
+
+def parse_text(text):
+    """{(name, sorted label pairs): value} of a Prometheus text exposition"""
     m = {}
-    for line in open(path):
+    for line in text.splitlines():
         g = LINE.match(line)
         if g:
             labels = tuple(sorted(re.findall(r'(\w+)="([^"]*)"', g.group(2) or "")))
@@ -37,17 +43,21 @@ def summary(m):
         "stream_requests": total(m, "cadenza_stream_requests_seconds_count"),
     }
 
-if sys.argv[1] == "delta":
-    before, after = parse(sys.argv[2]), parse(sys.argv[3])
-    b, a = summary(before), summary(after)
-    d = {k: round(a[k] - b[k]) for k in a}
-    d["write_queue"] = round(total(after, "cadenza_cache_l2_write_queue"))
-    d["breaker_state"] = round(total(after, "cadenza_cache_l2_breaker_state"))
-    d["l1_size_bytes"] = round(total(after, "cadenza_cache_size_bytes", tier="l1"))
-    d["scraped"] = bool(after)
-    print(json.dumps(d, separators=(",", ":")))
-elif sys.argv[1] == "writes":
-    m = parse(sys.argv[2])
-    s = summary(m)
-    print(round(total(m, "cadenza_cache_l2_write_queue")), round(s["writes_ok"]),
-          round(s["writes_failed"]), round(s["writes_dropped"]))
+def main():
+    if sys.argv[1] == "delta":
+        before, after = parse(sys.argv[2]), parse(sys.argv[3])
+        b, a = summary(before), summary(after)
+        d = {k: round(a[k] - b[k]) for k in a}
+        d["write_queue"] = round(total(after, "cadenza_cache_l2_write_queue"))
+        d["breaker_state"] = round(total(after, "cadenza_cache_l2_breaker_state"))
+        d["l1_size_bytes"] = round(total(after, "cadenza_cache_size_bytes", tier="l1"))
+        d["scraped"] = bool(after)
+        print(json.dumps(d, separators=(",", ":")))
+    elif sys.argv[1] == "writes":
+        m = parse(sys.argv[2])
+        s = summary(m)
+        print(round(total(m, "cadenza_cache_l2_write_queue")), round(s["writes_ok"]),
+              round(s["writes_failed"]), round(s["writes_dropped"]))
+
+if __name__ == "__main__":
+    main()

@@ -173,7 +173,7 @@ class GatewayRoutingTest {
               assertThat(routing.getMessage())
                   .contains("infra/public")
                   .contains(
-                      "not in effect: retry on the next pod on error timeout http_502 http_503"
+                      "not in effect: retry on the next pod on error timeout http_502"
                           + " (the cluster serves no gateway.nginx.org/v1alpha1 SnippetsFilter),"
                           + " consistent hashing by request URI (the cluster serves no"
                           + " gateway.nginx.org/v1alpha1 UpstreamSettingsPolicy), proxy buffering"
@@ -219,7 +219,7 @@ class GatewayRoutingTest {
                           + " (ProxySettingsPolicy)")
                   // NGF has not accepted the SnippetsFilter (as with snippets off): no reference
                   .contains(
-                      "not in effect: retry on the next pod on error timeout http_502 http_503"
+                      "not in effect: retry on the next pod on error timeout http_502"
                           + " (SnippetsFilter radio is not accepted by NGINX Gateway Fabric");
             });
     assertThat(maps(spec(route("radio")), "rules").get(0)).doesNotContainKey("filters");
@@ -229,7 +229,7 @@ class GatewayRoutingTest {
                 "context",
                 "http.server.location",
                 "value",
-                "proxy_next_upstream error timeout http_502 http_503;"
+                "proxy_next_upstream error timeout http_502;"
                     + " proxy_next_upstream_tries 2; proxy_next_upstream_timeout 40s;"));
     assertThat(policy("RateLimitPolicy", "radio")).isNull();
     GenericKubernetesResource upstream = policy("UpstreamSettingsPolicy", "radio");
@@ -303,8 +303,7 @@ class GatewayRoutingTest {
                               "name",
                               "radio")));
               assertThat(condition("radio", "RoutingReady").getMessage())
-                  .contains(
-                      "retry on the next pod on error timeout http_502 http_503 (SnippetsFilter)")
+                  .contains("retry on the next pod on error timeout http_502 (SnippetsFilter)")
                   .contains("the rate limit of 20 requests per second per client (RateLimitPolicy)")
                   .contains("everything the Ingress gives is in effect")
                   .doesNotContain("not in effect");

@@ -114,7 +114,7 @@ class StreamRouteTest {
                         "context",
                         "http.server.location",
                         "value",
-                        "proxy_next_upstream error timeout http_502 http_503;"
+                        "proxy_next_upstream error timeout http_502;"
                             + " proxy_next_upstream_tries 2; proxy_next_upstream_timeout 40s;"))));
     // the same next-upstream conditions as the Ingress annotations
     assertThat(

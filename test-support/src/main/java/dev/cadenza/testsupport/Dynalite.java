@@ -55,20 +55,11 @@ public final class Dynalite implements AutoCloseable {
    * Loaded ahead of dynalite: dynalite 4 throws from a request's error handler, so a client that
    * drops a request halfway (an SDK call cancelled or interrupted mid-send, as when a process
    * stops) kills the whole server, and every later call gets "connection refused". A server does
-   * not die of one client; this logs the dropped request and goes on, and still exits on anything
-   * else.
+   * not die of one client; the script (dynalite-preload.js beside this class, also loaded by
+   * hack/local-stack.sh and bench/) logs the dropped request and goes on, and still exits on
+   * anything else.
    */
-  static final String SURVIVE_DROPPED_REQUESTS =
-      """
-      process.on('uncaughtException', function (err) {
-        if (err && (err.code === 'ECONNRESET' || err.message === 'aborted')) {
-          console.error('dynalite: a client dropped a request halfway (' + err.message + '); going on');
-          return;
-        }
-        console.error(err && err.stack ? err.stack : err);
-        process.exit(70);
-      });
-      """;
+  static final String SURVIVE_DROPPED_REQUESTS = resource("dynalite-preload.js");
 
   private final Path cli;
   private final Path data;
@@ -295,6 +286,17 @@ public final class Dynalite implements AutoCloseable {
       Thread.currentThread().interrupt();
       p.destroyForcibly();
       throw new IllegalStateException("interrupted while starting dynalite", e);
+    }
+  }
+
+  private static String resource(String name) {
+    try (var in = Dynalite.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException(name + " is missing beside " + Dynalite.class.getName());
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

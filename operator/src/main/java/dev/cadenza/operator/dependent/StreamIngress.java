@@ -21,8 +21,15 @@ import java.util.Map;
  */
 public class StreamIngress extends CRUDKubernetesDependentResource<Ingress, MusicDelivery> {
 
-  /** When nginx passes a request on to the next pod: {@code proxy_next_upstream}. */
-  public static final String NEXT_UPSTREAM = "error timeout http_502 http_503";
+  /**
+   * When nginx passes a request on to the next pod: {@code proxy_next_upstream}. Not on 503: a pod
+   * answers 503 when something every pod shares cannot be reached (DynamoDB, the library's
+   * storage), so the next would answer the same, and nginx counts a response it may retry on as a
+   * failure of the pod ({@code max_fails}, 1 by default on the NGINX Ingress Controller and NGINX
+   * Gateway Fabric): 503s from every pod took every pod out of rotation, and all requests, streams
+   * included, got 502 (nginx-ingress/README.md).
+   */
+  public static final String NEXT_UPSTREAM = "error timeout http_502";
 
   /**
    * nginx's wait for a pod between two reads or two writes ({@code proxy_read_timeout}, {@code

@@ -499,7 +499,7 @@ class DesiredStateTest {
                 "nginx.org/proxy-connect-timeout", "2s",
                 "nginx.org/proxy-read-timeout", "30s",
                 "nginx.org/proxy-send-timeout", "30s",
-                "nginx.org/proxy-next-upstream", "error timeout http_502 http_503",
+                "nginx.org/proxy-next-upstream", "error timeout http_502",
                 "nginx.org/limit-req-rate", "5r/s"));
     assertThat(legacy.getMetadata().getAnnotations())
         .containsExactlyInAnyOrderEntriesOf(
@@ -510,8 +510,7 @@ class DesiredStateTest {
                 "nginx.ingress.kubernetes.io/proxy-connect-timeout", "2",
                 "nginx.ingress.kubernetes.io/proxy-read-timeout", "30",
                 "nginx.ingress.kubernetes.io/proxy-send-timeout", "30",
-                "nginx.ingress.kubernetes.io/proxy-next-upstream",
-                    "error timeout http_502 http_503",
+                "nginx.ingress.kubernetes.io/proxy-next-upstream", "error timeout http_502",
                 "nginx.ingress.kubernetes.io/proxy-next-upstream-timeout", "40",
                 "nginx.ingress.kubernetes.io/proxy-next-upstream-tries", "2",
                 "nginx.ingress.kubernetes.io/limit-rps", "5"));

@@ -57,7 +57,11 @@ class NginxFrontTest {
   static TestApp b;
   static Process nginx;
   static int port;
-  static HttpClient http;
+  static final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   /** Track id to its file, in the order of the catalog. */
   static final Map<String, Path> tracks = new LinkedHashMap<>();
@@ -83,12 +87,8 @@ class NginxFrontTest {
     }
     assertThat(tracks).hasSize(TRACKS);
 
-    http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-    nginx = startNginx(Files.createDirectories(dir.resolve("nginx")));
+    port = Ports.free();
+    nginx = startNginx(Files.createDirectories(dir.resolve("nginx")), port, a.port(), b.port());
   }
 
   /** The template with the substitutions of render_nginx in hack/local-stack.sh, rate limit off. */
@@ -105,14 +105,17 @@ class NginxFrontTest {
         .replace("@@LIMIT_REQ@@", "");
   }
 
-  static Process startNginx(Path prefix) throws Exception {
+  /**
+   * nginx from the rendered template in prefix, listening on 127.0.0.1:port in front of the
+   * upstream ports; returns once it answers {@code /api/v1/time} through them.
+   */
+  static Process startNginx(Path prefix, int port, int... upstreams) throws Exception {
     String binary =
         Files.isExecutable(Path.of("/usr/sbin/nginx"))
             ? "/usr/sbin/nginx"
             : "nginx"; // hack/nginx.sh
-    port = Ports.free();
     Path conf = prefix.resolve("nginx.conf");
-    Files.writeString(conf, render(prefix, "127.0.0.1:" + port, a.port(), b.port()));
+    Files.writeString(conf, render(prefix, "127.0.0.1:" + port, upstreams));
     Process p =
         new ProcessBuilder(
                 binary,
@@ -137,7 +140,7 @@ class NginxFrontTest {
                     .isTrue();
                 // the instances are ready (TestApp waits for their first scan): nginx is when it
                 // answers for them; the clock exchange is cheap and needs no credentials
-                return get(uri("/api/v1/time")).statusCode() == 200;
+                return get(uri(port, "/api/v1/time")).statusCode() == 200;
               });
     } catch (RuntimeException | AssertionError e) {
       Processes.stop(p);
