@@ -2,8 +2,9 @@
 
 import { assert, freshListener, playedPast, signIn } from './player-helpers.mjs';
 
-export default async function ({ page, env }) {
-  await signIn(page, await freshListener(env));
+export default async function (t) {
+  const { page } = t;
+  await signIn(page, await freshListener(t));
 
   // Search as you type: the results follow the field without pressing Enter.
   await page.keyboard.press('/');

@@ -2,8 +2,9 @@
 
 import { assert, freshListener, openAlbum, playedPast, signIn } from './player-helpers.mjs';
 
-export default async function ({ page, env }) {
-  await signIn(page, await freshListener(env));
+export default async function (t) {
+  const { page } = t;
+  await signIn(page, await freshListener(t));
   await openAlbum(page, 'Tides');
   const row = page.getByRole('listitem').filter({ hasText: 'Low Water' });
   const star = row.getByRole('button', { name: 'Star Low Water' });

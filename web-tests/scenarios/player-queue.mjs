@@ -4,8 +4,9 @@ import { assert, freshListener, openAlbum, signIn } from './player-helpers.mjs';
 
 const titles = (page) => page.getByRole('list', { name: 'Queue' }).locator('.track-title').allTextContents();
 
-export default async function ({ page, env }) {
-  await signIn(page, await freshListener(env));
+export default async function (t) {
+  const { page } = t;
+  await signIn(page, await freshListener(t));
   await openAlbum(page, 'Seven Modes');
   await page.getByRole('button', { name: 'Add to queue' }).click();
   await openAlbum(page, 'Dawn Sketches');
