@@ -1,6 +1,6 @@
 // Sign in, search as you type, play (the audio element's time advances), seek (a Range request).
 
-import { assert, freshListener, playedPast, signIn } from './player-helpers.mjs';
+import { assert, freshListener, playedPast, signIn } from '../lib/player.mjs';
 
 export default async function (t) {
   const { page } = t;

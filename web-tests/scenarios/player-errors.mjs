@@ -3,7 +3,7 @@
 
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assert, freshListener, openAlbum, signIn } from './player-helpers.mjs';
+import { assert, freshListener, openAlbum, signIn } from '../lib/player.mjs';
 
 const REMOVED = ['The Quiet Modes', 'Seven Modes', '03 Phrygian Dusk.ogg'];
 

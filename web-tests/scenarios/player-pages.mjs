@@ -5,7 +5,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { freshListener, openAlbum, playedPast, signIn } from './player-helpers.mjs';
+import { freshListener, openAlbum, playedPast, signIn } from '../lib/player.mjs';
 
 const PAGES = [
   ['Home', '#/', /^Hello, /],

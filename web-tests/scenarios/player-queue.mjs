@@ -1,6 +1,6 @@
 // The queue: add, reorder, and after a reload it is restored from the server (PUT/GET /me/queue).
 
-import { assert, freshListener, openAlbum, signIn } from './player-helpers.mjs';
+import { assert, freshListener, openAlbum, signIn } from '../lib/player.mjs';
 
 const titles = (page) => page.getByRole('list', { name: 'Queue' }).locator('.track-title').allTextContents();
 

@@ -1,4 +1,4 @@
-// Steps the player scenarios share. Not a scenario itself (no default export).
+// Steps the web player scenarios share (scenarios/player-*.mjs).
 
 /**
  * A listener of its own for one scenario, made through the API as the admin, so scenarios do not
