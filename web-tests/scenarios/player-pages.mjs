@@ -26,7 +26,7 @@ export default async function (t) {
     await mkdir(dir, { recursive: true });
     return target.screenshot({ path: join(dir, `${name}.png`) });
   };
-  const listener = await freshListener(t);
+  const listener = await freshListener(t, { name: 'ann' });
 
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(t.url);
