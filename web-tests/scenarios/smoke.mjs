@@ -7,6 +7,18 @@ export default async function smoke(t) {
   assert.equal(response.status(), 200);
   assert.match(response.headers()['content-security-policy'], /script-src 'self'/);
 
+  await page.getByLabel('Username').waitFor();
+  // what the first load of the page and its files cost on the wire (compressed bodies)
+  const load = await page.evaluate(() =>
+    [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+      .filter((e) => new URL(e.name).pathname === '/' || new URL(e.name).pathname.startsWith('/app/'))
+      .reduce((sum, e) => ({ files: sum.files + 1, bytes: sum.bytes + e.encodedBodySize }), {
+        files: 0,
+        bytes: 0,
+      }),
+  );
+  console.log(`first load: ${load.bytes} bytes compressed in ${load.files} files`);
+
   await page.getByLabel('Username').fill(t.user);
   await page.getByLabel('Password').fill(t.password);
   await page.getByRole('button', { name: 'Log in' }).click();
