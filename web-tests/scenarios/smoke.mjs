@@ -25,6 +25,19 @@ export default async function smoke(t) {
   await page.getByText(`Signed in as ${t.user}`).waitFor();
   await t.checkA11y(page);
 
+  // the cookie authenticates what the browser fetches: the catalogue, a range of a stream, a cover
+  const tracks = await (await page.request.get(`${t.url}/api/v1/tracks?limit=50`)).json();
+  assert.ok(tracks.items.length > 0, 'the demo library has tracks');
+  const withCover = tracks.items.find((track) => track.coverUrl) ?? tracks.items[0];
+  const range = await page.request.get(`${t.url}/api/v1/tracks/${withCover.id}/stream`, {
+    headers: { Range: 'bytes=0-1023' },
+  });
+  assert.equal(range.status(), 206);
+  assert.equal((await range.body()).length, 1024);
+  if (withCover.coverUrl) {
+    assert.equal((await page.request.get(`${t.url}${withCover.coverUrl}`)).status(), 200);
+  }
+
   // a reload keeps the session (the cookie) and recovers the CSRF token
   await page.reload();
   await page.getByText(`Signed in as ${t.user}`).waitFor();
