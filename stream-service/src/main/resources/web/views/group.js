@@ -2,7 +2,7 @@
 // play sound only after a gesture), then its members, play/pause/seek for everyone, and how well
 // this page knows the media clock.
 
-import { h, clear, duration } from '../dom.js';
+import { h, clear, duration, pageHeading } from '../dom.js';
 import { MediaClock } from '../sync/clock.js';
 import { GroupPlayback } from '../sync/group.js';
 
@@ -19,7 +19,7 @@ function startView(container, { api, navigate, toast }) {
     event.preventDefault();
     try {
       const session = await GroupPlayback.create(api, name.value.trim());
-      navigate(`#/group/${session.id}`);
+      navigate(`/group/${session.id}`);
     } catch (error) {
       toast(messageOf(error), { kind: 'error' });
     }
@@ -27,17 +27,17 @@ function startView(container, { api, navigate, toast }) {
   const join = (event) => {
     event.preventDefault();
     const id = sessionIdOf(link.value);
-    if (id) navigate(`#/group/${id}`);
+    if (id) navigate(`/group/${id}`);
     else toast('That is not a session link or id: it ends in 22 letters, digits, "-" or "_".', { kind: 'error' });
   };
   container.append(
-    h('h1', { class: 'page-title', tabindex: '-1' }, 'Listen together'),
-    h('p', {}, 'Everyone in a session hears the same track at the same moment, on the server\'s media clock.'),
-    h('form', { class: 'group-form', onsubmit: create },
+    pageHeading('Listen together'),
+    h('p', { class: 'muted' }, 'Everyone in a session hears the same track at the same moment, on the server\'s media clock.'),
+    h('form', { class: 'inline-form', onsubmit: create },
       h('h2', {}, 'Start a session'),
       h('label', { for: 'group-name' }, 'Name (optional)'), name,
       h('button', { type: 'submit', class: 'button' }, 'Start')),
-    h('form', { class: 'group-form', onsubmit: join },
+    h('form', { class: 'inline-form', onsubmit: join },
       h('h2', {}, 'Join a session'),
       h('label', { for: 'group-link' }, 'Link or id'), link,
       h('button', { type: 'submit', class: 'button' }, 'Join')),
@@ -53,7 +53,7 @@ export function sessionIdOf(text) {
 function joinView(container, ctx, sessionId) {
   const { api, player, toast } = ctx;
   const memberName = h('input', { id: 'member-name', name: 'member', maxlength: 100, required: true,
-    value: localStorage.getItem(NAME_KEY) ?? 'Browser', autocomplete: 'nickname' });
+    value: localStorage.getItem(NAME_KEY) ?? ctx.user?.username ?? 'Browser', autocomplete: 'nickname' });
   let teardown = () => {};
   const join = async (event) => {
     event.preventDefault();
@@ -73,8 +73,8 @@ function joinView(container, ctx, sessionId) {
     teardown = sessionView(clear(container), ctx, { sessionId, group, clock, audioContext });
   };
   container.append(
-    h('h1', { class: 'page-title', tabindex: '-1' }, 'Join the session'),
-    h('form', { class: 'group-form', onsubmit: join },
+    pageHeading('Join the session'),
+    h('form', { class: 'inline-form', onsubmit: join },
       h('label', { for: 'member-name' }, 'Your name in the session'), memberName,
       h('button', { type: 'submit', class: 'button' }, 'Join and listen')),
   );
@@ -82,16 +82,16 @@ function joinView(container, ctx, sessionId) {
 }
 
 function sessionView(container, { api, player, navigate }, { sessionId, group, clock, audioContext }) {
-  const title = h('h1', { class: 'page-title', tabindex: '-1' }, 'Session');
+  const title = pageHeading('Session');
   const status = h('p', { class: 'group-status', role: 'status' }, 'Connecting…');
-  const clockLine = h('p', { class: 'group-clock' }, 'Offset to the media clock: measuring…');
-  const members = h('ul', { class: 'group-members', 'aria-label': 'Members' });
+  const clockLine = h('p', { class: 'muted group-clock' }, 'Offset to the media clock: measuring…');
+  const members = h('ul', { class: 'plain-list group-members' });
   const track = h('p', { class: 'group-track' }, 'Nothing played yet.');
   const position = h('input', { type: 'range', min: 0, max: 0, step: 1000, value: 0, 'aria-label': 'Position', disabled: true });
   const time = h('span', { class: 'group-time' }, '–:––');
   const toggle = h('button', { type: 'button', class: 'button', disabled: true }, 'Play');
   const search = h('input', { type: 'search', id: 'group-search', placeholder: 'Find a track to play for everyone', autocomplete: 'off' });
-  const results = h('ul', { class: 'group-results', 'aria-label': 'Tracks' });
+  const results = h('ul', { class: 'plain-list group-results', 'aria-label': 'Tracks found' });
   const share = `${location.origin}${location.pathname}#/group/${encodeURIComponent(sessionId)}`;
   let trackTitles = new Map();
   let seeking = false;
@@ -119,7 +119,7 @@ function sessionView(container, { api, player, navigate }, { sessionId, group, c
   async function findTracks(q) {
     const page = await api.get('/api/v1/tracks', { query: { q, limit: 10 } });
     results.replaceChildren(...page.items.map((t) => h('li', {},
-      h('button', { type: 'button', class: 'button-link', onclick: () => act(group.play({ trackId: t.id })) },
+      h('button', { type: 'button', class: 'link-button', onclick: () => act(group.play({ trackId: t.id })) },
         `${t.title}${t.artist ? ` — ${t.artist}` : ''}`))));
     for (const t of page.items) trackTitles.set(t.id, t.title);
   }
@@ -178,11 +178,11 @@ function sessionView(container, { api, player, navigate }, { sessionId, group, c
   container.append(
     title, status,
     h('p', {}, 'Share this link: ', h('a', { href: share }, share)),
-    h('section', { 'aria-label': 'Playback' }, track, h('div', { class: 'group-controls' }, toggle, position, time)),
-    h('section', { 'aria-label': 'Play a track' }, h('label', { for: 'group-search' }, 'Play a track for everyone'), search, results),
-    h('section', { 'aria-label': 'Members' }, h('h2', {}, 'Members'), members),
+    h('section', { class: 'section', 'aria-label': 'Playback' }, track, h('div', { class: 'actions' }, toggle, position, time)),
+    h('section', { class: 'section', 'aria-label': 'Play a track' }, h('label', { for: 'group-search' }, 'Play a track for everyone'), search, results),
+    h('section', { class: 'section', 'aria-labelledby': 'group-members-title' }, h('h2', { id: 'group-members-title' }, 'Members'), members),
     clockLine,
-    h('button', { type: 'button', class: 'button', onclick: () => navigate('#/group') }, 'Leave'),
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'button secondary', onclick: () => navigate('/group') }, 'Leave')),
   );
   if (group.session) group.dispatchEvent(new CustomEvent('change', { detail: group.session }));
   const estimate = clock.estimate();
