@@ -141,6 +141,10 @@ function sessionView(container, { api, player, navigate }, { sessionId, group, c
     position.disabled = playback.state === 'STOPPED';
     position.max = String(Math.round(playback.durationMicros / 1000));
     container.dataset.state = playback.state;
+    if (!container.dataset.problem) {
+      if (playback.state === 'PAUSED') status.textContent = 'Paused for everyone.';
+      else if (playback.state === 'STOPPED') status.textContent = 'Connected. Nothing played yet: find a track below.';
+    }
     if (playback.trackId) track.textContent = `${playback.state === 'PAUSED' ? 'Paused' : 'Playing'}: ${await titleOf(playback.trackId)}`;
   });
   group.addEventListener('scheduled', ({ detail }) => {
@@ -148,9 +152,14 @@ function sessionView(container, { api, player, navigate }, { sessionId, group, c
     status.textContent = detail.late ? 'Playing: joined in step with the others.' : 'Playing in step.';
   });
   group.addEventListener('connection', ({ detail }) => {
-    if (detail === 'live') status.textContent = 'Connected.';
-    else if (detail === 'unreachable') showProblem('The server is unreachable; reconnecting…');
-    else status.textContent = 'Reconnecting…';
+    if (detail === 'live') {
+      delete container.dataset.problem;
+      if (/^(The server|Reconnecting)/.test(status.textContent)) status.textContent = 'Connected again.';
+    } else if (detail === 'unreachable') {
+      showProblem('The server is unreachable; reconnecting…');
+    } else {
+      status.textContent = 'Reconnecting…';
+    }
   });
   group.addEventListener('problem', ({ detail }) => showProblem(detail.message || messageOf(detail)));
   group.addEventListener('ended', () => {
@@ -179,7 +188,8 @@ function sessionView(container, { api, player, navigate }, { sessionId, group, c
     title, status,
     h('p', {}, 'Share this link: ', h('a', { href: share }, share)),
     h('section', { class: 'section', 'aria-label': 'Playback' }, track, h('div', { class: 'actions' }, toggle, position, time)),
-    h('section', { class: 'section', 'aria-label': 'Play a track' }, h('label', { for: 'group-search' }, 'Play a track for everyone'), search, results),
+    h('section', { class: 'section', 'aria-label': 'Play a track' },
+      h('div', { class: 'inline-form' }, h('label', { for: 'group-search' }, 'Play a track for everyone'), search), results),
     h('section', { class: 'section', 'aria-labelledby': 'group-members-title' }, h('h2', { id: 'group-members-title' }, 'Members'), members),
     clockLine,
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'button secondary', onclick: () => navigate('/group') }, 'Leave')),
