@@ -165,9 +165,16 @@ export class GroupPlayback extends EventTarget {
     events.addEventListener('open', () => this.#connection('live'));
     events.addEventListener('error', () => {
       if (this.#closed) return;
-      // CONNECTING: the stream dropped and the browser reopens it with Last-Event-ID by itself
+      // CONNECTING: the stream dropped and the browser reopens it with Last-Event-ID by itself;
+      // meanwhile ask whether the server is there at all, and whether the session still is
       if (events.readyState !== this.#EventSource.CLOSED) {
         this.#connection('reconnecting');
+        this.#api.get(`/api/v1/sessions/${encodeURIComponent(sessionId)}`).then(
+          (session) => this.#apply(session),
+          (error) => {
+            if (error.status === 404) this.#end();
+            else if (error.status === 0 && !this.#closed) this.#connection('unreachable');
+          });
         return;
       }
       this.#recover(sessionId);
