@@ -67,6 +67,15 @@ export class MediaClock extends EventTarget {
     return this.#firstBurst;
   }
 
+  /**
+   * Resolves to an estimate: at once when there is one, else after the first burst, else after one
+   * more burst (the first failed: the server was away); rejects when that gives nothing either.
+   */
+  async ready() {
+    if (!this.synced) await this.start().catch(() => {});
+    return this.synced ? this.estimate() : this.sync(this.#burst);
+  }
+
   stop() {
     this.#running = false;
     clearTimeout(this.#timer);

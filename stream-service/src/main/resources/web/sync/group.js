@@ -136,6 +136,7 @@ export class GroupPlayback extends EventTarget {
   }
 
   async #command(name, fields) {
+    if (!this.session) throw new Error('Not in a session yet.');
     const path = `/api/v1/sessions/${encodeURIComponent(this.session.id)}/${name}`;
     const body = Object.fromEntries(Object.entries(fields).filter(([, v]) => v != null));
     if (this.#clock.synced) {
@@ -221,7 +222,7 @@ export class GroupPlayback extends EventTarget {
   /** Plays `playback` (a new anchor; or, with `restart`, the current one again after a drift). */
   async #schedule(playback, restart = false) {
     const generation = ++this.#generation;
-    await this.#clock.start();
+    await this.#clock.ready();
     if (generation !== this.#generation || this.#closed) return;
     // whatever plays stops at the command's instant: a pause, a seek and a new track alike
     if (!restart) this.#stopAt(playback.atMicros);
