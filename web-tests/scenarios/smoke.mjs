@@ -9,15 +9,16 @@ export default async function smoke(t) {
 
   await page.getByLabel('Username').fill(t.user);
   await page.getByLabel('Password').fill(t.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByText(`Signed in as ${t.user}`).waitFor();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: `Hello, ${t.user}` }).waitFor();
   await t.checkA11y(page);
 
   // a reload keeps the session (the cookie) and recovers the CSRF token
   await page.reload();
-  await page.getByText(`Signed in as ${t.user}`).waitFor();
+  await page.getByRole('heading', { name: `Hello, ${t.user}` }).waitFor();
 
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('button', { name: t.user }).click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
   await page.getByLabel('Username').waitFor();
   const me = await page.request.get(`${t.url}/api/v1/auth/session`);
   assert.equal(me.status(), 401, 'the session ends at logout');

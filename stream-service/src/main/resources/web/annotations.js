@@ -24,7 +24,8 @@ export function createAnnotations(api) {
       const missing = [...new Set(ids)].filter((id) => !known.has(key(kind, id)));
       for (let i = 0; i < missing.length; i += 500) {
         const page = await api.get('/api/v1/me/annotations', { query: { kind, ids: missing.slice(i, i + 500).join(',') }, signal });
-        page.items.forEach(remember);
+        // A star set while this page loaded is newer than what the page says.
+        page.items.filter((a) => !known.has(key(a.kind, a.id))).forEach(remember);
       }
     },
     async setStarred(kind, id, starred) {

@@ -70,7 +70,7 @@ export class Player extends EventTarget {
     return this.#queue[this.#index] ?? null;
   }
   get playing() {
-    return !this.#audio.paused && !this.#audio.ended;
+    return !this.#audio.paused && !this.#audio.ended && !this.#audio.error;
   }
   get loading() {
     return this.playing && this.#audio.readyState < HTMLMediaElement.HAVE_FUTURE_DATA;
@@ -315,6 +315,8 @@ export class Player extends EventTarget {
   #failed() {
     const track = this.current;
     if (!track) return;
+    this.#audio.pause(); // an element that failed to load still says it is not paused
+    this.#emit('statechange');
     this.#emit('trackerror', { track, error: this.#audio.error });
   }
 

@@ -1,0 +1,49 @@
+// Sign in, search as you type, play (the audio element's time advances), seek (a Range request).
+
+import { assert, freshListener, playedPast, signIn } from './player-helpers.mjs';
+
+export default async function (t) {
+  const { page } = t;
+  await signIn(page, await freshListener(t));
+
+  // Search as you type: the results follow the field without pressing Enter.
+  await page.keyboard.press('/');
+  await page.keyboard.type('noct');
+  await page.getByRole('heading', { level: 1, name: 'Search: noct' }).waitFor();
+  const row = page.getByRole('list', { name: 'Tracks' }).getByRole('listitem').filter({ hasText: 'Café Nocturne' });
+  await row.waitFor();
+
+  // Chromium fetches media with Range requests; the service answers them 206.
+  const partial = [];
+  page.on('response', (response) => {
+    const range = response.request().headers().range;
+    if (response.url().includes('/stream') && range) partial.push(`${range} → ${response.status()}`);
+  });
+
+  // Play: from the click to the first `playing` event of the audio element.
+  const started = await page.evaluate(() => performance.now());
+  await row.getByRole('button', { name: /^Play / }).click();
+  const firstAudioMs = await page.evaluate(
+    (t0) => new Promise((resolve) => {
+      const audio = window.cadenza.player.element;
+      if (!audio.paused && audio.readyState >= 3) resolve(performance.now() - t0);
+      else audio.addEventListener('playing', () => resolve(performance.now() - t0), { once: true });
+    }),
+    started,
+  );
+  console.log(`click to first audio: ${firstAudioMs.toFixed(0)} ms`);
+  await playedPast(page, 0.5);
+
+  // Seek: the slider is a keyboard control; End jumps to the end, Home back to the start.
+  const seek = page.getByRole('slider', { name: 'Seek' });
+  await seek.focus();
+  for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => window.cadenza.player.element.currentTime >= 7);
+  assert(partial.some((r) => r.endsWith('206')), `no Range request answered 206: ${partial.join(', ')}`);
+  console.log(`stream requests: ${partial.join(', ')}`);
+
+  // Keyboard: space pauses.
+  await page.getByRole('heading', { level: 1 }).focus();
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => window.cadenza.player.element.paused);
+}

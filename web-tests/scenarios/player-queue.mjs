@@ -1,0 +1,36 @@
+// The queue: add, reorder, and after a reload it is restored from the server (PUT/GET /me/queue).
+
+import { assert, freshListener, openAlbum, signIn } from './player-helpers.mjs';
+
+const titles = (page) => page.getByRole('list', { name: 'Queue' }).locator('.track-title').allTextContents();
+
+export default async function (t) {
+  const { page } = t;
+  await signIn(page, await freshListener(t));
+  await openAlbum(page, 'Seven Modes');
+  await page.getByRole('button', { name: 'Add to queue' }).click();
+  await openAlbum(page, 'Dawn Sketches');
+  const row = page.getByRole('listitem').filter({ hasText: 'Morning Fog' });
+  await row.getByRole('button', { name: 'More for Morning Fog' }).click();
+  await page.getByRole('menuitem', { name: 'Add to queue' }).click();
+
+  await page.getByRole('navigation', { name: 'Library' }).getByRole('link', { name: 'Queue' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Queue' }).waitFor();
+  const before = await titles(page);
+  assert(before.join('|') === 'Dorian Walk|Lydian Rise|Phrygian Dusk|Morning Fog', `queue: ${before}`);
+
+  // Reorder with the keyboard-reachable buttons: Morning Fog up twice, then remove Dorian Walk.
+  await page.getByRole('button', { name: 'Move Morning Fog up' }).click();
+  await page.getByRole('button', { name: 'Move Morning Fog up' }).click();
+  await page.getByRole('button', { name: 'Remove Dorian Walk from the queue' }).click();
+  const after = await titles(page);
+  assert(after.join('|') === 'Morning Fog|Lydian Rise|Phrygian Dusk', `reordered queue: ${after}`);
+
+  // The save is debounced: wait for it, then reload and find the same queue.
+  await page.waitForResponse((r) => r.url().endsWith('/api/v1/me/queue') && r.request().method() === 'PUT' && r.ok());
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'Queue' }).waitFor();
+  await page.waitForFunction(() => window.cadenza.player.queue.length === 3);
+  const restored = await titles(page);
+  assert(restored.join('|') === after.join('|'), `restored queue: ${restored}`);
+}
