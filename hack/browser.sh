@@ -22,7 +22,7 @@ if [[ -x /usr/bin/chromium ]]; then
   log "$(/usr/bin/chromium --version 2>/dev/null | head -n 1) already installed"
 else
   # debian-package.sh: apt-get as root, advice otherwise
-  "$here/debian-package.sh" chromium chromium
+  "$here/debian-package.sh" chromium chromium --version
 fi
 
 command -v node >/dev/null || die "node is needed: apt-get install nodejs npm"

@@ -21,8 +21,9 @@ public final class AccountProblems {
     return unauthorized(
         "credentials-required",
         "Authentication required",
-        "This route needs credentials: 'Authorization: Bearer <API key>', or 'Authorization: Basic'"
-            + " with username:password.");
+        "This route needs credentials: 'Authorization: Bearer <API key>', 'Authorization: Basic'"
+            + " with username:password, or the session cookie of a web login"
+            + " (POST /api/v1/auth/session).");
   }
 
   /** The session cookie names no live session (logged out, expired, or its user changed). */

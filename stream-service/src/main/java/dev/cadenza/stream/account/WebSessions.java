@@ -152,7 +152,7 @@ final class WebSessions {
             given.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The idle and absolute timeouts, in seconds (for the cookie's Max-Age). */
+  /** How long the cookie is kept (its Max-Age): the absolute timeout. */
   Duration maxAge() {
     return settings.absoluteTimeout();
   }

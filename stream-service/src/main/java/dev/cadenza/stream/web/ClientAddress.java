@@ -69,7 +69,7 @@ public class ClientAddress {
     Object nativeRequest;
     try {
       nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
-    } catch (IllegalArgumentException notReactorNetty) {
+    } catch (IllegalArgumentException | IllegalStateException notReactorNetty) {
       nativeRequest = null;
     }
     InetAddress peer =

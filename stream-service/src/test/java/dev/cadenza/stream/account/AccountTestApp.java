@@ -4,6 +4,7 @@ import dev.cadenza.stream.testsupport.TestApp;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
@@ -30,7 +31,10 @@ public final class AccountTestApp {
     List<String> args = new ArrayList<>();
     args.add("--cadenza.auth.enabled=true");
     args.add("--cadenza.auth.admin.password=" + ADMIN_PASSWORD);
-    args.add("--cadenza.auth.secret-key=" + secretKey());
+    // a repeated argument would be joined into a list: a key given in extraArgs replaces this one
+    if (Arrays.stream(extraArgs).noneMatch(a -> a.startsWith("--cadenza.auth.secret-key="))) {
+      args.add("--cadenza.auth.secret-key=" + secretKey());
+    }
     args.add("--cadenza.data.dir=" + dataDir);
     args.addAll(List.of(extraArgs));
     return args.toArray(String[]::new);

@@ -76,4 +76,26 @@ class ClientAddressTest {
     assertThat(AddressRange.parse("::ffff:10.1.2.3").contains(InetAddress.getByName("10.1.2.3")))
         .isTrue();
   }
+
+  static org.springframework.mock.http.server.reactive.MockServerHttpRequest fromPeer(
+      String peer, String forwardedProto) {
+    var b =
+        org.springframework.mock.http.server.reactive.MockServerHttpRequest.get("/")
+            .remoteAddress(new java.net.InetSocketAddress(peer, 40_000));
+    if (forwardedProto != null) {
+      b.header("X-Forwarded-Proto", forwardedProto);
+    }
+    return b.build();
+  }
+
+  @Test
+  void onlyATrustedProxyCanSayTheClientCameOverTls() {
+    assertThat(BEHIND_FRONT.overTls(fromPeer("10.1.2.3", "https"))).isTrue();
+    assertThat(BEHIND_FRONT.overTls(fromPeer("10.1.2.3", "HTTPS, http"))).isTrue();
+    assertThat(BEHIND_FRONT.overTls(fromPeer("10.1.2.3", "http"))).isFalse();
+    assertThat(BEHIND_FRONT.overTls(fromPeer("10.1.2.3", null))).isFalse();
+    assertThat(BEHIND_FRONT.overTls(fromPeer("192.0.2.7", "https")))
+        .as("a client that is no trusted proxy")
+        .isFalse();
+  }
 }
