@@ -56,6 +56,7 @@ export class GroupPlayback extends EventTarget {
   #anchor = null;
   #generation = 0;
   #closed = false;
+  #sessionId = null;
   session = null;
   member = null;
 
@@ -87,6 +88,7 @@ export class GroupPlayback extends EventTarget {
   /** Joins the session as `name`, and follows it. */
   async join(sessionId, name) {
     this.member = await this.#api.post(`/api/v1/sessions/${encodeURIComponent(sessionId)}/members`, { name });
+    this.#sessionId = sessionId;
     this.#follow(sessionId);
     this.#clock.start().catch(() => {}); // the view shows the clock's own errors
     return this.member;
@@ -94,10 +96,10 @@ export class GroupPlayback extends EventTarget {
 
   /** Leaves the session: stops the audio, the event stream and the membership. */
   async leave({ keepalive = false } = {}) {
-    const { session, member } = this;
+    const { member } = this;
     this.close();
-    if (session && member) {
-      await this.#api.delete(`/api/v1/sessions/${encodeURIComponent(session.id)}/members/${member.id}`, { keepalive })
+    if (member) {
+      await this.#api.delete(`/api/v1/sessions/${encodeURIComponent(this.#sessionId)}/members/${member.id}`, { keepalive })
         .catch(() => {}); // gone already, or the server is away: the member expires with the session
     }
   }
