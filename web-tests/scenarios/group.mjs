@@ -1,7 +1,7 @@
 // Two pages (two browser profiles, one user) in one group session: one starts it and shares the
 // link, the other joins by the link; both see both members, both schedule the track when one plays
-// it, both pause when the other pauses, both show their offset to the media clock, and both say
-// "Your session ended" when it is ended. How close together they start is a benchmark
+// it (the second after its event stream dropped and came back), both pause when the other pauses,
+// both show their offset to the media clock, and both say "Your session ended" when it is ended. How close together they start is a benchmark
 // (bench/web-sync.sh), not asserted here.
 import assert from 'node:assert/strict';
 
@@ -26,11 +26,26 @@ export default async function group(t) {
   await t.checkA11y(a, a11y);
   await join(a);
 
+  // B's event stream drops at once (an empty stream), and comes back only after A has played:
+  // B says it is reconnecting, and catches up from the snapshot when it is back
   const { page: b } = await t.newContext();
   b.context().setDefaultTimeout(15_000);
+  let played;
+  const afterPlay = new Promise((resolve) => { played = resolve; });
+  let streams = 0;
+  await b.route('**/api/v1/sessions/*/events', async (route) => {
+    if (streams++ === 0) {
+      await route.fulfill({ status: 200, contentType: 'text/event-stream', body: 'retry: 200\n\n' });
+    } else {
+      await afterPlay;
+      await route.continue();
+    }
+  });
   await t.loginByApi(b);
   await b.goto(link);
   await join(b);
+  await view(b).and(b.locator('[data-connection="reconnecting"]')).waitFor();
+  await b.getByText('Reconnecting…').waitFor();
 
   for (const page of [a, b]) {
     await page.getByRole('heading', { name: 'Kitchen' }).waitFor();
@@ -43,6 +58,9 @@ export default async function group(t) {
   // A plays a track for everyone: both pages schedule it on Web Audio
   await a.getByLabel('Play a track for everyone').fill('first light');
   await a.getByRole('button', { name: /First Light/ }).click();
+  await view(a).and(a.locator('[data-state="PLAYING"]')).waitFor();
+  played();
+  await view(b).and(b.locator('[data-connection="live"]')).waitFor();
   for (const page of [a, b]) {
     await view(page).and(page.locator('[data-scheduled]')).waitFor();
     await view(page).and(page.locator('[data-state="PLAYING"]')).waitFor();

@@ -59,6 +59,8 @@ export class GroupPlayback extends EventTarget {
   #sessionId = null;
   session = null;
   member = null;
+  /** The event stream: 'connecting', 'live', 'reconnecting' or 'unreachable'. */
+  connection = 'connecting';
 
   /**
    * @param {object} options
@@ -206,6 +208,7 @@ export class GroupPlayback extends EventTarget {
   }
 
   #connection(state) {
+    this.connection = state;
     this.dispatchEvent(new CustomEvent('connection', { detail: state }));
   }
 

@@ -7,6 +7,11 @@ import { MediaClock } from '../sync/clock.js';
 import { GroupPlayback } from '../sync/group.js';
 
 const NAME_KEY = 'cadenza.group.name';
+const CONNECTION_NOTES = {
+  connecting: 'Connecting…',
+  reconnecting: 'Reconnecting…',
+  unreachable: 'The server is unreachable; reconnecting…',
+};
 
 export async function render(container, ctx) {
   return ctx.params?.sessionId ? joinView(container, ctx, ctx.params.sessionId) : startView(container, ctx);
@@ -96,11 +101,19 @@ function sessionView(container, { api, player, navigate }, { sessionId, group, c
   let trackTitles = new Map();
   let seeking = false;
 
-  const act = (promise) => promise.catch((error) => showProblem(messageOf(error)));
-  const showProblem = (message) => {
-    status.textContent = message;
-    container.dataset.problem = message;
+  // the status line: a problem (until the next good news), else the connection, else the playback
+  let connection = group.connection;
+  let playbackNote = '';
+  let problem = '';
+  const showStatus = () => {
+    container.dataset.connection = connection;
+    status.textContent = problem || CONNECTION_NOTES[connection] || playbackNote || 'Connected.';
   };
+  const showProblem = (message) => {
+    problem = message;
+    showStatus();
+  };
+  const act = (promise) => promise.then(() => { problem = ''; showStatus(); }, (error) => showProblem(messageOf(error)));
 
   toggle.addEventListener('click', () => {
     const playback = group.session?.playback;
@@ -141,29 +154,24 @@ function sessionView(container, { api, player, navigate }, { sessionId, group, c
     position.disabled = playback.state === 'STOPPED';
     position.max = String(Math.round(playback.durationMicros / 1000));
     container.dataset.state = playback.state;
-    if (!container.dataset.problem) {
-      if (playback.state === 'PAUSED') status.textContent = 'Paused for everyone.';
-      else if (playback.state === 'STOPPED') status.textContent = 'Connected. Nothing played yet: find a track below.';
-    }
+    if (playback.state === 'PAUSED') playbackNote = 'Paused for everyone.';
+    else if (playback.state === 'STOPPED') playbackNote = 'Nothing played yet: find a track below.';
+    showStatus();
     if (playback.trackId) track.textContent = `${playback.state === 'PAUSED' ? 'Paused' : 'Playing'}: ${await titleOf(playback.trackId)}`;
   });
   group.addEventListener('scheduled', ({ detail }) => {
     container.dataset.scheduled = String((Number(container.dataset.scheduled) || 0) + 1);
-    status.textContent = detail.late ? 'Playing: joined in step with the others.' : 'Playing in step.';
+    playbackNote = detail.late ? 'Playing: joined in step with the others.' : 'Playing in step.';
+    showStatus();
   });
   group.addEventListener('connection', ({ detail }) => {
-    if (detail === 'live') {
-      delete container.dataset.problem;
-      if (/^(The server|Reconnecting)/.test(status.textContent)) status.textContent = 'Connected again.';
-    } else if (detail === 'unreachable') {
-      showProblem('The server is unreachable; reconnecting…');
-    } else {
-      status.textContent = 'Reconnecting…';
-    }
+    connection = detail;
+    showStatus();
   });
   group.addEventListener('problem', ({ detail }) => showProblem(detail.message || messageOf(detail)));
   group.addEventListener('ended', () => {
     container.dataset.state = 'ENDED';
+    connection = 'ended';
     showProblem('Your session ended.');
     toggle.disabled = position.disabled = search.disabled = true;
     player?.resume();
