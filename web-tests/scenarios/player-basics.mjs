@@ -8,9 +8,11 @@ export default async function (t) {
   await signIn(page, await freshListener(t));
 
   // Search as you type: the results follow the field without pressing Enter.
+  // Typed slower than the debounce, so each letter is a search: the focus stays in the field.
   await page.keyboard.press('/');
-  await page.keyboard.type('noct');
+  await page.keyboard.type('noct', { delay: 400 });
   await page.getByRole('heading', { level: 1, name: 'Search: noct' }).waitFor();
+  assert(await page.evaluate(() => document.activeElement?.id === 'search'), 'the search field kept the focus');
   const row = page.getByRole('list', { name: 'Tracks' }).getByRole('listitem').filter({ hasText: 'Café Nocturne' });
   await row.waitFor();
 
@@ -54,4 +56,5 @@ export default async function (t) {
   await page.getByRole('heading', { level: 1 }).focus();
   await page.keyboard.press(' ');
   await page.waitForFunction(() => window.cadenza.player.element.paused);
+  assert(t.problems.length === 0, `the page reported errors: ${t.problems.join('; ')}`);
 }

@@ -48,6 +48,7 @@ export default async function (t) {
   await page.getByRole('navigation', { name: 'Library' }).getByRole('link', { name: 'Artists' }).click();
   await page.getByText('Your session ended. Sign in again.').waitFor();
   await page.getByLabel('Username').waitFor();
+  assert(t.problems.length === 0, `the page reported errors: ${t.problems.join('; ')}`);
 }
 
 /** Asks for a rescan as the admin until the track's route answers `status`. */

@@ -32,4 +32,5 @@ export default async function (t) {
   await playedPast(page, 0.3);
   const playing = await page.evaluate(() => window.cadenza.player.current.title);
   assert(playing === 'Spring Tide', `playing ${playing}`);
+  assert(t.problems.length === 0, `the page reported errors: ${t.problems.join('; ')}`);
 }

@@ -5,7 +5,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { freshListener, openAlbum, playedPast, signIn } from '../lib/player.mjs';
+import { assert, freshListener, openAlbum, playedPast, signIn } from '../lib/player.mjs';
 
 const PAGES = [
   ['Home', '#/', /^Hello, /],
@@ -81,4 +81,5 @@ export default async function (t) {
   await page.getByRole('heading', { level: 1, name: 'Albums' }).waitFor();
   await page.waitForFunction(() => [...document.images].every((img) => img.complete));
   await shot('albums-phone');
+  assert(t.problems.length === 0, `the page reported errors: ${t.problems.join('; ')}`);
 }

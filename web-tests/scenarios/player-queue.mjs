@@ -43,4 +43,5 @@ export default async function (t) {
   assert(await page.evaluate(() => window.cadenza.player.current.title) === 'Morning Fog', 'the next one was fetched before it played');
   await page.evaluate(() => window.cadenza.player.seek(window.cadenza.player.duration - 0.5));
   await page.waitForFunction(() => window.cadenza.player.current.title === 'Lydian Rise' && window.cadenza.player.element.currentTime > 0.2);
+  assert(t.problems.length === 0, `the page reported errors: ${t.problems.join('; ')}`);
 }

@@ -79,7 +79,11 @@ function shell(user) {
   const ctx = { api, player, navigate, toast: notices.toast, annotations, user, reload: () => router.reload() };
 
   const search = h('input', { type: 'search', id: 'search', placeholder: 'Search', autocomplete: 'off', 'aria-label': 'Search artists, albums and tracks' });
-  const searchFor = debounce((q) => navigate(`/search?q=${encodeURIComponent(q)}`, { replace: parseHash(location.hash).path === '/search' }), SEARCH_DELAY_MS);
+  // The first query of a search is a history entry, the next ones replace it; the focus stays in the field.
+  const searchFor = debounce((q) => navigate(`/search?q=${encodeURIComponent(q)}`, {
+    replace: parseHash(location.hash).path === '/search',
+    keepFocus: document.activeElement === search,
+  }), SEARCH_DELAY_MS);
   search.addEventListener('input', () => searchFor(search.value.trim()));
   search.addEventListener('keydown', (event) => {
     if (event.key === 'Enter') searchFor.flush(search.value.trim());

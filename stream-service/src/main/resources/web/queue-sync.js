@@ -16,13 +16,13 @@ export async function restoreQueue(api, player) {
 
 /** Saves on every change of the queue, and the position when playback pauses or the page goes. */
 export function saveQueueOnChange(api, player) {
-  let lastSaved = '';
   const body = () => ({
     trackIds: player.queue.map((t) => t.id),
     current: player.current?.id,
     positionMs: Math.round(player.position * 1000),
     client: CLIENT,
   });
+  let lastSaved = JSON.stringify(body()); // what was just restored needs no saving
   const save = debounce(async ({ keepalive = false } = {}) => {
     const next = body();
     const key = JSON.stringify(next);

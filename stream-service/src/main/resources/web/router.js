@@ -96,16 +96,16 @@ export function createRouter(main, contextFor) {
       keepFocus = true;
       return show().catch(reportError);
     },
-    /** Goes to `path` ("/albums/x"); `replace` keeps history and focus (search as you type). */
-    navigate(path, { replace = false } = {}) {
+    /**
+     * Goes to `path` ("/albums/x"). `replace`: no new history entry; `keepFocus`: the focus stays
+     * where it is instead of moving to the new page's heading (search as you type).
+     */
+    navigate(path, { replace = false, keepFocus: keep = false } = {}) {
       const hash = `#${path}`;
       if (location.hash === hash) return this.reload();
-      if (replace) {
-        keepFocus = true;
-        location.replace(hash);
-      } else {
-        location.hash = hash;
-      }
+      keepFocus = keep;
+      if (replace) location.replace(hash);
+      else location.hash = hash;
     },
     stop() {
       controller?.abort();

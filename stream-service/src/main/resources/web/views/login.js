@@ -32,6 +32,5 @@ export function render(container, { api, message, onSignedIn }) {
   });
   container.replaceChildren(h('main', { class: 'login' }, form));
   document.title = 'Sign in · Cadenza';
-  (message ? error : username).focus?.();
-  username.focus();
+  username.focus(); // the message, if any, is announced: it is an alert
 }
