@@ -48,6 +48,9 @@ export function menuButton({ label, iconName = 'more', text, items, className = 
       event.stopPropagation();
     });
     wrapper.append(menu);
+    // Near the bottom of the scrolling area (above the player bar) the menu opens upwards.
+    const limit = wrapper.closest('main')?.getBoundingClientRect().bottom ?? innerHeight;
+    if (menu.getBoundingClientRect().bottom > limit) menu.classList.add('menu-up');
     button.setAttribute('aria-expanded', 'true');
     document.addEventListener('pointerdown', outside, true);
     open = { button, close };
