@@ -158,6 +158,16 @@ class WebSessionApiTest {
   }
 
   @Test
+  void aLoginFromAnotherSitesPageIsRefused() {
+    // login CSRF: another site's form must not sign the browser in to an account it chose
+    HttpResponse<String> r =
+        postLogin("admin", ADMIN_PASSWORD, "Origin", "https://elsewhere.example");
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(r.body()).contains("cross-site-request");
+    assertThat(r.headers().firstValue("Set-Cookie")).isEmpty();
+  }
+
+  @Test
   void aDisabledUserIsRefusedWith403() {
     createUser("dora", "dora-password-1");
     assertThat(http.json("PATCH", "/api/v1/users/dora", admin(), Map.of("disabled", true)).status())

@@ -3,10 +3,12 @@ package dev.cadenza.stream.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 
 /** Who a request comes from, given its peer and its X-Forwarded-For lines. */
 class ClientAddressTest {
@@ -77,11 +79,8 @@ class ClientAddressTest {
         .isTrue();
   }
 
-  static org.springframework.mock.http.server.reactive.MockServerHttpRequest fromPeer(
-      String peer, String forwardedProto) {
-    var b =
-        org.springframework.mock.http.server.reactive.MockServerHttpRequest.get("/")
-            .remoteAddress(new java.net.InetSocketAddress(peer, 40_000));
+  static MockServerHttpRequest fromPeer(String peer, String forwardedProto) {
+    var b = MockServerHttpRequest.get("/").remoteAddress(new InetSocketAddress(peer, 40_000));
     if (forwardedProto != null) {
       b.header("X-Forwarded-Proto", forwardedProto);
     }
