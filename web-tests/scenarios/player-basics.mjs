@@ -1,6 +1,7 @@
-// Sign in, search as you type, play (the audio element's time advances), seek (a Range request).
+// Sign in, search as you type, play (the audio element's time advances; the media session and the
+// now-playing report follow), seek (a Range request), pause from the keyboard.
 
-import { assert, freshListener, playedPast, signIn } from './player-helpers.mjs';
+import { assert, freshListener, playedPast, signIn } from '../lib/player.mjs';
 
 export default async function (t) {
   const { page } = t;
@@ -20,6 +21,8 @@ export default async function (t) {
     if (response.url().includes('/stream') && range) partial.push(`${range} → ${response.status()}`);
   });
 
+  const nowPlaying = page.waitForResponse((r) => r.url().endsWith('/api/v1/me/scrobbles') && r.request().postDataJSON()?.submission === false && r.ok());
+
   // Play: from the click to the first `playing` event of the audio element.
   const started = await page.evaluate(() => performance.now());
   await row.getByRole('button', { name: /^Play / }).click();
@@ -33,6 +36,11 @@ export default async function (t) {
   );
   console.log(`click to first audio: ${firstAudioMs.toFixed(0)} ms`);
   await playedPast(page, 0.5);
+
+  // The lock screen knows the track, and the server that it is playing (a now-playing report).
+  await nowPlaying;
+  const session = await page.evaluate(() => ({ title: navigator.mediaSession.metadata?.title, state: navigator.mediaSession.playbackState }));
+  assert(session.title === 'Café Nocturne — Été' && session.state === 'playing', `media session: ${JSON.stringify(session)}`);
 
   // Seek: the slider is a keyboard control; End jumps to the end, Home back to the start.
   const seek = page.getByRole('slider', { name: 'Seek' });

@@ -1,9 +1,9 @@
-// Errors a person can act on: a server that goes away (a banner, then it recovers) and a track
-// whose file left the library (a message, not a stuck player).
+// Errors a person can act on: a server that goes away (a banner, then it recovers), a track whose
+// file left the library (a message, not a stuck player), and a session that ended (the login says so).
 
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assert, freshListener, openAlbum, signIn } from './player-helpers.mjs';
+import { assert, freshListener, openAlbum, signIn } from '../lib/player.mjs';
 
 const REMOVED = ['The Quiet Modes', 'Seven Modes', '03 Phrygian Dusk.ogg'];
 
@@ -42,6 +42,12 @@ export default async function (t) {
     await rename(aside, file);
     await rescanUntil(t, trackId, 200);
   }
+
+  // The session ends (here: the cookie is gone): the next request leads to the login, which says so.
+  await page.context().clearCookies();
+  await page.getByRole('navigation', { name: 'Library' }).getByRole('link', { name: 'Artists' }).click();
+  await page.getByText('Your session ended. Sign in again.').waitFor();
+  await page.getByLabel('Username').waitFor();
 }
 
 /** Asks for a rescan as the admin until the track's route answers `status`. */

@@ -1,6 +1,6 @@
 // Stars (a starred track shows in Starred) and playlists (create, add a track, play it).
 
-import { assert, freshListener, openAlbum, playedPast, signIn } from './player-helpers.mjs';
+import { assert, freshListener, openAlbum, playedPast, signIn } from '../lib/player.mjs';
 
 export default async function (t) {
   const { page } = t;

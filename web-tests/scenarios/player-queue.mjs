@@ -1,6 +1,7 @@
-// The queue: add, reorder, and after a reload it is restored from the server (PUT/GET /me/queue).
+// The queue: add, reorder, and after a reload it is restored from the server (PUT/GET /me/queue);
+// then it plays on from one track to the next, which was loaded in advance.
 
-import { assert, freshListener, openAlbum, signIn } from './player-helpers.mjs';
+import { assert, freshListener, openAlbum, signIn } from '../lib/player.mjs';
 
 const titles = (page) => page.getByRole('list', { name: 'Queue' }).locator('.track-title').allTextContents();
 
@@ -33,4 +34,13 @@ export default async function (t) {
   await page.waitForFunction(() => window.cadenza.player.queue.length === 3);
   const restored = await titles(page);
   assert(restored.join('|') === after.join('|'), `restored queue: ${restored}`);
+
+  // Play on: the next track is fetched while the current one plays, and follows it on `ended`.
+  const nextId = await page.getByRole('list', { name: 'Queue' }).getByRole('listitem').nth(1).getAttribute('data-track-id');
+  const preloaded = page.waitForRequest((r) => r.url().includes(`/tracks/${nextId}/stream`));
+  await page.getByRole('button', { name: 'Play Morning Fog' }).click();
+  await preloaded;
+  assert(await page.evaluate(() => window.cadenza.player.current.title) === 'Morning Fog', 'the next one was fetched before it played');
+  await page.evaluate(() => window.cadenza.player.seek(window.cadenza.player.duration - 0.5));
+  await page.waitForFunction(() => window.cadenza.player.current.title === 'Lydian Rise' && window.cadenza.player.element.currentTime > 0.2);
 }

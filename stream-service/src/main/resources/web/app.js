@@ -109,6 +109,7 @@ function shell(user) {
 
   function markNav() {
     const path = parseHash(location.hash).path;
+    if (path !== '/search') search.value = '';
     for (const link of navigation.querySelectorAll('a')) {
       const target = link.getAttribute('href').slice(1);
       const active = target === '/' ? path === '/' : path === target || path.startsWith(`${target}/`);

@@ -26,7 +26,10 @@ export function ratingControl({ kind, id, label, annotations, toast, signal }) {
   function show() {
     const rating = annotations.get(kind, id).rating;
     inputs.forEach((input, i) => (input.checked = i + 1 === rating));
-    labels.forEach((l, i) => l.classList.toggle('on', i < rating));
+    labels.forEach((l, i) => {
+      l.classList.toggle('on', i < rating);
+      l.firstChild.replaceWith(icon(i < rating ? 'starFilled' : 'star', { size: 20 }));
+    });
     clearButton.hidden = rating === 0;
   }
 

@@ -19,8 +19,8 @@ export function trackList(ctx, tracks, { numbered = false, showAlbum = true, ext
     const star = starButton(ctx, 'track', track.id, track.title);
     const number = numbered && track.trackNumber ? track.trackNumber : index + 1;
     return h('li', { class: 'track-row', 'data-track-id': track.id },
-      h('button', { type: 'button', class: 'track-play', 'aria-label': `Play ${track.title}`, onclick: () => player.playTracks(tracks, index) },
-        h('span', { class: 'track-number' }, number), icon('play', { size: 18 })),
+      h('div', { class: 'track-index' }, h('span', { class: 'track-number', 'aria-hidden': 'true' }, number),
+        h('button', { type: 'button', class: 'track-play', 'aria-label': `Play ${track.title}`, onclick: () => player.playTracks(tracks, index) }, icon('play', { size: 18 }))),
       h('div', { class: 'track-main' },
         h('span', { class: 'track-title' }, track.title),
         h('span', { class: 'track-artist muted' }, track.artist ?? 'Unknown artist')),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.cadenza.stream.account.AccountTestApp;
+import dev.cadenza.stream.library.LibraryFixtures;
 import dev.cadenza.stream.testsupport.TestApp;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -25,10 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The web player in a real browser: each scenario of {@code web-tests/scenarios/} runs as one test,
  * {@code node web-tests/run.mjs <scenario>} (Playwright driving Debian's Chromium headless) against
- * the service on the demo library, with authentication on and a known admin. A scenario's output is
- * printed; a failure leaves screenshots in {@code target/web-tests/}. Chromium and the npm packages
- * come from {@code hack/browser.sh}, which the build runs before the tests; without them the tests
- * are skipped, or fail when {@code CI=true}.
+ * the service on a copy of the demo library (a scenario removes a file from it: {@code
+ * CADENZA_LIBRARY}), with authentication on and a known admin. A scenario's output is printed; a
+ * failure leaves screenshots in {@code target/web-tests/}. Chromium and the npm packages come from
+ * {@code hack/browser.sh}, which the build runs before the tests; without them the tests are
+ * skipped, or fail when {@code CI=true}.
  */
 class WebPlayerBrowserTest {
 
@@ -40,6 +42,7 @@ class WebPlayerBrowserTest {
       Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
 
   @TempDir static Path data;
+  @TempDir static Path library;
   static TestApp app;
 
   @BeforeAll
@@ -47,8 +50,10 @@ class WebPlayerBrowserTest {
     requirePrerequisites();
     // scenarios log in many times from one address, some with a wrong password on purpose
     app =
-        AccountTestApp.startDemoLibrary(
-            data, "--cadenza.auth.failed-logins.max-failures-per-address=1000");
+        AccountTestApp.start(
+            LibraryFixtures.copyDemo(library),
+            data,
+            "--cadenza.auth.failed-logins.max-failures-per-address=1000");
   }
 
   @AfterAll
@@ -77,6 +82,7 @@ class WebPlayerBrowserTest {
     builder.environment().put("CADENZA_URL", "http://127.0.0.1:" + app.port());
     builder.environment().put("CADENZA_USER", AccountTestApp.ADMIN);
     builder.environment().put("CADENZA_PASSWORD", AccountTestApp.ADMIN_PASSWORD);
+    builder.environment().put("CADENZA_LIBRARY", library.toString());
     builder
         .environment()
         .put("CADENZA_SCREENSHOTS", Path.of("target", "web-tests").toAbsolutePath().toString());

@@ -1,11 +1,11 @@
-// Steps the player scenarios share. Not a scenario itself (no default export).
+// Steps the web player scenarios share (scenarios/player-*.mjs).
 
 /**
  * A listener of its own for one scenario, made through the API as the admin, so scenarios do not
  * see each other's queue, stars or playlists.
  */
-export async function freshListener(env) {
-  const username = `listener-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+export async function freshListener(env, { name = 'listener' } = {}) {
+  const username = `${name}-${Math.random().toString(36).slice(2, 7)}`;
   const password = `pw-${Math.random().toString(36).slice(2)}-${Date.now()}`;
   const response = await fetch(new URL('/api/v1/users', env.url), {
     method: 'POST',
