@@ -1,4 +1,5 @@
-// Stars (a starred track shows in Starred) and playlists (create, add a track, play it).
+// Stars (a starred track shows in Starred), ratings (kept), and playlists (create, add a track,
+// play it).
 
 import { assert, freshListener, openAlbum, playedPast, signIn } from '../lib/player.mjs';
 
@@ -12,6 +13,14 @@ export default async function (t) {
   await page.waitForFunction(() => document.querySelector('.track-list .star-button[aria-pressed="true"]'));
   await page.getByRole('navigation', { name: 'Library' }).getByRole('link', { name: 'Starred' }).click();
   await page.getByRole('list', { name: 'Starred tracks' }).getByText('Low Water').waitFor();
+
+  // A rating: four stars for the album, still there after a reload.
+  await openAlbum(page, 'Tides');
+  await page.getByRole('group', { name: 'Rating of Tides' }).locator('label', { hasText: '4 stars' }).click();
+  await page.waitForResponse((r) => r.url().includes('/api/v1/me/ratings/album/') && r.ok());
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'Tides' }).waitFor();
+  await page.waitForFunction(() => document.querySelector('.rating input[value="4"]')?.checked);
 
   // A playlist: create it from the track's menu, then play it from its page.
   const name = `Scenario ${Date.now()}`;

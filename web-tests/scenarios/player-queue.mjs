@@ -1,4 +1,4 @@
-// The queue: add, reorder, and after a reload it is restored from the server (PUT/GET /me/queue);
+// The queue: add, reorder (buttons, dragging), and after a reload it is restored from the server (PUT/GET /me/queue);
 // then it plays on from one track to the next, which was loaded in advance.
 
 import { assert, freshListener, openAlbum, signIn } from '../lib/player.mjs';
@@ -35,8 +35,14 @@ export default async function (t) {
   const restored = await titles(page);
   assert(restored.join('|') === after.join('|'), `restored queue: ${restored}`);
 
+  // Dragging a row moves it too.
+  const rows = page.getByRole('list', { name: 'Queue' }).getByRole('listitem');
+  await rows.filter({ hasText: 'Phrygian Dusk' }).dragTo(rows.filter({ hasText: 'Morning Fog' }));
+  const dragged = await titles(page);
+  assert(dragged.join('|') === 'Phrygian Dusk|Morning Fog|Lydian Rise', `queue after dragging: ${dragged}`);
+
   // Play on: the next track is fetched while the current one plays, and follows it on `ended`.
-  const nextId = await page.getByRole('list', { name: 'Queue' }).getByRole('listitem').nth(1).getAttribute('data-track-id');
+  const nextId = await rows.nth(2).getAttribute('data-track-id');
   const preloaded = page.waitForRequest((r) => r.url().includes(`/tracks/${nextId}/stream`));
   await page.getByRole('button', { name: 'Play Morning Fog' }).click();
   await preloaded;
