@@ -1,5 +1,5 @@
 // Sign in, search as you type, play (the audio element's time advances; the media session and the
-// now-playing report follow), seek (a Range request), pause from the keyboard.
+// now-playing report follow), seek (a Range request), and the shortcuts Space, ← and s.
 
 import { assert, freshListener, playedPast, signIn } from '../lib/player.mjs';
 
@@ -52,9 +52,14 @@ export default async function (t) {
   assert(partial.some((r) => r.endsWith('206')), `no Range request answered 206: ${partial.join(', ')}`);
   console.log(`stream requests: ${partial.join(', ')}`);
 
-  // Keyboard: space pauses.
+  // Shortcuts: Space pauses, ← seeks back 5 s, s stars the track playing.
   await page.getByRole('heading', { level: 1 }).focus();
   await page.keyboard.press(' ');
   await page.waitForFunction(() => window.cadenza.player.element.paused);
+  const before = await page.evaluate(() => window.cadenza.player.element.currentTime);
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction((t) => Math.abs(window.cadenza.player.element.currentTime - (t - 5)) < 0.5, before);
+  await page.keyboard.press('s');
+  await page.getByRole('region', { name: 'Player' }).getByRole('button', { name: 'Star Café Nocturne — Été', pressed: true }).waitFor();
   assert(t.problems.length === 0, `the page reported errors: ${t.problems.join('; ')}`);
 }
