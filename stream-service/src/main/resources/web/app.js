@@ -73,7 +73,8 @@ async function start() {
 }
 
 function shell(user) {
-  const player = new Player({ volume: Number(localStorage.getItem('cadenza.volume') ?? 1) });
+  const saved = Number.parseFloat(localStorage.getItem('cadenza.volume'));
+  const player = new Player({ volume: saved >= 0 && saved <= 1 ? saved : 1 });
   const annotations = createAnnotations(api);
   const navigate = (path, options) => router.navigate(path, options);
   const ctx = { api, player, navigate, toast: notices.toast, annotations, user, reload: () => router.reload() };

@@ -268,7 +268,6 @@ export class Player extends EventTarget {
     this.#emit('queuechange');
   }
 
-  /** Replaces the queue's copy of a track (after its annotation changed, say). */
   #changed() {
     this.#preloadNext();
     this.#emit('queuechange');
