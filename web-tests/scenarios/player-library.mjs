@@ -16,8 +16,9 @@ export default async function (t) {
 
   // A rating: four stars for the album, still there after a reload.
   await openAlbum(page, 'Tides');
+  const rated = page.waitForResponse((r) => r.url().includes('/api/v1/me/ratings/album/') && r.ok());
   await page.getByRole('group', { name: 'Rating of Tides' }).locator('label', { hasText: '4 stars' }).click();
-  await page.waitForResponse((r) => r.url().includes('/api/v1/me/ratings/album/') && r.ok());
+  await rated;
   await page.reload();
   await page.getByRole('heading', { level: 1, name: 'Tides' }).waitFor();
   await page.waitForFunction(() => document.querySelector('.rating input[value="4"]')?.checked);

@@ -23,12 +23,14 @@ export default async function (t) {
   // Reorder with the keyboard-reachable buttons: Morning Fog up twice, then remove Dorian Walk.
   await page.getByRole('button', { name: 'Move Morning Fog up' }).click();
   await page.getByRole('button', { name: 'Move Morning Fog up' }).click();
+  // The save is debounced: the last change is followed by one PUT.
+  const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/me/queue') && r.request().method() === 'PUT' && r.request().postDataJSON().trackIds.length === 3 && r.ok());
   await page.getByRole('button', { name: 'Remove Dorian Walk from the queue' }).click();
   const after = await titles(page);
   assert(after.join('|') === 'Morning Fog|Lydian Rise|Phrygian Dusk', `reordered queue: ${after}`);
 
-  // The save is debounced: wait for it, then reload and find the same queue.
-  await page.waitForResponse((r) => r.url().endsWith('/api/v1/me/queue') && r.request().method() === 'PUT' && r.ok());
+  // After the save, a reload finds the same queue.
+  await saved;
   await page.reload();
   await page.getByRole('heading', { level: 1, name: 'Queue' }).waitFor();
   await page.waitForFunction(() => window.cadenza.player.queue.length === 3);
