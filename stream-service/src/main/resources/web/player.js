@@ -1,6 +1,6 @@
 // The player: one queue, one <audio> element playing and a second one loading the next track, so
-// that the switch on `ended` costs no network round trip (gapless where the browser's decoder
-// allows; the formats' own padding is not trimmed).
+// that the switch on `ended` costs no network round trip (close to gapless, not sample-accurate:
+// docs/web.md).
 //
 // Events (all on the Player, an EventTarget):
 //   queuechange  the queue, the current index, shuffle or repeat changed
