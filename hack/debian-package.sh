@@ -6,11 +6,14 @@
 # apt-get as root (CI runs as root on Debian); as another user without BINARY it says how to
 # install and exits 0, and the tests that need BINARY fail with the same advice.
 #
-#   hack/debian-package.sh PACKAGE BINARY
+#   hack/debian-package.sh PACKAGE BINARY [VERSION_FLAG]
+#
+# VERSION_FLAG (default -v) makes BINARY print its version for the log (chromium: --version).
 set -euo pipefail
 
-package=${1:?usage: hack/debian-package.sh PACKAGE BINARY}
-binary=${2:?usage: hack/debian-package.sh PACKAGE BINARY}
+package=${1:?usage: hack/debian-package.sh PACKAGE BINARY [VERSION_FLAG]}
+binary=${2:?usage: hack/debian-package.sh PACKAGE BINARY [VERSION_FLAG]}
+version_flag=${3:--v}
 
 log() { printf '[%s %s] %s\n' "$package" "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -18,7 +21,7 @@ find_binary() {
   command -v "$binary" 2>/dev/null || { [[ -x /usr/sbin/$binary ]] && echo "/usr/sbin/$binary"; }
 }
 
-version() { "$1" -v 2>&1 | head -n 1; }
+version() { "$1" "$version_flag" 2>&1 | head -n 1; }
 
 if path=$(find_binary); then
   log "$(version "$path") already installed"

@@ -14,6 +14,8 @@ final class AccountBodies {
 
   record PasswordChange(String current, String replacement) {}
 
+  record Login(String username, String password) {}
+
   private final JsonMapper json;
 
   AccountBodies(JsonMapper json) {
@@ -39,6 +41,12 @@ final class AccountBodies {
   PasswordChange passwordChange(String body) {
     JsonBody n = JsonBody.object(json, body, "PasswordChange", "current", "new");
     return new PasswordChange(required(n, "current"), password(n, "new", true));
+  }
+
+  /** A web login; the password is checked, not judged (an old one may break today's rules). */
+  Login login(String body) {
+    JsonBody n = JsonBody.object(json, body, "Login", "username", "password");
+    return new Login(required(n, "username"), required(n, "password"));
   }
 
   /** A key's name: 1 to {@link ApiKeys#MAX_NAME} characters. */

@@ -66,14 +66,20 @@ class AccountConfiguration {
   }
 
   @Bean
+  WebSessions webSessions(
+      ItemStore store, Users users, VerifiedCredentials verified, AuthProperties settings) {
+    return new WebSessions(store, users, verified, settings.webSession(), Clock.systemUTC());
+  }
+
+  @Bean
   RequestAuthentication requestAuthentication(
-      AuthProperties settings, Authenticator authenticator) {
+      AuthProperties settings, Authenticator authenticator, WebSessions sessions) {
     if (!settings.enabled()) {
       log.warn(
           "Authentication is off (cadenza.auth.enabled=false): every request acts as an admin."
               + " Use this only on a trusted network.");
     }
-    return new RequestAuthentication(settings.enabled(), authenticator);
+    return new RequestAuthentication(settings.enabled(), authenticator, sessions);
   }
 
   @Bean

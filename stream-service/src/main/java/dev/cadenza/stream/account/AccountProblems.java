@@ -21,8 +21,37 @@ public final class AccountProblems {
     return unauthorized(
         "credentials-required",
         "Authentication required",
-        "This route needs credentials: 'Authorization: Bearer <API key>', or 'Authorization: Basic'"
-            + " with username:password.");
+        "This route needs credentials: 'Authorization: Bearer <API key>', 'Authorization: Basic'"
+            + " with username:password, or the session cookie of a web login"
+            + " (POST /api/v1/auth/session).");
+  }
+
+  /** The session cookie names no live session (logged out, expired, or its user changed). */
+  static ErrorResponseException sessionEnded() {
+    return unauthorized(
+        "session-ended",
+        "Session ended",
+        "Your session ended (logged out, expired, or the account changed); log in again.");
+  }
+
+  static ErrorResponseException csrfTokenMissing() {
+    return Problems.problem(
+        HttpStatus.FORBIDDEN,
+        "csrf-token-missing",
+        "CSRF token missing",
+        "A request that changes something with the session cookie must carry the session's"
+            + " token in the X-Cadenza-CSRF header (from the login or GET /api/v1/auth/session).",
+        Map.of("header", SessionCookie.CSRF_HEADER));
+  }
+
+  static ErrorResponseException csrfTokenMismatch() {
+    return Problems.problem(
+        HttpStatus.FORBIDDEN,
+        "csrf-token-mismatch",
+        "CSRF token mismatch",
+        "The X-Cadenza-CSRF header is not this session's token; read it again from GET"
+            + " /api/v1/auth/session.",
+        Map.of("header", SessionCookie.CSRF_HEADER));
   }
 
   static ErrorResponseException malformedCredentials(String detail) {

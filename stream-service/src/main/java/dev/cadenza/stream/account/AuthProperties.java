@@ -16,8 +16,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     single-process default generates one in {@code <data dir>/secret.key}; pods sharing DynamoDB
  *     must all be given the same
  * @param failedLogins limits on failed logins, per pod
- * @param verifiedCacheTtl how long a verified password or API key is remembered (in memory, per
- *     pod) so that per-request authentication costs an HMAC, not an Argon2 hash
+ * @param verifiedCacheTtl how long a verified password, API key or web session is remembered (in
+ *     memory, per pod) so that per-request authentication costs an HMAC, not an Argon2 hash or a
+ *     store read
+ * @param webSession the browser's login sessions (a cookie)
  */
 @ConfigurationProperties("cadenza.auth")
 public record AuthProperties(
@@ -25,7 +27,8 @@ public record AuthProperties(
     @DefaultValue Admin admin,
     String secretKey,
     @DefaultValue FailedLogins failedLogins,
-    @DefaultValue("1m") Duration verifiedCacheTtl) {
+    @DefaultValue("1m") Duration verifiedCacheTtl,
+    @DefaultValue WebSession webSession) {
 
   /** Fewest bytes of a secret key. */
   static final int MIN_SECRET_KEY_BYTES = 32;
@@ -77,7 +80,35 @@ public record AuthProperties(
         + failedLogins
         + ", verifiedCacheTtl="
         + verifiedCacheTtl
+        + ", webSession="
+        + webSession
         + "]";
+  }
+
+  /**
+   * The web player's login sessions ({@code POST /api/v1/auth/session}, docs/auth.md): a session
+   * ends after {@code idleTimeout} without a request, and {@code absoluteTimeout} after its login
+   * whatever happens.
+   */
+  public record WebSession(
+      @DefaultValue("14d") Duration idleTimeout, @DefaultValue("90d") Duration absoluteTimeout) {
+    public WebSession {
+      if (idleTimeout.compareTo(Duration.ofMinutes(1)) < 0
+          || absoluteTimeout.compareTo(Duration.ofMinutes(1)) < 0) {
+        throw new IllegalArgumentException(
+            "cadenza.auth.web-session.idle-timeout and absolute-timeout: must be at least 1m, got "
+                + idleTimeout
+                + " and "
+                + absoluteTimeout);
+      }
+      if (absoluteTimeout.compareTo(idleTimeout) < 0) {
+        throw new IllegalArgumentException(
+            "cadenza.auth.web-session.absolute-timeout: must be at least idle-timeout ("
+                + idleTimeout
+                + "), got "
+                + absoluteTimeout);
+      }
+    }
   }
 
   /**

@@ -13,8 +13,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Guards the routes Reactor Netty serves ahead of Spring's dispatcher (and so of every web filter),
- * such as the track stream: the same credentials and answers as {@link AuthenticationFilter}. With
- * authentication off the handler is returned as it is, at no cost per request.
+ * such as the track stream: the same credentials (the session cookie among them, so that an {@code
+ * <audio src>} plays) and answers as {@link AuthenticationFilter}. With authentication off the
+ * handler is returned as it is, at no cost per request.
  */
 public final class NettyAuthentication {
 
@@ -38,7 +39,12 @@ public final class NettyAuthentication {
     return (request, response) ->
         authentication
             .authenticate(
-                request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION), clients.of(request))
+                new RequestAuthentication.Presented(
+                    request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION),
+                    SessionCookie.token(request.requestHeaders().getAll(HttpHeaderNames.COOKIE)),
+                    RequestAuthentication.Presented.changes(request.method().name()),
+                    request.requestHeaders().get(SessionCookie.CSRF_HEADER)),
+                clients.of(request))
             .then(Mono.just(true))
             .onErrorResume(
                 ErrorResponseException.class,

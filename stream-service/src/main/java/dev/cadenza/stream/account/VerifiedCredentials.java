@@ -100,6 +100,12 @@ final class VerifiedCredentials {
     }
   }
 
+  /** Forgets one verified credential (a web session at logout). */
+  void forgetKey(String cacheKey) {
+    generation.incrementAndGet();
+    cache.invalidate(cacheKey);
+  }
+
   /** Forgets every verified credential of the user. */
   void forget(String userId) {
     generation.incrementAndGet();

@@ -27,6 +27,7 @@ public class ClientAddress {
   static final String UNKNOWN = "unknown";
 
   private static final String FORWARDED_FOR = "X-Forwarded-For";
+  private static final String FORWARDED_PROTO = "X-Forwarded-Proto";
 
   private final List<AddressRange> trustedProxies;
 
@@ -55,6 +56,31 @@ public class ClientAddress {
         client(
             address(request.connectionRemoteAddress()),
             request.requestHeaders().getAll(FORWARDED_FOR)));
+  }
+
+  /**
+   * Whether the client reached this service over TLS: the connection is TLS, or a trusted proxy
+   * says so with {@code X-Forwarded-Proto: https} (from anyone else that header is not believed).
+   */
+  public boolean overTls(ServerHttpRequest request) {
+    if (request.getSslInfo() != null) {
+      return true;
+    }
+    Object nativeRequest;
+    try {
+      nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+    } catch (IllegalArgumentException | IllegalStateException notReactorNetty) {
+      nativeRequest = null;
+    }
+    InetAddress peer =
+        nativeRequest instanceof HttpServerRequest netty
+            ? address(netty.connectionRemoteAddress())
+            : address(request.getRemoteAddress());
+    String proto = request.getHeaders().getFirst(FORWARDED_PROTO);
+    return peer != null
+        && proto != null
+        && isTrustedProxy(peer)
+        && proto.split(",")[0].strip().equalsIgnoreCase("https");
   }
 
   /** Whether {@code peer} is one of the trusted proxies. */

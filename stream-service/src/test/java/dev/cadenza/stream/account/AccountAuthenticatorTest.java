@@ -171,7 +171,8 @@ class AccountAuthenticatorTest {
   @Test
   void anUnreachableStoreIsA503NotARefusal() {
     accounts.store.unreachable = true;
-    RequestAuthentication requests = new RequestAuthentication(true, accounts.authenticator);
+    RequestAuthentication requests =
+        new RequestAuthentication(true, accounts.authenticator, accounts.sessions);
     assertThatThrownBy(
             () ->
                 requests.authenticate(AccountHttp.basic("ann", "other-password"), ADDRESS).block())
@@ -185,8 +186,9 @@ class AccountAuthenticatorTest {
 
   @Test
   void withAuthenticationOffEveryRequestIsTheAnonymousAdmin() {
-    RequestAuthentication off = new RequestAuthentication(false, accounts.authenticator);
-    assertThat(off.authenticate(null, ADDRESS).block())
+    RequestAuthentication off =
+        new RequestAuthentication(false, accounts.authenticator, accounts.sessions);
+    assertThat(off.authenticate((String) null, ADDRESS).block())
         .isEqualTo(RequestAuthentication.ANONYMOUS_ADMIN);
     assertThat(RequestAuthentication.ANONYMOUS_ADMIN.admin()).isTrue();
   }

@@ -4,6 +4,7 @@ import dev.cadenza.stream.testsupport.TestApp;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
@@ -23,13 +24,25 @@ public final class AccountTestApp {
 
   /** With the admin password and a secret key set; {@code extraArgs} as for {@link TestApp}. */
   public static TestApp start(Path library, Path dataDir, String... extraArgs) throws Exception {
+    return TestApp.start(library, args(dataDir, extraArgs));
+  }
+
+  private static String[] args(Path dataDir, String... extraArgs) {
     List<String> args = new ArrayList<>();
     args.add("--cadenza.auth.enabled=true");
     args.add("--cadenza.auth.admin.password=" + ADMIN_PASSWORD);
-    args.add("--cadenza.auth.secret-key=" + secretKey());
+    // a repeated argument would be joined into a list: a key given in extraArgs replaces this one
+    if (Arrays.stream(extraArgs).noneMatch(a -> a.startsWith("--cadenza.auth.secret-key="))) {
+      args.add("--cadenza.auth.secret-key=" + secretKey());
+    }
     args.add("--cadenza.data.dir=" + dataDir);
     args.addAll(List.of(extraArgs));
-    return TestApp.start(library, args.toArray(String[]::new));
+    return args.toArray(String[]::new);
+  }
+
+  /** As {@link #start}, on the demo library. */
+  public static TestApp startDemoLibrary(Path dataDir, String... extraArgs) throws Exception {
+    return TestApp.startDemo(args(dataDir, extraArgs));
   }
 
   public static String admin() {

@@ -14,6 +14,7 @@ final class Accounts implements AutoCloseable {
   final ApiKeys keys;
   final Users users;
   final AccountAuthenticator authenticator;
+  final WebSessions sessions;
 
   Accounts(Path data, AuthProperties settings) {
     verified = new VerifiedCredentials(settings.verifiedCacheTtl());
@@ -28,6 +29,7 @@ final class Accounts implements AutoCloseable {
             secrets,
             verified,
             new FailedLogins(settings.failedLogins(), System::nanoTime));
+    sessions = new WebSessions(store, users, verified, settings.webSession(), Clock.systemUTC());
   }
 
   Accounts(Path data) {

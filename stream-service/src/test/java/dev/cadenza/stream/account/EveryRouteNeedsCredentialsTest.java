@@ -62,7 +62,7 @@ class EveryRouteNeedsCredentialsTest {
     for (Route route : routes) {
       String method = route.method().equals("HEAD") ? "HEAD" : route.method();
       Answer a = http.send(method, route.path(), null, null, null);
-      boolean isPublic = PublicRoutes.isPublic(route.path());
+      boolean isPublic = PublicRoutes.isPublic(route.method(), route.path());
       if (isPublic == (a.status() == 401)) {
         wrong.add(route + " -> " + a.status() + (isPublic ? " (public)" : ""));
       }
@@ -71,8 +71,18 @@ class EveryRouteNeedsCredentialsTest {
   }
 
   @Test
-  void theOnlyPublicRoutesAreTheClockAndTheSubsonicApi() {
-    assertThat(routes().stream().filter(r -> PublicRoutes.isPublic(r.path())).map(Route::pattern))
-        .allMatch(p -> p.equals("/api/v1/time") || p.startsWith("/rest"));
+  void theOnlyPublicRoutesAreTheClockTheSubsonicApiTheWebPlayerAndItsLogin() {
+    assertThat(
+            routes().stream()
+                .filter(r -> PublicRoutes.isPublic(r.method(), r.path()))
+                .map(r -> r.method() + " " + r.pattern()))
+        .allMatch(
+            r ->
+                r.endsWith(" /api/v1/time")
+                    || r.contains(" /rest")
+                    || r.equals("POST /api/v1/auth/session")
+                    || r.endsWith(" /")
+                    || r.contains(" /app/")
+                    || r.endsWith(" /favicon.ico"));
   }
 }

@@ -37,7 +37,8 @@ class FirstAdminTest {
         new AuthProperties.Admin("admin", password),
         base.secretKey(),
         base.failedLogins(),
-        Duration.ofMinutes(1));
+        Duration.ofMinutes(1),
+        new AuthProperties.WebSession(Duration.ofDays(14), Duration.ofDays(90)));
   }
 
   void start(AuthProperties settings) {

@@ -23,7 +23,8 @@ class SubsonicSecretsTest {
         secretKey,
         new AuthProperties.FailedLogins(
             5, 20, Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofMinutes(15)),
-        Duration.ofMinutes(1));
+        Duration.ofMinutes(1),
+        new AuthProperties.WebSession(Duration.ofDays(14), Duration.ofDays(90)));
   }
 
   SubsonicSecrets secrets(String secretKey) {
@@ -88,7 +89,8 @@ class SubsonicSecretsTest {
             new AuthProperties.Admin("admin", "top-secret-password"),
             AccountTestApp.secretKey(),
             settings(null).failedLogins(),
-            Duration.ofMinutes(1));
+            Duration.ofMinutes(1),
+            new AuthProperties.WebSession(Duration.ofDays(14), Duration.ofDays(90)));
     assertThat(s.toString()).doesNotContain("top-secret-password").doesNotContain(s.secretKey());
   }
 }

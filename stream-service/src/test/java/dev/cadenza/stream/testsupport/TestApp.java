@@ -24,13 +24,24 @@ public record TestApp(ConfigurableApplicationContext app, int port, int manageme
   /** Starts the service; {@code extraArgs} are more {@code --name=value} arguments. */
   public static TestApp start(Path library, String... extraArgs) throws Exception {
     List<String> args = new ArrayList<>();
+    args.add("--cadenza.library.path=" + library);
+    args.addAll(List.of(extraArgs));
+    return run(args);
+  }
+
+  /** Starts the service on the demo library (no library path set); {@code extraArgs} as above. */
+  public static TestApp startDemo(String... extraArgs) throws Exception {
+    return run(List.of(extraArgs));
+  }
+
+  private static TestApp run(List<String> extraArgs) throws Exception {
+    List<String> args = new ArrayList<>();
     args.add("--server.port=0");
     args.add("--server.address=127.0.0.1");
-    args.add("--cadenza.library.path=" + library);
     args.add("--cadenza.library.rescan-interval=0");
     // many instances run at once: the SNTP responder takes any free port
     args.add("--cadenza.clock.sntp.port=0");
-    args.addAll(List.of(extraArgs));
+    args.addAll(extraArgs);
     ConfigurableApplicationContext app =
         new SpringApplicationBuilder(StreamServiceApplication.class)
             .run(args.toArray(String[]::new));

@@ -3,10 +3,12 @@ package dev.cadenza.stream.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 
 /** Who a request comes from, given its peer and its X-Forwarded-For lines. */
 class ClientAddressTest {
@@ -75,5 +77,24 @@ class ClientAddressTest {
     assertThat(BEHIND_FRONT.isTrustedProxy(mapped)).isTrue();
     assertThat(AddressRange.parse("::ffff:10.1.2.3").contains(InetAddress.getByName("10.1.2.3")))
         .isTrue();
+  }
+
+  static MockServerHttpRequest fromPeer(String peer, String forwardedProto) {
+    var b = MockServerHttpRequest.get("/").remoteAddress(new InetSocketAddress(peer, 40_000));
+    if (forwardedProto != null) {
+      b.header("X-Forwarded-Proto", forwardedProto);
+    }
+    return b.build();
+  }
+
+  @Test
+  void onlyATrustedProxyCanSayTheClientCameOverTls() {
+    assertThat(BEHIND_FRONT.overTls(fromPeer("10.1.2.3", "https"))).isTrue();
+    assertThat(BEHIND_FRONT.overTls(fromPeer("10.1.2.3", "HTTPS, http"))).isTrue();
+    assertThat(BEHIND_FRONT.overTls(fromPeer("10.1.2.3", "http"))).isFalse();
+    assertThat(BEHIND_FRONT.overTls(fromPeer("10.1.2.3", null))).isFalse();
+    assertThat(BEHIND_FRONT.overTls(fromPeer("192.0.2.7", "https")))
+        .as("a client that is no trusted proxy")
+        .isFalse();
   }
 }

@@ -179,6 +179,23 @@ class EveryRouteSurvivesHostileInputTest {
     out.add(send(m, path, null, authorization, "Range", "bytes=9-1,x"));
     out.add(send(m, path, null, authorization, "If-Match", "\"unterminated"));
     out.add(send(m, path, null, authorization, "If-Modified-Since", "yesterday"));
+    out.add(send(m, path, null, authorization, "If-None-Match", "W/\"x\", *, \""));
+    out.add(send(m, path, null, authorization, "Accept-Encoding", "gzip;q=nope, *;q=-1"));
+    // the web session's cookie and CSRF header, malformed or made up
+    out.add(send(m, path, null, authorization, "Cookie", "cadenza_session=%zz; =; ;;"));
+    out.add(send(m, path, null, authorization, "Cookie", "cadenza_session=" + "A".repeat(43)));
+    out.add(
+        send(
+            m,
+            path,
+            "{}",
+            authorization,
+            "Cookie",
+            "cadenza_session=" + "B".repeat(4000),
+            "X-Cadenza-CSRF",
+            "!$%" + "x".repeat(100),
+            "Content-Type",
+            "application/json"));
     return out;
   }
 
