@@ -503,15 +503,21 @@ class PlatformIT {
         .untilAsserted(
             () -> {
               try {
-                assertThat(
-                        http.send(
-                                HttpRequest.newBuilder(first)
-                                    .header("Authorization", authorization)
-                                    .timeout(Duration.ofSeconds(10))
-                                    .build(),
-                                HttpResponse.BodyHandlers.discarding())
-                            .statusCode())
-                    .as("GET %s", first)
+                HttpResponse<String> answer =
+                    http.send(
+                        HttpRequest.newBuilder(first)
+                            .header("Authorization", authorization)
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                // who answered, if not the pods through the front (a 404 seen once in CI)
+                String body = answer.body();
+                assertThat(answer.statusCode())
+                    .as(
+                        "GET %s: headers %s, body %s",
+                        first,
+                        answer.headers().map(),
+                        body.substring(0, Math.min(body.length(), 300)))
                     .isEqualTo(200);
               } catch (IOException e) {
                 throw new AssertionError("GET " + first + ": " + e, e);
