@@ -41,6 +41,7 @@ class Stats:
         self.latency = {}  # kind -> [ms]
         self.unexpected = {}  # category -> {"count", "examples"}
         self.retries = 0  # requests retried once on a fresh connection (a kept-alive one was closed)
+        self.closed_reused = []  # at such a close: (requests the connection had carried, seconds idle, method, the previous request: method, path, status, range)
         self.window = [0, 0]  # requests, unexpected since the last sample
 
     def count(self, kind, status, ms):
@@ -69,6 +70,7 @@ class Client:
     def __init__(self, port, address, stats):
         self.port, self.address, self.stats = port, address, stats
         self.conn, self.used = None, 0
+        self.last = time.monotonic()
 
     def close(self):
         if self.conn:
@@ -92,8 +94,15 @@ class Client:
             try:
                 conn.request(method, path, body=body, headers=headers)
                 self.used += 1
-                return conn.getresponse()
+                r = conn.getresponse()
+                self.last = time.monotonic()
+                self.prev = (method, re.sub(r"[A-Za-z0-9_-]{16,}", "ID", path)[:60], r.status, headers.get("Range", "")[:20])
+                return r
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                if reused:
+                    with self.stats.lock:
+                        if len(self.stats.closed_reused) < 1000:
+                            self.stats.closed_reused.append((self.used, round(time.monotonic() - self.last, 2), method, getattr(self, 'prev', None)))
                 self.close()
                 if attempt or not reused or method not in ("GET", "HEAD"):
                     raise
@@ -826,7 +835,7 @@ def main():
     s = ctx.stats
     with open(os.path.join(a.out, "requests.json"), "w") as f:
         json.dump({"seconds": round(elapsed, 1), "counts": s.counts, "unexpected": s.unexpected,
-                   "retries": s.retries, "latency": s.latency}, f)
+                   "retries": s.retries, "closed_reused": s.closed_reused, "latency": s.latency}, f)
     print(f"   {sum(sum(v.values()) for v in s.counts.values())} requests in {elapsed:.0f} s, "
           f"{sum(u['count'] for u in s.unexpected.values())} unexpected", file=sys.stderr)
 
