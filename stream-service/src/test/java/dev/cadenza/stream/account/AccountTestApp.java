@@ -1,6 +1,7 @@
 package dev.cadenza.stream.account;
 
 import dev.cadenza.stream.testsupport.TestApp;
+import dev.cadenza.testsupport.Dynalite;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -38,6 +39,24 @@ public final class AccountTestApp {
     args.add("--cadenza.data.dir=" + dataDir);
     args.addAll(List.of(extraArgs));
     return args.toArray(String[]::new);
+  }
+
+  /**
+   * As {@link #start}, as one of several pods sharing {@code dynalite}'s tables under {@code
+   * prefix}; pods that share users give the same {@code secretKey}.
+   */
+  public static TestApp startSharing(
+      Path library,
+      Dynalite dynalite,
+      String prefix,
+      String secretKey,
+      Path dataDir,
+      String... extraArgs)
+      throws Exception {
+    List<String> extra = new ArrayList<>(List.of("--cadenza.auth.secret-key=" + secretKey));
+    extra.addAll(List.of(extraArgs));
+    return TestApp.startSharing(
+        library, dynalite, prefix, args(dataDir, extra.toArray(String[]::new)));
   }
 
   /** As {@link #start}, on the demo library. */

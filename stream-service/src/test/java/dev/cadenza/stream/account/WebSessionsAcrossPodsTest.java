@@ -41,15 +41,13 @@ class WebSessionsAcrossPodsTest {
 
   static TestApp pod(Path library, Dynalite dynalite, String prefix, String key, String name)
       throws Exception {
-    return TestApp.startSharing(
+    return AccountTestApp.startSharing(
         library,
         dynalite,
         prefix,
-        "--cadenza.auth.enabled=true",
-        "--cadenza.auth.admin.password=" + AccountTestApp.ADMIN_PASSWORD,
-        "--cadenza.auth.secret-key=" + key,
-        "--cadenza.auth.verified-cache-ttl=0",
-        "--cadenza.data.dir=" + tmp.resolve("data-" + name));
+        key,
+        tmp.resolve("data-" + name),
+        "--cadenza.auth.verified-cache-ttl=0");
   }
 
   @AfterAll

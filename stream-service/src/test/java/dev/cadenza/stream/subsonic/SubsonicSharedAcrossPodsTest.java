@@ -53,14 +53,7 @@ class SubsonicSharedAcrossPodsTest {
 
   static TestApp pod(Path library, Dynalite dynalite, String prefix, String key, String name)
       throws Exception {
-    return TestApp.startSharing(
-        library,
-        dynalite,
-        prefix,
-        "--cadenza.auth.enabled=true",
-        "--cadenza.auth.admin.password=" + AccountTestApp.ADMIN_PASSWORD,
-        "--cadenza.auth.secret-key=" + key,
-        "--cadenza.data.dir=" + tmp.resolve("data-" + name));
+    return AccountTestApp.startSharing(library, dynalite, prefix, key, tmp.resolve("data-" + name));
   }
 
   @AfterAll
