@@ -113,6 +113,8 @@ async function pageJoin({ sessionId, name }) {
     scheduled.push({ ...detail, offsetAtSchedule: estimate.offsetMicros, latestAtSchedule: clock.latestSample().offset });
   });
   await group.join(sessionId, name);
+  // the same as realtimeMinusLocal above, in the page: a function run by page.evaluate cannot reach
+  // the module's scope
   const realtimeMinusLocal = (count = 25) => {
     const local = () => (performance.timeOrigin + performance.now()) * 1000;
     const edges = [];
