@@ -30,11 +30,24 @@ public final class NettyAuthentication {
     this.json = json;
   }
 
+  /** A route's handler that is told who the request acts for (null when authentication is off). */
+  @FunctionalInterface
+  public interface Handler {
+    Publisher<Void> handle(
+        HttpServerRequest request, HttpServerResponse response, Listener listener);
+  }
+
   /** {@code handler}, run only for requests with valid credentials. */
   public BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> required(
       BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler) {
+    return required((request, response, listener) -> handler.apply(request, response));
+  }
+
+  /** {@code handler}, run only for requests with valid credentials, told whose they are. */
+  public BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> required(
+      Handler handler) {
     if (!authentication.enabled()) {
-      return handler;
+      return (request, response) -> handler.handle(request, response, null);
     }
     return (request, response) ->
         authentication
@@ -45,10 +58,9 @@ public final class NettyAuthentication {
                     RequestAuthentication.Presented.changes(request.method().name()),
                     request.requestHeaders().get(SessionCookie.CSRF_HEADER)),
                 clients.of(request))
-            .then(Mono.just(true))
             .onErrorResume(
                 ErrorResponseException.class,
-                e -> NettyProblems.write(json, request, response, e).thenReturn(false))
-            .flatMap(ok -> ok ? Mono.from(handler.apply(request, response)) : Mono.empty());
+                e -> NettyProblems.write(json, request, response, e).then(Mono.<Listener>empty()))
+            .flatMap(listener -> Mono.from(handler.handle(request, response, listener)));
   }
 }

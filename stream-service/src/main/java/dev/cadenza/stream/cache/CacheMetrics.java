@@ -59,6 +59,7 @@ final class CacheMetrics {
   private final Counter expired;
   private final Counter writesOk;
   private final Counter writesFailed;
+  private final Counter madeGone;
   private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
   private final Timer l2Get;
   private final Timer l2BatchGet;
@@ -102,6 +103,11 @@ final class CacheMetrics {
             .register(meters);
     this.writesOk = writes("ok");
     this.writesFailed = writes("failed");
+    this.madeGone =
+        Counter.builder("cadenza.cache.made.gone")
+            .description(
+                "Chunks of transcoded variants found in no tier (evicted or expired): made again")
+            .register(meters);
     this.l2Get = latency("l2", "get");
     this.l2BatchGet = latency("l2", "batch_get");
     this.l2Put = latency("l2", "put");
@@ -304,6 +310,10 @@ final class CacheMetrics {
   void writeDone(int bytes, long nanos) {
     writesOk.increment();
     l2Put.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void madeChunkGone() {
+    madeGone.increment();
   }
 
   void writeFailed() {

@@ -172,7 +172,16 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
    * is no longer that version.
    */
   public CompletableFuture<byte[]> get(Track track, int index) {
-    ChunkKey key = ChunkKey.of(track, index);
+    return get(new ChunkSource.File(track), index);
+  }
+
+  /**
+   * Chunk {@code index} of the source from the first tier that has it: for a file as {@link
+   * #get(Track, int)}; for bytes made elsewhere, a chunk no tier holds fails with {@link
+   * MadeChunkGone}.
+   */
+  public CompletableFuture<byte[]> get(ChunkSource source, int index) {
+    ChunkKey key = source.key(index);
     CompletableFuture<byte[]> present = l1.getIfPresent(key);
     if (present == null) {
       present = takePrefetched(key, false);
@@ -186,7 +195,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
               (k, executor) -> {
                 loaded[0] = true;
                 CompletableFuture<byte[]> load = new CompletableFuture<>();
-                loadBelowL1(track, k).whenComplete(completing(load));
+                loadBelowL1(source, k).whenComplete(completing(load));
                 return load;
               });
       hit = !loaded[0];
@@ -219,7 +228,12 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
    * then reports the hits with {@link #countL1Hits}.
    */
   public byte[] getIfLoaded(Track track, int index) {
-    ChunkKey key = ChunkKey.of(track, index);
+    return getIfLoaded(new ChunkSource.File(track), index);
+  }
+
+  /** {@link #getIfLoaded(Track, int)} for any source. */
+  public byte[] getIfLoaded(ChunkSource source, int index) {
+    ChunkKey key = source.key(index);
     CompletableFuture<byte[]> present = l1.getIfPresent(key);
     if (present == null) {
       present = takePrefetched(key, true);
@@ -287,7 +301,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
       return PrefetchOutcome.CACHED;
     }
     loading.accept(f);
-    loadBelowL1(track, key).whenComplete(completing(f));
+    loadBelowL1(new ChunkSource.File(track), key).whenComplete(completing(f));
     return PrefetchOutcome.ISSUED;
   }
 
@@ -320,12 +334,17 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
    * the fetches then go out as one L2 batch instead of one call per chunk.
    */
   public void readAhead(Track track, int from, int to) {
+    readAhead(new ChunkSource.File(track), from, to);
+  }
+
+  /** {@link #readAhead(Track, int, int)} for any source. */
+  public void readAhead(ChunkSource source, int from, int to) {
     if (to < from || readAhead == 0) {
       return;
     }
     List<ChunkKey> absent = new ArrayList<>();
     for (int i = from; i <= to; i++) {
-      ChunkKey key = ChunkKey.of(track, i);
+      ChunkKey key = source.key(i);
       if (!inL1(key)) {
         absent.add(key);
       }
@@ -344,7 +363,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
       return;
     }
     Map<ChunkKey, Integer> lengths = new LinkedHashMap<>();
-    claimed.keySet().forEach(k -> lengths.put(k, lengthOf(track, k.index())));
+    claimed.keySet().forEach(k -> lengths.put(k, lengthOf(source, k.index())));
     l2.getAll(lengths)
         .thenAccept(
             found ->
@@ -355,7 +374,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
                       if (item.hit()) {
                         f.complete(item.bytes());
                       } else {
-                        fromOrigin(track, key, item.refill()).whenComplete(completing(f));
+                        fromOrigin(source, key, item.refill()).whenComplete(completing(f));
                       }
                     }));
   }
@@ -377,17 +396,25 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
     };
   }
 
-  private CompletableFuture<byte[]> loadBelowL1(Track track, ChunkKey key) {
-    return l2.get(key, lengthOf(track, key.index()))
+  private CompletableFuture<byte[]> loadBelowL1(ChunkSource source, ChunkKey key) {
+    return l2.get(key, lengthOf(source, key.index()))
         .thenCompose(
             found ->
                 found.hit()
                     ? CompletableFuture.completedFuture(found.bytes())
-                    : fromOrigin(track, key, found.refill()));
+                    : fromOrigin(source, key, found.refill()));
   }
 
-  /** Reads the chunk from the file; then hands it to L2 if {@code toL2}. */
-  private CompletableFuture<byte[]> fromOrigin(Track track, ChunkKey key, boolean toL2) {
+  /**
+   * Reads a file's chunk from the file, then hands it to L2 if {@code toL2}; a made chunk has no
+   * origin.
+   */
+  private CompletableFuture<byte[]> fromOrigin(ChunkSource source, ChunkKey key, boolean toL2) {
+    if (!(source instanceof ChunkSource.File file)) {
+      metrics.madeChunkGone();
+      return CompletableFuture.failedFuture(new MadeChunkGone(key));
+    }
+    Track track = file.track();
     return origin
         .read(track, key.index())
         .thenApply(
@@ -400,7 +427,49 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   }
 
   private int lengthOf(Track track, int index) {
-    return (int) Math.min(chunkSize, track.size() - (long) index * chunkSize);
+    return lengthOf(new ChunkSource.File(track), index);
+  }
+
+  private int lengthOf(ChunkSource source, int index) {
+    return (int) Math.min(chunkSize, source.size() - (long) index * chunkSize);
+  }
+
+  // ---- bytes made elsewhere (transcoded variants)
+
+  /**
+   * Puts every chunk of {@code source}, made elsewhere, into L1 and hands them to L2. The answer
+   * says whether L2 wrote them all: only then may a record that says they are there follow them
+   * ({@link #putRecord}). Chunk {@code i} holds bytes {@code [i * chunkSize, (i + 1) * chunkSize)}.
+   */
+  public CompletableFuture<Boolean> putMade(ChunkSource.Made source, List<byte[]> chunks) {
+    List<CompletableFuture<Boolean>> writes = new ArrayList<>(chunks.size());
+    for (int i = 0; i < chunks.size(); i++) {
+      ChunkKey key = source.key(i);
+      byte[] bytes = chunks.get(i);
+      if (bytes.length != lengthOf(source, i)) {
+        throw new IllegalArgumentException(
+            "chunk " + i + " of " + key + " is " + bytes.length + " bytes");
+      }
+      if (settings.enabled()) {
+        l1.put(key, CompletableFuture.completedFuture(bytes));
+      }
+      writes.add(l2.putConfirmed(key, bytes));
+    }
+    return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+        .thenApply(done -> writes.stream().allMatch(CompletableFuture::join));
+  }
+
+  /**
+   * A small record kept in L2 beside the chunks (a variant's manifest), {@code length} bytes long;
+   * null when L2 lacks it or cannot answer.
+   */
+  public CompletableFuture<byte[]> record(ChunkKey key, int length) {
+    return l2.get(key, length).thenApply(SharedTier.Lookup::bytes);
+  }
+
+  /** Writes a small record to L2 in the background; the answer says whether it was written. */
+  public CompletableFuture<Boolean> putRecord(ChunkKey key, byte[] bytes) {
+    return l2.putConfirmed(key, bytes);
   }
 
   /** Bytes held in L1 (audio plus per-entry overhead); at most {@code cadenza.cache.memory}. */

@@ -131,6 +131,13 @@ final class DynamoDbTier implements SharedTier {
   }
 
   @Override
+  public CompletableFuture<Boolean> putConfirmed(ChunkKey key, byte[] bytes) {
+    CompletableFuture<Boolean> written = new CompletableFuture<>();
+    writer.offer(key, bytes, written);
+    return written;
+  }
+
+  @Override
   public boolean writesIdle() {
     return writer.idle();
   }

@@ -3,6 +3,7 @@ package dev.cadenza.stream.cache;
 import dev.cadenza.stream.dynamodb.TableBreaker;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -17,7 +18,18 @@ final class L2Writer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(L2Writer.class);
 
-  private record Pending(ChunkKey key, byte[] bytes) {}
+  /**
+   * @param written completed with whether the chunk reached L2 (dropped or failed: false), or null
+   *     when nobody waits for it
+   */
+  private record Pending(ChunkKey key, byte[] bytes, CompletableFuture<Boolean> written) {
+
+    void done(boolean ok) {
+      if (written != null) {
+        written.complete(ok);
+      }
+    }
+  }
 
   private final L2Chunks l2;
   private final TableBreaker breaker;
@@ -43,10 +55,21 @@ final class L2Writer implements AutoCloseable {
 
   /** Queues a chunk for L2; never blocks. */
   void offer(ChunkKey key, byte[] bytes) {
+    offer(key, bytes, null);
+  }
+
+  /**
+   * Queues a chunk for L2, never blocking; {@code written} (when not null) is completed with
+   * whether it was written.
+   */
+  void offer(ChunkKey key, byte[] bytes, CompletableFuture<Boolean> written) {
+    Pending p = new Pending(key, bytes, written);
     if (closed || !breaker.closed()) {
       metrics.writeDropped("breaker_open");
-    } else if (!queue.offer(new Pending(key, bytes))) {
+      p.done(false);
+    } else if (!queue.offer(p)) {
       metrics.writeDropped("queue_full");
+      p.done(false);
     }
   }
 
@@ -74,6 +97,7 @@ final class L2Writer implements AutoCloseable {
   private void write(Pending p, Runnable done) {
     if (!breaker.tryAcquire()) {
       metrics.writeDropped("breaker_open");
+      p.done(false);
       done.run();
       return;
     }
@@ -84,9 +108,11 @@ final class L2Writer implements AutoCloseable {
             (v, e) -> {
               if (e == null) {
                 metrics.writeDone(p.bytes().length, System.nanoTime() - start);
+                p.done(true);
               } else {
                 metrics.writeFailed();
                 log.debug("L2 write of {} failed: {}", p.key(), e.toString());
+                p.done(false);
               }
               done.run();
             });
@@ -97,6 +123,9 @@ final class L2Writer implements AutoCloseable {
   public void close() {
     closed = true;
     thread.interrupt();
-    queue.clear();
+    Pending p;
+    while ((p = queue.poll()) != null) {
+      p.done(false);
+    }
   }
 }

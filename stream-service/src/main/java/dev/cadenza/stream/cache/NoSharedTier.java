@@ -21,6 +21,11 @@ final class NoSharedTier implements SharedTier {
   }
 
   @Override
+  public CompletableFuture<Boolean> putConfirmed(ChunkKey key, byte[] bytes) {
+    return CompletableFuture.completedFuture(false);
+  }
+
+  @Override
   public void put(ChunkKey key, byte[] bytes) {
     // nowhere to write
   }

@@ -58,6 +58,13 @@ interface SharedTier extends AutoCloseable {
   /** Hands over a chunk read from the file, to be written in the background; never blocks. */
   void put(ChunkKey key, byte[] bytes);
 
+  /**
+   * Hands over a chunk to be written in the background, never blocking; the answer says whether it
+   * was written (false when dropped, failed, or there is no tier). For bytes that exist nowhere
+   * else, whose record must follow them (a transcoded variant and its manifest).
+   */
+  CompletableFuture<Boolean> putConfirmed(ChunkKey key, byte[] bytes);
+
   /** Whether no write is queued or in flight: for tests. */
   boolean writesIdle();
 

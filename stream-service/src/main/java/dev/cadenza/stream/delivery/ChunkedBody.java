@@ -1,7 +1,7 @@
 package dev.cadenza.stream.delivery;
 
 import dev.cadenza.stream.cache.ChunkCache;
-import dev.cadenza.stream.library.Track;
+import dev.cadenza.stream.cache.ChunkSource;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ import reactor.netty.NettyOutbound;
  * other as the connection takes them, and the next {@code cadenza.cache.read-ahead} are fetched
  * ahead into the cache.
  */
-final class ChunkedBody {
+public final class ChunkedBody {
 
   /**
    * Ranges of up to this many chunks that are all in L1 go out in one write (64 MiB at 256 KiB):
@@ -31,16 +31,20 @@ final class ChunkedBody {
   static final int MAX_HOT_CHUNKS = 256;
 
   private final ChunkCache cache;
-  private final Track track;
+  private final ChunkSource track;
   private final LongConsumer bytesSent;
 
-  ChunkedBody(ChunkCache cache, Track track, LongConsumer bytesSent) {
+  /**
+   * @param track the chunks' source: a track's file, or a variant made from it
+   * @param bytesSent told the length of each piece as it goes out
+   */
+  public ChunkedBody(ChunkCache cache, ChunkSource track, LongConsumer bytesSent) {
     this.cache = cache;
     this.track = track;
     this.bytesSent = bytesSent;
   }
 
-  Mono<Void> write(NettyOutbound out, List<FileBody.Segment> segments) {
+  public Mono<Void> write(NettyOutbound out, List<FileBody.Segment> segments) {
     if (segments.size() == 1 && segments.get(0) instanceof FileBody.Region region) {
       ByteRange range = region.range();
       if (cache.indexOf(range.first()) == cache.indexOf(range.last())) {

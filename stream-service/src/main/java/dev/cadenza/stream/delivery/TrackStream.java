@@ -1,23 +1,31 @@
 package dev.cadenza.stream.delivery;
 
+import dev.cadenza.stream.account.Listener;
 import dev.cadenza.stream.account.NettyAuthentication;
 import dev.cadenza.stream.cache.ChunkCache;
+import dev.cadenza.stream.cache.MadeChunkGone;
 import dev.cadenza.stream.cache.Prefetcher;
 import dev.cadenza.stream.library.FileChangedException;
 import dev.cadenza.stream.library.FileVersion;
 import dev.cadenza.stream.library.Ids;
 import dev.cadenza.stream.library.Library;
 import dev.cadenza.stream.library.Track;
+import dev.cadenza.stream.transcode.TranscodeFailedException;
+import dev.cadenza.stream.transcode.TranscodePolicy;
+import dev.cadenza.stream.transcode.Transcoder;
+import dev.cadenza.stream.transcode.Variant;
 import dev.cadenza.stream.web.NettyProblems;
 import dev.cadenza.stream.web.NettyRoutes;
 import dev.cadenza.stream.web.Problems;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -26,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +45,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponseException;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Schedulers;
@@ -68,6 +78,8 @@ public class TrackStream implements NettyRouteProvider {
   private final JsonMapper json;
   private final MeterRegistry meters;
   private final NettyAuthentication authentication;
+  private final TranscodePolicy policy;
+  private final Transcoder transcoder;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Counter fullBytes;
   private final Counter partialBytes;
@@ -80,8 +92,12 @@ public class TrackStream implements NettyRouteProvider {
       Prefetcher prefetcher,
       JsonMapper json,
       MeterRegistry meters,
-      NettyAuthentication authentication)
+      NettyAuthentication authentication,
+      TranscodePolicy policy,
+      Transcoder transcoder)
       throws IOException {
+    this.policy = policy;
+    this.transcoder = transcoder;
     this.library = library;
     this.cache = cache;
     this.prefetcher = prefetcher;
@@ -119,8 +135,56 @@ public class TrackStream implements NettyRouteProvider {
         routes.get(PATH, guarded).head(PATH, guarded), json, PATH, "GET", "HEAD");
   }
 
-  Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
-    return handle(request, response, () -> serve(request, response));
+  Publisher<Void> handle(
+      HttpServerRequest request, HttpServerResponse response, Listener listener) {
+    return handle(request, response, () -> serve(request, response, options(request, listener)));
+  }
+
+  /**
+   * The user's own bit rate limit, which an admin set (0: none; no user when authentication is
+   * off).
+   */
+  public static int userMaxBitRate(Listener listener) {
+    return 0;
+  }
+
+  /**
+   * {@code format} (raw, opus, mp3, aac, m4a) and {@code bitrate} (kbit/s, at most) of the native
+   * route; a bad value is a 400 problem.
+   */
+  private StreamOptions options(HttpServerRequest request, Listener listener) {
+    int userMax = userMaxBitRate(listener);
+    Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
+    String format = single(query, "format");
+    String bitrate = single(query, "bitrate");
+    if (format == null && bitrate == null) {
+      return new StreamOptions(
+          new TranscodePolicy.Ask(null, 0, userMax, policy.nativeDefault(), true), 0, false);
+    }
+    int limit = 0;
+    if (bitrate != null) {
+      try {
+        limit = Integer.parseInt(bitrate);
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > 10_000) {
+        throw Problems.badParameter("bitrate", bitrate, "a bit rate in kbit/s, 1 to 10000");
+      }
+    }
+    return new StreamOptions(
+        new TranscodePolicy.Ask(format, limit, userMax, policy.nativeDefault(), true), 0, false);
+  }
+
+  private static String single(Map<String, List<String>> query, String name) {
+    List<String> values = query.get(name);
+    if (values == null || values.isEmpty()) {
+      return null;
+    }
+    if (values.size() > 1) {
+      throw Problems.badParameter(name, String.join(",", values), "given once");
+    }
+    return values.get(0);
   }
 
   /**
@@ -129,7 +193,15 @@ public class TrackStream implements NettyRouteProvider {
    * gone or changed since the scan is handled as here, and its problems answered as here.
    */
   public Publisher<Void> send(Track track, HttpServerRequest request, HttpServerResponse response) {
-    return handle(request, response, () -> serve(track, request, response));
+    return send(track, StreamOptions.ORIGINAL, request, response);
+  }
+
+  /**
+   * {@link #send(Track, HttpServerRequest, HttpServerResponse)} transcoded as {@code options} ask.
+   */
+  public Publisher<Void> send(
+      Track track, StreamOptions options, HttpServerRequest request, HttpServerResponse response) {
+    return handle(request, response, () -> serve(track, request, response, options));
   }
 
   private Publisher<Void> handle(
@@ -137,6 +209,13 @@ public class TrackStream implements NettyRouteProvider {
     long start = System.nanoTime();
     return Mono.defer(serve)
         .onErrorResume(ErrorResponseException.class, e -> problem(request, response, e))
+        .onErrorResume(
+            MadeChunkGone.class,
+            e -> {
+              log.info("{}; the response is cut short", e.getMessage());
+              response.withConnection(Connection::dispose);
+              return Mono.empty();
+            })
         .onErrorResume(
             FileChangedException.class,
             e -> {
@@ -175,20 +254,25 @@ public class TrackStream implements NettyRouteProvider {
     log.debug("Client left {} before the end of the response ({})", request.fullPath(), how);
   }
 
-  private Mono<Void> serve(HttpServerRequest request, HttpServerResponse response) {
+  private Mono<Void> serve(
+      HttpServerRequest request, HttpServerResponse response, StreamOptions options) {
     String id = request.param("id");
     if (id == null || !Ids.ID.matcher(id).matches()) {
       throw Problems.trackNotFound(String.valueOf(id));
     }
     return serve(
-        library.track(id).orElseThrow(() -> Problems.trackNotFound(id)), request, response);
+        library.track(id).orElseThrow(() -> Problems.trackNotFound(id)),
+        request,
+        response,
+        options);
   }
 
-  private Mono<Void> serve(Track listed, HttpServerRequest request, HttpServerResponse response) {
+  private Mono<Void> serve(
+      Track listed, HttpServerRequest request, HttpServerResponse response, StreamOptions options) {
     String id = listed.id();
     FileVersion onDisk = currentVersion(listed);
     if (onDisk.equals(listed.version())) {
-      return respond(listed, request, response);
+      return deliver(listed, options, request, response);
     }
     // The file changed since the last scan: re-read it off the event loop, then serve the new one.
     return Mono.fromCallable(() -> library.refresh(listed, onDisk))
@@ -196,7 +280,7 @@ public class TrackStream implements NettyRouteProvider {
         .flatMap(
             refreshed ->
                 refreshed
-                    .map(t -> respond(t, request, response))
+                    .map(t -> deliver(t, options, request, response))
                     .orElseGet(() -> Mono.error(Problems.trackNotFound(id))));
   }
 
@@ -218,16 +302,131 @@ public class TrackStream implements NettyRouteProvider {
     }
   }
 
-  private Mono<Void> respond(Track track, HttpServerRequest request, HttpServerResponse response) {
+  /** The original, or the variant {@code options} ask for (docs/transcoding.md). */
+  private Mono<Void> deliver(
+      Track track, StreamOptions options, HttpServerRequest request, HttpServerResponse response) {
+    Optional<Variant> chosen =
+        options.transcode() == null ? Optional.empty() : policy.decide(track, options.transcode());
+    if (chosen.isEmpty()) {
+      return respond(Representation.original(track), request, response);
+    }
+    Variant variant = chosen.get();
+    if (!transcoder.available()) {
+      response.header(
+          TranscodedStream.VARIANT_HEADER,
+          "none; transcoding is unavailable, the original is served");
+      return respond(Representation.original(track), request, response);
+    }
+    boolean head = request.method().equals(HttpMethod.HEAD);
+    Long estimate =
+        options.estimateLength()
+            ? TranscodedStream.estimate(track, variant, options.offsetSeconds())
+            : null;
+    if (options.offsetSeconds() > 0) {
+      TranscodedStream.head(variant, estimate, response);
+      if (head) {
+        return response.send().then();
+      }
+      return transcoder
+          .openAt(track, variant, options.offsetSeconds())
+          .flatMap(run -> live(track, variant, run.follow(), estimate, request, response));
+    }
+    if (head) {
+      return transcoder
+          .find(track, variant)
+          .flatMap(made -> respond(made(track, variant, made), request, response))
+          .switchIfEmpty(
+              Mono.defer(
+                  () -> {
+                    TranscodedStream.head(variant, estimate, response);
+                    return response.send().then();
+                  }));
+    }
+    return transcoder
+        .open(track, variant)
+        .flatMap(
+            opened -> {
+              if (opened instanceof Transcoder.Running running) {
+                return live(track, variant, running.run().follow(), estimate, request, response);
+              }
+              Transcoder.Made made = ((Transcoder.Ready) opened).made();
+              return respond(made(track, variant, made), request, response)
+                  .onErrorResume(
+                      MadeChunkGone.class,
+                      gone -> {
+                        transcoder.gone(made.source());
+                        if (response.hasSentHeaders()) {
+                          return Mono.error(gone);
+                        }
+                        clearRepresentationHeaders(response);
+                        return deliver(track, options, request, response);
+                      });
+            });
+  }
+
+  private static Representation made(Track track, Variant variant, Transcoder.Made made) {
+    return Representation.made(track, made, variant.format().contentType());
+  }
+
+  /**
+   * A variant as it is made; when the run fails before its first byte, the original instead (the
+   * listener hears the track, in its own format).
+   */
+  private Mono<Void> live(
+      Track track,
+      Variant variant,
+      Flux<ByteBuf> output,
+      Long estimate,
+      HttpServerRequest request,
+      HttpServerResponse response) {
+    TranscodedStream.head(variant, estimate, response);
+    return TranscodedStream.send(response, output, estimate, fullBytes::increment)
+        .onErrorResume(
+            TranscodeFailedException.class,
+            e -> {
+              if (response.hasSentHeaders()) {
+                log.warn("{}; the response is cut short", e.getMessage());
+                response.withConnection(Connection::dispose);
+                return Mono.empty();
+              }
+              log.warn("{}; the original is served instead", e.getMessage());
+              clearRepresentationHeaders(response);
+              response.header(
+                  TranscodedStream.VARIANT_HEADER,
+                  "none; transcoding failed, the original is served");
+              return respond(Representation.original(track), request, response);
+            });
+  }
+
+  private static void clearRepresentationHeaders(HttpServerResponse response) {
+    for (CharSequence name :
+        List.of(
+            HttpHeaderNames.ETAG,
+            HttpHeaderNames.LAST_MODIFIED,
+            HttpHeaderNames.CONTENT_LENGTH,
+            HttpHeaderNames.CONTENT_RANGE,
+            HttpHeaderNames.CONTENT_TYPE,
+            HttpHeaderNames.ACCEPT_RANGES,
+            TranscodedStream.VARIANT_HEADER)) {
+      response.responseHeaders().remove(name);
+    }
+  }
+
+  private Mono<Void> respond(
+      Representation rep, HttpServerRequest request, HttpServerResponse response) {
+    Track track = rep.track();
     HttpHeaders in = request.requestHeaders();
+    if (!rep.isOriginal()) {
+      response.header(TranscodedStream.VARIANT_HEADER, rep.variant());
+    }
     response
-        .header(HttpHeaderNames.ETAG, track.etag())
+        .header(HttpHeaderNames.ETAG, rep.etag())
         .header(HttpHeaderNames.LAST_MODIFIED, HttpDates.format(track.lastModified()))
         .header(HttpHeaderNames.ACCEPT_RANGES, "bytes")
         .header(HttpHeaderNames.CACHE_CONTROL, "no-cache")
         .header("X-Content-Type-Options", "nosniff");
 
-    switch (Preconditions.evaluate(in::get, track.etag(), track.lastModified())) {
+    switch (Preconditions.evaluate(in::get, rep.etag(), track.lastModified())) {
       case NOT_MODIFIED -> {
         return response.status(HttpResponseStatus.NOT_MODIFIED).send();
       }
@@ -237,12 +436,12 @@ public class TrackStream implements NettyRouteProvider {
       }
     }
 
-    long size = track.size();
+    long size = rep.size();
     List<ByteRange> ranges = null;
     String rangeHeader = in.get(HttpHeaderNames.RANGE);
     if (rangeHeader != null
         && size > 0
-        && Preconditions.rangeAllowed(in::get, track.etag(), track.lastModified())) {
+        && Preconditions.rangeAllowed(in::get, rep.etag(), track.lastModified())) {
       ranges = RangeRequest.parse(rangeHeader).map(r -> r.resolve(size)).orElse(null);
       if (ranges != null && ranges.isEmpty()) {
         throw Problems.rangeNotSatisfiable(track.id(), size);
@@ -254,12 +453,12 @@ public class TrackStream implements NettyRouteProvider {
     Counter bytes;
     if (ranges == null) {
       response.status(HttpResponseStatus.OK);
-      response.header(HttpHeaderNames.CONTENT_TYPE, track.format().contentType());
+      response.header(HttpHeaderNames.CONTENT_TYPE, rep.contentType());
       body = size == 0 ? List.of() : List.of(new FileBody.Region(new ByteRange(0, size - 1)));
       bytes = fullBytes;
     } else if (ranges.size() == 1) {
       response.status(HttpResponseStatus.PARTIAL_CONTENT);
-      response.header(HttpHeaderNames.CONTENT_TYPE, track.format().contentType());
+      response.header(HttpHeaderNames.CONTENT_TYPE, rep.contentType());
       response.header(HttpHeaderNames.CONTENT_RANGE, ranges.get(0).contentRange(size));
       body = List.of(new FileBody.Region(ranges.get(0)));
       bytes = partialBytes;
@@ -267,7 +466,7 @@ public class TrackStream implements NettyRouteProvider {
       String boundary = boundary();
       response.status(HttpResponseStatus.PARTIAL_CONTENT);
       response.header(HttpHeaderNames.CONTENT_TYPE, "multipart/byteranges; boundary=" + boundary);
-      body = multipart(track, ranges, boundary);
+      body = multipart(rep, ranges, boundary);
       bytes = partialBytes;
     }
     long length = body.stream().mapToLong(FileBody.Segment::length).sum();
@@ -275,12 +474,12 @@ public class TrackStream implements NettyRouteProvider {
     if (head || length == 0) {
       return response.send().then();
     }
-    if (ranges == null || ranges.stream().anyMatch(r -> r.first() == 0)) {
+    if (rep.isOriginal() && (ranges == null || ranges.stream().anyMatch(r -> r.first() == 0))) {
       // the track starts (a seek into the middle does not): warm the likely next ones
       prefetcher.trackStarted(track);
     }
-    if (cache.enabled()) {
-      return new ChunkedBody(cache, track, bytes::increment).write(response, body);
+    if (cache.enabled() || !rep.isOriginal()) {
+      return new ChunkedBody(cache, rep.source(), bytes::increment).write(response, body);
     }
     return new FileBody(track.file(), track.path(), track.version(), bytes::increment)
         .write(response, body);
@@ -308,16 +507,16 @@ public class TrackStream implements NettyRouteProvider {
 
   /** The parts of a multipart/byteranges body (RFC 9110 §14.6), boundaries included. */
   private static List<FileBody.Segment> multipart(
-      Track track, List<ByteRange> ranges, String boundary) {
+      Representation rep, List<ByteRange> ranges, String boundary) {
     List<FileBody.Segment> segments = new ArrayList<>();
     for (ByteRange range : ranges) {
       String partHeader =
           "\r\n--"
               + boundary
               + "\r\nContent-Type: "
-              + track.format().contentType()
+              + rep.contentType()
               + "\r\nContent-Range: "
-              + range.contentRange(track.size())
+              + range.contentRange(rep.size())
               + "\r\n\r\n";
       segments.add(new FileBody.Literal(partHeader.getBytes(StandardCharsets.US_ASCII)));
       segments.add(new FileBody.Region(range));

@@ -1,7 +1,10 @@
 package dev.cadenza.stream.subsonic;
 
+import dev.cadenza.stream.account.Listener;
+import dev.cadenza.stream.delivery.StreamOptions;
 import dev.cadenza.stream.delivery.TrackStream;
 import dev.cadenza.stream.library.Track;
+import dev.cadenza.stream.transcode.TranscodePolicy;
 import dev.cadenza.stream.web.ClientAddress;
 import dev.cadenza.stream.web.NettyRoutes;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -11,7 +14,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,9 +34,10 @@ import tools.jackson.databind.json.JsonMapper;
  * served by {@link TrackStream} on Reactor Netty, ahead of Spring's dispatcher, with the native
  * route's byte ranges, validators and cache. {@code download} adds a {@code Content-Disposition}.
  *
- * <p>There is no transcoding yet: whatever {@code format} or {@code maxBitRate} asks for, the
- * original is served, with its own {@code Content-Type}, and an {@code X-Transcoding: none} header
- * says so when something else was asked for. {@code timeOffset} is ignored.
+ * <p>{@code stream} transcodes as {@code format} and {@code maxBitRate} ask (and the user's own
+ * limit), {@code timeOffset} starts a transcode that far into the track, and {@code
+ * estimateContentLength} announces a length for a transcode still being made (docs/transcoding.md);
+ * an unknown format is served as if none was asked for. {@code download} always sends the original.
  */
 @Component
 public class SubsonicStreamRoute implements NettyRouteProvider {
@@ -50,6 +53,7 @@ public class SubsonicStreamRoute implements NettyRouteProvider {
   private final TrackStream trackStream;
   private final ClientAddress clients;
   private final JsonMapper json;
+  private final TranscodePolicy policy;
 
   public SubsonicStreamRoute(
       SubsonicAuthentication authentication,
@@ -57,7 +61,9 @@ public class SubsonicStreamRoute implements NettyRouteProvider {
       SubsonicCatalog catalog,
       TrackStream trackStream,
       ClientAddress clients,
-      JsonMapper json) {
+      JsonMapper json,
+      TranscodePolicy policy) {
+    this.policy = policy;
     this.authentication = authentication;
     this.responses = responses;
     this.catalog = catalog;
@@ -111,10 +117,10 @@ public class SubsonicStreamRoute implements NettyRouteProvider {
                         .filename(fileName(track), StandardCharsets.UTF_8)
                         .build()
                         .toString());
-              } else if (asksForOtherThanOriginal(params, track)) {
-                response.header("X-Transcoding", "none; the original is served");
+                return Mono.from(trackStream.send(track, request, response));
               }
-              return Mono.from(trackStream.send(track, request, response));
+              return Mono.from(
+                  trackStream.send(track, options(params, listener), request, response));
             })
         .onErrorResume(SubsonicError.class, e -> fail(response, request, e, format))
         .onErrorResume(
@@ -129,20 +135,37 @@ public class SubsonicStreamRoute implements NettyRouteProvider {
             });
   }
 
-  /** Whether the call asked for another format or a lower bit rate than the file has. */
-  static boolean asksForOtherThanOriginal(SubsonicParams params, Track track) {
-    String format = params.optional("format").orElse("").toLowerCase(Locale.ROOT);
-    boolean otherFormat =
-        !format.isEmpty() && !format.equals("raw") && !format.equals(SubsonicViews.suffix(track));
-    int maxBitRate;
+  /**
+   * What {@code stream} asks for. A bad {@code maxBitRate} or {@code timeOffset} is no limit and no
+   * offset (clients send odd values; the track is served either way).
+   */
+  private StreamOptions options(SubsonicParams params, Listener listener) {
+    int maxBitRate = lenientInteger(params, "maxBitRate");
+    double offset = Math.max(0, lenientInteger(params, "timeOffset"));
+    boolean estimate;
     try {
-      maxBitRate = params.integer("maxBitRate", 0);
+      estimate = params.bool("estimateContentLength", false);
     } catch (SubsonicError e) {
-      maxBitRate = 0; // a bad limit is no limit: the original is served either way
+      estimate = false;
     }
-    Integer bitRate = track.audio().bitrate();
-    boolean lower = maxBitRate > 0 && (bitRate == null || maxBitRate < bitRate);
-    return otherFormat || lower;
+    String format = params.optional("format").orElse(null);
+    return new StreamOptions(
+        new TranscodePolicy.Ask(
+            format,
+            Math.max(0, maxBitRate),
+            TrackStream.userMaxBitRate(listener),
+            policy.subsonicDefault(),
+            false),
+        offset,
+        estimate);
+  }
+
+  private static int lenientInteger(SubsonicParams params, String name) {
+    try {
+      return params.integer(name, 0);
+    } catch (SubsonicError e) {
+      return 0;
+    }
   }
 
   private static String fileName(Track track) {

@@ -1,0 +1,91 @@
+package dev.cadenza.stream.transcode;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What a track can be transcoded to: a codec in a container that streams (it can be written to a
+ * pipe and played as it arrives), with what ffmpeg needs to make it and what clients are told.
+ */
+public enum TranscodeFormat {
+  /** Opus in Ogg: the best quality per bit; every current browser and most players. */
+  OPUS("opus", "audio/ogg", "opus", List.of("-c:a", "libopus", "-ar", "48000", "-f", "ogg"), 256),
+  /** MP3: plays everywhere, the Subsonic default. */
+  MP3("mp3", "audio/mpeg", "mp3", List.of("-c:a", "libmp3lame", "-f", "mp3"), 320),
+  /** AAC-LC in ADTS frames: streams without a container index. */
+  AAC("aac", "audio/aac", "aac", List.of("-c:a", "aac", "-f", "adts"), 320),
+  /**
+   * AAC-LC in fragmented MP4 (M4A): what Apple's players prefer. Fragmented, so it is written front
+   * to back with no index to patch at the end.
+   */
+  M4A(
+      "m4a",
+      "audio/mp4",
+      "aac",
+      List.of(
+          "-c:a", "aac", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", "-f", "mp4"),
+      320);
+
+  private final String id;
+  private final String contentType;
+  private final String codec;
+  private final List<String> ffmpegArgs;
+  private final int maxBitRate;
+
+  TranscodeFormat(
+      String id, String contentType, String codec, List<String> ffmpegArgs, int maxBitRate) {
+    this.id = id;
+    this.contentType = contentType;
+    this.codec = codec;
+    this.ffmpegArgs = ffmpegArgs;
+    this.maxBitRate = maxBitRate;
+  }
+
+  /** The name requests use ({@code format=opus}) and the variant's name starts with. */
+  public String id() {
+    return id;
+  }
+
+  public String contentType() {
+    return contentType;
+  }
+
+  /** The codec as ffprobe names it. */
+  public String codec() {
+    return codec;
+  }
+
+  /** The encoder, its container and what they need, for ffmpeg's output options. */
+  List<String> ffmpegArgs() {
+    return ffmpegArgs;
+  }
+
+  /** The highest bit rate of the ladder this encoder is given, in kbit/s. */
+  int maxBitRate() {
+    return maxBitRate;
+  }
+
+  /**
+   * The format a request names, ignoring case; {@code ogg} and {@code oga} are Opus in Ogg, {@code
+   * mp4} is M4A. Empty for a name that is no format here.
+   */
+  public static Optional<TranscodeFormat> named(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    for (TranscodeFormat f : values()) {
+      if (f.id.equals(n)) {
+        return Optional.of(f);
+      }
+    }
+    return switch (n) {
+      case "ogg", "oga" -> Optional.of(OPUS);
+      case "mp4" -> Optional.of(M4A);
+      default -> Optional.empty();
+    };
+  }
+
+  /** The names {@link #named} accepts besides {@code raw}, for error messages. */
+  public static List<String> names() {
+    return List.of("opus", "mp3", "aac", "m4a");
+  }
+}

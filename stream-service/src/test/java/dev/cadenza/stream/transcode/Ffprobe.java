@@ -1,0 +1,88 @@
+package dev.cadenza.stream.transcode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/** ffprobe and ffmpeg (hack/ffmpeg.sh) as a test's judges of what a transcode made. */
+final class Ffprobe {
+
+  /** The first audio stream of a file, as ffprobe sees it. */
+  record Stream(String codec, int sampleRate, int channels) {}
+
+  private Ffprobe() {}
+
+  static Stream audio(Path file) throws Exception {
+    String out =
+        run(
+            List.of(
+                "ffprobe",
+                "-v",
+                "error",
+                "-select_streams",
+                "a:0",
+                "-show_entries",
+                "stream=codec_name,sample_rate,channels",
+                "-of",
+                "default=noprint_wrappers=1",
+                "file:" + file));
+    Map<String, String> fields = new TreeMap<>();
+    out.lines()
+        .map(l -> l.split("=", 2))
+        .filter(kv -> kv.length == 2)
+        .forEach(kv -> fields.put(kv[0], kv[1]));
+    return new Stream(
+        fields.get("codec_name"),
+        Integer.parseInt(fields.get("sample_rate")),
+        Integer.parseInt(fields.get("channels")));
+  }
+
+  /** Samples of the first audio stream, decoded to mono at 48 kHz: its exact duration. */
+  static long samplesAt48k(Path file) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                "ffmpeg",
+                "-v",
+                "error",
+                "-nostdin",
+                "-i",
+                "file:" + file,
+                "-map",
+                "0:a:0",
+                "-f",
+                "s16le",
+                "-ac",
+                "1",
+                "-ar",
+                "48000",
+                "-")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    long bytes = 0;
+    try (InputStream in = p.getInputStream()) {
+      byte[] buffer = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        bytes += n;
+      }
+    }
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException("ffmpeg could not decode " + file);
+    }
+    return bytes / 2;
+  }
+
+  private static String run(List<String> command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException(command + " failed: " + out);
+    }
+    return out;
+  }
+}
