@@ -154,7 +154,16 @@ public class TrackStream implements NettyRouteProvider {
    */
   private StreamOptions options(HttpServerRequest request, Listener listener) {
     int userMax = userMaxBitRate(listener);
-    Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
+    Map<String, List<String>> query;
+    try {
+      query = new QueryStringDecoder(request.uri()).parameters();
+    } catch (IllegalArgumentException e) {
+      String uri = request.uri();
+      throw Problems.badParameter(
+          "query",
+          uri.substring(uri.indexOf('?') + 1),
+          "must be valid percent-encoding (" + e.getMessage() + ")");
+    }
     String format = single(query, "format");
     String bitrate = single(query, "bitrate");
     if (format == null && bitrate == null) {
@@ -169,7 +178,8 @@ public class TrackStream implements NettyRouteProvider {
         limit = -1;
       }
       if (limit < 1 || limit > 10_000) {
-        throw Problems.badParameter("bitrate", bitrate, "a bit rate in kbit/s, 1 to 10000");
+        throw Problems.badParameter(
+            "bitrate", bitrate, "must be a bit rate in kbit/s, a whole number from 1 to 10000");
       }
     }
     return new StreamOptions(
@@ -182,7 +192,7 @@ public class TrackStream implements NettyRouteProvider {
       return null;
     }
     if (values.size() > 1) {
-      throw Problems.badParameter(name, String.join(",", values), "given once");
+      throw Problems.badParameter(name, String.join(",", values), "must be given once");
     }
     return values.get(0);
   }

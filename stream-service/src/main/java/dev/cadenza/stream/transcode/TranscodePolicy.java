@@ -72,7 +72,9 @@ public class TranscodePolicy {
       asked = TranscodeFormat.named(name);
       if (asked.isEmpty() && ask.strict()) {
         throw Problems.badParameter(
-            "format", ask.format(), "one of raw, " + String.join(", ", TranscodeFormat.names()));
+            "format",
+            ask.format(),
+            "must be one of raw, " + String.join(", ", TranscodeFormat.names()));
       }
     }
     int limit = name.equals("raw") ? ask.userMaxBitRate() : ask.limit();

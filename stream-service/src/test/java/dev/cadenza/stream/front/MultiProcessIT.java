@@ -212,8 +212,56 @@ class MultiProcessIT {
         .isGreaterThanOrEqualTo(bytes);
   }
 
+  /**
+   * A transcoded variant made on A (real ffmpeg) is served by B from L2: its manifest and chunks,
+   * whole and in ranges, with A's strong ETag, and no ffmpeg run on B.
+   */
   @Test
   @Order(2)
+  void aVariantMadeOnOneInstanceIsServedByTheOtherFromL2WithoutFfmpeg() throws Exception {
+    String id = files.keySet().iterator().next();
+    String variant = stream(id) + "?format=opus&bitrate=96";
+    HttpResponse<byte[]> made = get(a, variant);
+    assertThat(made.statusCode()).isEqualTo(200);
+    assertThat(made.headers().firstValue("X-Transcoding").orElseThrow()).startsWith("opus-96");
+    byte[] bytes = made.body();
+    // A hands the variant's chunks to L2, then its manifest
+    HttpResponse<byte[]> whole =
+        await("A serves the variant whole")
+            .atMost(PATIENCE)
+            .until(() -> get(a, variant), r -> r.headers().firstValue("ETag").isPresent());
+    assertThat(whole.body()).isEqualTo(bytes);
+    String etag = whole.headers().firstValue("ETag").orElseThrow();
+    await("A's L2 writes")
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> assertThat(stack.metrics(a).count("cadenza_cache_l2_write_queue")).isZero());
+
+    PrometheusText b0 = stack.metrics(b);
+    HttpResponse<byte[]> onB =
+        await("B finds the manifest")
+            .atMost(PATIENCE)
+            .until(() -> get(b, variant), r -> r.headers().firstValue("ETag").isPresent());
+    assertThat(onB.statusCode()).isEqualTo(200);
+    assertThat(onB.headers().firstValue("ETag")).hasValue(etag);
+    assertThat(onB.headers().firstValue("Content-Length")).hasValue(Integer.toString(bytes.length));
+    assertThat(onB.body()).isEqualTo(bytes);
+    HttpResponse<byte[]> rangeOnB = get(b, variant, "Range", "bytes=1000-4999");
+    assertThat(rangeOnB.statusCode()).isEqualTo(206);
+    assertThat(rangeOnB.body()).isEqualTo(Arrays.copyOfRange(bytes, 1000, 5000));
+    PrometheusText b1 = stack.metrics(b);
+    assertThat(b1.count("cadenza_transcode_runs_total")).as("ffmpeg runs on B").isZero();
+    assertThat(delta(b1, b0, "cadenza_cache_requests_total", "tier", "origin")).isZero();
+    System.out.printf(
+        "[transcode] opus-96 of a %d-byte WAV: %d bytes made on A; B served it from L2 (%d L2"
+            + " hits) with 0 ffmpeg runs%n",
+        Files.size(files.get(id)),
+        bytes.length,
+        delta(b1, b0, "cadenza_cache_requests_total", "tier", "l2", "result", "hit"));
+  }
+
+  @Test
+  @Order(3)
   void aSessionCreatedOnOneInstanceIsSteeredThroughTheOtherAndBothSubscribersHearIt()
       throws Exception {
     SessionHttp onA = new SessionHttp(a.port());
@@ -266,7 +314,7 @@ class MultiProcessIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void whenTheLeaseHolderIsKilledTheOtherInstanceTakesTheLeaseAndScans() throws Exception {
     Instance holder =
         await("exactly one lease holder")

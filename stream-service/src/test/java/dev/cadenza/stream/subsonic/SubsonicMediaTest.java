@@ -96,25 +96,81 @@ class SubsonicMediaTest extends SubsonicServiceTest {
   }
 
   @Test
-  void streamSaysItServesTheOriginalWhenAskedToTranscode() throws Exception {
+  void streamTranscodesAsFormatAndMaxBitRateAsk() throws Exception {
     byte[] file = Files.readAllBytes(library.resolve(TONE));
 
-    EntityExchangeResult<byte[]> r =
+    byte[] mp3 =
         api.getOk(api.uri("stream", "id", Ids.track(TONE), "format", "mp3", "maxBitRate", "128"))
             .expectHeader()
-            .contentType("audio/wav")
+            .contentType("audio/mpeg")
             .expectHeader()
-            .valueMatches("X-Transcoding", "none.*")
+            .valueMatches("X-Transcoding", "mp3-128.*")
+            .expectBody()
+            .returnResult()
+            .getResponseBody();
+    assertThat(mp3).isNotEqualTo(file);
+    // an MP3: an (empty) ID3v2 tag, then MPEG audio frames
+    assertThat(new String(mp3, 0, 3, StandardCharsets.ISO_8859_1)).isEqualTo("ID3");
+    int frame =
+        10
+            + ((mp3[6] & 0x7F) << 21
+                | (mp3[7] & 0x7F) << 14
+                | (mp3[8] & 0x7F) << 7
+                | (mp3[9] & 0x7F));
+    assertThat(mp3[frame]).as("frame sync").isEqualTo((byte) 0xFF);
+    assertThat(mp3[frame + 1] & 0xE0).as("frame sync").isEqualTo(0xE0);
+
+    // raw, or a format this server does not make, with no limit: the original
+    for (String format : List.of("raw", "flacc")) {
+      byte[] original =
+          api.getOk(api.uri("stream", "id", Ids.track(TONE), "format", format))
+              .expectHeader()
+              .doesNotExist("X-Transcoding")
+              .expectBody()
+              .returnResult()
+              .getResponseBody();
+      assertThat(original).as(format).isEqualTo(file);
+    }
+
+    // a length announced for a transcode being made: the body is exactly that long
+    EntityExchangeResult<byte[]> estimated =
+        api.getOk(
+                api.uri(
+                    "stream",
+                    "id",
+                    Ids.track(TONE),
+                    "format",
+                    "mp3",
+                    "maxBitRate",
+                    "64",
+                    "estimateContentLength",
+                    "true"))
+            .expectHeader()
+            .valueMatches("X-Transcoding", "mp3-64.*")
             .expectBody()
             .returnResult();
+    assertThat(estimated.getResponseHeaders().getContentLength())
+        .isEqualTo(estimated.getResponseBody().length);
 
-    assertThat(r.getResponseBody()).isEqualTo(file);
-    api.web()
-        .get()
-        .uri(api.uri("stream", "id", Ids.track(TONE), "format", "raw"))
-        .exchange()
-        .expectHeader()
-        .doesNotExist("X-Transcoding");
+    // a start offset: a one-off transcode from there, shorter than the whole
+    byte[] fromOne =
+        api.getOk(
+                api.uri(
+                    "stream",
+                    "id",
+                    Ids.track(TONE),
+                    "format",
+                    "mp3",
+                    "maxBitRate",
+                    "128",
+                    "timeOffset",
+                    "1"))
+            .expectHeader()
+            .valueMatches("X-Transcoding", "mp3-128.*")
+            .expectBody()
+            .returnResult()
+            .getResponseBody();
+    assertThat(fromOne.length).isLessThan(mp3.length);
   }
 
   @Test
