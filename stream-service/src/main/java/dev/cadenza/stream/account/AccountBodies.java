@@ -10,7 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class AccountBodies {
 
-  record NewUser(String username, String password, Role role) {}
+  record NewUser(String username, String password, Role role, int maxBitRate) {}
 
   record PasswordChange(String current, String replacement) {}
 
@@ -23,19 +23,27 @@ final class AccountBodies {
   }
 
   NewUser newUser(String body) {
-    JsonBody n = JsonBody.object(json, body, "NewUser", "username", "password", "role");
+    JsonBody n =
+        JsonBody.object(json, body, "NewUser", "username", "password", "role", "maxBitRate");
     String username = required(n, "username");
     if (!Usernames.valid(username)) {
       throw Problems.invalidBody("username", "Field 'username': " + Usernames.RULE + ".");
     }
     String password = password(n, "password", true);
     Role role = role(n);
-    return new NewUser(username, password, role == null ? Role.USER : role);
+    Integer maxBitRate = maxBitRate(n);
+    return new NewUser(
+        username,
+        password,
+        role == null ? Role.USER : role,
+        maxBitRate == null ? MaxBitRates.NO_LIMIT : maxBitRate);
   }
 
   Users.Change change(String body) {
-    JsonBody n = JsonBody.object(json, body, "UserChange", "password", "role", "disabled");
-    return new Users.Change(password(n, "password", false), role(n), n.bool("disabled"));
+    JsonBody n =
+        JsonBody.object(json, body, "UserChange", "password", "role", "disabled", "maxBitRate");
+    return new Users.Change(
+        password(n, "password", false), role(n), n.bool("disabled"), maxBitRate(n));
   }
 
   PasswordChange passwordChange(String body) {
@@ -84,6 +92,18 @@ final class AccountBodies {
       throw Problems.invalidBody(field, "Field '" + field + "': " + problem + ".");
     }
     return password;
+  }
+
+  private static Integer maxBitRate(JsonBody n) {
+    Long kbps = n.integer("maxBitRate", MaxBitRates.RULE);
+    if (kbps == null) {
+      return null;
+    }
+    if (!MaxBitRates.valid(kbps)) {
+      throw Problems.invalidBody(
+          "maxBitRate", "Field 'maxBitRate' must be " + MaxBitRates.RULE + ", got " + kbps + ".");
+    }
+    return kbps.intValue();
   }
 
   private static Role role(JsonBody n) {

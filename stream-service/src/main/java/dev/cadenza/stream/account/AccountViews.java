@@ -9,15 +9,25 @@ final class AccountViews {
 
   private AccountViews() {}
 
-  /** A user. {@code created} is null for the anonymous admin of authentication off. */
-  record UserView(String id, String username, String role, boolean disabled, Instant created) {
+  /**
+   * A user. {@code created} is null for the anonymous admin of authentication off; {@code
+   * maxBitRate} is in kbit/s, 0 for no limit.
+   */
+  record UserView(
+      String id, String username, String role, boolean disabled, int maxBitRate, Instant created) {
     static UserView of(User u) {
       return new UserView(
-          u.id(), u.username(), AccountViews.role(u.role()), u.disabled(), u.createdAt());
+          u.id(),
+          u.username(),
+          AccountViews.role(u.role()),
+          u.disabled(),
+          u.maxBitRate(),
+          u.createdAt());
     }
 
     static UserView of(Listener l) {
-      return new UserView(l.id(), l.username(), AccountViews.role(l.role()), false, null);
+      return new UserView(
+          l.id(), l.username(), AccountViews.role(l.role()), false, l.maxBitRate(), null);
     }
   }
 

@@ -71,8 +71,7 @@ class MeController {
                     .onErrorMap(Authenticator.Refused.class, AccountProblems::refused)
                     .then(
                         users.update(
-                            listener.username(),
-                            new Users.Change(change.replacement(), null, null))))
+                            listener.username(), Users.Change.password(change.replacement()))))
         .thenReturn(ResponseEntity.noContent().<Void>build())
         .transform(AccountErrors::mapped);
   }

@@ -23,7 +23,8 @@ public final class RequestAuthentication {
   private static final Logger log = LoggerFactory.getLogger(RequestAuthentication.class);
 
   /** Who every request acts as when {@code cadenza.auth.enabled=false}. */
-  public static final Listener ANONYMOUS_ADMIN = new Listener("anonymous", "anonymous", Role.ADMIN);
+  public static final Listener ANONYMOUS_ADMIN =
+      new Listener("anonymous", "anonymous", Role.ADMIN, MaxBitRates.NO_LIMIT);
 
   private final boolean enabled;
   private final Authenticator authenticator;

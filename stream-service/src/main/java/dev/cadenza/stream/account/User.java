@@ -12,6 +12,8 @@ import java.util.Map;
  * @param id random and stable; the key of everything the user owns
  * @param passwordHash Argon2id, with its parameters
  * @param subsonicSecret the password sealed by {@link SubsonicSecrets}, for Subsonic token auth
+ * @param maxBitRate the most kbit/s the user's streams may take, {@link MaxBitRates#NO_LIMIT} for
+ *     none; set by admins only
  * @param version the item's version, which an update is conditional on
  */
 record User(
@@ -21,6 +23,7 @@ record User(
     boolean disabled,
     String passwordHash,
     String subsonicSecret,
+    int maxBitRate,
     Instant createdAt,
     long version) {
 
@@ -32,7 +35,7 @@ record User(
   }
 
   Listener listener() {
-    return new Listener(id, username, role);
+    return new Listener(id, username, role, maxBitRate);
   }
 
   Item item() {
@@ -44,6 +47,7 @@ record User(
     if (subsonicSecret != null) {
       a.put("subsonicSecret", subsonicSecret);
     }
+    a.put("maxBitRate", Integer.toString(maxBitRate));
     a.put("createdAt", createdAt.toString());
     return Item.of(partition(id), PROFILE, a);
   }
@@ -61,24 +65,34 @@ record User(
         Boolean.parseBoolean(item.get("disabled").orElse("false")),
         item.get("passwordHash").orElseThrow(),
         item.get("subsonicSecret").orElse(null),
+        // profiles written before the limit existed have none
+        item.get("maxBitRate").map(Integer::parseInt).orElse(MaxBitRates.NO_LIMIT),
         Instant.parse(item.get("createdAt").orElseThrow()),
         item.version());
   }
 
   User withPassword(String hash, String secret) {
-    return new User(id, username, role, disabled, hash, secret, createdAt, version);
+    return new User(id, username, role, disabled, hash, secret, maxBitRate, createdAt, version);
   }
 
   User withRole(Role r) {
-    return new User(id, username, r, disabled, passwordHash, subsonicSecret, createdAt, version);
+    return new User(
+        id, username, r, disabled, passwordHash, subsonicSecret, maxBitRate, createdAt, version);
   }
 
   User withDisabled(boolean d) {
-    return new User(id, username, role, d, passwordHash, subsonicSecret, createdAt, version);
+    return new User(
+        id, username, role, d, passwordHash, subsonicSecret, maxBitRate, createdAt, version);
+  }
+
+  User withMaxBitRate(int kbps) {
+    return new User(
+        id, username, role, disabled, passwordHash, subsonicSecret, kbps, createdAt, version);
   }
 
   User withVersion(long v) {
-    return new User(id, username, role, disabled, passwordHash, subsonicSecret, createdAt, v);
+    return new User(
+        id, username, role, disabled, passwordHash, subsonicSecret, maxBitRate, createdAt, v);
   }
 
   boolean enabledAdmin() {

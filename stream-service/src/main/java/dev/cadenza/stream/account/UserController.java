@@ -35,7 +35,7 @@ class UserController {
       Listener listener, @RequestBody(required = false) String body) {
     return admin(listener)
         .then(Mono.fromSupplier(() -> bodies.newUser(body)))
-        .flatMap(n -> users.create(n.username(), n.password(), n.role()))
+        .flatMap(n -> users.create(n.username(), n.password(), n.role(), n.maxBitRate()))
         .map(
             u -> ResponseEntity.created(URI.create(PATH + "/" + u.username())).body(UserView.of(u)))
         .transform(AccountErrors::mapped);

@@ -55,7 +55,13 @@ public final class Users {
   }
 
   /** A change to a user; null fields stay as they are. */
-  record Change(String password, Role role, Boolean disabled) {}
+  record Change(String password, Role role, Boolean disabled, Integer maxBitRate) {
+
+    /** A new password, and nothing else. */
+    static Change password(String password) {
+      return new Change(password, null, null, null);
+    }
+  }
 
   // --- reads ---------------------------------------------------------------------------------
 
@@ -108,7 +114,7 @@ public final class Users {
   // --- create --------------------------------------------------------------------------------
 
   /** A new user; 409 when the name is taken (in any case). */
-  Mono<User> create(String username, String password, Role role) {
+  Mono<User> create(String username, String password, Role role, int maxBitRate) {
     String id = newId();
     return hashing
         .hash(password)
@@ -121,6 +127,7 @@ public final class Users {
                     false,
                     hash,
                     secrets.seal(id, password),
+                    maxBitRate,
                     clock.instant().truncatedTo(ChronoUnit.SECONDS),
                     0))
         .flatMap(user -> claim(user, true))
@@ -204,6 +211,9 @@ public final class Users {
                   }
                   if (change.disabled() != null) {
                     next = next.withDisabled(change.disabled());
+                  }
+                  if (change.maxBitRate() != null) {
+                    next = next.withMaxBitRate(change.maxBitRate());
                   }
                   return next;
                 }));
@@ -314,7 +324,7 @@ public final class Users {
             found -> {
               if (found.isEmpty()) {
                 String initial = password != null ? password : generated;
-                return create(username, initial, Role.ADMIN)
+                return create(username, initial, Role.ADMIN, MaxBitRates.NO_LIMIT)
                     .map(
                         u ->
                             password != null
@@ -337,7 +347,7 @@ public final class Users {
                       same ->
                           same
                               ? Mono.just(AdminOutcome.UNCHANGED)
-                              : update(username, new Change(password, null, null))
+                              : update(username, Change.password(password))
                                   .thenReturn(AdminOutcome.PASSWORD_RESET));
             });
   }

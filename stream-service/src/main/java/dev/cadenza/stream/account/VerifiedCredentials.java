@@ -17,8 +17,9 @@ import javax.crypto.spec.SecretKeySpec;
  * (HTTP Basic, Subsonic {@code u}+{@code p}, Bearer) costs one HMAC and a map lookup, not one
  * Argon2 hash or store read. Entries are keyed by an HMAC of the credentials under a random key
  * that lives only in this process: the cache never holds a password or key, and its keys are
- * useless outside it. Any change to a user (password, role, disabled, deleted, a key revoked)
- * forgets that user's entries here; other pods forget theirs within the time to live.
+ * useless outside it. Any change to a user (password, role, disabled, maximum bit rate, deleted, a
+ * key revoked) forgets that user's entries here; other pods forget theirs within the time to live,
+ * and until then hand out the {@link Listener} as it was.
  *
  * <p>Subsonic tokens ({@code t} = md5(password + {@code s})) come with a fresh salt from most
  * players, so the same credentials rarely repeat: for them the cache keeps, per username, the user

@@ -225,7 +225,10 @@ public class SessionController {
       return listener;
     }
     return new Listener(
-        "address:" + clients.of(exchange.getRequest()), listener.username(), listener.role());
+        "address:" + clients.of(exchange.getRequest()),
+        listener.username(),
+        listener.role(),
+        listener.maxBitRate());
   }
 
   private static ResponseEntity<SessionView> ok(StoredSession s) {

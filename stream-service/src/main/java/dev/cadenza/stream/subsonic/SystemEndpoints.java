@@ -76,8 +76,9 @@ class SystemEndpoints implements SubsonicEndpoints {
 
   /**
    * A user with the spec's roles as a listener has them: everyone streams, downloads, sees covers,
-   * scrobbles and keeps playlists; admins also administer (and change covers). The caller may ask
-   * for themselves; admins for anyone (error 70 for an unknown name).
+   * scrobbles and keeps playlists; admins also administer (and change covers). {@code maxBitRate}
+   * is the user's limit, 0 for none, as in Subsonic. The caller may ask for themselves; admins for
+   * anyone (error 70 for an unknown name).
    */
   private Mono<SubsonicReply> user(SubsonicCall call) {
     Listener me = call.listener();
@@ -123,6 +124,7 @@ class SystemEndpoints implements SubsonicEndpoints {
     return Node.of("user")
         .attr("username", u.username())
         .attr("scrobblingEnabled", true)
+        .attr("maxBitRate", u.maxBitRate())
         .attr("adminRole", admin)
         .attr("settingsRole", true)
         .attr("downloadRole", true)

@@ -293,6 +293,89 @@ class AccountApiTest {
   }
 
   @Test
+  void anAdminSetsAMaximumBitRateWhenCreatingAndChangingAUser() {
+    Answer created =
+        http.json(
+            "POST",
+            "/api/v1/users",
+            admin(),
+            Map.of("username", "limited", "password", "limited-password", "maxBitRate", 320));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    assertThat(created.json().get("maxBitRate").asInt()).isEqualTo(320);
+    assertThat(http.get("/api/v1/users/limited", admin()).json().get("maxBitRate").asInt())
+        .isEqualTo(320);
+    assertThat(
+            http.get("/api/v1/users", admin())
+                .json()
+                .get("items")
+                .valueStream()
+                .filter(u -> u.get("username").asString().equals("limited"))
+                .map(u -> u.get("maxBitRate").asInt()))
+        .containsExactly(320);
+    String user = basic("limited", "limited-password");
+    assertThat(http.get("/api/v1/me", user).json().get("maxBitRate").asInt()).isEqualTo(320);
+
+    Answer lowered =
+        http.json("PATCH", "/api/v1/users/limited", admin(), Map.of("maxBitRate", 128));
+    assertThat(lowered.status()).as(lowered.body()).isEqualTo(200);
+    assertThat(lowered.json().get("maxBitRate").asInt()).isEqualTo(128);
+    assertThat(lowered.json().get("role").asString()).isEqualTo("user");
+    assertThat(http.get("/api/v1/me", user).json().get("maxBitRate").asInt()).isEqualTo(128);
+    // a change of something else keeps the limit; 0 lifts it
+    http.json("PATCH", "/api/v1/users/limited", admin(), Map.of("disabled", false));
+    assertThat(http.get("/api/v1/me", user).json().get("maxBitRate").asInt()).isEqualTo(128);
+    http.json("PATCH", "/api/v1/users/limited", admin(), Map.of("maxBitRate", 0));
+    assertThat(http.get("/api/v1/me", user).json().get("maxBitRate").asInt()).isZero();
+
+    createUser("unlimited", "unlimited-password", "user");
+    assertThat(http.get("/api/v1/users/unlimited", admin()).json().get("maxBitRate").asInt())
+        .isZero();
+  }
+
+  @Test
+  void aMaximumBitRateOutsideTheAllowedValuesIs400SayingWhichAreAllowed() {
+    createUser("ranged", "ranged-password", "user");
+    for (Object bad : new Object[] {31, 1412, -1, 5_000_000_000L, "128", 128.5, true}) {
+      Answer create =
+          http.json(
+              "POST",
+              "/api/v1/users",
+              admin(),
+              Map.of("username", "never", "password", "never-password", "maxBitRate", bad));
+      Answer change =
+          http.json("PATCH", "/api/v1/users/ranged", admin(), Map.of("maxBitRate", bad));
+      for (Answer a : new Answer[] {create, change}) {
+        assertThat(a.status()).as(bad + ": " + a.body()).isEqualTo(400);
+        assertThat(a.problem()).isEqualTo("invalid-body");
+        assertThat(a.json().get("field").asString()).isEqualTo("maxBitRate");
+        assertThat(a.json().get("detail").asString())
+            .contains("0 (no limit) or 32 to 1411 (kbit/s)");
+      }
+    }
+    assertThat(http.get("/api/v1/users/never", admin()).status()).isEqualTo(404);
+    assertThat(http.get("/api/v1/users/ranged", admin()).json().get("maxBitRate").asInt()).isZero();
+  }
+
+  @Test
+  void aUserCannotChangeItsOwnMaximumBitRate() {
+    createUser("capped", "capped-password", "user");
+    http.json("PATCH", "/api/v1/users/capped", admin(), Map.of("maxBitRate", 96));
+    String user = basic("capped", "capped-password");
+
+    Answer raise = http.json("PATCH", "/api/v1/users/capped", user, Map.of("maxBitRate", 0));
+    assertThat(raise.status()).isEqualTo(403);
+    assertThat(raise.problem()).isEqualTo("forbidden");
+    Answer create =
+        http.json(
+            "POST",
+            "/api/v1/users",
+            user,
+            Map.of("username", "uncapped", "password", "uncapped-password", "maxBitRate", 0));
+    assertThat(create.status()).isEqualTo(403);
+    assertThat(http.get("/api/v1/me", user).json().get("maxBitRate").asInt()).isEqualTo(96);
+  }
+
+  @Test
   void repeatedFailuresForOneUserAreRateLimited() {
     createUser("target", "target-password", "user");
     for (int i = 0; i < 5; i++) {

@@ -26,7 +26,7 @@ class AccountAuthenticatorTest {
   @BeforeEach
   void create() {
     accounts = new Accounts(data);
-    ann = accounts.users.create("ann", "ann-password", Role.USER).block();
+    ann = accounts.users.create("ann", "ann-password", Role.USER, 0).block();
   }
 
   @AfterEach
@@ -51,7 +51,7 @@ class AccountAuthenticatorTest {
   @Test
   void aPasswordIsCheckedOnceThenRememberedWithoutAStoreRead() {
     Listener l = accounts.authenticator.password("ANN", "ann-password", ADDRESS).block();
-    assertThat(l).isEqualTo(new Listener(ann.id(), "ann", Role.USER));
+    assertThat(l).isEqualTo(new Listener(ann.id(), "ann", Role.USER, 0));
     int reads = accounts.store.reads.get();
     assertThat(accounts.authenticator.password("ann", "ann-password", ADDRESS).block())
         .isEqualTo(l);
@@ -84,7 +84,7 @@ class AccountAuthenticatorTest {
                 .token("ann", md5Hex("ann-password" + "s0"), "s0", ADDRESS)
                 .block())
         .isNotNull();
-    accounts.users.update("ann", new Users.Change("new-ann-password", null, null)).block();
+    accounts.users.update("ann", Users.Change.password("new-ann-password")).block();
     assertThat(
             refusal(
                 accounts.authenticator.token("ann", md5Hex("ann-password" + "s1"), "s1", ADDRESS)))
@@ -95,7 +95,7 @@ class AccountAuthenticatorTest {
                 .token("ann", md5Hex("new-ann-password" + "s1"), "s1", ADDRESS)
                 .block())
         .isNotNull();
-    accounts.users.update("ann", new Users.Change(null, null, true)).block();
+    accounts.users.update("ann", new Users.Change(null, null, true, null)).block();
     assertThat(
             refusal(
                 accounts.authenticator.token(
@@ -110,7 +110,7 @@ class AccountAuthenticatorTest {
                 .authenticator
                 .token("ann", md5Hex("ann-password" + "s1"), "s1", ADDRESS)
                 .block())
-        .isEqualTo(new Listener(ann.id(), "ann", Role.USER));
+        .isEqualTo(new Listener(ann.id(), "ann", Role.USER, 0));
     int reads = accounts.store.reads.get();
 
     assertThat(
@@ -118,7 +118,7 @@ class AccountAuthenticatorTest {
                 .authenticator
                 .token("ANN", md5Hex("ann-password" + "s2"), "s2", ADDRESS)
                 .block())
-        .isEqualTo(new Listener(ann.id(), "ann", Role.USER));
+        .isEqualTo(new Listener(ann.id(), "ann", Role.USER, 0));
     assertThat(accounts.store.reads.get()).isEqualTo(reads);
     // a wrong token is not answered from what is remembered: checked, and refused
     assertThat(refusal(accounts.authenticator.token("ann", md5Hex("wrong" + "s3"), "s3", ADDRESS)))
@@ -150,7 +150,7 @@ class AccountAuthenticatorTest {
 
   @Test
   void aDisabledUserIsToldSoOnlyWithTheRightPassword() {
-    accounts.users.update("ann", new Users.Change(null, null, true)).block();
+    accounts.users.update("ann", new Users.Change(null, null, true, null)).block();
     assertThat(refusal(accounts.authenticator.password("ann", "ann-password", ADDRESS)))
         .isEqualTo(Reason.DISABLED);
     assertThat(refusal(accounts.authenticator.password("ann", "wrong-password", ADDRESS)))

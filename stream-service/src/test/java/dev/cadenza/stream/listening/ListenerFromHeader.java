@@ -29,6 +29,6 @@ public final class ListenerFromHeader implements WebFilter {
   }
 
   static Listener listener(String name) {
-    return new Listener("id-" + name, name, Role.USER);
+    return new Listener("id-" + name, name, Role.USER, 0);
   }
 }

@@ -129,13 +129,13 @@ class SessionOwnershipTest {
     StoredSession old = JsonMapper.builder().build().readValue(doc, StoredSession.class);
     assertThat(old.ownerId()).isNull();
     assertThat(old.memberUsers()).isEmpty();
-    Listener user = new Listener("u1", "someone", Role.USER);
+    Listener user = new Listener("u1", "someone", Role.USER, 0);
     assertThatThrownBy(() -> SessionAccess.end(old, user))
         .isInstanceOfSatisfying(
             ErrorResponseException.class,
             e -> assertThat(e.getStatusCode().value()).isEqualTo(403));
     assertThatThrownBy(() -> SessionAccess.steer(old, user, "play"))
         .isInstanceOf(ErrorResponseException.class);
-    SessionAccess.end(old, new Listener("a1", "admin", Role.ADMIN));
+    SessionAccess.end(old, new Listener("a1", "admin", Role.ADMIN, 0));
   }
 }

@@ -2,6 +2,7 @@ package dev.cadenza.stream.subsonic;
 
 import static dev.cadenza.stream.subsonic.SubsonicClient.array;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.DocumentContext;
 import dev.cadenza.stream.account.AccountTestApp;
@@ -11,6 +12,7 @@ import dev.cadenza.stream.testsupport.TestApp;
 import dev.cadenza.testsupport.Dynalite;
 import dev.cadenza.testsupport.DynaliteExtension;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * play queue they make through {@code /rest} on one pod, are what {@code /rest} answers on the
  * other (token authentication included: both pods have the same secret key). Two contexts cannot
  * share one embedded data directory (its file is locked), so the users table is the shared store.
+ * Each pod remembers verified credentials for {@link #CACHE_TTL}, so that a change to a user made
+ * on one pod reaches the other's listeners within a test.
  */
 @ExtendWith(DynaliteExtension.class)
 class SubsonicSharedAcrossPodsTest {
@@ -31,6 +35,7 @@ class SubsonicSharedAcrossPodsTest {
   static final String FIRST = Ids.track(LibraryFixtures.FIRST_LIGHT);
   static final String FOG = Ids.track(LibraryFixtures.MORNING_FOG);
   static final String DORIAN = Ids.track(LibraryFixtures.DORIAN_WALK);
+  static final Duration CACHE_TTL = Duration.ofSeconds(3);
 
   @TempDir static Path tmp;
   static TestApp a;
@@ -53,7 +58,13 @@ class SubsonicSharedAcrossPodsTest {
 
   static TestApp pod(Path library, Dynalite dynalite, String prefix, String key, String name)
       throws Exception {
-    return AccountTestApp.startSharing(library, dynalite, prefix, key, tmp.resolve("data-" + name));
+    return AccountTestApp.startSharing(
+        library,
+        dynalite,
+        prefix,
+        key,
+        tmp.resolve("data-" + name),
+        "--cadenza.auth.verified-cache-ttl=" + CACHE_TTL.toSeconds() + "s");
   }
 
   @AfterAll
@@ -76,6 +87,11 @@ class SubsonicSharedAcrossPodsTest {
       "u", user, "t", TestListeners.md5(SubsonicUsers.PASSWORD + salt), "s", salt, "f", "json"
     };
     return pod.jsonAt(pod.raw(method, SubsonicClient.join(auth, params)));
+  }
+
+  static int maxBitRate(SubsonicClient pod, String username) {
+    return pod.jsonAs(username, SubsonicUsers.PASSWORD, "getUser")
+        .read("$.user.maxBitRate", Integer.class);
   }
 
   static void ok(DocumentContext r) {
@@ -125,5 +141,25 @@ class SubsonicSharedAcrossPodsTest {
     assertThat(array(call(onA, "getStarred2"), "$.starred2.song[*].id")).isEmpty();
     ok(call(onB, "deletePlaylist", "id", playlist));
     SubsonicClient.assertFailed(call(onA, "getPlaylist", "id", playlist), 70);
+  }
+
+  /**
+   * A limit set through pod A reaches A's listeners at once (the change forgets the user's verified
+   * credentials there) and B's once B's remembered credentials expire.
+   */
+  @Test
+  void aMaximumBitRateSetOnOnePodReachesTheOthersListenersWithinTheCacheTtl() {
+    SubsonicUsers users = new SubsonicUsers(a.port());
+    String capped = users.create("capped");
+    // both pods now remember the user's password with no limit
+    assertThat(maxBitRate(onA, capped)).isZero();
+    assertThat(maxBitRate(onB, capped)).isZero();
+
+    users.limit(capped, 160);
+
+    assertThat(maxBitRate(onA, capped)).isEqualTo(160);
+    await()
+        .atMost(CACHE_TTL.multipliedBy(10))
+        .untilAsserted(() -> assertThat(maxBitRate(onB, capped)).isEqualTo(160));
   }
 }

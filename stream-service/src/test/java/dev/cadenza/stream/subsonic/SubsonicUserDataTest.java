@@ -15,11 +15,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * Each user's music data through {@code /rest}, as real accounts (authentication on, users made
@@ -371,6 +373,65 @@ class SubsonicUserDataTest {
     assertThat(array(as(boss, "getPlaylists", "username", kim), "$.playlists.playlist[*].id"))
         .containsExactly(mine);
     assertFailed(as(boss, "getPlaylists", "username", "nobody-here"), 70);
+  }
+
+  /**
+   * The caller's own {@code getUser} shows the listener its credentials resolved to: the limit
+   * arrives by password, token and API key alike.
+   */
+  @Test
+  void getUserAndGetUsersReportEachUsersMaximumBitRateInJsonAndXml() {
+    String max = users.create("max");
+    users.limit(max, 192);
+    String chief = users.create("chief", "admin");
+
+    assertThat(as(max, "getUser").read("$.user.maxBitRate", Integer.class)).isEqualTo(192);
+    String salt = "a1b2c3";
+    DocumentContext byToken =
+        api.jsonAt(
+            api.raw(
+                "getUser",
+                "u",
+                max,
+                "t",
+                TestListeners.md5(SubsonicUsers.PASSWORD + salt),
+                "s",
+                salt,
+                "v",
+                "1.16.1",
+                "c",
+                "test",
+                "f",
+                "json"));
+    assertThat(byToken.read("$.user.maxBitRate", Integer.class)).isEqualTo(192);
+    DocumentContext byKey =
+        api.jsonAt(
+            api.raw(
+                "getUser", "apiKey", users.apiKey(max), "v", "1.16.1", "c", "test", "f", "json"));
+    assertThat(byKey.read("$.user.maxBitRate", Integer.class)).isEqualTo(192);
+    Element mine =
+        (Element)
+            api.xmlAt(api.raw("getUser", SubsonicClient.as(max, SubsonicUsers.PASSWORD)))
+                .getElementsByTagNameNS(NS, "user")
+                .item(0);
+    assertThat(mine.getAttribute("maxBitRate")).isEqualTo("192");
+
+    assertThat(as(chief, "getUser", "username", max).read("$.user.maxBitRate", Integer.class))
+        .isEqualTo(192);
+    DocumentContext all = as(chief, "getUsers");
+    assertThat(array(all, "$.users.user[?(@.username == '" + max + "')].maxBitRate"))
+        .containsExactly(192);
+    assertThat(array(all, "$.users.user[?(@.username == '" + chief + "')].maxBitRate"))
+        .containsExactly(0);
+    NodeList listed =
+        api.xmlAt(api.raw("getUsers", SubsonicClient.as(chief, SubsonicUsers.PASSWORD)))
+            .getElementsByTagNameNS(NS, "user");
+    assertThat(
+            IntStream.range(0, listed.getLength())
+                .mapToObj(i -> (Element) listed.item(i))
+                .filter(u -> u.getAttribute("username").equals(max))
+                .map(u -> u.getAttribute("maxBitRate")))
+        .containsExactly("192");
   }
 
   @Test

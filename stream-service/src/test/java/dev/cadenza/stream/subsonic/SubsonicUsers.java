@@ -44,6 +44,17 @@ final class SubsonicUsers {
     return create(prefix, "user");
   }
 
+  /** Sets the maximum bit rate (kbit/s) of {@code username}, as the admin. */
+  void limit(String username, int maxBitRate) {
+    Answer changed =
+        http.json(
+            "PATCH",
+            "/api/v1/users/" + username,
+            AccountTestApp.admin(),
+            Map.of("maxBitRate", maxBitRate));
+    assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+  }
+
   /** A new API key of {@code username}, made by that user. */
   String apiKey(String username) {
     Answer created =

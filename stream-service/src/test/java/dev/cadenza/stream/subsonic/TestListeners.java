@@ -40,10 +40,10 @@ public class TestListeners {
 
   private static final Map<String, Account> ACCOUNTS =
       Map.of(
-          USER, new Account(new Listener("u-alice", USER, Role.USER), PASSWORD, true),
-          ADMIN, new Account(new Listener("u-root", ADMIN, Role.ADMIN), ADMIN_PASSWORD, true),
+          USER, new Account(new Listener("u-alice", USER, Role.USER, 0), PASSWORD, true),
+          ADMIN, new Account(new Listener("u-root", ADMIN, Role.ADMIN, 0), ADMIN_PASSWORD, true),
           NO_TOKEN,
-              new Account(new Listener("u-bob", NO_TOKEN, Role.USER), NO_TOKEN_PASSWORD, false));
+              new Account(new Listener("u-bob", NO_TOKEN, Role.USER, 0), NO_TOKEN_PASSWORD, false));
 
   @Bean
   @Primary
