@@ -145,7 +145,7 @@ public class TrackStream implements NettyRouteProvider {
    * off).
    */
   public static int userMaxBitRate(Listener listener) {
-    return 0;
+    return listener == null ? 0 : listener.maxBitRate();
   }
 
   /**
