@@ -6,6 +6,7 @@
 #     jre17-<key>.tar            Debian bookworm minbase + openjdk-17-jre-headless (debootstrap)
 #     pause-<key>.tar            hack/images/pause.c, static: containerd's sandbox image
 #     operator-<key>.tar         operator/Dockerfile on that base, with the packaged jar
+#     jre17-ffmpeg-<key>.tar     the same with Debian's ffmpeg: the stream service's base (transcoding)
 #     stream-service-<key>.tar   stream-service/Dockerfile on that base, with the packaged jar
 #     client-<key>.tar           client/Dockerfile on that base: the Java client's CLI
 #     nginx-<key>.tar            Debian bookworm minbase + nginx-light (debootstrap), the NGINX
@@ -151,6 +152,16 @@ jre_ref="localhost/cadenza/jre17:$jre_key"
 jre_archive="$dir/jre17-$jre_key.tar"
 build_jre17() { build_debian jre17 openjdk-17-jre-headless "$jre_ref" "$jre_archive"; }
 
+# the stream service's base: the Java runtime and Debian's ffmpeg (transcoding, docs/transcoding.md;
+# setpriv, which ends a run with the service, is in util-linux, part of every Debian)
+stream_base_recipe="debootstrap --variant=minbase --include=openjdk-17-jre-headless,ffmpeg bookworm; user nonroot 65532"
+stream_base_key=$(key "$stream_base_recipe")
+stream_base_ref="localhost/cadenza/jre17-ffmpeg:$stream_base_key"
+stream_base_archive="$dir/jre17-ffmpeg-$stream_base_key.tar"
+build_stream_base() {
+  build_debian jre17-ffmpeg openjdk-17-jre-headless,ffmpeg "$stream_base_ref" "$stream_base_archive"
+}
+
 # Debian's nginx, run with `nginx -c FILE -p PREFIX -e PREFIX/error.log` (nginx-ingress/README.md):
 # everything it writes is under PREFIX, so it runs as nonroot on a read-only root file system
 nginx_recipe="debootstrap --variant=minbase --include=nginx-light bookworm; user nonroot 65532; entrypoint nginx"
@@ -176,11 +187,11 @@ build_pause() {
 }
 
 # --- the application images -----------------------------------------------------------------------
-# build_app NAME ARCHIVE REF CONTEXT: stream-service/Dockerfile or operator/Dockerfile on the base,
-# with CONTEXT in place of the Dockerfile's build stage
+# build_app NAME ARCHIVE REF CONTEXT [BASE]: stream-service/Dockerfile or operator/Dockerfile on the
+# base (the Java runtime's unless BASE), with CONTEXT in place of the Dockerfile's build stage
 build_app() {
-  local name=$1 archive=$2 ref=$3 context=$4 t0=$SECONDS
-  buildah bud --quiet --layers=false --build-arg "BASE_IMAGE=$jre_ref" --build-context "build=$context" \
+  local name=$1 archive=$2 ref=$3 context=$4 base=${5:-$jre_ref} t0=$SECONDS
+  buildah bud --quiet --layers=false --build-arg "BASE_IMAGE=$base" --build-context "build=$context" \
     -f "$repo/$name/Dockerfile" -t "$ref" "$repo" >/dev/null
   buildah push --quiet "$ref" "oci-archive:$archive.tmp:$ref" >&2
   mv -f "$archive.tmp" "$archive"
@@ -217,12 +228,12 @@ for target in "${targets[@]}"; do
       ;;
     stream-service)
       packaged "$stream_jar"
-      build_jre17
-      k=$(key "$jre_key" "$repo/stream-service/Dockerfile" "$repo/stream-service/image/layers.sh" "$stream_jar")
+      build_stream_base
+      k=$(key "$stream_base_key" "$repo/stream-service/Dockerfile" "$repo/stream-service/image/layers.sh" "$stream_jar")
       ref="localhost/cadenza/stream-service:$k" archive="$dir/stream-service-$k.tar"
       if [[ ! -f $archive ]]; then
         "$repo/stream-service/image/layers.sh" "$stream_jar" "$work/stream-service/layers" >&2
-        build_app stream-service "$archive" "$ref" "$work/stream-service"
+        build_app stream-service "$archive" "$ref" "$work/stream-service" "$stream_base_ref"
       fi
       record stream-service "$ref" "$archive"
       prune stream-service "$archive"

@@ -82,11 +82,12 @@ public class Transcoder implements HealthIndicator, DisposableBean {
   private final Map<TranscodeRun, Boolean> finishing = new LinkedHashMap<>(); // guarded by this
   private final List<TranscodeRun> oneOff = new ArrayList<>(); // guarded by this
   private final Cache<String, Made> made = Caffeine.newBuilder().maximumSize(100_000).build();
-  private final MeterRegistry meters;
   private final Timer firstByte;
   private final Counter busy;
   private final Counter joined;
   private final Counter madeBytes;
+  private final Map<TranscodeRun.State, Counter> outcomes =
+      new java.util.EnumMap<>(TranscodeRun.State.class);
 
   @Autowired
   Transcoder(TranscodingProperties settings, ChunkCache cache, MeterRegistry meters) {
@@ -99,7 +100,6 @@ public class Transcoder implements HealthIndicator, DisposableBean {
     this.cache = cache;
     this.ffmpeg = ffmpeg;
     this.slots = settings.slots();
-    this.meters = meters;
     this.timeouts =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -125,6 +125,15 @@ public class Transcoder implements HealthIndicator, DisposableBean {
             .description("Bytes ffmpeg made")
             .baseUnit("bytes")
             .register(meters);
+    for (TranscodeRun.State outcome :
+        List.of(TranscodeRun.State.DONE, TranscodeRun.State.FAILED, TranscodeRun.State.STOPPED)) {
+      outcomes.put(
+          outcome,
+          Counter.builder("cadenza.transcode.runs")
+              .description("ffmpeg runs, by how they ended")
+              .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+              .register(meters));
+    }
     Gauge.builder("cadenza.transcode.active", this, Transcoder::activeRuns)
         .description("ffmpeg runs now")
         .register(meters);
@@ -321,11 +330,7 @@ public class Transcoder implements HealthIndicator, DisposableBean {
       firstByte.record(run.firstByteNanos(), TimeUnit.NANOSECONDS);
     }
     madeBytes.increment(run.produced());
-    Counter.builder("cadenza.transcode.runs")
-        .description("ffmpeg runs, by how they ended")
-        .tag("outcome", run.state().name().toLowerCase(java.util.Locale.ROOT))
-        .register(meters)
-        .increment();
+    outcomes.get(run.state()).increment();
     if (run.state() != TranscodeRun.State.DONE) {
       if (run.state() == TranscodeRun.State.FAILED) {
         log.warn("Transcoding {} failed: {}", run.name(), run.failure());
