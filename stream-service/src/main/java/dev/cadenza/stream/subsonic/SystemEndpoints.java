@@ -21,7 +21,8 @@ class SystemEndpoints implements SubsonicEndpoints {
 
   /** The extensions implemented, each at version 1. */
   static final List<String> EXTENSIONS =
-      List.of("formPost", "apiKeyAuthentication", "songLyrics", "sonicSimilarity");
+      List.of(
+          "formPost", "apiKeyAuthentication", "songLyrics", "sonicSimilarity", "transcodeOffset");
 
   private final Library library;
   private final SubsonicCatalog catalog;

@@ -102,7 +102,8 @@ class SubsonicClientLibraryTest {
     assertThat(seen.read("$.songs", Integer.class)).isEqualTo(9);
     assertThat(seen.read("$.albums", Integer.class)).isEqualTo(4);
     assertThat(SubsonicClient.array(seen, "$.extensions"))
-        .containsExactly("apiKeyAuthentication", "formPost", "songLyrics", "sonicSimilarity");
+        .containsExactly(
+            "apiKeyAuthentication", "formPost", "songLyrics", "sonicSimilarity", "transcodeOffset");
     assertThat(seen.read("$.lyricLines", Integer.class)).isEqualTo(2);
     assertThat(seen.read("$.starredAlbums", Integer.class)).isEqualTo(1);
     assertThat(seen.read("$.playCount", Integer.class)).isEqualTo(1);

@@ -98,7 +98,7 @@ class SubsonicProtocolTest extends SubsonicServiceTest {
     List<String> names = r.read("$.openSubsonicExtensions[*].name");
     assertThat(names)
         .containsExactlyInAnyOrder(
-            "formPost", "apiKeyAuthentication", "songLyrics", "sonicSimilarity");
+            "formPost", "apiKeyAuthentication", "songLyrics", "sonicSimilarity", "transcodeOffset");
     assertThat(SubsonicClient.array(r, "$.openSubsonicExtensions[0].versions")).containsExactly(1);
   }
 
