@@ -319,6 +319,10 @@ public class Transcoder implements HealthIndicator, DisposableBean {
   }
 
   private void ended(String key, TranscodeRun run) {
+    if (run.state() == TranscodeRun.State.DONE && key != null && cache.enabled()) {
+      // known as made before the run is forgotten: no request in between starts it again
+      keep(key, run);
+    }
     synchronized (this) {
       finishing.remove(run);
       oneOff.remove(run);
@@ -331,21 +335,21 @@ public class Transcoder implements HealthIndicator, DisposableBean {
     }
     madeBytes.increment(run.produced());
     outcomes.get(run.state()).increment();
-    if (run.state() != TranscodeRun.State.DONE) {
-      if (run.state() == TranscodeRun.State.FAILED) {
-        log.warn("Transcoding {} failed: {}", run.name(), run.failure());
-      } else {
-        log.debug("Transcoding {} stopped: {}", run.name(), run.failure());
-      }
-      return;
+    if (run.state() == TranscodeRun.State.FAILED) {
+      log.warn("Transcoding {} failed: {}", run.name(), run.failure());
+    } else if (run.state() == TranscodeRun.State.STOPPED) {
+      log.debug("Transcoding {} stopped: {}", run.name(), run.failure());
     }
-    if (key == null || !cache.enabled()) {
-      return;
-    }
+  }
+
+  /**
+   * A made variant's chunks into L1 and to L2, then its manifest to L2 once every chunk is there;
+   * known as made here at once.
+   */
+  private void keep(String key, TranscodeRun run) {
     String[] parts = key.split("#", 3);
     ChunkSource.Made source = new ChunkSource.Made(parts[0], parts[1], parts[2], run.produced());
     byte[] sha = run.sha256();
-    Made done = new Made(source, etag(source, sha));
     cache
         .putMade(source, run.chunks())
         .thenCompose(
@@ -360,7 +364,7 @@ public class Transcoder implements HealthIndicator, DisposableBean {
                     run.name(),
                     run.produced(),
                     shared ? ", shared through L2" : ", in this pod's L1 only"));
-    made.put(key, done);
+    made.put(key, new Made(source, etag(source, sha)));
   }
 
   private Made fromManifest(Track track, Variant variant, byte[] manifest) {
