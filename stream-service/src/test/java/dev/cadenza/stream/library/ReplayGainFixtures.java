@@ -1,6 +1,9 @@
 package dev.cadenza.stream.library;
 
+import dev.cadenza.protocol.catalog.ReplayGain;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jaudiotagger.audio.AudioFile;
 import org.jaudiotagger.audio.AudioFileIO;
@@ -26,7 +29,26 @@ import org.jaudiotagger.tag.wav.WavTag;
  */
 public final class ReplayGainFixtures {
 
+  /** As foobar2000 writes them, in mixed case: names match whatever their case. */
+  public static final Map<String, String> TAGS =
+      orderedMap(
+          "REPLAYGAIN_TRACK_GAIN", "-6.48 dB",
+          "replaygain_track_peak", "0.988553",
+          "ReplayGain_Album_Gain", "-7.10 dB",
+          "replaygain_album_peak", "1.023420");
+
+  /** What {@link #TAGS} say. */
+  public static final ReplayGain EXPECTED = new ReplayGain(-6.48, 0.988553, -7.1, 1.02342, null);
+
   private ReplayGainFixtures() {}
+
+  private static Map<String, String> orderedMap(String... namesAndValues) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      map.put(namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return Collections.unmodifiableMap(map);
+  }
 
   /** Copies a demo file to {@code target} and writes {@code fields} into the copy. */
   public static Path demoCopyWith(String demo, Path target, Map<String, String> fields)

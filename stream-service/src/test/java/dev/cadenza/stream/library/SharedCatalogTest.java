@@ -342,7 +342,7 @@ class SharedCatalogTest {
   void replayGainTravelsThroughTheTableAndItemsOfAnOlderReleaseAreReadAgain(Dynalite dynalite)
       throws Exception {
     SharedTables tables = createTables(dynalite);
-    ReplayGainFixtures.write(root.resolve(FIRST_LIGHT), TagReaderReplayGainTest.TAGS);
+    ReplayGainFixtures.write(root.resolve(FIRST_LIGHT), ReplayGainFixtures.TAGS);
     // generation 1 as a release before ReplayGain wrote it: the same tracks, without it
     TagReader reader = new TagReader();
     for (String path : LibraryFixtures.demoPaths()) {
@@ -375,7 +375,7 @@ class SharedCatalogTest {
                 assertThat(pod.track(Ids.track(FIRST_LIGHT)))
                     .get()
                     .extracting(t -> t.tags().replayGain())
-                    .isEqualTo(TagReaderReplayGainTest.EXPECTED);
+                    .isEqualTo(ReplayGainFixtures.EXPECTED);
               }
               assertThat(stored(a.catalog())).isEqualTo(stored(b.catalog()));
             });

@@ -12,7 +12,6 @@ import dev.cadenza.protocol.catalog.ReplayGain;
 import dev.cadenza.stream.testsupport.CapturedLogs;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,23 +25,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class TagReaderReplayGainTest {
 
-  /** As foobar2000 writes them, in mixed case: names match whatever their case. */
-  static final Map<String, String> TAGS = tags();
-
-  static final ReplayGain EXPECTED = new ReplayGain(-6.48, 0.988553, -7.1, 1.02342, null);
+  private static final Map<String, String> TAGS = ReplayGainFixtures.TAGS;
+  private static final ReplayGain EXPECTED = ReplayGainFixtures.EXPECTED;
 
   private final TagReader reader = new TagReader();
 
   @TempDir Path dir;
-
-  private static Map<String, String> tags() {
-    Map<String, String> tags = new LinkedHashMap<>();
-    tags.put("REPLAYGAIN_TRACK_GAIN", "-6.48 dB");
-    tags.put("replaygain_track_peak", "0.988553");
-    tags.put("ReplayGain_Album_Gain", "-7.10 dB");
-    tags.put("replaygain_album_peak", "1.023420");
-    return tags;
-  }
 
   private FileTags read(Path file) throws Exception {
     AudioFormat format = AudioFormat.forFileName(file.getFileName().toString()).orElseThrow();
