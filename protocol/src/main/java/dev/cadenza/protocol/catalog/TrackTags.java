@@ -8,7 +8,8 @@ import java.util.Objects;
  * title, except in a {@link TrackEntry}, whose title is the one to show.
  *
  * @param durationMs in milliseconds
- * @param replayGain {@link ReplayGain#NONE} when the file has none, never null
+ * @param replayGain {@link ReplayGain#NONE} when the file has none; null (a JSON Track without
+ *     {@code replayGain}) is taken as {@code NONE}
  */
 public record TrackTags(
     String title,
@@ -23,7 +24,7 @@ public record TrackTags(
     ReplayGain replayGain) {
 
   public TrackTags {
-    Objects.requireNonNull(replayGain, "replayGain");
+    replayGain = Objects.requireNonNullElse(replayGain, ReplayGain.NONE);
   }
 
   /** No tags at all, as for a format without a tag container. */
