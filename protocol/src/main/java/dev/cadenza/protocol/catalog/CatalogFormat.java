@@ -25,6 +25,13 @@ final class CatalogFormat {
   static final int CODEC = 11;
   static final int COVER = 12;
   static final int EMBEDDING = 13;
+  // ReplayGain: gains in hundredths of a dB, peaks in millionths of full scale (ReplayGain's own
+  // precision), as zigzag integers.
+  static final int TRACK_GAIN = 14;
+  static final int TRACK_PEAK = 15;
+  static final int ALBUM_GAIN = 16;
+  static final int ALBUM_PEAK = 17;
+  static final int BASE_GAIN = 18;
 
   // "Same as the previous track" bits: tracks of one album share most of these, so a set bit
   // replaces the value. Ordered so that the usual set fits a two-byte varint.
@@ -43,6 +50,13 @@ final class CatalogFormat {
   static final int SAME_CHANNELS = 12;
   static final int SAME_CODEC = 13;
   static final int SAME_BITRATE = 14;
+  static final int SAME_ALBUM_GAIN = 15;
+  static final int SAME_ALBUM_PEAK = 16;
+
+  /** ReplayGain's units on the wire: gains in hundredths of a dB, peaks in millionths. */
+  static final double GAIN_UNITS_PER_DB = 100;
+
+  static final double PEAK_UNITS = 1_000_000;
 
   /** File-name forms: the name as text, or the title between an inline prefix and a suffix. */
   static final int NAME_LITERAL = 0;

@@ -21,7 +21,14 @@ final class PageDecoder {
     "bitrate",
     "sample rate",
     "channels",
-    "codec"
+    "codec",
+    "cover",
+    "embedding code",
+    "track gain",
+    "track peak",
+    "album gain",
+    "album peak",
+    "base gain"
   };
 
   private final WireReader in;
@@ -107,27 +114,21 @@ final class PageDecoder {
     track
         .path(folder == 0 ? name : dictionary[folder - 1] + "/" + name)
         .albumId(has(same, SAME_ALBUM_ID) ? p.albumId() : ref("album id"))
-        .artistId(has(same, SAME_ARTIST_ID) ? p.artistId() : ref("artist id"))
-        .tags(
-            TrackTags.builder()
-                .title(title)
-                .artist(text(presence, ARTIST, same, SAME_ARTIST, previousTags.artist()))
-                .album(text(presence, ALBUM, same, SAME_ALBUM, previousTags.album()))
-                .albumArtist(
-                    text(
-                        presence,
-                        ALBUM_ARTIST,
-                        same,
-                        SAME_ALBUM_ARTIST,
-                        previousTags.albumArtist()))
-                .genre(text(presence, GENRE, same, SAME_GENRE, previousTags.genre()))
-                .year(number(presence, YEAR, same, SAME_YEAR, previousTags.year()))
-                .trackNumber(has(presence, TRACK_NUMBER) ? in.readZigzagInt("track number") : null)
-                .discNumber(
-                    number(
-                        presence, DISC_NUMBER, same, SAME_DISC_NUMBER, previousTags.discNumber()))
-                .durationMs(has(presence, DURATION) ? in.readZigzag("duration") : null)
-                .build())
+        .artistId(has(same, SAME_ARTIST_ID) ? p.artistId() : ref("artist id"));
+    TrackTags.Builder tags =
+        TrackTags.builder()
+            .title(title)
+            .artist(text(presence, ARTIST, same, SAME_ARTIST, previousTags.artist()))
+            .album(text(presence, ALBUM, same, SAME_ALBUM, previousTags.album()))
+            .albumArtist(
+                text(presence, ALBUM_ARTIST, same, SAME_ALBUM_ARTIST, previousTags.albumArtist()))
+            .genre(text(presence, GENRE, same, SAME_GENRE, previousTags.genre()))
+            .year(number(presence, YEAR, same, SAME_YEAR, previousTags.year()))
+            .trackNumber(has(presence, TRACK_NUMBER) ? in.readZigzagInt("track number") : null)
+            .discNumber(
+                number(presence, DISC_NUMBER, same, SAME_DISC_NUMBER, previousTags.discNumber()))
+            .durationMs(has(presence, DURATION) ? in.readZigzag("duration") : null);
+    track
         .audio(
             new AudioProperties(
                 number(presence, BITRATE, same, SAME_BITRATE, previousAudio.bitrate()),
@@ -135,9 +136,28 @@ final class PageDecoder {
                 number(presence, CHANNELS, same, SAME_CHANNELS, previousAudio.channels()),
                 text(presence, CODEC, same, SAME_CODEC, previousAudio.codec())))
         .hasCover(has(presence, COVER))
-        .embeddingCode(has(presence, EMBEDDING) ? readEmbeddingCode() : null);
+        .embeddingCode(has(presence, EMBEDDING) ? readEmbeddingCode() : null)
+        .tags(tags.replayGain(readReplayGain(presence, same, previousTags.replayGain())).build());
     previous = track.build();
     return previous;
+  }
+
+  private ReplayGain readReplayGain(long presence, long same, ReplayGain previous)
+      throws CatalogFormatException {
+    int start = in.position();
+    Double trackGain = scaled(presence, TRACK_GAIN, 0, -1, null, GAIN_UNITS_PER_DB);
+    Double trackPeak = scaled(presence, TRACK_PEAK, 0, -1, null, PEAK_UNITS);
+    Double albumGain =
+        scaled(
+            presence, ALBUM_GAIN, same, SAME_ALBUM_GAIN, previous.albumGain(), GAIN_UNITS_PER_DB);
+    Double albumPeak =
+        scaled(presence, ALBUM_PEAK, same, SAME_ALBUM_PEAK, previous.albumPeak(), PEAK_UNITS);
+    Double baseGain = scaled(presence, BASE_GAIN, 0, -1, null, GAIN_UNITS_PER_DB);
+    try {
+      return new ReplayGain(trackGain, trackPeak, albumGain, albumPeak, baseGain);
+    } catch (IllegalArgumentException e) {
+      throw new CatalogFormatException(e.getMessage(), start);
+    }
   }
 
   private long readSize() throws CatalogFormatException {
@@ -181,6 +201,19 @@ final class PageDecoder {
     return has(same, sameBit) ? inherited(previousValue) : in.readZigzagInt(FIELD_NAMES[bit]);
   }
 
+  /** An optional ReplayGain value: absent, the previous track's, or a count of {@code units}. */
+  private Double scaled(
+      long presence, int bit, long same, int sameBit, Double previousValue, double units)
+      throws CatalogFormatException {
+    if (!has(presence, bit)) {
+      requireNotSame(same, sameBit);
+      return null;
+    }
+    return has(same, sameBit)
+        ? inherited(previousValue)
+        : in.readZigzagInt(FIELD_NAMES[bit]) / units;
+  }
+
   private void requireNotSame(long same, int sameBit) throws CatalogFormatException {
     if (has(same, sameBit)) {
       throw in.error("an absent field is marked same-as-previous (bit " + sameBit + ")");
@@ -210,6 +243,6 @@ final class PageDecoder {
   }
 
   private static boolean has(long presence, int bit) {
-    return (presence & (1L << bit)) != 0;
+    return bit >= 0 && (presence & (1L << bit)) != 0;
   }
 }

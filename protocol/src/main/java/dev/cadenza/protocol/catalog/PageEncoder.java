@@ -103,6 +103,12 @@ final class PageEncoder {
       record.writeVarint(code.length);
       record.writeBytes(code);
     }
+    ReplayGain gain = tags.replayGain();
+    writeScaled(gain.trackGain(), GAIN_UNITS_PER_DB, 0, -1);
+    writeScaled(gain.trackPeak(), PEAK_UNITS, 0, -1);
+    writeScaled(gain.albumGain(), GAIN_UNITS_PER_DB, same, SAME_ALBUM_GAIN);
+    writeScaled(gain.albumPeak(), PEAK_UNITS, same, SAME_ALBUM_PEAK);
+    writeScaled(gain.baseGain(), GAIN_UNITS_PER_DB, 0, -1);
     body.writeVarint(record.size());
     record.writeTo(body);
     previous = t;
@@ -127,6 +133,12 @@ final class PageEncoder {
     bits |= bit(CODEC, audio.codec() != null);
     bits |= bit(COVER, t.hasCover());
     bits |= bit(EMBEDDING, t.embeddingCode() != null);
+    ReplayGain gain = tags.replayGain();
+    bits |= bit(TRACK_GAIN, gain.trackGain() != null);
+    bits |= bit(TRACK_PEAK, gain.trackPeak() != null);
+    bits |= bit(ALBUM_GAIN, gain.albumGain() != null);
+    bits |= bit(ALBUM_PEAK, gain.albumPeak() != null);
+    bits |= bit(BASE_GAIN, gain.baseGain() != null);
     return bits;
   }
 
@@ -156,6 +168,10 @@ final class PageEncoder {
     bits |= bit(SAME_CHANNELS, sameValue(audio.channels(), previousAudio.channels()));
     bits |= bit(SAME_CODEC, sameValue(audio.codec(), previousAudio.codec()));
     bits |= bit(SAME_BITRATE, sameValue(audio.bitrate(), previousAudio.bitrate()));
+    ReplayGain gain = tags.replayGain();
+    ReplayGain previousGain = previousTags.replayGain();
+    bits |= bit(SAME_ALBUM_GAIN, sameValue(gain.albumGain(), previousGain.albumGain()));
+    bits |= bit(SAME_ALBUM_PEAK, sameValue(gain.albumPeak(), previousGain.albumPeak()));
     return bits;
   }
 
@@ -195,6 +211,14 @@ final class PageEncoder {
   private void writeNumber(Integer value, long same, int sameBit) {
     if (value != null && !has(same, sameBit)) {
       record.writeZigzag(value);
+    }
+  }
+
+  // ReplayGain holds its values to the precision of these units, so they round-trip exactly; its
+  // range keeps them within 32 bits.
+  private void writeScaled(Double value, double units, long same, int sameBit) {
+    if (value != null && !has(same, sameBit)) {
+      record.writeZigzag(Math.round(value * units));
     }
   }
 

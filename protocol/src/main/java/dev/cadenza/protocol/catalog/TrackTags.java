@@ -1,11 +1,15 @@
 package dev.cadenza.protocol.catalog;
 
+import java.util.Objects;
+
 /**
  * What a track's tags say, and how long it plays: the descriptive part of a {@link TrackEntry},
  * also what the stream service reads from a file. Tags a file does not carry are null; so is the
  * title, except in a {@link TrackEntry}, whose title is the one to show.
  *
  * @param durationMs in milliseconds
+ * @param replayGain {@link ReplayGain#NONE} when the file has none; null (a JSON Track without
+ *     {@code replayGain}) is taken as {@code NONE}
  */
 public record TrackTags(
     String title,
@@ -16,7 +20,12 @@ public record TrackTags(
     Integer discNumber,
     Integer year,
     String genre,
-    Long durationMs) {
+    Long durationMs,
+    ReplayGain replayGain) {
+
+  public TrackTags {
+    replayGain = Objects.requireNonNullElse(replayGain, ReplayGain.NONE);
+  }
 
   /** No tags at all, as for a format without a tag container. */
   public static final TrackTags NONE = builder().build();
@@ -42,10 +51,13 @@ public record TrackTags(
         .discNumber(discNumber)
         .year(year)
         .genre(genre)
-        .durationMs(durationMs);
+        .durationMs(durationMs)
+        .replayGain(replayGain);
   }
 
-  /** Builds {@link TrackTags} by name; tags not set are null. */
+  /**
+   * Builds {@link TrackTags} by name; tags not set are null, ReplayGain {@link ReplayGain#NONE}.
+   */
   public static final class Builder {
 
     private String title;
@@ -57,6 +69,7 @@ public record TrackTags(
     private Integer year;
     private String genre;
     private Long durationMs;
+    private ReplayGain replayGain = ReplayGain.NONE;
 
     private Builder() {}
 
@@ -106,9 +119,23 @@ public record TrackTags(
       return this;
     }
 
+    public Builder replayGain(ReplayGain replayGain) {
+      this.replayGain = replayGain;
+      return this;
+    }
+
     public TrackTags build() {
       return new TrackTags(
-          title, artist, album, albumArtist, trackNumber, discNumber, year, genre, durationMs);
+          title,
+          artist,
+          album,
+          albumArtist,
+          trackNumber,
+          discNumber,
+          year,
+          genre,
+          durationMs,
+          replayGain);
     }
   }
 }

@@ -100,6 +100,45 @@ class CatalogCodecTest {
   }
 
   @Test
+  void replayGainRoundTripsExactlyAndAnAlbumsValuesAreWrittenOnce() throws Exception {
+    ReplayGain gain = new ReplayGain(-6.48, 0.988553, -7.1, 1.023, -3.25);
+    TrackEntry one =
+        SampleTracks.firstLight().toBuilder()
+            .tags(SampleTracks.firstLight().tags().toBuilder().replayGain(gain).build())
+            .build();
+    TrackEntry two =
+        one.toBuilder()
+            .id("Q2FkZW56YS10d28h")
+            .tags(
+                one.tags().toBuilder()
+                    .replayGain(new ReplayGain(2.5, 0.5, -7.1, 1.023, null))
+                    .build())
+            .build();
+    CatalogPage page = new CatalogPage(List.of(one, two), null);
+
+    CatalogPage decoded = roundTrip(page);
+
+    assertThat(decoded).isEqualTo(page);
+    assertThat(decoded.tracks().get(0).tags().replayGain()).isEqualTo(gain);
+    assertThat(decoded.tracks().get(1).tags().replayGain().albumPeak()).isEqualTo(1.023);
+    int bare =
+        CatalogCodec.encode(
+                new CatalogPage(
+                    List.of(
+                        SampleTracks.firstLight(),
+                        two.toBuilder()
+                            .tags(one.tags().toBuilder().replayGain(ReplayGain.NONE).build())
+                            .build()),
+                    null))
+            .length;
+    int tagged = CatalogCodec.encode(page).length;
+    // track 1: presence +1, same +0, gains -6.48 and -7.1 (2 bytes each), peaks 0.988553 and 1.023
+    // (3 bytes each), base gain (2); track 2: presence +1, its own gain (2) and peak (3), and the
+    // album's values as same-as-previous bits, which fit the same-bits' 3 bytes
+    assertThat(tagged - bare).isEqualTo(13 + 6);
+  }
+
+  @Test
   void aLargePageRoundTrips() throws Exception {
     CatalogPage page = new CatalogPage(SampleTracks.albums(2_000, 10, 7), "last");
 

@@ -146,6 +146,37 @@ class MalformedCatalogPageTest {
   }
 
   @Test
+  void aReplayGainOutOfRangeIsRejected() throws Exception {
+    TrackEntry untagged = SampleTracks.untagged();
+    WireWriter record = new WireWriter(64);
+    record.writeVarint(1L << CatalogFormat.TRACK_GAIN);
+    record.writeVarint(0);
+    record.writeText(untagged.id());
+    record.writeText(untagged.tags().title());
+    record.writeVarint(0);
+    record.writeVarint(1);
+    record.writeVarint(0);
+    record.writeVarint(0);
+    record.writeVarint(CatalogFormat.NAME_LITERAL);
+    record.writeText(untagged.path());
+    record.writeVarint(2);
+    record.writeVarint(3);
+    record.writeZigzag(1_000_000); // 10,000 dB
+    WireWriter page = new WireWriter(128);
+    page.writeBytes(hex(HEADER));
+    page.writeVarint(4);
+    for (String entry : List.of("wav", "audio/wav", untagged.albumId(), untagged.artistId())) {
+      page.writeText(entry);
+    }
+    page.writeVarint(1);
+    page.writeVarint(record.size());
+    record.writeTo(page);
+    page.writeByte(0);
+
+    assertRejected(page.toByteArray(), "track gain 10000.0 dB is beyond ±200.0 dB");
+  }
+
+  @Test
   void fieldsAddedAfterVersionOneAreSkipped() throws Exception {
     TrackEntry untagged = SampleTracks.untagged();
     WireWriter record = new WireWriter(64);

@@ -83,6 +83,7 @@ final class SampleTracks {
                         .year(1970 + random.nextInt(55))
                         .genre(genres[a % genres.length])
                         .durationMs(120_000L + random.nextInt(300_000))
+                        .replayGain(replayGain(a, n))
                         .build())
                 .format("flac")
                 .contentType("audio/flac")
@@ -97,6 +98,22 @@ final class SampleTracks {
       }
     }
     return tracks;
+  }
+
+  /**
+   * ReplayGain as tagging tools write it, with the album's values on every track of the album; none
+   * on every fifth album. Not drawn from the seeded random, which the other fields use.
+   */
+  static ReplayGain replayGain(int album, int track) {
+    if (album % 5 == 4) {
+      return ReplayGain.NONE;
+    }
+    return new ReplayGain(
+        -(track % 12) - 0.37,
+        0.5 + track / 100.0 + 0.000123,
+        -(album % 9) - 0.5,
+        0.999969,
+        album % 3 == 0 ? 1.5 : null);
   }
 
   static String id(Random random) {

@@ -2,7 +2,9 @@ package dev.cadenza.stream.library;
 
 import dev.cadenza.dynamodb.TableSchema;
 import dev.cadenza.protocol.catalog.AudioProperties;
+import dev.cadenza.protocol.catalog.ReplayGain;
 import dev.cadenza.protocol.catalog.TrackTags;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +52,15 @@ final class CatalogItems {
   static final String CTIME_NS = "ctimeNs";
   static final String INODE = "inode";
   static final String WRITTEN_IN = "generation";
+  static final String TAGS_READ_ATTRIBUTE = "tagsRead";
+
+  /**
+   * What a track item's tags hold: 2 since ReplayGain is read (an item without the attribute is of
+   * reading 1). An item of an older reading lacks what the file may have, so it gets a version that
+   * matches no file, as an item without change time and inode does: the holder's next scan reads
+   * the file again and rewrites the item.
+   */
+  static final int TAGS_READ = 2;
 
   // head
   static final String GENERATION = "generation";
@@ -107,6 +118,7 @@ final class CatalogItems {
     item.put(CTIME_NS, n(epochNanos(t.version().changed())));
     item.put(INODE, n(t.version().inode()));
     item.put(WRITTEN_IN, n(generation));
+    item.put(TAGS_READ_ATTRIBUTE, n(TAGS_READ));
     TrackTags tags = t.tags();
     putS(item, "title", tags.title());
     putS(item, "artist", tags.artist());
@@ -117,6 +129,12 @@ final class CatalogItems {
     putN(item, "year", tags.year());
     putS(item, "genre", tags.genre());
     putN(item, "durationMs", tags.durationMs());
+    ReplayGain gain = tags.replayGain();
+    putDecimal(item, "trackGain", gain.trackGain());
+    putDecimal(item, "trackPeak", gain.trackPeak());
+    putDecimal(item, "albumGain", gain.albumGain());
+    putDecimal(item, "albumPeak", gain.albumPeak());
+    putDecimal(item, "baseGain", gain.baseGain());
     AudioProperties audio = t.audio();
     putN(item, "bitrate", audio.bitrate());
     putN(item, "sampleRate", audio.sampleRate());
@@ -152,6 +170,14 @@ final class CatalogItems {
             .year(integer(item, "year"))
             .genre(str(item, "genre"))
             .durationMs(longValue(item, "durationMs"))
+            // absent from items written before ReplayGain was read: NONE
+            .replayGain(
+                new ReplayGain(
+                    decimal(item, "trackGain"),
+                    decimal(item, "trackPeak"),
+                    decimal(item, "albumGain"),
+                    decimal(item, "albumPeak"),
+                    decimal(item, "baseGain")))
             .build();
     AudioProperties audio =
         new AudioProperties(
@@ -161,11 +187,12 @@ final class CatalogItems {
             str(item, "codec"));
     boolean hasCover =
         Boolean.TRUE.equals(item.getOrDefault("hasCover", AttributeValue.fromBool(false)).bool());
-    // Items written before the change time and inode were stored lack them: such a version
-    // matches no file, so the lease holder's next scan rewrites the item and a follower re-reads
-    // the file before serving it.
+    // Items written before the change time and inode were stored lack them, and items of an older
+    // tag reading lack tags: such a version matches no file, so the lease holder's next scan
+    // rewrites the item and a follower re-reads the file before serving it.
     Long ctime = longValue(item, CTIME_NS);
-    Long inode = longValue(item, INODE);
+    Long tagsRead = longValue(item, TAGS_READ_ATTRIBUTE);
+    Long inode = tagsRead != null && tagsRead >= TAGS_READ ? longValue(item, INODE) : null;
     FileVersion version =
         new FileVersion(
             longValue(item, SIZE),
@@ -311,6 +338,18 @@ final class CatalogItems {
     if (value != null) {
       item.put(name, n(value.longValue()));
     }
+  }
+
+  // The shortest decimal that reads back as the same double ("-6.48", never "1.0E-5").
+  private static void putDecimal(Map<String, AttributeValue> item, String name, Double value) {
+    if (value != null) {
+      item.put(name, AttributeValue.fromN(BigDecimal.valueOf(value).toPlainString()));
+    }
+  }
+
+  private static Double decimal(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v == null || v.n() == null ? null : Double.valueOf(v.n());
   }
 
   static String str(Map<String, AttributeValue> item, String name) {

@@ -143,6 +143,7 @@ final class LibraryScanner {
       Map<String, String> seen = new ConcurrentHashMap<>();
       AtomicInteger fresh = new AtomicInteger();
       Problems trouble = (path, why) -> problem(seen, fresh, path, why);
+      IgnoredTagValues ignoredValues = new IgnoredTagValues();
 
       walk(
           (file, relative, format, version) -> {
@@ -155,7 +156,7 @@ final class LibraryScanner {
                         if (old != null && old.version().equals(version)) {
                           return Optional.of(old);
                         }
-                        Track track = read(file, relative, format, version);
+                        Track track = read(file, relative, format, version, ignoredValues);
                         (old == null ? added : changed).incrementAndGet();
                         return Optional.of(track);
                       } catch (TagReader.UnreadableFileException e) {
@@ -198,6 +199,7 @@ final class LibraryScanner {
       Set<String> catalogued = new HashSet<>();
       tracks.forEach(t -> catalogued.add(t.path()));
       int solved = solve(seen, catalogued);
+      ignoredValues.log(log, "in this scan of " + root);
       return new Result(new Catalog(tracks), report, fresh.get(), solved);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -211,9 +213,14 @@ final class LibraryScanner {
     }
   }
 
-  private Track read(Path file, String relative, AudioFormat format, FileVersion version)
+  private Track read(
+      Path file,
+      String relative,
+      AudioFormat format,
+      FileVersion version,
+      IgnoredTagValues ignoredValues)
       throws TagReader.UnreadableFileException {
-    FileTags fileTags = tagReader.read(file, format, version.size());
+    FileTags fileTags = tagReader.read(file, format, version.size(), ignoredValues);
     return new Track(Ids.track(relative), relative, file, format, version, fileTags);
   }
 

@@ -30,8 +30,13 @@ final class OggOpusReader {
 
   private OggOpusReader() {}
 
-  /** The parsed header and comments of one file. */
-  record OpusFile(int channels, int preSkip, long durationMs, List<String> comments) {}
+  /**
+   * The parsed header and comments of one file.
+   *
+   * @param outputGainQ78 the gain every decoder applies, in 1/256 dB (RFC 7845, 5.1)
+   */
+  record OpusFile(
+      int channels, int preSkip, int outputGainQ78, long durationMs, List<String> comments) {}
 
   static OpusFile read(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -46,17 +51,18 @@ final class OggOpusReader {
       }
       int channels = head.get(9) & 0xff;
       int preSkip = head.getShort(10) & 0xffff;
+      int outputGain = head.getShort(16); // signed
       if (!startsWith(packets.get(1), "OpusTags")) {
         throw new IOException("not an Ogg Opus file: no OpusTags");
       }
       List<String> comments = comments(packets.get(1));
       long granule = lastGranule(channel);
       long durationMs = granule > preSkip ? Math.round((granule - preSkip) / OPUS_RATE * 1000) : 0;
-      return new OpusFile(channels, preSkip, durationMs, comments);
+      return new OpusFile(channels, preSkip, outputGain, durationMs, comments);
     }
   }
 
-  static FileTags tags(Path file, long size) throws IOException {
+  static FileTags tags(Path file, long size, IgnoredTagValues ignored) throws IOException {
     OpusFile opus = read(file);
     Integer bitrate =
         opus.durationMs() > 0 ? (int) Math.round(size * 8.0 / opus.durationMs()) : null;
@@ -71,6 +77,9 @@ final class OggOpusReader {
             .year(TagValues.leadingInt(first(comment(opus, "DATE"), comment(opus, "YEAR"))))
             .genre(comment(opus, "GENRE"))
             .durationMs(opus.durationMs())
+            .replayGain(
+                ReplayGainTags.readOpus(
+                    name -> comment(opus, name), opus.outputGainQ78(), file, ignored))
             .build(),
         new AudioProperties(bitrate, (int) OPUS_RATE, opus.channels(), "Opus"),
         comment(opus, "METADATA_BLOCK_PICTURE") != null);

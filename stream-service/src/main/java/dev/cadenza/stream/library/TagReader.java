@@ -14,14 +14,18 @@ import org.jaudiotagger.audio.AudioHeader;
 import org.jaudiotagger.tag.FieldKey;
 import org.jaudiotagger.tag.Tag;
 import org.jaudiotagger.tag.images.Artwork;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * Reads tags, stream properties and embedded covers: jaudiotagger for MP3, FLAC, Ogg Vorbis, M4A
  * and WAV, our own reader for Opus. Raw AAC has no tag format and is catalogued untagged.
+ * ReplayGain comes from each format's free-form fields ({@link ReplayGainTags}).
  */
 @Component
 public class TagReader {
+
+  private static final org.slf4j.Logger log = LoggerFactory.getLogger(TagReader.class);
 
   // jaudiotagger logs every oddity of every file through java.util.logging; unreadable files are
   // reported by the scanner instead. The field keeps the logger (and so its level) alive.
@@ -44,12 +48,22 @@ public class TagReader {
     }
   }
 
+  /** Reads one file outside a scan; a malformed value it leaves out is logged at once. */
   public FileTags read(Path file, AudioFormat format, long size) throws UnreadableFileException {
+    IgnoredTagValues ignored = new IgnoredTagValues();
+    FileTags tags = read(file, format, size, ignored);
+    ignored.log(log, "reading " + file);
+    return tags;
+  }
+
+  /** Reads one file of a scan, counting the malformed values it leaves out in {@code ignored}. */
+  FileTags read(Path file, AudioFormat format, long size, IgnoredTagValues ignored)
+      throws UnreadableFileException {
     try {
       return switch (format) {
-        case OPUS -> OggOpusReader.tags(file, size);
+        case OPUS -> OggOpusReader.tags(file, size, ignored);
         case AAC -> FileTags.NONE;
-        default -> fromJaudiotagger(jaudiotagger(file, format));
+        default -> fromJaudiotagger(jaudiotagger(file, format), file, ignored);
       };
     } catch (Exception | LinkageError | OutOfMemoryError e) {
       throw new UnreadableFileException(describe(e), e);
@@ -102,7 +116,7 @@ public class TagReader {
     return AudioFileIO.read(file.toFile());
   }
 
-  private static FileTags fromJaudiotagger(AudioFile audio) {
+  private static FileTags fromJaudiotagger(AudioFile audio, Path file, IgnoredTagValues ignored) {
     AudioHeader h = audio.getAudioHeader();
     Tag t = audio.getTag();
     double seconds = h.getPreciseTrackLength();
@@ -117,6 +131,7 @@ public class TagReader {
             .year(TagValues.leadingInt(field(t, FieldKey.YEAR)))
             .genre(field(t, FieldKey.GENRE))
             .durationMs(seconds > 0 ? Math.round(seconds * 1000) : null)
+            .replayGain(ReplayGainTags.read(FreeformTags.of(t), file, ignored))
             .build(),
         new AudioProperties(
             positive(h.getBitRateAsNumber()),

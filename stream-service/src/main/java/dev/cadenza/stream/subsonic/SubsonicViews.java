@@ -1,5 +1,6 @@
 package dev.cadenza.stream.subsonic;
 
+import dev.cadenza.protocol.catalog.ReplayGain;
 import dev.cadenza.stream.account.Listener;
 import dev.cadenza.stream.library.Album;
 import dev.cadenza.stream.library.Artist;
@@ -143,7 +144,8 @@ public class SubsonicViews {
         .attr("displayArtist", artist)
         .attr("displayAlbumArtist", album.artist())
         .array("genres", genres(t.tags().genre()))
-        .array("albumArtists", List.of(artistRef(album.artistId(), album.artist())));
+        .array("albumArtists", List.of(artistRef(album.artistId(), album.artist())))
+        .child(replayGain(t.tags().replayGain()));
   }
 
   Node album(String element, SubsonicCatalog.Snapshot catalog, Album al, Annotation a) {
@@ -200,6 +202,19 @@ public class SubsonicViews {
         .attr("albumCount", ar.albums().size())
         .attr("starred", a.starred())
         .attr("userRating", a.rating());
+  }
+
+  /**
+   * OpenSubsonic's {@code ReplayGain}: on every song, empty when the file has none, with only the
+   * values the file gives; {@code baseGain} is an Opus header's output gain.
+   */
+  private static Node replayGain(ReplayGain gain) {
+    return Node.of("replayGain")
+        .attr("trackGain", gain.trackGain())
+        .attr("albumGain", gain.albumGain())
+        .attr("trackPeak", gain.trackPeak())
+        .attr("albumPeak", gain.albumPeak())
+        .attr("baseGain", gain.baseGain());
   }
 
   private static Node artistRef(String id, String name) {

@@ -14,6 +14,7 @@ import static org.awaitility.Awaitility.await;
 import com.jayway.jsonpath.DocumentContext;
 import dev.cadenza.stream.library.Ids;
 import dev.cadenza.stream.library.LibraryFixtures;
+import dev.cadenza.stream.library.ReplayGainFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,6 +79,7 @@ class CatalogApiTest {
     library = LibraryFixtures.copyDemo(tmp.resolve("library"));
     LibraryFixtures.randomBytes(library.resolve(CORRUPT), 32 * 1024, 42);
     Files.writeString(library.resolve("notes.txt"), "liner notes");
+    ReplayGainFixtures.write(library.resolve(FIRST_LIGHT), ReplayGainFixtures.TAGS);
     Files.write(library.resolve("The Quiet Modes/Seven Modes/cover.jpg"), FOLDER_JPEG);
     Path secret = Files.write(tmp.resolve("secret.png"), new byte[] {1, 2, 3});
     Files.createSymbolicLink(library.resolve("Aurora Lane/Tides/cover.png"), secret);
@@ -160,6 +162,18 @@ class CatalogApiTest {
     assertThat(((Number) t.get("size")).longValue())
         .isEqualTo(Files.size(library.resolve(FIRST_LIGHT)));
     assertThat(((Number) t.get("bitrate")).intValue()).isPositive();
+    assertThat(t.get("replayGain"))
+        .as("written at test time (ReplayGainFixtures.TAGS)")
+        .isEqualTo(
+            Map.of(
+                "trackGain",
+                -6.48,
+                "trackPeak",
+                0.988553,
+                "albumGain",
+                -7.1,
+                "albumPeak",
+                1.02342));
   }
 
   @Test
@@ -173,6 +187,7 @@ class CatalogApiTest {
         .containsEntry("path", CAFE_NOCTURNE);
     assertThat(t.get("coverUrl")).isNull();
     assertThat(((Number) t.get("durationMs")).longValue()).isCloseTo(16_000L, within(300L));
+    assertThat(t).as("a file without ReplayGain").doesNotContainKey("replayGain");
   }
 
   @Test

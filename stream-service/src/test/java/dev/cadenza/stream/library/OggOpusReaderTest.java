@@ -3,6 +3,7 @@ package dev.cadenza.stream.library;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cadenza.protocol.catalog.ReplayGain;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -33,6 +34,40 @@ class OggOpusReaderTest {
     assertThat(tags.tags().artist()).isEqualTo("Aurora Lane");
     assertThat(tags.tags().durationMs()).isEqualTo(1000);
     assertThat(tags.audio().channels()).isEqualTo(2);
+  }
+
+  @Test
+  void readsR128GainsAsReplayGainAheadOfReplayGainTagsAndTheOutputGainAsBaseGain()
+      throws Exception {
+    Path file =
+        opus(
+            tags(
+                List.of(
+                    "R128_TRACK_GAIN=-1234",
+                    "REPLAYGAIN_TRACK_GAIN=-9.00 dB",
+                    "r128_album_gain=256",
+                    "REPLAYGAIN_TRACK_PEAK=0.9",
+                    "REPLAYGAIN_ALBUM_PEAK=0.95")),
+            48_000,
+            -768);
+
+    ReplayGain gain = reader.read(file, AudioFormat.OPUS, Files.size(file)).tags().replayGain();
+
+    // -1234/256 dB relative to -23 LUFS is 0.18 dB relative to ReplayGain's reference, 5 dB up
+    assertThat(gain).isEqualTo(new ReplayGain(0.18, 0.9, 6.0, 0.95, -3.0));
+  }
+
+  @Test
+  void withoutR128TheReplayGainTagsCountAndAZeroOutputGainIsNoBaseGain() throws Exception {
+    Path file =
+        opus(tags(List.of("REPLAYGAIN_TRACK_GAIN=-9.00 dB", "R128_ALBUM_GAIN=x")), 48_000, 0);
+    IgnoredTagValues ignored = new IgnoredTagValues();
+
+    ReplayGain gain =
+        reader.read(file, AudioFormat.OPUS, Files.size(file), ignored).tags().replayGain();
+
+    assertThat(gain).isEqualTo(new ReplayGain(-9.0, null, null, null, null));
+    assertThat(ignored.count()).as("R128_ALBUM_GAIN=x").isEqualTo(1);
   }
 
   @Test
@@ -82,8 +117,13 @@ class OggOpusReaderTest {
    * granule}.
    */
   private Path opus(byte[] tagsPacket, long granule) throws Exception {
+    return opus(tagsPacket, granule, 0);
+  }
+
+  /** As {@link #opus(byte[], long)}, with an output gain in 1/256 dB. */
+  private Path opus(byte[] tagsPacket, long granule, int outputGainQ78) throws Exception {
     ByteBuffer head = header("OpusHead", 19).put((byte) 1).put((byte) 2).putShort((short) 312);
-    head.putInt(48_000).putShort((short) 0).put((byte) 0);
+    head.putInt(48_000).putShort((short) outputGainQ78).put((byte) 0);
     ByteArrayOutputStream file = new ByteArrayOutputStream();
     file.writeBytes(page(head.array(), 0, 0));
     file.writeBytes(page(tagsPacket, 0, 1));

@@ -38,7 +38,8 @@ class ScanCoalescingTest {
     final CountDownLatch release = new CountDownLatch(1);
 
     @Override
-    public FileTags read(Path file, AudioFormat format, long size) throws UnreadableFileException {
+    FileTags read(Path file, AudioFormat format, long size, IgnoredTagValues ignored)
+        throws UnreadableFileException {
       if (file.getFileName().toString().startsWith("held")) {
         entered.countDown();
         try {
@@ -47,7 +48,7 @@ class ScanCoalescingTest {
           Thread.currentThread().interrupt();
         }
       }
-      return super.read(file, format, size);
+      return super.read(file, format, size, ignored);
     }
   }
 

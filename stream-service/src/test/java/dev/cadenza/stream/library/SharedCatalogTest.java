@@ -338,6 +338,61 @@ class SharedCatalogTest {
     assertThat(item).isEmpty();
   }
 
+  @Test
+  void replayGainTravelsThroughTheTableAndItemsOfAnOlderReleaseAreReadAgain(Dynalite dynalite)
+      throws Exception {
+    SharedTables tables = createTables(dynalite);
+    ReplayGainFixtures.write(root.resolve(FIRST_LIGHT), ReplayGainFixtures.TAGS);
+    // generation 1 as a release before ReplayGain wrote it: the same tracks, without it
+    TagReader reader = new TagReader();
+    for (String path : LibraryFixtures.demoPaths()) {
+      Path file = root.resolve(path);
+      AudioFormat format = AudioFormat.forFileName(path).orElseThrow();
+      FileTags tags = reader.read(file, format, Files.size(file));
+      Track t = new Track(Ids.track(path), path, file, format, FileVersion.of(file), tags);
+      Map<String, AttributeValue> item = new HashMap<>(CatalogItems.trackItem(t, 1));
+      List.of("trackGain", "trackPeak", "albumGain", "albumPeak", CatalogItems.TAGS_READ_ATTRIBUTE)
+          .forEach(item::remove);
+      tables.client().putItem(b -> b.tableName(tables.catalog()).item(item)).join();
+    }
+    CatalogItems.Head old = new CatalogItems.Head(1, 8, Instant.now(), "older-release", null);
+    tables
+        .client()
+        .putItem(b -> b.tableName(tables.catalog()).item(CatalogItems.headItem(old)))
+        .join();
+
+    Library a = pod(dynalite, Duration.ZERO);
+    Library b = pod(dynalite, Duration.ZERO);
+    awaitModes(a, b);
+
+    // the holder re-reads every file of the older items (their versions match no file) and
+    // writes them again; the follower loads what it wrote
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              for (Library pod : List.of(a, b)) {
+                assertThat(pod.track(Ids.track(FIRST_LIGHT)))
+                    .get()
+                    .extracting(t -> t.tags().replayGain())
+                    .isEqualTo(ReplayGainFixtures.EXPECTED);
+              }
+              assertThat(stored(a.catalog())).isEqualTo(stored(b.catalog()));
+            });
+    Map<String, AttributeValue> item =
+        tables
+            .client()
+            .getItem(
+                get ->
+                    get.tableName(tables.catalog())
+                        .key(CatalogItems.trackKey(Ids.track(FIRST_LIGHT)))
+                        .consistentRead(true))
+            .join()
+            .item();
+    assertThat(item.get("trackGain").n()).isEqualTo("-6.48");
+    assertThat(item.get("albumPeak").n()).isEqualTo("1.02342");
+  }
+
   /** Without Spring Boot's logging set-up, Logback logs every SDK request at DEBUG. */
   static void quietClientLogs() {
     for (String name : List.of("software.amazon.awssdk", "io.netty")) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.jayway.jsonpath.DocumentContext;
 import dev.cadenza.stream.library.Ids;
 import dev.cadenza.stream.library.LibraryFixtures;
+import dev.cadenza.stream.library.ReplayGainFixtures;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ class SubsonicBrowseTest extends SubsonicServiceTest {
   @DynamicPropertySource
   static void library(DynamicPropertyRegistry registry) throws Exception {
     Path library = SubsonicFixtures.demoLibrary(tmp);
+    ReplayGainFixtures.write(library.resolve(LibraryFixtures.FIRST_LIGHT), ReplayGainFixtures.TAGS);
     registry.add("cadenza.library.path", library::toString);
   }
 
@@ -91,6 +93,20 @@ class SubsonicBrowseTest extends SubsonicServiceTest {
         .containsKeys("size", "bitRate", "coverArt", "created", "channelCount");
     assertThat(first.get("size")).isInstanceOf(Number.class);
     assertThat(first.get("genres")).isEqualTo(List.of(Map.of("name", "Ambient")));
+    assertThat(first.get("replayGain"))
+        .isEqualTo(
+            Map.of(
+                "trackGain",
+                -6.48,
+                "trackPeak",
+                0.988553,
+                "albumGain",
+                -7.1,
+                "albumPeak",
+                1.02342));
+    assertThat(songs.get(1).get("replayGain"))
+        .as("on every song, empty when the file has none")
+        .isEqualTo(Map.of());
   }
 
   @Test
@@ -226,6 +242,21 @@ class SubsonicBrowseTest extends SubsonicServiceTest {
     assertThat(first.getAttribute("id")).isEqualTo(FIRST_LIGHT);
     assertThat(first.getAttribute("isDir")).isEqualTo("false");
     assertThat(first.getAttribute("duration")).isEqualTo("14");
+    Element gain = replayGain((Element) songs.item(0));
+    assertThat(gain.getAttribute("trackGain")).isEqualTo("-6.48");
+    assertThat(gain.getAttribute("trackPeak")).isEqualTo("0.988553");
+    assertThat(gain.getAttribute("albumGain")).isEqualTo("-7.1");
+    assertThat(gain.getAttribute("albumPeak")).isEqualTo("1.02342");
+    assertThat(gain.hasAttribute("baseGain")).isFalse();
+    assertThat(replayGain((Element) songs.item(1)).getAttributes().getLength())
+        .as("present and empty")
+        .isZero();
+  }
+
+  private static Element replayGain(Element song) {
+    NodeList found = song.getElementsByTagNameNS(SubsonicResponses.NAMESPACE, "replayGain");
+    assertThat(found.getLength()).isEqualTo(1);
+    return (Element) found.item(0);
   }
 
   @Test
