@@ -1,5 +1,6 @@
 package dev.cadenza.stream.transcode;
 
+import dev.cadenza.protocol.catalog.ReplayGain;
 import dev.cadenza.stream.library.AudioFormat;
 import dev.cadenza.stream.library.Track;
 import dev.cadenza.stream.web.Problems;
@@ -101,9 +102,35 @@ public class TranscodePolicy {
     return new Variant(format, BitRateLadder.atMost(target, format), gain(track));
   }
 
-  /** The ReplayGain to apply per cadenza.transcoding.replay-gain; 0 when off or not tagged. */
-  private double gain(Track track) {
-    return 0;
+  /**
+   * The ReplayGain to apply per {@code cadenza.transcoding.replay-gain} ({@code track} or {@code
+   * album}, the other when that one is not tagged), lowered so that the tagged peak does not clip;
+   * 0 when off or not tagged. The Opus header's output gain is not added: ffmpeg's decoder applies
+   * it already.
+   */
+  double gain(Track track) {
+    String mode = settings.replayGain().toLowerCase(Locale.ROOT);
+    ReplayGain rg = track.tags().replayGain();
+    if (mode.equals("off") || rg == null) {
+      return 0;
+    }
+    boolean album = mode.equals("album");
+    Double gain =
+        album ? first(rg.albumGain(), rg.trackGain()) : first(rg.trackGain(), rg.albumGain());
+    Double peak =
+        album ? first(rg.albumPeak(), rg.trackPeak()) : first(rg.trackPeak(), rg.albumPeak());
+    if (gain == null) {
+      return 0;
+    }
+    double applied = gain;
+    if (peak != null && peak > 0) {
+      applied = Math.min(applied, -20 * Math.log10(peak));
+    }
+    return Math.round(applied * 100) / 100.0;
+  }
+
+  private static Double first(Double a, Double b) {
+    return a != null ? a : b;
   }
 
   /** Whether the file is that format already (codec and container). */

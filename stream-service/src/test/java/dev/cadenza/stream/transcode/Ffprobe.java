@@ -77,6 +77,31 @@ final class Ffprobe {
     return bytes / 2;
   }
 
+  /** The mean volume of the first audio stream in dB (ffmpeg's volumedetect). */
+  static double meanVolume(Path file) throws Exception {
+    String out =
+        run(
+            List.of(
+                "ffmpeg",
+                "-v",
+                "info",
+                "-nostdin",
+                "-i",
+                "file:" + file,
+                "-map",
+                "0:a:0",
+                "-af",
+                "volumedetect",
+                "-f",
+                "null",
+                "-"));
+    var m = java.util.regex.Pattern.compile("mean_volume: (-?[0-9.]+) dB").matcher(out);
+    if (!m.find()) {
+      throw new IOException("no mean_volume in: " + out);
+    }
+    return Double.parseDouble(m.group(1));
+  }
+
   private static String run(List<String> command) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
