@@ -85,7 +85,63 @@ public class SubsonicStreamRoute implements NettyRouteProvider {
         r = NettyRoutes.otherMethods(r, json, path, "GET", "HEAD", "POST");
       }
     }
+    for (String path : List.of("/rest/getTranscodeStream", "/rest/getTranscodeStream.view")) {
+      r =
+          r.get(path, this::transcodeStream)
+              .head(path, this::transcodeStream)
+              .post(path, this::transcodeStream);
+      r = NettyRoutes.otherMethods(r, json, path, "GET", "HEAD", "POST");
+    }
     return r;
+  }
+
+  /**
+   * {@code getTranscodeStream} (the {@code transcoding} extension): {@code mediaId}, {@code
+   * mediaType=song}, the {@code transcodeParams} {@code getTranscodeDecision} gave, and {@code
+   * offset} in seconds.
+   */
+  Publisher<Void> transcodeStream(HttpServerRequest request, HttpServerResponse response) {
+    return params(request)
+        .flatMap(
+            params -> {
+              ResponseFormat format;
+              try {
+                format = ResponseFormat.of(params);
+              } catch (SubsonicError e) {
+                return fail(response, request, e, ResponseFormat.fallback(params));
+              }
+              return authentication
+                  .authenticate(params, clients.of(request))
+                  .flatMap(
+                      listener -> {
+                        String type = params.required("mediaType");
+                        if (!type.equals("song")) {
+                          throw SubsonicError.invalid("mediaType", type, "song");
+                        }
+                        Track track = catalog.current().track(params.required("mediaId"));
+                        TranscodeDecisions.Params chosen =
+                            TranscodeDecisions.Params.parse(params.required("transcodeParams"))
+                                .orElseThrow(
+                                    () ->
+                                        SubsonicError.invalid(
+                                            "transcodeParams",
+                                            params.required("transcodeParams"),
+                                            "what getTranscodeDecision answered"));
+                        StreamOptions options =
+                            new StreamOptions(
+                                new TranscodePolicy.Ask(
+                                    chosen.format(),
+                                    chosen.bitRate(),
+                                    TrackStream.userMaxBitRate(listener),
+                                    policy.subsonicDefault(),
+                                    false),
+                                Math.max(0, lenientInteger(params, "offset")),
+                                false);
+                        return Mono.from(trackStream.send(track, options, request, response));
+                      })
+                  .onErrorResume(SubsonicError.class, e -> fail(response, request, e, format));
+            })
+        .onErrorResume(SubsonicError.class, e -> fail(response, request, e, ResponseFormat.XML));
   }
 
   Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response, boolean download) {

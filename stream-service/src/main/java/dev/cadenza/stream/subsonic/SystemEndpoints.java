@@ -22,7 +22,12 @@ class SystemEndpoints implements SubsonicEndpoints {
   /** The extensions implemented, each at version 1. */
   static final List<String> EXTENSIONS =
       List.of(
-          "formPost", "apiKeyAuthentication", "songLyrics", "sonicSimilarity", "transcodeOffset");
+          "formPost",
+          "apiKeyAuthentication",
+          "songLyrics",
+          "sonicSimilarity",
+          "transcodeOffset",
+          "transcoding");
 
   private final Library library;
   private final SubsonicCatalog catalog;

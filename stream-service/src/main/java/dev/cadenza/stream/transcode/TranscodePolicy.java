@@ -93,6 +93,15 @@ public class TranscodePolicy {
     return Optional.of(variant(track, asked.get(), limit));
   }
 
+  /**
+   * The variant of {@code format} for a limit of {@code limit} kb/s (0: none), as {@link #decide}
+   * makes it: on the ladder, not above a lossy original's own bit rate, with the ReplayGain
+   * setting.
+   */
+  public Variant variantFor(Track track, TranscodeFormat format, int limit) {
+    return variant(track, format, limit);
+  }
+
   private Variant variant(Track track, TranscodeFormat format, int limit) {
     int target = limit > 0 ? limit : settings.defaultBitRate();
     Integer original = track.audio().bitrate();

@@ -103,7 +103,12 @@ class SubsonicClientLibraryTest {
     assertThat(seen.read("$.albums", Integer.class)).isEqualTo(4);
     assertThat(SubsonicClient.array(seen, "$.extensions"))
         .containsExactly(
-            "apiKeyAuthentication", "formPost", "songLyrics", "sonicSimilarity", "transcodeOffset");
+            "apiKeyAuthentication",
+            "formPost",
+            "songLyrics",
+            "sonicSimilarity",
+            "transcodeOffset",
+            "transcoding");
     assertThat(seen.read("$.lyricLines", Integer.class)).isEqualTo(2);
     assertThat(seen.read("$.starredAlbums", Integer.class)).isEqualTo(1);
     assertThat(seen.read("$.playCount", Integer.class)).isEqualTo(1);

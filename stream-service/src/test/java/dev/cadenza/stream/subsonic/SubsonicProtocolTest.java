@@ -98,7 +98,12 @@ class SubsonicProtocolTest extends SubsonicServiceTest {
     List<String> names = r.read("$.openSubsonicExtensions[*].name");
     assertThat(names)
         .containsExactlyInAnyOrder(
-            "formPost", "apiKeyAuthentication", "songLyrics", "sonicSimilarity", "transcodeOffset");
+            "formPost",
+            "apiKeyAuthentication",
+            "songLyrics",
+            "sonicSimilarity",
+            "transcodeOffset",
+            "transcoding");
     assertThat(SubsonicClient.array(r, "$.openSubsonicExtensions[0].versions")).containsExactly(1);
   }
 
