@@ -55,7 +55,7 @@ FFMPEG_ARGS = {
     "opus": ["-c:a", "libopus", "-ar", "48000", "-f", "ogg"],
     "mp3": ["-c:a", "libmp3lame", "-f", "mp3"],
     "aac": ["-c:a", "aac", "-f", "adts"],
-    "m4a": ["-c:a", "aac", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", "-f", "mp4"],
+    "m4a": ["-c:a", "aac", "-movflags", "+empty_moov+default_base_moof", "-frag_duration", "1000000", "-f", "mp4"],
 }
 
 

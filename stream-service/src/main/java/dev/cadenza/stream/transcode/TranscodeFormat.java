@@ -17,14 +17,23 @@ public enum TranscodeFormat {
   AAC("aac", "audio/aac", "aac", List.of("-c:a", "aac", "-f", "adts"), 320),
   /**
    * AAC-LC in fragmented MP4 (M4A): what Apple's players prefer. Fragmented, so it is written front
-   * to back with no index to patch at the end.
+   * to back with no index to patch at the end, in fragments of one second: with a fragment per
+   * keyframe (every AAC frame is one) ffmpeg 5.1 wrote a file whose audio could not be decoded past
+   * its first seconds (LongTrackTranscodeTest).
    */
   M4A(
       "m4a",
       "audio/mp4",
       "aac",
       List.of(
-          "-c:a", "aac", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", "-f", "mp4"),
+          "-c:a",
+          "aac",
+          "-movflags",
+          "+empty_moov+default_base_moof",
+          "-frag_duration",
+          "1000000",
+          "-f",
+          "mp4"),
       320);
 
   private final String id;
