@@ -101,6 +101,40 @@ public class SubsonicStreamRoute implements NettyRouteProvider {
    * offset} in seconds.
    */
   Publisher<Void> transcodeStream(HttpServerRequest request, HttpServerResponse response) {
+    return call(
+        request, response, (params, listener) -> transcoded(params, listener, request, response));
+  }
+
+  Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response, boolean download) {
+    return call(
+        request,
+        response,
+        (params, listener) -> {
+          Track track = catalog.current().track(params.required("id"));
+          if (download) {
+            response.header(
+                HttpHeaderNames.CONTENT_DISPOSITION,
+                ContentDisposition.attachment()
+                    .filename(fileName(track), StandardCharsets.UTF_8)
+                    .build()
+                    .toString());
+            return Mono.from(trackStream.send(track, request, response));
+          }
+          return Mono.from(trackStream.send(track, options(params, listener), request, response));
+        });
+  }
+
+  /** What a call does once its caller is known. */
+  private interface Authenticated {
+    Mono<Void> serve(SubsonicParams params, Listener listener);
+  }
+
+  /**
+   * The call's parameters (query, then a form body), its response format, its authentication, then
+   * {@code serve}; every failure is answered with the spec's failed body in that format.
+   */
+  private Mono<Void> call(
+      HttpServerRequest request, HttpServerResponse response, Authenticated serve) {
     return params(request)
         .flatMap(
             params -> {
@@ -112,83 +146,50 @@ public class SubsonicStreamRoute implements NettyRouteProvider {
               }
               return authentication
                   .authenticate(params, clients.of(request))
-                  .flatMap(
-                      listener -> {
-                        String type = params.required("mediaType");
-                        if (!type.equals("song")) {
-                          throw SubsonicError.invalid("mediaType", type, "song");
-                        }
-                        Track track = catalog.current().track(params.required("mediaId"));
-                        TranscodeDecisions.Params chosen =
-                            TranscodeDecisions.Params.parse(params.required("transcodeParams"))
-                                .orElseThrow(
-                                    () ->
-                                        SubsonicError.invalid(
-                                            "transcodeParams",
-                                            params.required("transcodeParams"),
-                                            "what getTranscodeDecision answered"));
-                        StreamOptions options =
-                            new StreamOptions(
-                                new TranscodePolicy.Ask(
-                                    chosen.format(),
-                                    chosen.bitRate(),
-                                    TrackStream.userMaxBitRate(listener),
-                                    policy.subsonicDefault(),
-                                    false),
-                                Math.max(0, lenientInteger(params, "offset")),
-                                false);
-                        return Mono.from(trackStream.send(track, options, request, response));
-                      })
-                  .onErrorResume(SubsonicError.class, e -> fail(response, request, e, format));
+                  .flatMap(listener -> serve.serve(params, listener))
+                  .onErrorResume(SubsonicError.class, e -> fail(response, request, e, format))
+                  .onErrorResume(
+                      e -> !(e instanceof SubsonicError),
+                      e -> {
+                        log.error("OpenSubsonic stream failed", e);
+                        return fail(
+                            response,
+                            request,
+                            SubsonicError.generic("Internal error; the server log has details"),
+                            format);
+                      });
             })
         .onErrorResume(SubsonicError.class, e -> fail(response, request, e, ResponseFormat.XML));
   }
 
-  Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response, boolean download) {
-    return params(request)
-        .flatMap(params -> serve(params, request, response, download))
-        .onErrorResume(SubsonicError.class, e -> fail(response, request, e, ResponseFormat.XML));
-  }
-
-  private Mono<Void> serve(
+  private Mono<Void> transcoded(
       SubsonicParams params,
+      Listener listener,
       HttpServerRequest request,
-      HttpServerResponse response,
-      boolean download) {
-    ResponseFormat format;
-    try {
-      format = ResponseFormat.of(params);
-    } catch (SubsonicError e) {
-      return fail(response, request, e, ResponseFormat.fallback(params));
+      HttpServerResponse response) {
+    String type = params.required("mediaType");
+    if (!type.equals("song")) {
+      throw SubsonicError.invalid("mediaType", type, "song");
     }
-    return authentication
-        .authenticate(params, clients.of(request))
-        .flatMap(
-            listener -> {
-              Track track = catalog.current().track(params.required("id"));
-              if (download) {
-                response.header(
-                    HttpHeaderNames.CONTENT_DISPOSITION,
-                    ContentDisposition.attachment()
-                        .filename(fileName(track), StandardCharsets.UTF_8)
-                        .build()
-                        .toString());
-                return Mono.from(trackStream.send(track, request, response));
-              }
-              return Mono.from(
-                  trackStream.send(track, options(params, listener), request, response));
-            })
-        .onErrorResume(SubsonicError.class, e -> fail(response, request, e, format))
-        .onErrorResume(
-            e -> !(e instanceof SubsonicError),
-            e -> {
-              log.error("OpenSubsonic stream failed", e);
-              return fail(
-                  response,
-                  request,
-                  SubsonicError.generic("Internal error; the server log has details"),
-                  format);
-            });
+    Track track = catalog.current().track(params.required("mediaId"));
+    String given = params.required("transcodeParams");
+    TranscodeDecisions.Params chosen =
+        TranscodeDecisions.Params.parse(given)
+            .orElseThrow(
+                () ->
+                    SubsonicError.invalid(
+                        "transcodeParams", given, "what getTranscodeDecision answered"));
+    StreamOptions options =
+        new StreamOptions(
+            new TranscodePolicy.Ask(
+                chosen.format(),
+                chosen.bitRate(),
+                TrackStream.userMaxBitRate(listener),
+                policy.subsonicDefault(),
+                false),
+            Math.max(0, lenientInteger(params, "offset")),
+            false);
+    return Mono.from(trackStream.send(track, options, request, response));
   }
 
   /**

@@ -7,8 +7,6 @@ import dev.cadenza.stream.library.Library;
 import dev.cadenza.stream.library.Track;
 import dev.cadenza.stream.testsupport.RawClient;
 import dev.cadenza.stream.testsupport.TestApp;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,16 +28,6 @@ class TranscodeRunsTest {
 
   static String stream(Track t) {
     return "/api/v1/tracks/" + t.id() + "/stream?format=opus&bitrate=96";
-  }
-
-  static double runs(TestApp app, String outcome) {
-    Counter c =
-        app.app()
-            .getBean(MeterRegistry.class)
-            .find("cadenza.transcode.runs")
-            .tag("outcome", outcome)
-            .counter();
-    return c == null ? 0 : c.count();
   }
 
   /** Gone, and reaped: no /proc entry (a zombie keeps one). */
@@ -103,10 +91,12 @@ class TranscodeRunsTest {
       assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).hasValue(true);
 
       // until a listener needs the slot
-      double stopped = runs(app, "stopped");
+      double stopped = TranscodeMeters.runs(app, "stopped");
       RawClient three = listen(app, second);
       awaitGone(pid);
-      await().atMost(Duration.ofSeconds(10)).until(() -> runs(app, "stopped") == stopped + 1);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> TranscodeMeters.runs(app, "stopped") == stopped + 1);
       assertThat(transcoder.pids()).hasSize(1).doesNotContain(pid);
       long last = transcoder.pids().get(0);
       three.close();
@@ -134,8 +124,9 @@ class TranscodeRunsTest {
       long pid = transcoder.pids().get(0);
       one.close();
       awaitGone(pid);
-      await().atMost(Duration.ofSeconds(10)).until(() -> transcoder.activeRuns() == 0);
-      assertThat(runs(app, "stopped")).isEqualTo(1);
+      // counted once the run is forgotten: after activeRuns() drops
+      await().atMost(Duration.ofSeconds(10)).until(() -> TranscodeMeters.runs(app, "stopped") == 1);
+      assertThat(transcoder.activeRuns()).isZero();
     } finally {
       app.app().close();
     }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cadenza.stream.library.Library;
 import dev.cadenza.stream.library.Track;
 import dev.cadenza.stream.testsupport.TestApp;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,16 +69,6 @@ class TranscodingTest {
 
   static String stream(Track t, String query) {
     return "/api/v1/tracks/" + t.id() + "/stream" + (query.isEmpty() ? "" : "?" + query);
-  }
-
-  static double runs(String outcome) {
-    Counter c =
-        app.app()
-            .getBean(MeterRegistry.class)
-            .find("cadenza.transcode.runs")
-            .tag("outcome", outcome)
-            .counter();
-    return c == null ? 0 : c.count();
   }
 
   @Test
@@ -168,7 +156,7 @@ class TranscodingTest {
   @Test
   void listenersOfOneVariantShareOneRun() throws Exception {
     Track t = tracks.get(1);
-    double before = runs("done");
+    double before = TranscodeMeters.runs(app, "done");
     List<CompletableFuture<HttpResponse<byte[]>>> all = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       all.add(
@@ -185,7 +173,9 @@ class TranscodingTest {
       assertThat(r.get().statusCode()).isEqualTo(200);
       assertThat(r.get().body()).isEqualTo(first);
     }
-    assertThat(runs("done") - before).as("ffmpeg runs for four listeners").isEqualTo(1);
+    assertThat(TranscodeMeters.runs(app, "done") - before)
+        .as("ffmpeg runs for four listeners")
+        .isEqualTo(1);
   }
 
   @Test
@@ -233,7 +223,7 @@ class TranscodingTest {
         .atMost(Duration.ofSeconds(20))
         .until(() -> transcoder.activeRuns() == 0);
     Thread.sleep(200);
-    double before = runs("done") + runs("stopped") + runs("failed");
+    double before = TranscodeMeters.ended(app);
     HttpResponse<byte[]> head =
         http.send(
             HttpRequest.newBuilder(
@@ -245,7 +235,7 @@ class TranscodingTest {
     assertThat(head.statusCode()).isEqualTo(200);
     assertThat(head.headers().firstValue("Accept-Ranges")).hasValue("none");
     Thread.sleep(300);
-    assertThat(runs("done") + runs("stopped") + runs("failed")).isEqualTo(before);
+    assertThat(TranscodeMeters.ended(app)).isEqualTo(before);
     assertThat(app.app().getBean(Transcoder.class).activeRuns()).isZero();
   }
 }
