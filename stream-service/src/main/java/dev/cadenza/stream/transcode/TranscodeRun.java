@@ -229,12 +229,16 @@ public final class TranscodeRun {
       int exit = process.waitFor();
       finish(exit == 0 && produced > 0 && stopReason == null ? State.DONE : null, exit);
     } catch (IOException e) {
-      synchronized (this) {
-        errors.append("reading ffmpeg's output: ").append(e.getMessage());
+      // a run being stopped may find its pipe closed under a read ("Stream closed"): stopped
+      boolean stopping = stopReason != null;
+      if (!stopping) {
+        synchronized (this) {
+          errors.append("reading ffmpeg's output: ").append(e.getMessage());
+        }
       }
       process.destroyForcibly();
       awaitExit();
-      finish(State.FAILED, -1);
+      finish(stopping ? State.STOPPED : State.FAILED, -1);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();

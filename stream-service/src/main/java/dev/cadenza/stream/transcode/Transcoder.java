@@ -323,6 +323,12 @@ public class Transcoder implements HealthIndicator, DisposableBean {
       // known as made before the run is forgotten: no request in between starts it again
       keep(key, run);
     }
+    // counted before it is forgotten: once activeRuns() no longer has it, its meters do
+    if (run.firstByteNanos() >= 0) {
+      firstByte.record(run.firstByteNanos(), TimeUnit.NANOSECONDS);
+    }
+    madeBytes.increment(run.produced());
+    outcomes.get(run.state()).increment();
     synchronized (this) {
       finishing.remove(run);
       oneOff.remove(run);
@@ -330,11 +336,6 @@ public class Transcoder implements HealthIndicator, DisposableBean {
         running.remove(key, run);
       }
     }
-    if (run.firstByteNanos() >= 0) {
-      firstByte.record(run.firstByteNanos(), TimeUnit.NANOSECONDS);
-    }
-    madeBytes.increment(run.produced());
-    outcomes.get(run.state()).increment();
     if (run.state() == TranscodeRun.State.FAILED) {
       log.warn("Transcoding {} failed: {}", run.name(), run.failure());
     } else if (run.state() == TranscodeRun.State.STOPPED) {

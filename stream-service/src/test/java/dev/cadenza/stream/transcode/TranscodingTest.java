@@ -218,11 +218,10 @@ class TranscodingTest {
   void aHeadForAVariantNotMadeStartsNothing() throws Exception {
     Track t = tracks.get(2);
     Transcoder transcoder = app.app().getBean(Transcoder.class);
-    // the runs of other tests end (and are counted) after their responses
+    // the runs of other tests end (and are counted, then forgotten) after their responses
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> transcoder.activeRuns() == 0);
-    Thread.sleep(200);
     double before = TranscodeMeters.ended(app);
     HttpResponse<byte[]> head =
         http.send(
