@@ -14,7 +14,8 @@
 import { QUALITIES, streamFormat, streamUrl } from './quality.js';
 
 const RESTART_THRESHOLD_S = 3; // "previous" within the first seconds goes back, later it restarts
-// A seek into a variant being made waits for it to be complete (HEAD every 0.5 s), at most 20 s.
+// A seek into a variant being made waits for it to be complete (HEAD every 0.5 s), at most 20 s;
+// after that the seek is dropped and the track plays on.
 const MADE_POLL_MS = 500;
 const MADE_POLLS = 40;
 
@@ -51,9 +52,11 @@ export class Player extends EventTarget {
     audio.addEventListener('durationchange', () => audio === this.#audio && this.#emit('timeupdate'));
     audio.addEventListener('loadedmetadata', () => {
       if (audio !== this.#audio || this.#pendingSeek == null) return;
-      if (this.#reachable(this.#pendingSeek) || audio.dataset.seekReload === audio.src) {
-        audio.currentTime = this.#pendingSeek; // after a reload that found no ranges either: as near as the browser can
+      if (this.#reachable(this.#pendingSeek)) {
+        audio.currentTime = this.#pendingSeek;
         this.#pendingSeek = null;
+      } else if (audio.dataset.seekReload === audio.src) {
+        this.#dropSeek(); // made, then gone again (evicted) before the reload: it plays from the start
       } else {
         this.#seekByReload(this.#pendingSeek);
       }
@@ -200,22 +203,31 @@ export class Player extends EventTarget {
    * A seek in a variant being made: its answer has no byte ranges (Accept-Ranges: none), so the
    * browser cannot seek past the start. The run goes on after this request ends and the variant is
    * then served whole with ranges; so wait until a HEAD says it is made (Accept-Ranges: bytes), then
-   * request the src again and seek on loadedmetadata. Meanwhile the track plays on.
+   * request the src again and seek on loadedmetadata. Meanwhile the track plays on. Never a seek
+   * past the buffered part of the stream without ranges: Chromium would ask for a Range, get the
+   * variant from its first byte, and fail the element.
    */
   async #seekByReload(target) {
     const audio = this.#audio;
     const src = audio.src;
     const token = ++this.#seekReloads;
+    const current = () => token === this.#seekReloads && audio === this.#audio && audio.src === src; // no other seek or track since
     this.#pendingSeek = target;
-    for (let i = 0; i < MADE_POLLS && !(await made(src)); i++) {
+    let complete = false;
+    for (let i = 0; i < MADE_POLLS && current() && !(complete = await made(src)); i++) {
       await new Promise((resolve) => setTimeout(resolve, MADE_POLL_MS));
-      if (token !== this.#seekReloads) return;
     }
-    if (token !== this.#seekReloads || audio !== this.#audio || audio.src !== src) return; // another seek or track since
+    if (!current()) return;
+    if (!complete) return this.#dropSeek();
     const playing = this.playing;
     audio.dataset.seekReload = src;
     audio.src = src;
     if (playing) this.play();
+  }
+
+  #dropSeek() {
+    this.#pendingSeek = null;
+    this.#emit('timeupdate');
   }
 
   seekBy(seconds) {
