@@ -91,11 +91,6 @@ public final class TrackDownloader {
         Objects.requireNonNull(format));
   }
 
-  /** What this downloader asks for. */
-  public StreamFormat format() {
-    return format;
-  }
-
   /**
    * Downloads the track into {@code file} (created or overwritten). A change of the track during
    * the download restarts it and overwrites the file from the beginning.
