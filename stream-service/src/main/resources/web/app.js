@@ -13,6 +13,8 @@ import { createRouter, parseHash } from './router.js';
 import { scrobble } from './scrobbler.js';
 import { bindShortcuts, showShortcuts } from './shortcuts.js';
 import { menuButton } from './components/menu.js';
+import { showQualityPicker } from './components/quality-picker.js';
+import { loadQuality } from './quality.js';
 import * as login from './views/login.js';
 
 const ENDED_KEY = 'cadenza.sessionEnded';
@@ -74,7 +76,7 @@ async function start() {
 
 function shell(user) {
   const saved = Number.parseFloat(localStorage.getItem('cadenza.volume'));
-  const player = new Player({ volume: saved >= 0 && saved <= 1 ? saved : 1 });
+  const player = new Player({ volume: saved >= 0 && saved <= 1 ? saved : 1, quality: loadQuality() });
   const annotations = createAnnotations(api);
   const navigate = (path, options) => router.navigate(path, options);
   const ctx = { api, player, navigate, toast: notices.toast, annotations, user, reload: () => router.reload() };
@@ -106,6 +108,7 @@ function shell(user) {
         menuButton({
           label: 'Account', iconName: 'user', text: user.username, className: 'button secondary account-button',
           items: [
+            { label: 'Streaming quality', icon: 'quality', run: () => showQualityPicker(player) },
             { label: 'Keyboard shortcuts', icon: 'keyboard', run: showShortcuts },
             { label: 'Sign out', icon: 'close', run: signOut },
           ],

@@ -1,9 +1,11 @@
-// The bar at the bottom: what plays, the transport, the seek slider, volume.
+// The bar at the bottom: what plays, the transport, the seek slider, the streaming quality, volume.
 
 import { h, duration } from './dom.js';
 import { icon } from './icons.js';
 import { cover } from './components/cards.js';
 import { starButton } from './components/track-list.js';
+import { showQualityPicker } from './components/quality-picker.js';
+import { describe } from './quality.js';
 
 export function playerBar(ctx) {
   const { player } = ctx;
@@ -24,6 +26,7 @@ export function playerBar(ctx) {
   const seek = h('input', { type: 'range', class: 'seek', min: '0', max: '0', step: '1', value: '0', 'aria-label': 'Seek' });
   const volume = h('input', { type: 'range', class: 'volume', min: '0', max: '1', step: '0.05', value: String(player.volume), 'aria-label': 'Volume' });
   const status = h('span', { class: 'bar-status muted', 'aria-live': 'polite' });
+  const quality = button('Streaming quality', 'quality', () => showQualityPicker(player));
   let seeking = false;
 
   seek.addEventListener('input', () => {
@@ -44,7 +47,7 @@ export function playerBar(ctx) {
     h('div', { class: 'bar-center' },
       h('div', { class: 'bar-controls' }, shuffle, previous, play, next, repeat),
       h('div', { class: 'bar-seek' }, elapsed, seek, total)),
-    h('div', { class: 'bar-extra' }, status,
+    h('div', { class: 'bar-extra' }, status, quality,
       h('a', { class: 'icon-button', href: '#/queue', 'aria-label': 'Queue', title: 'Queue' }, icon('queue')),
       icon('volume', { size: 20 }), volume));
 
@@ -79,6 +82,12 @@ export function playerBar(ctx) {
     repeat.replaceChildren(icon(player.repeat === 'one' ? 'repeatOne' : 'repeat'));
   }
 
+  function showQuality() {
+    const text = `Streaming quality: ${describe(player.quality, player.format)}`;
+    quality.setAttribute('aria-label', text);
+    quality.title = text;
+  }
+
   function showTime() {
     const d = player.duration;
     const p = player.position;
@@ -95,7 +104,9 @@ export function playerBar(ctx) {
   player.addEventListener('statechange', showState);
   player.addEventListener('queuechange', showQueueState);
   player.addEventListener('timeupdate', showTime);
+  player.addEventListener('qualitychange', showQuality);
   showTrack();
+  showQuality();
   showState();
   showQueueState();
   return bar;

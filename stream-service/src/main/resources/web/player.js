@@ -1,6 +1,7 @@
 // The player: one queue, one <audio> element playing and a second one loading the next track, so
 // that the switch on `ended` costs no network round trip (close to gapless, not sample-accurate:
-// docs/web.md).
+// docs/web.md). The stream is the original or a variant the service transcodes to at the chosen
+// quality (quality.js); a variant being made has no length and no byte ranges, see #seekByReload.
 //
 // Events (all on the Player, an EventTarget):
 //   queuechange  the queue, the current index, shuffle or repeat changed
@@ -8,8 +9,15 @@
 //   statechange  playing, paused, loading or suspended changed
 //   timeupdate   the position moved (throttled by the browser, ~4 per second)
 //   trackerror   the current track could not be played (detail: {track, removed})
+//   qualitychange  the streaming quality changed (detail: the quality)
+
+import { QUALITIES, streamFormat, streamUrl } from './quality.js';
 
 const RESTART_THRESHOLD_S = 3; // "previous" within the first seconds goes back, later it restarts
+// A seek into a variant being made waits for it to be complete (HEAD every 0.5 s), at most 20 s;
+// after that the seek is dropped and the track plays on.
+const MADE_POLL_MS = 500;
+const MADE_POLLS = 40;
 
 export class Player extends EventTarget {
   #audio;
@@ -21,12 +29,17 @@ export class Player extends EventTarget {
   #suspended = false;
   #pendingSeek = null;
   #failures = 0;
+  #quality;
+  #format;
+  #seekReloads = 0; // bumped by every seek and load: a reload for an older seek is dropped
 
-  constructor({ volume = 1 } = {}) {
+  constructor({ volume = 1, quality = QUALITIES[0] } = {}) {
     super();
     this.#audio = this.#createAudio();
     this.#preload = this.#createAudio();
     this.#audio.volume = volume;
+    this.#quality = quality;
+    this.#format = streamFormat(this.#audio);
   }
 
   #createAudio() {
@@ -38,9 +51,14 @@ export class Player extends EventTarget {
     audio.addEventListener('timeupdate', () => audio === this.#audio && this.#emit('timeupdate'));
     audio.addEventListener('durationchange', () => audio === this.#audio && this.#emit('timeupdate'));
     audio.addEventListener('loadedmetadata', () => {
-      if (audio === this.#audio && this.#pendingSeek != null) {
+      if (audio !== this.#audio || this.#pendingSeek == null) return;
+      if (this.#reachable(this.#pendingSeek)) {
         audio.currentTime = this.#pendingSeek;
         this.#pendingSeek = null;
+      } else if (audio.dataset.seekReload === audio.src) {
+        this.#dropSeek(); // made, then gone again (evicted) before the reload: it plays from the start
+      } else {
+        this.#seekByReload(this.#pendingSeek);
       }
     });
     audio.addEventListener('playing', () => {
@@ -88,11 +106,16 @@ export class Player extends EventTarget {
   get position() {
     return this.#pendingSeek ?? this.#audio.currentTime;
   }
-  /** Seconds; the track's own duration until the browser knows better. */
+  /**
+   * Seconds. The catalogue's duration for a variant (one being made has no length: Infinity or NaN;
+   * a made one may be an encoder's padding longer); for the original, the browser's once it knows.
+   */
   get duration() {
+    const catalogue = (this.current?.durationMs ?? 0) / 1000;
+    if (catalogue > 0 && this.#audio.dataset.variant) return catalogue;
     const d = this.#audio.duration;
     if (Number.isFinite(d) && d > 0) return d;
-    return (this.current?.durationMs ?? 0) / 1000;
+    return catalogue;
   }
   get volume() {
     return this.#audio.volume;
@@ -100,6 +123,27 @@ export class Player extends EventTarget {
   set volume(value) {
     this.#audio.volume = value;
     this.#preload.volume = value;
+  }
+  /** The streaming quality (quality.js QUALITIES). */
+  get quality() {
+    return this.#quality;
+  }
+  /** The format variants are asked in: {format, label}. */
+  get format() {
+    return this.#format;
+  }
+  /** Streams at `quality` from now on; the current track goes on from where it is. */
+  setQuality(quality) {
+    if (quality.id === this.#quality.id) return;
+    this.#quality = quality;
+    this.#emit('qualitychange', quality);
+    const track = this.current;
+    if (!track || this.#suspended || !this.#audio.src) return;
+    const position = this.position;
+    const playing = this.playing;
+    this.#load(track, { preload: this.#audio.preload });
+    if (position > 0) this.#pendingSeek = position;
+    if (playing) this.play();
   }
   /** The element playing now (tests and the group view read it). */
   get element() {
@@ -129,8 +173,60 @@ export class Player extends EventTarget {
   seek(seconds) {
     if (!this.current) return;
     const target = Math.max(0, Math.min(seconds, this.duration || seconds));
-    if (this.#audio.readyState >= HTMLMediaElement.HAVE_METADATA) this.#audio.currentTime = target;
-    else this.#pendingSeek = target;
+    this.#seekReloads++;
+    if (this.#audio.readyState < HTMLMediaElement.HAVE_METADATA) {
+      this.#pendingSeek = target;
+    } else if (this.#reachable(target)) {
+      this.#pendingSeek = null;
+      this.#audio.currentTime = target;
+    } else {
+      this.#seekByReload(target);
+    }
+    this.#emit('timeupdate');
+  }
+
+  /**
+   * Whether the element can seek to `seconds` itself: anywhere in an original or a made variant; in
+   * a variant being made (no length) only within what it has read, although Chromium calls all of
+   * it seekable (a Range request there would get the variant from its first byte).
+   */
+  #reachable(seconds) {
+    const audio = this.#audio;
+    const ranges = audio.dataset.variant && !Number.isFinite(audio.duration) ? audio.buffered : audio.seekable;
+    for (let i = 0; i < ranges.length; i++) {
+      if (seconds >= ranges.start(i) && seconds <= ranges.end(i)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * A seek in a variant being made: its answer has no byte ranges (Accept-Ranges: none), so the
+   * browser cannot seek past the start. The run goes on after this request ends and the variant is
+   * then served whole with ranges; so wait until a HEAD says it is made (Accept-Ranges: bytes), then
+   * request the src again and seek on loadedmetadata. Meanwhile the track plays on. Never a seek
+   * past the buffered part of the stream without ranges: Chromium would ask for a Range, get the
+   * variant from its first byte, and fail the element.
+   */
+  async #seekByReload(target) {
+    const audio = this.#audio;
+    const src = audio.src;
+    const token = ++this.#seekReloads;
+    const current = () => token === this.#seekReloads && audio === this.#audio && audio.src === src; // no other seek or track since
+    this.#pendingSeek = target;
+    let complete = false;
+    for (let i = 0; i < MADE_POLLS && current() && !(complete = await made(src)); i++) {
+      await new Promise((resolve) => setTimeout(resolve, MADE_POLL_MS));
+    }
+    if (!current()) return;
+    if (!complete) return this.#dropSeek();
+    const playing = this.playing;
+    audio.dataset.seekReload = src;
+    audio.src = src;
+    if (playing) this.play();
+  }
+
+  #dropSeek() {
+    this.#pendingSeek = null;
     this.#emit('timeupdate');
   }
 
@@ -238,6 +334,7 @@ export class Player extends EventTarget {
     this.#audio.removeAttribute('src');
     this.#audio.load();
     this.#preload.removeAttribute('src');
+    delete this.#preload.dataset.url;
     this.#emit('trackchange', null);
     this.#emit('queuechange');
   }
@@ -277,7 +374,9 @@ export class Player extends EventTarget {
 
   #load(track, { preload = 'auto' } = {}) {
     this.#pendingSeek = null;
-    if (this.#preload.dataset.trackId === track.id && !this.#preload.error) {
+    this.#seekReloads++;
+    const url = this.#urlOf(track);
+    if (this.#preload.dataset.trackId === track.id && this.#preload.dataset.url === url && !this.#preload.error) {
       // The next track is already loading: swap the elements instead of starting over.
       const old = this.#audio;
       this.#audio = this.#preload;
@@ -285,19 +384,32 @@ export class Player extends EventTarget {
       old.pause();
     } else {
       this.#audio.preload = preload;
-      this.#audio.src = track.streamUrl;
-      this.#audio.dataset.trackId = track.id;
+      this.#setSource(this.#audio, track, url);
     }
     this.#preload.removeAttribute('src');
     delete this.#preload.dataset.trackId;
+    delete this.#preload.dataset.url;
     this.#preload.load();
+  }
+
+  #urlOf(track) {
+    return streamUrl(track.streamUrl, this.#quality, this.#format);
+  }
+
+  #setSource(audio, track, url) {
+    audio.src = url;
+    audio.dataset.trackId = track.id;
+    audio.dataset.url = url;
+    if (this.#quality.kbps == null) delete audio.dataset.variant;
+    else audio.dataset.variant = `${this.#format.format}-${this.#quality.kbps}`;
+    delete audio.dataset.seekReload;
   }
 
   #preloadNext() {
     const next = this.#repeat === 'one' ? null : this.#queue[this.#index + 1];
-    if (!next || !this.playing || this.#preload.dataset.trackId === next.id) return;
-    this.#preload.src = next.streamUrl;
-    this.#preload.dataset.trackId = next.id;
+    const url = next && this.#urlOf(next);
+    if (!next || !this.playing || this.#preload.dataset.url === url) return;
+    this.#setSource(this.#preload, next, url);
   }
 
   #advance() {
@@ -324,5 +436,15 @@ export class Player extends EventTarget {
     this.#failures++;
     if (this.#failures < this.#queue.length && (this.#index + 1 < this.#queue.length || this.#repeat === 'all')) this.next();
     else this.#emit('statechange');
+  }
+}
+
+/** Whether the stream at `src` is complete: HEAD answers a variant being made without ranges. */
+async function made(src) {
+  try {
+    const answer = await fetch(src, { method: 'HEAD' });
+    return answer.headers.get('Accept-Ranges') === 'bytes';
+  } catch {
+    return false; // unreachable for now: the reload will tell
   }
 }

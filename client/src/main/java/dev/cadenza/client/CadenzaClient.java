@@ -55,6 +55,7 @@ public final class CadenzaClient {
   private final Duration readTimeout;
   private final Backoff backoff;
   private final Credentials credentials;
+  private final StreamFormat streamFormat;
   private final HttpClient http;
 
   private CadenzaClient(Builder builder) {
@@ -64,6 +65,7 @@ public final class CadenzaClient {
     this.readTimeout = builder.readTimeout;
     this.backoff = builder.backoff;
     this.credentials = builder.credentials;
+    this.streamFormat = builder.streamFormat;
     // HTTP/1.1 as players speak it: no h2c upgrade round on the first request
     this.http =
         HttpClient.newBuilder()
@@ -218,7 +220,10 @@ public final class CadenzaClient {
     return ClockSync.builder(baseUri).clock(clock).timeout(connectTimeout).build();
   }
 
-  /** A downloader of this service's tracks with the default retry settings. */
+  /**
+   * A downloader of this service's tracks with the default retry settings, asking for the client's
+   * {@link Builder#streamFormat stream format} ({@link TrackDownloader#withFormat} changes it).
+   */
   public TrackDownloader downloader() {
     return new TrackDownloader(
         http,
@@ -227,7 +232,8 @@ public final class CadenzaClient {
         readTimeout,
         TrackDownloader.DEFAULT_MAX_RETRIES,
         backoff,
-        credentials);
+        credentials,
+        streamFormat);
   }
 
   // ---- plumbing
@@ -348,6 +354,7 @@ public final class CadenzaClient {
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private Backoff backoff = Backoff.DEFAULT;
     private Credentials credentials = Credentials.NONE;
+    private StreamFormat streamFormat = StreamFormat.ORIGINAL;
 
     private Builder(URI baseUri) {
       if (baseUri == null
@@ -384,6 +391,15 @@ public final class CadenzaClient {
     /** Who the requests act for (docs/auth.md); {@link Credentials#NONE} by default. */
     public Builder credentials(Credentials credentials) {
       this.credentials = Objects.requireNonNull(credentials);
+      return this;
+    }
+
+    /**
+     * What downloads ask for: a format and bit rate the service transcodes to
+     * (docs/transcoding.md); {@link StreamFormat#ORIGINAL} by default.
+     */
+    public Builder streamFormat(StreamFormat format) {
+      this.streamFormat = Objects.requireNonNull(format);
       return this;
     }
 

@@ -17,4 +17,11 @@ public interface DownloadProgress {
 
   /** The track changed on the service (new ETag): the download starts again from byte 0. */
   default void onRestart(String oldEtag, String newEtag) {}
+
+  /**
+   * The connection failed on an answer that cannot be resumed (a variant being made: {@code
+   * Accept-Ranges: none}): after {@code wait} the download starts again from byte 0, without {@code
+   * Range}; the {@code discarded} bytes written so far are gone.
+   */
+  default void onStartOver(long discarded, Throwable cause, Duration wait) {}
 }

@@ -12,19 +12,23 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Downloads a track's bytes and survives dropped connections: after a failure it asks for the rest
- * with {@code Range: bytes=N-} and {@code If-Range: <etag>}, N being the bytes already written. If
- * the file changed on the service meanwhile, {@code If-Range} makes the service answer with the
- * whole new version (200) and the download starts again from byte 0, so the result never mixes two
- * versions. A body that stalls for the client's read timeout counts as a dropped connection.
- * Consecutive failures without a byte of progress are bounded ({@link #DEFAULT_MAX_RETRIES}), with
- * {@link Backoff} between attempts; the length written is checked against {@code Content-Length}
- * and {@code Content-Range}.
+ * Downloads a track's bytes, the original or a transcoded variant ({@link StreamFormat}), and
+ * survives dropped connections: after a failure it asks for the rest with {@code Range: bytes=N-}
+ * and {@code If-Range: <etag>}, N being the bytes already written. If the file changed on the
+ * service meanwhile, {@code If-Range} makes the service answer with the whole new version (200) and
+ * the download starts again from byte 0, so the result never mixes two versions. An answer that
+ * cannot be resumed (a variant being made: {@code Accept-Ranges: none}, no ETag) is asked for again
+ * from byte 0, without {@code Range}: the service would send it from its first byte anyway, and
+ * nothing would tell that those are the same bytes. A body that stalls for the client's read
+ * timeout counts as a dropped connection. Consecutive failures without a byte of progress are
+ * bounded ({@link #DEFAULT_MAX_RETRIES}), with {@link Backoff} between attempts; the length written
+ * is checked against {@code Content-Length} and {@code Content-Range}.
  */
 public final class TrackDownloader {
 
@@ -41,6 +45,7 @@ public final class TrackDownloader {
   private final int maxRetries;
   private final Backoff backoff;
   private final Credentials credentials;
+  private final StreamFormat format;
 
   TrackDownloader(
       HttpClient http,
@@ -49,7 +54,8 @@ public final class TrackDownloader {
       Duration readTimeout,
       int maxRetries,
       Backoff backoff,
-      Credentials credentials) {
+      Credentials credentials,
+      StreamFormat format) {
     this.http = http;
     this.baseUri = baseUri;
     this.requestTimeout = requestTimeout;
@@ -57,6 +63,7 @@ public final class TrackDownloader {
     this.maxRetries = maxRetries;
     this.backoff = backoff;
     this.credentials = credentials;
+    this.format = format;
   }
 
   /**
@@ -68,7 +75,20 @@ public final class TrackDownloader {
       throw new IllegalArgumentException("maxRetries must be >= 0, got " + maxRetries);
     }
     return new TrackDownloader(
-        http, baseUri, requestTimeout, readTimeout, maxRetries, backoff, credentials);
+        http, baseUri, requestTimeout, readTimeout, maxRetries, backoff, credentials, format);
+  }
+
+  /** The same downloader asking for {@code format} (the client's default otherwise). */
+  public TrackDownloader withFormat(StreamFormat format) {
+    return new TrackDownloader(
+        http,
+        baseUri,
+        requestTimeout,
+        readTimeout,
+        maxRetries,
+        backoff,
+        credentials,
+        Objects.requireNonNull(format));
   }
 
   /**
@@ -111,7 +131,8 @@ public final class TrackDownloader {
 
   /**
    * Downloads the track into {@code out}. Bytes once written cannot be taken back, so a change of
-   * the track during the download fails it (status 412) instead of restarting.
+   * the track during the download fails it (status 412) instead of restarting, and so does a
+   * dropped connection on an answer that cannot be resumed (a variant being made; status 0).
    */
   public DownloadResult download(String trackId, OutputStream out, DownloadProgress progress) {
     return download(
@@ -139,7 +160,13 @@ public final class TrackDownloader {
   }
 
   private DownloadResult download(String trackId, Sink sink, DownloadProgress progress) {
-    URI uri = URI.create(baseUri + "/api/v1/tracks/" + CadenzaClient.segment(trackId) + "/stream");
+    URI uri =
+        URI.create(
+            baseUri
+                + "/api/v1/tracks/"
+                + CadenzaClient.segment(trackId)
+                + "/stream"
+                + format.query());
     State state = new State();
     int failures = 0;
     while (true) {
@@ -147,7 +174,12 @@ public final class TrackDownloader {
       try {
         if (attempt(uri, sink, state, progress)) {
           return new DownloadResult(
-              state.etag, state.received, state.requests, state.resumes, state.restarts);
+              state.etag,
+              state.received,
+              state.requests,
+              state.resumes,
+              state.restarts,
+              state.transcoding);
         }
         throw new IOException(
             "connection closed after " + state.received + " of " + state.total + " bytes");
@@ -166,7 +198,12 @@ public final class TrackDownloader {
               e);
         }
         Duration wait = backoff.delay(failures);
-        progress.onRetry(state.received, e, wait);
+        if (state.received == 0 || state.resumable) {
+          progress.onRetry(state.received, e, wait);
+        } else {
+          startOver(uri, sink, state, e);
+          progress.onStartOver(state.discarded, e, wait);
+        }
         try {
           Backoff.sleep(wait);
         } catch (InterruptedException interrupted) {
@@ -177,11 +214,45 @@ public final class TrackDownloader {
     }
   }
 
+  /**
+   * Discards what was written of an answer that cannot be resumed, so that the next attempt starts
+   * from byte 0.
+   */
+  private static void startOver(URI uri, Sink sink, State state, IOException cause)
+      throws CadenzaException {
+    boolean restarted;
+    try {
+      restarted = sink.restart();
+    } catch (IOException e) {
+      throw new CadenzaException("cannot start the download over", uri + ": " + e, e);
+    }
+    if (!restarted) {
+      throw new CadenzaException(
+          "download cannot be resumed",
+          uri
+              + " was sent without byte ranges ("
+              + (state.transcoding.isEmpty() ? "" : state.transcoding + ", ")
+              + "Accept-Ranges: none) and the connection failed after "
+              + state.received
+              + " bytes were written: "
+              + cause,
+          cause);
+    }
+    state.discarded = state.received;
+    state.received = 0;
+    state.total = -1;
+    state.etag = null;
+    state.restarts++;
+  }
+
   /** What has been written so far, and of which version. */
   private static final class State {
     String etag;
     long received;
     long total = -1;
+    boolean resumable;
+    String transcoding = "";
+    long discarded;
     int requests;
     int resumes;
     int restarts;
@@ -196,7 +267,7 @@ public final class TrackDownloader {
     HttpRequest.Builder request =
         CadenzaClient.authorized(
             HttpRequest.newBuilder(uri).timeout(requestTimeout).GET(), credentials);
-    boolean resuming = state.received > 0 && state.etag != null;
+    boolean resuming = state.received > 0 && state.resumable;
     if (resuming) {
       request.header("Range", "bytes=" + state.received + "-");
       request.header("If-Range", state.etag);
@@ -238,6 +309,11 @@ public final class TrackDownloader {
         }
         state.etag = etag;
         state.total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        // a variant being made says "none" and has no ETag: nothing to resume against
+        state.resumable =
+            etag != null
+                && !response.headers().firstValue("Accept-Ranges").orElse("").equals("none");
+        state.transcoding = variant(response);
         expected = state.total;
       } else if (status == 206 && resuming) {
         expected = checkRange(uri, response, state);
@@ -253,6 +329,13 @@ public final class TrackDownloader {
       return true; // no length to check: the end of the body is the end
     }
     return state.received == state.total;
+  }
+
+  /** The variant {@code X-Transcoding} names ({@code opus-96}), {@code ""} for the original. */
+  private static String variant(HttpResponse<?> response) {
+    String header = response.headers().firstValue("X-Transcoding").orElse("");
+    int semicolon = header.indexOf(';');
+    return (semicolon < 0 ? header : header.substring(0, semicolon)).strip();
   }
 
   /** The number of bytes a 206 answer holds, after checking it continues where we are. */

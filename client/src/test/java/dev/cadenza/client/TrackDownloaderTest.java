@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpExchange;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ class TrackDownloaderTest {
       DownloadResult result =
           client(service).downloader().download("t1", file, DownloadProgress.NONE);
       assertThat(Files.readAllBytes(file)).isEqualTo(TRACK);
-      assertThat(result).isEqualTo(new DownloadResult("\"v1\"", TRACK.length, 2, 1, 0));
+      assertThat(result).isEqualTo(new DownloadResult("\"v1\"", TRACK.length, 2, 1, 0, ""));
       assertThat(ranges).containsExactly("null null", "bytes=4000- \"v1\"");
     }
   }
@@ -190,6 +191,91 @@ class TrackDownloaderTest {
       assertThat(result.resumes()).isEqualTo(1);
     } finally {
       release.countDown();
+    }
+  }
+
+  /**
+   * A variant being made: chunked, {@code Accept-Ranges: none}, no ETag; the first answer sends
+   * 4,000 bytes and the connection breaks (the handler fails before the last chunk), the next is
+   * the made variant, whole.
+   */
+  static FakeService variantBeingMadeThenMade(List<String> requests) throws IOException {
+    AtomicInteger count = new AtomicInteger();
+    return new FakeService()
+        .on(
+            "/api/v1/tracks/t1/stream",
+            x -> {
+              requests.add(
+                  x.getRequestURI().getQuery() + " " + x.getRequestHeaders().getFirst("Range"));
+              if (count.getAndIncrement() == 0) {
+                x.getResponseHeaders().set("Accept-Ranges", "none");
+                x.getResponseHeaders()
+                    .set(
+                        "X-Transcoding",
+                        "opus-96; in progress: no byte ranges until it is complete");
+                x.sendResponseHeaders(200, 0); // chunked
+                x.getResponseBody().write(TRACK, 0, 4_000);
+                x.getResponseBody().flush();
+                throw new IOException("ffmpeg's pod went away"); // no last chunk: a cut body
+              }
+              x.getResponseHeaders().set("Accept-Ranges", "bytes");
+              x.getResponseHeaders().set("ETag", "\"v-opus-96\"");
+              x.getResponseHeaders().set("X-Transcoding", "opus-96");
+              x.sendResponseHeaders(200, TRACK.length);
+              try (OutputStream out = x.getResponseBody()) {
+                out.write(TRACK);
+              }
+            });
+  }
+
+  @Test
+  void aVariantBeingMadeIsAskedForAgainFromByteZeroWithoutRange() throws Exception {
+    List<String> requests = new CopyOnWriteArrayList<>();
+    List<Long> startedOver = new CopyOnWriteArrayList<>();
+    try (FakeService service = variantBeingMadeThenMade(requests)) {
+      Path file = dir.resolve("t1.opus");
+      DownloadResult result =
+          CadenzaClient.builder(service.uri())
+              .backoff(QUICK)
+              .streamFormat(StreamFormat.of("opus", 96))
+              .build()
+              .downloader()
+              .download(
+                  "t1",
+                  file,
+                  new DownloadProgress() {
+                    @Override
+                    public void onProgress(long received, long total) {}
+
+                    @Override
+                    public void onStartOver(long discarded, Throwable cause, Duration wait) {
+                      startedOver.add(discarded);
+                    }
+                  });
+      assertThat(Files.readAllBytes(file)).isEqualTo(TRACK);
+      assertThat(result)
+          .isEqualTo(new DownloadResult("\"v-opus-96\"", TRACK.length, 2, 0, 1, "opus-96"));
+      assertThat(requests)
+          .containsExactly("format=opus&bitrate=96 null", "format=opus&bitrate=96 null");
+      assertThat(startedOver).containsExactly(4_000L);
+    }
+  }
+
+  @Test
+  void aVariantBeingMadeCannotBeResumedIntoAnOutputStream() throws Exception {
+    List<String> requests = new CopyOnWriteArrayList<>();
+    try (FakeService service = variantBeingMadeThenMade(requests)) {
+      CadenzaException e =
+          catchThrowableOfType(
+              CadenzaException.class,
+              () ->
+                  client(service)
+                      .downloader()
+                      .withFormat(StreamFormat.of("opus", 96))
+                      .download("t1", new ByteArrayOutputStream(), DownloadProgress.NONE));
+      assertThat(e.title()).isEqualTo("download cannot be resumed");
+      assertThat(e.detail()).contains("opus-96, Accept-Ranges: none").contains("after 4000 bytes");
+      assertThat(requests).hasSize(1);
     }
   }
 }

@@ -11,6 +11,7 @@ import dev.cadenza.client.LocalClock;
 import dev.cadenza.client.PlaybackPlan;
 import dev.cadenza.client.SessionEventStream;
 import dev.cadenza.client.SessionListener;
+import dev.cadenza.client.StreamFormat;
 import dev.cadenza.client.Track;
 import dev.cadenza.client.TrackPage;
 import dev.cadenza.protocol.Member;
@@ -62,9 +63,12 @@ public final class CadenzaCli {
         pause    <url> <session>
         seek     <url> <session> <position-s>
         end      <url> <session>               end the session
-        download <url> <track> <file> [rate]   resumable download of a track, its SHA-256;
+        download <url> <track> <file> [rate] [--format <f>] [--bitrate <kbit/s>]
+                                               resumable download of a track, its SHA-256;
                                                rate: read at most that many bytes a second
-                                               (e.g. 256k, 2M), as a player at playback speed
+                                               (e.g. 256k, 2M), as a player at playback speed;
+                                               --format opus|mp3|aac|m4a|raw, --bitrate 1-10000:
+                                               transcoded by the service (docs/transcoding.md)
 
       <url> is the service, e.g. http://localhost:8080
       credentials (docs/auth.md): --api-key, else env CADENZA_API_KEY; or --user and --password,
@@ -75,6 +79,7 @@ public final class CadenzaCli {
   private final LocalClock clock;
   private final Map<String, String> env;
   private Credentials credentials = Credentials.NONE;
+  private StreamFormat streamFormat = StreamFormat.ORIGINAL;
 
   /** {@code env}: the environment variables the credentials may come from. */
   CadenzaCli(PrintStream out, PrintStream err, LocalClock clock, Map<String, String> env) {
@@ -105,13 +110,16 @@ public final class CadenzaCli {
   /** Runs one command; answers the exit code. */
   int run(String... given) {
     try {
-      String[] args = credentials(List.of(given)).toArray(String[]::new);
+      String[] args = streamFormat(credentials(List.of(given))).toArray(String[]::new);
       if (args.length == 0 || List.of("-h", "--help", "help").contains(args[0])) {
         (args.length == 0 ? err : out).println(USAGE);
         return args.length == 0 ? 2 : 0;
       }
       String command = args[0];
       List<String> rest = Arrays.asList(args).subList(1, args.length);
+      if (!streamFormat.isOriginal() && !command.equals("download")) {
+        throw new UsageException("--format and --bitrate are options of download");
+      }
       switch (command) {
         case "time" -> time(arguments(rest, 1, 2));
         case "tracks" -> tracks(arguments(rest, 1, 2));
@@ -142,20 +150,7 @@ public final class CadenzaCli {
    */
   private List<String> credentials(List<String> args) {
     Map<String, String> options = new HashMap<>();
-    List<String> rest = new ArrayList<>();
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-      if (!CREDENTIAL_OPTIONS.contains(name)) {
-        rest.add(arg);
-      } else if (arg.contains("=")) {
-        options.put(name, arg.substring(arg.indexOf('=') + 1));
-      } else if (i + 1 < args.size()) {
-        options.put(name, args.get(++i));
-      } else {
-        throw new UsageException(name + " needs a value");
-      }
-    }
+    List<String> rest = takeOptions(args, CREDENTIAL_OPTIONS, options);
     String key = options.getOrDefault("--api-key", env.get("CADENZA_API_KEY"));
     String user = options.getOrDefault("--user", env.get("CADENZA_USER"));
     String password = options.getOrDefault("--password", env.get("CADENZA_PASSWORD"));
@@ -178,6 +173,41 @@ public final class CadenzaCli {
   private static final List<String> CREDENTIAL_OPTIONS =
       List.of("--api-key", "--user", "--password");
 
+  /** Takes {@code --format} and {@code --bitrate} out of {@code args}; answers the others. */
+  private List<String> streamFormat(List<String> args) {
+    Map<String, String> options = new HashMap<>();
+    List<String> rest = takeOptions(args, List.of("--format", "--bitrate"), options);
+    String bitRate = options.get("--bitrate");
+    streamFormat =
+        StreamFormat.of(
+            options.get("--format"),
+            bitRate == null ? 0 : boundedInt(bitRate, "--bitrate", StreamFormat.MAX_BIT_RATE_KBPS));
+    return rest;
+  }
+
+  /**
+   * Moves the options {@code names} of {@code args} (anywhere on the line, {@code --opt value} or
+   * {@code --opt=value}) into {@code options}; answers the other arguments.
+   */
+  private static List<String> takeOptions(
+      List<String> args, List<String> names, Map<String, String> options) {
+    List<String> rest = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      if (!names.contains(name)) {
+        rest.add(arg);
+      } else if (arg.contains("=")) {
+        options.put(name, arg.substring(arg.indexOf('=') + 1));
+      } else if (i + 1 < args.size()) {
+        options.put(name, args.get(++i));
+      } else {
+        throw new UsageException(name + " needs a value");
+      }
+    }
+    return rest;
+  }
+
   private static List<String> arguments(List<String> args, int min, int max) {
     if (args.size() < min || args.size() > max) {
       throw new UsageException(
@@ -197,7 +227,7 @@ public final class CadenzaCli {
       throw new UsageException("not a URL: " + url);
     }
     try {
-      return CadenzaClient.builder(uri).credentials(credentials).build();
+      return CadenzaClient.builder(uri).credentials(credentials).streamFormat(streamFormat).build();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -433,17 +463,29 @@ public final class CadenzaCli {
                             + newEtag
                             + "), starting over");
                   }
+
+                  @Override
+                  public void onStartOver(long discarded, Throwable cause, Duration wait) {
+                    err.println(
+                        "cadenza: connection lost ("
+                            + cause.getMessage()
+                            + ") on a variant being made, which has no byte ranges: starting over"
+                            + " from byte 0 ("
+                            + discarded
+                            + " bytes discarded)");
+                  }
                 });
     out.printf(
         Locale.ROOT,
-        "%s: %d bytes, sha256 %s, ETag %s, %d request(s), %d resume(s), %d restart(s)%n",
+        "%s: %d bytes, sha256 %s, ETag %s, %d request(s), %d resume(s), %d restart(s)%s%n",
         file,
         result.bytes(),
         sha256(file),
         result.etag(),
         result.requests(),
         result.resumes(),
-        result.restarts());
+        result.restarts(),
+        result.transcoding().isEmpty() ? "" : ", transcoded: " + result.transcoding());
   }
 
   /**
@@ -526,10 +568,19 @@ public final class CadenzaCli {
   }
 
   private static int positiveInt(String text, String what) {
+    return boundedInt(text, what, Integer.MAX_VALUE);
+  }
+
+  private static int boundedInt(String text, String what, int max) {
     try {
       int value = Integer.parseInt(text);
-      if (value < 1) {
-        throw new UsageException(what + " must be at least 1, got " + text);
+      if (value < 1 || value > max) {
+        throw new UsageException(
+            what
+                + " must be at least 1"
+                + (max == Integer.MAX_VALUE ? "" : " and at most " + max)
+                + ", got "
+                + text);
       }
       return value;
     } catch (NumberFormatException e) {

@@ -64,7 +64,12 @@ class CadenzaCliTest {
         "create ::not-a-url::",
         "show http://localhost:8080 ",
         "download http://localhost:8080 t1 /tmp/t1 fast",
-        "download http://localhost:8080 t1 /tmp/t1 0k"
+        "download http://localhost:8080 t1 /tmp/t1 0k",
+        "download http://localhost:8080 t1 /tmp/t1 --format flac",
+        "download http://localhost:8080 t1 /tmp/t1 --bitrate 0",
+        "download http://localhost:8080 t1 /tmp/t1 --bitrate 96k",
+        "download http://localhost:8080 t1 /tmp/t1 --bitrate",
+        "play http://localhost:8080 s1 t1 --format opus"
       })
   void badArgumentsSayWhatIsWrongWithExitCode2(String args) {
     assertThat(cli.run(args.split(" ", -1))).isEqualTo(2);
@@ -123,6 +128,39 @@ class CadenzaCliTest {
       String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(track));
       assertThat(out.toString(StandardCharsets.UTF_8))
           .contains(file + ": 100000 bytes, sha256 " + sha256 + ", ETag \"v1\", 1 request(s)");
+    }
+  }
+
+  @Test
+  void downloadAsksForTheFormatAndBitRateGivenAndSaysWhatItGot(@TempDir Path dir) throws Exception {
+    AtomicReference<String> query = new AtomicReference<>();
+    try (FakeService service =
+        new FakeService()
+            .on(
+                "/api/v1/tracks/t1/stream",
+                x -> {
+                  query.set(x.getRequestURI().getQuery());
+                  x.getResponseHeaders().set("ETag", "\"v-opus-96\"");
+                  x.getResponseHeaders().set("X-Transcoding", "opus-96");
+                  x.sendResponseHeaders(200, 4);
+                  try (OutputStream body = x.getResponseBody()) {
+                    body.write("OggS".getBytes(StandardCharsets.US_ASCII));
+                  }
+                })) {
+      Path file = dir.resolve("t1.opus");
+      assertThat(
+              cli.run(
+                  "download",
+                  "--format=opus",
+                  service.uri().toString(),
+                  "t1",
+                  file.toString(),
+                  "--bitrate",
+                  "96"))
+          .isZero();
+      assertThat(query).hasValue("format=opus&bitrate=96");
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .contains("1 request(s), 0 resume(s), 0 restart(s), transcoded: opus-96");
     }
   }
 

@@ -10,14 +10,14 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /** ffprobe and ffmpeg (hack/ffmpeg.sh) as a test's judges of what a transcode made. */
-final class Ffprobe {
+public final class Ffprobe {
 
   /** The first audio stream of a file, as ffprobe sees it. */
-  record Stream(String codec, int sampleRate, int channels) {}
+  public record Stream(String codec, int sampleRate, int channels) {}
 
   private Ffprobe() {}
 
-  static Stream audio(Path file) throws Exception {
+  public static Stream audio(Path file) throws Exception {
     String out =
         run(
             List.of(
@@ -43,7 +43,7 @@ final class Ffprobe {
   }
 
   /** Samples of the first audio stream, decoded to mono at 48 kHz: its exact duration. */
-  static long samplesAt48k(Path file) throws Exception {
+  public static long samplesAt48k(Path file) throws Exception {
     Process p =
         new ProcessBuilder(
                 "ffmpeg",
