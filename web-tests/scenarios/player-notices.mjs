@@ -4,10 +4,17 @@
 
 import { assert, freshListener, openAlbum, signIn } from '../lib/player.mjs';
 
-/** Whether the element is what the user sees and touches at its centre: not under a backdrop. */
+/**
+ * Whether the element is the topmost at its centre: not under a backdrop, nor inert. (Toasts let
+ * pointers through; for the question they are made hit-testable for a moment.)
+ */
 const onTop = (locator) => locator.evaluate((el) => {
   const r = el.getBoundingClientRect();
-  return el.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+  const before = el.style.pointerEvents;
+  el.style.pointerEvents = 'auto';
+  const top = el.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+  el.style.pointerEvents = before;
+  return top;
 });
 
 export default async function (t) {

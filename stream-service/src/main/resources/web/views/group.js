@@ -205,7 +205,7 @@ function sessionView(container, { api, navigate, signal }, joined) {
 
   container.append(
     title, status,
-    h('p', {}, 'Share this link: ', h('a', { href: share }, share)),
+    h('p', { class: 'group-share' }, 'Share this link: ', h('a', { href: share }, share)),
     h('section', { class: 'section', 'aria-label': 'Playback' }, track, h('div', { class: 'actions' }, toggle, position, time)),
     h('section', { class: 'section', 'aria-label': 'Play a track' },
       h('div', { class: 'inline-form' }, h('label', { for: 'group-search' }, 'Play a track for everyone'), search), results),
