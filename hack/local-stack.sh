@@ -17,7 +17,9 @@
 # instance, in the same order), STACK_DYNAMODB_PORT (4567), STACK_NTP_PORT
 # (11123), STACK_RATE_LIMIT (requests/s per client at nginx; 0, the default, is off), STACK_DIR
 # (.local-stack), JAVA (java), CADENZA_AUTH_ENABLED (false: a loopback stack serves every request
-# as an admin; true needs CADENZA_AUTH_SECRET_KEY too, as pods sharing DynamoDB do, docs/auth.md).
+# as an admin; true needs CADENZA_AUTH_SECRET_KEY too, as pods sharing DynamoDB do, and takes the
+# admin's password from CADENZA_AUTH_ADMIN_PASSWORD, docs/auth.md: both from the environment, never
+# on a command line). Each instance keeps its data directory in .local-stack/data-<port>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -153,7 +155,7 @@ CONF
       --cadenza.dynamodb.endpoint="http://127.0.0.1:$dynamodb_port" \
       --cadenza.dynamodb.region=us-east-1 --cadenza.dynamodb.create-tables=true \
       --cadenza.clock.ntp.servers="127.0.0.1:$ntp_port" --cadenza.clock.sntp.port=0 \
-      --cadenza.auth.enabled="${CADENZA_AUTH_ENABLED:-false}" \
+      --cadenza.auth.enabled="${CADENZA_AUTH_ENABLED:-false}" --cadenza.data.dir="$dir/data-$p" \
       --cadenza.server.trusted-proxies=127.0.0.1 \
       "${library[@]}" >"$dir/stream-$p.log" 2>&1 &
     echo $! >"$dir/stream-$p.pid"

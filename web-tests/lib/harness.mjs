@@ -74,9 +74,12 @@ export class Scenario {
     watch(page, this.problems);
   }
 
-  /** Another fresh context (another browser profile: its own cookies) and its first page. */
-  async newContext() {
-    const context = await this.browser.newContext();
+  /**
+   * Another fresh context (another browser profile: its own cookies) and its first page;
+   * `options` as Playwright's (a phone: `{viewport, isMobile: true, hasTouch: true}`).
+   */
+  async newContext(options = {}) {
+    const context = await this.browser.newContext(options);
     this.contexts.push(context);
     const page = await context.newPage();
     watch(page, this.problems);

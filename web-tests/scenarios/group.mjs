@@ -1,8 +1,11 @@
 // Two pages (two browser profiles, one user) in one group session: one starts it and shares the
 // link, the other joins by the link; both see both members, both schedule the track when one plays
 // it (the second after its event stream dropped and came back), both pause when the other pauses,
-// both show their offset to the media clock, and both say "Your session ended" when it is ended. How close together they start is a benchmark
-// (bench/web-sync.sh), not asserted here.
+// both show their offset to the media clock. A goes to another page and comes back: still a member
+// (no leave was sent), its player still handed over, the session shown as it is. B leaves with its
+// Leave button: A sees one member, B's player is its own again. When the session is ended, A says
+// "Your session ended". How close together they start is a benchmark (bench/web-sync.sh), not
+// asserted here.
 import assert from 'node:assert/strict';
 
 const view = (page) => page.locator('.view-group');
@@ -74,13 +77,36 @@ export default async function group(t) {
   }
   await t.screenshot('group', a);
 
-  // the owner ends the session: both pages say so
+  // A goes to another page and back: the membership outlives the view
+  const leaves = [];
+  a.on('request', (r) => r.method() === 'DELETE' && r.url().includes('/members/') && leaves.push(r.url()));
+  const library = a.getByRole('navigation', { name: 'Library' });
+  await library.getByRole('link', { name: 'Albums' }).click();
+  await a.getByRole('heading', { level: 1, name: 'Albums' }).waitFor();
+  assert.equal(await a.evaluate(() => window.cadenza.player.suspended), true, 'the player stays handed over');
+  await library.getByRole('link', { name: 'Group' }).click();
+  await view(a).and(a.locator('[data-state="PAUSED"]')).waitFor();
+  await a.getByRole('heading', { name: 'Kitchen' }).waitFor();
+  await a.getByText('Paused: First Light').waitFor();
+  assert.equal(await a.locator('.group-members li').count(), 2, 'A is still listed with B');
+  assert.equal(await a.getByRole('button', { name: 'Join and listen' }).count(), 0, 'no second join');
+  assert.deepEqual(leaves, [], 'going to another page sent no leave');
+  const onServer = await (await a.request.get(`${t.url}/api/v1/sessions/${sessionId}`)).json();
+  assert.equal(onServer.members.length, 2, 'both are members on the server');
+
+  // B leaves explicitly: it is gone from A's list, and B's player is its own again
+  await b.getByRole('button', { name: 'Leave' }).click();
+  await b.getByRole('heading', { name: 'Listen together' }).waitFor();
+  assert.equal(await b.evaluate(() => window.cadenza.player.suspended), false, 'B\'s player resumed');
+  await a.locator('.group-members li').nth(1).waitFor({ state: 'detached' });
+  await a.getByText('(you)').waitFor();
+
+  // the owner ends the session: A says so, and its player is its own again
   const ended = await a.request.delete(`${t.url}/api/v1/sessions/${sessionId}`, {
     headers: { 'X-Cadenza-CSRF': csrf },
   });
   assert.equal(ended.status(), 204);
-  for (const page of [a, b]) {
-    await page.getByText('Your session ended.').waitFor();
-  }
+  await a.getByText('Your session ended.').waitFor();
+  await a.waitForFunction(() => !window.cadenza.player.suspended);
   assert.deepEqual(t.problems, [], 'the pages reported no errors');
 }

@@ -1,4 +1,4 @@
-// The queue: add, reorder (buttons, dragging), and after a reload it is restored from the server (PUT/GET /me/queue);
+// The queue: add, reorder (buttons, dragging a handle with the mouse), and after a reload it is restored from the server (PUT/GET /me/queue);
 // then it plays on from one track to the next, which was loaded in advance.
 
 import { assert, freshListener, openAlbum, signIn } from '../lib/player.mjs';
@@ -37,9 +37,9 @@ export default async function (t) {
   const restored = await titles(page);
   assert(restored.join('|') === after.join('|'), `restored queue: ${restored}`);
 
-  // Dragging a row moves it too.
+  // Dragging a row by its handle moves it too (with a finger: player-phone.mjs).
   const rows = page.getByRole('list', { name: 'Queue' }).getByRole('listitem');
-  await rows.filter({ hasText: 'Phrygian Dusk' }).dragTo(rows.filter({ hasText: 'Morning Fog' }));
+  await rows.filter({ hasText: 'Phrygian Dusk' }).locator('.drag-handle').dragTo(rows.filter({ hasText: 'Morning Fog' }));
   const dragged = await titles(page);
   assert(dragged.join('|') === 'Phrygian Dusk|Morning Fog|Lydian Rise', `queue after dragging: ${dragged}`);
 

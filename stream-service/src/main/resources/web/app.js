@@ -121,8 +121,13 @@ function shell(user) {
     for (const link of navigation.querySelectorAll('a')) {
       const target = link.getAttribute('href').slice(1);
       const active = target === '/' ? path === '/' : path === target || path.startsWith(`${target}/`);
-      if (active) link.setAttribute('aria-current', 'page');
-      else link.removeAttribute('aria-current');
+      if (active) {
+        link.setAttribute('aria-current', 'page');
+        // on a phone the tabs are a row that scrolls sideways: the current one is in sight
+        link.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+      } else {
+        link.removeAttribute('aria-current');
+      }
     }
   }
   addEventListener('hashchange', markNav);

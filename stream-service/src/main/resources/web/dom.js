@@ -57,6 +57,22 @@ export function pageHeading(text, ...extra) {
   return h('h1', { class: 'page-title', tabindex: '-1' }, text, ...extra);
 }
 
+/**
+ * Shows `dialog` as a modal: appended to the page, removed when closed. A modal dialog is drawn
+ * above everything else and makes the rest of the page inert, so opening and closing one is
+ * announced on `document` ('modalchange'): the notices move into it (notices.js).
+ */
+export function showModal(dialog) {
+  const changed = () => document.dispatchEvent(new Event('modalchange'));
+  dialog.addEventListener('close', () => {
+    dialog.remove();
+    changed();
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  changed();
+}
+
 export function isAbort(error) {
   return error?.name === 'AbortError';
 }

@@ -1,4 +1,8 @@
 // Toasts (short messages that go away) and the banner (a lasting condition with an action).
+//
+// While a modal dialog is open they live inside it: the dialog is drawn in the top layer, above any
+// z-index, and the rest of the page is inert under its backdrop, so a message left outside would be
+// dimmed, unclickable and not announced.
 
 import { h } from './dom.js';
 
@@ -9,8 +13,16 @@ export function createNotices(root) {
   const banner = h('div', { class: 'banner', role: 'alert', hidden: true });
   root.append(banner, toasts);
 
+  function place() {
+    const modals = document.querySelectorAll('dialog:modal');
+    const host = modals[modals.length - 1] ?? root;
+    if (banner.parentNode !== host) host.append(banner, toasts);
+  }
+  document.addEventListener('modalchange', place);
+
   function toast(message, { kind = 'info' } = {}) {
     const el = h('div', { class: `toast toast-${kind}` }, message);
+    place();
     toasts.append(el);
     setTimeout(() => el.remove(), TOAST_MS);
   }
@@ -20,6 +32,7 @@ export function createNotices(root) {
       h('span', {}, message),
       action && h('button', { type: 'button', class: 'button', onclick: action.run }, action.label),
     );
+    place();
     banner.hidden = false;
   }
 

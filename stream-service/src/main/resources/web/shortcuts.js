@@ -1,6 +1,6 @@
 // Keyboard shortcuts, and the "?" overlay that lists them.
 
-import { h } from './dom.js';
+import { h, showModal } from './dom.js';
 
 export const SHORTCUTS = [
   ['Space', 'Play or pause'],
@@ -68,7 +68,5 @@ export function showShortcuts() {
     h('h2', { id: 'shortcuts-title' }, 'Keyboard shortcuts'),
     h('dl', { class: 'shortcuts' }, SHORTCUTS.map(([keys, what]) => [h('dt', {}, h('kbd', {}, keys)), h('dd', {}, what)])),
     h('div', { class: 'dialog-actions' }, h('button', { type: 'button', class: 'button', onclick: () => dialog.close() }, 'Close')));
-  dialog.addEventListener('close', () => dialog.remove());
-  document.body.append(dialog);
-  dialog.showModal();
+  showModal(dialog);
 }

@@ -1,6 +1,6 @@
 // "Add to playlist": a modal dialog listing the listener's playlists, or a new one.
 
-import { h } from '../dom.js';
+import { h, showModal } from '../dom.js';
 
 export async function addToPlaylist(ctx, tracks) {
   const { api, toast, user } = ctx;
@@ -22,9 +22,7 @@ export async function addToPlaylist(ctx, tracks) {
       h('label', { for: 'new-playlist-name' }, 'New playlist'), nameInput,
       h('button', { type: 'submit', class: 'button' }, 'Create and add')),
     h('div', { class: 'dialog-actions' }, h('button', { type: 'button', class: 'button secondary', onclick: () => dialog.close() }, 'Cancel')));
-  dialog.addEventListener('close', () => dialog.remove());
-  document.body.append(dialog);
-  dialog.showModal();
+  showModal(dialog);
 
   async function add(playlist) {
     try {

@@ -1,10 +1,12 @@
 // "#/group": start a session or join one; "#/group/<id>": join it (a button: browsers let a page
 // play sound only after a gesture), then its members, play/pause/seek for everyone, and how well
-// this page knows the media clock.
+// this page knows the media clock. Once joined, both routes show the session until it is left:
+// the membership outlives the view (sync/membership.js).
 
 import { h, clear, duration, pageHeading } from '../dom.js';
 import { MediaClock } from '../sync/clock.js';
 import { GroupPlayback } from '../sync/group.js';
+import { GroupMembership } from '../sync/membership.js';
 
 const NAME_KEY = 'cadenza.group.name';
 const CONNECTION_NOTES = {
@@ -13,8 +15,14 @@ const CONNECTION_NOTES = {
   unreachable: 'The server is unreachable; reconnecting…',
 };
 
+/** The session this page is in, kept while the user is on other pages; null when in none. */
+let membership = null;
+
 export async function render(container, ctx) {
-  return ctx.params?.sessionId ? joinView(container, ctx, ctx.params.sessionId) : startView(container, ctx);
+  if (membership?.ended) membership = null;
+  const sessionId = ctx.params?.sessionId;
+  if (membership && (!sessionId || sessionId === membership.sessionId)) return sessionView(container, ctx, membership);
+  return sessionId ? joinView(container, ctx, sessionId) : startView(container, ctx);
 }
 
 function startView(container, { api, navigate, toast }) {
@@ -74,11 +82,13 @@ function joinView(container, ctx, sessionId) {
       toast(messageOf(error), { kind: 'error' });
       return;
     }
-    player?.suspend();
-    teardown = sessionView(clear(container), ctx, { sessionId, group, clock, audioContext });
+    await membership?.leave(); // one session at a time
+    membership = new GroupMembership({ sessionId, group, clock, audioContext, player });
+    teardown = sessionView(clear(container), ctx, membership);
   };
   container.append(
     pageHeading('Join the session'),
+    membership && h('p', { class: 'muted' }, 'Joining this session leaves the one you are in.'),
     h('form', { class: 'inline-form', onsubmit: join },
       h('label', { for: 'member-name' }, 'Your name in the session'), memberName,
       h('button', { type: 'submit', class: 'button' }, 'Join and listen')),
@@ -86,7 +96,8 @@ function joinView(container, ctx, sessionId) {
   return () => teardown();
 }
 
-function sessionView(container, { api, player, navigate }, { sessionId, group, clock, audioContext }) {
+function sessionView(container, { api, navigate, signal }, joined) {
+  const { sessionId, group, clock } = joined;
   const title = pageHeading('Session');
   const status = h('p', { class: 'group-status', role: 'status' }, 'Connecting…');
   const clockLine = h('p', { class: 'muted group-clock' }, 'Offset to the media clock: measuring…');
@@ -158,31 +169,31 @@ function sessionView(container, { api, player, navigate }, { sessionId, group, c
     else if (playback.state === 'STOPPED') playbackNote = 'Nothing played yet: find a track below.';
     showStatus();
     if (playback.trackId) track.textContent = `${playback.state === 'PAUSED' ? 'Paused' : 'Playing'}: ${await titleOf(playback.trackId)}`;
-  });
+  }, { signal });
   group.addEventListener('scheduled', ({ detail }) => {
     container.dataset.scheduled = String((Number(container.dataset.scheduled) || 0) + 1);
     playbackNote = detail.late ? 'Playing: joined in step with the others.' : 'Playing in step.';
     showStatus();
-  });
+  }, { signal });
   group.addEventListener('connection', ({ detail }) => {
     connection = detail;
     showStatus();
-  });
-  group.addEventListener('problem', ({ detail }) => showProblem(detail.message || messageOf(detail)));
-  group.addEventListener('ended', () => {
+  }, { signal });
+  group.addEventListener('problem', ({ detail }) => showProblem(detail.message || messageOf(detail)), { signal });
+  const showEnded = () => {
     container.dataset.state = 'ENDED';
     connection = 'ended';
     showProblem('Your session ended.');
     toggle.disabled = position.disabled = search.disabled = true;
-    player?.resume();
-  });
+  };
+  group.addEventListener('ended', showEnded, { signal });
   const showClock = ({ detail: estimate }) => {
     clockLine.textContent = `Offset to the media clock: ${ms(estimate.offsetMicros)} ms ± ${ms(estimate.errorMicros)} ms`;
   };
-  clock.addEventListener('update', showClock);
+  clock.addEventListener('update', showClock, { signal });
   clock.addEventListener('error', () => {
     clockLine.textContent = clock.synced ? clockLine.textContent : 'Offset to the media clock: the server does not answer.';
-  });
+  }, { signal });
 
   const tick = setInterval(() => {
     const session = group.session;
@@ -194,28 +205,27 @@ function sessionView(container, { api, player, navigate }, { sessionId, group, c
 
   container.append(
     title, status,
-    h('p', {}, 'Share this link: ', h('a', { href: share }, share)),
+    h('p', { class: 'group-share' }, 'Share this link: ', h('a', { href: share }, share)),
     h('section', { class: 'section', 'aria-label': 'Playback' }, track, h('div', { class: 'actions' }, toggle, position, time)),
     h('section', { class: 'section', 'aria-label': 'Play a track' },
       h('div', { class: 'inline-form' }, h('label', { for: 'group-search' }, 'Play a track for everyone'), search), results),
     h('section', { class: 'section', 'aria-labelledby': 'group-members-title' }, h('h2', { id: 'group-members-title' }, 'Members'), members),
     clockLine,
-    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'button secondary', onclick: () => navigate('/group') }, 'Leave')),
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'button secondary', onclick: leave }, 'Leave')),
   );
+  async function leave() {
+    await joined.leave();
+    navigate('/group');
+  }
+  // back from another page: the session as it is now
   if (group.session) group.dispatchEvent(new CustomEvent('change', { detail: group.session }));
   const estimate = clock.estimate();
   if (estimate) showClock({ detail: estimate });
-  const leaveOnUnload = () => group.leave({ keepalive: true });
-  addEventListener('pagehide', leaveOnUnload);
 
+  // leaving the view is not leaving the session: the membership stays (sync/membership.js)
   return () => {
     clearInterval(tick);
     clearTimeout(searchTimer);
-    removeEventListener('pagehide', leaveOnUnload);
-    group.leave({ keepalive: true });
-    clock.stop();
-    audioContext.close();
-    player?.resume();
   };
 }
 

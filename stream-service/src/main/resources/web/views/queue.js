@@ -1,7 +1,9 @@
-// The play queue: reorder by dragging a row or with its Move up/down buttons, remove, clear.
+// The play queue: reorder by dragging a row's handle (mouse or touch) or with its Move up/down
+// buttons, remove, clear.
 
 import { h, pageHeading, duration } from '../dom.js';
 import { icon } from '../icons.js';
+import { dragToReorder } from '../components/reorder.js';
 
 export function render(container, ctx) {
   const { player, signal } = ctx;
@@ -11,7 +13,7 @@ export function render(container, ctx) {
   const repeat = h('button', { type: 'button', class: 'button secondary', onclick: () => player.cycleRepeat() });
   const clearButton = h('button', { type: 'button', class: 'button secondary', onclick: () => player.clear() }, icon('trash'), 'Clear');
   container.append(pageHeading('Queue'), summary, h('div', { class: 'actions' }, shuffle, repeat, clearButton), list);
-  let dragged = null;
+  dragToReorder(list, (from, to) => player.move(from, to), { signal });
 
   function draw() {
     const queue = player.queue;
@@ -23,12 +25,10 @@ export function render(container, ctx) {
     const focused = document.activeElement?.dataset?.action;
     const focusedIndex = document.activeElement?.closest?.('.track-row')?.dataset.index;
     list.replaceChildren(...queue.map((track, i) => h('li', {
-      class: 'track-row', draggable: 'true', 'data-index': String(i), 'data-track-id': track.id,
+      class: 'track-row', 'data-index': String(i), 'data-track-id': track.id,
       'aria-current': i === player.index ? 'true' : null,
-      ondragstart: (e) => { dragged = i; e.dataTransfer.effectAllowed = 'move'; },
-      ondragover: (e) => e.preventDefault(),
-      ondrop: (e) => { e.preventDefault(); if (dragged != null) player.move(dragged, i); dragged = null; },
     },
+    h('span', { class: 'drag-handle', title: 'Drag to reorder', 'aria-hidden': 'true' }, icon('grip', { size: 20 })),
     h('div', { class: 'track-index' }, h('span', { class: 'track-number', 'aria-hidden': 'true' }, i + 1),
       h('button', { type: 'button', class: 'track-play', 'aria-label': `Play ${track.title}`, onclick: () => player.jump(i) }, icon('play', { size: 18 }))),
     h('div', { class: 'track-main' }, h('span', { class: 'track-title' }, track.title), h('span', { class: 'track-artist muted' }, track.artist ?? '')),
