@@ -137,6 +137,10 @@ public class Transcoder implements HealthIndicator, DisposableBean {
     Gauge.builder("cadenza.transcode.active", this, Transcoder::activeRuns)
         .description("ffmpeg runs now")
         .register(meters);
+    Gauge.builder("cadenza.transcode.available", this, t -> t.available() ? 1 : 0)
+        .description(
+            "1 when ffmpeg runs and transcoding is on; 0 when every request gets the original")
+        .register(meters);
     Gauge.builder("cadenza.transcode.slots", this, t -> t.slots)
         .description("ffmpeg runs allowed at once (cadenza.transcoding.max-concurrent)")
         .register(meters);
