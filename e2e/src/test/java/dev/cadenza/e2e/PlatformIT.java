@@ -495,7 +495,11 @@ class PlatformIT {
     node.kubectl("rollout", "status", "deployment/front", "-n", MUSIC, "--timeout=2m");
     String front = serviceIp("front");
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    // a new Service answers once kube-proxy has written its rules (slower on a busy machine)
+    // A new Service answers once kube-proxy has written its rules (slower on a busy machine). Each
+    // try is on a connection of its own: before the rules, a connection to the ClusterIP leaves the
+    // node and something else answers (the build machine's egress, "server: keryx", 404); a client
+    // that kept that connection alive asked it again and again after the rules were there (seen
+    // twice in CI: 404 for the whole 90 s).
     URI first = URI.create("http://" + front + "/api/v1/tracks?limit=1");
     String authorization = admin().authorization();
     await()
@@ -504,12 +508,15 @@ class PlatformIT {
             () -> {
               try {
                 HttpResponse<String> answer =
-                    http.send(
-                        HttpRequest.newBuilder(first)
-                            .header("Authorization", authorization)
-                            .timeout(Duration.ofSeconds(10))
-                            .build(),
-                        HttpResponse.BodyHandlers.ofString());
+                    HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build()
+                        .send(
+                            HttpRequest.newBuilder(first)
+                                .header("Authorization", authorization)
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString());
                 // who answered, if not the pods through the front (a 404 seen once in CI)
                 String body = answer.body();
                 assertThat(answer.statusCode())
