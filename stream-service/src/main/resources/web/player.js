@@ -1,6 +1,8 @@
 // The player: one queue, one <audio> element playing and a second one loading the next track, so
-// that the switch on `ended` costs no network round trip (close to gapless, not sample-accurate:
-// docs/web.md).
+// that the switch on `ended` costs no network round trip. When the next track is the next one of the
+// same album, it is decoded instead and joined gaplessly on the Web Audio clock: it starts on the
+// frame after the current one's last sample, and plays from its decoded copy (docs/web.md, "Gapless
+// playback").
 //
 // Events (all on the Player, an EventTarget):
 //   queuechange  the queue, the current index, shuffle or repeat changed
@@ -9,7 +11,20 @@
 //   timeupdate   the position moved (throttled by the browser, ~4 per second)
 //   trackerror   the current track could not be played (detail: {track, removed})
 
+import { align } from './gapless/alignment.js';
+import { AudioOutput } from './gapless/audio-output.js';
+import { BufferVoice } from './gapless/buffer-voice.js';
+import { DecodedTracks, followsOnAlbum, short } from './gapless/decoded-tracks.js';
+
 const RESTART_THRESHOLD_S = 3; // "previous" within the first seconds goes back, later it restarts
+/** A join is scheduled this long before the track ends: time to align, and to spare. */
+const JOIN_LEAD_S = 2;
+/** A join that would start sooner than this from now is left to the elements (it would be late). */
+const JOIN_MARGIN_S = 0.05;
+/** How far an element's clock (currentTime) may be from what it plays, for the alignment's search. */
+const ALIGN_RADIUS_S = 0.1;
+/** Position updates while a decoded track plays (an element sends its own, about as often). */
+const TICK_MS = 250;
 
 export class Player extends EventTarget {
   #audio;
@@ -21,11 +36,19 @@ export class Player extends EventTarget {
   #suspended = false;
   #pendingSeek = null;
   #failures = 0;
+  #volume;
+  #output = null; // AudioOutput, from the first play() on: Web Audio needs a gesture to start
+  #decoded = null; // DecodedTracks for the joins
+  #voice = null; // BufferVoice while the current track plays decoded (after a join)
+  #join = null; // {track, voice, timer}: the next track, scheduled to start where this one ends
+  #joinGeneration = 0; // bumped by whatever makes a join being computed obsolete
+  #ticker = null;
 
   constructor({ volume = 1 } = {}) {
     super();
     this.#audio = this.#createAudio();
     this.#preload = this.#createAudio();
+    this.#volume = volume;
     this.#audio.volume = volume;
   }
 
@@ -35,7 +58,11 @@ export class Player extends EventTarget {
     for (const type of ['play', 'playing', 'pause', 'waiting', 'canplay']) {
       audio.addEventListener(type, () => audio === this.#audio && this.#emit('statechange'));
     }
-    audio.addEventListener('timeupdate', () => audio === this.#audio && this.#emit('timeupdate'));
+    audio.addEventListener('timeupdate', () => {
+      if (audio !== this.#audio || this.#voice) return;
+      this.#emit('timeupdate');
+      this.#prepareJoin();
+    });
     audio.addEventListener('durationchange', () => audio === this.#audio && this.#emit('timeupdate'));
     audio.addEventListener('loadedmetadata', () => {
       if (audio === this.#audio && this.#pendingSeek != null) {
@@ -49,8 +76,12 @@ export class Player extends EventTarget {
         this.#preloadNext();
       }
     });
-    audio.addEventListener('ended', () => audio === this.#audio && this.#advance());
-    audio.addEventListener('error', () => audio === this.#audio && this.#failed());
+    audio.addEventListener('ended', () => {
+      if (audio !== this.#audio) return;
+      if (this.#join) this.#adoptJoin();
+      else if (!this.#voice) this.#advance();
+    });
+    audio.addEventListener('error', () => audio === this.#audio && !this.#voice && this.#failed());
     return audio;
   }
 
@@ -70,10 +101,11 @@ export class Player extends EventTarget {
     return this.#queue[this.#index] ?? null;
   }
   get playing() {
+    if (this.#voice) return this.#voice.playing;
     return !this.#audio.paused && !this.#audio.ended && !this.#audio.error;
   }
   get loading() {
-    return this.playing && this.#audio.readyState < HTMLMediaElement.HAVE_FUTURE_DATA;
+    return !this.#voice && this.playing && this.#audio.readyState < HTMLMediaElement.HAVE_FUTURE_DATA;
   }
   get suspended() {
     return this.#suspended;
@@ -86,30 +118,43 @@ export class Player extends EventTarget {
   }
   /** Seconds. */
   get position() {
+    if (this.#voice) return this.#voice.position;
     return this.#pendingSeek ?? this.#audio.currentTime;
   }
   /** Seconds; the track's own duration until the browser knows better. */
   get duration() {
+    if (this.#voice) return this.#voice.duration;
     const d = this.#audio.duration;
     if (Number.isFinite(d) && d > 0) return d;
     return (this.current?.durationMs ?? 0) / 1000;
   }
   get volume() {
-    return this.#audio.volume;
+    return this.#volume;
   }
   set volume(value) {
-    this.#audio.volume = value;
-    this.#preload.volume = value;
+    this.#volume = value;
+    if (this.#output) this.#output.volume = value;
+    else this.#audio.volume = this.#preload.volume = value;
   }
-  /** The element playing now (tests and the group view read it). */
+  /** The element playing now, or that played last while a joined track plays decoded (tests read it). */
   get element() {
     return this.#audio;
+  }
+  /** The node everything heard goes through (null until the first play): the browser tests record it. */
+  get output() {
+    return this.#output?.master ?? null;
   }
 
   // --- transport ----------------------------------------------------------------------------
 
   play() {
     if (this.#suspended || !this.current) return;
+    this.#connectOutput();
+    if (this.#voice) {
+      this.#voice.resume();
+      this.#emit('statechange');
+      return;
+    }
     if (!this.#audio.src) this.#load(this.current);
     this.#audio.play().catch((error) => {
       // NotAllowedError: the browser wants a gesture first; AbortError: another src was set.
@@ -118,7 +163,13 @@ export class Player extends EventTarget {
   }
 
   pause() {
-    this.#audio.pause();
+    this.#cancelJoin();
+    if (this.#voice) {
+      this.#voice.pause();
+      this.#emit('statechange');
+    } else {
+      this.#audio.pause();
+    }
   }
 
   toggle() {
@@ -129,7 +180,9 @@ export class Player extends EventTarget {
   seek(seconds) {
     if (!this.current) return;
     const target = Math.max(0, Math.min(seconds, this.duration || seconds));
-    if (this.#audio.readyState >= HTMLMediaElement.HAVE_METADATA) this.#audio.currentTime = target;
+    this.#cancelJoin();
+    if (this.#voice) this.#voice.seek(target);
+    else if (this.#audio.readyState >= HTMLMediaElement.HAVE_METADATA) this.#audio.currentTime = target;
     else this.#pendingSeek = target;
     this.#emit('timeupdate');
   }
@@ -232,6 +285,8 @@ export class Player extends EventTarget {
 
   clear() {
     this.pause();
+    this.#dropVoice();
+    this.#decoded?.keep([]);
     this.#queue = [];
     this.#unshuffled = null;
     this.#index = -1;
@@ -265,7 +320,7 @@ export class Player extends EventTarget {
   /** off → all → one → off. */
   cycleRepeat() {
     this.#repeat = { off: 'all', all: 'one', one: 'off' }[this.#repeat];
-    this.#emit('queuechange');
+    this.#changed(); // "one" calls off a join to the next track
   }
 
   #changed() {
@@ -277,6 +332,8 @@ export class Player extends EventTarget {
 
   #load(track, { preload = 'auto' } = {}) {
     this.#pendingSeek = null;
+    this.#cancelJoin();
+    this.#dropVoice();
     if (this.#preload.dataset.trackId === track.id && !this.#preload.error) {
       // The next track is already loading: swap the elements instead of starting over.
       const old = this.#audio;
@@ -288,6 +345,7 @@ export class Player extends EventTarget {
       this.#audio.src = track.streamUrl;
       this.#audio.dataset.trackId = track.id;
     }
+    this.#output?.unsilence(this.#audio);
     this.#preload.removeAttribute('src');
     delete this.#preload.dataset.trackId;
     this.#preload.load();
@@ -295,6 +353,14 @@ export class Player extends EventTarget {
 
   #preloadNext() {
     const next = this.#repeat === 'one' ? null : this.#queue[this.#index + 1];
+    if (this.#join && this.#join.track !== next) this.#cancelJoin();
+    if (this.#joinsGaplessly(next)) {
+      // the current track too while its element plays it: to align the element with it
+      this.#decoded.keep(this.#voice ? [next] : [this.current, next]);
+      if (!this.#decoded.failed(next)) return;
+    } else {
+      this.#decoded?.keep([]);
+    }
     if (!next || !this.playing || this.#preload.dataset.trackId === next.id) return;
     this.#preload.src = next.streamUrl;
     this.#preload.dataset.trackId = next.id;
@@ -302,13 +368,117 @@ export class Player extends EventTarget {
 
   #advance() {
     if (this.#repeat === 'one') {
-      this.#audio.currentTime = 0;
+      this.seek(0);
       this.play();
     } else if (this.#index + 1 < this.#queue.length || this.#repeat === 'all') {
       this.next();
     } else {
       this.#emit('statechange');
     }
+  }
+
+  // --- gapless joins ------------------------------------------------------------------------
+
+  /** Routes the elements through Web Audio, once; without Web Audio they play on their own. */
+  #connectOutput() {
+    if (!this.#output && typeof AudioContext === 'function') {
+      this.#output = new AudioOutput([this.#audio, this.#preload], this.#volume);
+      this.#audio.volume = this.#preload.volume = 1;
+      this.#decoded = new DecodedTracks(this.#output.context, () => this.#preloadNext());
+    }
+    this.#output?.resume();
+  }
+
+  #joinsGaplessly(next) {
+    return this.#decoded != null && followsOnAlbum(this.current, next) && short(this.current) && short(next);
+  }
+
+  /** Near the end of the current track, schedules the next one (decoded) to start where it ends. */
+  #prepareJoin() {
+    const next = this.#repeat === 'one' ? null : this.#queue[this.#index + 1];
+    if (this.#join || !this.playing || !this.#joinsGaplessly(next)) return;
+    const buffer = this.#decoded.get(next);
+    if (!buffer || this.duration - this.position > JOIN_LEAD_S) return;
+    const generation = ++this.#joinGeneration;
+    this.#endTime().then((when) => {
+      if (generation !== this.#joinGeneration || this.#join || !this.playing) return;
+      const context = this.#output.context;
+      if (when < context.currentTime + JOIN_MARGIN_S) return; // too late: the elements take over
+      const voice = this.#newVoice(buffer);
+      voice.start(when);
+      if (!this.#voice) this.#output.silenceAt(this.#audio, when);
+      const timer = setTimeout(() => this.#adoptJoin(), (when - context.currentTime) * 1000);
+      this.#join = { track: next, voice, timer };
+    });
+  }
+
+  /**
+   * The context time at which the current track's last sample has played. Exact for a decoded track;
+   * for an element, exact when what it just played aligns with the track decoded, else from the
+   * element's clock, within some milliseconds.
+   */
+  async #endTime() {
+    if (this.#voice) return this.#voice.endTime;
+    const { context } = this.#output;
+    const rate = context.sampleRate;
+    const element = this.#audio;
+    const decoded = this.#decoded.get(this.current);
+    if (decoded) {
+      const { endFrame, samples } = await this.#output.record();
+      const sinceRecorded = context.currentTime * rate - endFrame;
+      const guess = element.currentTime * rate - sinceRecorded - samples.length;
+      const found = align(samples, decoded.getChannelData(0), guess, ALIGN_RADIUS_S * rate);
+      // samples[0] is the decoded track's sample `lag`, played at frame endFrame - samples.length
+      if (found) return (endFrame - samples.length + decoded.length - found.lag) / rate;
+    }
+    return context.currentTime + (element.duration - element.currentTime) / (element.playbackRate || 1);
+  }
+
+  #newVoice(buffer) {
+    const voice = new BufferVoice(this.#output.context, buffer, this.#output.master);
+    voice.addEventListener('ended', () => {
+      if (voice !== this.#voice) return;
+      if (this.#join) return this.#adoptJoin();
+      this.#emit('statechange');
+      this.#advance();
+    });
+    return voice;
+  }
+
+  /** The joined track is current now: the one before ends on its own (an element silenced). */
+  #adoptJoin() {
+    const join = this.#join;
+    if (!join) return;
+    clearTimeout(join.timer);
+    this.#join = null;
+    this.#voice = join.voice;
+    this.#index++;
+    this.#ticker ??= setInterval(() => {
+      if (!this.#voice?.playing) return;
+      this.#emit('timeupdate');
+      this.#prepareJoin();
+    }, TICK_MS);
+    this.#emit('trackchange', this.current);
+    this.#emit('queuechange');
+    this.#emit('statechange');
+    this.#preloadNext();
+  }
+
+  #cancelJoin() {
+    this.#joinGeneration++;
+    const join = this.#join;
+    if (!join) return;
+    this.#join = null;
+    clearTimeout(join.timer);
+    join.voice.stop();
+    if (!this.#voice) this.#output.unsilence(this.#audio);
+  }
+
+  #dropVoice() {
+    this.#voice?.stop();
+    this.#voice = null;
+    clearInterval(this.#ticker);
+    this.#ticker = null;
   }
 
   #failed() {
