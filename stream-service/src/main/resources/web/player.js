@@ -22,7 +22,7 @@ const JOIN_LEAD_S = 2;
 /** A join that would start sooner than this from now is left to the elements (it would be late). */
 const JOIN_MARGIN_S = 0.05;
 /** How far an element's clock (currentTime) may be from what it plays, for the alignment's search. */
-const ALIGN_RADIUS_S = 0.1;
+const ALIGN_RADIUS_S = 0.02;
 /** Position updates while a decoded track plays (an element sends its own, about as often). */
 const TICK_MS = 250;
 
@@ -403,7 +403,8 @@ export class Player extends EventTarget {
     this.#endTime().then((when) => {
       if (generation !== this.#joinGeneration || this.#join || !this.playing) return;
       const context = this.#output.context;
-      if (when < context.currentTime + JOIN_MARGIN_S) return; // too late: the elements take over
+      // too late, or an element that does not know its duration: the elements take over
+      if (!(when >= context.currentTime + JOIN_MARGIN_S)) return;
       const voice = this.#newVoice(buffer);
       voice.start(when);
       if (!this.#voice) this.#output.silenceAt(this.#audio, when);
@@ -431,7 +432,9 @@ export class Player extends EventTarget {
       // samples[0] is the decoded track's sample `lag`, played at frame endFrame - samples.length
       if (found) return (endFrame - samples.length + decoded.length - found.lag) / rate;
     }
-    return context.currentTime + (element.duration - element.currentTime) / (element.playbackRate || 1);
+    // the decoded length when there is one: an element's duration may count the last frame's padding
+    const duration = decoded?.duration ?? element.duration;
+    return context.currentTime + (duration - element.currentTime) / (element.playbackRate || 1);
   }
 
   #newVoice(buffer) {
