@@ -424,8 +424,9 @@ export class Player extends EventTarget {
     const rate = context.sampleRate;
     const element = this.#audio;
     const decoded = this.#decoded.get(this.current);
-    if (decoded) {
-      const { endFrame, samples } = await this.#output.record();
+    const recording = decoded && (await this.#output.record());
+    if (recording) {
+      const { endFrame, samples } = recording;
       const sinceRecorded = context.currentTime * rate - endFrame;
       const guess = element.currentTime * rate - sinceRecorded - samples.length;
       const found = align(samples, decoded.getChannelData(0), guess, ALIGN_RADIUS_S * rate);

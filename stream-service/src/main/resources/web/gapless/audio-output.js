@@ -30,12 +30,16 @@ export class AudioOutput {
       gain.connect(this.#elements);
       this.#gains.set(element, gain);
     }
-    this.#tapReady = this.context.audioWorklet.addModule(new URL('./tap-processor.js', import.meta.url)).then(() => {
-      this.#tap = new AudioWorkletNode(this.context, 'cadenza-tap', {
-        numberOfInputs: 1, numberOfOutputs: 0, processorOptions: { frames: TAP_FRAMES },
-      });
-      this.#elements.connect(this.#tap);
-    });
+    // No worklets outside a secure context (a page on plain HTTP at a LAN address): no tap then, and
+    // joins from an element fall back to its clock.
+    this.#tapReady = !this.context.audioWorklet ? Promise.resolve() : this.context.audioWorklet
+      .addModule(new URL('./tap-processor.js', import.meta.url))
+      .then(() => {
+        this.#tap = new AudioWorkletNode(this.context, 'cadenza-tap', {
+          numberOfInputs: 1, numberOfOutputs: 0, processorOptions: { frames: TAP_FRAMES },
+        });
+        this.#elements.connect(this.#tap);
+      }, () => {});
   }
 
   set volume(value) {
@@ -47,9 +51,10 @@ export class AudioOutput {
     if (this.context.state === 'suspended') this.context.resume().catch(() => {});
   }
 
-  /** The elements' last TAP_FRAMES frames and the frame after the newest. */
+  /** The elements' last TAP_FRAMES frames and the frame after the newest; null without a tap. */
   async record() {
     await this.#tapReady;
+    if (!this.#tap) return null;
     return new Promise((resolve) => {
       this.#tap.port.onmessage = ({ data }) => resolve(data);
       this.#tap.port.postMessage('read');

@@ -40,8 +40,14 @@ export class BufferVoice extends EventTarget {
     return this.#startedAt + this.duration - this.#offset;
   }
 
-  /** Plays from `offset` seconds, starting at context time `when` (sample accurate). */
+  /**
+   * Plays from `offset` seconds, starting at context time `when`, both rounded to whole frames: a
+   * source started between frames is interpolated for as long as it plays, softening the highs.
+   */
   start(when, offset = 0) {
+    const rate = this.#context.sampleRate;
+    when = Math.round(when * rate) / rate;
+    offset = Math.round(offset * rate) / rate;
     this.#stopSource();
     const source = this.#context.createBufferSource();
     source.buffer = this.#buffer;
