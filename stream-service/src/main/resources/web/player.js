@@ -21,8 +21,11 @@ const RESTART_THRESHOLD_S = 3; // "previous" within the first seconds goes back,
 const JOIN_LEAD_S = 2;
 /** A join that would start sooner than this from now is left to the elements (it would be late). */
 const JOIN_MARGIN_S = 0.05;
-/** How far an element's clock (currentTime) may be from what it plays, for the alignment's search. */
-const ALIGN_RADIUS_S = 0.02;
+/**
+ * How far an element's clock (currentTime) may be from what it plays, for the alignment's search:
+ * an element may keep an encoder delay that decodeAudioData trims (25 ms for an MP3, 48 ms for AAC).
+ */
+const ALIGN_RADIUS_S = 0.1;
 /** Position updates while a decoded track plays (an element sends its own, about as often). */
 const TICK_MS = 250;
 
@@ -400,26 +403,28 @@ export class Player extends EventTarget {
     const buffer = this.#decoded.get(next);
     if (!buffer || this.duration - this.position > JOIN_LEAD_S) return;
     const generation = ++this.#joinGeneration;
-    this.#endTime().then((when) => {
+    this.#endTime().then(({ when, exact }) => {
       if (generation !== this.#joinGeneration || this.#join || !this.playing) return;
       const context = this.#output.context;
       // too late, or an element that does not know its duration: the elements take over
       if (!(when >= context.currentTime + JOIN_MARGIN_S)) return;
       const voice = this.#newVoice(buffer);
       voice.start(when);
-      if (!this.#voice) this.#output.silenceAt(this.#audio, when);
+      // what an element plays past its track's last sample is padding, when that sample is known
+      if (exact && !this.#voice) this.#output.silenceAt(this.#audio, when);
       const timer = setTimeout(() => this.#adoptJoin(), (when - context.currentTime) * 1000);
       this.#join = { track: next, voice, timer };
     });
   }
 
   /**
-   * The context time at which the current track's last sample has played. Exact for a decoded track;
-   * for an element, exact when what it just played aligns with the track decoded, else from the
-   * element's clock, within some milliseconds.
+   * The context time at which the current track's last sample has played (`when`), and whether that
+   * is `exact`: for a decoded track, and for an element whose last frames align with the track
+   * decoded. Else the element's own clock says, within some milliseconds, and as it counts its
+   * padding too the join errs towards a short gap, never towards cutting the track's end.
    */
   async #endTime() {
-    if (this.#voice) return this.#voice.endTime;
+    if (this.#voice) return { when: this.#voice.endTime, exact: true };
     const { context } = this.#output;
     const rate = context.sampleRate;
     const element = this.#audio;
@@ -431,11 +436,10 @@ export class Player extends EventTarget {
       const guess = element.currentTime * rate - sinceRecorded - samples.length;
       const found = align(samples, decoded.getChannelData(0), guess, ALIGN_RADIUS_S * rate);
       // samples[0] is the decoded track's sample `lag`, played at frame endFrame - samples.length
-      if (found) return (endFrame - samples.length + decoded.length - found.lag) / rate;
+      if (found) return { when: (endFrame - samples.length + decoded.length - found.lag) / rate, exact: true };
     }
-    // the decoded length when there is one: an element's duration may count the last frame's padding
-    const duration = decoded?.duration ?? element.duration;
-    return context.currentTime + (duration - element.currentTime) / (element.playbackRate || 1);
+    const remaining = (element.duration - element.currentTime) / (element.playbackRate || 1);
+    return { when: context.currentTime + remaining, exact: false };
   }
 
   #newVoice(buffer) {
