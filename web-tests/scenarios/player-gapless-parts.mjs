@@ -33,11 +33,11 @@ export default async function gaplessParts(t) {
       twentyMinutes: short(track('a', 1, 1, MAX_DURATION_MS)),
       longer: short(track('a', 1, 1, MAX_DURATION_MS + 1)),
       unknownLength: short({ albumId: 'a' }),
-      exact: align(stretch(music), music, at + 300, 882),
-      guessedRight: align(stretch(music), music, at, 882),
-      outOfRange: align(stretch(music), music, at + 5000, 882),
-      steadyTone: align(stretch(tone), tone, at + 30, 882),
-      silence: align(new Float32Array(4096), music, at, 882),
+      exact: align(stretch(music), music, at + 300, 4410),
+      guessedRight: align(stretch(music), music, at, 4410),
+      outOfRange: align(stretch(music), music, at + 5000, 4410),
+      steadyTone: align(stretch(tone), tone, at + 30, 4410),
+      silence: align(new Float32Array(4096), music, at, 4410),
     };
   }, app);
 
