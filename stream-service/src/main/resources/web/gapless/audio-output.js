@@ -1,4 +1,4 @@
-// The player's way out to the speakers once it plays gaplessly: one AudioContext, both <audio>
+// The player's way out to the speakers from its first play() on: one AudioContext, both <audio>
 // elements through MediaElementAudioSourceNodes (each with a gain of its own, to silence one at a
 // given frame), decoded tracks (gapless/buffer-voice.js) beside them, and a master gain for the
 // volume. A tap records what the elements play, with the frame it was played at, so that an
