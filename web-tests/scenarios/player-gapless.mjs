@@ -5,7 +5,8 @@
 // the signal before and after each cut: the difference of the two alignments is the gap, in samples
 // of the recording. The first cut played as tracks of two albums (the elements' switch, no join) is
 // measured as the baseline. The figures are printed; the joins must leave 0 samples. Then the
-// transport works on a joined track: pause, seek, play, next.
+// transport works on a joined track: pause, seek, play, next; and a streaming quality chosen while
+// a joined track plays moves it to an element at its position, after which there is no join.
 
 import { execFile } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -62,6 +63,37 @@ export default async function (t) {
     await page.waitForFunction(() => window.cadenza.player.playing && window.cadenza.player.position > 0.6);
     await page.evaluate(() => window.cadenza.player.previous()); // within 3 s: the track before
     await page.waitForFunction(() => window.cadenza.player.current.title === 'Second Part' && window.cadenza.player.element.currentTime > 0.2);
+
+    // A quality chosen while a joined track plays decoded: the element plays it on at that position,
+    // as the variant; and at a variant the next track of the album is the elements' switch, no join.
+    const app = await page.evaluate(() => new URL('.', document.querySelector('script[type="module"]').src).href);
+    const { decoded, position: at } = await page.evaluate(async ({ album, app }) => {
+      const { player } = window.cadenza;
+      player.pause();
+      player.playTracks(album);
+      await new Promise((resolve) => {
+        const check = () => (player.index === 1 && player.position > 0.3 ? resolve() : setTimeout(check, 20));
+        check();
+      });
+      const { QUALITIES } = await import(`${app}quality.js`);
+      const decoded = player.element.dataset.trackId === album[0].id; // the element still has the first
+      const position = player.position;
+      player.setQuality(QUALITIES.find((q) => q.id === 'low'));
+      return { decoded, position };
+    }, { album, app });
+    assert(decoded, 'the second track was joined (it played decoded) when the quality changed');
+    await page.waitForFunction(({ id, at }) => {
+      const { player } = window.cadenza;
+      const element = player.element;
+      return element.dataset.trackId === id && element.src.includes('bitrate=96') && !element.paused && element.currentTime >= at;
+    }, { id: album[1].id, at });
+    assert(await page.evaluate(() => window.cadenza.player.duration) === album[1].durationMs / 1000, 'a variant has the catalogue\'s duration');
+    await page.waitForFunction((id) => {
+      const element = window.cadenza.player.element;
+      return window.cadenza.player.index === 2 && element.dataset.trackId === id && !element.paused && element.currentTime > 0.1;
+    }, album[2].id);
+    console.log(`a quality chosen at ${at.toFixed(2)} s into a decoded track: the element played on from there; the next track followed on an element`);
+    await page.evaluate(() => window.cadenza.player.pause());
     assert(t.problems.length === 0, `the page reported errors: ${t.problems.join('; ')}`);
   } finally {
     await rm(join(library, ROOT), { recursive: true, force: true });
