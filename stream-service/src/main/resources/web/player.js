@@ -1,7 +1,10 @@
 // The player: one queue, one <audio> element playing and a second one loading the next track, so
-// that the switch on `ended` costs no network round trip (close to gapless, not sample-accurate:
-// docs/web.md). The stream is the original or a variant the service transcodes to at the chosen
-// quality (quality.js); a variant being made has no length and no byte ranges, see #seekByReload.
+// that the switch on `ended` costs no network round trip. The stream is the original or a variant
+// the service transcodes to at the chosen quality (quality.js); a variant being made has no length
+// and no byte ranges, see #seekByReload. At Original, when the next track is the next one of the
+// same album, it is decoded instead and joined gaplessly on the Web Audio clock: it starts on the
+// frame after the current one's last sample, and plays from its decoded copy (docs/web.md,
+// "Gapless playback"; a variant keeps the elements' switch).
 //
 // Events (all on the Player, an EventTarget):
 //   queuechange  the queue, the current index, shuffle or repeat changed
@@ -13,11 +16,27 @@
 
 import { QUALITIES, streamFormat, streamUrl } from './quality.js';
 
+import { align } from './gapless/alignment.js';
+import { AudioOutput } from './gapless/audio-output.js';
+import { BufferVoice } from './gapless/buffer-voice.js';
+import { DecodedTracks, followsOnAlbum, short } from './gapless/decoded-tracks.js';
+
 const RESTART_THRESHOLD_S = 3; // "previous" within the first seconds goes back, later it restarts
 // A seek into a variant being made waits for it to be complete (HEAD every 0.5 s), at most 20 s;
 // after that the seek is dropped and the track plays on.
 const MADE_POLL_MS = 500;
 const MADE_POLLS = 40;
+/** A join is scheduled this long before the track ends: time to align, and to spare. */
+const JOIN_LEAD_S = 2;
+/** A join that would start sooner than this from now is left to the elements (it would be late). */
+const JOIN_MARGIN_S = 0.05;
+/**
+ * How far an element's clock (currentTime) may be from what it plays, for the alignment's search:
+ * an element may keep an encoder delay that decodeAudioData trims (25 ms for an MP3, 48 ms for AAC).
+ */
+const ALIGN_RADIUS_S = 0.1;
+/** Position updates while a decoded track plays (an element sends its own, about as often). */
+const TICK_MS = 250;
 
 export class Player extends EventTarget {
   #audio;
@@ -32,11 +51,19 @@ export class Player extends EventTarget {
   #quality;
   #format;
   #seekReloads = 0; // bumped by every seek and load: a reload for an older seek is dropped
+  #volume;
+  #output = null; // AudioOutput, from the first play() on: Web Audio needs a gesture to start
+  #decoded = null; // DecodedTracks for the joins
+  #voice = null; // BufferVoice while the current track plays decoded (after a join)
+  #join = null; // {track, voice, timer}: the next track, scheduled to start where this one ends
+  #joinGeneration = 0; // bumped by whatever makes a join being computed obsolete
+  #ticker = null;
 
   constructor({ volume = 1, quality = QUALITIES[0] } = {}) {
     super();
     this.#audio = this.#createAudio();
     this.#preload = this.#createAudio();
+    this.#volume = volume;
     this.#audio.volume = volume;
     this.#quality = quality;
     this.#format = streamFormat(this.#audio);
@@ -48,7 +75,11 @@ export class Player extends EventTarget {
     for (const type of ['play', 'playing', 'pause', 'waiting', 'canplay']) {
       audio.addEventListener(type, () => audio === this.#audio && this.#emit('statechange'));
     }
-    audio.addEventListener('timeupdate', () => audio === this.#audio && this.#emit('timeupdate'));
+    audio.addEventListener('timeupdate', () => {
+      if (audio !== this.#audio || this.#voice) return;
+      this.#emit('timeupdate');
+      this.#prepareJoin();
+    });
     audio.addEventListener('durationchange', () => audio === this.#audio && this.#emit('timeupdate'));
     audio.addEventListener('loadedmetadata', () => {
       if (audio !== this.#audio || this.#pendingSeek == null) return;
@@ -67,8 +98,12 @@ export class Player extends EventTarget {
         this.#preloadNext();
       }
     });
-    audio.addEventListener('ended', () => audio === this.#audio && this.#advance());
-    audio.addEventListener('error', () => audio === this.#audio && this.#failed());
+    audio.addEventListener('ended', () => {
+      if (audio !== this.#audio) return;
+      if (this.#join) this.#adoptJoin();
+      else if (!this.#voice) this.#advance();
+    });
+    audio.addEventListener('error', () => audio === this.#audio && !this.#voice && this.#failed());
     return audio;
   }
 
@@ -88,10 +123,11 @@ export class Player extends EventTarget {
     return this.#queue[this.#index] ?? null;
   }
   get playing() {
+    if (this.#voice) return this.#voice.playing;
     return !this.#audio.paused && !this.#audio.ended && !this.#audio.error;
   }
   get loading() {
-    return this.playing && this.#audio.readyState < HTMLMediaElement.HAVE_FUTURE_DATA;
+    return !this.#voice && this.playing && this.#audio.readyState < HTMLMediaElement.HAVE_FUTURE_DATA;
   }
   get suspended() {
     return this.#suspended;
@@ -104,6 +140,7 @@ export class Player extends EventTarget {
   }
   /** Seconds. */
   get position() {
+    if (this.#voice) return this.#voice.position;
     return this.#pendingSeek ?? this.#audio.currentTime;
   }
   /**
@@ -111,6 +148,7 @@ export class Player extends EventTarget {
    * a made one may be an encoder's padding longer); for the original, the browser's once it knows.
    */
   get duration() {
+    if (this.#voice) return this.#voice.duration;
     const catalogue = (this.current?.durationMs ?? 0) / 1000;
     if (catalogue > 0 && this.#audio.dataset.variant) return catalogue;
     const d = this.#audio.duration;
@@ -118,11 +156,12 @@ export class Player extends EventTarget {
     return catalogue;
   }
   get volume() {
-    return this.#audio.volume;
+    return this.#volume;
   }
   set volume(value) {
-    this.#audio.volume = value;
-    this.#preload.volume = value;
+    this.#volume = value;
+    if (this.#output) this.#output.volume = value;
+    else this.#audio.volume = this.#preload.volume = value;
   }
   /** The streaming quality (quality.js QUALITIES). */
   get quality() {
@@ -132,7 +171,10 @@ export class Player extends EventTarget {
   get format() {
     return this.#format;
   }
-  /** Streams at `quality` from now on; the current track goes on from where it is. */
+  /**
+   * Streams at `quality` from now on; the current track goes on from where it is, on its element
+   * (a decoded track playing after a join is dropped: it was decoded at the old quality).
+   */
   setQuality(quality) {
     if (quality.id === this.#quality.id) return;
     this.#quality = quality;
@@ -145,15 +187,28 @@ export class Player extends EventTarget {
     if (position > 0) this.#pendingSeek = position;
     if (playing) this.play();
   }
-  /** The element playing now (tests and the group view read it). */
+  /**
+   * The element playing now, or that played last while a joined track plays decoded (tests and the
+   * group view read it).
+   */
   get element() {
     return this.#audio;
+  }
+  /** The node everything heard goes through (null until the first play): the browser tests record it. */
+  get output() {
+    return this.#output?.master ?? null;
   }
 
   // --- transport ----------------------------------------------------------------------------
 
   play() {
     if (this.#suspended || !this.current) return;
+    this.#connectOutput();
+    if (this.#voice) {
+      this.#voice.resume();
+      this.#emit('statechange');
+      return;
+    }
     if (!this.#audio.src) this.#load(this.current);
     this.#audio.play().catch((error) => {
       // NotAllowedError: the browser wants a gesture first; AbortError: another src was set.
@@ -162,7 +217,13 @@ export class Player extends EventTarget {
   }
 
   pause() {
-    this.#audio.pause();
+    this.#cancelJoin();
+    if (this.#voice) {
+      this.#voice.pause();
+      this.#emit('statechange');
+    } else {
+      this.#audio.pause();
+    }
   }
 
   toggle() {
@@ -174,7 +235,10 @@ export class Player extends EventTarget {
     if (!this.current) return;
     const target = Math.max(0, Math.min(seconds, this.duration || seconds));
     this.#seekReloads++;
-    if (this.#audio.readyState < HTMLMediaElement.HAVE_METADATA) {
+    this.#cancelJoin();
+    if (this.#voice) {
+      this.#voice.seek(target);
+    } else if (this.#audio.readyState < HTMLMediaElement.HAVE_METADATA) {
       this.#pendingSeek = target;
     } else if (this.#reachable(target)) {
       this.#pendingSeek = null;
@@ -328,6 +392,8 @@ export class Player extends EventTarget {
 
   clear() {
     this.pause();
+    this.#dropVoice();
+    this.#decoded?.keep([]);
     this.#queue = [];
     this.#unshuffled = null;
     this.#index = -1;
@@ -362,7 +428,7 @@ export class Player extends EventTarget {
   /** off → all → one → off. */
   cycleRepeat() {
     this.#repeat = { off: 'all', all: 'one', one: 'off' }[this.#repeat];
-    this.#emit('queuechange');
+    this.#changed(); // "one" calls off a join to the next track
   }
 
   #changed() {
@@ -375,6 +441,8 @@ export class Player extends EventTarget {
   #load(track, { preload = 'auto' } = {}) {
     this.#pendingSeek = null;
     this.#seekReloads++;
+    this.#cancelJoin();
+    this.#dropVoice();
     const url = this.#urlOf(track);
     if (this.#preload.dataset.trackId === track.id && this.#preload.dataset.url === url && !this.#preload.error) {
       // The next track is already loading: swap the elements instead of starting over.
@@ -386,6 +454,7 @@ export class Player extends EventTarget {
       this.#audio.preload = preload;
       this.#setSource(this.#audio, track, url);
     }
+    this.#output?.unsilence(this.#audio);
     this.#preload.removeAttribute('src');
     delete this.#preload.dataset.trackId;
     delete this.#preload.dataset.url;
@@ -407,6 +476,14 @@ export class Player extends EventTarget {
 
   #preloadNext() {
     const next = this.#repeat === 'one' ? null : this.#queue[this.#index + 1];
+    if (this.#join && this.#join.track !== next) this.#cancelJoin();
+    if (this.#joinsGaplessly(next)) {
+      // the current track too while its element plays it: to align the element with it
+      this.#decoded.keep(this.#voice ? [next] : [this.current, next]);
+      if (!this.#decoded.failed(next)) return;
+    } else {
+      this.#decoded?.keep([]);
+    }
     const url = next && this.#urlOf(next);
     if (!next || !this.playing || this.#preload.dataset.url === url) return;
     this.#setSource(this.#preload, next, url);
@@ -414,13 +491,128 @@ export class Player extends EventTarget {
 
   #advance() {
     if (this.#repeat === 'one') {
-      this.#audio.currentTime = 0;
+      this.seek(0);
       this.play();
     } else if (this.#index + 1 < this.#queue.length || this.#repeat === 'all') {
       this.next();
     } else {
       this.#emit('statechange');
     }
+  }
+
+  // --- gapless joins ------------------------------------------------------------------------
+
+  /** Routes the elements through Web Audio, once; without Web Audio they play on their own. */
+  #connectOutput() {
+    if (!this.#output && typeof AudioContext === 'function') {
+      this.#output = new AudioOutput([this.#audio, this.#preload], this.#volume);
+      this.#audio.volume = this.#preload.volume = 1;
+      this.#decoded = new DecodedTracks(this.#output.context, (track) => this.#urlOf(track), () => this.#preloadNext());
+    }
+    this.#output?.resume();
+  }
+
+  /**
+   * At Original only: a variant keeps the elements' switch (docs/web.md, "Gapless playback": the
+   * first join fetches the current track a second time, which a quality chosen to save data should
+   * not, and joins are measured on originals only).
+   */
+  #joinsGaplessly(next) {
+    return this.#decoded != null && this.#quality.kbps == null
+      && followsOnAlbum(this.current, next) && short(this.current) && short(next);
+  }
+
+  /** Near the end of the current track, schedules the next one (decoded) to start where it ends. */
+  #prepareJoin() {
+    const next = this.#repeat === 'one' ? null : this.#queue[this.#index + 1];
+    if (this.#join || !this.playing || !this.#joinsGaplessly(next)) return;
+    const buffer = this.#decoded.get(next);
+    if (!buffer || this.duration - this.position > JOIN_LEAD_S) return;
+    const generation = ++this.#joinGeneration;
+    this.#endTime().then(({ when, exact }) => {
+      if (generation !== this.#joinGeneration || this.#join || !this.playing) return;
+      const context = this.#output.context;
+      // too late, or an element that does not know its duration: the elements take over
+      if (!(when >= context.currentTime + JOIN_MARGIN_S)) return;
+      const voice = this.#newVoice(buffer);
+      voice.start(when);
+      // what an element plays past its track's last sample is padding, when that sample is known
+      if (exact && !this.#voice) this.#output.silenceAt(this.#audio, when);
+      const timer = setTimeout(() => this.#adoptJoin(), (when - context.currentTime) * 1000);
+      this.#join = { track: next, voice, timer };
+    });
+  }
+
+  /**
+   * The context time at which the current track's last sample has played (`when`), and whether that
+   * is `exact`: for a decoded track, and for an element whose last frames align with the track
+   * decoded. Else the element's own clock says, within some milliseconds, and as it counts its
+   * padding too the join errs towards a short gap, never towards cutting the track's end.
+   */
+  async #endTime() {
+    if (this.#voice) return { when: this.#voice.endTime, exact: true };
+    const { context } = this.#output;
+    const rate = context.sampleRate;
+    const element = this.#audio;
+    const decoded = this.#decoded.get(this.current);
+    const recording = decoded && (await this.#output.record());
+    if (recording) {
+      const { endFrame, samples } = recording;
+      const sinceRecorded = context.currentTime * rate - endFrame;
+      const guess = element.currentTime * rate - sinceRecorded - samples.length;
+      const found = align(samples, decoded.getChannelData(0), guess, ALIGN_RADIUS_S * rate);
+      // samples[0] is the decoded track's sample `lag`, played at frame endFrame - samples.length
+      if (found) return { when: (endFrame - samples.length + decoded.length - found.lag) / rate, exact: true };
+    }
+    const remaining = (element.duration - element.currentTime) / (element.playbackRate || 1);
+    return { when: context.currentTime + remaining, exact: false };
+  }
+
+  #newVoice(buffer) {
+    const voice = new BufferVoice(this.#output.context, buffer, this.#output.master);
+    voice.addEventListener('ended', () => {
+      if (voice !== this.#voice) return;
+      if (this.#join) return this.#adoptJoin();
+      this.#emit('statechange');
+      this.#advance();
+    });
+    return voice;
+  }
+
+  /** The joined track is current now: the one before ends on its own (an element silenced). */
+  #adoptJoin() {
+    const join = this.#join;
+    if (!join) return;
+    clearTimeout(join.timer);
+    this.#join = null;
+    this.#voice = join.voice;
+    this.#index++;
+    this.#ticker ??= setInterval(() => {
+      if (!this.#voice?.playing) return;
+      this.#emit('timeupdate');
+      this.#prepareJoin();
+    }, TICK_MS);
+    this.#emit('trackchange', this.current);
+    this.#emit('queuechange');
+    this.#emit('statechange');
+    this.#preloadNext();
+  }
+
+  #cancelJoin() {
+    this.#joinGeneration++;
+    const join = this.#join;
+    if (!join) return;
+    this.#join = null;
+    clearTimeout(join.timer);
+    join.voice.stop();
+    if (!this.#voice) this.#output.unsilence(this.#audio);
+  }
+
+  #dropVoice() {
+    this.#voice?.stop();
+    this.#voice = null;
+    clearInterval(this.#ticker);
+    this.#ticker = null;
   }
 
   #failed() {

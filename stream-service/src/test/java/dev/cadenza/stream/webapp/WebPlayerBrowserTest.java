@@ -26,11 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The web player in a real browser: each scenario of {@code web-tests/scenarios/} runs as one test,
  * {@code node web-tests/run.mjs <scenario>} (Playwright driving Debian's Chromium headless) against
- * the service on a copy of the demo library (scenarios remove a file from it or add one: {@code
- * CADENZA_LIBRARY}), with authentication on and a known admin. A scenario's output is printed; a
- * failure leaves screenshots in {@code target/web-tests/}. Chromium and the npm packages come from
- * {@code hack/browser.sh}, which the build runs before the tests; without them the tests are
- * skipped, or fail when {@code CI=true}.
+ * the service on a copy of the demo library (scenarios change it, {@code CADENZA_LIBRARY}: one
+ * removes a file, one adds a long one, one writes an album), with authentication on and a known
+ * admin. A scenario's output is printed; a failure leaves screenshots in {@code target/web-tests/}.
+ * Chromium and the npm packages come from {@code hack/browser.sh}, which the build runs before the
+ * tests; without them the tests are skipped, or fail when {@code CI=true}.
  */
 class WebPlayerBrowserTest {
 
