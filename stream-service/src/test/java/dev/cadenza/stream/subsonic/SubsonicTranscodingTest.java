@@ -50,6 +50,14 @@ class SubsonicTranscodingTest extends SubsonicServiceTest {
             .read("$['subsonic-response']", Object.class));
   }
 
+  /** {@code getTranscodeStream} of the FLAC with {@code params}, then {@code more} parameters. */
+  URI transcodeStream(String params, String... more) {
+    return api.uri(
+        "getTranscodeStream",
+        SubsonicClient.join(
+            new String[] {"mediaId", FLAC, "mediaType", "song", "transcodeParams", params}, more));
+  }
+
   @Test
   void aClientThatPlaysOnlyMp3GetsAnMp3TranscodeAtItsLimit() throws Exception {
     DocumentContext r =
@@ -76,15 +84,7 @@ class SubsonicTranscodingTest extends SubsonicServiceTest {
     String params = r.read("$.transcodeDecision.transcodeParams", String.class);
 
     byte[] mp3 =
-        api.getOk(
-                api.uri(
-                    "getTranscodeStream",
-                    "mediaId",
-                    FLAC,
-                    "mediaType",
-                    "song",
-                    "transcodeParams",
-                    params))
+        api.getOk(transcodeStream(params))
             .expectHeader()
             .contentType("audio/mpeg")
             .expectHeader()
@@ -97,17 +97,7 @@ class SubsonicTranscodingTest extends SubsonicServiceTest {
 
     // an offset: a one-off transcode from there, shorter
     byte[] later =
-        api.getOk(
-                api.uri(
-                    "getTranscodeStream",
-                    "mediaId",
-                    FLAC,
-                    "mediaType",
-                    "song",
-                    "transcodeParams",
-                    params,
-                    "offset",
-                    "5"))
+        api.getOk(transcodeStream(params, "offset", "5"))
             .expectBody()
             .returnResult()
             .getResponseBody();
@@ -126,15 +116,7 @@ class SubsonicTranscodingTest extends SubsonicServiceTest {
     assertThat(r.read("$.transcodeDecision.canDirectPlay", Boolean.class)).isTrue();
     String params = r.read("$.transcodeDecision.transcodeParams", String.class);
     byte[] original =
-        api.getOk(
-                api.uri(
-                    "getTranscodeStream",
-                    "mediaId",
-                    FLAC,
-                    "mediaType",
-                    "song",
-                    "transcodeParams",
-                    params))
+        api.getOk(transcodeStream(params))
             .expectHeader()
             .doesNotExist("X-Transcoding")
             .expectBody()

@@ -7,9 +7,6 @@ import dev.cadenza.stream.library.Library;
 import dev.cadenza.stream.library.ReplayGainFixtures;
 import dev.cadenza.stream.library.Track;
 import dev.cadenza.stream.testsupport.TestApp;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,20 +37,9 @@ class ReplayGainTranscodeTest {
         Map.of("REPLAYGAIN_TRACK_GAIN", "+9.00 dB", "REPLAYGAIN_TRACK_PEAK", "0.500000"));
     TestApp app = TestApp.start(library, "--cadenza.transcoding.replay-gain=track");
     try {
-      HttpClient http = HttpClient.newHttpClient();
       Map<String, String> variants = new java.util.HashMap<>();
       for (Track t : app.app().getBean(Library.class).catalog().tracks()) {
-        HttpResponse<byte[]> r =
-            http.send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            "http://127.0.0.1:"
-                                + app.port()
-                                + "/api/v1/tracks/"
-                                + t.id()
-                                + "/stream?format=opus&bitrate=96"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = TranscodeHttp.stream(app, t, "format=opus&bitrate=96");
         assertThat(r.statusCode()).isEqualTo(200);
         variants.put(t.path(), r.headers().firstValue("X-Transcoding").orElseThrow());
         Files.write(dir.resolve(t.path() + ".opus"), r.body());

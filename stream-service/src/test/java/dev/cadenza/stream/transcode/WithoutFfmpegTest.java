@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cadenza.stream.library.Library;
 import dev.cadenza.stream.library.Track;
 import dev.cadenza.stream.testsupport.TestApp;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
@@ -24,18 +21,7 @@ class WithoutFfmpegTest {
     TestApp app = TestApp.startDemo("--cadenza.transcoding.ffmpeg=/nonexistent/ffmpeg");
     try {
       Track t = app.app().getBean(Library.class).catalog().tracks().get(1);
-      HttpClient http = HttpClient.newHttpClient();
-      HttpResponse<byte[]> r =
-          http.send(
-              HttpRequest.newBuilder(
-                      URI.create(
-                          "http://127.0.0.1:"
-                              + app.port()
-                              + "/api/v1/tracks/"
-                              + t.id()
-                              + "/stream?format=opus&bitrate=64"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> r = TranscodeHttp.stream(app, t, "format=opus&bitrate=64");
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.headers().firstValue("X-Transcoding").orElseThrow())
           .startsWith("none; transcoding is unavailable");
