@@ -1,7 +1,20 @@
 // The web player's start spread (issue 18's goal), run by bench/web-sync.sh: two headless Chromium
-// pages (two browser contexts) join one group session on a running service, and one of them sends
+// pages (two browser contexts) in one group session on a running service, one of them sending
 // --starts plays in turn. Every page schedules each start with web/sync/group.js on Web Audio, by its
-// own estimate of the media clock (web/sync/clock.js). Per start and page it records:
+// own estimate of the media clock (web/sync/clock.js).
+//
+// Two modes:
+//
+//   app   (the default) the app as served: its CSP, authentication on. Each page logs in through the
+//         login form; A starts a session in the group view and joins it, B opens the shared link and
+//         joins with "Join and listen" (the view makes the AudioContext, MediaClock and GroupPlayback
+//         it plays with). The plays are the app's own GroupPlayback.play, reached through the module
+//         views/group.js as the page loaded it (joinedMembership()); nothing is injected into the page.
+//   bare  a blank page that imports only web/sync/clock.js and group.js from the tree (served by a
+//         Playwright route), on a service with authentication off: the clock and the audio without the
+//         app around them, to tell the app's share of a spread from the sync code's.
+//
+// Per start and page it records:
 //
 //   computed  the media instant its AudioBufferSourceNode starts at, by the page's own estimate and
 //             the output timestamp read after the start (what the page believes); for a start the
@@ -16,10 +29,11 @@
 // and prints the spread between the two pages (|A - B| per start) p50/p99/max as Markdown, next to a
 // baseline from the same starts: the offset of the newest single exchange instead of the filter's.
 //
-//   node bench/lib/web-sync.mjs --base http://127.0.0.1:8080 [--starts 50] [--track ID]
+//   node bench/lib/web-sync.mjs --base http://127.0.0.1:8080 [--mode app|bare] [--starts 50] [--track ID]
 //
 // Needs playwright-core (PLAYWRIGHT_MODULE: where to import it from) and /usr/bin/chromium
-// (CHROMIUM). The service must accept requests without a login (cadenza.auth.enabled=false).
+// (CHROMIUM). app: the user and password in CADENZA_USER (admin) and CADENZA_PASSWORD (environment,
+// never the command line). bare: the service must accept requests without a login.
 
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -34,12 +48,18 @@ const { values: args } = parseArgs({
     starts: { type: 'string', default: '50' },
     track: { type: 'string' },
     'gap-ms': { type: 'string', default: '1500' },
+    mode: { type: 'string', default: 'app' },
   },
 });
 if (!args.base) throw new Error('--base http://host:port is required');
 const base = args.base.replace(/\/+$/, '');
 const starts = Number(args.starts);
 const gapMs = Number(args['gap-ms']);
+const mode = args.mode;
+if (mode !== 'app' && mode !== 'bare') throw new Error(`--mode app or bare, not ${mode}`);
+const user = process.env.CADENZA_USER ?? 'admin';
+const password = process.env.CADENZA_PASSWORD;
+if (mode === 'app' && !password) throw new Error('CADENZA_PASSWORD is not set (the app mode logs in)');
 const playwrightModule = process.env.PLAYWRIGHT_MODULE ?? 'playwright-core';
 const { chromium } = await import(playwrightModule.startsWith('/') ? pathToFileURL(playwrightModule).href : playwrightModule);
 
@@ -87,8 +107,8 @@ function realtimeMinusLocal(local) {
 
 const harness = `<!doctype html><meta charset="utf-8"><title>web-sync bench</title><p>web-sync bench</p>`;
 
-/** Runs in each page: a MediaClock, an AudioContext and a GroupPlayback joined to the session. */
-async function pageJoin({ sessionId, name }) {
+/** bare: runs in each page, a MediaClock, an AudioContext and a GroupPlayback joined to the session. */
+async function pageJoinBare({ sessionId, name }) {
   const { MediaClock } = await import('/bench-sync/sync/clock.js');
   const { GroupPlayback } = await import('/bench-sync/sync/group.js');
   const request = async (method, path, body, options = {}) => {
@@ -105,6 +125,23 @@ async function pageJoin({ sessionId, name }) {
   const clock = new MediaClock();
   await clock.start();
   const group = new GroupPlayback({ api, clock, audioContext });
+  await group.join(sessionId, name);
+  window.benchJoined = { group, clock, audioContext };
+}
+
+/** app: runs in each page once the group view has joined, the membership the view made. */
+async function pageFindMembership() {
+  const base = new URL('.', document.querySelector('script[type="module"]').src).href;
+  // the module instance the page's router loaded (one per URL), not a copy
+  const { joinedMembership } = await import(`${base}views/group.js`);
+  const membership = joinedMembership();
+  if (!membership) throw new Error('the page is in no group session');
+  window.benchJoined = membership;
+}
+
+/** Runs in each page after joining: records every start the page schedules and what it knew then. */
+function pageInstrument() {
+  const { group, clock, audioContext } = window.benchJoined;
   const scheduled = [];
   const problems = [];
   group.addEventListener('problem', (e) => problems.push(String(e.detail?.message ?? e.detail)));
@@ -112,7 +149,6 @@ async function pageJoin({ sessionId, name }) {
     const estimate = clock.estimate();
     scheduled.push({ ...detail, offsetAtSchedule: estimate.offsetMicros, latestAtSchedule: clock.latestSample().offset });
   });
-  await group.join(sessionId, name);
   // the same as realtimeMinusLocal above, in the page: a function run by page.evaluate cannot reach
   // the module's scope
   const realtimeMinusLocal = (count = 25) => {
@@ -131,11 +167,8 @@ async function pageJoin({ sessionId, name }) {
     edges.sort((a, b) => a - b);
     return edges[edges.length >> 1];
   };
-  window.bench = {
-    group, clock, audioContext, scheduled, problems, realtimeMinusLocal,
-    outputLatency: audioContext.outputLatency, baseLatency: audioContext.baseLatency, sampleRate: audioContext.sampleRate,
-  };
-  return { baseLatency: audioContext.baseLatency, outputLatency: audioContext.outputLatency, sampleRate: audioContext.sampleRate, resolution: clock.resolutionMicros, isolated: crossOriginIsolated };
+  window.bench = { group, clock, audioContext, scheduled, problems, realtimeMinusLocal };
+  return { baseLatency: audioContext.baseLatency, outputLatency: audioContext.outputLatency, sampleRate: audioContext.sampleRate, resolution: clock.resolutionMicros, isolated: crossOriginIsolated, contextState: audioContext.state };
 }
 
 /** Runs in the page once the start of `atMicros` has passed: what it believes and what is true. */
@@ -181,9 +214,6 @@ function stats(values) {
 
 const msText = (micros) => (micros / 1000).toFixed(3);
 
-const trackId = args.track ?? (await json('/api/v1/tracks?q=first%20light&limit=1')).items[0]?.id;
-if (!trackId) throw new Error('no track to play: pass --track ID');
-const track = await json(`/api/v1/tracks/${trackId}`);
 const truth = await mediaMinusSystem();
 log(`media clock minus system clock: ${msText(truth.offset)} ms (delay ${msText(truth.delay)} ms, stratum ${truth.stratum})`);
 
@@ -194,24 +224,19 @@ const browser = await chromium.launch({
 });
 const results = [];
 try {
-  const session = await json('/api/v1/sessions', { method: 'POST', body: JSON.stringify({ name: 'web-sync bench' }) });
   const pages = [];
-  const info = [];
   for (const name of ['A', 'B']) {
     const context = await browser.newContext();
+    context.setDefaultTimeout(30_000);
     const page = await context.newPage();
-    page.on('console', (m) => m.type() === 'error' && log(`page ${name}: ${m.text()}`));
+    // the page's own check for a session answers 401 before the login: not a problem
+    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && log(`page ${name}: ${m.text()}`));
     page.on('pageerror', (e) => log(`page ${name}: ${e.message}`));
-    await page.route(`${base}/bench-sync/**`, async (route) => {
-      const path = new URL(route.request().url()).pathname.replace('/bench-sync/', '');
-      if (path === 'index.html') return route.fulfill({ contentType: 'text/html', body: harness });
-      if (!/^sync\/[a-z]+\.js$/.test(path)) return route.fulfill({ status: 404 });
-      return route.fulfill({ contentType: 'text/javascript', body: await readFile(join(webRoot, path)) });
-    });
-    await page.goto(`${base}/bench-sync/index.html`);
-    info.push({ name, ...(await page.evaluate(pageJoin, { sessionId: session.id, name: `bench ${name}` })) });
     pages.push(page);
   }
+  const { trackId, track, end, csp } = mode === 'app' ? await joinInApp(pages) : await joinBare(pages);
+  const info = [];
+  for (const [i, page] of pages.entries()) info.push({ name: 'AB'[i], ...(await page.evaluate(pageInstrument)) });
   for (const i of info) log(`page ${i.name}: sample rate ${i.sampleRate}, baseLatency ${i.baseLatency}, outputLatency ${i.outputLatency}, timer ${i.resolution} µs`);
 
   for (let n = 0; n < starts; n++) {
@@ -233,15 +258,82 @@ try {
   }
   const problems = await Promise.all(pages.map((p) => p.evaluate(() => window.bench.problems)));
   for (const [i, list] of problems.entries()) for (const p of list) log(`page ${'AB'[i]} problem: ${p}`);
-  await pages[0].evaluate(() => window.bench.group.leave());
-  await pages[1].evaluate(() => window.bench.group.leave());
-  await json(`/api/v1/sessions/${session.id}`, { method: 'DELETE' });
-  report(info, track);
+  await end();
+  report(info, track, csp);
 } finally {
   await browser.close();
 }
 
-function report(info, track) {
+/**
+ * app: both pages log in through the form; A starts a session in the group view and joins it, B
+ * joins by the link A's view shows. Returns the track to play and how to leave.
+ */
+async function joinInApp(pages) {
+  let csp;
+  for (const page of pages) {
+    const served = await page.goto(`${base}/`);
+    csp = served.headers()['content-security-policy'];
+    if (!csp) throw new Error(`${base}/ came without a Content-Security-Policy: not the app as served`);
+    await page.getByLabel('Username').fill(user);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Library' }).waitFor();
+  }
+  const [a, b] = pages;
+  await a.getByRole('navigation', { name: 'Library' }).getByRole('link', { name: 'Group' }).click();
+  await a.getByLabel('Name (optional)').fill('web-sync bench');
+  await a.getByRole('button', { name: 'Start', exact: true }).click();
+  await a.waitForURL(/#\/group\/[A-Za-z0-9_-]{22}$/);
+  const link = a.url();
+  for (const [i, page] of pages.entries()) {
+    if (page === b) await b.goto(link);
+    await page.getByLabel('Your name in the session').fill(`bench ${'AB'[i]}`);
+    await page.getByRole('button', { name: 'Join and listen' }).click();
+    await page.getByRole('heading', { name: 'Members' }).waitFor();
+    await page.evaluate(pageFindMembership);
+  }
+  await a.locator('.group-members li').nth(1).waitFor();
+  log(`both pages logged in through the form and joined ${link} in the group view`);
+  // the track as the app finds it, with A's cookie
+  const found = await a.evaluate(async (id) => {
+    const get = async (path) => (await fetch(path, { headers: { Accept: 'application/json' } })).json();
+    const trackId = id ?? (await get('/api/v1/tracks?q=first%20light&limit=1')).items[0]?.id;
+    return trackId && { trackId, track: await get(`/api/v1/tracks/${trackId}`) };
+  }, args.track ?? null);
+  if (!found) throw new Error('no track to play: pass --track ID');
+  const end = async () => {
+    for (const page of pages) {
+      await page.getByRole('button', { name: 'Leave' }).click();
+      await page.getByRole('heading', { name: 'Listen together' }).waitFor();
+    }
+  };
+  return { ...found, end, csp };
+}
+
+/** bare: a blank page on the service's origin that imports web/sync/ from the tree, no login. */
+async function joinBare(pages) {
+  const trackId = args.track ?? (await json('/api/v1/tracks?q=first%20light&limit=1')).items[0]?.id;
+  if (!trackId) throw new Error('no track to play: pass --track ID');
+  const track = await json(`/api/v1/tracks/${trackId}`);
+  const session = await json('/api/v1/sessions', { method: 'POST', body: JSON.stringify({ name: 'web-sync bench' }) });
+  for (const [i, page] of pages.entries()) {
+    await page.route(`${base}/bench-sync/**`, async (route) => {
+      const path = new URL(route.request().url()).pathname.replace('/bench-sync/', '');
+      if (path === 'index.html') return route.fulfill({ contentType: 'text/html', body: harness });
+      if (!/^sync\/[a-z]+\.js$/.test(path)) return route.fulfill({ status: 404 });
+      return route.fulfill({ contentType: 'text/javascript', body: await readFile(join(webRoot, path)) });
+    });
+    await page.goto(`${base}/bench-sync/index.html`);
+    await page.evaluate(pageJoinBare, { sessionId: session.id, name: `bench ${'AB'[i]}` });
+  }
+  const end = async () => {
+    for (const page of pages) await page.evaluate(() => window.bench.group.leave());
+    await json(`/api/v1/sessions/${session.id}`, { method: 'DELETE' });
+  };
+  return { trackId, track, end };
+}
+
+function report(info, track, csp) {
   const n = results.length;
   const spread = (key, a = 'a', b = 'b') => stats(results.map((r) => r[a][key] - r[b][key]));
   const rows = [
@@ -258,7 +350,11 @@ function report(info, track) {
   const filtered = rows[2][1].p99;
   const baseline = rows[1][1].p99;
   const lines = [
-    `# Web player start spread: 2 Chromium pages, ${n} starts`,
+    `# Web player start spread: 2 Chromium pages, ${n} starts (${mode === 'app' ? 'the app as served' : 'bare page'})`,
+    '',
+    mode === 'app'
+      ? `The app as the service serves it (its CSP, authentication on): each page logged in through the login form; A started the session in the group view, B joined by its link ("Join and listen"); the plays are the app's own \`GroupPlayback.play\`, reached through \`views/group.js\` as the page loaded it. Content-Security-Policy as served: \`${csp}\`.`
+      : 'A bare page that imports `web/sync/clock.js` and `group.js` from the tree, authentication off: the sync code without the app around it.',
     '',
     `Two browser contexts of one headless Chromium, one group session on loopback; each start is a \`play\` sent by the pages in turn, \`atMicros\` = now + 300 ms by the sender's estimate. Track: ${track.format}, ${track.sampleRate ?? '?'} Hz. AudioContext: ${info[0].sampleRate} Hz, baseLatency ${(info[0].baseLatency * 1000).toFixed(1)} ms, outputLatency ${(info[0].outputLatency * 1000).toFixed(1)} ms; timer resolution ${info[0].resolution} µs${info[0].isolated ? ' (cross-origin isolated)' : ''}. Media clock minus system clock (node, lowest delay of 32): ${msText(truth.offset)} ms.`,
     '',

@@ -18,6 +18,15 @@ const CONNECTION_NOTES = {
 /** The session this page is in, kept while the user is on other pages; null when in none. */
 let membership = null;
 
+/**
+ * The session this page is in (its GroupPlayback, MediaClock and AudioContext), or null. Nothing in
+ * the page calls it: the browser tests and bench/web-sync.sh import this module as the page loaded
+ * it and read the membership from here, instead of the app putting it on a global.
+ */
+export function joinedMembership() {
+  return membership?.ended ? null : membership;
+}
+
 export async function render(container, ctx) {
   if (membership?.ended) membership = null;
   const sessionId = ctx.params?.sessionId;
