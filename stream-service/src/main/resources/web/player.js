@@ -209,7 +209,14 @@ export class Player extends EventTarget {
       this.#emit('statechange');
       return;
     }
-    if (!this.#audio.src) this.#load(this.current);
+    if (!this.#audio.src) {
+      this.#load(this.current);
+    } else if (this.#audio.error) {
+      // it failed to load (the server was gone): an element in error plays nothing until loaded again
+      const position = this.#audio.currentTime;
+      this.#load(this.current);
+      if (position > 0) this.#pendingSeek = position;
+    }
     this.#audio.play().catch((error) => {
       // NotAllowedError: the browser wants a gesture first; AbortError: another src was set.
       if (error.name !== 'AbortError') this.#emit('statechange');

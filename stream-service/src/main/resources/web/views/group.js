@@ -17,6 +17,11 @@ const CONNECTION_NOTES = {
 
 /** The session this page is in, kept while the user is on other pages; null when in none. */
 let membership = null;
+/**
+ * The session this page saw end: its link keeps saying so when the view is drawn again (the page
+ * redraws it when the server answers again after an outage), instead of offering to join it.
+ */
+let endedSessionId = null;
 
 /**
  * The session this page is in (its GroupPlayback, MediaClock and AudioContext), or null. Nothing in
@@ -30,6 +35,7 @@ export function joinedMembership() {
 export async function render(container, ctx) {
   if (membership?.ended) membership = null;
   const sessionId = ctx.params?.sessionId;
+  if (sessionId && sessionId === endedSessionId) return endedView(container);
   if (membership && (!sessionId || sessionId === membership.sessionId)) return sessionView(container, ctx, membership);
   return sessionId ? joinView(container, ctx, sessionId) : startView(container, ctx);
 }
@@ -93,16 +99,27 @@ function joinView(container, ctx, sessionId) {
     }
     await membership?.leave(); // one session at a time
     membership = new GroupMembership({ sessionId, group, clock, audioContext, player });
+    // noted whichever view is showing then (ended, not left: Leave sends no 'ended')
+    group.addEventListener('ended', () => { endedSessionId = sessionId; }, { once: true });
     teardown = sessionView(clear(container), ctx, membership);
   };
   container.append(
     pageHeading('Join the session'),
-    membership && h('p', { class: 'muted' }, 'Joining this session leaves the one you are in.'),
+    membership ? h('p', { class: 'muted' }, 'Joining this session leaves the one you are in.') : '',
     h('form', { class: 'inline-form', onsubmit: join },
       h('label', { for: 'member-name' }, 'Your name in the session'), memberName,
       h('button', { type: 'submit', class: 'button' }, 'Join and listen')),
   );
   return () => teardown();
+}
+
+function endedView(container) {
+  container.dataset.state = 'ENDED';
+  container.append(
+    pageHeading('Session'),
+    h('p', { class: 'group-status', role: 'status' }, 'Your session ended.'),
+    h('p', {}, h('a', { href: '#/group' }, 'Start or join another session')),
+  );
 }
 
 function sessionView(container, { api, navigate, signal }, joined) {
