@@ -1,5 +1,5 @@
 // A member of a group session on another page than the group view: when the session ends (the
-// owner ends it) or the member is removed, that page says so once, with a notice that stays until
+// owner ends it, or the server forgets it) or the member is removed, that page says so once, with a notice that stays until
 // dismissed, and the player is the listener's again, paused where it was. While the page cannot
 // reach the session's event stream for a while (connections refused, then a 503), nothing is said:
 // a reconnect is not an end.
@@ -124,5 +124,22 @@ export default async function groupNotice(t) {
   await removedNotice.getByRole('button', { name: 'Dismiss' }).click();
   await removedNotice.waitFor({ state: 'detached' });
   assert.equal(await b.evaluate(() => window.noticesShown), 2, 'one notice for each end');
+
+  // the server forgets the session (an in-memory store restarted): its stream and the session
+  // answer 404. A stream that answers 404 alone is not an end (the session still answers);
+  // both are
+  const third = await newSession(t, a, csrf, 'Cellar');
+  let forgotten = false;
+  const notFound = { status: 404, contentType: 'application/problem+json', body: '{"title":"Not Found","status":404}' };
+  await b.route(`**/api/v1/sessions/${third}/events`, (route) => route.fulfill(notFound));
+  await b.route(`**/api/v1/sessions/${third}`, (route) => (forgotten && route.request().method() === 'GET' ? route.fulfill(notFound) : route.continue()));
+  const asked = b.waitForResponse((r) => r.url().endsWith(`/api/v1/sessions/${third}`) && r.request().method() === 'GET' && r.status() === 200);
+  await joinAndBrowse(t, b, third);
+  await asked;
+  assert.equal(await b.locator('.notice:not([hidden])').count(), 0, 'a stream answering 404 alone is not an end');
+  forgotten = true;
+  await b.getByRole('status').filter({ hasText: ENDED }).waitFor();
+  await playerIsBack(b);
+  assert.equal(await b.evaluate(() => window.noticesShown), 3, 'one notice for each end');
   assert.deepEqual(t.problems, [], 'the pages reported no errors');
 }
