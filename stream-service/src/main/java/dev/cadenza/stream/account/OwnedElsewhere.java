@@ -11,8 +11,8 @@ import reactor.core.publisher.Mono;
 public interface OwnedElsewhere {
 
   /**
-   * Deletes every such item of {@code userId}. Runs after the user's profile is gone and before its
-   * partition is (an index kept there may still be read); may run again after a delete cut short.
+   * Deletes every such item of {@code userId}. Runs after the user's profile is gone, so nothing
+   * new is added meanwhile, and before its partition is: an index kept there can still be read.
    */
   Mono<Void> forget(String userId);
 }

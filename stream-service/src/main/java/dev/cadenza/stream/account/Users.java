@@ -268,8 +268,9 @@ public final class Users {
   /**
    * Deletes the user, its API keys, what it owns elsewhere ({@link OwnedElsewhere}: web sessions,
    * playlists, now playing) and every item of its partition ({@code user#<id>}); then frees the
-   * name. A delete cut short leaves at worst the name pointing at nobody, which the next create of
-   * that name repairs.
+   * name. A delete cut short leaves the name pointing at nobody, which the next create of that name
+   * repairs, and what it had not removed yet (sessions and now-playing reports expire by
+   * themselves).
    */
   Mono<Void> delete(String username) {
     return find(username)
