@@ -79,7 +79,7 @@ function shell(user) {
   const player = new Player({ volume: saved >= 0 && saved <= 1 ? saved : 1, quality: loadQuality() });
   const annotations = createAnnotations(api);
   const navigate = (path, options) => router.navigate(path, options);
-  const ctx = { api, player, navigate, toast: notices.toast, annotations, user, reload: () => router.reload() };
+  const ctx = { api, player, navigate, toast: notices.toast, notice: notices.showNotice, annotations, user, reload: () => router.reload() };
 
   const search = h('input', { type: 'search', id: 'search', placeholder: 'Search', autocomplete: 'off', 'aria-label': 'Search artists, albums and tracks' });
   // The first query of a search is a history entry, the next ones replace it; the focus stays in the field.

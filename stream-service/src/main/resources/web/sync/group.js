@@ -36,7 +36,8 @@ function sameAnchor(a, b) {
  *   AudioContext time; `late` when that is after the anchor's instant, `restart` after a drift;
  * - `drift` (detail: {driftMicros}) when the playing source had drifted from the anchor and restarts;
  * - `connection` (detail: 'live' | 'reconnecting' | 'unreachable');
- * - `ended` when the session is over (ended by its owner, or expired);
+ * - `ended` (detail: {reason}) once, when this page's membership is over: `reason` is 'ended' (ended
+ *   by its owner, expired, or unknown to the server) or 'removed' (this member was removed by another);
  * - `problem` (detail: an Error) when a track cannot be fetched or decoded.
  */
 export class GroupPlayback extends EventTarget {
@@ -56,6 +57,8 @@ export class GroupPlayback extends EventTarget {
   #anchor = null;
   #generation = 0;
   #closed = false;
+  #ended = false;
+  #listed = false; // a session view has listed this member: one that no longer does means removed
   #sessionId = null;
   session = null;
   member = null;
@@ -202,9 +205,15 @@ export class GroupPlayback extends EventTarget {
     this.#retry = setTimeout(() => this.#follow(sessionId), delay);
   }
 
-  #end() {
+  /**
+   * Once (the `ended` event and a 404 to the question asked while reconnecting may both come), and
+   * not after the page left: an answer still on its way then changes nothing.
+   */
+  #end(reason = 'ended') {
+    if (this.#ended || this.#closed) return;
+    this.#ended = true;
     this.close();
-    this.dispatchEvent(new Event('ended'));
+    this.dispatchEvent(new CustomEvent('ended', { detail: { reason } }));
   }
 
   #connection(state) {
@@ -212,11 +221,20 @@ export class GroupPlayback extends EventTarget {
     this.dispatchEvent(new CustomEvent('connection', { detail: state }));
   }
 
-  /** Takes a newer session view; reschedules the audio when its anchor changed. */
+  /**
+   * Takes a newer session view; reschedules the audio when its anchor changed. An answer that
+   * arrives after the page stopped following (left, ended) changes nothing.
+   */
   #apply(session) {
-    if (!session || (this.session && session.version < this.session.version)) return this.session;
+    if (this.#closed || !session || (this.session && session.version < this.session.version)) return this.session;
     this.session = session;
     this.dispatchEvent(new CustomEvent('change', { detail: session }));
+    const listed = session.members?.some((m) => m.id === this.member?.id);
+    if (this.#listed && !listed) {
+      this.#end('removed');
+      return session;
+    }
+    this.#listed ||= listed;
     if (!sameAnchor(this.#anchor, session.playback)) {
       this.#anchor = session.playback;
       this.#schedule(session.playback).catch((error) => this.#problem(error));

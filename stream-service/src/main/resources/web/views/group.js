@@ -98,7 +98,7 @@ function joinView(container, ctx, sessionId) {
       return;
     }
     await membership?.leave(); // one session at a time
-    membership = new GroupMembership({ sessionId, group, clock, audioContext, player });
+    membership = new GroupMembership({ sessionId, group, clock, audioContext, player, notice: ctx.notice });
     // noted whichever view is showing then (ended, not left: Leave sends no 'ended')
     group.addEventListener('ended', () => { endedSessionId = sessionId; }, { once: true });
     teardown = sessionView(clear(container), ctx, membership);
@@ -206,10 +206,10 @@ function sessionView(container, { api, navigate, signal }, joined) {
     showStatus();
   }, { signal });
   group.addEventListener('problem', ({ detail }) => showProblem(detail.message || messageOf(detail)), { signal });
-  const showEnded = () => {
+  const showEnded = ({ detail }) => {
     container.dataset.state = 'ENDED';
     connection = 'ended';
-    showProblem('Your session ended.');
+    showProblem(detail?.reason === 'removed' ? 'You were removed from the session.' : 'Your session ended.');
     toggle.disabled = position.disabled = search.disabled = true;
   };
   group.addEventListener('ended', showEnded, { signal });
@@ -248,8 +248,12 @@ function sessionView(container, { api, navigate, signal }, joined) {
   const estimate = clock.estimate();
   if (estimate) showClock({ detail: estimate });
 
+  // this view says when the session ends; on other pages the membership's notice does
+  joined.watched = true;
+
   // leaving the view is not leaving the session: the membership stays (sync/membership.js)
   return () => {
+    joined.watched = false;
     clearInterval(tick);
     clearTimeout(searchTimer);
   };

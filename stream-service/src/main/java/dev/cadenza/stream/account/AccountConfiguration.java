@@ -4,6 +4,7 @@ import dev.cadenza.stream.store.DataProperties;
 import dev.cadenza.stream.store.ItemStore;
 import dev.cadenza.stream.web.ClientAddress;
 import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationContext;
@@ -39,13 +40,19 @@ class AccountConfiguration {
   }
 
   @Bean
+  WebSessionIndex webSessionIndex(ItemStore store) {
+    return new WebSessionIndex(store);
+  }
+
+  @Bean
   Users users(
       ItemStore store,
       PasswordHashing hashing,
       SubsonicSecrets secrets,
       VerifiedCredentials verified,
-      ApiKeys keys) {
-    return new Users(store, hashing, secrets, verified, keys, Clock.systemUTC());
+      ApiKeys keys,
+      List<OwnedElsewhere> elsewhere) {
+    return new Users(store, hashing, secrets, verified, keys, elsewhere, Clock.systemUTC());
   }
 
   @Bean
@@ -67,8 +74,12 @@ class AccountConfiguration {
 
   @Bean
   WebSessions webSessions(
-      ItemStore store, Users users, VerifiedCredentials verified, AuthProperties settings) {
-    return new WebSessions(store, users, verified, settings.webSession(), Clock.systemUTC());
+      ItemStore store,
+      Users users,
+      WebSessionIndex index,
+      VerifiedCredentials verified,
+      AuthProperties settings) {
+    return new WebSessions(store, users, index, verified, settings.webSession(), Clock.systemUTC());
   }
 
   @Bean

@@ -36,6 +36,7 @@ public final class Users {
   private final SubsonicSecrets secrets;
   private final VerifiedCredentials verified;
   private final ApiKeys keys;
+  private final List<OwnedElsewhere> elsewhere;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
@@ -45,12 +46,14 @@ public final class Users {
       SubsonicSecrets secrets,
       VerifiedCredentials verified,
       ApiKeys keys,
+      List<OwnedElsewhere> elsewhere,
       Clock clock) {
     this.store = store;
     this.hashing = hashing;
     this.secrets = secrets;
     this.verified = verified;
     this.keys = keys;
+    this.elsewhere = List.copyOf(elsewhere);
     this.clock = clock;
   }
 
@@ -263,9 +266,11 @@ public final class Users {
   // --- delete --------------------------------------------------------------------------------
 
   /**
-   * Deletes the user, its API keys and every item it owns ({@code user#<id>}); then frees the name.
-   * A delete cut short leaves at worst the name pointing at nobody, which the next create of that
-   * name repairs.
+   * Deletes the user, its API keys, what it owns elsewhere ({@link OwnedElsewhere}: web sessions,
+   * playlists, now playing) and every item of its partition ({@code user#<id>}); then frees the
+   * name. A delete cut short leaves the name pointing at nobody, which the next create of that name
+   * repairs, and what it had not removed yet (sessions and now-playing reports expire by
+   * themselves).
    */
   Mono<Void> delete(String username) {
     return find(username)
@@ -283,6 +288,8 @@ public final class Users {
                         }
                         verified.forget(user.id());
                         return keys.deleteAll(user.id())
+                            .thenMany(Flux.fromIterable(elsewhere))
+                            .concatMap(owned -> owned.forget(user.id()))
                             .then(deleteOwnedItems(user.id()))
                             .then(
                                 store.delete(

@@ -25,9 +25,10 @@ import reactor.core.publisher.Mono;
  * session}, with the user id, when it was created and last seen, and a stamp of the user's password
  * hash. A session ends after the idle timeout without use or at the absolute timeout (the item's
  * expiry), at logout, and as soon as its user is deleted, disabled or changes password (the stamp
- * no longer matches). Validations are remembered in {@link VerifiedCredentials}, like passwords and
- * API keys: one store read per session per time to live, and a user change forgets them on this pod
- * at once (other pods within the time to live).
+ * no longer matches). Deleting the user also deletes its sessions' items ({@link WebSessionIndex}).
+ * Validations are remembered in {@link VerifiedCredentials}, like passwords and API keys: one store
+ * read per session per time to live, and a user change forgets them on this pod at once (other pods
+ * within the time to live).
  *
  * <p>The CSRF token of a session is derived from its token (a SHA-256 under another label), so no
  * pod has to store or share it; it proves the request was written by a page that read it, which a
@@ -39,10 +40,11 @@ final class WebSessions {
   static final Duration LAST_SEEN_RESOLUTION = Duration.ofHours(1);
 
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
-  private static final String SK = "session";
+  static final String SK = "session";
 
   private final ItemStore store;
   private final Users users;
+  private final WebSessionIndex index;
   private final VerifiedCredentials verified;
   private final AuthProperties.WebSession settings;
   private final Clock clock;
@@ -51,11 +53,13 @@ final class WebSessions {
   WebSessions(
       ItemStore store,
       Users users,
+      WebSessionIndex index,
       VerifiedCredentials verified,
       AuthProperties.WebSession settings,
       Clock clock) {
     this.store = store;
     this.users = users;
+    this.index = index;
     this.verified = verified;
     this.settings = settings;
     this.clock = clock;
@@ -83,8 +87,11 @@ final class WebSessions {
               a.put("created", now.toString());
               a.put("lastSeen", now.toString());
               Item item = new Item(partition(token), SK, 1, a, expiry(now, now));
-              return store
-                  .put(item, ItemStore.ABSENT)
+              // listed first: a session its user's deletion cannot find would outlive the user
+              long lastPossible = now.plus(settings.absoluteTimeout()).getEpochSecond();
+              return index
+                  .add(user.get().id(), item.pk(), lastPossible)
+                  .then(store.put(item, ItemStore.ABSENT))
                   .thenReturn(new Opened(token, csrfToken(token), user.get()));
             });
   }
@@ -193,7 +200,7 @@ final class WebSessions {
   }
 
   private static String partition(String token) {
-    return "websession#"
+    return WebSessionIndex.PREFIX
         + HexFormat.of().formatHex(sha256(token.getBytes(StandardCharsets.US_ASCII)));
   }
 

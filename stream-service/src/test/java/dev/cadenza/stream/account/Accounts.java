@@ -3,6 +3,7 @@ package dev.cadenza.stream.account;
 import dev.cadenza.stream.store.DataProperties;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 
 /** The account services over one store, wired as {@link AccountConfiguration} wires them. */
 final class Accounts implements AutoCloseable {
@@ -12,6 +13,7 @@ final class Accounts implements AutoCloseable {
   final VerifiedCredentials verified;
   final SubsonicSecrets secrets;
   final ApiKeys keys;
+  final WebSessionIndex sessionIndex;
   final Users users;
   final AccountAuthenticator authenticator;
   final WebSessions sessions;
@@ -20,7 +22,10 @@ final class Accounts implements AutoCloseable {
     verified = new VerifiedCredentials(settings.verifiedCacheTtl());
     secrets = new SubsonicSecrets(settings, new DataProperties(data), store);
     keys = new ApiKeys(store, verified, Clock.systemUTC());
-    users = new Users(store, hashing, secrets, verified, keys, Clock.systemUTC());
+    sessionIndex = new WebSessionIndex(store);
+    users =
+        new Users(
+            store, hashing, secrets, verified, keys, List.of(sessionIndex), Clock.systemUTC());
     authenticator =
         new AccountAuthenticator(
             users,
@@ -29,7 +34,9 @@ final class Accounts implements AutoCloseable {
             secrets,
             verified,
             new FailedLogins(settings.failedLogins(), System::nanoTime));
-    sessions = new WebSessions(store, users, verified, settings.webSession(), Clock.systemUTC());
+    sessions =
+        new WebSessions(
+            store, users, sessionIndex, verified, settings.webSession(), Clock.systemUTC());
   }
 
   Accounts(Path data) {

@@ -8,6 +8,7 @@ import dev.cadenza.stream.store.ItemStore.Item;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -124,6 +125,7 @@ class MaxBitRateTest {
             accounts.secrets,
             accounts.verified,
             accounts.keys,
+            List.of(accounts.sessionIndex),
             Clock.systemUTC());
 
     User updated = users.update("ann", new Users.Change(null, null, null, 192)).block();
