@@ -55,7 +55,7 @@ class LongTrackTranscodeTest {
     try {
       Track t = app.app().getBean(Library.class).catalog().tracks().get(0);
       HttpClient http = HttpClient.newHttpClient();
-      int chunk = (int) app.app().getBean(dev.cadenza.stream.cache.ChunkCache.class).chunkSize();
+      int chunk = app.app().getBean(dev.cadenza.stream.cache.ChunkCache.class).chunkSize();
       for (TranscodeFormat f :
           new TranscodeFormat[] {TranscodeFormat.OPUS, TranscodeFormat.MP3, TranscodeFormat.M4A}) {
         URI uri =
