@@ -39,10 +39,14 @@ final class Mp3InfoFrame {
    * onfail=ignore}), it only leaves the variant unpatched.
    */
   static List<String> teeOutput(Path sideFile) {
-    String path = sideFile.toAbsolutePath().toString();
-    if (path.chars().anyMatch(c -> "|[]\\'\":".indexOf(c) >= 0)) {
-      throw new IllegalArgumentException("a side file ffmpeg's tee cannot name: " + path);
-    }
+    // the tee's own syntax: a backslash escapes its separator '|', its quote and itself
+    String path =
+        sideFile
+            .toAbsolutePath()
+            .toString()
+            .replace("\\", "\\\\")
+            .replace("'", "\\'")
+            .replace("|", "\\|");
     return List.of(
         "-f",
         "tee",

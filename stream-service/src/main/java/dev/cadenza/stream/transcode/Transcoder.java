@@ -274,13 +274,18 @@ public class Transcoder implements HealthIndicator, DisposableBean {
 
   /**
    * A new file for the seekable copy of an MP3 run whose variant is kept (its Info frame, {@link
-   * Mp3InfoFrame}); empty for other formats and without the cache.
+   * Mp3InfoFrame}); empty for other formats, without the cache, or when the temp directory takes no
+   * file.
    */
-  private Optional<Path> mp3Copy(Variant variant) throws IOException {
+  private Optional<Path> mp3Copy(Variant variant) {
     if (variant.format() != TranscodeFormat.MP3 || !cache.enabled()) {
       return Optional.empty();
     }
-    return Optional.of(Files.createTempFile("cadenza-mp3-info-", ".mp3"));
+    try {
+      return Optional.of(Files.createTempFile("cadenza-mp3-info-", ".mp3"));
+    } catch (IOException e) {
+      return Optional.empty(); // kept without its Info frame, which keep() reports
+    }
   }
 
   private static void delete(Optional<Path> file) {
