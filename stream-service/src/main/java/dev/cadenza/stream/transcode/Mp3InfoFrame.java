@@ -72,6 +72,7 @@ final class Mp3InfoFrame {
     int tag = tagLength(head);
     byte[] start;
     try (InputStream in = Files.newInputStream(sideFile)) {
+      // its tag (ffmpeg's default padding, 10 bytes), the Info frame and the next frame's header
       start = in.readNBytes(ID3_HEADER + RESERVED + 2 * 1441);
     }
     int sideTag = tagLength(start);

@@ -366,11 +366,14 @@ public class Transcoder implements HealthIndicator, DisposableBean {
   }
 
   private void ended(String key, Variant variant, Optional<Path> mp3Copy, TranscodeRun run) {
-    if (run.state() == TranscodeRun.State.DONE && key != null && cache.enabled()) {
-      // known as made before the run is forgotten: no request in between starts it again
-      keep(key, run, withGaplessInfo(run, variant, mp3Copy));
+    try {
+      if (run.state() == TranscodeRun.State.DONE && key != null && cache.enabled()) {
+        // known as made before the run is forgotten: no request in between starts it again
+        keep(key, run, withGaplessInfo(run, variant, mp3Copy));
+      }
+    } finally {
+      delete(mp3Copy);
     }
-    delete(mp3Copy);
     // counted before it is forgotten: once activeRuns() no longer has it, its meters do
     if (run.firstByteNanos() >= 0) {
       firstByte.record(run.firstByteNanos(), TimeUnit.NANOSECONDS);
@@ -427,8 +430,8 @@ public class Transcoder implements HealthIndicator, DisposableBean {
         return GaplessInfo.written(variant.format(), run.chunks(), mp3Copy);
       } catch (IOException | RuntimeException e) {
         log.warn(
-            "{} kept without its gapless information, so it decodes up to a frame longer than its"
-                + " source: {}",
+            "{} kept without its gapless information, so it decodes longer than its source (the"
+                + " encoder's delay and padding): {}",
             run.name(),
             e.getMessage());
       }
