@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -86,11 +87,17 @@ final class Ffmpeg implements AutoCloseable {
    * what the cache already holds. Only the first audio stream is kept (no cover, no metadata); more
    * than two channels are mixed down to stereo, as MP3 and most players need.
    *
+   * <p>The gapless information that a pipe cannot carry is prepared for (docs/transcoding.md): an
+   * M4A keeps room in its {@code moov} ({@link M4aGaplessInfo}); an MP3 given {@code mp3Copy} keeps
+   * room in its ID3v2 tag and is also written there, seekable, for its Info frame ({@link
+   * Mp3InfoFrame}).
+   *
    * @param offsetSeconds where to start in the source, 0 for its beginning
    * @param channels the source's channels, null when unknown
+   * @param mp3Copy where an MP3 to be kept writes its seekable copy; empty for a one-off run
    */
   static List<String> arguments(
-      Path file, Variant variant, double offsetSeconds, Integer channels) {
+      Path file, Variant variant, double offsetSeconds, Integer channels, Optional<Path> mp3Copy) {
     List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-loglevel", "error"));
     if (offsetSeconds > 0) {
       args.addAll(List.of("-ss", String.format(Locale.ROOT, "%.3f", offsetSeconds)));
@@ -104,7 +111,15 @@ final class Ffmpeg implements AutoCloseable {
     }
     args.addAll(List.of("-b:a", variant.bitRate() + "k"));
     args.addAll(variant.format().ffmpegArgs());
-    args.addAll(List.of("-fflags", "+bitexact", "-flags:a", "+bitexact", "pipe:1"));
+    if (variant.format() == TranscodeFormat.M4A) {
+      args.addAll(M4aGaplessInfo.reserveArgs());
+    }
+    args.addAll(List.of("-fflags", "+bitexact", "-flags:a", "+bitexact"));
+    if (variant.format() == TranscodeFormat.MP3 && mp3Copy.isPresent()) {
+      args.addAll(Mp3InfoFrame.teeOutput(mp3Copy.get()));
+    } else {
+      args.addAll(List.of("-f", variant.format().muxer(), "pipe:1"));
+    }
     return args;
   }
 

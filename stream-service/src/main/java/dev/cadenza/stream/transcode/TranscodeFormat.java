@@ -10,11 +10,11 @@ import java.util.Optional;
  */
 public enum TranscodeFormat {
   /** Opus in Ogg: the best quality per bit; every current browser and most players. */
-  OPUS("opus", "audio/ogg", "opus", List.of("-c:a", "libopus", "-ar", "48000", "-f", "ogg"), 256),
+  OPUS("opus", "audio/ogg", "opus", List.of("-c:a", "libopus", "-ar", "48000"), "ogg", 256),
   /** MP3: plays everywhere, the Subsonic default. */
-  MP3("mp3", "audio/mpeg", "mp3", List.of("-c:a", "libmp3lame", "-f", "mp3"), 320),
+  MP3("mp3", "audio/mpeg", "mp3", List.of("-c:a", "libmp3lame"), "mp3", 320),
   /** AAC-LC in ADTS frames: streams without a container index. */
-  AAC("aac", "audio/aac", "aac", List.of("-c:a", "aac", "-f", "adts"), 320),
+  AAC("aac", "audio/aac", "aac", List.of("-c:a", "aac"), "adts", 320),
   /**
    * AAC-LC in fragmented MP4 (M4A): what Apple's players prefer. Fragmented, so it is written front
    * to back with no index to patch at the end, in fragments of one second: with a fragment per
@@ -26,28 +26,29 @@ public enum TranscodeFormat {
       "audio/mp4",
       "aac",
       List.of(
-          "-c:a",
-          "aac",
-          "-movflags",
-          "+empty_moov+default_base_moof",
-          "-frag_duration",
-          "1000000",
-          "-f",
-          "mp4"),
+          "-c:a", "aac", "-movflags", "+empty_moov+default_base_moof", "-frag_duration", "1000000"),
+      "mp4",
       320);
 
   private final String id;
   private final String contentType;
   private final String codec;
   private final List<String> ffmpegArgs;
+  private final String muxer;
   private final int maxBitRate;
 
   TranscodeFormat(
-      String id, String contentType, String codec, List<String> ffmpegArgs, int maxBitRate) {
+      String id,
+      String contentType,
+      String codec,
+      List<String> ffmpegArgs,
+      String muxer,
+      int maxBitRate) {
     this.id = id;
     this.contentType = contentType;
     this.codec = codec;
     this.ffmpegArgs = ffmpegArgs;
+    this.muxer = muxer;
     this.maxBitRate = maxBitRate;
   }
 
@@ -65,9 +66,14 @@ public enum TranscodeFormat {
     return codec;
   }
 
-  /** The encoder, its container and what they need, for ffmpeg's output options. */
+  /** The encoder and what it and the container need, for ffmpeg's output options. */
   List<String> ffmpegArgs() {
     return ffmpegArgs;
+  }
+
+  /** ffmpeg's name of the container ({@code -f}). */
+  String muxer() {
+    return muxer;
   }
 
   /** The highest bit rate of the ladder this encoder is given, in kbit/s. */

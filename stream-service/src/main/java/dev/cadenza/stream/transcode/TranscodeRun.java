@@ -57,6 +57,7 @@ public final class TranscodeRun {
   private int fill;
   private volatile long produced;
   private volatile State state = State.RUNNING;
+  private volatile boolean settled;
   private volatile long firstByteNanos = -1;
   private volatile String stopReason;
   private byte[] sha256;
@@ -103,7 +104,10 @@ public final class TranscodeRun {
     return produced;
   }
 
-  /** Completes when the run has ended, whatever the way; with the run. */
+  /**
+   * Completes when the run has ended, whatever the way; with the run. What is attached before the
+   * end runs before any listener is told that the output is complete.
+   */
   CompletableFuture<TranscodeRun> ended() {
     return ended;
   }
@@ -270,8 +274,11 @@ public final class TranscodeRun {
       }
       state = outcome;
     }
-    drainAll();
+    // what waits for the end (the cache keeping a made variant) runs before any listener is told:
+    // a listener's next request then finds the variant made, never this run
     ended.complete(this);
+    settled = true;
+    drainAll();
   }
 
   private void readErrors() {
@@ -313,7 +320,7 @@ public final class TranscodeRun {
       if (closed) {
         return;
       }
-      State seen = state; // read before produced: once ended, produced is final
+      State seen = settled ? state : State.RUNNING; // before produced: once ended, it is final
       long available = produced;
       while (sent < available && sink.requestedFromDownstream() > 0 && !sink.isCancelled()) {
         ByteBuf piece = slice(sent, available);

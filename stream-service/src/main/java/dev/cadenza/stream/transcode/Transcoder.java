@@ -13,12 +13,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -214,10 +217,15 @@ public class Transcoder implements HealthIndicator, DisposableBean {
             takeSlot();
             TranscodeRun[] self = new TranscodeRun[1];
             TranscodeRun run =
-                start(track, variant, offsetSeconds, () -> self[0].stop("its listener left"));
+                start(
+                    track,
+                    variant,
+                    offsetSeconds,
+                    Optional.empty(),
+                    () -> self[0].stop("its listener left"));
             self[0] = run;
             oneOff.add(run);
-            run.ended().thenAccept(r -> ended(null, r));
+            run.ended().thenAccept(r -> ended(null, variant, Optional.empty(), r));
             return run;
           }
         });
@@ -250,11 +258,44 @@ public class Transcoder implements HealthIndicator, DisposableBean {
     }
     takeSlot();
     TranscodeRun[] self = new TranscodeRun[1];
-    TranscodeRun run = start(track, variant, 0, () -> abandoned(self[0]));
+    Optional<Path> mp3Copy = mp3Copy(variant);
+    TranscodeRun run;
+    try {
+      run = start(track, variant, 0, mp3Copy, () -> abandoned(self[0]));
+    } catch (IOException | RuntimeException e) {
+      delete(mp3Copy);
+      throw e;
+    }
     self[0] = run;
     running.put(key, run);
-    run.ended().thenAccept(r -> ended(key, r));
+    run.ended().thenAccept(r -> ended(key, variant, mp3Copy, r));
     return new Running(run, variant);
+  }
+
+  /**
+   * A new file for the seekable copy of an MP3 run whose variant is kept (its Info frame, {@link
+   * Mp3InfoFrame}); empty for other formats, without the cache, or when the temp directory takes no
+   * file.
+   */
+  private Optional<Path> mp3Copy(Variant variant) {
+    if (variant.format() != TranscodeFormat.MP3 || !cache.enabled()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Files.createTempFile("cadenza-mp3-info-", ".mp3"));
+    } catch (IOException e) {
+      return Optional.empty(); // kept without its Info frame, which keep() reports
+    }
+  }
+
+  private static void delete(Optional<Path> file) {
+    try {
+      if (file.isPresent()) {
+        Files.deleteIfExists(file.get());
+      }
+    } catch (IOException e) {
+      log.warn("Cannot delete {}: {}", file.get(), e.getMessage());
+    }
   }
 
   /** Frees a slot for a new run, or throws the 503. Called holding the lock. */
@@ -283,12 +324,14 @@ public class Transcoder implements HealthIndicator, DisposableBean {
         retry);
   }
 
-  private TranscodeRun start(Track track, Variant variant, double offset, Runnable abandoned)
+  private TranscodeRun start(
+      Track track, Variant variant, double offset, Optional<Path> mp3Copy, Runnable abandoned)
       throws IOException {
     if (!available()) {
       throw new IllegalStateException("transcoding is not available");
     }
-    List<String> args = Ffmpeg.arguments(track.file(), variant, offset, track.audio().channels());
+    List<String> args =
+        Ffmpeg.arguments(track.file(), variant, offset, track.audio().channels(), mp3Copy);
     String name =
         variant.name() + " of track " + track.id() + (offset > 0 ? " from " + offset + " s" : "");
     Process process = ffmpeg.start(args);
@@ -322,10 +365,14 @@ public class Transcoder implements HealthIndicator, DisposableBean {
     run.stop("nobody listens to it and the cache is off");
   }
 
-  private void ended(String key, TranscodeRun run) {
-    if (run.state() == TranscodeRun.State.DONE && key != null && cache.enabled()) {
-      // known as made before the run is forgotten: no request in between starts it again
-      keep(key, run);
+  private void ended(String key, Variant variant, Optional<Path> mp3Copy, TranscodeRun run) {
+    try {
+      if (run.state() == TranscodeRun.State.DONE && key != null && cache.enabled()) {
+        // known as made before the run is forgotten: no request in between starts it again
+        keep(key, run, withGaplessInfo(run, variant, mp3Copy));
+      }
+    } finally {
+      delete(mp3Copy);
     }
     // counted before it is forgotten: once activeRuns() no longer has it, its meters do
     if (run.firstByteNanos() >= 0) {
@@ -351,12 +398,12 @@ public class Transcoder implements HealthIndicator, DisposableBean {
    * A made variant's chunks into L1 and to L2, then its manifest to L2 once every chunk is there;
    * known as made here at once.
    */
-  private void keep(String key, TranscodeRun run) {
+  private void keep(String key, TranscodeRun run, GaplessInfo bytes) {
     String[] parts = key.split("#", 3);
     ChunkSource.Made source = new ChunkSource.Made(parts[0], parts[1], parts[2], run.produced());
-    byte[] sha = run.sha256();
+    byte[] sha = bytes.sha256();
     cache
-        .putMade(source, run.chunks())
+        .putMade(source, bytes.chunks())
         .thenCompose(
             all ->
                 all
@@ -370,6 +417,26 @@ public class Transcoder implements HealthIndicator, DisposableBean {
                     run.produced(),
                     shared ? ", shared through L2" : ", in this pod's L1 only"));
     made.put(key, new Made(source, etag(source, sha)));
+  }
+
+  /**
+   * The run's output with its gapless information written in (docs/transcoding.md); as it was made
+   * when its format has none, or when it cannot be written (a WARN says why).
+   */
+  private static GaplessInfo withGaplessInfo(
+      TranscodeRun run, Variant variant, Optional<Path> mp3Copy) {
+    if (GaplessInfo.writtenFor(variant.format())) {
+      try {
+        return GaplessInfo.written(variant.format(), run.chunks(), mp3Copy);
+      } catch (IOException | RuntimeException e) {
+        log.warn(
+            "{} kept without its gapless information, so it decodes longer than its source (the"
+                + " encoder's delay and padding): {}",
+            run.name(),
+            e.getMessage());
+      }
+    }
+    return new GaplessInfo(run.chunks(), run.sha256());
   }
 
   private Made fromManifest(Track track, Variant variant, byte[] manifest) {

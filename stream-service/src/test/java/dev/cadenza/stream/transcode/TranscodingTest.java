@@ -2,6 +2,7 @@ package dev.cadenza.stream.transcode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cadenza.stream.cache.ChunkCache;
 import dev.cadenza.stream.library.Library;
 import dev.cadenza.stream.library.Track;
 import dev.cadenza.stream.testsupport.TestApp;
@@ -24,9 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Real ffmpeg (hack/ffmpeg.sh) behind {@code GET /api/v1/tracks/{id}/stream?format=&bitrate=}:
  * every track of the demo library in every format decodes to the right codec, channels, sample rate
- * and duration (ffprobe and ffmpeg judge); a variant made once is served whole from the cache with
- * its length, a strong ETag and byte ranges equal to the same bytes read whole; listeners of one
- * variant share one run; what the original satisfies is the original.
+ * and duration (ffprobe and ffmpeg judge; a made MP3 or M4A within one frame of the source, as its
+ * gapless information says); a variant made once is served whole from the cache with its length, a
+ * strong ETag and byte ranges equal to the same bytes read whole; listeners of one variant share
+ * one run; what the original satisfies is the original.
  */
 class TranscodingTest {
 
@@ -39,11 +41,13 @@ class TranscodingTest {
   @TempDir static Path dir;
   static TestApp app;
   static List<Track> tracks;
+  static int chunkSize;
 
   @BeforeAll
   static void start() throws Exception {
     app = TestApp.startDemo();
     tracks = List.copyOf(app.app().getBean(Library.class).catalog().tracks());
+    chunkSize = app.app().getBean(ChunkCache.class).chunkSize();
     assertThat(tracks).hasSizeGreaterThanOrEqualTo(8);
     assertThat(app.app().getBean(Transcoder.class).available())
         .as("ffmpeg is installed (hack/ffmpeg.sh)")
@@ -87,28 +91,45 @@ class TranscodingTest {
         assertThat(first.headers().firstValue("X-Transcoding").orElseThrow())
             .as(what)
             .startsWith(f.id() + "-");
-        byte[] bytes = first.body();
-        Path out = dir.resolve(t.id() + "." + f.id());
-        Files.write(out, bytes);
+        byte[] streamed = first.body();
+        Path out = dir.resolve(t.id() + "-streamed." + f.id());
+        Files.write(out, streamed);
 
         Ffprobe.Stream audio = Ffprobe.audio(out);
         assertThat(audio.codec()).as(what).isEqualTo(f.codec());
         assertThat(audio.channels()).as(what).isEqualTo(2);
         int expectedRate = f == TranscodeFormat.OPUS ? 48_000 : t.audio().sampleRate();
         assertThat(audio.sampleRate()).as(what).isEqualTo(expectedRate);
-        // Opus signals its encoder delay (pre-skip): exact. MP3 and AAC streams cannot say to skip
-        // the encoder's delay (LAME 1105 samples, AAC 1024): up to that more, plus one frame.
+        // Opus signals its encoder delay (pre-skip): exact. As streamed, MP3 and AAC cannot say to
+        // skip the encoder's delay (LAME 1105 samples, AAC 1024): up to that more, plus one frame.
         long frame = frameAt48k(f, audio.sampleRate());
         long delay = delayAt48k(f, audio.sampleRate());
-        long samples = Ffprobe.samplesAt48k(out);
-        assertThat(samples)
-            .as("%s: decoded samples at 48 kHz against the source's %d", what, sourceSamples)
+        assertThat(Ffprobe.samplesAt48k(out))
+            .as(
+                "%s streamed: decoded samples at 48 kHz against the source's %d",
+                what, sourceSamples)
             .isBetween(sourceSamples - frame, sourceSamples + delay + frame);
 
         // made: the next request is served whole from the cache, with ranges and a strong ETag
         HttpResponse<byte[]> again = get(stream(t, "format=" + f.id() + "&bitrate=96"));
         assertThat(again.statusCode()).as(what).isEqualTo(200);
-        assertThat(again.body()).as(what).isEqualTo(bytes);
+        byte[] bytes = again.body();
+        assertThat(bytes).as(what).hasSize(streamed.length);
+        int head = Math.min(chunkSize, bytes.length);
+        assertThat(Arrays.copyOfRange(bytes, head, bytes.length))
+            .as("%s: only the first chunk of the made variant differs from the stream", what)
+            .isEqualTo(Arrays.copyOfRange(streamed, head, streamed.length));
+        if (!GaplessInfo.writtenFor(f)) {
+          assertThat(bytes).as(what).isEqualTo(streamed);
+        }
+        // made MP3 and M4A carry their gapless information (LAME Info frame; iTunSMPB): within
+        // one frame of the source. ADTS has nowhere to say it: the streamed tolerance.
+        Path made = Files.write(dir.resolve(t.id() + "." + f.id()), bytes);
+        assertThat(Ffprobe.samplesAt48k(made))
+            .as("%s made: decoded samples at 48 kHz against the source's %d", what, sourceSamples)
+            .isBetween(
+                sourceSamples - frame,
+                sourceSamples + (f == TranscodeFormat.AAC ? delay : 0) + frame);
         assertThat(again.headers().firstValue("Content-Length"))
             .as(what)
             .hasValue(Integer.toString(bytes.length));
