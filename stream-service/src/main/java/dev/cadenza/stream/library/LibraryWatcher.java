@@ -308,10 +308,11 @@ final class LibraryWatcher {
       return false; // stopped meanwhile
     } catch (IOException e) {
       limitReached.increment();
+      Path where = root.relativize(dir.toAbsolutePath().normalize());
       giveUp(
-          "cannot watch '"
-              + root.relativize(dir.toAbsolutePath().normalize())
-              + "' ("
+          "cannot watch "
+              + (where.toString().isEmpty() ? "the library" : "'" + where + "'")
+              + " ("
               + e.getMessage()
               + "; raise fs.inotify.max_user_watches)");
       return false;
