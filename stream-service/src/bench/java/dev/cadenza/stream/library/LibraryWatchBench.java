@@ -107,6 +107,9 @@ class LibraryWatchBench {
         |---|---|---|
         | watch: close() to catalogue | %d ms | %d ms |
         | full rescan (no file changed), the alternative every rescan-interval | %d ms | %d ms |
+
+        Without the watch a change waits for the next rescan: with the default rescan-interval of \
+        60 s, 30 s on average and up to 60 s, plus the rescan itself.
         """,
         tracks,
         files,
