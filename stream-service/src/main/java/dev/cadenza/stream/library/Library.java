@@ -35,8 +35,10 @@ import org.springframework.context.SmartLifecycle;
  * <p>When it scans and where else its catalogue comes from is up to its {@link CatalogSharing}:
  * scans of its own at start-up and every {@code rescan-interval} ({@link LocalCatalogSharing}, the
  * embedded default), or the catalogue shared by all pods through DynamoDB ({@link
- * DynamoDbCatalogSharing}, docs/shared-catalogue.md). Either runs on this library's scan thread;
- * requests never wait for it, they read the in-memory {@link Catalog} snapshot.
+ * DynamoDbCatalogSharing}, docs/shared-catalogue.md). Between scans, the pod that scans applies
+ * what its {@link LibraryWatcher} sees change ({@link #apply}, docs/library.md). All of it runs on
+ * this library's scan thread; requests never wait for it, they read the in-memory {@link Catalog}
+ * snapshot.
  */
 public final class Library implements SmartLifecycle, HealthIndicator, InfoContributor {
 
@@ -100,7 +102,7 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
             settings.rescanInterval(),
             meters,
             this::changed,
-            this::requestScan);
+            this::rescanForWatch);
     this.applyTimer =
         Timer.builder("cadenza.library.watch.apply")
             .description("Applying the paths the library watch saw change to the catalogue")
@@ -241,6 +243,15 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
   private void changed(Set<Path> touched) {
     try {
       scheduler.execute(() -> sharing.changed(touched));
+    } catch (RejectedExecutionException e) {
+      // stopping
+    }
+  }
+
+  /** From the watch thread: it missed changes (overflow) or stopped; a scan finds them. */
+  private void rescanForWatch() {
+    try {
+      requestScan();
     } catch (RejectedExecutionException e) {
       // stopping
     }

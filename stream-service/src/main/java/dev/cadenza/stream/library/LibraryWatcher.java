@@ -130,7 +130,7 @@ final class LibraryWatcher {
     try {
       service = root.getFileSystem().newWatchService();
     } catch (IOException e) {
-      giveUp("cannot watch the library: " + e.getMessage());
+      giveUp("cannot watch the library: " + e.getMessage(), null);
       return;
     }
     noticeFileSystem();
@@ -199,8 +199,8 @@ final class LibraryWatcher {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      giveUp("the watch failed: " + e);
-      log.error("The library watch failed", e);
+      giveUp("the watch failed: " + e, e);
+      rescan.run(); // what it had not applied yet
     }
   }
 
@@ -218,8 +218,13 @@ final class LibraryWatcher {
       Path child = dir.resolve((Path) event.context());
       if (event.kind() == ENTRY_CREATE) {
         created.increment();
-        if (Files.isDirectory(child) && !child.getFileName().toString().startsWith(".")) {
-          registerTree(child);
+        if (Files.isDirectory(child)
+            && !child.getFileName().toString().startsWith(".")
+            && !registerTree(child)) {
+          if (fallback != null) {
+            rescan.run(); // a limit reached: the rescan takes over from here
+          }
+          return; // stopped
         }
       } else if (event.kind() == ENTRY_DELETE) {
         deleted.increment();
@@ -255,7 +260,7 @@ final class LibraryWatcher {
           "Too many changes at once for the library watch (event queue overflow); rescanning."
               + " Later overflows are counted in cadenza_library_watch_fallbacks_total, not logged");
     }
-    if (registerTree(root)) {
+    if (registerTree(root) || fallback != null) {
       rescan.run();
     }
   }
@@ -314,7 +319,8 @@ final class LibraryWatcher {
               + (where.toString().isEmpty() ? "the library" : "'" + where + "'")
               + " ("
               + e.getMessage()
-              + "; raise fs.inotify.max_user_watches)");
+              + "; raise fs.inotify.max_user_watches)",
+          null);
       return false;
     }
   }
@@ -333,17 +339,23 @@ final class LibraryWatcher {
             });
   }
 
-  /** The watch cannot go on: logged once, shown in the health details; the rescan takes over. */
-  private void giveUp(String why) {
+  /**
+   * The watch cannot go on: logged once (with {@code cause} when unexpected), shown in the health
+   * details; the rescan takes over.
+   */
+  private void giveUp(String why, Exception cause) {
     fallback = why;
     stop();
-    long every = rescanInterval.toSeconds();
+    String then =
+        rescanInterval.isZero()
+            ? "only when a scan is asked for (cadenza.library.rescan-interval is 0)"
+            : "at the rescan every "
+                + rescanInterval.toString().substring(2).toLowerCase(Locale.ROOT);
     log.warn(
         "Not watching the library for changes: {}. Added, changed and removed files appear {}",
         why,
-        every > 0
-            ? "at the rescan every " + rescanInterval.toString().substring(2).toLowerCase()
-            : "only when a scan is asked for (cadenza.library.rescan-interval is 0)");
+        then,
+        cause);
   }
 
   /** Says once at start when the library is on a file system that does not notify everything. */
