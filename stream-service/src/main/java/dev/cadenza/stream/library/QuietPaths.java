@@ -36,7 +36,9 @@ final class QuietPaths {
 
   /**
    * The paths quiet at {@code now}, removed from those waiting; {@code look} tells what a path
-   * looks like now. A path that looks different from its last event waits one more period.
+   * looks like now. A path that looks different from its last event waits one more period, and so
+   * does a directory with a path under it still waiting: applying the directory walks it, and would
+   * read a file still being copied into it.
    */
   Set<Path> ready(long now, Function<Path, Object> look) {
     Set<Path> ready = new HashSet<>();
@@ -51,6 +53,20 @@ final class QuietPaths {
         i.remove();
       } else {
         e.setValue(new Pending(now, current));
+      }
+    }
+    Set<Path> waitingUnder = new HashSet<>(); // the directories above a path still waiting
+    for (Path p : pending.keySet()) {
+      Path parent = p.getParent();
+      while (parent != null && waitingUnder.add(parent)) {
+        parent = parent.getParent();
+      }
+    }
+    for (Iterator<Path> i = ready.iterator(); i.hasNext(); ) {
+      Path path = i.next();
+      if (waitingUnder.contains(path)) {
+        pending.put(path, new Pending(now, look.apply(path)));
+        i.remove();
       }
     }
     return ready;

@@ -46,4 +46,17 @@ class QuietPathsTest {
     assertThat(quiet.ready(2 * QUIET - 1, looks::get)).isEmpty();
     assertThat(quiet.ready(2 * QUIET, looks::get)).containsExactly(file);
   }
+
+  @Test
+  void aDirectoryWaitsForTheFilesStillBeingCopiedIntoIt() {
+    Path album = Path.of("album");
+    looks.put(album, 1L);
+    looks.put(file, 100L);
+    quiet.touched(album, 0, 1L);
+    quiet.touched(file, 300, 50L); // still being written
+
+    assertThat(quiet.ready(QUIET, looks::get)).isEmpty();
+    assertThat(quiet.ready(300 + QUIET, looks::get)).isEmpty(); // the file grew: one more period
+    assertThat(quiet.ready(300 + 2 * QUIET, looks::get)).containsExactlyInAnyOrder(album, file);
+  }
 }
