@@ -34,12 +34,15 @@ public record CadenzaProperties(
    *     disables rescans
    * @param scanThreads threads reading tags during a scan
    * @param progressInterval how often a running scan logs its progress
+   * @param watch whether added, changed and removed files are picked up as the file system notifies
+   *     them (inotify), between rescans
    */
   public record Library(
       Path path,
       @NotNull @DefaultValue("60s") Duration rescanInterval,
       @Min(1) @Max(64) @DefaultValue("2") int scanThreads,
-      @NotNull @DefaultValue("5s") Duration progressInterval) {
+      @NotNull @DefaultValue("5s") Duration progressInterval,
+      @DefaultValue("true") boolean watch) {
 
     public Library {
       if (path != null && !Files.isDirectory(path)) {

@@ -1,5 +1,7 @@
 package dev.cadenza.stream.library;
 
+import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.boot.health.contributor.Health;
 
@@ -43,6 +45,13 @@ interface CatalogSharing {
    * known once it is done, or at once when another pod does it.
    */
   ScanReport rescan();
+
+  /**
+   * On the scan thread: the library watch saw {@code touched} change. The pod that scans applies
+   * them ({@link Library#apply}) and, when shared, publishes the result as a scan's; others ignore
+   * them.
+   */
+  void changed(Set<Path> touched);
 
   /** Stops its own threads at once, leaving everything as a crash would. */
   void halt();

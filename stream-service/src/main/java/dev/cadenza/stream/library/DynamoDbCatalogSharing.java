@@ -9,12 +9,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -189,6 +191,7 @@ final class DynamoDbCatalogSharing implements CatalogSharing {
       Head head = state.head();
       if (holds()) {
         mode = Mode.SCANNER;
+        library.watch(true); // before its scan, so that nothing changed after the walk is missed
         if (dirty || generation != (head == null ? 0 : head.generation())) {
           reload(head);
         }
@@ -197,6 +200,7 @@ final class DynamoDbCatalogSharing implements CatalogSharing {
         }
       } else {
         mode = Mode.FOLLOWER;
+        library.watch(false); // the holder watches
         if (requested && !table.requestScan(now)) {
           log.info("Scan requested, but no pod holds the scan lease; it is taken at the next poll");
         }
@@ -229,8 +233,7 @@ final class DynamoDbCatalogSharing implements CatalogSharing {
 
   /**
    * Scans as the lease holder (against the catalogue in service, so unchanged files are not read)
-   * and writes what differs from the table: puts, deletes, then the head, one generation up,
-   * conditional on the generation it read.
+   * and {@link #publish publishes} the result.
    */
   private void scanAndPublish(Head head) {
     lastHolderScanMs = System.currentTimeMillis();
@@ -246,9 +249,49 @@ final class DynamoDbCatalogSharing implements CatalogSharing {
     } finally {
       nextHolderScan = System.nanoTime() + rescanEvery(); // as in local mode: from the scan's end
     }
+    publish(result.catalog(), result.report(), head);
+  }
+
+  /**
+   * As the lease holder, writes what the library watch changed, as a scan's result; when the table
+   * moved meanwhile (or cannot be read), the next round reloads it and rescans instead.
+   */
+  @Override
+  public void changed(Set<Path> touched) {
+    if (mode == Mode.FOLLOWER) {
+      return; // a batch seen before the lease was lost: the new holder's watch or scan has it
+    }
+    PathChanges.Applied applied = library.apply(touched);
+    if (!applied.changedAnything() || mode != Mode.SCANNER) {
+      return; // LOCAL: DynamoDB fails; rejoining reloads the table and rescans
+    }
+    try {
+      Head head = table.read().head();
+      if (!holds() || dirty || generation != (head == null ? 0 : head.generation())) {
+        dirty = true;
+        return;
+      }
+      publish(applied.catalog(), lastScan(), head);
+    } catch (CatalogTable.LeaseLostException e) {
+      dirty = true;
+      lose(e.getMessage());
+    } catch (RuntimeException e) {
+      dirty = true;
+      errors.increment();
+      log.warn(
+          "Could not write the watched changes to the shared catalogue ({}); the next round does",
+          describe(e));
+    }
+  }
+
+  /**
+   * Writes what differs between {@code catalog} and the table: puts, deletes, then the head, one
+   * generation up, conditional on the generation it read; {@code report} is the scan it shows.
+   */
+  private void publish(Catalog catalog, ScanReport report, Head head) {
     Map<String, Track> next = new HashMap<>();
     List<Track> puts = new ArrayList<>();
-    for (Track t : result.catalog().tracks()) {
+    for (Track t : catalog.tracks()) {
       next.put(t.id(), t);
       Track stored = published.get(t.id());
       if (stored == null || !CatalogItems.sameItem(stored, t)) {
@@ -258,7 +301,7 @@ final class DynamoDbCatalogSharing implements CatalogSharing {
     List<String> deletes = published.keySet().stream().filter(id -> !next.containsKey(id)).toList();
     if (puts.isEmpty() && deletes.isEmpty() && head != null) {
       // same generation, so nobody reloads; the followers show this scan as the last one
-      Head same = new Head(head.generation(), next.size(), Instant.now(), me, result.report());
+      Head same = new Head(head.generation(), next.size(), Instant.now(), me, report);
       if (!holds() || !table.putHead(same, head.generation())) {
         dirty = true;
       }
@@ -270,7 +313,7 @@ final class DynamoDbCatalogSharing implements CatalogSharing {
     long started = System.nanoTime();
     dirty = true; // until the head is written, the table is between two generations
     table.write(puts, deletes, nextGeneration, this::holds);
-    Head written = new Head(nextGeneration, next.size(), Instant.now(), me, result.report());
+    Head written = new Head(nextGeneration, next.size(), Instant.now(), me, report);
     if (!holds()) {
       throw new CatalogTable.LeaseLostException(
           puts.size() + deletes.size(), puts.size() + deletes.size());
@@ -331,6 +374,7 @@ final class DynamoDbCatalogSharing implements CatalogSharing {
    */
   private ScanReport fallback(String what, RuntimeException e, boolean requested) {
     errors.increment();
+    library.watch(true);
     if (unavailable == null) {
       log.warn(
           "DynamoDB is unavailable ({}: {}); this pod keeps its catalogue, scans the library"

@@ -12,8 +12,10 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -33,8 +35,10 @@ import org.springframework.context.SmartLifecycle;
  * <p>When it scans and where else its catalogue comes from is up to its {@link CatalogSharing}:
  * scans of its own at start-up and every {@code rescan-interval} ({@link LocalCatalogSharing}, the
  * embedded default), or the catalogue shared by all pods through DynamoDB ({@link
- * DynamoDbCatalogSharing}, docs/shared-catalogue.md). Either runs on this library's scan thread;
- * requests never wait for it, they read the in-memory {@link Catalog} snapshot.
+ * DynamoDbCatalogSharing}, docs/shared-catalogue.md). Between scans, the pod that scans applies
+ * what its {@link LibraryWatcher} sees change ({@link #apply}, docs/library.md). All of it runs on
+ * this library's scan thread; requests never wait for it, they read the in-memory {@link Catalog}
+ * snapshot.
  */
 public final class Library implements SmartLifecycle, HealthIndicator, InfoContributor {
 
@@ -47,6 +51,9 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
   private final LibraryScanner.ScanProgress progress = new LibraryScanner.ScanProgress();
   private final Timer scanTimer;
   private final CatalogSharing sharing;
+  private final PathChanges pathChanges;
+  private final LibraryWatcher watcher;
+  private final Timer applyTimer;
 
   private volatile Catalog catalog = Catalog.EMPTY;
   private volatile ScanReport lastScan;
@@ -86,6 +93,19 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
     this.scanTimer =
         Timer.builder("cadenza.library.scan")
             .description("Duration of library scans")
+            .register(meters);
+    this.pathChanges = new PathChanges(root, tagReader, scanner::unreadable);
+    this.watcher =
+        new LibraryWatcher(
+            root,
+            settings.watch(),
+            settings.rescanInterval(),
+            meters,
+            this::changed,
+            this::rescanForWatch);
+    this.applyTimer =
+        Timer.builder("cadenza.library.watch.apply")
+            .description("Applying the paths the library watch saw change to the catalogue")
             .register(meters);
     Gauge.builder("cadenza.library.tracks", this, l -> l.catalog.tracks().size())
         .description("Tracks in the catalogue")
@@ -208,6 +228,60 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
     }
   }
 
+  /** Starts or stops watching the library for changes (only the pod that scans watches). */
+  void watch(boolean on) {
+    if (on) {
+      watcher.start();
+    } else {
+      watcher.stop();
+    }
+  }
+
+  /**
+   * From the watch thread: the touched paths are applied on the scan thread, as the sharing says.
+   */
+  private void changed(Set<Path> touched) {
+    try {
+      scheduler.execute(() -> sharing.changed(touched));
+    } catch (RejectedExecutionException e) {
+      // stopping
+    }
+  }
+
+  /** From the watch thread: it missed changes (overflow) or stopped; a scan finds them. */
+  private void rescanForWatch() {
+    try {
+      requestScan();
+    } catch (RejectedExecutionException e) {
+      // stopping
+    }
+  }
+
+  /**
+   * On the scan thread: brings the catalogue in service up to date with just the {@code touched}
+   * paths, without a walk of the tree ({@link PathChanges}); returns what changed.
+   */
+  PathChanges.Applied apply(Set<Path> touched) {
+    PathChanges.Applied applied;
+    synchronized (this) {
+      long started = System.nanoTime();
+      applied = pathChanges.apply(catalog, touched);
+      catalog = applied.catalog();
+      applyTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
+    if (applied.changedAnything()) {
+      log.info(
+          "Applied {} changed path{}: {} tracks ({} added, {} changed, {} removed)",
+          touched.size(),
+          touched.size() == 1 ? "" : "s",
+          applied.catalog().tracks().size(),
+          applied.added(),
+          applied.changed(),
+          applied.removed());
+    }
+    return applied;
+  }
+
   /**
    * Scans against the catalogue in service and puts the result in service; on the scan thread, for
    * the {@link CatalogSharing}. Throws when the scan fails (logged here); the previous catalogue
@@ -328,6 +402,7 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
     Health.Builder health = lastScan == null && !loaded ? Health.down() : Health.up();
     health.withDetail("tracks", catalog.tracks().size());
     sharing.describe(health);
+    watcher.describe(health);
     if (lastError != null) {
       health.withDetail("lastError", lastError);
     }
@@ -376,6 +451,7 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
   /** Stops the threads without releasing the lease, as a crash would; for tests. */
   void halt() {
     stopping = true;
+    watcher.stop();
     scheduler.shutdownNow();
     sharing.halt();
   }

@@ -1,13 +1,15 @@
 package dev.cadenza.stream.library;
 
+import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.health.contributor.Health;
 
 /**
  * No sharing, the embedded default: this process is always the scanner. It scans at start-up, then
- * every {@code cadenza.library.rescan-interval} and when asked; there is nothing to publish or
- * follow.
+ * every {@code cadenza.library.rescan-interval} and when asked, and applies what the library watch
+ * sees change in between; there is nothing to publish or follow.
  */
 final class LocalCatalogSharing implements CatalogSharing {
 
@@ -16,6 +18,7 @@ final class LocalCatalogSharing implements CatalogSharing {
   @Override
   public void start(Library library, ScheduledExecutorService scanThread) {
     this.library = library;
+    library.watch(true); // before the first scan, so that nothing changed after its walk is missed
     long every = library.settings().rescanInterval().toMillis();
     if (every > 0) {
       scanThread.scheduleWithFixedDelay(this::scanQuietly, 0, every, TimeUnit.MILLISECONDS);
@@ -28,6 +31,11 @@ final class LocalCatalogSharing implements CatalogSharing {
   @Override
   public ScanReport rescan() {
     return library.scan().report();
+  }
+
+  @Override
+  public void changed(Set<Path> touched) {
+    library.apply(touched);
   }
 
   private void scanQuietly() {

@@ -59,7 +59,7 @@ class ChunkCacheTest {
             CadenzaProperties.Cache.Prefetch.defaults());
     CadenzaProperties properties =
         new CadenzaProperties(
-            new CadenzaProperties.Library(dir, Duration.ZERO, 1, Duration.ofSeconds(5)),
+            new CadenzaProperties.Library(dir, Duration.ZERO, 1, Duration.ofSeconds(5), false),
             new CadenzaProperties.Api(50, 500),
             settings,
             CadenzaProperties.DynamoDb.off());

@@ -42,7 +42,7 @@ final class PrefetchFixtures {
   static CadenzaProperties properties(
       Path root, boolean cacheOn, DataSize memory, CadenzaProperties.Cache.Prefetch prefetch) {
     return new CadenzaProperties(
-        new CadenzaProperties.Library(root, Duration.ZERO, 1, Duration.ofSeconds(5)),
+        new CadenzaProperties.Library(root, Duration.ZERO, 1, Duration.ofSeconds(5), false),
         new CadenzaProperties.Api(50, 500),
         new CadenzaProperties.Cache(
             cacheOn, memory, DataSize.ofBytes(CHUNK), Duration.ofHours(1), 0, 16, 2, prefetch),

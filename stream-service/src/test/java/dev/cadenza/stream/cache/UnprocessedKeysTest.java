@@ -154,7 +154,7 @@ class UnprocessedKeysTest {
             Duration.ofSeconds(5));
     CadenzaProperties properties =
         new CadenzaProperties(
-            new CadenzaProperties.Library(dir, Duration.ZERO, 1, Duration.ofSeconds(5)),
+            new CadenzaProperties.Library(dir, Duration.ZERO, 1, Duration.ofSeconds(5), false),
             new CadenzaProperties.Api(50, 500),
             settings,
             db);

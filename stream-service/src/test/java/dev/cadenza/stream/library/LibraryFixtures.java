@@ -130,7 +130,8 @@ public final class LibraryFixtures {
 
   public static CadenzaProperties properties(Path root, int scanThreads) {
     return new CadenzaProperties(
-        new CadenzaProperties.Library(root, Duration.ZERO, scanThreads, Duration.ofSeconds(5)),
+        new CadenzaProperties.Library(
+            root, Duration.ZERO, scanThreads, Duration.ofSeconds(5), false),
         new CadenzaProperties.Api(50, 500),
         CadenzaProperties.Cache.defaults(),
         CadenzaProperties.DynamoDb.off());

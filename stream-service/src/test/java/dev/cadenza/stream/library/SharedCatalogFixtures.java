@@ -42,7 +42,7 @@ final class SharedCatalogFixtures {
   static CadenzaProperties properties(
       Path root, Duration rescanInterval, CadenzaProperties.DynamoDb dynamodb) {
     return new CadenzaProperties(
-        new CadenzaProperties.Library(root, rescanInterval, 2, Duration.ofSeconds(5)),
+        new CadenzaProperties.Library(root, rescanInterval, 2, Duration.ofSeconds(5), false),
         new CadenzaProperties.Api(50, 500),
         CadenzaProperties.Cache.defaults(),
         dynamodb);
