@@ -250,6 +250,10 @@ public final class Embedder implements AutoCloseable {
         options.setIntraOpNumThreads(settings.threads());
         options.setInterOpNumThreads(1);
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        // no CPU arena, no memory patterns: both keep a run's peak allocation for the next run,
+        // resident for good; a run of one short text is cheap to allocate afresh (docs/memory.md)
+        options.setCPUArenaAllocator(false);
+        options.setMemoryPatternOptimization(false);
         session = env.createSession(onnx, options);
       }
       // pad ourselves, per batch, to its longest text; cut at max-tokens
