@@ -7,6 +7,9 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.cadenza.stream.config.CadenzaProperties;
 import dev.cadenza.stream.library.FileChangedException;
 import dev.cadenza.stream.library.Track;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,7 +84,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   ChunkCache(CadenzaProperties properties, CacheMetrics metrics, SharedTier l2) {
     this.settings = properties.cache();
     this.chunkSize = (int) settings.chunkSize().toBytes();
-    this.capacity = boundedByHeap(settings.memory().toBytes(), Runtime.getRuntime().maxMemory());
+    this.capacity = boundedByHeap(settings.memory().toBytes(), maxHeap());
     // chunks fetched ahead must survive in L1 until their reader comes: a bound that cannot hold a
     // few windows would evict them first and read them twice
     long window = (long) (settings.readAhead() + 1) * (chunkSize + ENTRY_OVERHEAD);
@@ -134,6 +137,21 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
    * {@code spring-boot:run} and of the operator's pods make the heap L1 plus this much.
    */
   static final long WORKING_HEAP = 128L << 20;
+
+  /**
+   * The heap's bound as {@code -Xmx} set it. {@link Runtime#maxMemory} leaves out one of the two
+   * survivor spaces of the serial and parallel collectors (1/30 of the heap by default), which
+   * would lower an L1 of exactly the budget's size.
+   */
+  static long maxHeap() {
+    long survivor = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP && pool.getName().contains("Survivor")) {
+        survivor = Math.max(survivor, pool.getUsage().getMax()); // -1 (G1): no bound of its own
+      }
+    }
+    return Runtime.getRuntime().maxMemory() + survivor;
+  }
 
   /**
    * L1 lives on the heap: a bound that leaves less than {@link #WORKING_HEAP} (or, in a small heap,
