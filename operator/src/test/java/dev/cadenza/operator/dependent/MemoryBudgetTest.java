@@ -50,7 +50,7 @@ class MemoryBudgetTest {
             "-XX:MaxMetaspaceSize=96m",
             "-XX:ReservedCodeCacheSize=48m",
             "-XX:MaxDirectMemorySize=64m",
-            "-XX:+UseSerialGC");
+            "-XX:+UseG1GC");
   }
 
   @Test

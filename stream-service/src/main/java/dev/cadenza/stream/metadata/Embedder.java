@@ -295,8 +295,8 @@ public final class Embedder implements AutoCloseable {
 
   /**
    * The model, copied from the class path to a temporary file that onnxruntime reads natively: as a
-   * {@code byte[]} its 23 MB (twice that while read) would grow the heap, which the serial
-   * collector keeps committed (docs/memory.md).
+   * {@code byte[]} its 23 MB (twice that while read) would grow the heap, which stays committed
+   * until the collector gives it back (docs/memory.md).
    */
   private static Path unpacked(String name) throws IOException {
     Path file = Files.createTempFile("cadenza-model-", ".onnx");
