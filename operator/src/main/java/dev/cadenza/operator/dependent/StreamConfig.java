@@ -109,7 +109,7 @@ public class StreamConfig extends CRUDKubernetesDependentResource<ConfigMap, Mus
     }
     Cache cache = Objects.requireNonNullElseGet(spec.cache, Cache::new);
     env.put("CADENZA_AUTH_ADMIN_USERNAME", AuthSecrets.adminUsername(spec));
-    env.put("CADENZA_CACHE_MEMORY", Objects.requireNonNullElse(cache.memory, "512Mi"));
+    env.put("CADENZA_CACHE_MEMORY", Objects.requireNonNullElse(cache.memory, Cache.DEFAULT_MEMORY));
     env.put("CADENZA_CACHE_CHUNK_SIZE", Objects.requireNonNullElse(cache.chunkSize, "256Ki"));
     env.put("CADENZA_CACHE_TTL", Objects.requireNonNullElse(cache.ttl, "24h"));
     Ntp ntp = Objects.requireNonNullElseGet(spec.ntp, Ntp::new);

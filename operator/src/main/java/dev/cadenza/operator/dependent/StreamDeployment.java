@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -240,11 +241,10 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
                 .withSecretKeyRef(AuthSecrets.secretKey(md))
                 .endValueFrom()
                 .endEnv()
-                // the JVM's default heap is a quarter of the memory limit; the chunk cache (L1)
-                // lives on the heap and is clamped to half of it, so give the heap most of the pod
+                // the JVM held to the memory budget the container's resources are made of
                 .addNewEnv()
                 .withName("JAVA_TOOL_OPTIONS")
-                .withValue(JAVA_TOOL_OPTIONS)
+                .withValue(String.join(" ", MemoryBudget.of(spec).jvmOptions()))
                 .endEnv()
                 .withResources(resources(spec))
                 // the service writes why it could not start to /dev/termination-log; any other
@@ -310,21 +310,26 @@ public class StreamDeployment extends CRUDKubernetesDependentResource<Deployment
         new EnvFromSourceBuilder().withNewSecretRef().withName(secret).endSecretRef().build());
   }
 
-  /** JVM options of the stream container: the heap may use 75 % of the memory limit. */
-  static final String JAVA_TOOL_OPTIONS = "-XX:MaxRAMPercentage=75.0";
-
-  private static ResourceRequirements resources(MusicDeliverySpec spec) {
-    if (spec.resources != null) {
-      return new ResourceRequirementsBuilder()
-          .withRequests(spec.resources.requests)
-          .withLimits(spec.resources.limits)
-          .build();
+  /**
+   * The container's resources: memory from the budget, asked for and limited to the same amount
+   * (memory is not compressible: a pod that asks for less than it may use is the first evicted
+   * under pressure). A memory that spec.resources names wins (a request alone is its limit too, a
+   * limit alone its request: docs/memory.md); cpu 250m is asked for when spec.resources is left
+   * out.
+   */
+  static ResourceRequirements resources(MusicDeliverySpec spec) {
+    Quantity memory = MemoryBudget.of(spec).container();
+    Map<String, Quantity> requests = new HashMap<>();
+    Map<String, Quantity> limits = new HashMap<>();
+    if (spec.resources == null) {
+      requests.put("cpu", new Quantity("250m"));
+    } else {
+      requests.putAll(Objects.requireNonNullElse(spec.resources.requests, Map.of()));
+      limits.putAll(Objects.requireNonNullElse(spec.resources.limits, Map.of()));
     }
-    return new ResourceRequirementsBuilder()
-        .addToRequests("cpu", new Quantity("250m"))
-        .addToRequests("memory", new Quantity("1Gi"))
-        .addToLimits("memory", new Quantity("1536Mi"))
-        .build();
+    requests.putIfAbsent("memory", limits.getOrDefault("memory", memory));
+    limits.putIfAbsent("memory", requests.get("memory"));
+    return new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build();
   }
 
   private static Probe probe(String path, int failureThreshold) {

@@ -468,12 +468,12 @@ class DesiredStateTest {
     assertThat(container.getEnvFrom())
         .extracting(e -> e.getSecretRef() == null ? null : e.getSecretRef().getName())
         .contains("aws");
-    // the chunk cache lives on the heap: the JVM may use most of the memory limit
+    // the chunk cache lives on the heap: the JVM's heap is the budget's (MemoryBudgetTest)
     assertThat(container.getEnv())
         .anySatisfy(
             e -> {
               assertThat(e.getName()).isEqualTo("JAVA_TOOL_OPTIONS");
-              assertThat(e.getValue()).contains("MaxRAMPercentage=75");
+              assertThat(e.getValue()).contains("-Xmx640m");
             });
   }
 

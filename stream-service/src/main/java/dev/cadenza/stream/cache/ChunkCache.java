@@ -7,6 +7,9 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.cadenza.stream.config.CadenzaProperties;
 import dev.cadenza.stream.library.FileChangedException;
 import dev.cadenza.stream.library.Track;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,7 +84,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   ChunkCache(CadenzaProperties properties, CacheMetrics metrics, SharedTier l2) {
     this.settings = properties.cache();
     this.chunkSize = (int) settings.chunkSize().toBytes();
-    this.capacity = boundedByHeap(settings.memory().toBytes(), Runtime.getRuntime().maxMemory());
+    this.capacity = boundedByHeap(settings.memory().toBytes(), maxHeap());
     // chunks fetched ahead must survive in L1 until their reader comes: a bound that cannot hold a
     // few windows would evict them first and read them twice
     long window = (long) (settings.readAhead() + 1) * (chunkSize + ENTRY_OVERHEAD);
@@ -129,20 +132,43 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   }
 
   /**
-   * L1 lives on the heap: a bound above half the heap would end in OutOfMemoryError under load
-   * rather than in evictions, so it is lowered, loudly. (A container's default heap is a quarter of
-   * its memory limit; raise it with {@code -XX:MaxRAMPercentage}.)
+   * Heap the service needs beside L1 (the catalogue, requests in flight, the embedding model's
+   * input): the memory budget's working heap, docs/memory.md. The JVM options of the image, of
+   * {@code spring-boot:run} and of the operator's pods make the heap L1 plus this much.
+   */
+  static final long WORKING_HEAP = 128L << 20;
+
+  /**
+   * The heap's bound as {@code -Xmx} set it. {@link Runtime#maxMemory} leaves out one of the two
+   * survivor spaces of the serial and parallel collectors (1/30 of the heap by default), which
+   * would lower an L1 of exactly the budget's size.
+   */
+  static long maxHeap() {
+    long survivor = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP && pool.getName().contains("Survivor")) {
+        survivor = Math.max(survivor, pool.getUsage().getMax()); // -1 (G1): no bound of its own
+      }
+    }
+    return Runtime.getRuntime().maxMemory() + survivor;
+  }
+
+  /**
+   * L1 lives on the heap: a bound that leaves less than {@link #WORKING_HEAP} (or, in a small heap,
+   * less than half of it) for everything else would end in OutOfMemoryError under load rather than
+   * in evictions, so it is lowered, loudly.
    */
   static long boundedByHeap(long configured, long maxHeap) {
-    long half = maxHeap / 2;
-    if (configured > half) {
+    long room = Math.max(maxHeap / 2, maxHeap - WORKING_HEAP);
+    if (configured > room) {
       log.warn(
           "cadenza.cache.memory is {} bytes but the heap is only {} bytes: L1 holds at most {}"
-              + " (raise the heap, e.g. -XX:MaxRAMPercentage=75, or lower cadenza.cache.memory)",
+              + " (raise the heap to cadenza.cache.memory + 128 MiB with -Xmx, docs/memory.md, or"
+              + " lower cadenza.cache.memory)",
           configured,
           maxHeap,
-          half);
-      return half;
+          room);
+      return room;
     }
     return configured;
   }
@@ -474,6 +500,16 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
 
   /** Bytes held in L1 (audio plus per-entry overhead); at most {@code cadenza.cache.memory}. */
   public long l1WeightedSize() {
+    l1.synchronous().cleanUp();
+    return weightedSize();
+  }
+
+  /**
+   * L1's size once Caffeine has done its pending evictions: under concurrent writes it evicts after
+   * the write that overflowed, so {@link #l1WeightedSize} may exceed the bound by the chunks being
+   * written at that moment. For tests.
+   */
+  long l1SettledSize() {
     l1.synchronous().cleanUp();
     return weightedSize();
   }

@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -242,15 +244,21 @@ public final class Embedder implements AutoCloseable {
     HuggingFaceTokenizer tokenizer = null;
     long start = System.nanoTime();
     try {
-      byte[] onnx = resource(modelResource);
       byte[] tokenizerJson = resource(tokenizerResource);
       nativeCacheDir();
       OrtEnvironment env = OrtEnvironment.getEnvironment();
+      Path onnx = unpacked(modelResource);
       try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
         options.setIntraOpNumThreads(settings.threads());
         options.setInterOpNumThreads(1);
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        session = env.createSession(onnx, options);
+        // no CPU arena, no memory patterns: both keep a run's peak allocation for the next run,
+        // resident for good; a run of one short text is cheap to allocate afresh (docs/memory.md)
+        options.setCPUArenaAllocator(false);
+        options.setMemoryPatternOptimization(false);
+        session = env.createSession(onnx.toString(), options);
+      } finally {
+        Files.deleteIfExists(onnx); // the session keeps what it needs
       }
       // pad ourselves, per batch, to its longest text; cut at max-tokens
       tokenizer =
@@ -282,6 +290,25 @@ public final class Embedder implements AutoCloseable {
       log.warn("Track embeddings disabled: {}", reason);
     } finally {
       loaded.complete(null);
+    }
+  }
+
+  /**
+   * The model, copied from the class path to a temporary file that onnxruntime reads natively: as a
+   * {@code byte[]} its 23 MB (twice that while read) would grow the heap, which stays committed
+   * until the collector gives it back (docs/memory.md).
+   */
+  private static Path unpacked(String name) throws IOException {
+    Path file = Files.createTempFile("cadenza-model-", ".onnx");
+    try (InputStream in = Embedder.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IOException("resource " + name + " is not on the class path");
+      }
+      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+      return file;
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(file);
+      throw e;
     }
   }
 

@@ -19,12 +19,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,9 +167,64 @@ class ChunkCacheTest {
   }
 
   @Test
-  void aBoundAboveHalfTheHeapIsLoweredToHalfTheHeap() {
+  void aBoundAboveHalfASmallHeapIsLoweredToHalfTheHeap() {
     assertThat(ChunkCache.boundedByHeap(512L << 20, 256L << 20)).isEqualTo(128L << 20);
     assertThat(ChunkCache.boundedByHeap(64L << 20, 256L << 20)).isEqualTo(64L << 20);
+  }
+
+  @Test
+  void aBoundThatLeavesTheWorkingHeapIsKeptAndALargerOneLowered() {
+    // the budget's heap: L1 + 128 MiB (docs/memory.md)
+    assertThat(ChunkCache.boundedByHeap(256L << 20, 384L << 20)).isEqualTo(256L << 20);
+    assertThat(ChunkCache.boundedByHeap(512L << 20, 384L << 20)).isEqualTo(256L << 20);
+  }
+
+  @Test
+  void underConcurrentLoadL1StaysWithinItsBoundOnceEvictionsCatchUp() throws Exception {
+    long bound = 1024 * 1024;
+    ChunkCache c = cache(DataSize.ofBytes(bound), 2);
+    List<Track> tracks = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      tracks.add(track("load" + i + ".wav", 600_000, 40 + i));
+    }
+    int readers = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(readers);
+    AtomicLong highest = new AtomicLong();
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int r = 0; r < readers; r++) {
+        long seed = r;
+        done.add(
+            pool.submit(
+                () -> {
+                  Random random = new Random(seed);
+                  for (int n = 0; n < 300; n++) {
+                    Track t = tracks.get(random.nextInt(tracks.size()));
+                    int index = random.nextInt((int) ((t.size() + CHUNK - 1) / CHUNK));
+                    c.readAhead(t, index + 1, index + 3);
+                    assertThat(c.get(t, index).get()).isEqualTo(chunk(t, index));
+                    highest.accumulateAndGet(c.l1WeightedSize(), Math::max);
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    // the cache's own count of the bytes it holds (audio plus each entry's overhead), sampled by
+    // every reader after every read. Caffeine evicts after the write that overflowed (and, when
+    // writers contend, a little later), so the count may pass the bound by the chunks in flight,
+    // at most one per reader and per read-ahead slot; once evictions catch up it is within it.
+    // The memory budget's working heap holds that slack (docs/memory.md).
+    long inFlight = (long) readers * 3 * (CHUNK + ChunkCache.ENTRY_OVERHEAD);
+    assertThat(highest.get()).isPositive().isLessThanOrEqualTo(bound + inFlight);
+    assertThat(c.l1SettledSize()).isLessThanOrEqualTo(bound);
+    assertThat(meters.get("cadenza.cache.size").tag("tier", "l1").gauge().value())
+        .isLessThanOrEqualTo(bound);
+    assertThat(meters.counter("cadenza.cache.evictions", "tier", "l1").count()).isPositive();
   }
 
   @Test

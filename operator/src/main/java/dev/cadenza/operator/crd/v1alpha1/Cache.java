@@ -27,7 +27,10 @@ public class Cache {
       "must be at least 1s: a chunk's expiry is kept in whole seconds, so a shorter one has"
           + " expired when it is written";
 
-  @Default("512Mi")
+  /** The L1 bytes of a pod whose spec names none. */
+  public static final String DEFAULT_MEMORY = "512Mi";
+
+  @Default(DEFAULT_MEMORY)
   @Pattern(Formats.QUANTITY)
   @JsonPropertyDescription("Memory for the in-process (L1) cache per pod, e.g. 512Mi.")
   public String memory;
