@@ -2,20 +2,40 @@ package dev.cadenza.stream.library;
 
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 
 /**
  * No sharing, the embedded default: this process is always the scanner. It scans at start-up, then
  * every {@code cadenza.library.rescan-interval} and when asked; there is nothing to publish or
- * follow.
+ * follow. With a {@link SavedCatalogue} it first serves the catalogue the last run saved, so the
+ * service is ready at once and the first scan reads only the files that changed, and it saves the
+ * catalogue after each scan that changed it.
  */
 final class LocalCatalogSharing implements CatalogSharing {
 
+  private static final Logger log = LoggerFactory.getLogger(LocalCatalogSharing.class);
+
+  private final SavedCatalogue saved;
   private Library library;
+
+  /** Whether the catalogue in service is the one saved; scan thread only. */
+  private boolean saveCurrent;
+
+  /** Scans in full at every start: nothing saved. */
+  LocalCatalogSharing() {
+    this(SavedCatalogue.NONE);
+  }
+
+  LocalCatalogSharing(SavedCatalogue saved) {
+    this.saved = saved;
+  }
 
   @Override
   public void start(Library library, ScheduledExecutorService scanThread) {
     this.library = library;
+    scanThread.execute(this::loadSaved);
     long every = library.settings().rescanInterval().toMillis();
     if (every > 0) {
       scanThread.scheduleWithFixedDelay(this::scanQuietly, 0, every, TimeUnit.MILLISECONDS);
@@ -27,12 +47,35 @@ final class LocalCatalogSharing implements CatalogSharing {
   /** Fails as the scan fails: the caller asked for this scan and hears why it did not happen. */
   @Override
   public ScanReport rescan() {
-    return library.scan().report();
+    return scanAndSave().report();
+  }
+
+  private void loadSaved() {
+    saved
+        .load(library.root())
+        .ifPresent(
+            tracks -> {
+              library.serve(tracks, null);
+              saveCurrent = true;
+              log.info(
+                  "Serving the saved catalogue of {} tracks; the scan reads only changed files",
+                  tracks.size());
+            });
+  }
+
+  private LibraryScanner.Result scanAndSave() {
+    LibraryScanner.Result result = library.scan();
+    ScanReport r = result.report();
+    if (!saveCurrent || r.added() + r.changed() + r.removed() > 0) {
+      saved.save(library.root(), result.catalog());
+      saveCurrent = true;
+    }
+    return result;
   }
 
   private void scanQuietly() {
     try {
-      library.scan();
+      scanAndSave();
     } catch (RuntimeException e) {
       // already logged; the schedule must go on
     }
