@@ -10,10 +10,13 @@
 #   - catalogue page and search latency p50/p99 (--requests each, one keep-alive connection)
 #   - a RESTART on the same data directory: the same two times again, and how many files it read
 #
+# --restart-only skips the first start: the restart runs on the data directory the last run left
+# (heap and latency are then measured after the restart).
+#
 # Prints Markdown and saves it to bench/results/library-scale-<date>.md (or --save FILE).
 #
 #   bench/library-scale.sh [--no-build] [--jar PATH] [--tracks N] [--requests N] [--seed N]
-#                          [--timeout SECONDS] [--save FILE]
+#                          [--timeout SECONDS] [--restart-only] [--save FILE]
 #
 # Environment overrides: BENCH_TRACKS (100000), BENCH_REQUESTS (300), BENCH_SEED (42),
 # BENCH_TIMEOUT_S (1800, per start), BENCH_SAVE, BENCH_JAR, JAVA_OPTS.
@@ -22,12 +25,12 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/lib/common.sh"
 
-build=1 save=${BENCH_SAVE:-}
+build=1 save=${BENCH_SAVE:-} restart_only=0
 tracks=${BENCH_TRACKS:-100000}
 requests=${BENCH_REQUESTS:-300}
 start_timeout=${BENCH_TIMEOUT_S:-1800}
 
-usage() { sed -n '2,19s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
+usage() { sed -n '2,22s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -37,6 +40,7 @@ while [ $# -gt 0 ]; do
     --requests) requests=${2:?}; shift ;;
     --seed) seed=${2:?}; shift ;;
     --timeout) start_timeout=${2:?}; shift ;;
+    --restart-only) restart_only=1 ;;
     --save) save=${2:?}; shift ;;
     -h | --help) usage ;;
     *) echo "unknown argument: $1" >&2; usage 2 ;;
@@ -105,15 +109,26 @@ PY
     die "$name: the catalogue and its embeddings were not complete within $start_timeout s; see $logf"
 }
 
-rm -rf "$data"
-start first
-# heap with everything loaded, after a full GC
-jcmd "$cpid" GC.run >/dev/null
-heap_k=$(jcmd "$cpid" GC.heap_info | grep -m1 -oE 'used [0-9]+K' | grep -oE '[0-9]+')
-log "measuring catalogue latency ($requests pages, $requests searches)"
-latency=$(python3 "$py" latency "http://127.0.0.1:$cport" "$requests" "$seed")
-stop_pid "$cpid"
-start restart
+# measure: the heap with everything loaded, after a full GC, and the catalogue's latency
+measure() {
+  jcmd "$cpid" GC.run >/dev/null
+  heap_k=$(jcmd "$cpid" GC.heap_info | grep -m1 -oE 'used [0-9]+K' | grep -oE '[0-9]+')
+  log "measuring catalogue latency ($requests pages, $requests searches)"
+  latency=$(python3 "$py" latency "http://127.0.0.1:$cport" "$requests" "$seed")
+}
+
+if [ "$restart_only" = 1 ]; then
+  [ -f "$data/catalogue.bin" ] || die "--restart-only: no saved catalogue in $data; run without it first"
+  echo null >"$sub/first.json"
+  start restart
+  measure
+else
+  rm -rf "$data"
+  start first
+  measure
+  stop_pid "$cpid"
+  start restart
+fi
 stop_pid "$cpid"
 
 python3 - "$sub" "$tracks" "$seed" "$heap_k" "$latency" "$0 --tracks $tracks" >"$results" <<'PY'
@@ -124,6 +139,7 @@ print(json.dumps({
     "date": datetime.date.today().isoformat(), "command": command.replace(os.getcwd() + "/", ""),
     "tracks": int(n), "seed": int(seed), "formats": "70 % MP3, 30 % FLAC", "cpus": os.cpu_count(),
     "java": java, "first": json.load(open(f"{sub}/first.json")),
+    "load": open("/proc/loadavg").read().split()[0],
     "restart": json.load(open(f"{sub}/restart.json")), "heap_mib": int(heap_k) / 1024,
     "heap_bytes_per_track": int(heap_k) * 1024 / int(n), "latency": json.loads(latency)}))
 PY

@@ -1,7 +1,8 @@
 """Measurements of bench/library-scale.sh against one running service; each prints one JSON line.
 
-  wait BASE MGMT TRACKS T0 TIMEOUT   seconds from T0 (epoch) until the API lists TRACKS tracks and
-                                     until all of them have an embedding
+  wait BASE MGMT TRACKS T0 TIMEOUT   seconds from T0 (epoch) until the service is live (Spring
+                                     started), until the API lists TRACKS tracks and until all of
+                                     them have an embedding
   latency BASE REQUESTS SEED         p50/p99 of catalogue pages (walking the cursor) and searches
   meter MGMT NAME                    one value of /actuator/prometheus (null when absent)
   report RESULTS.json                the Markdown report
@@ -42,10 +43,16 @@ def meter(mgmt, name):
 
 
 def wait(base, mgmt, tracks, t0, timeout):
-    catalogue = embeddings = None
+    up = catalogue = embeddings = None
     deadline = t0 + timeout
     while time.time() < deadline and embeddings is None:
         now = time.time()
+        if up is None:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{mgmt}/actuator/health/liveness", timeout=2).close()
+                up = now - t0
+            except OSError:
+                pass
         if catalogue is None:
             try:
                 if get_json(f"{base}/api/v1/library")["tracks"] >= tracks:
@@ -55,7 +62,7 @@ def wait(base, mgmt, tracks, t0, timeout):
         if catalogue is not None and (meter(mgmt, "cadenza_metadata_embeddings_tracks") or 0) >= tracks:
             embeddings = now - t0
         time.sleep(0.2)
-    return {"catalogue_s": catalogue, "embeddings_s": embeddings}
+    return {"up_s": up, "catalogue_s": catalogue, "embeddings_s": embeddings}
 
 
 def percentiles(samples):
@@ -107,18 +114,21 @@ def fmt(v, digits=1, unit=""):
 
 def report(path):
     r = json.load(open(path))
-    n, first, again = r["tracks"], r["first"], r["restart"]
+    n, again = r["tracks"], r["restart"]
+    first = r["first"] or {}
     lines = [
         f"# Library at {n:,} tracks ({r['date']})",
         "",
         f"`{r['command']}`: a generated library of {n:,} tagged files ({r['formats']}), seed {r['seed']},",
         f"the service with its default settings (authentication off), data directory fresh for the first start,",
-        f"kept for the restart. Machine: {r['cpus']} CPUs, Java {r['java']}.",
+        f"kept for the restart{' (this run: the restart alone, on the data directory of the previous run; heap and latency measured after it)' if not r['first'] else ''}.",
+        f"Machine: {r['cpus']} CPUs, Java {r['java']}; load average at the end: {r['load']}.",
         "",
         "| measure | first start | restart |",
         "|---|---|---|",
-        f"| all tracks listed by the API | {fmt(first['catalogue_s'], 2, ' s')} | {fmt(again['catalogue_s'], 2, ' s')} |",
-        f"| all tracks embedded | {fmt(first['embeddings_s'], 2, ' s')} | {fmt(again['embeddings_s'], 2, ' s')} |",
+        f"| service live (Spring started, `/actuator/health/liveness`) | {fmt(first.get('up_s'), 2, ' s')} | {fmt(again.get('up_s'), 2, ' s')} |",
+        f"| all tracks listed by the API | {fmt(first.get('catalogue_s'), 2, ' s')} | {fmt(again['catalogue_s'], 2, ' s')} |",
+        f"| all tracks embedded | {fmt(first.get('embeddings_s'), 2, ' s')} | {fmt(again['embeddings_s'], 2, ' s')} |",
         f"| scan (log: `Scanned ... in`) | {fmt(first.get('scan_ms'), 0, ' ms')} ({fmt(first.get('scan_rate'), 0, ' tracks/s')}) | {fmt(again.get('scan_ms'), 0, ' ms')} |",
         f"| embeddings by the model (log: `Embedded ...`) | {fmt(first.get('embed_rate'), 0, ' tracks/s')} | {fmt(again.get('embed_rate'), 0, ' tracks/s')} |",
         f"| files whose tags were read (`cadenza_library_files_read_total`) | {fmt(first.get('files_read'), 0)} | {fmt(again.get('files_read'), 0)} |",

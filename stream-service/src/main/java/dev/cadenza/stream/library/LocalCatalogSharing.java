@@ -51,6 +51,7 @@ final class LocalCatalogSharing implements CatalogSharing {
   }
 
   private void loadSaved() {
+    long started = System.nanoTime();
     saved
         .load(library.root())
         .ifPresent(
@@ -58,8 +59,10 @@ final class LocalCatalogSharing implements CatalogSharing {
               library.serve(tracks, null);
               saveCurrent = true;
               log.info(
-                  "Serving the saved catalogue of {} tracks; the scan reads only changed files",
-                  tracks.size());
+                  "Serving the saved catalogue of {} tracks (loaded in {} ms); the scan reads only"
+                      + " changed files",
+                  tracks.size(),
+                  TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             });
   }
 

@@ -284,7 +284,10 @@ public final class TrackEmbeddings implements SmartLifecycle, SimilarTracks {
         return;
       }
       Catalog catalog = library.catalog();
-      if (catalog == covered || System.nanoTime() - retryNotBefore < 0) {
+      // EMPTY: no scan or load has finished yet; a pass now would drop the saved vectors
+      if (catalog == Catalog.EMPTY
+          || catalog == covered
+          || System.nanoTime() - retryNotBefore < 0) {
         return;
       }
       pass(catalog, state == Embedder.State.ENABLED);
