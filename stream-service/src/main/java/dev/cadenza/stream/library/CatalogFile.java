@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * The catalogue saved between runs of the single-process default: {@value #FILE_NAME} in {@code
  * cadenza.data.dir}, one snapshot of every track (path, format, {@link FileVersion}, tags) written
  * after each scan that changed something. At start-up it is served at once, and the first scan then
- * reads again only the files whose version changed (docs/shared-catalogue.md, "Restarts").
+ * reads again only the files whose version changed (docs/configuration.md, "The saved catalogue").
  *
  * <p>A snapshot rather than an MVStore map: the catalogue is rebuilt as a whole by every scan and
  * read as a whole at start, it is a cache of the library (deleting it costs one full scan, never
