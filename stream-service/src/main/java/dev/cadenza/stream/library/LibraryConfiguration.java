@@ -26,12 +26,10 @@ class LibraryConfiguration {
       DataProperties data)
       throws IOException {
     SharedTables shared = tables.getIfAvailable();
-    if (shared != null) {
-      return new Library(properties, tagReader, meters, new DynamoDbCatalogSharing(shared, meters));
-    }
-    LocalCatalogSharing local = new LocalCatalogSharing(new CatalogFile(data.directory()));
-    Library library = new Library(properties, tagReader, meters, local);
-    local.preload(library.root()); // while the rest of the application context starts
-    return library;
+    CatalogSharing sharing =
+        shared != null
+            ? new DynamoDbCatalogSharing(shared, meters)
+            : new LocalCatalogSharing(new CatalogFile(data.directory()));
+    return new Library(properties, tagReader, meters, sharing);
   }
 }

@@ -1,9 +1,5 @@
 package dev.cadenza.stream.library;
 
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -24,9 +20,6 @@ final class LocalCatalogSharing implements CatalogSharing {
   private final SavedCatalogue saved;
   private Library library;
 
-  /** The saved catalogue being read ahead of {@link #start}; null: read it at start. */
-  private volatile CompletableFuture<Optional<List<Track>>> preloaded;
-
   /** Whether the catalogue in service is the one saved; scan thread only. */
   private boolean saveCurrent;
 
@@ -37,22 +30,6 @@ final class LocalCatalogSharing implements CatalogSharing {
 
   LocalCatalogSharing(SavedCatalogue saved) {
     this.saved = saved;
-  }
-
-  /**
-   * Starts reading the saved catalogue of {@code root} now, on a thread of its own, so that it is
-   * ready when {@link #start} runs at the end of the application context's start-up rather than
-   * read only then: at 100k tracks a cold JVM takes seconds to read it.
-   */
-  void preload(Path root) {
-    preloaded =
-        CompletableFuture.supplyAsync(
-            () -> saved.load(root),
-            task -> {
-              Thread t = new Thread(task, "cadenza-catalogue-load");
-              t.setDaemon(true);
-              t.start();
-            });
   }
 
   @Override
@@ -75,16 +52,15 @@ final class LocalCatalogSharing implements CatalogSharing {
 
   private void loadSaved() {
     long started = System.nanoTime();
-    CompletableFuture<Optional<List<Track>>> ahead = preloaded;
-    preloaded = null; // a restart of the lifecycle reads the file again
-    (ahead != null ? ahead.join() : saved.load(library.root()))
+    saved
+        .load(library.root())
         .ifPresent(
             tracks -> {
               library.serve(tracks, null);
               saveCurrent = true;
               log.info(
-                  "Serving the saved catalogue of {} tracks ({} ms after the library started); the"
-                      + " scan reads only changed files",
+                  "Serving the saved catalogue of {} tracks (loaded in {} ms); the scan reads only"
+                      + " changed files",
                   tracks.size(),
                   TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             });
