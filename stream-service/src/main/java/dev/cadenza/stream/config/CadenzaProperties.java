@@ -32,7 +32,8 @@ public record CadenzaProperties(
    * @param path root directory of the library; empty serves the bundled demo library
    * @param rescanInterval how often the tree is rescanned for added, changed and removed files; 0
    *     disables rescans
-   * @param scanThreads threads reading tags during a scan
+   * @param scanThreads threads reading tags during a scan; unset, one per CPU (at most 64): a scan
+   *     reads files in parallel up to what the machine can use
    * @param progressInterval how often a running scan logs its progress
    * @param watch whether added, changed and removed files are picked up as the file system notifies
    *     them (inotify), between rescans
@@ -40,11 +41,14 @@ public record CadenzaProperties(
   public record Library(
       Path path,
       @NotNull @DefaultValue("60s") Duration rescanInterval,
-      @Min(1) @Max(64) @DefaultValue("2") int scanThreads,
+      @Min(1) @Max(64) Integer scanThreads,
       @NotNull @DefaultValue("5s") Duration progressInterval,
       @DefaultValue("true") boolean watch) {
 
     public Library {
+      if (scanThreads == null) {
+        scanThreads = Math.min(64, Runtime.getRuntime().availableProcessors());
+      }
       if (path != null && !Files.isDirectory(path)) {
         throw new IllegalArgumentException(
             "cadenza.library.path: '" + path + "' is not a readable directory");

@@ -1,6 +1,7 @@
 package dev.cadenza.stream.library;
 
 import dev.cadenza.stream.config.CadenzaProperties;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -50,6 +51,7 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
   private final LibraryScanner scanner;
   private final LibraryScanner.ScanProgress progress = new LibraryScanner.ScanProgress();
   private final Timer scanTimer;
+  private final Counter filesRead;
   private final CatalogSharing sharing;
   private final PathChanges pathChanges;
   private final LibraryWatcher watcher;
@@ -87,9 +89,18 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
     this.tagReader = tagReader;
     this.sharing = sharing;
     this.root = settings.path() != null ? settings.path() : DemoLibrary.extract();
+    this.filesRead =
+        Counter.builder("cadenza.library.files.read")
+            .description("Audio files whose tags were read (by scans and by requests)")
+            .register(meters);
     this.scanner =
         new LibraryScanner(
-            root, tagReader, settings.scanThreads(), settings.progressInterval(), progress);
+            root,
+            tagReader,
+            settings.scanThreads(),
+            settings.progressInterval(),
+            progress,
+            filesRead);
     this.scanTimer =
         Timer.builder("cadenza.library.scan")
             .description("Duration of library scans")
@@ -202,6 +213,7 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
       return Optional.of(latest);
     }
     try {
+      filesRead.increment();
       FileTags fileTags = tagReader.read(track.file(), track.format(), current.size());
       Track updated =
           new Track(track.id(), track.path(), track.file(), track.format(), current, fileTags);
@@ -351,8 +363,8 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
   }
 
   /**
-   * Puts a catalogue loaded from elsewhere (the shared catalogue) in service, with the scan that
-   * made it when known; the library is ready from then on.
+   * Puts a catalogue loaded from elsewhere (the shared catalogue, or the one the last run saved) in
+   * service, with the scan that made it when known; the library is ready from then on.
    */
   void serve(Collection<Track> tracks, ScanReport madeBy) {
     synchronized (this) {

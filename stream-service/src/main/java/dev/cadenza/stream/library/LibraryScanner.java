@@ -1,5 +1,6 @@
 package dev.cadenza.stream.library;
 
+import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
@@ -46,6 +47,7 @@ final class LibraryScanner {
   private final int threads;
   private final Duration progressInterval;
   private final ScanProgress progress;
+  private final Counter filesRead;
 
   /**
    * What the scans could not take (unreadable audio files, unreadable directories, links leading
@@ -55,7 +57,12 @@ final class LibraryScanner {
   private final Map<String, String> problems = new ConcurrentHashMap<>();
 
   LibraryScanner(
-      Path root, TagReader tagReader, int threads, Duration progressInterval, ScanProgress progress)
+      Path root,
+      TagReader tagReader,
+      int threads,
+      Duration progressInterval,
+      ScanProgress progress,
+      Counter filesRead)
       throws IOException {
     this.root = root.toAbsolutePath().normalize();
     this.realRoot = root.toRealPath();
@@ -63,6 +70,7 @@ final class LibraryScanner {
     this.threads = threads;
     this.progressInterval = progressInterval;
     this.progress = progress;
+    this.filesRead = filesRead;
   }
 
   /** Shared with metrics: how far the running scan has come. */
@@ -200,7 +208,12 @@ final class LibraryScanner {
       tracks.forEach(t -> catalogued.add(t.path()));
       int solved = solve(seen, catalogued);
       ignoredValues.log(log, "in this scan of " + root);
-      return new Result(new Catalog(tracks), report, fresh.get(), solved);
+      // an unchanged library keeps its catalogue: whatever is derived from it (indexes, the
+      // embeddings' pass) is not rebuilt at every rescan
+      boolean unchanged =
+          added.get() + changed.get() + removed == 0 && tracks.size() == previous.tracks().size();
+      Catalog catalog = unchanged ? previous : new Catalog(tracks);
+      return new Result(catalog, report, fresh.get(), solved);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("scan interrupted", e);
@@ -220,6 +233,7 @@ final class LibraryScanner {
       FileVersion version,
       IgnoredTagValues ignoredValues)
       throws TagReader.UnreadableFileException {
+    filesRead.increment();
     FileTags fileTags = tagReader.read(file, format, version.size(), ignoredValues);
     return new Track(Ids.track(relative), relative, file, format, version, fileTags);
   }

@@ -6,6 +6,7 @@ import dev.cadenza.stream.dynamodb.SharedTables;
 import dev.cadenza.stream.library.Catalog;
 import dev.cadenza.stream.library.Library;
 import dev.cadenza.stream.library.Track;
+import dev.cadenza.stream.store.DataProperties;
 import dev.cadenza.stream.web.Problems;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -43,6 +44,10 @@ import org.springframework.stereotype.Component;
  * share the work: each goes through the missing tracks in its own random order, in chunks, and
  * looks each chunk up in the table first.
  *
+ * <p>Without DynamoDB the vectors are saved in {@code cadenza.data.dir} ({@link EmbeddingFile})
+ * after each pass that changed them and loaded before the first pass, so a restart embeds only what
+ * changed while it was down.
+ *
  * <p>Requests never wait for a pass: {@link #index()} is the last published snapshot, republished
  * as the pass goes. docs/metadata.md describes it.
  */
@@ -63,6 +68,7 @@ public final class TrackEmbeddings implements SmartLifecycle, SimilarTracks {
   private final MetadataSettings settings;
   private final EmbeddingKeys keys;
   private final EmbeddingTable table;
+  private final SavedEmbeddings saved;
   private final Duration progressInterval;
 
   private final Map<String, TrackVector> vectors = new ConcurrentHashMap<>();
@@ -76,6 +82,7 @@ public final class TrackEmbeddings implements SmartLifecycle, SimilarTracks {
   private volatile int passTotal;
   private volatile String lastError;
   private long retryNotBefore; // pass thread only; System.nanoTime()
+  private boolean unsaved; // pass thread only: the vectors differ from the saved ones
 
   private final Counter computed;
   private final Counter loaded;
@@ -93,6 +100,7 @@ public final class TrackEmbeddings implements SmartLifecycle, SimilarTracks {
       MetadataSettings settings,
       CadenzaProperties properties,
       ObjectProvider<SharedTables> tables,
+      DataProperties data,
       MeterRegistry meters) {
     this(
         library,
@@ -100,6 +108,9 @@ public final class TrackEmbeddings implements SmartLifecycle, SimilarTracks {
         settings,
         properties.library().progressInterval(),
         tables.getIfAvailable() == null ? null : new EmbeddingTable(tables.getIfAvailable()),
+        tables.getIfAvailable() == null
+            ? new EmbeddingFile(data.directory())
+            : SavedEmbeddings.NONE,
         meters);
   }
 
@@ -110,7 +121,19 @@ public final class TrackEmbeddings implements SmartLifecycle, SimilarTracks {
       Duration progressInterval,
       EmbeddingTable table,
       MeterRegistry meters) {
+    this(library, embedder, settings, progressInterval, table, SavedEmbeddings.NONE, meters);
+  }
+
+  TrackEmbeddings(
+      Library library,
+      Embedder embedder,
+      MetadataSettings settings,
+      Duration progressInterval,
+      EmbeddingTable table,
+      SavedEmbeddings saved,
+      MeterRegistry meters) {
     this.library = library;
+    this.saved = saved;
     this.embedder = embedder;
     this.settings = settings;
     this.keys = new EmbeddingKeys(settings);
@@ -256,14 +279,18 @@ public final class TrackEmbeddings implements SmartLifecycle, SimilarTracks {
 
   private void tick() {
     try {
-      if (embedder.state() != Embedder.State.ENABLED) {
-        return; // loading: next tick; disabled: for good
-      }
-      Catalog catalog = library.catalog();
-      if (catalog == covered || System.nanoTime() - retryNotBefore < 0) {
+      Embedder.State state = embedder.state();
+      if (state == Embedder.State.DISABLED) {
         return;
       }
-      pass(catalog);
+      Catalog catalog = library.catalog();
+      // EMPTY: no scan or load has finished yet; a pass now would drop the saved vectors
+      if (catalog == Catalog.EMPTY
+          || catalog == covered
+          || System.nanoTime() - retryNotBefore < 0) {
+        return;
+      }
+      pass(catalog, state == Embedder.State.ENABLED);
     } catch (RuntimeException e) {
       if (stopping) {
         log.debug("Embedding pass stopped: the service is stopping");
@@ -282,7 +309,11 @@ public final class TrackEmbeddings implements SmartLifecycle, SimilarTracks {
     }
   }
 
-  private void pass(Catalog catalog) {
+  /**
+   * Covers {@code catalog}; while the model still loads ({@code modelReady} false) only when every
+   * vector is at hand (saved by the last run), else the next tick tries again.
+   */
+  private void pass(Catalog catalog, boolean modelReady) {
     Map<String, String> textOf = new LinkedHashMap<>(); // key → text
     Map<String, String> keyOf = new HashMap<>(); // track id → key
     for (Track t : catalog.tracks()) {
@@ -298,16 +329,34 @@ public final class TrackEmbeddings implements SmartLifecycle, SimilarTracks {
       }
     }
     if (!missing.isEmpty()) {
+      if (!modelReady) {
+        return;
+      }
       embedMissing(catalog, keyOf, textOf, missing);
       if (library.catalog() != catalog) {
         publish(catalog, keyOf);
         return; // a newer catalogue: the next tick covers it
       }
     }
-    vectors.keySet().retainAll(textOf.keySet()); // a set: contains is O(1)
+    if (vectors.keySet().retainAll(textOf.keySet())) { // a set: contains is O(1)
+      unsaved = true;
+    }
     publish(catalog, keyOf);
     covered = catalog;
     lastError = null;
+    if (unsaved) {
+      saved.save(keys.version(), vectors);
+      unsaved = false;
+    }
+  }
+
+  /** Before the first pass: the vectors the last run saved. */
+  private void loadSaved() {
+    Map<String, TrackVector> found = saved.load(keys.version());
+    if (!found.isEmpty()) {
+      vectors.putAll(found);
+      log.info("Loaded {} saved track embeddings", found.size());
+    }
   }
 
   private void embedMissing(
@@ -359,6 +408,7 @@ public final class TrackEmbeddings implements SmartLifecycle, SimilarTracks {
           fresh.put(toEmbed.get(i), TrackVector.of(out.get(i)));
         }
         vectors.putAll(fresh);
+        unsaved = true;
         computed.increment(fresh.size());
         byModel += fresh.size();
         if (tableAnswers) {
@@ -450,6 +500,7 @@ public final class TrackEmbeddings implements SmartLifecycle, SimilarTracks {
               t.setDaemon(true);
               return t;
             });
+    worker.execute(this::loadSaved);
     worker.scheduleWithFixedDelay(this::tick, 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -127,7 +127,8 @@ class CadenzaPropertiesStartupTest {
       CadenzaProperties properties = context.getBean(CadenzaProperties.class);
 
       assertThat(properties.library().path()).isNull();
-      assertThat(properties.library().scanThreads()).isEqualTo(2);
+      assertThat(properties.library().scanThreads())
+          .isEqualTo(Math.min(64, Runtime.getRuntime().availableProcessors()));
       assertThat(properties.library().progressInterval()).isEqualTo(Duration.ofSeconds(5));
       assertThat(properties.api().defaultPageSize()).isEqualTo(50);
       assertThat(properties.api().maxPageSize()).isEqualTo(500);
