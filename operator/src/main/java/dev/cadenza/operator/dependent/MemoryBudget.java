@@ -22,8 +22,11 @@ public record MemoryBudget(long l1, boolean embeddings) {
 
   private static final long MIB = 1L << 20;
 
-  /** Heap beside L1: catalogue, requests in flight, the model's input (the service's own rule). */
-  static final long WORKING_HEAP = 128 * MIB;
+  /**
+   * Heap beside L1: catalogue (about 2.6 KiB a track with its embeddings: 100,000 tracks fit),
+   * requests in flight, the model's input (the service's own rule).
+   */
+  static final long WORKING_HEAP = 384 * MIB;
 
   /** Metaspace and class space ({@code -XX:MaxMetaspaceSize}); 55-60 MiB measured. */
   static final long METASPACE = 96 * MIB;

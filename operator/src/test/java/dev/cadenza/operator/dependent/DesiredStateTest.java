@@ -473,7 +473,7 @@ class DesiredStateTest {
         .anySatisfy(
             e -> {
               assertThat(e.getName()).isEqualTo("JAVA_TOOL_OPTIONS");
-              assertThat(e.getValue()).contains("-Xmx640m");
+              assertThat(e.getValue()).contains("-Xmx896m");
             });
   }
 

@@ -133,10 +133,12 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
 
   /**
    * Heap the service needs beside L1 (the catalogue, requests in flight, the embedding model's
-   * input): the memory budget's working heap, docs/memory.md. The JVM options of the image, of
-   * {@code spring-boot:run} and of the operator's pods make the heap L1 plus this much.
+   * input): the memory budget's working heap, docs/memory.md. The catalogue takes about 2.6 KiB a
+   * track with its embeddings (262 MiB at 100,000 tracks), so this holds a library of 100,000 with
+   * room for requests. The JVM options of the image, of {@code spring-boot:run} and of the
+   * operator's pods make the heap L1 plus this much; at rest only what is used stays committed.
    */
-  static final long WORKING_HEAP = 128L << 20;
+  static final long WORKING_HEAP = 384L << 20;
 
   /**
    * The heap's bound as {@code -Xmx} set it. {@link Runtime#maxMemory} leaves out one of the two
@@ -163,7 +165,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
     if (configured > room) {
       log.warn(
           "cadenza.cache.memory is {} bytes but the heap is only {} bytes: L1 holds at most {}"
-              + " (raise the heap to cadenza.cache.memory + 128 MiB with -Xmx, docs/memory.md, or"
+              + " (raise the heap to cadenza.cache.memory + 384 MiB with -Xmx, docs/memory.md, or"
               + " lower cadenza.cache.memory)",
           configured,
           maxHeap,
