@@ -85,7 +85,7 @@ peer='"navidrome": null'
 if [ "$navidrome" = 1 ]; then
   start_navidrome "$run/navidrome.log" "$lib"
   peer=$(printf '"navidrome": {"port": %s, "pid": %s, "auth": "%s", "log": "%s", "version": "%s"}, "navidrome_formats": ["opus", "mp3", "aac"]' \
-    "$nport" "$npid" "$nauth" "$run/navidrome.log" "$("$navidrome_bin" --version | head -n 1 | cut -d' ' -f1)")
+    "$nd_port" "$nd_pid" "$nauth" "$run/navidrome.log" "$("$navidrome_bin" --version | head -n 1 | cut -d' ' -f1)")
 fi
 
 config=$(printf '{%s, "a": {"port": %s, "pid": %s, "mport": %s}, "b": {"port": %s, "pid": %s, "mport": %s}, "nocache": {"port": %s, "pid": %s, "mport": %s}, "library": "%s", "seconds": %s, "kbps": %s, "plays": %s, "formats": %s}' "$peer" \
