@@ -190,8 +190,9 @@ def main():
     out.append(f"ffmpeg runs on the L2 instance in all: {runs_b:.0f}.")
     out.append("")
     if nd:
+        lacking = [f for f in cfg["formats"] if f not in nd_formats]
         out.append(f"Navidrome {nd['version']}: Subsonic `stream?id=..&format=FORMAT&maxBitRate={kbps}`, its default transcodings "
-                   f"({', '.join(sorted(nd_formats))}; none for {', '.join(f for f in cfg['formats'] if f not in nd_formats) or 'none'}) "
+                   f"({', '.join(sorted(nd_formats))}" + (f"; none for {', '.join(lacking)}" if lacking else "") + ") "
                    "and its default transcode cache (100 MB); the warm play was checked to be a cache hit in its log.")
         out.append("")
     out.append(f"{plays} plays of one track (CPU seconds, from the medians above): Cadenza and Navidrome pay one cold transcode and {plays - 1} warm plays (Cadenza from L1, Navidrome from its transcode cache); a server that does not cache (Cadenza with its cache off) pays {plays} transcodes.")
