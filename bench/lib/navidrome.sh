@@ -4,8 +4,10 @@
 #
 #   start_navidrome LOG MUSIC_DIR [NAME=VALUE...]
 #       starts Navidrome on a free loopback port with a temporary data folder under $(dirname LOG),
-#       admin user "admin" (ND_DEVAUTOCREATEADMINPASSWORD), one scan at start and none after, no
-#       Last.fm/Spotify agents; the extra NAME=VALUE pairs are added to its environment (ND_...).
+#       admin user "admin" (ND_DEVAUTOCREATEADMINPASSWORD), one scan at start (the next one due in
+#       24 h), Last.fm off and no Spotify key (no calls out: it logs that those agents are not
+#       available), log level info (its default); the extra NAME=VALUE pairs are added to its
+#       environment (ND_...).
 #       Waits until its scan has finished. Sets nd_port, nd_pid, nauth (the Subsonic query
 #       parameters u, p, v, c, f=json); nd_pid is in pids, so common.sh's trap stops it. (nd_port and
 #       nd_pid are nginx's, in common.sh.)
@@ -31,7 +33,7 @@ start_navidrome() {
   log "starting Navidrome $("$navidrome_bin" --version | head -n 1) on $nd_port (music: $music)"
   env ND_MUSICFOLDER="$music" ND_DATAFOLDER="$navidrome_data" ND_PORT="$nd_port" ND_ADDRESS=127.0.0.1 \
     ND_SCANSCHEDULE="@every 24h" ND_DEVAUTOCREATEADMINPASSWORD="$navidrome_password" \
-    ND_AGENTS="" ND_LASTFM_ENABLED=false ND_SPOTIFY_ID="" ND_LOGLEVEL=info ND_ENABLEINSIGHTSCOLLECTOR=false \
+    ND_LASTFM_ENABLED=false ND_LOGLEVEL=info \
     "$@" "$navidrome_bin" >"$log_file" 2>&1 &
   nd_pid=$!
   pids+=("$nd_pid")
