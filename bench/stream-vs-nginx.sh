@@ -3,7 +3,7 @@
 # Both listen on 127.0.0.1 only; every load run is bounded in time and in requests.
 #
 #   bench/stream-vs-nginx.sh [--no-build] [--nginx-only] [-c N] [-d DURATION] [--large-c N]
-#                            [--nginx-nopush on|off] [--jar PATH]
+#                            [--nginx-nopush on|off] [--jar PATH] [--navidrome]
 #   bench/stream-vs-nginx.sh --tiers [--variants l1,l2,origin,file] [--l2-c N] [--l2-large-c N]
 #                            [--l2-d DURATION] [--save FILE] [other options as above]
 #
@@ -12,21 +12,26 @@
 # per request), BENCH_NGINX_TCP_NOPUSH (off), BENCH_JAR, JAVA_OPTS; with --tiers also
 # BENCH_VARIANTS, BENCH_L2_CONCURRENCY (8), BENCH_L2_LARGE_CONCURRENCY (2), BENCH_L2_DURATION (-d),
 # BENCH_L2_WARM_PASSES (4), BENCH_L2_ARGS (extra service arguments for the L2 variant).
+#
+# --navidrome (default mode only) adds Navidrome v0.53.3 (hack/navidrome.sh) on the same library:
+# its raw Subsonic streams (stream?id=..&format=raw, u/p auth in the query) in the same scenarios,
+# after Cadenza, with its CPU and its resident memory after the runs (of every server).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shared with bench/front.sh: the paths and settings common to both (concurrency, duration, ...),
 # die, log, process cleanup, CPU accounting, nginx, the service, URL lists, loadgen
 source "$here/lib/common.sh"
+source "$here/lib/navidrome.sh"
 
-build=1 nginx_only=0 tiers=0 save=""
+build=1 nginx_only=0 tiers=0 save="" navidrome=0
 variants=${BENCH_VARIANTS:-l1,l2,origin,file}
 l2_concurrency=${BENCH_L2_CONCURRENCY:-8}
 l2_large_concurrency=${BENCH_L2_LARGE_CONCURRENCY:-2}
 l2_duration=${BENCH_L2_DURATION:-}
 l2_warm_passes=${BENCH_L2_WARM_PASSES:-4}
 
-usage() { sed -n '2,14s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
+usage() { sed -n '2,18s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -43,6 +48,7 @@ while [ $# -gt 0 ]; do
     --l2-large-c) l2_large_concurrency=${2:?}; shift ;;
     --l2-d) l2_duration=${2:?}; shift ;;
     --save) save=${2:?}; shift ;;
+    --navidrome) navidrome=1 ;;
     -h | --help) usage ;;
     *) echo "unknown argument: $1" >&2; usage 2 ;;
   esac
@@ -57,6 +63,7 @@ if [ "$tiers" = 1 ]; then
     [[ $v =~ ^(l1|l2|origin|file)$ ]] || die "--variants: l1, l2, origin and file only, not '$v'"
   done
   [ ${#variant_list[@]} -gt 0 ] || die "--variants is empty"
+  [ "$navidrome" = 0 ] || die "--navidrome goes with the default mode, not --tiers"
   save=${save:-$here/results/tiers-$(date +%F).md}
 fi
 use_jar_override
@@ -82,19 +89,21 @@ measure() {
   if [ "$server" = nginx ]; then
     list=$urls/nginx-$kind.txt
     mapfile -t spids < <(echo "$npid"; pgrep -P "$npid")
+  elif [ "$server" = navidrome ]; then
+    list=$urls/navidrome-$kind.txt spids=("$nd_pid")
   else
     list=$urls/cadenza-$kind.txt port=$cport spids=("$cpid")
     [ -z "$dpid" ] || apids=("$dpid")
   fi
   [ -z "$port" ] || snapshot "$port" >"$out/meters-before.txt"
   log "$kind/$mode  $server  c=$conc d=$dur"
-  [ "$server" = nginx ] || j0=$(jit_ticks "$cpid")
+  [ "$server" = nginx ] || [ "$server" = navidrome ] || j0=$(jit_ticks "$cpid")
   t0=$(date +%s%N) c0=$(proc_ticks "${spids[@]}") a0=$(proc_ticks "${apids[@]}")
   read -r sb0 st0 < <(sys_ticks)
   loadgen "$list" "$mode" "$conc" "$dur"
   read -r sb1 st1 < <(sys_ticks)
   t1=$(date +%s%N) c1=$(proc_ticks "${spids[@]}") a1=$(proc_ticks "${apids[@]}")
-  [ "$server" = nginx ] || j1=$(jit_ticks "$cpid")
+  [ "$server" = nginx ] || [ "$server" = navidrome ] || j1=$(jit_ticks "$cpid")
   r=$(<"$out/last.json")
   echo "   $r" >&2
   if [ -n "$port" ]; then
@@ -155,6 +164,40 @@ wait_l2_writes() {
   return 1
 }
 
+# rss_record SERVER PID...: the resident memory of the server's processes now (VmRSS, summed), for the report
+rss_record() {
+  local p kb=0 v
+  for p in "${@:2}"; do
+    v=$(awk '/^VmRSS:/{print $2}' "/proc/$p/status" 2>/dev/null) || v=0
+    kb=$((kb + ${v:-0}))
+  done
+  printf '{"type":"rss","server":"%s","kib":%s}\n' "$1" "$kb" >>"$results"
+}
+
+# navidrome_urls: $urls/navidrome-<demo|large>.txt, the raw Subsonic streams of the files of the nginx
+# lists, in the same order (a file Navidrome did not scan is left out, with a warning)
+navidrome_urls() {
+  navidrome_song_ids >"$urls/navidrome-ids.txt"
+  python3 - "$urls" "$nd_port" "$nauth" <<'PY'
+import os, sys, urllib.parse
+
+dest, port, auth = sys.argv[1:4]
+ids = dict(reversed(line.rstrip("\n").split("\t", 1)) for line in open(os.path.join(dest, "navidrome-ids.txt")) if line.strip())
+for kind in ("demo", "large"):
+    out = []
+    for line in open(os.path.join(dest, f"nginx-{kind}.txt")):
+        url, size = line.rstrip("\n").split("\t")
+        path = urllib.parse.unquote(url.split("/files/", 1)[1])
+        if path not in ids:
+            print(f"warning: not in Navidrome's library: {path}", file=sys.stderr)
+            continue
+        out.append(f"http://127.0.0.1:{port}/rest/stream?{auth}&id={ids[path]}&format=raw\t{size}")
+    with open(os.path.join(dest, f"navidrome-{kind}.txt"), "w") as f:
+        f.writelines(l + "\n" for l in out)
+    print(f"Navidrome URL list {kind}: {len(out)} files", file=sys.stderr)
+PY
+}
+
 scenarios_for() { # CONCURRENCY LARGE_CONCURRENCY: the four scenarios
   printf '%s\n' "demo full $1" "demo range $1" "large range $1" "large full $2"
 }
@@ -176,6 +219,11 @@ if [ "$tiers" = 0 ]; then
   servers=(nginx)
   [ "$nginx_only" = 1 ] || servers+=(cadenza)
   has_urls nginx demo || die "no demo tracks to benchmark (is the catalogue empty?)"
+  if [ "$navidrome" = 1 ]; then
+    start_navidrome "$out/navidrome.log" "$lib"
+    navidrome_urls
+    servers+=(navidrome)
+  fi
 
   # warm-up (JIT, page cache, connection pools)
   for s in "${servers[@]}"; do
@@ -198,6 +246,9 @@ if [ "$tiers" = 0 ]; then
       measure "$s" "$kind" "$mode" "$conc" "$duration"
     done
   done < <(scenarios_for "$concurrency" "$large_concurrency")
+  rss_record nginx "$npid" $(pgrep -P "$npid")
+  [ "$nginx_only" = 1 ] || rss_record cadenza "$cpid"
+  [ "$navidrome" = 0 ] || rss_record navidrome "$nd_pid"
 else
   # --- --tiers: nginx once, then each Cadenza variant alone (one JVM at a time) --------------------
   make_urls nginx
@@ -359,7 +410,7 @@ def cpu_table(runs, with_aux):
         per_gb = server / (r["bytes"] / 1e9) if r["bytes"] else 0
         aux_cell = f"{aux / wall:.2f} | " if with_aux else ""
         jit = row["cpu"].get("jit", 0) / row["cpu"]["hz"]
-        jit_cell = "" if row["server"] == "nginx" else f"{jit / wall:.2f}"
+        jit_cell = "" if row["server"] in ("nginx", "navidrome") else f"{jit / wall:.2f}"
         print(f"| {row['scenario']} | {row['server']} | {r['concurrency']} | {server / wall:.2f} | {jit_cell} | {aux_cell}"
               f"{gen / wall:.2f} | {other / wall:.2f} | {idle / wall:.2f} | {per_k:.1f} | {per_gb:.2f} |")
     print(f"\nCores: CPU seconds per wall second during the run, out of {cores}. \"other processes\" is "
@@ -369,7 +420,10 @@ def cpu_table(runs, with_aux):
 
 if not meta["tiers"]:
     # ---- the default mode: the table as before, then where the CPU went ----
-    print(f"## Cadenza vs nginx streaming ({duration} per run)\n")
+    peer = " and Navidrome" if any(r["server"] == "navidrome" for r in runs) else ""
+    print(f"## Cadenza{peer} vs nginx streaming ({duration} per run)\n")
+    print(f"Run {meta['date']}, {meta['seconds']} s; jar: {meta['jar']}; load average {meta['loadavg_start']} "
+          f"at the start, {meta['loadavg_end']} at the end.\n")
     print(f"Note: this machine has {cores} CPU cores, shared by the load generator and the server under "
           "test (nginx: 2 workers); absolute numbers understate both servers, compare the ratios.")
     if meta["nopush"] == "on":
@@ -379,7 +433,7 @@ if not meta["tiers"]:
     print()
     print("| scenario | server | conc | req/s | MB/s | TTFB p50 ms | TTFB p99 ms | total p99 ms | errors |")
     print("|---|---|--:|--:|--:|--:|--:|--:|--:|")
-    by, names = {}, {"nginx": "nginx", "cadenza": "Cadenza"}
+    by, names = {}, {"nginx": "nginx", "cadenza": "Cadenza", "navidrome": "Navidrome"}
     for row in runs:
         r = row["result"]
         by[(row["scenario"], row["server"])] = r
@@ -392,8 +446,26 @@ if not meta["tiers"]:
             print(f"| {row['scenario']} | **Cadenza/nginx** | | {ratio(c['req_per_s'], n['req_per_s'])} "
                   f"| {ratio(c['MB_per_s'], n['MB_per_s'])} | | {ratio(c['ttfb_p99_ms'], n['ttfb_p99_ms'])} "
                   f"| | {flag} |")
-    print("\nMB = 10^6 bytes of response body. Ratios: throughput above 1x means Cadenza is faster, "
-          "TTFB p99 above 1x means Cadenza is slower to first byte.")
+        d = by.get((row["scenario"], "navidrome"))
+        if row["server"] == "navidrome" and n and d:
+            flag = "**errors: not comparable**" if n["errors"] or d["errors"] else ""
+            print(f"| {row['scenario']} | **Navidrome/nginx** | | {ratio(d['req_per_s'], n['req_per_s'])} "
+                  f"| {ratio(d['MB_per_s'], n['MB_per_s'])} | | {ratio(d['ttfb_p99_ms'], n['ttfb_p99_ms'])} "
+                  f"| | {flag} |")
+    print("\nMB = 10^6 bytes of response body. Ratios: throughput above 1x means Cadenza (or Navidrome) is faster, "
+          "TTFB p99 above 1x means it is slower to first byte.")
+    if any(r["server"] == "navidrome" for r in runs):
+        print("\nNavidrome: v0.53.3 built by hack/navidrome.sh, its raw Subsonic stream "
+              "(`/rest/stream?id=..&format=raw`, u/p authentication in the query, checked on every request), "
+              "default settings; it ran after Cadenza, warmed up like nginx (mixed load for the warm-up time).")
+    rss = [r for r in rows if r["type"] == "rss"]
+    if rss:
+        print("\n### Resident memory after the runs\n")
+        print("| server | RSS MiB |")
+        print("|---|--:|")
+        for r in rss:
+            print(f"| {names[r['server']]} | {r['kib'] / 1024:.0f} |")
+        print("\nVmRSS of the server's processes (nginx: master and workers) once all its runs were done.")
     print("\n### Where the CPU went\n")
     cpu_table(runs, False)
     sys.exit(0)

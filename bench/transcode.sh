@@ -7,13 +7,16 @@
 #   l1       the same variant again on A, from memory
 #   l2       the same variant on B, another instance on A's tables, from DynamoDB (dynalite)
 #   nocache  Cadenza with its cache off, standing for a server that does not cache (every play runs
-#            ffmpeg, as Navidrome's do)
+#            ffmpeg)
+#   navidrome  Navidrome v0.53.3 (hack/navidrome.sh) on the same files, through its Subsonic stream:
+#            cold (the first play runs ffmpeg) and warm (the second play, from its transcode cache,
+#            which is on by default); its default transcodings are opus, mp3 and aac (no m4a)
 #
 # and what N plays of one track cost each way. On --tracks generated tracks of --seconds (stereo
 # pink noise with a tone, FLAC 44.1 kHz), each format at --kbps.
 #
 #   bench/transcode.sh [--no-build] [--jar PATH] [--tracks N] [--seconds S] [--kbps K] [--plays N]
-#                      [--save FILE]
+#                      [--no-navidrome] [--save FILE]
 #
 # Environment overrides: BENCH_TRACKS (3), BENCH_SECONDS (180), BENCH_KBPS (128), BENCH_PLAYS (10),
 # BENCH_FORMATS (opus mp3 aac m4a), BENCH_SAVE, BENCH_JAR, JAVA_OPTS. Needs ffmpeg (hack/ffmpeg.sh).
@@ -21,12 +24,13 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/lib/common.sh"
+source "$here/lib/navidrome.sh"
 
-build=1 save=${BENCH_SAVE:-}
+build=1 save=${BENCH_SAVE:-} navidrome=1
 tracks=${BENCH_TRACKS:-3} seconds=${BENCH_SECONDS:-180} kbps=${BENCH_KBPS:-128} plays=${BENCH_PLAYS:-10}
 formats=${BENCH_FORMATS:-opus mp3 aac m4a}
 
-usage() { sed -n '2,19s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
+usage() { sed -n '2,22s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -37,6 +41,7 @@ while [ $# -gt 0 ]; do
     --kbps) kbps=$2; shift ;;
     --plays) plays=$2; shift ;;
     --save) save=$2; shift ;;
+    --no-navidrome) navidrome=0 ;;
     -h|--help) usage 0 ;;
     *) echo "unknown argument: $1" >&2; usage 2 ;;
   esac
@@ -76,12 +81,19 @@ c_port=$cport c_pid=$cpid
 # the shared catalogue: B serves A's scan
 wait_http "http://127.0.0.1:$b_port/api/v1/tracks/$(curl -s "http://127.0.0.1:$a_port/api/v1/tracks?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')" "$b_pid" 60
 
-config=$(printf '{"a": {"port": %s, "pid": %s, "mport": %s}, "b": {"port": %s, "pid": %s, "mport": %s}, "nocache": {"port": %s, "pid": %s, "mport": %s}, "library": "%s", "seconds": %s, "kbps": %s, "plays": %s, "formats": %s}' \
+peer='"navidrome": null'
+if [ "$navidrome" = 1 ]; then
+  start_navidrome "$run/navidrome.log" "$lib"
+  peer=$(printf '"navidrome": {"port": %s, "pid": %s, "auth": "%s", "log": "%s", "version": "%s"}, "navidrome_formats": ["opus", "mp3", "aac"]' \
+    "$nd_port" "$nd_pid" "$nauth" "$run/navidrome.log" "$("$navidrome_bin" --version | head -n 1 | cut -d' ' -f1)")
+fi
+
+config=$(printf '{%s, "a": {"port": %s, "pid": %s, "mport": %s}, "b": {"port": %s, "pid": %s, "mport": %s}, "nocache": {"port": %s, "pid": %s, "mport": %s}, "library": "%s", "seconds": %s, "kbps": %s, "plays": %s, "formats": %s}' "$peer" \
   "$a_port" "$a_pid" "$(management_of "$a_port")" "$b_port" "$b_pid" "$(management_of "$b_port")" \
   "$c_port" "$c_pid" "$(management_of "$c_port")" "$lib" "$seconds" "$kbps" "$plays" \
   "$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1].split()))' "$formats")")
 {
-  echo "# Transcoding: cold, warm from L1 and L2, against ffmpeg alone and no cache"
+  echo "# Transcoding: cold, warm from L1 and L2, against ffmpeg alone, no cache and Navidrome"
   echo
   echo "\`bench/transcode.sh --tracks $tracks --seconds $seconds --kbps $kbps --plays $plays\`, $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores; $(java -version 2>&1 | head -n 1); $(ffmpeg -version | head -n 1 | cut -d' ' -f1-3); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
