@@ -3,26 +3,15 @@ package dev.cadenza.stream.library;
 import dev.cadenza.protocol.catalog.AudioProperties;
 import dev.cadenza.protocol.catalog.ReplayGain;
 import dev.cadenza.protocol.catalog.TrackTags;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import dev.cadenza.stream.store.SnapshotFile;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
-import java.util.zip.CheckedOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * data), and a file replaced by an atomic rename is never half-written. It stays apart from the
  * users' store, whose every write must be durable.
  *
- * <p>Format: magic, {@link #FORMAT}, {@link CatalogItems#TAGS_READ} (what the tags hold), the
- * library root, the track count, the tracks, then a CRC-32 of all that. A file of another format,
- * tag reading or root, a truncated or corrupt one, is reported once and ignored: the scan reads
- * every file as without it.
+ * <p>Format: a {@link SnapshotFile} (magic, {@link #FORMAT}, CRC-32) of {@link
+ * CatalogItems#TAGS_READ} (what the tags hold), the library root, the track count, the tracks. A
+ * file of another format, tag reading or root, a truncated or corrupt one, is reported once and
+ * ignored: the scan reads every file as without it.
  */
 final class CatalogFile implements SavedCatalogue {
 
@@ -56,92 +45,67 @@ final class CatalogFile implements SavedCatalogue {
   private static final int NO_INT = Integer.MIN_VALUE;
   private static final long NO_LONG = Long.MIN_VALUE;
 
-  private final Path file;
+  private final SnapshotFile file;
 
   CatalogFile(Path dataDir) {
-    this.file = dataDir.resolve(FILE_NAME);
+    this.file = new SnapshotFile(dataDir.resolve(FILE_NAME), MAGIC, FORMAT);
   }
 
   Path file() {
-    return file;
+    return file.path();
   }
 
   @Override
   public Optional<List<Track>> load(Path root) {
     Path library = root.toAbsolutePath().normalize();
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      CRC32 crc = new CRC32();
-      DataInputStream data = new DataInputStream(new CheckedInputStream(in, crc));
-      if (data.readInt() != MAGIC) {
-        return ignored("it is not a Cadenza catalogue");
-      }
-      int format = data.readInt();
-      int tagsRead = data.readInt();
-      if (format != FORMAT || tagsRead != CatalogItems.TAGS_READ) {
-        return ignored("it is of an older or newer version (" + format + "/" + tagsRead + ")");
-      }
-      if (!data.readUTF().equals(library.toString())) {
-        return ignored("it is of another library root");
-      }
-      int count = data.readInt();
-      if (count < 0) {
-        return ignored("it is corrupt");
-      }
-      List<Track> tracks = new ArrayList<>(Math.min(count, 1 << 20));
-      for (int i = 0; i < count; i++) {
-        tracks.add(read(data, library));
-      }
-      long expected = crc.getValue();
-      if (data.readLong() != expected) {
-        return ignored("it is corrupt (checksum)");
-      }
-      return Optional.of(tracks);
-    } catch (NoSuchFileException e) {
+    try {
+      return file.read(
+          data -> {
+            int tagsRead = data.readInt();
+            if (tagsRead != CatalogItems.TAGS_READ) {
+              throw new SnapshotFile.Refused(
+                  "it holds tags read by another version (" + tagsRead + ")");
+            }
+            if (!data.readUTF().equals(library.toString())) {
+              throw new SnapshotFile.Refused("it is of another library root");
+            }
+            int count = data.readInt();
+            if (count < 0) {
+              throw new SnapshotFile.Refused("it is corrupt");
+            }
+            List<Track> tracks = new ArrayList<>(Math.min(count, 1 << 20));
+            for (int i = 0; i < count; i++) {
+              tracks.add(read(data, library));
+            }
+            return tracks;
+          });
+    } catch (SnapshotFile.Refused e) {
+      log.warn(
+          "Ignoring the saved catalogue {}: {}; the library is scanned in full",
+          file.path(),
+          e.getMessage());
       return Optional.empty();
-    } catch (EOFException e) {
-      return ignored("it is truncated");
-    } catch (IOException | RuntimeException e) {
-      return ignored("it cannot be read (" + e + ")");
     }
-  }
-
-  private Optional<List<Track>> ignored(String why) {
-    log.warn("Ignoring the saved catalogue {}: {}; the library is scanned in full", file, why);
-    return Optional.empty();
   }
 
   /** Replaces the file with {@code catalog}; a failure is logged and leaves the previous file. */
   @Override
   public void save(Path root, Catalog catalog) {
     Path library = root.toAbsolutePath().normalize();
-    Path temporary = file.resolveSibling(FILE_NAME + ".tmp");
     try {
-      Files.createDirectories(file.getParent());
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16)) {
-        CRC32 crc = new CRC32();
-        DataOutputStream data = new DataOutputStream(new CheckedOutputStream(out, crc));
-        data.writeInt(MAGIC);
-        data.writeInt(FORMAT);
-        data.writeInt(CatalogItems.TAGS_READ);
-        data.writeUTF(library.toString());
-        data.writeInt(catalog.tracks().size());
-        for (Track t : catalog.tracks()) {
-          write(data, t);
-        }
-        data.flush();
-        data.writeLong(crc.getValue());
-        data.flush();
-      }
-      try {
-        Files.move(
-            temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-      }
+      file.write(
+          data -> {
+            data.writeInt(CatalogItems.TAGS_READ);
+            data.writeUTF(library.toString());
+            data.writeInt(catalog.tracks().size());
+            for (Track t : catalog.tracks()) {
+              write(data, t);
+            }
+          });
     } catch (IOException e) {
       log.warn(
           "Could not save the catalogue to {} ({}); the next start scans the library in full",
-          file,
+          file.path(),
           e.toString());
     }
   }
