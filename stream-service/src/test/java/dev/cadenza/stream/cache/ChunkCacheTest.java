@@ -176,7 +176,8 @@ class ChunkCacheTest {
   void aBoundThatLeavesTheWorkingHeapIsKeptAndALargerOneLowered() {
     // the budget's heap: L1 + 384 MiB (docs/memory.md)
     assertThat(ChunkCache.boundedByHeap(256L << 20, 640L << 20)).isEqualTo(256L << 20);
-    assertThat(ChunkCache.boundedByHeap(512L << 20, 640L << 20)).isEqualTo(256L << 20);
+    assertThat(ChunkCache.boundedByHeap(640L << 20, 1024L << 20)).isEqualTo(640L << 20);
+    assertThat(ChunkCache.boundedByHeap(1024L << 20, 1024L << 20)).isEqualTo(640L << 20);
   }
 
   @Test
