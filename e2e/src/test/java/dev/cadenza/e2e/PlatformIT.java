@@ -199,7 +199,7 @@ class PlatformIT {
   @Order(3)
   void theMinimalExampleGetsActiveTablesAndTwoReadyStreamPods() {
     // examples/minimal.yaml as it is, plus what this cluster needs: the pods' DynamoDB keys, and
-    // smaller pods than the default (1296Mi each, the budget of a 512Mi cache) on a node that runs
+    // smaller pods than the default (1488Mi each, the budget of a 512Mi cache) on a node that runs
     // the build too
     Command example =
         node.kubectl(

@@ -34,8 +34,12 @@ public record MemoryBudget(long l1, boolean embeddings) {
   /** JIT-compiled code ({@code -XX:ReservedCodeCacheSize}); 15-25 MiB measured. */
   static final long CODE_CACHE = 48 * MIB;
 
-  /** Netty's buffers ({@code -XX:MaxDirectMemorySize}); 1-15 MiB measured. */
-  static final long DIRECT = 64 * MIB;
+  /**
+   * Netty's buffers ({@code -XX:MaxDirectMemorySize}): 1-16 MiB measured at 16 connections, but 64
+   * MiB ran out at 32 connections of ranges (bench/stream-vs-nginx.sh: every connection hung on
+   * "Cannot reserve 2097152 bytes of direct buffer memory"); 256 MiB served them without an error.
+   */
+  static final long DIRECT = 256 * MIB;
 
   /** Thread stacks, GC, symbols, compiler arenas: the JVM's own, bounded by no option; ~30 MiB. */
   static final long JVM_NATIVE = 48 * MIB;

@@ -40,16 +40,16 @@ class MemoryBudgetTest {
   void theContainerIsTheL1CachePlusAFixedBaseAndTheHeapIsL1PlusTheWorkingHeap() {
     MemoryBudget budget = MemoryBudget.of(Jazz.jazz(BASE).getSpec());
     // spec.cache.memory's default, 512Mi: heap 512 + 384; off the heap 96 metaspace + 48 code
-    // + 64 direct + 48 JVM native + 48 mapped files + 96 model
+    // + 256 direct + 48 JVM native + 48 mapped files + 96 model
     assertThat(budget.l1()).isEqualTo(512L << 20);
     assertThat(budget.heap()).isEqualTo(896L << 20);
-    assertThat(budget.container()).isEqualTo(new Quantity("1296Mi"));
+    assertThat(budget.container()).isEqualTo(new Quantity("1488Mi"));
     assertThat(budget.jvmOptions())
         .contains(
             "-Xmx896m",
             "-XX:MaxMetaspaceSize=96m",
             "-XX:ReservedCodeCacheSize=48m",
-            "-XX:MaxDirectMemorySize=64m",
+            "-XX:MaxDirectMemorySize=256m",
             "-XX:+UseG1GC");
   }
 
@@ -57,13 +57,13 @@ class MemoryBudgetTest {
   void aLargerCacheGrowsHeapAndContainerByItsBytesAndNoModelShrinksTheContainer() {
     MemoryBudget twoGi = MemoryBudget.of(Jazz.jazz(BASE + "cache: {memory: 2Gi}\n").getSpec());
     assertThat(twoGi.jvmOptions()).contains("-Xmx2432m");
-    assertThat(twoGi.container()).isEqualTo(new Quantity("2832Mi"));
+    assertThat(twoGi.container()).isEqualTo(new Quantity("3024Mi"));
     // decimal units: 500M is 476.8 MiB, rounded up to whole MiB
     assertThat(MemoryBudget.of(Jazz.jazz(BASE + "cache: {memory: 500M}\n").getSpec()).jvmOptions())
         .contains("-Xmx861m");
     MemoryBudget noModel =
         MemoryBudget.of(Jazz.jazz(BASE + "metadata: {embeddings: false}\n").getSpec());
-    assertThat(noModel.container()).isEqualTo(new Quantity("1200Mi"));
+    assertThat(noModel.container()).isEqualTo(new Quantity("1392Mi"));
     assertThat(noModel.jvmOptions()).contains("-Xmx896m");
     assertThatThrownBy(() -> new MemoryBudget(-1, true))
         .hasMessageContaining("must not be negative");
@@ -73,11 +73,11 @@ class MemoryBudgetTest {
   void thePodAsksForAndIsLimitedToItsBudgetAndItsJvmGetsTheMatchingLimits() {
     Container c = container(Jazz.jazz(BASE + "cache: {memory: 1Gi}\n"));
     assertThat(c.getResources().getRequests())
-        .containsEntry("memory", new Quantity("1808Mi"))
+        .containsEntry("memory", new Quantity("2000Mi"))
         .containsEntry("cpu", new Quantity("250m"));
     assertThat(c.getResources().getLimits()).containsOnlyKeys("memory");
-    assertThat(c.getResources().getLimits()).containsEntry("memory", new Quantity("1808Mi"));
-    assertThat(javaToolOptions(c)).contains("-Xmx1408m").contains("-XX:MaxDirectMemorySize=64m");
+    assertThat(c.getResources().getLimits()).containsEntry("memory", new Quantity("2000Mi"));
+    assertThat(javaToolOptions(c)).contains("-Xmx1408m").contains("-XX:MaxDirectMemorySize=256m");
   }
 
   @Test
@@ -85,8 +85,8 @@ class MemoryBudgetTest {
     Container cpuOnly = container(Jazz.jazz(BASE + "resources: {requests: {cpu: '1'}}\n"));
     assertThat(cpuOnly.getResources().getRequests())
         .containsEntry("cpu", new Quantity("1"))
-        .containsEntry("memory", new Quantity("1296Mi"));
-    assertThat(cpuOnly.getResources().getLimits()).containsEntry("memory", new Quantity("1296Mi"));
+        .containsEntry("memory", new Quantity("1488Mi"));
+    assertThat(cpuOnly.getResources().getLimits()).containsEntry("memory", new Quantity("1488Mi"));
 
     Container limited = container(Jazz.jazz(BASE + "resources: {limits: {memory: 2Gi}}\n"));
     assertThat(limited.getResources().getRequests()).containsEntry("memory", new Quantity("2Gi"));
