@@ -2,8 +2,10 @@ package dev.cadenza.stream.transcode;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,8 +46,18 @@ public final class Ffprobe {
 
   /** Samples of the first audio stream, decoded to mono at 48 kHz: its exact duration. */
   public static long samplesAt48k(Path file) throws Exception {
-    Process p =
-        new ProcessBuilder(
+    return decodedSamples(file, "-ar", "48000");
+  }
+
+  /** Samples of the first audio stream, decoded to mono at the stream's own rate. */
+  public static long decodedSamples(Path file) throws Exception {
+    return decodedSamples(file, new String[0]);
+  }
+
+  private static long decodedSamples(Path file, String... resample) throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 "ffmpeg",
                 "-v",
                 "error",
@@ -57,19 +69,13 @@ public final class Ffprobe {
                 "-f",
                 "s16le",
                 "-ac",
-                "1",
-                "-ar",
-                "48000",
-                "-")
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    long bytes = 0;
+                "1"));
+    command.addAll(List.of(resample));
+    command.add("-");
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    long bytes;
     try (InputStream in = p.getInputStream()) {
-      byte[] buffer = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buffer)) >= 0) {
-        bytes += n;
-      }
+      bytes = in.transferTo(OutputStream.nullOutputStream());
     }
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IOException("ffmpeg could not decode " + file);

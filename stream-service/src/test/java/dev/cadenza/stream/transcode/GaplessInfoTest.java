@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +36,7 @@ class GaplessInfoTest {
             Files.createDirectories(dir.resolve("side|copies 'of' [mp3]"))
                 .resolve("copy-" + rate + "-" + channels + ".mp3");
         byte[] made = transcode(source, TranscodeFormat.MP3, channels, Optional.of(copy));
-        assertThat(decodedSamples(write("made.mp3", made))).as(what).isGreaterThan(rate);
+        assertThat(Ffprobe.decodedSamples(write("made.mp3", made))).as(what).isGreaterThan(rate);
 
         GaplessInfo patched =
             GaplessInfo.written(TranscodeFormat.MP3, chunks(made, 4096), Optional.of(copy));
@@ -48,7 +46,7 @@ class GaplessInfoTest {
         assertThat(Arrays.copyOfRange(bytes, Mp3InfoFrame.RESERVED + 10, bytes.length))
             .as("%s: the bytes after the reserved room", what)
             .isEqualTo(Arrays.copyOfRange(made, Mp3InfoFrame.RESERVED + 10, made.length));
-        assertThat(decodedSamples(write("patched.mp3", bytes))).as(what).isEqualTo(rate);
+        assertThat(Ffprobe.decodedSamples(write("patched.mp3", bytes))).as(what).isEqualTo(rate);
       }
     }
   }
@@ -59,7 +57,7 @@ class GaplessInfoTest {
       String what = rate + " Hz";
       Path source = sine(rate, 2);
       byte[] made = transcode(source, TranscodeFormat.M4A, 2, Optional.empty());
-      long before = decodedSamples(write("made.m4a", made));
+      long before = Ffprobe.decodedSamples(write("made.m4a", made));
       assertThat(before).as(what).isGreaterThanOrEqualTo(rate + M4aGaplessInfo.PRIMING);
 
       GaplessInfo patched =
@@ -71,7 +69,7 @@ class GaplessInfoTest {
 
       Path file = write("patched.m4a", bytes);
       // ffmpeg 5.1 skips the priming (iTunSMPB) but plays the last frame whole: within one frame
-      assertThat(decodedSamples(file)).as(what).isBetween((long) rate, rate + 1023L);
+      assertThat(Ffprobe.decodedSamples(file)).as(what).isBetween((long) rate, rate + 1023L);
       String padding = String.format("%08X", Math.floorMod(-(rate + 1024), 1024));
       assertThat(probeTags(file))
           .as(what)
@@ -148,34 +146,6 @@ class GaplessInfoTest {
 
   private Path write(String name, byte[] bytes) throws IOException {
     return Files.write(dir.resolve(name), bytes);
-  }
-
-  /** Samples of the first channel at the stream's own rate. */
-  private static long decodedSamples(Path file) throws Exception {
-    Process p =
-        new ProcessBuilder(
-                "ffmpeg",
-                "-v",
-                "error",
-                "-nostdin",
-                "-i",
-                "file:" + file,
-                "-map",
-                "0:a:0",
-                "-f",
-                "s16le",
-                "-ac",
-                "1",
-                "-")
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    long bytes = 0;
-    try (InputStream in = p.getInputStream()) {
-      bytes = in.transferTo(OutputStream.nullOutputStream());
-    }
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("ffmpeg decoding " + file).isZero();
-    return bytes / 2;
   }
 
   private static String probeTags(Path file) throws Exception {
