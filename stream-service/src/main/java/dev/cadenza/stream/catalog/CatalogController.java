@@ -27,6 +27,7 @@ import dev.cadenza.stream.web.Problems;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntUnaryOperator;
 import java.util.function.Predicate;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
@@ -87,11 +88,11 @@ public class CatalogController {
       @RequestParam(required = false) String limit,
       @RequestParam(required = false) String cursor) {
     Catalog catalog = library.catalog();
+    IntUnaryOperator hits =
+        q == null || q.isBlank()
+            ? i -> i
+            : catalog.search(Arrays.asList(Ids.fold(q).split("\\s+")))::next;
     Predicate<Track> filter = t -> true;
-    if (q != null && !q.isBlank()) {
-      List<String> terms = Arrays.asList(Ids.fold(q).split("\\s+"));
-      filter = filter.and(t -> terms.stream().allMatch(catalog.searchTextOf(t)::contains));
-    }
     if (artist != null) {
       String name = Ids.fold(artist);
       filter =
@@ -123,7 +124,7 @@ public class CatalogController {
     ResponseEntity.BodyBuilder ok = ResponseEntity.ok().varyBy(HttpHeaders.ACCEPT);
     if (CompactListing.wanted(accept)) {
       PageView<TrackEntry> page =
-          Paging.page(catalog.tracks(), Track::path, filter, request, t -> entry(t, catalog));
+          Paging.page(catalog.tracks(), hits, Track::path, filter, request, t -> entry(t, catalog));
       return ok.contentType(CompactListing.MEDIA_TYPE)
           .body(CatalogCodec.encode(new CatalogPage(page.items(), page.next())));
     }
@@ -133,6 +134,7 @@ public class CatalogController {
             json.writeValueAsBytes(
                 Paging.page(
                     catalog.tracks(),
+                    hits,
                     Track::path,
                     filter,
                     request,

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
 import java.util.function.Predicate;
 
 /**
@@ -57,11 +58,27 @@ final class Paging {
       Predicate<T> filter,
       Request request,
       Function<T, V> view) {
+    return page(sorted, i -> i, key, filter, request, view);
+  }
+
+  /**
+   * A page of the items that {@code next} picks out of {@code sorted} (the position of the first
+   * one at or after a position, or the list's size when there is none: a search's hits) and that
+   * pass {@code filter}.
+   */
+  static <T, V> CatalogViews.PageView<V> page(
+      List<T> sorted,
+      IntUnaryOperator next,
+      Function<T, String> key,
+      Predicate<T> filter,
+      Request request,
+      Function<T, V> view) {
     List<V> items = new ArrayList<>(Math.min(request.limit(), sorted.size()));
     String lastKey = null;
     boolean more = false;
     int from = request.after() == null ? 0 : firstAfter(sorted, key, request.after());
-    for (T item : sorted.subList(from, sorted.size())) {
+    for (int i = next.applyAsInt(from); i < sorted.size(); i = next.applyAsInt(i + 1)) {
+      T item = sorted.get(i);
       if (!filter.test(item)) {
         continue;
       }

@@ -29,7 +29,7 @@ public final class Catalog {
 
   private final List<Track> tracks;
   private final Map<String, Track> tracksById;
-  private final Map<String, String> searchText;
+  private final SearchIndex searchIndex;
   private final List<Album> albums;
   private final Map<String, Album> albumsById;
   private final Map<String, String> albumOfTrack;
@@ -42,8 +42,8 @@ public final class Catalog {
     this.tracks = all.stream().sorted(Comparator.comparing(Track::path)).toList();
     this.tracksById =
         tracks.stream().collect(Collectors.toUnmodifiableMap(Track::id, Function.identity()));
-    this.searchText =
-        tracks.stream().collect(Collectors.toUnmodifiableMap(Track::id, Catalog::searchText));
+    this.searchIndex =
+        SearchIndex.of(tracks.stream().map(Catalog::searchText).toArray(String[]::new));
 
     Map<String, List<Track>> byAlbum = new LinkedHashMap<>();
     Map<String, String> albumOf = new LinkedHashMap<>();
@@ -104,9 +104,13 @@ public final class Catalog {
     return Optional.ofNullable(artistsById.get(id));
   }
 
-  /** Folded text a search query is matched against. */
-  public String searchTextOf(Track track) {
-    return searchText.get(track.id());
+  /**
+   * The tracks whose title, artist, album artist, album, genre or path (folded, in one text)
+   * contains every one of {@code words}: the words of a query, folded ({@link Ids#fold}) and split
+   * at whitespace. An empty word, or no word at all, matches every track.
+   */
+  public SearchHits search(List<String> words) {
+    return searchIndex.find(words);
   }
 
   /** This catalogue with one track replaced (or removed, when {@code replacement} is null). */

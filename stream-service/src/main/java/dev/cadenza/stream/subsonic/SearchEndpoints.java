@@ -4,7 +4,9 @@ import dev.cadenza.stream.library.Album;
 import dev.cadenza.stream.library.Artist;
 import dev.cadenza.stream.library.Catalog;
 import dev.cadenza.stream.library.Ids;
+import dev.cadenza.stream.library.SearchHits;
 import dev.cadenza.stream.library.Track;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.springframework.stereotype.Component;
@@ -70,7 +72,7 @@ class SearchEndpoints implements SubsonicEndpoints {
         page(catalog.artists(), terms, a -> Ids.fold(a.name()), params, "artist"),
         page(
             catalog.albums(), terms, a -> Ids.fold(a.title() + "\n" + a.artist()), params, "album"),
-        page(catalog.tracks(), terms, catalog::searchTextOf, params, "song"));
+        songs(catalog, terms, params));
   }
 
   private static <T> List<T> page(
@@ -87,6 +89,27 @@ class SearchEndpoints implements SubsonicEndpoints {
     List<T> matching =
         terms.isEmpty() ? all : all.stream().filter(i -> matches(text.apply(i), terms)).toList();
     return Pages.page(matching, offset, count);
+  }
+
+  /** Songs: the catalogue's search index finds them, in the order {@link #page} would. */
+  private static List<Track> songs(Catalog catalog, List<String> terms, SubsonicParams params) {
+    int count = params.bounded("songCount", 20, 0, Integer.MAX_VALUE);
+    int offset = params.bounded("songOffset", 0, 0, Integer.MAX_VALUE);
+    if (count == 0) {
+      return List.of();
+    }
+    List<Track> tracks = catalog.tracks();
+    SearchHits hits = catalog.search(terms);
+    List<Track> songs = new ArrayList<>();
+    int skipped = 0;
+    for (int i = hits.next(0); i < tracks.size() && songs.size() < count; i = hits.next(i + 1)) {
+      if (skipped < offset) {
+        skipped++;
+      } else {
+        songs.add(tracks.get(i));
+      }
+    }
+    return songs;
   }
 
   /**
