@@ -42,7 +42,7 @@ final class LibraryScanner {
   private static final int SKIPPED_KEPT = 100;
 
   private final Path root;
-  private final Path realRoot;
+  private final LibraryBounds bounds;
   private final TagReader tagReader;
   private final int threads;
   private final Duration progressInterval;
@@ -65,7 +65,7 @@ final class LibraryScanner {
       Counter filesRead)
       throws IOException {
     this.root = root.toAbsolutePath().normalize();
-    this.realRoot = root.toRealPath();
+    this.bounds = new LibraryBounds(root);
     this.tagReader = tagReader;
     this.threads = threads;
     this.progressInterval = progressInterval;
@@ -268,14 +268,14 @@ final class LibraryScanner {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
               throws IOException {
-            if (!dir.equals(root) && isHidden(dir)) {
-              ignored.incrementAndGet();
-              return FileVisitResult.SKIP_SUBTREE;
-            }
-            if (!dir.equals(root) && !dir.toRealPath().startsWith(realRoot)) {
+            // a real path that cannot be resolved fails the scan: the tree changed under it
+            LibraryBounds.Directory verdict = bounds.directory(dir);
+            if (verdict == LibraryBounds.Directory.LEADS_OUT) {
               String relative = relative(dir);
               trouble.report(
                   relative, "Not following '" + relative + "': it leads out of the library");
+            }
+            if (verdict != LibraryBounds.Directory.ENTERED) {
               ignored.incrementAndGet();
               return FileVisitResult.SKIP_SUBTREE;
             }
@@ -287,11 +287,11 @@ final class LibraryScanner {
               throws IOException {
             String relative = relative(file);
             Optional<AudioFormat> format = AudioFormat.forFileName(file.getFileName().toString());
-            if (!attrs.isRegularFile() || format.isEmpty() || isHidden(file)) {
+            if (!attrs.isRegularFile() || format.isEmpty() || LibraryBounds.hidden(file)) {
               ignored.incrementAndGet();
               return FileVisitResult.CONTINUE;
             }
-            if (Files.isSymbolicLink(file) && !file.toRealPath().startsWith(realRoot)) {
+            if (Files.isSymbolicLink(file) && bounds.leadsOut(file)) {
               trouble.report(
                   relative, "Not following '" + relative + "': it leads out of the library");
               ignored.incrementAndGet();
@@ -338,12 +338,7 @@ final class LibraryScanner {
     return message
         .replace(file.toAbsolutePath().toString(), relative(file))
         .replace(root.toString() + file.getFileSystem().getSeparator(), "")
-        .replace(realRoot.toString() + file.getFileSystem().getSeparator(), "");
-  }
-
-  private static boolean isHidden(Path file) {
-    String name = file.getFileName().toString();
-    return name.startsWith(".");
+        .replace(bounds.realRoot().toString() + file.getFileSystem().getSeparator(), "");
   }
 
   private static Thread daemon(Runnable r, String name) {

@@ -60,7 +60,7 @@ final class LibraryWatcher {
       Set.of("nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "ceph", "glusterfs", "lustre", "gpfs");
 
   private final Path root;
-  private final Path realRoot;
+  private final LibraryBounds bounds;
   private final boolean enabled;
   private final Duration rescanInterval;
   private final Consumer<Set<Path>> changes;
@@ -90,7 +90,7 @@ final class LibraryWatcher {
       Runnable rescan)
       throws IOException {
     this.root = root.toAbsolutePath().normalize();
-    this.realRoot = root.toRealPath();
+    this.bounds = new LibraryBounds(root);
     this.enabled = enabled;
     this.rescanInterval = rescanInterval;
     this.changes = changes;
@@ -280,9 +280,8 @@ final class LibraryWatcher {
             @Override
             public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs)
                 throws IOException {
-              if (!d.equals(root)
-                  && (d.getFileName().toString().startsWith(".")
-                      || !d.toRealPath().startsWith(realRoot))) {
+              // a real path that cannot be resolved ends the watch below, as a full inotify does
+              if (bounds.directory(d) != LibraryBounds.Directory.ENTERED) {
                 return FileVisitResult.SKIP_SUBTREE;
               }
               try {

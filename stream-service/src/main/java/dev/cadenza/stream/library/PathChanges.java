@@ -30,7 +30,7 @@ final class PathChanges {
   private static final Logger log = LoggerFactory.getLogger(PathChanges.class);
 
   private final Path root;
-  private final Path realRoot;
+  private final LibraryBounds bounds;
   private final TagReader tagReader;
   private final BiConsumer<String, String> unreadable;
 
@@ -41,7 +41,7 @@ final class PathChanges {
   PathChanges(Path root, TagReader tagReader, BiConsumer<String, String> unreadable)
       throws IOException {
     this.root = root.toAbsolutePath().normalize();
-    this.realRoot = root.toRealPath();
+    this.bounds = new LibraryBounds(root);
     this.tagReader = tagReader;
     this.unreadable = unreadable;
   }
@@ -65,7 +65,7 @@ final class PathChanges {
         continue;
       }
       String relative = relative(p);
-      if (!Files.exists(p) || hidden(relative) || leadsOut(p)) {
+      if (!Files.exists(p) || underHidden(p) || leadsOut(p)) {
         removeUnder(byPath, relative, counts);
       } else if (Files.isDirectory(p)) {
         Set<String> present = walk(p, byPath, counts, ignoredValues);
@@ -134,15 +134,16 @@ final class PathChanges {
           new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-              boolean skip = !d.equals(dir) && (hidden(d.getFileName().toString()) || leadsOut(d));
-              return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+              return d.equals(dir) || entered(d)
+                  ? FileVisitResult.CONTINUE
+                  : FileVisitResult.SKIP_SUBTREE;
             }
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
               String relative = relative(file);
               if (attrs.isRegularFile()
-                  && !hidden(file.getFileName().toString())
+                  && !LibraryBounds.hidden(file)
                   && AudioFormat.forFileName(file.getFileName().toString()).isPresent()
                   && !leadsOut(file)) {
                 update(file, relative, byPath, counts, ignoredValues);
@@ -175,16 +176,25 @@ final class PathChanges {
   /** Whether a link in the path leads out of the library. */
   private boolean leadsOut(Path p) {
     try {
-      return !p.toRealPath().startsWith(realRoot);
+      return bounds.leadsOut(p);
     } catch (IOException e) {
       return false; // gone: handled as such
     }
   }
 
-  /** Whether a segment of the relative path is hidden: the scan does not enter those. */
-  private static boolean hidden(String relative) {
-    for (String segment : relative.split("/")) {
-      if (segment.startsWith(".")) {
+  /** Whether a walk enters {@code dir} ({@link LibraryBounds}); one that is gone is entered. */
+  private boolean entered(Path dir) {
+    try {
+      return bounds.directory(dir) == LibraryBounds.Directory.ENTERED;
+    } catch (IOException e) {
+      return true; // gone: the walk finds it so
+    }
+  }
+
+  /** Whether {@code p} or a directory it lies in is hidden: the scan does not enter those. */
+  private boolean underHidden(Path p) {
+    for (Path segment : root.relativize(p)) {
+      if (LibraryBounds.hidden(segment)) {
         return true;
       }
     }
