@@ -8,10 +8,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -57,7 +60,8 @@ class CatalogBuildBench {
         Locale.ROOT,
         "# Catalog build at %,d tracks%n%n| step | median ms |%n|---|---|%n| new Catalog (all of it)"
             + " | %.1f |%n| Catalog.with (one track replaced) | %.1f |%n| fold the search texts |"
-            + " %.1f |%n| SearchIndex.of | %.1f |%n| album ids (Ids.album) | %.1f |%n",
+            + " %.1f |%n| SearchIndex.of | %.1f |%n| album ids (Ids.album) | %.1f |%n| tracks sorted by"
+            + " path | %.1f |%n| tracks by id (map) | %.1f |%n",
         n,
         median(() -> new Catalog(tracks)),
         median(() -> catalog.with(replacement.id(), replacement)),
@@ -82,7 +86,12 @@ class CatalogBuildBench {
             () ->
                 tracks.stream()
                     .map(t -> Ids.album(Catalog.albumArtistOf(t), Catalog.albumTitleOf(t)))
-                    .toList()));
+                    .toList()),
+        median(() -> tracks.stream().sorted(Comparator.comparing(Track::path)).toList()),
+        median(
+            () ->
+                tracks.stream()
+                    .collect(Collectors.toUnmodifiableMap(Track::id, Function.identity()))));
     System.out.printf(
         Locale.ROOT,
         "%nSearchIndex beyond the texts it keeps: %,d bytes, %.0f bytes per track%n",

@@ -212,7 +212,7 @@ final class LibraryScanner {
       // embeddings' pass) is not rebuilt at every rescan
       boolean unchanged =
           added.get() + changed.get() + removed == 0 && tracks.size() == previous.tracks().size();
-      Catalog catalog = unchanged ? previous : new Catalog(tracks);
+      Catalog catalog = unchanged ? previous : new Catalog(tracks, previous);
       return new Result(catalog, report, fresh.get(), solved);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -78,7 +78,9 @@ final class PathChanges {
     }
     ignoredValues.log(log, "in files changed on disk");
     Catalog catalog =
-        counts.any() ? new Catalog(byPath.values()) : previous; // unchanged: keep the snapshot
+        counts.any()
+            ? new Catalog(byPath.values(), previous)
+            : previous; // unchanged: keep the snapshot
     return new Applied(catalog, counts.added, counts.changed, counts.removed);
   }
 

@@ -101,6 +101,11 @@ final class SearchIndex {
     return new SearchIndex(texts, dictionary.toString(), tokenStart, postingStart, postings);
   }
 
+  /** The folded search text of the track at {@code position}. */
+  String text(int position) {
+    return texts[position];
+  }
+
   /**
    * The tracks whose text contains every one of {@code words} (folded, no whitespace in a word; an
    * empty word, or no word at all, matches every track).
