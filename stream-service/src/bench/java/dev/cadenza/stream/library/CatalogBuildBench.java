@@ -65,22 +65,7 @@ class CatalogBuildBench {
         n,
         median(() -> new Catalog(tracks)),
         median(() -> catalog.with(replacement.id(), replacement)),
-        median(
-            () -> {
-              for (int i = 0; i < n; i++) {
-                Track t = tracks.get(i);
-                texts[i] =
-                    Ids.fold(
-                        String.join(
-                            "\n",
-                            t.displayTitle(),
-                            t.tags().artist(),
-                            t.tags().album(),
-                            t.tags().genre(),
-                            t.path()));
-              }
-              return texts;
-            }),
+        median(() -> texts(tracks, texts)),
         median(() -> SearchIndex.of(texts)),
         median(
             () ->
@@ -97,6 +82,86 @@ class CatalogBuildBench {
         "%nSearchIndex beyond the texts it keeps: %,d bytes, %.0f bytes per track%n",
         indexBytes(SearchIndex.of(texts)),
         indexBytes(SearchIndex.of(texts)) / (double) n);
+  }
+
+  /**
+   * A first page (50) of 1-2 word queries as bench/lib/library-scale.py sends them, through the
+   * index and through the scan it replaced (every track's text tested in order until the page is
+   * full), on the same catalogue: p50 and p99 in microseconds.
+   */
+  @Test
+  void searchAgainstTheScan() {
+    int n = Integer.getInteger("cadenza.bench.tracks", 100_000);
+    List<Track> tracks = tracks(n, new Random(42));
+    Catalog catalog = new Catalog(tracks);
+    String[] texts = new String[n];
+    SearchIndex index = SearchIndex.of(texts(catalog.tracks(), texts));
+    Random random = new Random(7);
+    List<List<String>> queries = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      List<String> words = new ArrayList<>();
+      for (int w = 1 + random.nextInt(2); w > 0; w--) {
+        words.add(WORDS[random.nextInt(WORDS.length)]);
+      }
+      queries.add(words);
+    }
+    long[] indexed = new long[queries.size()];
+    long[] scanned = new long[queries.size()];
+    int agree = 0;
+    for (int round = 0; round < 2; round++) { // the first round warms up
+      for (int q = 0; q < queries.size(); q++) {
+        List<String> words = queries.get(q);
+        long start = System.nanoTime();
+        List<Integer> viaIndex = new ArrayList<>();
+        SearchHits hits = index.find(words);
+        for (int i = hits.next(0); i < n && viaIndex.size() < 50; i = hits.next(i + 1)) {
+          viaIndex.add(i);
+        }
+        indexed[q] = System.nanoTime() - start;
+        start = System.nanoTime();
+        List<Integer> viaScan = new ArrayList<>();
+        for (int i = 0; i < n && viaScan.size() < 50; i++) {
+          String text = texts[i];
+          if (words.stream().allMatch(text::contains)) {
+            viaScan.add(i);
+          }
+        }
+        scanned[q] = System.nanoTime() - start;
+        agree += round == 1 && viaIndex.equals(viaScan) ? 1 : 0;
+      }
+    }
+    Arrays.sort(indexed);
+    Arrays.sort(scanned);
+    System.out.printf(
+        Locale.ROOT,
+        "# Search at %,d tracks: first page of 50, %,d queries of 1-2 words%n%n| | p50 µs | p99 µs"
+            + " |%n|---|---|---|%n| index | %.0f | %.0f |%n| scan | %.0f | %.0f |%n%nsame pages:"
+            + " %d of %d%n",
+        n,
+        queries.size(),
+        indexed[indexed.length / 2] / 1e3,
+        indexed[indexed.length * 99 / 100] / 1e3,
+        scanned[scanned.length / 2] / 1e3,
+        scanned[scanned.length * 99 / 100] / 1e3,
+        agree,
+        queries.size());
+  }
+
+  /** Folded search texts like {@link Catalog}'s: title, artist, album, genre and path. */
+  private static String[] texts(List<Track> tracks, String[] texts) {
+    for (int i = 0; i < tracks.size(); i++) {
+      Track t = tracks.get(i);
+      texts[i] =
+          Ids.fold(
+              String.join(
+                  "\n",
+                  t.displayTitle(),
+                  t.tags().artist(),
+                  t.tags().album(),
+                  t.tags().genre(),
+                  t.path()));
+    }
+    return texts;
   }
 
   /** The dictionary (1 byte a character when Latin-1) and the int arrays, headers left out. */
