@@ -46,7 +46,7 @@ public final class Catalog {
   /**
    * The catalogue of {@code all}, taking what {@code previous} derived from the tracks it shares
    * with it (the same {@link Track} objects: unchanged files) instead of deriving it again: the
-   * folded search text and the album id, which cost most of a 100k-track build (CatalogBuildBench).
+   * folded search text and the album id, about a quarter of a 100k-track build (CatalogBuildBench).
    */
   Catalog(Collection<Track> all, Catalog previous) {
     this(all, previous.tracks, previous.searchIndex::text, previous.albumOfTrack);
