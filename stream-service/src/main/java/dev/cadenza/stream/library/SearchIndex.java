@@ -15,12 +15,13 @@ import java.util.Map;
  * <p>A word of a query holds no whitespace ({@code \s}), so it lies inside one whitespace-separated
  * token of a text: a track matches a word exactly when one of its tokens contains it. The index
  * keeps every distinct token once, joined by {@code '\n'} into one dictionary string that {@link
- * String#indexOf} searches (intrinsified, so a 100k-track dictionary takes well under a
- * millisecond), and for each token the positions of the tracks that hold it, ascending. A word's
- * tracks are the union of its tokens' postings; a query's are the intersection over its words.
- * Words that would match most of the catalogue are not unioned (that would cost more than reading
- * the texts) but checked on the candidates the narrower words left, or on every track in order when
- * all words are that broad, which is what the scan did and stops as early as a page is full.
+ * String#indexOf} searches (far shorter than the texts: tags repeat from track to track), and for
+ * each token the positions of the tracks that hold it, ascending. A word's tracks are the union of
+ * its tokens' postings; a query's are the intersection over its words. Words that would match more
+ * than a quarter of the tracks are not unioned (that would cost more than reading the texts) but
+ * checked on the candidates the narrower words left, or on every track in order when all words are
+ * that broad, which is what the scan did and stops as early as a page is full; so are the words of
+ * a long query past its eight longest.
  *
  * <p>The answers are the scan's ({@code text.contains(word)} for every word), in catalogue order;
  * {@code SearchIndexTest} compares the two on random queries.
@@ -29,6 +30,9 @@ final class SearchIndex {
 
   /** A word whose postings sum to more than this share of the tracks is checked, not unioned. */
   private static final int BROAD_DIVISOR = 4;
+
+  /** Words of one query looked up in the index at most; more are checked on the candidates. */
+  private static final int LOOKED_UP = 8;
 
   private final String[] texts;
   private final String dictionary;
@@ -111,12 +115,23 @@ final class SearchIndex {
    * empty word, or no word at all, matches every track).
    */
   SearchHits find(List<String> words) {
+    // the longest words are looked up (usually the narrowest); the rest are checked on what they
+    // leave, so that a query of thousands of words costs no more lookups than one of a few
+    List<String> distinct =
+        words.stream()
+            .filter(w -> !w.isEmpty()) // contained in every text
+            .distinct()
+            .sorted(Comparator.comparingInt(String::length).reversed())
+            .toList();
+    long broad = texts.length / BROAD_DIVISOR;
     List<Word> looked = new ArrayList<>();
-    for (String w : words.stream().distinct().toList()) {
-      if (w.isEmpty()) {
-        continue; // contained in every text
+    List<String> checked = new ArrayList<>();
+    for (String w : distinct) {
+      if (looked.size() == LOOKED_UP) {
+        checked.add(w);
+        continue;
       }
-      Word word = lookUp(w);
+      Word word = lookUp(w, broad);
       if (word.cost == 0) {
         return new SearchHits(texts, new BitSet(), List.of());
       }
@@ -124,12 +139,12 @@ final class SearchIndex {
     }
     looked.sort(Comparator.comparingLong(w -> w.cost));
     BitSet candidates = null;
-    List<String> checked = new ArrayList<>();
     for (Word word : looked) {
+      // never above broad: a broad word's lookup stopped early, its tokens are not all there
       long limit =
           candidates == null
-              ? texts.length / BROAD_DIVISOR
-              : (long) candidates.cardinality() * BROAD_DIVISOR;
+              ? broad
+              : Math.min(broad, (long) candidates.cardinality() * BROAD_DIVISOR);
       if (word.cost > limit) {
         checked.add(word.text);
       } else if (candidates == null) {
@@ -141,14 +156,17 @@ final class SearchIndex {
     return new SearchHits(texts, candidates, checked);
   }
 
-  /** A word of a query: the tokens that contain it and how many postings they hold in all. */
+  /**
+   * A word of a query: the tokens that contain it and how many postings they hold in all; for a
+   * broad word, only the first tokens, past the cost that makes it broad.
+   */
   private record Word(String text, int[] tokens, long cost) {}
 
-  private Word lookUp(String word) {
+  private Word lookUp(String word, long broad) {
     IntList found = new IntList();
     long cost = 0;
     int at = dictionary.indexOf(word);
-    while (at >= 0) {
+    while (at >= 0 && cost <= broad) {
       int token = tokenAt(at);
       found.add(token);
       cost += postingStart[token + 1] - postingStart[token];

@@ -107,9 +107,9 @@ class SearchIndexTest {
     return Ids.fold(String.join("\n", fields));
   }
 
-  /** A query a listener might type: words, parts of words, across words, in any case. */
+  /** A query a listener might type: words, parts of words, across words, in any case; or many. */
   private static String query(Random random, String[] texts) {
-    return switch (random.nextInt(5)) {
+    return switch (random.nextInt(6)) {
       case 0 -> WORDS[random.nextInt(WORDS.length)];
       case 1 ->
           WORDS[random.nextInt(WORDS.length)].toUpperCase()
@@ -124,7 +124,17 @@ class SearchIndexTest {
         String word = WORDS[random.nextInt(WORDS.length)];
         yield word.substring(0, 1 + random.nextInt(word.length()));
       }
-      default -> Character.toString('a' + random.nextInt(26));
+      case 4 -> Character.toString('a' + random.nextInt(26));
+      default -> { // a long query: parts of one text's words, more than the index looks up
+        String text = texts[random.nextInt(texts.length)];
+        StringBuilder words = new StringBuilder();
+        for (int i = 0; i < 8 + random.nextInt(12); i++) {
+          int start = random.nextInt(text.length() + 1);
+          words.append(text, start, Math.min(text.length(), start + 1 + random.nextInt(4)));
+          words.append(' ');
+        }
+        yield words.toString();
+      }
     };
   }
 
