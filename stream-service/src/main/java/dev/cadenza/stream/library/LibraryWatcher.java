@@ -70,6 +70,7 @@ final class LibraryWatcher {
   private final Counter deleted;
   private final Counter overflows;
   private final Counter limitReached;
+  private final Counter unresolvable;
 
   private final Map<WatchKey, Path> directories = new ConcurrentHashMap<>();
   private volatile WatchService service;
@@ -100,6 +101,7 @@ final class LibraryWatcher {
     this.deleted = event(meters, "deleted");
     this.overflows = fallback(meters, "overflow");
     this.limitReached = fallback(meters, "limit");
+    this.unresolvable = fallback(meters, "unresolvable");
     Gauge.builder("cadenza.library.watch.directories", directories, Map::size)
         .description("Directories of the library watched for changes")
         .register(meters);
@@ -280,7 +282,7 @@ final class LibraryWatcher {
             @Override
             public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs)
                 throws IOException {
-              // a real path that cannot be resolved ends the watch below, as a full inotify does
+              // a real path that cannot be resolved ends the watch below (reason "unresolvable")
               if (bounds.directory(d) != LibraryBounds.Directory.ENTERED) {
                 return FileVisitResult.SKIP_SUBTREE;
               }
@@ -288,7 +290,7 @@ final class LibraryWatcher {
                 directories.put(d.register(watching, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY), d);
               } catch (IOException e) {
                 if (String.valueOf(e.getMessage()).contains("limit")) {
-                  throw e; // inotify's watches or instances are used up
+                  throw new WatchLimitReached(e); // inotify's watches or instances are used up
                 }
                 // unreadable: the scan reports it, and its files stay out
                 log.debug("Not watching '{}': {}", d, e.toString());
@@ -311,16 +313,31 @@ final class LibraryWatcher {
     } catch (ClosedWatchServiceException e) {
       return false; // stopped meanwhile
     } catch (IOException e) {
-      limitReached.increment();
       Path where = root.relativize(dir.toAbsolutePath().normalize());
-      giveUp(
-          "cannot watch "
-              + (where.toString().isEmpty() ? "the library" : "'" + where + "'")
-              + " ("
-              + e.getMessage()
-              + "; raise fs.inotify.max_user_watches)",
-          null);
+      String what = where.toString().isEmpty() ? "the library" : "'" + where + "'";
+      if (e instanceof WatchLimitReached limit) {
+        limitReached.increment();
+        giveUp(
+            "cannot watch "
+                + what
+                + " ("
+                + limit.getCause().getMessage()
+                + "; raise fs.inotify.max_user_watches)",
+            null);
+      } else {
+        // a directory whose real path cannot be resolved: whether it belongs to the library is
+        // unknown, so the watch cannot say what changed under it
+        unresolvable.increment();
+        giveUp("cannot resolve a directory under " + what + " (" + e + ")", null);
+      }
       return false;
+    }
+  }
+
+  /** inotify's watches or instances are used up: raising the host's limit is the remedy. */
+  private static final class WatchLimitReached extends IOException {
+    WatchLimitReached(IOException cause) {
+      super(cause.getMessage(), cause);
     }
   }
 
