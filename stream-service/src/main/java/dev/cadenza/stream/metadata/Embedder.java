@@ -90,6 +90,7 @@ public final class Embedder implements AutoCloseable {
     if (!settings.embeddings()) {
       return new Embedder(settings, "cadenza.metadata.embeddings is false");
     }
+    MallocPolicy.fixMmapThreshold(); // before the model's first load frees a large buffer
     return new Embedder(settings, MODEL, TOKENIZER);
   }
 
