@@ -8,8 +8,10 @@
 #
 # The JVM gets the options of `./mvnw -pl stream-service spring-boot:run` (JVM_OPTIONS, default:
 # the stream-service pom's memory.jvm-args) plus -XX:NativeMemoryTracking=summary, for this
-# measurement only (it costs a few MiB of its own). Environment: BENCH_CONCURRENCY (16),
-# BENCH_DURATION (30s), BENCH_REST (30: seconds idle before the rest-after-load row), BENCH_JAR.
+# measurement only (it costs a few MiB of its own). "At rest" is once the embedding model has been
+# freed (cadenza.metadata.model-idle-timeout after the last embedding) and BENCH_SETTLE seconds more
+# (12: one native-heap trim interval). Environment: BENCH_CONCURRENCY (16), BENCH_DURATION (30s),
+# BENCH_REST (30: seconds idle before the rest-after-load row), BENCH_SETTLE, BENCH_JAR.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -19,7 +21,8 @@ build=1 save=""
 concurrency=${BENCH_CONCURRENCY:-16}
 duration=${BENCH_DURATION:-30s}
 rest=${BENCH_REST:-30}
-usage() { sed -n '2,12s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
+settle=${BENCH_SETTLE:-12}
+usage() { sed -n '2,13s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
   case $1 in
     --no-build) build=0 ;;
@@ -79,6 +82,14 @@ while :; do
   sleep 1
 done
 log "catalogue: $n tracks, all embedded"
+# the model freed when idle (the gauge is absent, so 0, from a service that never frees it)
+deadline=$((SECONDS + 180))
+until [ "$(metric cadenza_metadata_model_resident)" = 0 ]; do
+  [ "$SECONDS" -lt "$deadline" ] || die "the embedding model was not freed within 180 s"
+  sleep 1
+done
+log "embedding model not resident; settling ${settle} s"
+sleep "$settle"
 
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 kib_mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }

@@ -82,9 +82,10 @@ public record MemoryBudget(long l1, boolean embeddings) {
    * The JVM options that hold the JVM to this budget: the heap and each bounded part off it; G1
    * (also on one core, where the JVM would pick the serial collector) with a mark stack that starts
    * small (its default, 32 MiB, was most of G1's own memory) and a collection every 15 s when idle,
-   * so that the heap starts small and gives back what it does not use at rest (docs/memory.md says
-   * why); glibc's native heap trimmed every 10 s, which gives back what onnxruntime and the load's
-   * threads freed; an OutOfMemoryError ends the process, so the pod restarts instead of limping.
+   * so that the heap starts small and gives back what it does not use at rest, keeping at most 10%
+   * of it free after a collection (docs/memory.md says why); glibc's native heap trimmed every 10
+   * s, which gives back what onnxruntime and the load's threads freed; an OutOfMemoryError ends the
+   * process, so the pod restarts instead of limping.
    */
   public List<String> jvmOptions() {
     return List.of(
@@ -94,7 +95,7 @@ public record MemoryBudget(long l1, boolean embeddings) {
         "-Xms16m",
         "-Xmx" + mib(heap()) + "m",
         "-XX:MinHeapFreeRatio=10",
-        "-XX:MaxHeapFreeRatio=30",
+        "-XX:MaxHeapFreeRatio=10",
         "-XX:MaxMetaspaceSize=" + mib(METASPACE) + "m",
         "-XX:ReservedCodeCacheSize=" + mib(CODE_CACHE) + "m",
         "-XX:MaxDirectMemorySize=" + mib(DIRECT) + "m",

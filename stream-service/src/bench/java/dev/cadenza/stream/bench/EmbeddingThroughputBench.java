@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cadenza.stream.metadata.Embedder;
 import dev.cadenza.stream.metadata.GeneratedTracks;
 import dev.cadenza.stream.metadata.MetadataSettings;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class EmbeddingThroughputBench {
     System.out.printf(Locale.ROOT, "%-6s %12s %8s%n", "batch", "tracks/s", "goal");
     for (int batch : new int[] {1, 8, 32}) {
       MetadataSettings settings =
-          new MetadataSettings(true, batch, threads, 1, 64, 256, "", 10000, 200);
+          new MetadataSettings(true, batch, threads, 1, 64, 256, "", 10000, 200, Duration.ZERO);
       try (Embedder embedder = new Embedder(settings, Embedder.MODEL, Embedder.TOKENIZER)) {
         embedder.embed(texts.subList(0, Math.min(200, tracks))).join(); // warm-up
         double best = 0;

@@ -2,6 +2,7 @@ package dev.cadenza.stream.metadata;
 
 import dev.cadenza.stream.library.Catalog;
 import dev.cadenza.stream.library.Track;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -49,7 +50,7 @@ class SimilarSearchBench {
     long started = System.nanoTime();
     try (Embedder embedder =
         new Embedder(
-            new MetadataSettings(true, 32, 2, 1, 64, 256, "", 10000, 200),
+            new MetadataSettings(true, 32, 2, 1, 64, 256, "", 10000, 200, Duration.ZERO),
             Embedder.MODEL,
             Embedder.TOKENIZER)) {
       for (int from = 0; from < largest; from += 4096) {

@@ -33,12 +33,13 @@ import org.slf4j.LoggerFactory;
  * over the attention mask, then scaled to unit length, as sentence-transformers does for this
  * model. Two texts' similarity is then the dot product of their vectors.
  *
- * <p>The model loads once, on the embedder's own worker thread, so that creating an embedder never
- * waits for it. Work runs there too: {@code workers} threads, each model run on at most {@code
- * threads} onnxruntime threads, at most {@code queue} requests waiting; a scan can therefore never
- * take more than {@code workers × threads} cores. A missing or broken model turns embeddings off
- * ({@link #state()} {@code DISABLED} with a {@link #reason()}), logged once; it never throws.
- * Thread-safe.
+ * <p>The model loads on the embedder's own worker thread, so that creating an embedder never waits
+ * for it; it is freed after {@code model-idle-timeout} without work and loaded again by the next
+ * request ({@link OnDemandModel}). Work runs there too: {@code workers} threads, each model run on
+ * at most {@code threads} onnxruntime threads, at most {@code queue} requests waiting; a scan can
+ * therefore never take more than {@code workers × threads} cores. A missing or broken model turns
+ * embeddings off ({@link #state()} {@code DISABLED} with a {@link #reason()}), logged once; it
+ * never throws. Thread-safe.
  */
 public final class Embedder implements AutoCloseable {
 
@@ -66,13 +67,20 @@ public final class Embedder implements AutoCloseable {
   private final ThreadPoolExecutor pool;
   private final CompletableFuture<Void> loaded = new CompletableFuture<>();
 
+  private final OnDemandModel<Model> model;
+
   private volatile State state = State.LOADING;
   private volatile String reason;
-  private volatile Model model;
 
   /** The model and tokenizer once loaded. */
   private record Model(
-      OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer, boolean typeIds) {}
+      OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer, boolean typeIds)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      closeQuietly(session, tokenizer);
+    }
+  }
 
   /**
    * An embedder for {@code settings}: disabled when {@code cadenza.metadata.embeddings} is false,
@@ -82,6 +90,7 @@ public final class Embedder implements AutoCloseable {
     if (!settings.embeddings()) {
       return new Embedder(settings, "cadenza.metadata.embeddings is false");
     }
+    MallocPolicy.fixMmapThreshold(); // before the model's first load frees a large buffer
     return new Embedder(settings, MODEL, TOKENIZER);
   }
 
@@ -101,12 +110,18 @@ public final class Embedder implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    pool.execute(() -> load(modelResource, tokenizerResource));
+    this.model =
+        new OnDemandModel<>(
+            () -> open(modelResource, tokenizerResource),
+            settings.modelIdleTimeout(),
+            "embedder-idle");
+    pool.execute(this::load);
   }
 
   private Embedder(MetadataSettings settings, String reason) {
     this.settings = settings;
     this.pool = null;
+    this.model = null;
     disable(reason);
     log.info("Track embeddings off: {}", reason);
   }
@@ -118,6 +133,16 @@ public final class Embedder implements AutoCloseable {
   /** Why embeddings are off; null unless {@link State#DISABLED}. */
   public String reason() {
     return reason;
+  }
+
+  /** Whether the model is loaded now (it is freed when idle). */
+  boolean modelResident() {
+    return model != null && model.resident();
+  }
+
+  /** How many times the model has been loaded, the first time included. */
+  long modelLoads() {
+    return model == null ? 0 : model.loads();
   }
 
   /** Completes (never exceptionally) once the embedder is enabled or disabled. */
@@ -153,16 +178,31 @@ public final class Embedder implements AutoCloseable {
 
   private List<float[]> embedNow(List<String> texts) throws OrtException {
     loaded.join(); // with several workers, a request may overtake the load
-    Model m = model;
-    if (m == null) {
+    if (state == State.DISABLED) {
       throw disabled();
     }
-    List<float[]> vectors = new ArrayList<>(texts.size());
-    for (int from = 0; from < texts.size(); from += settings.batchSize()) {
-      List<String> batch = texts.subList(from, Math.min(texts.size(), from + settings.batchSize()));
-      vectors.addAll(run(m, batch));
+    try (OnDemandModel<Model>.Lease lease = leaseModel()) {
+      List<float[]> vectors = new ArrayList<>(texts.size());
+      for (int from = 0; from < texts.size(); from += settings.batchSize()) {
+        List<String> batch =
+            texts.subList(from, Math.min(texts.size(), from + settings.batchSize()));
+        vectors.addAll(run(lease.model(), batch));
+      }
+      return vectors;
     }
-    return vectors;
+  }
+
+  /** The model for one request, loaded again if it was freed while idle. */
+  private OnDemandModel<Model>.Lease leaseModel() {
+    try {
+      return model.acquire();
+    } catch (IllegalStateException e) {
+      throw e;
+    } catch (Exception e) {
+      // it loaded once: a failure now (a full temporary directory) may pass, so the request
+      // fails and embeddings stay on
+      throw new IllegalStateException("the embedding model did not load again: " + describe(e), e);
+    }
   }
 
   /**
@@ -239,7 +279,31 @@ public final class Embedder implements AutoCloseable {
     return vectors;
   }
 
-  private void load(String modelResource, String tokenizerResource) {
+  /** The first load: turns embeddings on, or off with the reason. */
+  private void load() {
+    long start = System.nanoTime();
+    try (OnDemandModel<Model>.Lease lease = model.acquire()) {
+      state = State.ENABLED;
+      log.info(
+          "Track embeddings enabled: {}, {} dimensions, inputs {}, loaded in {} ms",
+          MODEL_NAME,
+          DIMENSIONS,
+          lease.model().session().getInputNames(),
+          (System.nanoTime() - start) / 1_000_000);
+    } catch (Throwable e) {
+      // an Error too: a native library that does not load is as final as a missing model
+      disable(describe(e));
+      log.warn("Track embeddings disabled: {}", reason);
+    } finally {
+      loaded.complete(null);
+    }
+  }
+
+  /**
+   * Loads the model and the tokenizer and proves that they run; on failure closes what it opened
+   * and throws.
+   */
+  private Model open(String modelResource, String tokenizerResource) throws Exception {
     OrtSession session = null;
     HuggingFaceTokenizer tokenizer = null;
     long start = System.nanoTime();
@@ -275,21 +339,11 @@ public final class Embedder implements AutoCloseable {
         throw new IllegalStateException(
             "the model gives " + dims + " dimensions where " + DIMENSIONS + " are expected");
       }
-      model = m;
-      state = State.ENABLED;
-      log.info(
-          "Track embeddings enabled: {}, {} dimensions, inputs {}, loaded in {} ms",
-          MODEL_NAME,
-          dims,
-          session.getInputNames(),
-          (System.nanoTime() - start) / 1_000_000);
+      log.debug("Embedding model loaded in {} ms", (System.nanoTime() - start) / 1_000_000);
+      return m;
     } catch (Throwable e) {
-      // an Error too: a native library that does not load is as final as a missing model
       closeQuietly(session, tokenizer);
-      disable(describe(e));
-      log.warn("Track embeddings disabled: {}", reason);
-    } finally {
-      loaded.complete(null);
+      throw e;
     }
   }
 
@@ -354,7 +408,10 @@ public final class Embedder implements AutoCloseable {
     return new IllegalStateException("embeddings are disabled: " + reason);
   }
 
-  /** Lets running batches finish (for a while), then frees the model. */
+  /**
+   * Lets running batches finish (for a while), then frees the model; a run still going keeps it
+   * (leaked rather than freed under native code).
+   */
   @Override
   public void close() {
     if (pool == null) {
@@ -364,16 +421,11 @@ public final class Embedder implements AutoCloseable {
     try {
       if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
         pool.shutdownNow();
-        return; // a run may still use the session: leak it rather than crash in native code
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return;
-    }
-    Model m = model;
-    model = null;
-    if (m != null) {
-      closeQuietly(m.session(), m.tokenizer());
+    } finally {
+      model.close();
     }
   }
 

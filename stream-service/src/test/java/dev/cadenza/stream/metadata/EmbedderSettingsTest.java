@@ -2,6 +2,7 @@ package dev.cadenza.stream.metadata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
@@ -54,13 +55,24 @@ class EmbedderSettingsTest {
   @Test
   void settingsBindAndABadValueFailsWithTheName() {
     context
-        .withPropertyValues("cadenza.metadata.batch-size=8", "cadenza.metadata.threads=1")
+        .withPropertyValues(
+            "cadenza.metadata.batch-size=8",
+            "cadenza.metadata.threads=1",
+            "cadenza.metadata.model-idle-timeout=5m")
         .run(
             c -> {
               MetadataSettings s = c.getBean(MetadataSettings.class);
               assertThat(s.batchSize()).isEqualTo(8);
               assertThat(s.threads()).isEqualTo(1);
+              assertThat(s.modelIdleTimeout()).isEqualTo(Duration.ofMinutes(5));
             });
+    context
+        .withPropertyValues("cadenza.metadata.model-idle-timeout=-1s")
+        .run(
+            c ->
+                assertThat(c.getStartupFailure())
+                    .rootCause()
+                    .hasMessageContaining("cadenza.metadata.model-idle-timeout"));
     context
         .withPropertyValues("cadenza.metadata.batch-size=0")
         .run(

@@ -3,7 +3,9 @@ package dev.cadenza.stream.metadata;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -71,7 +73,8 @@ class EmbedderTest {
   void batchesOf32StayCloseToOneByOne() {
     // the model's dynamic quantisation ties a batch together: close, not equal (docs/metadata.md)
     List<String> texts = mixedLengths();
-    MetadataSettings batched = new MetadataSettings(true, 32, 2, 1, 64, 256, "", 10000, 200);
+    MetadataSettings batched =
+        new MetadataSettings(true, 32, 2, 1, 64, 256, "", 10000, 200, Duration.ZERO);
     try (Embedder batching = new Embedder(batched, Embedder.MODEL, Embedder.TOKENIZER)) {
       List<float[]> together = batching.embed(texts).join();
       for (int i = 0; i < texts.size(); i++) {
@@ -88,6 +91,24 @@ class EmbedderTest {
     texts.add(TrackText.of("A", null, null, null, null));
     texts.add(TrackText.of("A very long title that keeps going", "x", "y", "z", 2001).repeat(5));
     return texts;
+  }
+
+  @Test
+  void aVectorIsTheSameAfterTheModelWasFreedAndLoadedAgain() {
+    MetadataSettings freedFast =
+        new MetadataSettings(true, 1, 2, 1, 64, 256, "", 10000, 200, Duration.ofMillis(50));
+    String text = TrackText.of("Jolene", "Dolly Parton", "Jolene", "Country", 1973);
+    try (Embedder idle = new Embedder(freedFast, Embedder.MODEL, Embedder.TOKENIZER)) {
+      float[] before = idle.embed(List.of(text)).join().get(0);
+      await().atMost(Duration.ofSeconds(30)).until(() -> !idle.modelResident());
+      assertThat(idle.state()).isEqualTo(Embedder.State.ENABLED);
+
+      float[] after = idle.embed(List.of(text)).join().get(0);
+
+      assertThat(after).containsExactly(before);
+      assertThat(after).containsExactly(embed(List.of(text)).get(0));
+      assertThat(idle.modelLoads()).isGreaterThanOrEqualTo(2);
+    }
   }
 
   @Test
@@ -148,7 +169,8 @@ class EmbedderTest {
 
   @Test
   void theSettingTurnsEmbeddingsOff() {
-    MetadataSettings off = new MetadataSettings(false, 1, 2, 1, 64, 256, "", 10000, 200);
+    MetadataSettings off =
+        new MetadataSettings(false, 1, 2, 1, 64, 256, "", 10000, 200, Duration.ZERO);
     try (Embedder disabled = Embedder.start(off)) {
       assertThat(disabled.state()).isEqualTo(Embedder.State.DISABLED);
       assertThat(disabled.reason()).isEqualTo("cadenza.metadata.embeddings is false");
