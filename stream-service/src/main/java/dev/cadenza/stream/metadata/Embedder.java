@@ -127,28 +127,55 @@ public final class Embedder implements AutoCloseable {
 
   /**
    * One unit vector per text, in order, computed on the embedder's workers in batches of {@code
-   * batch-size}. Fails with {@link IllegalStateException} when embeddings are disabled and with
-   * {@link RejectedExecutionException} when the queue is full.
+   * batch-size}. A request is cut into up to {@code workers} slices of whole batches that run at
+   * the same time, each on one queue slot; a batch's texts are the same whatever the cut, so the
+   * vectors are too. Fails with {@link IllegalStateException} when embeddings are disabled and with
+   * {@link RejectedExecutionException} when the queue cannot take every slice.
    */
   public CompletableFuture<List<float[]>> embed(List<String> texts) {
     List<String> copy = List.copyOf(texts);
     if (state == State.DISABLED) {
       return CompletableFuture.failedFuture(disabled());
     }
-    CompletableFuture<List<float[]>> result = new CompletableFuture<>();
-    try {
-      pool.execute(
-          () -> {
-            try {
-              result.complete(embedNow(copy));
-            } catch (Throwable e) {
-              result.completeExceptionally(e);
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      result.completeExceptionally(e);
+    List<CompletableFuture<List<float[]>>> slices = new ArrayList<>();
+    for (List<String> slice : slices(copy, settings.batchSize(), settings.workers())) {
+      CompletableFuture<List<float[]>> result = new CompletableFuture<>();
+      slices.add(result);
+      try {
+        pool.execute(
+            () -> {
+              if (result.isDone()) {
+                return; // cancelled: another slice was refused
+              }
+              try {
+                result.complete(embedNow(slice));
+              } catch (Throwable e) {
+                result.completeExceptionally(e);
+              }
+            });
+      } catch (RejectedExecutionException e) {
+        slices.forEach(f -> f.cancel(false)); // slices still queued skip their runs
+        return CompletableFuture.failedFuture(e);
+      }
     }
-    return result;
+    return CompletableFuture.allOf(slices.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              List<float[]> vectors = new ArrayList<>(copy.size());
+              slices.forEach(slice -> vectors.addAll(slice.join()));
+              return vectors;
+            });
+  }
+
+  /** {@code texts} cut into at most {@code parts} slices of whole batches, in order. */
+  static List<List<String>> slices(List<String> texts, int batchSize, int parts) {
+    int batches = (texts.size() + batchSize - 1) / batchSize;
+    int perSlice = Math.max(1, (batches + parts - 1) / parts) * batchSize;
+    List<List<String>> slices = new ArrayList<>();
+    for (int from = 0; from < texts.size(); from += perSlice) {
+      slices.add(texts.subList(from, Math.min(texts.size(), from + perSlice)));
+    }
+    return slices.isEmpty() ? List.of(texts) : slices;
   }
 
   private List<float[]> embedNow(List<String> texts) throws OrtException {
@@ -251,6 +278,9 @@ public final class Embedder implements AutoCloseable {
       try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
         options.setIntraOpNumThreads(settings.threads());
         options.setInterOpNumThreads(1);
+        // threads waiting for work yield their core instead of spinning on it: a spinning pool
+        // took twice the CPU per text (docs/metadata.md, Throughput) from the scan and the streams
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         // no CPU arena, no memory patterns: both keep a run's peak allocation for the next run,
         // resident for good; a run of one short text is cheap to allocate afresh (docs/memory.md)
