@@ -127,69 +127,52 @@ public final class Embedder implements AutoCloseable {
 
   /**
    * One unit vector per text, in order, computed on the embedder's workers in batches of {@code
-   * batch-size}. A request is cut into up to {@code workers} slices of whole batches that run at
-   * the same time, each on one queue slot; a batch's texts are the same whatever the cut, so the
-   * vectors are too. Fails with {@link IllegalStateException} when embeddings are disabled and with
-   * {@link RejectedExecutionException} when the queue cannot take every slice.
+   * batch-size}. Up to {@code workers} workers share a request, each on one queue slot, taking its
+   * batches in turn; a batch's texts are the same whoever runs it, so the vectors are too. Fails
+   * with {@link IllegalStateException} when embeddings are disabled and with {@link
+   * RejectedExecutionException} when the queue cannot take the request.
    */
   public CompletableFuture<List<float[]>> embed(List<String> texts) {
     List<String> copy = List.copyOf(texts);
     if (state == State.DISABLED) {
       return CompletableFuture.failedFuture(disabled());
     }
-    List<CompletableFuture<List<float[]>>> slices = new ArrayList<>();
-    for (List<String> slice : slices(copy, settings.batchSize(), settings.workers())) {
-      CompletableFuture<List<float[]>> result = new CompletableFuture<>();
-      slices.add(result);
+    RequestBatches request = new RequestBatches(copy, settings.batchSize());
+    int parts = Math.max(1, Math.min(settings.workers(), request.batches()));
+    List<CompletableFuture<Void>> running = new ArrayList<>(parts);
+    for (int i = 0; i < parts; i++) {
+      CompletableFuture<Void> part = new CompletableFuture<>();
+      running.add(part);
       try {
         pool.execute(
             () -> {
-              if (result.isDone()) {
-                return; // cancelled: another slice was refused
-              }
               try {
-                result.complete(embedNow(slice));
+                embedNow(request);
+                part.complete(null);
               } catch (Throwable e) {
-                result.completeExceptionally(e);
+                request.cancel(); // the other workers stop after their current batch
+                part.completeExceptionally(e);
               }
             });
       } catch (RejectedExecutionException e) {
-        slices.forEach(f -> f.cancel(false)); // slices still queued skip their runs
+        request.cancel(); // workers already queued for it find nothing to do
         return CompletableFuture.failedFuture(e);
       }
     }
-    return CompletableFuture.allOf(slices.toArray(CompletableFuture[]::new))
-        .thenApply(
-            done -> {
-              List<float[]> vectors = new ArrayList<>(copy.size());
-              slices.forEach(slice -> vectors.addAll(slice.join()));
-              return vectors;
-            });
+    return CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
+        .thenApply(done -> request.vectors());
   }
 
-  /** {@code texts} cut into at most {@code parts} slices of whole batches, in order. */
-  static List<List<String>> slices(List<String> texts, int batchSize, int parts) {
-    int batches = (texts.size() + batchSize - 1) / batchSize;
-    int perSlice = Math.max(1, (batches + parts - 1) / parts) * batchSize;
-    List<List<String>> slices = new ArrayList<>();
-    for (int from = 0; from < texts.size(); from += perSlice) {
-      slices.add(texts.subList(from, Math.min(texts.size(), from + perSlice)));
-    }
-    return slices.isEmpty() ? List.of(texts) : slices;
-  }
-
-  private List<float[]> embedNow(List<String> texts) throws OrtException {
+  /** Runs the request's batches that no other worker has taken. */
+  private void embedNow(RequestBatches request) throws OrtException {
     loaded.join(); // with several workers, a request may overtake the load
     Model m = model;
     if (m == null) {
       throw disabled();
     }
-    List<float[]> vectors = new ArrayList<>(texts.size());
-    for (int from = 0; from < texts.size(); from += settings.batchSize()) {
-      List<String> batch = texts.subList(from, Math.min(texts.size(), from + settings.batchSize()));
-      vectors.addAll(run(m, batch));
+    for (int batch = request.take(); batch >= 0; batch = request.take()) {
+      request.put(batch, run(m, request.texts(batch)));
     }
-    return vectors;
   }
 
   /**

@@ -54,12 +54,16 @@ class EmbedderSettingsTest {
   @Test
   void settingsBindAndABadValueFailsWithTheName() {
     context
-        .withPropertyValues("cadenza.metadata.batch-size=8", "cadenza.metadata.threads=1")
+        .withPropertyValues(
+            "cadenza.metadata.batch-size=8",
+            "cadenza.metadata.threads=2",
+            "cadenza.metadata.workers=1")
         .run(
             c -> {
               MetadataSettings s = c.getBean(MetadataSettings.class);
               assertThat(s.batchSize()).isEqualTo(8);
-              assertThat(s.threads()).isEqualTo(1);
+              assertThat(s.threads()).isEqualTo(2);
+              assertThat(s.workers()).isEqualTo(1);
             });
     context
         .withPropertyValues("cadenza.metadata.batch-size=0")
