@@ -261,8 +261,9 @@ public final class Embedder implements AutoCloseable {
       try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
         options.setIntraOpNumThreads(settings.threads());
         options.setInterOpNumThreads(1);
-        // threads waiting for work yield their core instead of spinning on it: a spinning pool
-        // took twice the CPU per text (docs/metadata.md, Throughput) from the scan and the streams
+        // threads waiting for work yield their core instead of spinning on it: with two threads, a
+        // spinning pool took twice the CPU per text, from the scan and the streams
+        // (docs/metadata.md)
         options.addConfigEntry("session.intra_op.allow_spinning", "0");
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         // no CPU arena, no memory patterns: both keep a run's peak allocation for the next run,
