@@ -18,7 +18,7 @@ import org.springframework.validation.annotation.Validated;
  *     per CPU-second at 8).
  * @param threads onnxruntime intra-op threads of one model run (bounds the CPU one batch takes).
  *     The default, 1, runs the model on the worker's own thread: a run of one short text is too
- *     small to share between threads (two workers of one thread embedded 1.0-1.6× the texts per
+ *     small to share between threads (two workers of one thread embedded 0.9-1.6× the texts per
  *     CPU-second of one worker of two, and up to 2.9× the texts per second on free cores)
  * @param workers batches that run at the same time; a request is shared among them. The default, 2,
  *     with one thread each, takes the same two cores at most as one worker of two threads did
