@@ -152,43 +152,52 @@ public final class Embedder implements AutoCloseable {
 
   /**
    * One unit vector per text, in order, computed on the embedder's workers in batches of {@code
-   * batch-size}. Fails with {@link IllegalStateException} when embeddings are disabled and with
-   * {@link RejectedExecutionException} when the queue is full.
+   * batch-size}. Up to {@code workers} workers share a request, each on one queue slot, taking its
+   * batches in turn; a batch's texts are the same whoever runs it, so the vectors are too. Fails
+   * with {@link IllegalStateException} when embeddings are disabled and with {@link
+   * RejectedExecutionException} when the queue cannot take the request.
    */
   public CompletableFuture<List<float[]>> embed(List<String> texts) {
     List<String> copy = List.copyOf(texts);
     if (state == State.DISABLED) {
       return CompletableFuture.failedFuture(disabled());
     }
-    CompletableFuture<List<float[]>> result = new CompletableFuture<>();
-    try {
-      pool.execute(
-          () -> {
-            try {
-              result.complete(embedNow(copy));
-            } catch (Throwable e) {
-              result.completeExceptionally(e);
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      result.completeExceptionally(e);
+    RequestBatches request = new RequestBatches(copy, settings.batchSize());
+    int parts = Math.max(1, Math.min(settings.workers(), request.batches()));
+    List<CompletableFuture<Void>> running = new ArrayList<>(parts);
+    for (int i = 0; i < parts; i++) {
+      CompletableFuture<Void> part = new CompletableFuture<>();
+      running.add(part);
+      try {
+        pool.execute(
+            () -> {
+              try {
+                embedNow(request);
+                part.complete(null);
+              } catch (Throwable e) {
+                request.cancel(); // the other workers stop after their current batch
+                part.completeExceptionally(e);
+              }
+            });
+      } catch (RejectedExecutionException e) {
+        request.cancel(); // workers already queued for it find nothing to do
+        return CompletableFuture.failedFuture(e);
+      }
     }
-    return result;
+    return CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
+        .thenApply(done -> request.vectors());
   }
 
-  private List<float[]> embedNow(List<String> texts) throws OrtException {
+  /** Runs the request's batches that no other worker has taken. */
+  private void embedNow(RequestBatches request) throws OrtException {
     loaded.join(); // with several workers, a request may overtake the load
     if (state == State.DISABLED) {
       throw disabled();
     }
     try (OnDemandModel<Model>.Lease lease = leaseModel()) {
-      List<float[]> vectors = new ArrayList<>(texts.size());
-      for (int from = 0; from < texts.size(); from += settings.batchSize()) {
-        List<String> batch =
-            texts.subList(from, Math.min(texts.size(), from + settings.batchSize()));
-        vectors.addAll(run(lease.model(), batch));
+      for (int batch = request.take(); batch >= 0; batch = request.take()) {
+        request.put(batch, run(lease.model(), request.texts(batch)));
       }
-      return vectors;
     }
   }
 
@@ -315,6 +324,10 @@ public final class Embedder implements AutoCloseable {
       try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
         options.setIntraOpNumThreads(settings.threads());
         options.setInterOpNumThreads(1);
+        // threads waiting for work yield their core instead of spinning on it: with two threads, a
+        // spinning pool took twice the CPU per text, from the scan and the streams
+        // (docs/metadata.md)
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         // no CPU arena, no memory patterns: both keep a run's peak allocation for the next run,
         // resident for good; a run of one short text is cheap to allocate afresh (docs/memory.md)

@@ -15,9 +15,14 @@ import org.springframework.validation.annotation.Validated;
  * @param batchSize texts run through the model together at most. The default, 1, makes a track's
  *     vector depend on its text alone: the model quantises activations with one scale per run, so
  *     in a larger batch the other texts (and the padding) move each vector a little (cosine to the
- *     text alone down to 0.986 at 32). Larger batches are 1.3-1.5× faster.
- * @param threads onnxruntime intra-op threads of one model run (bounds the CPU one batch takes)
- * @param workers batches that run at the same time
+ *     text alone down to 0.986 at 32). Larger batches take less CPU per text (1.1-1.4× the texts
+ *     per CPU-second at 8).
+ * @param threads onnxruntime intra-op threads of one model run (bounds the CPU one batch takes).
+ *     The default, 1, runs the model on the worker's own thread: a run of one short text is too
+ *     small to share between threads (two workers of one thread embedded 0.9-1.6× the texts per
+ *     CPU-second of one worker of two, and up to 2.9× the texts per second on free cores)
+ * @param workers batches that run at the same time; a request is shared among them. The default, 2,
+ *     with one thread each, takes the same two cores at most as one worker of two threads did
  * @param queue embedding requests waiting for a worker at most; more are refused
  * @param maxTokens tokens of one text the model sees at most (the rest is cut); 256, as
  *     sentence-transformers uses for this model
@@ -37,8 +42,8 @@ import org.springframework.validation.annotation.Validated;
 public record MetadataSettings(
     @DefaultValue("true") boolean embeddings,
     @Min(1) @Max(256) @DefaultValue("1") int batchSize,
-    @Min(1) @Max(64) @DefaultValue("2") int threads,
-    @Min(1) @Max(64) @DefaultValue("1") int workers,
+    @Min(1) @Max(64) @DefaultValue("1") int threads,
+    @Min(1) @Max(64) @DefaultValue("2") int workers,
     @Min(1) @DefaultValue("64") int queue,
     @Min(8) @Max(512) @DefaultValue("256") int maxTokens,
     @DefaultValue("") String nativeCacheDir,
@@ -64,7 +69,7 @@ public record MetadataSettings(
 
   /** The defaults, as the service starts without any {@code cadenza.metadata.*} setting. */
   public static MetadataSettings defaults() {
-    return new MetadataSettings(true, 1, 2, 1, 64, 256, "", 2000, 200, Duration.ofSeconds(30));
+    return new MetadataSettings(true, 1, 1, 2, 64, 256, "", 2000, 200, Duration.ofSeconds(30));
   }
 
   private static void range(String name, int value, int min, int max) {

@@ -57,13 +57,15 @@ class EmbedderSettingsTest {
     context
         .withPropertyValues(
             "cadenza.metadata.batch-size=8",
-            "cadenza.metadata.threads=1",
+            "cadenza.metadata.threads=2",
+            "cadenza.metadata.workers=1",
             "cadenza.metadata.model-idle-timeout=5m")
         .run(
             c -> {
               MetadataSettings s = c.getBean(MetadataSettings.class);
               assertThat(s.batchSize()).isEqualTo(8);
-              assertThat(s.threads()).isEqualTo(1);
+              assertThat(s.threads()).isEqualTo(2);
+              assertThat(s.workers()).isEqualTo(1);
               assertThat(s.modelIdleTimeout()).isEqualTo(Duration.ofMinutes(5));
             });
     context
