@@ -506,11 +506,25 @@ public class TrackStream implements NettyRouteProvider {
       // the track starts (a seek into the middle does not): warm the likely next ones
       prefetcher.trackStarted(track);
     }
-    if (cache.enabled() || !rep.isOriginal()) {
+    if (!rep.isOriginal() || (cache.enabled() && !(ranges != null && shortMiss(rep, body)))) {
       return new ChunkedBody(cache, rep.source(), bytes::increment).write(response, body);
     }
     return new FileBody(track.file(), track.path(), track.version(), bytes::increment)
         .write(response, body);
+  }
+
+  /**
+   * A single range of the original, short enough to be read whole ({@link FileBody#SMALL}), whose
+   * chunks L1 does not hold, while the file is the only tier below L1: read from the file (checked
+   * as {@link FileBody} does), not loaded into L1 chunk by chunk (docs/caching.md). Whole files
+   * still go through L1, which is what fills it.
+   */
+  private boolean shortMiss(Representation rep, List<FileBody.Segment> body) {
+    return body.size() == 1
+        && body.get(0) instanceof FileBody.Region region
+        && region.length() <= FileBody.SMALL
+        && cache.missesReadFromFile()
+        && !cache.holds(rep.source(), region.range().first(), region.range().last());
   }
 
   private static boolean startsTrack(List<ByteRange> ranges) {
