@@ -3,7 +3,7 @@
 # Both listen on 127.0.0.1 only; every load run is bounded in time and in requests.
 #
 #   bench/stream-vs-nginx.sh [--no-build] [--nginx-only] [-c N] [-d DURATION] [--large-c N]
-#                            [--nginx-nopush on|off] [--jar PATH] [--navidrome]
+#                            [--nginx-nopush on|off] [--jar PATH] [--navidrome] [--no-cold]
 #   bench/stream-vs-nginx.sh --tiers [--variants l1,l2,origin,file] [--l2-c N] [--l2-large-c N]
 #                            [--l2-d DURATION] [--save FILE] [other options as above]
 #
@@ -12,6 +12,11 @@
 # per request), BENCH_NGINX_TCP_NOPUSH (off), BENCH_JAR, JAVA_OPTS; with --tiers also
 # BENCH_VARIANTS, BENCH_L2_CONCURRENCY (8), BENCH_L2_LARGE_CONCURRENCY (2), BENCH_L2_DURATION (-d),
 # BENCH_L2_WARM_PASSES (4), BENCH_L2_ARGS (extra service arguments for the L2 variant).
+#
+# The default mode ends with cold/range: random ranges of the large files from a second Cadenza
+# whose L1 (BENCH_COLD_MEMORY, 16MB) is smaller than them (64 MiB), so most chunks come from the
+# files through the cache's origin reads; nginx serves the same ranges again right before it.
+# --no-cold leaves it out.
 #
 # --navidrome (default mode only) adds Navidrome v0.53.3 (hack/navidrome.sh) on the same library:
 # its raw Subsonic streams (stream?id=..&format=raw, u/p auth in the query) in the same scenarios,
@@ -24,7 +29,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/lib/common.sh"
 source "$here/lib/navidrome.sh"
 
-build=1 nginx_only=0 tiers=0 save="" navidrome=0
+build=1 nginx_only=0 tiers=0 save="" navidrome=0 cold=1
+cold_memory=${BENCH_COLD_MEMORY:-16MB}
 variants=${BENCH_VARIANTS:-l1,l2,origin,file}
 l2_concurrency=${BENCH_L2_CONCURRENCY:-8}
 l2_large_concurrency=${BENCH_L2_LARGE_CONCURRENCY:-2}
@@ -49,6 +55,7 @@ while [ $# -gt 0 ]; do
     --l2-d) l2_duration=${2:?}; shift ;;
     --save) save=${2:?}; shift ;;
     --navidrome) navidrome=1 ;;
+    --no-cold) cold=0 ;;
     -h | --help) usage ;;
     *) echo "unknown argument: $1" >&2; usage 2 ;;
   esac
@@ -249,6 +256,19 @@ if [ "$tiers" = 0 ]; then
   rss_record nginx "$npid" $(pgrep -P "$npid")
   [ "$nginx_only" = 1 ] || rss_record cadenza "$cpid"
   [ "$navidrome" = 0 ] || rss_record navidrome "$nd_pid"
+
+  # cold/range: the large files through an L1 smaller than them (a second Cadenza, alone)
+  if [ "$nginx_only" = 0 ] && [ "$cold" = 1 ] && has_urls nginx large; then
+    log "stopping Cadenza; cold cache: a Cadenza with cadenza.cache.memory=$cold_memory"
+    stop_pid "$cpid"
+    start_cadenza "$out/cadenza-cold.log" --cadenza.cache.memory="$cold_memory"
+    make_urls cadenza
+    cp "$urls/nginx-large.txt" "$urls/nginx-cold.txt"
+    cp "$urls/cadenza-large.txt" "$urls/cadenza-cold.txt"
+    warm_jit "$urls/cadenza-cold.txt" "$concurrency" "$cpid"
+    measure nginx cold range "$concurrency" "$duration"
+    measure cadenza cold range "$concurrency" "$duration"
+  fi
 else
   # --- --tiers: nginx once, then each Cadenza variant alone (one JVM at a time) --------------------
   make_urls nginx
@@ -360,7 +380,7 @@ json.dump({"cores": $(nproc), "duration": "$duration", "nopush": "$nopush", "tie
            "variants": "$variants", "l2_duration": "$l2_duration", "warmup": "$warmup",
            "concurrency": $concurrency, "large_concurrency": $large_concurrency,
            "l2_concurrency": $l2_concurrency, "l2_large_concurrency": $l2_large_concurrency,
-           "l2_args": "${BENCH_L2_ARGS:-}", "seed": $seed, "max_requests": $max_requests, "timeout": "$timeout",
+           "l2_args": "${BENCH_L2_ARGS:-}", "cold_memory": "$cold_memory", "seed": $seed, "max_requests": $max_requests, "timeout": "$timeout",
            "jar": """$jar_info""", "loadavg_start": "$loadavg_start",
            "loadavg_end": "$(cut -d' ' -f1-3 /proc/loadavg)", "seconds": $((SECONDS - run_started)),
            "date": "$(date '+%F %T %Z')"}, open(sys.argv[1], "w"))
@@ -454,6 +474,10 @@ if not meta["tiers"]:
                   f"| | {flag} |")
     print("\nMB = 10^6 bytes of response body. Ratios: throughput above 1x means Cadenza (or Navidrome) is faster, "
           "TTFB p99 above 1x means it is slower to first byte.")
+    if any(r["scenario"].startswith("cold/") for r in runs):
+        print(f"\ncold/range: random ranges of the large files (64 MiB in all) from a second Cadenza with "
+              f"`cadenza.cache.memory={meta['cold_memory']}`, an L1 smaller than them, started after the other "
+              "runs and warmed up like the first; nginx served the same ranges again right before it.")
     if any(r["server"] == "navidrome" for r in runs):
         print("\nNavidrome: v0.53.3 built by hack/navidrome.sh, its raw Subsonic stream "
               "(`/rest/stream?id=..&format=raw`, u/p authentication in the query, checked on every request), "

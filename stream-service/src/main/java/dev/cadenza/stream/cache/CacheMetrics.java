@@ -69,6 +69,7 @@ final class CacheMetrics {
   private final Counter readAheadOrigin;
   private final Counter prefetchQueued;
   private final Counter prefetchDropped;
+  private final Counter prefetchJoined;
   private final Counter prefetchIssued;
   private final Counter prefetchCached;
   private final Counter prefetchFailed;
@@ -116,6 +117,7 @@ final class CacheMetrics {
     this.readAheadOrigin = readAhead("origin");
     this.prefetchQueued = prefetchStarts("queued");
     this.prefetchDropped = prefetchStarts("dropped");
+    this.prefetchJoined = prefetchStarts("joined");
     this.prefetchIssued = prefetchChunks("issued", "none");
     this.prefetchCached = prefetchChunks("skipped", "cached");
     this.prefetchFailed = prefetchChunks("failed", "none");
@@ -136,7 +138,9 @@ final class CacheMetrics {
 
   private Counter prefetchStarts(String result) {
     return Counter.builder("cadenza.cache.prefetch.requests")
-        .description("Track starts that asked for a prefetch: queued, or dropped (queue full)")
+        .description(
+            "Track starts that asked for a prefetch: queued, joined (that track's start was queued"
+                + " already) or dropped (queue full)")
         .tag("result", result)
         .register(meters);
   }
@@ -264,6 +268,11 @@ final class CacheMetrics {
 
   void prefetchRequested(boolean queued) {
     (queued ? prefetchQueued : prefetchDropped).increment();
+  }
+
+  /** A track start that joined the same track's start already queued. */
+  void prefetchJoined() {
+    prefetchJoined.increment();
   }
 
   void prefetchChunk(ChunkCache.PrefetchOutcome outcome) {

@@ -272,6 +272,28 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
     return present.join();
   }
 
+  /**
+   * Whether a short range of a track's file that L1 lacks is better read from the file than through
+   * the cache: when there is no shared tier, the file is the only place below L1, and reading the
+   * range alone (the page cache's copy) costs a fraction of loading its whole chunks, allocating
+   * them on the heap and evicting others for a range that may never be read again.
+   */
+  public boolean missesReadFromFile() {
+    return l2 instanceof NoSharedTier;
+  }
+
+  /**
+   * Whether L1 holds (loaded or loading) every chunk of bytes {@code first..last} of the source.
+   */
+  public boolean holds(ChunkSource source, long first, long last) {
+    for (int index = indexOf(first); index <= indexOf(last); index++) {
+      if (!inL1(source.key(index))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether L1 holds chunk {@code index} of the track, loaded or loading; counts nothing. */
   public boolean inL1(Track track, int index) {
     return inL1(ChunkKey.of(track, index));

@@ -3,8 +3,10 @@ package dev.cadenza.stream.cache;
 import dev.cadenza.stream.config.CadenzaProperties;
 import dev.cadenza.stream.library.Track;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -42,6 +44,13 @@ public class Prefetcher implements DisposableBean {
   private final int chunks;
   private final ThreadPoolExecutor executor;
   private final AtomicInteger pending = new AtomicInteger();
+
+  /**
+   * Tracks whose start waits in the queue: a start of one of them again joins it, since that run
+   * will claim the same chunks. A popular track started by many listeners at once then costs one
+   * run, not a queue full of copies (and rejections) behind it.
+   */
+  private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
   public Prefetcher(ChunkCache cache, LikelyNext likelyNext, CadenzaProperties properties) {
     this.cache = cache;
@@ -87,11 +96,16 @@ public class Prefetcher implements DisposableBean {
     if (!cache.prefetchEnabled()) {
       return;
     }
+    if (!queued.add(track.id())) {
+      cache.metrics().prefetchJoined();
+      return;
+    }
     pending.incrementAndGet();
     try {
       executor.execute(() -> run(track));
       cache.metrics().prefetchRequested(true);
     } catch (RejectedExecutionException e) {
+      queued.remove(track.id());
       pending.decrementAndGet();
       cache.metrics().prefetchRequested(false);
     }
@@ -103,6 +117,7 @@ public class Prefetcher implements DisposableBean {
   }
 
   private void run(Track started) {
+    queued.remove(started.id()); // a start from now on comes after this run's claims: queued anew
     try {
       List<Track> next = likelyNext.after(started, tracks);
       for (Track track : next) {

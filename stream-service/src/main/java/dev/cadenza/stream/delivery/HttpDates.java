@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /** HTTP-date (RFC 9110 §5.6.7): IMF-fixdate to send, all three historic forms accepted. */
 final class HttpDates {
@@ -21,10 +22,27 @@ final class HttpDates {
   private static final DateTimeFormatter ASCTIME =
       DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US);
 
+  /**
+   * The last dates formatted, by second: every response carries its file's Last-Modified, and a
+   * library's files are far fewer than its requests. A slot holds one immutable entry, so a race
+   * costs a format, never a wrong date.
+   */
+  private static final AtomicReferenceArray<Formatted> FORMATTED = new AtomicReferenceArray<>(256);
+
+  private record Formatted(long second, String value) {}
+
   private HttpDates() {}
 
   static String format(Instant instant) {
-    return IMF_FIXDATE.format(instant);
+    long second = instant.getEpochSecond();
+    int slot = (int) (second ^ (second >>> 8)) & (FORMATTED.length() - 1);
+    Formatted known = FORMATTED.get(slot);
+    if (known != null && known.second() == second) {
+      return known.value();
+    }
+    String value = IMF_FIXDATE.format(instant);
+    FORMATTED.set(slot, new Formatted(second, value));
+    return value;
   }
 
   /** The instant a header value names, or empty when it is not an HTTP-date (then ignored). */

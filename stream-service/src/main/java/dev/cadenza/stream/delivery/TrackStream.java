@@ -35,9 +35,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -80,7 +80,10 @@ public class TrackStream implements NettyRouteProvider {
   private final NettyAuthentication authentication;
   private final TranscodePolicy policy;
   private final Transcoder transcoder;
-  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+  /** {@code cadenza.stream.requests} by method (GET, HEAD) and status, made on first use. */
+  private final AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>(2 * 600);
+
   private final Counter fullBytes;
   private final Counter partialBytes;
   private final Counter aborted;
@@ -218,29 +221,7 @@ public class TrackStream implements NettyRouteProvider {
       HttpServerRequest request, HttpServerResponse response, Supplier<Mono<Void>> serve) {
     long start = System.nanoTime();
     return Mono.defer(serve)
-        .onErrorResume(ErrorResponseException.class, e -> problem(request, response, e))
-        .onErrorResume(
-            MadeChunkGone.class,
-            e -> {
-              log.info("{}; the response is cut short", e.getMessage());
-              response.withConnection(Connection::dispose);
-              return Mono.empty();
-            })
-        .onErrorResume(
-            FileChangedException.class,
-            e -> {
-              aborted.increment();
-              log.warn(e.getMessage()); // one line: the stack says nothing the message does not
-              response.withConnection(Connection::dispose);
-              return Mono.empty();
-            })
-        .onErrorResume(
-            TrackStream::clientWentAway,
-            e -> {
-              clientAborted(request, e.toString());
-              response.withConnection(Connection::dispose);
-              return Mono.empty();
-            })
+        .onErrorResume(e -> recover(request, response, e))
         .doFinally(
             signal -> {
               if (signal == SignalType.CANCEL) {
@@ -248,6 +229,36 @@ public class TrackStream implements NettyRouteProvider {
               }
               record(request, response, start);
             });
+  }
+
+  /**
+   * What a failed response becomes: a problem while nothing is sent, else a connection cut short
+   * (counted and logged once by cause). One operator for all of them: every stream request
+   * assembles it.
+   */
+  private Mono<Void> recover(
+      HttpServerRequest request, HttpServerResponse response, Throwable error) {
+    if (error instanceof ErrorResponseException e) {
+      // writing the problem may fail in turn: the client gone meanwhile
+      return problem(request, response, e)
+          .onErrorResume(
+              later ->
+                  later instanceof ErrorResponseException
+                      ? Mono.error(later)
+                      : recover(request, response, later));
+    }
+    if (error instanceof MadeChunkGone) {
+      log.info("{}; the response is cut short", error.getMessage());
+    } else if (error instanceof FileChangedException) {
+      aborted.increment();
+      log.warn(error.getMessage()); // one line: the stack says nothing the message does not
+    } else if (clientWentAway(error)) {
+      clientAborted(request, error.toString());
+    } else {
+      return Mono.error(error);
+    }
+    response.withConnection(Connection::dispose);
+    return Mono.empty();
   }
 
   /**
@@ -294,16 +305,23 @@ public class TrackStream implements NettyRouteProvider {
                     .orElseGet(() -> Mono.error(Problems.trackNotFound(id))));
   }
 
+  /**
+   * The file's version now: one {@code stat} when it is the version listed, which is the hot path.
+   * The catalogue lists only files the scan found inside the library, and the version pins the
+   * inode (with its change time, which no one can set back), so an unchanged version is that same
+   * file however the path resolves now. Only a file that changed has its path resolved again
+   * ({@code realpath}: a {@code readlink} per component, more than the rest of a short range
+   * costs): it must still lead inside the library, or it is treated as gone.
+   */
   private FileVersion currentVersion(Track track) {
     try {
-      // The path must still resolve inside the library: a file swapped for a link that leads out
-      // is treated as gone.
-      if (!track.file().toRealPath().startsWith(realRoot)) {
+      FileVersion now = FileVersion.of(track.file());
+      if (!now.equals(track.version()) && !track.file().toRealPath().startsWith(realRoot)) {
         log.warn("'{}' now leads out of the library; not serving it", track.path());
         library.forget(track);
         throw Problems.trackNotFound(track.id());
       }
-      return FileVersion.of(track.file());
+      return now;
     } catch (NoSuchFileException e) {
       library.forget(track);
       throw Problems.trackNotFound(track.id());
@@ -484,15 +502,38 @@ public class TrackStream implements NettyRouteProvider {
     if (head || length == 0) {
       return response.send().then();
     }
-    if (rep.isOriginal() && (ranges == null || ranges.stream().anyMatch(r -> r.first() == 0))) {
+    if (rep.isOriginal() && (ranges == null || startsTrack(ranges))) {
       // the track starts (a seek into the middle does not): warm the likely next ones
       prefetcher.trackStarted(track);
     }
-    if (cache.enabled() || !rep.isOriginal()) {
+    if (!rep.isOriginal() || (cache.enabled() && !(ranges != null && shortMiss(rep, body)))) {
       return new ChunkedBody(cache, rep.source(), bytes::increment).write(response, body);
     }
     return new FileBody(track.file(), track.path(), track.version(), bytes::increment)
         .write(response, body);
+  }
+
+  /**
+   * A single range of the original, short enough to be read whole ({@link FileBody#SMALL}), whose
+   * chunks L1 does not hold, while the file is the only tier below L1: read from the file (checked
+   * as {@link FileBody} does), not loaded into L1 chunk by chunk (docs/caching.md). Whole files
+   * still go through L1, which is what fills it.
+   */
+  private boolean shortMiss(Representation rep, List<FileBody.Segment> body) {
+    return body.size() == 1
+        && body.get(0) instanceof FileBody.Region region
+        && region.length() <= FileBody.SMALL
+        && cache.missesReadFromFile()
+        && !cache.holds(rep.source(), region.range().first(), region.range().last());
+  }
+
+  private static boolean startsTrack(List<ByteRange> ranges) {
+    for (ByteRange range : ranges) {
+      if (range.first() == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Mono<Void> problem(
@@ -501,18 +542,21 @@ public class TrackStream implements NettyRouteProvider {
   }
 
   private void record(HttpServerRequest request, HttpServerResponse response, long start) {
-    String key = request.method().name() + ' ' + response.status().code();
-    timers
-        .computeIfAbsent(
-            key,
-            k ->
-                Timer.builder("cadenza.stream.requests")
-                    .description("Stream requests, until the last byte is handed to the kernel")
-                    .tag("method", request.method().name())
-                    .tag("status", Integer.toString(response.status().code()))
-                    .publishPercentileHistogram()
-                    .register(meters))
-        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    int status = response.status().code();
+    boolean head = request.method().equals(HttpMethod.HEAD);
+    int slot = (head ? 600 : 0) + Math.floorMod(status, 600);
+    Timer timer = timers.get(slot);
+    if (timer == null) {
+      timer =
+          Timer.builder("cadenza.stream.requests")
+              .description("Stream requests, until the last byte is handed to the kernel")
+              .tag("method", request.method().name())
+              .tag("status", Integer.toString(status))
+              .publishPercentileHistogram()
+              .register(meters); // the registry answers the same timer to every racer
+      timers.set(slot, timer);
+    }
+    timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
   }
 
   /** The parts of a multipart/byteranges body (RFC 9110 §14.6), boundaries included. */

@@ -89,7 +89,15 @@ final class ConnectionDeadlines {
   /** The head deadline passed while a response was being written. */
   private boolean headOverdue;
 
+  /** What happens at {@link #deadline}, or {@code null} when no deadline is pending. */
+  private Runnable onDeadline;
+
+  private long deadline;
+
+  /** The timer scheduled (at {@link #timerAt}), or {@code null}. */
   private ScheduledFuture<?> timer;
+
+  private long timerAt;
 
   /**
    * @param timeoutProblem the body of the 408 (problem JSON)
@@ -192,16 +200,45 @@ final class ConnectionDeadlines {
     return r;
   }
 
+  /**
+   * Sets the one deadline pending. The timer is lazy, as in Netty's IdleStateHandler: a timer that
+   * fires before the deadline arms itself again for the rest, so a kept-alive connection moving
+   * between requests only writes these fields; a timer is scheduled only when none is pending or
+   * the new deadline comes before it (a head deadline after a long idle one).
+   */
   private void schedule(Duration delay, Runnable task) {
-    cancel();
-    timer = ctx.executor().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    deadline = System.nanoTime() + delay.toNanos();
+    onDeadline = task;
+    if (timer == null || timerAt - deadline > 0) {
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      arm(deadline);
+    }
   }
 
-  private void cancel() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
+  private void arm(long at) {
+    timerAt = at;
+    timer = ctx.executor().schedule(this::timerFired, at - System.nanoTime(), TimeUnit.NANOSECONDS);
+  }
+
+  private void timerFired() {
+    timer = null;
+    Runnable task = onDeadline;
+    if (task == null) {
+      return; // cancelled meanwhile
     }
+    if (deadline - System.nanoTime() > 0) {
+      arm(deadline); // moved on meanwhile
+      return;
+    }
+    onDeadline = null;
+    task.run();
+  }
+
+  /** No deadline pending; a timer scheduled stays, and finds nothing to do when it fires. */
+  private void cancel() {
+    onDeadline = null;
   }
 
   /** Before the codec: every byte read, whether or not it makes a whole message yet. */
@@ -260,6 +297,10 @@ final class ConnectionDeadlines {
     @Override
     public void channelInactive(ChannelHandlerContext c) {
       cancel();
+      if (timer != null) {
+        timer.cancel(false);
+        timer = null;
+      }
       c.fireChannelInactive();
     }
   }

@@ -218,6 +218,22 @@ class FileChangedWhileStreamingTest {
   }
 
   @Test
+  void fileSwappedForALinkLeavingTheLibraryIsNotFound(@TempDir Path outside) throws Exception {
+    Path file = library.resolve("victim.wav");
+    String stream = streamPath();
+    try (RawHttp first = RawHttp.get(port, stream)) {
+      assertThat(first.status).isEqualTo(200); // listed, served, cached
+    }
+    Path secret = TestAudio.wav(outside.resolve("secret.wav"), SIZE, 9);
+    Files.delete(file);
+    Files.createSymbolicLink(file, secret);
+    try (RawHttp swapped = RawHttp.get(port, stream)) {
+      assertThat(swapped.status).isEqualTo(404);
+      assertThat(swapped.body()).hasSizeLessThan(4096); // a problem, not the file outside
+    }
+  }
+
+  @Test
   void shutdownLetsAnInFlightStreamFinish() throws Exception {
     Path file = library.resolve("victim.wav");
     byte[] expected = Files.readAllBytes(file);

@@ -3,6 +3,10 @@ package dev.cadenza.stream.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cadenza.stream.cache.ChunkCache;
+import dev.cadenza.stream.cache.ChunkSource;
+import dev.cadenza.stream.library.Library;
+import dev.cadenza.stream.library.Track;
 import dev.cadenza.stream.testsupport.RawHttp;
 import dev.cadenza.stream.testsupport.TestAudio;
 import java.io.IOException;
@@ -31,6 +35,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -63,6 +68,7 @@ class StreamEndpointTest {
       Files.writeString(ROOT.resolve("secret.mp3"), SECRET);
       TestAudio.copyDemo(LIBRARY);
       TestAudio.wav(LIBRARY.resolve("Big/large.wav"), 6 * 1024 * 1024, 1);
+      TestAudio.wav(LIBRARY.resolve("Big/seek.wav"), 1024 * 1024, 3);
       TestAudio.wav(LIBRARY.resolve("Ünïcødé dir/Sång — 01 (live) & more.wav"), 300_000, 2);
       Files.write(LIBRARY.resolve("broken.mp3"), new byte[] {1, 2, 3, 4, 5});
       Files.writeString(LIBRARY.resolve("notes.txt"), "not audio");
@@ -91,6 +97,9 @@ class StreamEndpointTest {
 
   @Value("${local.server.port}")
   int port;
+
+  @Autowired ChunkCache cache;
+  @Autowired Library library;
 
   /** Probes and metrics: the actuator's own port. */
   @Value("${local.management.port}")
@@ -182,6 +191,22 @@ class StreamEndpointTest {
         Arguments.of(BIG, "bytes=1048576-5242879", 1048576L, 5242879L),
         Arguments.of(BIG, "bytes=-70000", -70000L, -1L),
         Arguments.of(BIG, "bytes=65535-131072", 65535L, 131072L));
+  }
+
+  @Test
+  void shortRangeMissingFromL1IsReadFromTheFileAndLeavesL1AsItWas() throws Exception {
+    Fixture seek = track("Big/seek.wav"); // read by this test alone
+    Track listed = library.track(seek.id()).orElseThrow();
+    ChunkSource source = new ChunkSource.File(listed);
+    long first = 600_000;
+    long last = first + 64 * 1024 - 1;
+
+    HttpResponse<byte[]> r = get(seek.stream(), Map.of("Range", "bytes=" + first + "-" + last));
+
+    assertThat(r.statusCode()).isEqualTo(206);
+    assertThat(r.body()).isEqualTo(slice(seek.bytes(), first, last));
+    // with the cache on and no L2, the file answered; the chunks were not loaded for it
+    assertThat(cache.holds(source, first, last)).isFalse();
   }
 
   @ParameterizedTest(name = "{0} {1}")
