@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -99,7 +100,15 @@ final class LocalCatalogSharing implements CatalogSharing {
     long started = System.nanoTime();
     CompletableFuture<Optional<List<Track>>> reading = savedTracks;
     savedTracks = null; // served once: the tracks are not kept twice
-    Optional<List<Track>> tracks = reading != null ? reading.join() : saved.load(library.root());
+    Optional<List<Track>> tracks;
+    try {
+      tracks = reading != null ? reading.join() : saved.load(library.root());
+    } catch (CompletionException e) {
+      log.warn(
+          "Could not read the saved catalogue ({}); the library is scanned in full",
+          e.getCause().toString());
+      return;
+    }
     long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     tracks.ifPresent(
         t -> {
