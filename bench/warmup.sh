@@ -17,7 +17,7 @@
 # demo library, BENCH_TRAIN_SECONDS (10) of the same load, then stopped (SIGTERM); their size and
 # the training's time are reported as their cost.
 #
-# Environment overrides: BENCH_CONCURRENCY (32), BENCH_SEED (42), BENCH_JAR, BENCH_JDK25,
+# Environment overrides: BENCH_VARIANTS, BENCH_CONCURRENCY (32), BENCH_SEED (42), BENCH_JAR, BENCH_JDK25,
 # BENCH_TRAIN_SECONDS (10), JAVA_OPTS (default: stream-service/pom.xml memory.jvm-args).
 set -euo pipefail
 
