@@ -11,12 +11,16 @@
 #   - a RESTART on the same data directory: the same two times again, and how many files it read
 #
 # --restart-only skips the first start: the restart runs on the data directory the last run left
-# (heap and latency are then measured after the restart).
+# (heap and latency are then measured after the restart). --data-from DIR first replaces that data
+# directory with a copy of DIR (DIR is never written), and --library DIR serves a library generated
+# earlier in place (its absolute path is the one the saved catalogue names); together they re-run
+# the restart of another checkout's cached run without touching it.
 #
 # Prints Markdown and saves it to bench/results/library-scale-<date>.md (or --save FILE).
 #
 #   bench/library-scale.sh [--no-build] [--jar PATH] [--tracks N] [--requests N] [--seed N]
-#                          [--timeout SECONDS] [--restart-only] [--save FILE]
+#                          [--timeout SECONDS] [--restart-only] [--data-from DIR] [--library DIR]
+#                          [--save FILE]
 #
 # Environment overrides: BENCH_TRACKS (100000), BENCH_REQUESTS (300), BENCH_SEED (42),
 # BENCH_TIMEOUT_S (1800, per start), BENCH_SAVE, BENCH_JAR, JAVA_OPTS.
@@ -25,12 +29,12 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/lib/common.sh"
 
-build=1 save=${BENCH_SAVE:-} restart_only=0
+build=1 save=${BENCH_SAVE:-} restart_only=0 data_from="" library=""
 tracks=${BENCH_TRACKS:-100000}
 requests=${BENCH_REQUESTS:-300}
 start_timeout=${BENCH_TIMEOUT_S:-1800}
 
-usage() { sed -n '2,22s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
+usage() { sed -n '2,26s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -41,6 +45,8 @@ while [ $# -gt 0 ]; do
     --seed) seed=${2:?}; shift ;;
     --timeout) start_timeout=${2:?}; shift ;;
     --restart-only) restart_only=1 ;;
+    --data-from) data_from=${2:?}; shift ;;
+    --library) library=${2:?}; shift ;;
     --save) save=${2:?}; shift ;;
     -h | --help) usage ;;
     *) echo "unknown argument: $1" >&2; usage 2 ;;
@@ -55,14 +61,17 @@ command -v ffmpeg >/dev/null || die "ffmpeg is missing: hack/ffmpeg.sh installs 
 command -v jcmd >/dev/null || die "jcmd is missing (a JDK's bin on the PATH)"
 
 sub=$out/library-scale
-lib=$sub/library-$tracks-$seed # launch_cadenza serves $lib
+lib=${library:-$sub/library-$tracks-$seed} # launch_cadenza serves $lib
 data=$sub/data
 results=$sub/results.json
 py=$bench_lib/library-scale.py
 mkdir -p "$sub"
 
 # --- the library: made once per size and seed ----------------------------------------------------
-if [ ! -f "$lib/.complete" ]; then
+if [ -n "$library" ]; then
+  [ -f "$lib/.complete" ] || die "--library $lib: not a complete generated library"
+  lib=$(cd "$lib" && pwd)
+elif [ ! -f "$lib/.complete" ]; then
   rm -rf "$lib" "$sub/seed"
   mkdir -p "$sub/seed"
   ffmpeg -v error -y -f lavfi -i anullsrc=r=44100:cl=stereo -t 0.3 -c:a libmp3lame -b:a 32k \
@@ -117,6 +126,12 @@ measure() {
   latency=$(python3 "$py" latency "http://127.0.0.1:$cport" "$requests" "$seed")
 }
 
+if [ -n "$data_from" ]; then
+  [ "$restart_only" = 1 ] || die "--data-from goes with --restart-only"
+  [ -f "$data_from/catalogue.bin" ] || die "--data-from $data_from: no saved catalogue there"
+  rm -rf "$data"
+  cp -R "$data_from" "$data"
+fi
 if [ "$restart_only" = 1 ]; then
   [ -f "$data/catalogue.bin" ] || die "--restart-only: no saved catalogue in $data; run without it first"
   echo null >"$sub/first.json"

@@ -300,7 +300,9 @@ management_of() {
 # (several may run at once), authentication off (the
 # benchmarks measure serving, not logging in; cadenza_auth=true, as bench/subsonic.sh sets it,
 # leaves it on) and no cap on connections per client (the load generator is one client with many),
-# with the extra Spring arguments, and returns at once.
+# with the extra Spring arguments, and returns at once. cadenza_java and cadenza_jar, when set, name
+# the java launcher and the jar instead of java on the PATH and the jar copy (bench/warmup.sh: a JDK
+# and an extracted jar with its class-data archive).
 # Local DynamoDB endpoints need no AWS metadata.
 launch_cadenza() {
   local logf=$1 java_opts
@@ -311,7 +313,7 @@ launch_cadenza() {
   while [ "$mport" = "$cport" ]; do mport=$(free_port); done
   management_ports[$cport]=$mport
   read -ra java_opts <<<"${JAVA_OPTS:-}"
-  AWS_EC2_METADATA_DISABLED=true java "${java_opts[@]}" -jar "$out/cadenza.jar" \
+  AWS_EC2_METADATA_DISABLED=true "${cadenza_java:-java}" "${java_opts[@]}" -jar "${cadenza_jar:-$out/cadenza.jar}" \
     --server.port="$cport" --server.address=127.0.0.1 --cadenza.clock.sntp.port=0 \
     --management.server.port="$mport" --management.server.address=127.0.0.1 \
     --cadenza.auth.enabled="${cadenza_auth:-false}" --cadenza.server.max-connections-per-client=0 \

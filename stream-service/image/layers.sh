@@ -12,10 +12,12 @@ jar_file=${1:?usage: layers.sh JAR DESTINATION [NATIVE_PLATFORM]}
 dest=${2:?usage: layers.sh JAR DESTINATION [NATIVE_PLATFORM]}
 platform=${3:-linux-x64}
 
-java -Djarmode=tools -jar "$jar_file" extract --layers --launcher --destination "$dest"
+# Jars rather than the launcher's exploded BOOT-INF: class-data sharing archives classes from jars
+# on the class path only (the image's AppCDS archive, stream-service/Dockerfile).
+java -Djarmode=tools -jar "$jar_file" extract --layers --destination "$dest"
 
 shopt -s nullglob
-for onnx in "$dest"/dependencies/BOOT-INF/lib/onnxruntime-*.jar; do
+for onnx in "$dest"/dependencies/lib/onnxruntime-*.jar; do
   unpacked=$(mktemp -d)
   (cd "$unpacked" && jar xf "$onnx")
   [[ -d $unpacked/ai/onnxruntime/native/$platform ]] || {

@@ -35,6 +35,13 @@ interface CatalogSharing {
   }
 
   /**
+   * When the library at {@code root} is built, before the context starts it: begins what can
+   * overlap the rest of the start-up ({@link LocalCatalogSharing} reads its saved catalogue). Does
+   * nothing by default.
+   */
+  default void prepare(Path root) {}
+
+  /**
    * Starts keeping {@code library}'s catalogue: schedules its scans (or loads) on {@code
    * scanThread}, the first one at once.
    */

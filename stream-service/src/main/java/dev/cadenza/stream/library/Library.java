@@ -133,6 +133,7 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
     Gauge.builder("cadenza.library.scan.running", progress, p -> p.running ? 1 : 0)
         .description("1 while a scan runs")
         .register(meters);
+    sharing.prepare(root);
   }
 
   /** The root directory being served. */

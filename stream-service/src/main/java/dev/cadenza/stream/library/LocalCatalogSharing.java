@@ -1,7 +1,11 @@
 package dev.cadenza.stream.library;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -26,6 +30,11 @@ final class LocalCatalogSharing implements CatalogSharing {
   /** Whether the catalogue in service is the one saved; scan thread only. */
   private boolean saveCurrent;
 
+  /** The saved catalogue being read since {@link #prepare}; null once served or never prepared. */
+  private volatile CompletableFuture<Optional<List<Track>>> savedTracks;
+
+  private volatile long readMillis;
+
   /** Scans in full at every start: nothing saved. */
   LocalCatalogSharing() {
     this(SavedCatalogue.NONE);
@@ -35,11 +44,44 @@ final class LocalCatalogSharing implements CatalogSharing {
     this.saved = saved;
   }
 
+  /**
+   * Reads the saved catalogue on a thread of its own from here on, while the rest of the context is
+   * built (a second or more at 100,000 tracks); {@link #start} serves it when it is read.
+   */
+  @Override
+  public void prepare(Path root) {
+    CompletableFuture<Optional<List<Track>>> reading = new CompletableFuture<>();
+    Thread thread =
+        new Thread(
+            () -> {
+              long started = System.nanoTime();
+              try {
+                Optional<List<Track>> tracks = saved.load(root);
+                readMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                reading.complete(tracks);
+              } catch (RuntimeException e) {
+                reading.completeExceptionally(e);
+              }
+            },
+            "cadenza-catalogue-load");
+    thread.setDaemon(true);
+    thread.start();
+    savedTracks = reading;
+  }
+
   @Override
   public void start(Library library, ScheduledExecutorService scanThread) {
     this.library = library;
-    library.watch(true); // before the first scan, so that nothing changed after its walk is missed
     scanThread.execute(this::loadSaved);
+    // On the scan thread, not the caller's (registering a large tree takes seconds and would delay
+    // the context's start), after the saved catalogue is served and before the first scan's walk,
+    // so that nothing changed after that walk is missed.
+    scanThread.execute(
+        () -> {
+          if (!library.stopping()) {
+            library.watch(true);
+          }
+        });
     long every = library.settings().rescanInterval().toMillis();
     if (every > 0) {
       scanThread.scheduleWithFixedDelay(this::scanQuietly, 0, every, TimeUnit.MILLISECONDS);
@@ -56,18 +98,29 @@ final class LocalCatalogSharing implements CatalogSharing {
 
   private void loadSaved() {
     long started = System.nanoTime();
-    saved
-        .load(library.root())
-        .ifPresent(
-            tracks -> {
-              library.serve(tracks, null);
-              saveCurrent = true;
-              log.info(
-                  "Serving the saved catalogue of {} tracks (loaded in {} ms); the scan reads only"
-                      + " changed files",
-                  tracks.size(),
-                  TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            });
+    CompletableFuture<Optional<List<Track>>> reading = savedTracks;
+    savedTracks = null; // served once: the tracks are not kept twice
+    Optional<List<Track>> tracks;
+    try {
+      tracks = reading != null ? reading.join() : saved.load(library.root());
+    } catch (CompletionException e) {
+      log.warn(
+          "Could not read the saved catalogue ({}); the library is scanned in full",
+          e.getCause().toString());
+      return;
+    }
+    long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    tracks.ifPresent(
+        t -> {
+          library.serve(t, null);
+          saveCurrent = true;
+          log.info(
+              "Serving the saved catalogue of {} tracks (read in {} ms, {} ms of them after the"
+                  + " context started); the scan reads only changed files",
+              t.size(),
+              reading != null ? readMillis : waited,
+              waited);
+        });
   }
 
   private LibraryScanner.Result scanAndSave() {
