@@ -8,7 +8,8 @@
 #
 # The JVM gets the options of `./mvnw -pl stream-service spring-boot:run` (JVM_OPTIONS, default:
 # the stream-service pom's memory.jvm-args) plus -XX:NativeMemoryTracking=summary, for this
-# measurement only (it costs a few MiB of its own). "At rest" is once the embedding model has been
+# measurement only (it costs a few MiB of its own; a second process without it gives the RSS at
+# rest as the service runs, the report's last line). "At rest" is once the embedding model has been
 # freed (cadenza.metadata.model-idle-timeout after the last embedding) and BENCH_SETTLE seconds more
 # (12: one native-heap trim interval). Environment: BENCH_CONCURRENCY (16), BENCH_DURATION (30s),
 # BENCH_REST (30: seconds idle before the rest-after-load row), BENCH_SETTLE, BENCH_JAR.
@@ -44,23 +45,30 @@ if [ -z "${JVM_OPTIONS+x}" ]; then
 fi
 read -ra jvm_opts <<<"$JVM_OPTIONS"
 
-cport=$(free_port) mport=$(free_port)
-while [ "$mport" = "$cport" ]; do mport=$(free_port); done
 password=bench-$RANDOM$RANDOM
-data=$(mktemp -d)
-logf=$out/memory-$(date +%Y%m%d-%H%M%S).log
-# defaults but the ports (free ones; no SNTP: other services may run) and a known admin password,
-# with its data (users) in a temporary directory so the run leaves nothing in the user's
-HOME=$data CADENZA_AUTH_ADMIN_PASSWORD=$password AWS_EC2_METADATA_DISABLED=true \
-  java --enable-native-access=ALL-UNNAMED "${jvm_opts[@]}" -XX:NativeMemoryTracking=summary \
-  -jar "$out/cadenza.jar" --server.port="$cport" --management.server.port="$mport" \
-  --cadenza.clock.sntp.port=0 --cadenza.data.dir="$data" >"$logf" 2>&1 &
-cpid=$!
-pids+=("$cpid")
-log "started Cadenza (pid $cpid, JVM options: ${JVM_OPTIONS:-none}, log $logf)"
-trap 'rc=$?; rm -rf "$data"; (exit $rc); cleanup' EXIT
-wait_http "http://127.0.0.1:$mport/actuator/health/readiness" "$cpid" 120 ||
-  die "Cadenza did not become ready; see $logf"
+datas=()
+trap 'rc=$?; rm -rf "${datas[@]}"; (exit $rc); cleanup' EXIT
+# start_service [JVM OPTION...]: Cadenza with defaults but the ports (free ones; no SNTP: other
+# services may run) and a known admin password, with its data (users) in a temporary directory so
+# the run leaves nothing in the user's home; sets cpid, cport, mport, logf
+start_service() {
+  cport=$(free_port) mport=$(free_port)
+  while [ "$mport" = "$cport" ]; do mport=$(free_port); done
+  local data
+  data=$(mktemp -d)
+  datas+=("$data")
+  logf=$out/memory-$(date +%Y%m%d-%H%M%S)-$RANDOM.log
+  HOME=$data CADENZA_AUTH_ADMIN_PASSWORD=$password AWS_EC2_METADATA_DISABLED=true \
+    java --enable-native-access=ALL-UNNAMED "${jvm_opts[@]}" "$@" \
+    -jar "$out/cadenza.jar" --server.port="$cport" --management.server.port="$mport" \
+    --cadenza.clock.sntp.port=0 --cadenza.data.dir="$data" >"$logf" 2>&1 &
+  cpid=$!
+  pids+=("$cpid")
+  log "started Cadenza (pid $cpid, JVM options: ${JVM_OPTIONS:-none} $*, log $logf)"
+  wait_http "http://127.0.0.1:$mport/actuator/health/readiness" "$cpid" 120 ||
+    die "Cadenza did not become ready; see $logf"
+}
+start_service -XX:NativeMemoryTracking=summary
 
 prom() { curl -fsS --noproxy '*' --max-time 10 "http://127.0.0.1:$mport/actuator/prometheus"; }
 # metric NAME [LABEL-REGEX]: the sum of the samples of NAME whose labels match
@@ -73,23 +81,27 @@ tracks() {
     python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))'
 }
 
-# the scan and the embeddings: until every catalogued track has its vector (at most 180 s)
-deadline=$((SECONDS + 180))
-while :; do
-  n=$(tracks) e=$(metric cadenza_metadata_embeddings_tracks)
-  [ "$n" -gt 0 ] && [ "$e" -ge "$n" ] && break
-  [ "$SECONDS" -lt "$deadline" ] || die "embeddings did not finish: $e of $n tracks"
-  sleep 1
-done
-log "catalogue: $n tracks, all embedded"
-# the model freed when idle (the gauge is absent, so 0, from a service that never frees it)
-deadline=$((SECONDS + 180))
-until [ "$(metric cadenza_metadata_model_resident)" = 0 ]; do
-  [ "$SECONDS" -lt "$deadline" ] || die "the embedding model was not freed within 180 s"
-  sleep 1
-done
-log "embedding model not resident; settling ${settle} s"
-sleep "$settle"
+# until_rest: waits for the scan and the embeddings (every catalogued track has its vector, at
+# most 180 s), then for the model to be freed when idle (the gauge is absent, so 0, from a service
+# that never frees it), then BENCH_SETTLE seconds
+until_rest() {
+  local deadline=$((SECONDS + 180))
+  while :; do
+    n=$(tracks) e=$(metric cadenza_metadata_embeddings_tracks)
+    [ "$n" -gt 0 ] && [ "$e" -ge "$n" ] && break
+    [ "$SECONDS" -lt "$deadline" ] || die "embeddings did not finish: $e of $n tracks"
+    sleep 1
+  done
+  log "catalogue: $n tracks, all embedded"
+  deadline=$((SECONDS + 180))
+  until [ "$(metric cadenza_metadata_model_resident)" = 0 ]; do
+    [ "$SECONDS" -lt "$deadline" ] || die "the embedding model was not freed within 180 s"
+    sleep 1
+  done
+  log "embedding model not resident; settling ${settle} s"
+  sleep "$settle"
+}
+until_rest
 
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 kib_mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
@@ -172,6 +184,18 @@ row "at rest after the load, GC forced" >>"$report"
   echo "Highest RSS sampled under load: $(kib_mib "$peak_rss") MiB; highest L1 (cadenza.cache.size{tier=l1}): $(mib "$peak_l1") MiB of its $(mib "$capacity") MiB bound."
   echo
   echo "MiB throughout. NMT counts committed memory, RSS resident memory; \"RSS − NMT\" is what the JVM does not track: onnxruntime's and the tokenizer's native heap, glibc's malloc arenas, mapped files (the jar, the JDK's modules, libonnxruntime, whose own resident pages are the last column)."
+} >>"$report"
+
+# NMT costs memory of its own: the resident set at rest, measured again in a second process
+# started without it, the way the service runs
+kill "$cpid" && wait "$cpid" 2>/dev/null || true
+start_service
+until_rest
+jcmd "$cpid" GC.run >/dev/null
+sleep 2
+{
+  echo
+  echo "**RSS at rest without NMT** (a second process with the same options but no \`-XX:NativeMemoryTracking\`, after the scan and embeddings, the model freed, ${settle} s settled, GC forced): **$(kib_mib "$(rss_kib)") MiB**."
 } >>"$report"
 
 cat "$report"
