@@ -42,7 +42,9 @@ public enum OriginalsTier {
           "Originals are served through L1 (cadenza.cache.originals={}{})",
           name(setting),
           setting == Originals.AUTO
-              ? sharedTier ? ": L2 shares their chunks between pods" : ": a remote library"
+              ? sharedTier
+                  ? ": L2 shares their chunks between pods"
+                  : ": the library's file system is not known to be local"
               : "");
     }
     return tier;
