@@ -34,8 +34,9 @@ public enum OriginalsTier {
         };
     if (tier == PAGE_CACHE) {
       log.info(
-          "Originals of a local library are served from the page cache (sendfile); L1 holds"
-              + " variants (cadenza.cache.originals={})",
+          "{} served from the page cache (sendfile); L1 holds variants"
+              + " (cadenza.cache.originals={})",
+          setting == Originals.AUTO ? "Originals of a local library are" : "Originals are",
           name(setting));
     } else {
       log.info(

@@ -168,7 +168,8 @@ public class Prefetcher implements DisposableBean {
   /** Reads the first {@code count} chunks of the file, so that the page cache holds them. */
   private void intoPageCache(Track track, int count) {
     if (scratch == null) {
-      scratch = ByteBuffer.allocateDirect(cache.chunkSize()); // direct: no copy out of the JDK's
+      // direct: the JDK would read into a heap buffer through a temporary direct one
+      scratch = ByteBuffer.allocateDirect(cache.chunkSize());
     }
     try (FileChannel channel = FileChannel.open(track.file(), StandardOpenOption.READ)) {
       for (int index = 0; index < count; index++) {
