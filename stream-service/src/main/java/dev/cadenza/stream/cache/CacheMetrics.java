@@ -123,7 +123,9 @@ final class CacheMetrics {
     this.prefetchFailed = prefetchChunks("failed", "none");
     this.prefetchBytes =
         Counter.builder("cadenza.cache.prefetch.bytes")
-            .description("Chunk bytes prefetched into L1 (read from L2 or the library files)")
+            .description(
+                "Chunk bytes prefetched into L1 (read from L2 or the library files), or read"
+                    + " into the page cache when it serves originals")
             .baseUnit("bytes")
             .register(meters);
     this.prefetchHits =

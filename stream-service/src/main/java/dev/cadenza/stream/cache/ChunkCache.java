@@ -66,6 +66,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   private final CacheMetrics metrics;
   private final SharedTier l2;
   private final UnreadPrefetches unread;
+  private final OriginalsTier originals;
 
   /** What {@link #prefetch} did with one chunk. */
   enum PrefetchOutcome {
@@ -80,9 +81,12 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   /**
    * @param metrics the cache's meters, which {@code l2} reports to as well
    * @param l2 the shared tier; this cache closes it
+   * @param originals the tier that serves originals: L1 holds them only when it is {@code L1}
    */
-  ChunkCache(CadenzaProperties properties, CacheMetrics metrics, SharedTier l2) {
+  ChunkCache(
+      CadenzaProperties properties, CacheMetrics metrics, SharedTier l2, OriginalsTier originals) {
     this.settings = properties.cache();
+    this.originals = originals;
     this.chunkSize = (int) settings.chunkSize().toBytes();
     this.capacity = boundedByHeap(settings.memory().toBytes(), maxHeap());
     // chunks fetched ahead must survive in L1 until their reader comes: a bound that cannot hold a
@@ -178,6 +182,14 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
   /** Whether responses go through the cache ({@code cadenza.cache.enabled}). */
   public boolean enabled() {
     return settings.enabled();
+  }
+
+  /**
+   * Whether originals are served through L1 (else from the file, through the page cache:
+   * docs/caching.md#originals). Variants always are, while the cache is on.
+   */
+  public boolean originalsInL1() {
+    return settings.enabled() && originals == OriginalsTier.L1;
   }
 
   public int chunkSize() {

@@ -2,6 +2,10 @@ package dev.cadenza.stream.cache;
 
 import dev.cadenza.stream.config.CadenzaProperties;
 import dev.cadenza.stream.library.Track;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -29,6 +33,12 @@ import org.springframework.stereotype.Component;
  * ({@code cadenza.cache.prefetch.queue}). A full queue drops the start (counted); the request
  * thread never waits. Chunks in L1 already are skipped. {@link ChunkCache#prefetch} keeps unread
  * prefetched chunks beside Caffeine within {@code max-share} of L1, the oldest making room.
+ *
+ * <p>When the page cache serves originals ({@link ChunkCache#originalsInL1} false), loading them
+ * into L1 would hold on the heap what no response reads from there: the same chunks are read from
+ * the file into one reused buffer instead, which leaves them in the kernel's page cache. They count
+ * as issued and their bytes as loaded; the kernel does not say what it held already, so none is
+ * skipped as cached, and {@code cadenza.cache.prefetch.hits} stays 0 (docs/caching.md).
  */
 @Component
 public class Prefetcher implements DisposableBean {
@@ -51,6 +61,9 @@ public class Prefetcher implements DisposableBean {
    * run, not a queue full of copies (and rejections) behind it.
    */
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
+
+  /** Where the prefetch thread reads chunks into the page cache: one chunk, made on first use. */
+  private ByteBuffer scratch;
 
   public Prefetcher(ChunkCache cache, LikelyNext likelyNext, CadenzaProperties properties) {
     this.cache = cache;
@@ -123,22 +136,59 @@ public class Prefetcher implements DisposableBean {
       for (Track track : next) {
         int count =
             (int) Math.min(chunks, (track.size() + cache.chunkSize() - 1) / cache.chunkSize());
-        for (int index = 0; index < count; index++) {
-          AtomicReference<CompletableFuture<byte[]>> loading = new AtomicReference<>();
-          ChunkCache.PrefetchOutcome outcome = cache.prefetch(track, index, loading::set);
-          cache.metrics().prefetchChunk(outcome);
-          if (outcome == ChunkCache.PrefetchOutcome.OFF) {
-            return;
-          }
-          if (loading.get() != null) {
-            await(track, index, loading.get());
-          }
+        if (!cache.originalsInL1()) {
+          intoPageCache(track, count);
+        } else if (!intoL1(track, count)) {
+          return;
         }
       }
     } catch (RuntimeException e) {
       log.debug("Prefetch after {} failed: {}", started.id(), e.toString());
     } finally {
       pending.decrementAndGet();
+    }
+  }
+
+  /** Loads the first {@code count} chunks into L1; false when prefetch turned out to be off. */
+  private boolean intoL1(Track track, int count) {
+    for (int index = 0; index < count; index++) {
+      AtomicReference<CompletableFuture<byte[]>> loading = new AtomicReference<>();
+      ChunkCache.PrefetchOutcome outcome = cache.prefetch(track, index, loading::set);
+      cache.metrics().prefetchChunk(outcome);
+      if (outcome == ChunkCache.PrefetchOutcome.OFF) {
+        return false;
+      }
+      if (loading.get() != null) {
+        await(track, index, loading.get());
+      }
+    }
+    return true;
+  }
+
+  /** Reads the first {@code count} chunks of the file, so that the page cache holds them. */
+  private void intoPageCache(Track track, int count) {
+    if (scratch == null) {
+      // direct: the JDK would read into a heap buffer through a temporary direct one
+      scratch = ByteBuffer.allocateDirect(cache.chunkSize());
+    }
+    try (FileChannel channel = FileChannel.open(track.file(), StandardOpenOption.READ)) {
+      for (int index = 0; index < count; index++) {
+        long position = (long) index * cache.chunkSize();
+        scratch.clear();
+        int read = 0;
+        while (scratch.hasRemaining()) {
+          int n = channel.read(scratch, position + read);
+          if (n < 0) {
+            break; // shorter than the catalogue says: the rescan will tell
+          }
+          read += n;
+        }
+        cache.metrics().prefetchChunk(ChunkCache.PrefetchOutcome.ISSUED);
+        cache.metrics().prefetchLoaded(read);
+      }
+    } catch (IOException e) {
+      cache.metrics().prefetchFailed();
+      log.debug("Prefetch of {} into the page cache failed: {}", track.id(), e.toString());
     }
   }
 

@@ -107,6 +107,8 @@ public record CadenzaProperties(
    * @param writeQueue chunks waiting to be written to L2; when full, new writes are dropped
    * @param writeConcurrency L2 writes in flight at once
    * @param prefetch warming the first chunks of the likely next tracks when a track starts
+   * @param originals where the originals of tracks are served from: {@code auto}, {@code l1} or
+   *     {@code page-cache} ({@link Originals})
    */
   public record Cache(
       @DefaultValue("true") boolean enabled,
@@ -116,7 +118,8 @@ public record CadenzaProperties(
       @DefaultValue("4") int readAhead,
       @DefaultValue("64") int writeQueue,
       @DefaultValue("4") int writeConcurrency,
-      @Valid @NotNull @DefaultValue Prefetch prefetch) {
+      @Valid @NotNull @DefaultValue Prefetch prefetch,
+      @NotNull @DefaultValue("auto") Originals originals) {
 
     /** The defaults, as configuration without {@code cadenza.cache.*} gets them. */
     public static Cache defaults() {
@@ -128,7 +131,8 @@ public record CadenzaProperties(
           4,
           64,
           4,
-          Prefetch.defaults());
+          Prefetch.defaults(),
+          Originals.AUTO);
     }
 
     /** Leaves room for the item's key and attributes within DynamoDB's 400 KB item limit. */
@@ -165,6 +169,24 @@ public record CadenzaProperties(
       if (prefetch == null) {
         prefetch = Prefetch.defaults();
       }
+      if (originals == null) {
+        originals = Originals.AUTO;
+      }
+    }
+
+    /**
+     * Where the original bytes of tracks are served from (docs/caching.md#originals). A local file
+     * system's page cache holds hot files already, and sending them from there (sendfile) costs
+     * neither heap nor a copy per response; L1 earns its memory where reading the file is dear: a
+     * network file system, or pods that share chunks through L2.
+     */
+    public enum Originals {
+      /** The page cache when the library is on a local file system and there is no L2, else L1. */
+      AUTO,
+      /** Always through L1 (and L2, when there is one). */
+      L1,
+      /** Always from the file, through the page cache; L1 holds transcoded variants only. */
+      PAGE_CACHE
     }
 
     /**

@@ -506,7 +506,9 @@ public class TrackStream implements NettyRouteProvider {
       // the track starts (a seek into the middle does not): warm the likely next ones
       prefetcher.trackStarted(track);
     }
-    if (!rep.isOriginal() || (cache.enabled() && !(ranges != null && shortMiss(rep, body)))) {
+    // originals not served through L1 come from the file, through the page cache
+    // (docs/caching.md#originals)
+    if (!rep.isOriginal() || (cache.originalsInL1() && !(ranges != null && shortMiss(rep, body)))) {
       return new ChunkedBody(cache, rep.source(), bytes::increment).write(response, body);
     }
     return new FileBody(track.file(), track.path(), track.version(), bytes::increment)

@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileStore;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -54,10 +53,6 @@ final class LibraryWatcher {
    * copy's writes, short enough to show a file within a second or so.
    */
   static final Duration QUIET = Duration.ofMillis(400);
-
-  /** File systems whose changes made through other machines (or the FUSE daemon) are not seen. */
-  private static final Set<String> NOT_NOTIFYING =
-      Set.of("nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "ceph", "glusterfs", "lustre", "gpfs");
 
   private final Path root;
   private final LibraryBounds bounds;
@@ -377,9 +372,9 @@ final class LibraryWatcher {
   /** Says once at start when the library is on a file system that does not notify everything. */
   private void noticeFileSystem() {
     try {
-      FileStore store = Files.getFileStore(root);
-      String type = store.type().toLowerCase(Locale.ROOT);
-      if (NOT_NOTIFYING.contains(type) || type.startsWith("fuse")) {
+      LibraryFileSystem fileSystem = LibraryFileSystem.of(root);
+      if (fileSystem.remote()) {
+        String type = fileSystem.type();
         notNotifying = type;
         log.warn(
             "The library is on a {} file system: changes made there through other machines are"

@@ -59,14 +59,15 @@ class ChunkCacheTest {
             readAhead,
             16,
             2,
-            CadenzaProperties.Cache.Prefetch.defaults());
+            CadenzaProperties.Cache.Prefetch.defaults(),
+            CadenzaProperties.Cache.Originals.L1);
     CadenzaProperties properties =
         new CadenzaProperties(
             new CadenzaProperties.Library(dir, Duration.ZERO, 1, Duration.ofSeconds(5), false),
             new CadenzaProperties.Api(50, 500),
             settings,
             CadenzaProperties.DynamoDb.off());
-    cache = new ChunkCache(properties, new CacheMetrics(meters), SharedTier.NONE);
+    cache = new ChunkCache(properties, new CacheMetrics(meters), SharedTier.NONE, OriginalsTier.L1);
     return cache;
   }
 

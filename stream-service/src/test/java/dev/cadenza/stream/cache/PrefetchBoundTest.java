@@ -39,7 +39,8 @@ class PrefetchBoundTest {
   }
 
   ChunkCache cache(CadenzaProperties properties) {
-    ChunkCache cache = new ChunkCache(properties, new CacheMetrics(meters), SharedTier.NONE);
+    ChunkCache cache =
+        new ChunkCache(properties, new CacheMetrics(meters), SharedTier.NONE, OriginalsTier.L1);
     closing.add(cache::destroy);
     return cache;
   }

@@ -45,7 +45,15 @@ final class PrefetchFixtures {
         new CadenzaProperties.Library(root, Duration.ZERO, 1, Duration.ofSeconds(5), false),
         new CadenzaProperties.Api(50, 500),
         new CadenzaProperties.Cache(
-            cacheOn, memory, DataSize.ofBytes(CHUNK), Duration.ofHours(1), 0, 16, 2, prefetch),
+            cacheOn,
+            memory,
+            DataSize.ofBytes(CHUNK),
+            Duration.ofHours(1),
+            0,
+            16,
+            2,
+            prefetch,
+            CadenzaProperties.Cache.Originals.L1),
         CadenzaProperties.DynamoDb.off());
   }
 }

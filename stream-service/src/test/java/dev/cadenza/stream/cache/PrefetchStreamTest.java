@@ -34,7 +34,9 @@ import org.springframework.core.Ordered;
 /**
  * Predictive prefetch through the stream endpoint, the whole service running: a track start warms
  * the next tracks, a seek, a HEAD or a 304 does not, a SimilarTracks bean is followed after the
- * album's next track, and disabled means nothing.
+ * album's next track, and disabled means nothing. Originals go through L1 ({@code
+ * cadenza.cache.originals=l1}), which is what these warm; with the page cache serving them, the
+ * next tracks are read into it instead and L1 stays empty.
  */
 class PrefetchStreamTest {
 
@@ -48,6 +50,7 @@ class PrefetchStreamTest {
   static App plain;
   static App similar;
   static App disabled;
+  static App pageCache;
 
   record App(ConfigurableApplicationContext context, int port) {
     <T> T bean(Class<T> type) {
@@ -122,23 +125,29 @@ class PrefetchStreamTest {
 
   @BeforeAll
   static void startAll() throws Exception {
-    for (String album : List.of("A", "B", "C", "D", "Similar")) {
+    for (String album : List.of("A", "B", "C", "D", "E", "Similar")) {
       for (int n = 1; n <= 4; n++) {
         String path = album + "/0" + n + ".wav";
         TestAudio.wav(library.resolve(path), TRACK_BYTES, path.hashCode());
       }
     }
     // embeddings off: the album decides alone (SimilarTracksApiTest prefetches by embedding)
-    plain = start(false, "--cadenza.metadata.embeddings=false");
-    similar = start(true, "--cadenza.metadata.embeddings=false");
+    String l1 = "--cadenza.cache.originals=l1";
+    plain = start(false, l1, "--cadenza.metadata.embeddings=false");
+    similar = start(true, l1, "--cadenza.metadata.embeddings=false");
     disabled =
         start(
-            false, "--cadenza.cache.prefetch.enabled=false", "--cadenza.metadata.embeddings=false");
+            false,
+            l1,
+            "--cadenza.cache.prefetch.enabled=false",
+            "--cadenza.metadata.embeddings=false");
+    pageCache =
+        start(false, "--cadenza.cache.originals=page-cache", "--cadenza.metadata.embeddings=false");
   }
 
   @AfterAll
   static void stopAll() {
-    for (App app : Arrays.asList(plain, similar, disabled)) {
+    for (App app : Arrays.asList(plain, similar, disabled, pageCache)) {
       if (app != null) {
         app.context().close();
       }
@@ -249,5 +258,34 @@ class PrefetchStreamTest {
     assertThat(disabled.starts()).isZero();
     assertThat(disabled.inL1("D/02.wav", 0)).isFalse();
     assertThat(disabled.inL1("D/01.wav", 0)).as("the cache itself is on").isTrue();
+  }
+
+  @Test
+  void withThePageCacheServingOriginalsAStartReadsTheNextTracksFromTheFileAndL1StaysEmpty()
+      throws Exception {
+    double issued =
+        pageCache.count("cadenza.cache.prefetch.chunks", "result", "issued", "reason", "none");
+    double bytes = pageCache.count("cadenza.cache.prefetch.bytes");
+
+    HttpResponse<byte[]> first = send(pageCache, "GET", "E/01.wav", Map.of());
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.body()).isEqualTo(Files.readAllBytes(pageCache.track("E/01.wav").file()));
+    pageCache.awaitIdle();
+
+    // two chunks of each of the two next tracks, read through the scratch buffer, none into L1
+    assertThat(
+            pageCache.count("cadenza.cache.prefetch.chunks", "result", "issued", "reason", "none"))
+        .isEqualTo(issued + 4);
+    assertThat(pageCache.count("cadenza.cache.prefetch.bytes"))
+        .isEqualTo(bytes + 4 * PrefetchFixtures.CHUNK);
+    for (String path : List.of("E/01.wav", "E/02.wav", "E/03.wav")) {
+      assertThat(pageCache.inL1(path, 0)).as(path).isFalse();
+    }
+    HttpResponse<byte[]> next = send(pageCache, "GET", "E/02.wav", Map.of("Range", "bytes=0-99"));
+    assertThat(next.statusCode()).isEqualTo(206);
+    assertThat(next.body())
+        .isEqualTo(Arrays.copyOf(Files.readAllBytes(pageCache.track("E/02.wav").file()), 100));
+    assertThat(pageCache.inL1("E/02.wav", 0)).isFalse();
+    assertThat(pageCache.count("cadenza.cache.prefetch.hits")).isZero();
   }
 }

@@ -141,7 +141,8 @@ class UnprocessedKeysTest {
             4,
             16,
             2,
-            CadenzaProperties.Cache.Prefetch.defaults());
+            CadenzaProperties.Cache.Prefetch.defaults(),
+            CadenzaProperties.Cache.Originals.AUTO);
     CadenzaProperties.DynamoDb db =
         new CadenzaProperties.DynamoDb(
             "t",
@@ -162,7 +163,8 @@ class UnprocessedKeysTest {
     return new ChunkCache(
         properties,
         metrics,
-        new DynamoDbTier(new SharedTables(table, db), settings, metrics, Clock.systemUTC()));
+        new DynamoDbTier(new SharedTables(table, db), settings, metrics, Clock.systemUTC()),
+        OriginalsTier.L1);
   }
 
   Track track() throws Exception {

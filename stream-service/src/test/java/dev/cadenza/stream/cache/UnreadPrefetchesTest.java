@@ -127,7 +127,8 @@ class UnreadPrefetchesTest {
         4,
         16,
         2,
-        new CadenzaProperties.Cache.Prefetch(prefetch, 2, 2, maxShare, 64));
+        new CadenzaProperties.Cache.Prefetch(prefetch, 2, 2, maxShare, 64),
+        CadenzaProperties.Cache.Originals.L1);
   }
 
   @Test

@@ -57,6 +57,7 @@ class CadenzaPropertiesStartupTest {
     "cadenza.cache.ttl, 0s",
     "cadenza.cache.read-ahead, 65",
     "cadenza.cache.write-queue, 0",
+    "cadenza.cache.originals, sometimes",
     "cadenza.dynamodb.table-prefix, bad prefix!",
     "cadenza.dynamodb.endpoint, ftp://x",
     "cadenza.dynamodb.timeout, 0s",

@@ -13,8 +13,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,9 +36,12 @@ class FileChangedWhileStreamingTest {
   ConfigurableApplicationContext app;
   int port;
 
-  /** Whether responses go through the chunk cache; the subclass runs the same with the file. */
-  boolean cached() {
-    return true;
+  /**
+   * How responses are served: through L1 here; the subclasses run the same from the page cache and
+   * with the cache off.
+   */
+  List<String> cacheSettings() {
+    return List.of("--cadenza.cache.originals=l1");
   }
 
   @BeforeEach
@@ -45,8 +50,10 @@ class FileChangedWhileStreamingTest {
     TestApp started =
         TestApp.start(
             library,
-            "--spring.lifecycle.timeout-per-shutdown-phase=30s",
-            "--cadenza.cache.enabled=" + cached());
+            Stream.concat(
+                    Stream.of("--spring.lifecycle.timeout-per-shutdown-phase=30s"),
+                    cacheSettings().stream())
+                .toArray(String[]::new));
     app = started.app();
     port = started.port();
   }

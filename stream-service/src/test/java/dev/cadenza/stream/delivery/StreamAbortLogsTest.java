@@ -45,7 +45,9 @@ class StreamAbortLogsTest {
 
   void start(boolean cached) throws Exception {
     TestAudio.wav(library.resolve("victim.wav"), SIZE, 7);
-    TestApp started = TestApp.start(library, "--cadenza.cache.enabled=" + cached);
+    // cached: through L1, whose chunk reads abort on their own path
+    TestApp started =
+        TestApp.start(library, "--cadenza.cache.enabled=" + cached, "--cadenza.cache.originals=l1");
     app = started.app();
     port = started.port();
   }

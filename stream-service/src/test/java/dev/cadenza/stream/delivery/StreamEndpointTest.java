@@ -46,8 +46,9 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * The streaming endpoint over real HTTP: every answer is checked byte for byte against the file.
- * Run as it is with the default cache (256 KiB chunks), and by subclasses with 4 KiB chunks (every
- * range spans chunk boundaries) and with the cache off (zero-copy file transfer).
+ * Run as it is with the defaults (a local library without L2: originals from the page cache, L1
+ * holding none of them), and by subclasses with originals through L1 in 256 KiB chunks and in 4 KiB
+ * chunks (every range spans chunk boundaries), and with the cache off.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -207,6 +208,23 @@ class StreamEndpointTest {
     assertThat(r.body()).isEqualTo(slice(seek.bytes(), first, last));
     // with the cache on and no L2, the file answered; the chunks were not loaded for it
     assertThat(cache.holds(source, first, last)).isFalse();
+  }
+
+  @Test
+  void aWholeFileFillsL1OnlyWhenL1ServesOriginals() throws Exception {
+    Fixture big = track(BIG);
+    Track listed = library.track(big.id()).orElseThrow();
+
+    HttpResponse<byte[]> r = get(big.stream(), Map.of());
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo(big.bytes());
+    ChunkSource source = new ChunkSource.File(listed);
+    boolean anyHeld = false;
+    for (long at = 0; at < big.bytes().length; at += cache.chunkSize()) {
+      anyHeld |= cache.holds(source, at, at);
+    }
+    assertThat(anyHeld).as("any chunk of it in L1").isEqualTo(cache.originalsInL1());
   }
 
   @ParameterizedTest(name = "{0} {1}")

@@ -58,7 +58,9 @@ class SimilarTracksApiTest {
         TestApp.start(
             library,
             "--management.endpoint.health.show-details=always",
-            "--management.endpoint.health.show-components=always");
+            "--management.endpoint.health.show-components=always",
+            // the prefetch test sees the warmed track in L1, where originals then go
+            "--cadenza.cache.originals=l1");
     api = new CatalogClient(app.port()).awaitReady(app.managementPort());
     management = new CatalogClient(app.managementPort());
     tracks = api.json("/api/v1/library").read("$.tracks");
