@@ -581,6 +581,7 @@ public class ChunkCache implements HealthIndicator, DisposableBean {
             .withDetail("chunkSize", chunkSize)
             .withDetail("l1Bytes", l1WeightedSize())
             .withDetail("l1Capacity", capacity)
+            .withDetail("originals", originalsInL1() ? "l1" : "page-cache")
             .withDetail(
                 "prefetch",
                 unread.bound() == 0

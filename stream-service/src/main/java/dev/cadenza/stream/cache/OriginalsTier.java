@@ -37,11 +37,11 @@ public enum OriginalsTier {
           "{} served from the page cache (sendfile); L1 holds variants"
               + " (cadenza.cache.originals={})",
           setting == Originals.AUTO ? "Originals of a local library are" : "Originals are",
-          name(setting));
+          setting);
     } else {
       log.info(
           "Originals are served through L1 (cadenza.cache.originals={}{})",
-          name(setting),
+          setting,
           setting == Originals.AUTO
               ? sharedTier
                   ? ": L2 shares their chunks between pods"
@@ -60,7 +60,9 @@ public enum OriginalsTier {
     }
   }
 
-  private static String name(Originals setting) {
-    return setting.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  /** As the health details say it: {@code l1} or {@code page-cache}. */
+  @Override
+  public String toString() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 }

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -186,7 +187,16 @@ public record CadenzaProperties(
       /** Always through L1 (and L2, when there is one). */
       L1,
       /** Always from the file, through the page cache; L1 holds transcoded variants only. */
-      PAGE_CACHE
+      PAGE_CACHE;
+
+      /**
+       * The value as it is written in configuration ({@code page-cache}); Spring lists these when a
+       * bad value stops start-up, and logs and health details say the same.
+       */
+      @Override
+      public String toString() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+      }
     }
 
     /**

@@ -87,6 +87,12 @@ class ChunkCacheTest {
   }
 
   @Test
+  void healthSaysWhereOriginalsAreServedFrom() {
+    assertThat(cache(DataSize.ofMegabytes(16), 0).health().getDetails())
+        .containsEntry("originals", "l1");
+  }
+
+  @Test
   void concurrentMissesForOneChunkReadTheFileOnce() throws Exception {
     ChunkCache c = cache(DataSize.ofMegabytes(16), 0);
     Track t = track("a.wav", 500_000, 1);
