@@ -53,7 +53,7 @@ public final class WarmUpKey {
   }
 
   /** Whether the key is valid now (issued and not revoked). */
-  boolean valid() {
+  public boolean valid() {
     return key != null;
   }
 
