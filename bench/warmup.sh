@@ -3,15 +3,19 @@
 # Each variant is launched on the demo library (a fresh data directory each time); as soon as its
 # readiness probe answers, mixed load (loadgen: half whole files, half random 1-256 KiB ranges)
 # runs for the first 10 s in 2 s slices, then 25 s more in 5 s slices. Reported per launch: the
-# time from launch to ready, req/s of the first 10 s, req/s of the steady part (the last 15 s) and
-# their ratio (the goal: >= 0.8).
+# time from launch to ready, how long the service's own warm-up before readiness ran
+# (cadenza_warmup_duration_seconds), req/s of the first 10 s, req/s of the steady part (the last
+# 15 s) and their ratio (the goal: >= 0.8), and the service's CPU per 1,000 requests in both parts
+# (other processes on the machine change the req/s, much less the CPU a request takes).
 #
 #   bench/warmup.sh [--no-build] [--jar PATH] [--variants LIST] [--rounds N] [-c N] [--save FILE]
 #
-# Variants (default jar,cds,jar25,aot25; --rounds repeats them in turn):
-#   jar     java -jar on the JDK on the PATH (17): the baseline
+# Variants (default cold,jar,cold25,jar25; --rounds repeats them in turn):
+#   cold    java -jar on the JDK on the PATH (17), its warm-up off (cadenza.warm-up.max-duration=0)
+#   jar     java -jar on the JDK on the PATH (17), as shipped: the warm-up on
 #   cds     the same JDK, the extracted jar with an AppCDS archive (-XX:SharedArchiveFile)
-#   jar25   java -jar on JDK 25 (BENCH_JDK25, default /usr/lib/jvm/temurin-25-jdk-amd64)
+#   cold25  java -jar on JDK 25 (BENCH_JDK25, default /usr/lib/jvm/temurin-25-jdk-amd64), warm-up off
+#   jar25   java -jar on JDK 25, as shipped
 #   aot25   JDK 25, the extracted jar with an AOT cache (-XX:AOTCache, with method profiles)
 # The archive and the cache are made first by one training run each: the service started on the
 # demo library, BENCH_TRAIN_SECONDS (10) of the same load, then stopped (SIGTERM); their size and
@@ -25,11 +29,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/lib/common.sh"
 
 build=1 save="" rounds=1
-variants=${BENCH_VARIANTS:-jar,cds,jar25,aot25}
+variants=${BENCH_VARIANTS:-cold,jar,cold25,jar25}
 jdk25=${BENCH_JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 train_s=${BENCH_TRAIN_SECONDS:-10}
 
-usage() { sed -n '2,21s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
+usage() { sed -n '2,25s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -46,7 +50,8 @@ while [ $# -gt 0 ]; do
 done
 IFS=, read -ra variant_list <<<"$variants"
 for v in "${variant_list[@]}"; do
-  [[ $v =~ ^(jar|cds|jar25|aot25)$ ]] || die "--variants: jar, cds, jar25 and aot25 only, not '$v'"
+  [[ $v =~ ^(cold|jar|cds|cold25|jar25|aot25)$ ]] ||
+    die "--variants: cold, jar, cds, cold25, jar25 and aot25 only, not '$v'"
 done
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "--rounds takes a positive number"
 save=${save:-$here/results/warmup-$(date +%F).md}
@@ -67,10 +72,13 @@ make_urls nginx # the file list make_urls cadenza checks the catalogue against
 results=$work/results.jsonl
 : >"$results"
 
-# variant_setup NAME: sets cadenza_java, cadenza_jar and the variant's own JVM options (extra)
+# variant_setup NAME: sets cadenza_java, cadenza_jar, the variant's own JVM options (extra) and
+# service arguments (args)
 variant_setup() {
-  extra=""
+  extra="" args=()
   case $1 in
+    cold) cadenza_java=java cadenza_jar=$out/cadenza.jar args=(--cadenza.warm-up.max-duration=0) ;;
+    cold25) cadenza_java=$jdk25/bin/java cadenza_jar=$out/cadenza.jar args=(--cadenza.warm-up.max-duration=0) ;;
     jar) cadenza_java=java cadenza_jar=$out/cadenza.jar ;;
     cds) cadenza_java=java cadenza_jar=$work/app/cadenza.jar extra="-XX:SharedArchiveFile=$work/app.jsa -Xlog:cds=off" ;;
     jar25) cadenza_java=$jdk25/bin/java cadenza_jar=$out/cadenza.jar ;;
@@ -81,7 +89,7 @@ variant_setup() {
 # launch NAME LOG EXTRA_JVM_OPTS: launch_cadenza with the variant's launcher, jar and options
 launch() {
   variant_setup "$1"
-  JAVA_OPTS="$JAVA_OPTS $extra $3" launch_cadenza "$2" --cadenza.data.dir="$work/data-$RANDOM$RANDOM"
+  JAVA_OPTS="$JAVA_OPTS $extra $3" launch_cadenza "$2" --cadenza.data.dir="$work/data-$RANDOM$RANDOM" "${args[@]}"
 }
 
 # ready_after T0: until the readiness probe answers (0.1 s steps, at most 120 s); prints the
@@ -138,22 +146,32 @@ fi
 log "costs: $costs"
 
 # --- the measured launches --------------------------------------------------------------------------
-# measure NAME ROUND: one launch; appends one JSON line (ready_s, the slices) to $results
+# warmed_up PORT: the seconds the service's warm-up ran (its cadenza_warmup_duration_seconds)
+warmed_up() {
+  curl -fsS --noproxy '*' --max-time 5 "http://127.0.0.1:$(management_of "$1")/actuator/prometheus" |
+    awk '/^cadenza_warmup_duration_seconds/ {printf "%.1f", $2; found = 1} END {if (!found) print 0}'
+}
+
+# measure NAME ROUND: one launch; appends one JSON line (ready_s, warm-up, the slices, each with
+# the service's CPU and its JIT compiler threads' CPU in clock ticks) to $results
 measure() {
-  local t0 ready slices="" i r logf=$work/$1-$2.log
+  local t0 ready warm slices="" i r c0 j0 logf=$work/$1-$2.log
   t0=$(date +%s.%N)
   launch "$1" "$logf" ""
   ready=$(ready_after "$t0")
+  warm=$(warmed_up "$cport")
   make_urls cadenza
-  log "$1 (round $2): ready after $ready s; load for 10 s + 25 s"
+  log "$1 (round $2): ready after $ready s (warm-up $warm s); load for 10 s + 25 s"
   for i in 2 2 2 2 2 5 5 5 5 5; do
+    c0=$(proc_ticks "$cpid") j0=$(jit_ticks "$cpid")
     loadgen "$urls/cadenza-demo.txt" mixed "$concurrency" "${i}s"
     r=$(<"$out/last.json")
+    r="${r%\}},\"cpu_ticks\":$(($(proc_ticks "$cpid") - c0)),\"jit_ticks\":$(($(jit_ticks "$cpid") - j0))}"
     slices="$slices${slices:+,}$r"
   done
   stop_pid "$cpid"
-  printf '{"variant":"%s","round":%s,"ready_s":%s,"load":"%s","slices":[%s]}\n' "$1" "$2" "$ready" \
-    "$(cut -d' ' -f1 /proc/loadavg)" "$slices" >>"$results"
+  printf '{"variant":"%s","round":%s,"ready_s":%s,"warmup_s":%s,"load":"%s","slices":[%s]}\n' "$1" "$2" \
+    "$ready" "$warm" "$(cut -d' ' -f1 /proc/loadavg)" "$slices" >>"$results"
   python3 - "$results" <<'PY' >&2
 import json, sys
 r = [json.loads(l) for l in open(sys.argv[1])][-1]
@@ -170,26 +188,35 @@ done
 
 mkdir -p "$(dirname "$save")"
 python3 - "$results" "$costs" "$0 --variants $variants --rounds $rounds -c $concurrency" "$JAVA_OPTS" \
-  "$("$jdk25/bin/java" -version 2>&1 | head -1)" "$(java -version 2>&1 | head -1)" <<'PY' | tee "$save"
+  "$("$jdk25/bin/java" -version 2>&1 | head -1)" "$(java -version 2>&1 | head -1)" "$(getconf CLK_TCK)" <<'PY' | tee "$save"
 import datetime, json, os, sys
-results, costs, command, opts, jdk25, jdk = sys.argv[1:7]
+results, costs, command, opts, jdk25, jdk, hz = sys.argv[1:8]
+hz = int(hz)
 rows = [json.loads(l) for l in open(results)]
 costs = json.loads(costs)
 print(f"# Warm-up of a fresh JVM ({datetime.date.today().isoformat()})\n")
 print(f"`{command.replace(os.getcwd() + '/', '')}`: each variant launched on the demo library; as soon as")
 print("its readiness probe answers, mixed load (half whole files, half random 1-256 KiB ranges) for 10 s")
-print("in 2 s slices, then 25 s more in 5 s slices. *first 10 s* against *steady* (the last 15 s).")
+print("in 2 s slices, then 25 s more in 5 s slices. *first 10 s* against *steady* (the last 15 s);")
+print("*CPU per 1k req*: the service's CPU time per 1,000 requests in those parts (its JIT compiler")
+print("threads' share of the first 10 s in brackets). *warm-up*: how long the service's own warm-up")
+print("before readiness ran (part of *ready after launch*).")
 print(f"JVM options: `{opts}`. JDKs: {jdk}; {jdk25}. Machine: {os.cpu_count()} CPUs.\n")
-print("| variant | round | ready after launch | first 10 s | steady | ratio | req/s per slice | load avg |")
-print("|---|---|---|---|---|---|---|---|")
+print("| variant | round | ready after launch | warm-up | first 10 s | steady | ratio | CPU per 1k req, first 10 s / steady | req/s per slice | load avg |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+def cpu_per_k(part):
+    ticks = sum(x.get("cpu_ticks", 0) for x in part)
+    return 1000 * ticks / hz / max(1, sum(x["requests"] for x in part)) * 1000
 for r in rows:
     s = r["slices"]
     first = sum(x["requests"] for x in s[:5]) / sum(x["seconds"] for x in s[:5])
     steady = sum(x["requests"] for x in s[-3:]) / sum(x["seconds"] for x in s[-3:])
     errors = sum(x["errors"] for x in s)
     per = " ".join(f"{x['req_per_s']:.0f}" for x in s)
-    print(f"| {r['variant']} | {r['round']} | {r['ready_s']:.2f} s | {first:.0f} req/s | {steady:.0f} req/s "
-          f"| **{first / steady:.2f}** | {per}{f' ({errors} errors)' if errors else ''} | {r['load']} |")
+    jit = sum(x.get("jit_ticks", 0) for x in s[:5]) / max(1, sum(x.get("cpu_ticks", 0) for x in s[:5]))
+    print(f"| {r['variant']} | {r['round']} | {r['ready_s']:.2f} s | {r.get('warmup_s', 0):.1f} s | {first:.0f} req/s "
+          f"| {steady:.0f} req/s | **{first / steady:.2f}** | {cpu_per_k(s[:5]):.0f} ms ({jit:.0%} JIT) / {cpu_per_k(s[-3:]):.0f} ms "
+          f"| {per}{f' ({errors} errors)' if errors else ''} | {r['load']} |")
 if "jar_mib" in costs:
     print(f"\nCost: the jar is {costs['jar_mib']} MiB, the extracted jar (`java -Djarmode=tools -jar ... extract`) "
           f"{costs['extracted_mib']} MiB.", end="")

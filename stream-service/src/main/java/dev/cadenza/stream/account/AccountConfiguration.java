@@ -103,9 +103,17 @@ class AccountConfiguration {
   }
 
   @Bean
+  WarmUpKey warmUpKey() {
+    return new WarmUpKey();
+  }
+
+  @Bean
   NettyAuthentication nettyAuthentication(
-      RequestAuthentication authentication, ClientAddress clients, JsonMapper json) {
-    return new NettyAuthentication(authentication, clients, json);
+      RequestAuthentication authentication,
+      ClientAddress clients,
+      JsonMapper json,
+      WarmUpKey warmUpKey) {
+    return new NettyAuthentication(authentication, clients, json, warmUpKey);
   }
 
   @Bean
