@@ -70,6 +70,7 @@ final class CacheMetrics {
   private final Counter prefetchQueued;
   private final Counter prefetchDropped;
   private final Counter prefetchJoined;
+  private final Counter prefetchRecent;
   private final Counter prefetchIssued;
   private final Counter prefetchCached;
   private final Counter prefetchFailed;
@@ -118,6 +119,7 @@ final class CacheMetrics {
     this.prefetchQueued = prefetchStarts("queued");
     this.prefetchDropped = prefetchStarts("dropped");
     this.prefetchJoined = prefetchStarts("joined");
+    this.prefetchRecent = prefetchStarts("recent");
     this.prefetchIssued = prefetchChunks("issued", "none");
     this.prefetchCached = prefetchChunks("skipped", "cached");
     this.prefetchFailed = prefetchChunks("failed", "none");
@@ -142,7 +144,8 @@ final class CacheMetrics {
     return Counter.builder("cadenza.cache.prefetch.requests")
         .description(
             "Track starts that asked for a prefetch: queued, joined (that track's start was queued"
-                + " already) or dropped (queue full)")
+                + " already), recent (that track's prefetch ran seconds ago) or dropped (queue"
+                + " full)")
         .tag("result", result)
         .register(meters);
   }
@@ -275,6 +278,11 @@ final class CacheMetrics {
   /** A track start that joined the same track's start already queued. */
   void prefetchJoined() {
     prefetchJoined.increment();
+  }
+
+  /** A track start that came less than {@link Prefetcher#RECENT} after the same track's run. */
+  void prefetchRecent() {
+    prefetchRecent.increment();
   }
 
   void prefetchChunk(ChunkCache.PrefetchOutcome outcome) {

@@ -1,11 +1,15 @@
 package dev.cadenza.stream.cache;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.cadenza.stream.config.CadenzaProperties;
 import dev.cadenza.stream.library.Track;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -21,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,6 +44,11 @@ import org.springframework.stereotype.Component;
  * the file into one reused buffer instead, which leaves them in the kernel's page cache. They count
  * as issued and their bytes as loaded; the kernel does not say what it held already, so none is
  * skipped as cached, and {@code cadenza.cache.prefetch.hits} stays 0 (docs/caching.md).
+ *
+ * <p>A track whose prefetch ran less than {@link #RECENT} ago is not prefetched again (counted as
+ * {@code result=recent}): its likely next tracks are the same and were warmed just now. Without
+ * this a popular track cost a similarity ranking and a read of the next tracks' first chunks on
+ * every start: a sixth of the server's CPU under short whole-file requests (docs/benchmarks.md).
  */
 @Component
 public class Prefetcher implements DisposableBean {
@@ -47,6 +57,16 @@ public class Prefetcher implements DisposableBean {
 
   /** The longest the prefetch thread waits for one chunk before it moves on. */
   static final long LOAD_WAIT_SECONDS = 30;
+
+  /**
+   * How long a prefetch run stands for later starts of the same track: short against the life of a
+   * prefetched chunk (in L1's unread share, or in the page cache), long against the gap between two
+   * listeners' starts of a popular track.
+   */
+  static final Duration RECENT = Duration.ofSeconds(10);
+
+  /** Tracks remembered as recently prefetched; past this many the oldest are forgotten early. */
+  private static final int RECENT_TRACKS = 10_000;
 
   private final ChunkCache cache;
   private final LikelyNext likelyNext;
@@ -62,11 +82,28 @@ public class Prefetcher implements DisposableBean {
    */
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
+  /** Tracks whose prefetch ran less than {@link #RECENT} ago. */
+  private final Cache<String, Boolean> recent;
+
   /** Where the prefetch thread reads chunks into the page cache: one chunk, made on first use. */
   private ByteBuffer scratch;
 
+  @Autowired
   public Prefetcher(ChunkCache cache, LikelyNext likelyNext, CadenzaProperties properties) {
+    this(cache, likelyNext, properties, Ticker.systemTicker());
+  }
+
+  /** With {@code ticker} as the clock of {@link #RECENT}: for tests. */
+  Prefetcher(ChunkCache cache, LikelyNext likelyNext, CadenzaProperties properties, Ticker ticker) {
     this.cache = cache;
+    this.recent =
+        Caffeine.newBuilder()
+            .expireAfterWrite(RECENT)
+            .maximumSize(RECENT_TRACKS)
+            .ticker(ticker)
+            // its upkeep is a few entries, done by the caller: no hand-off to another thread
+            .executor(Runnable::run)
+            .build();
     this.likelyNext = likelyNext;
     CadenzaProperties.Cache.Prefetch settings = properties.cache().prefetch();
     this.tracks = settings.tracks();
@@ -109,6 +146,10 @@ public class Prefetcher implements DisposableBean {
     if (!cache.prefetchEnabled()) {
       return;
     }
+    if (recent.getIfPresent(track.id()) != null) {
+      cache.metrics().prefetchRecent();
+      return;
+    }
     if (!queued.add(track.id())) {
       cache.metrics().prefetchJoined();
       return;
@@ -130,7 +171,8 @@ public class Prefetcher implements DisposableBean {
   }
 
   private void run(Track started) {
-    queued.remove(started.id()); // a start from now on comes after this run's claims: queued anew
+    recent.put(started.id(), Boolean.TRUE); // before the claims: a start from now on is recent
+    queued.remove(started.id());
     try {
       List<Track> next = likelyNext.after(started, tracks);
       for (Track track : next) {

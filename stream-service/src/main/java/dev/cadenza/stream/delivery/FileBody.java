@@ -20,8 +20,8 @@ import reactor.netty.NettyOutbound;
 /**
  * Writes byte ranges of a file as a response body, in memory independent of the file size, and
  * never completes a response whose bytes could mix two versions of the file: the file's version
- * ({@link FileVersion}) is checked before the first bytes are read and again before the last bytes
- * go out, and a change aborts the response instead.
+ * ({@link FileVersion}), read by the caller as it announced it, is checked again before the last
+ * bytes go out, and a change aborts the response instead.
  *
  * <p>A single range up to {@link #SMALL} bytes is read into memory, checked and sent. A longer one
  * goes out zero-copy (sendfile) in two regions: all but the last {@link #TAIL} bytes, then the
@@ -78,16 +78,25 @@ final class FileBody {
     this.bytesSent = bytesSent;
   }
 
-  /** Writes {@code segments}, once the file is checked to still be the version announced. */
+  /**
+   * Writes {@code segments} of the file whose version the caller has just read ({@code stat}) to
+   * announce it. No second look before the first bytes: the check before the last bytes compares
+   * with that same version, and the change time that any write moves cannot go back, so a change at
+   * any moment since is caught there (a {@code stat} walks the whole path: a tenth of a short
+   * response's cost).
+   */
   Mono<Void> write(NettyOutbound out, List<Segment> segments) {
-    return Mono.fromRunnable(this::verify).then(Mono.defer(() -> send(out, segments)));
+    return Mono.defer(() -> send(out, segments));
   }
 
   private Mono<Void> send(NettyOutbound out, List<Segment> segments) {
     if (segments.size() == 1 && segments.get(0) instanceof Region region) {
       ByteRange range = region.range();
       if (range.length() <= SMALL) {
-        return out.send(Mono.fromCallable(() -> small(out.alloc(), range))).then();
+        // hidden: Reactor would see a Callable and write the whole response before it subscribes
+        // the handler, whose subscription Reactor Netty then cancels as that of a response already
+        // done, which counted every short response as a client gone (TrackStream.handle)
+        return out.send(Mono.fromCallable(() -> small(out.alloc(), range)).hide()).then();
       }
       if (range.length() > TAIL) {
         long head = range.length() - TAIL;

@@ -271,8 +271,10 @@ public class TrackStream implements NettyRouteProvider {
 
   private void clientAborted(HttpServerRequest request, String how) {
     clientAborts.increment();
-    // the path only: an OpenSubsonic query carries credentials
-    log.debug("Client left {} before the end of the response ({})", request.fullPath(), how);
+    if (log.isDebugEnabled()) { // fullPath() parses the URI
+      // the path only: an OpenSubsonic query carries credentials
+      log.debug("Client left {} before the end of the response ({})", request.fullPath(), how);
+    }
   }
 
   private Mono<Void> serve(

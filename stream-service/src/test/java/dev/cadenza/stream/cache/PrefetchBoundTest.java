@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +22,7 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * The prefetcher on a real cache and catalogue, without the web layer: the share bound, hits and
- * waste, and when prefetch is off.
+ * waste, repeated starts, and when prefetch is off.
  */
 class PrefetchBoundTest {
 
@@ -30,6 +31,9 @@ class PrefetchBoundTest {
   @TempDir Path root;
   final MeterRegistry meters = new SimpleMeterRegistry();
   final List<AutoCloseable> closing = new ArrayList<>();
+
+  /** The prefetchers' clock (nanoseconds), moved by hand. */
+  final AtomicLong now = new AtomicLong();
 
   @AfterEach
   void close() throws Exception {
@@ -47,7 +51,7 @@ class PrefetchBoundTest {
 
   Prefetcher prefetcher(ChunkCache cache, Catalog catalog, CadenzaProperties properties) {
     Prefetcher prefetcher =
-        new Prefetcher(cache, new LikelyNext(() -> catalog, () -> null), properties);
+        new Prefetcher(cache, new LikelyNext(() -> catalog, () -> null), properties, now::get);
     closing.add(prefetcher::destroy);
     return prefetcher;
   }
@@ -150,7 +154,9 @@ class PrefetchBoundTest {
     assertThat(count("cadenza.cache.prefetch.hits")).isEqualTo(2);
     assertThat(cache.prefetchUnreadBytes()).isEqualTo(2L * WEIGHT);
 
-    // a second start of the same track finds everything in L1
+    // a second start of the same track, once the first run is no longer recent, finds everything
+    // in L1
+    now.addAndGet(Prefetcher.RECENT.toNanos());
     prefetcher.trackStarted(tracks.get(0));
     awaitIdle(prefetcher);
     assertThat(
@@ -163,6 +169,37 @@ class PrefetchBoundTest {
                 .counter("cadenza.cache.prefetch.chunks", "result", "issued", "reason", "none")
                 .count())
         .isEqualTo(4);
+  }
+
+  @Test
+  void startsOfATrackSecondsAfterItsPrefetchRanAreCountedAndPrefetchNothing() throws Exception {
+    CadenzaProperties properties =
+        PrefetchFixtures.properties(
+            root, true, DataSize.ofMegabytes(4), CadenzaProperties.Cache.Prefetch.defaults());
+    List<Track> tracks = PrefetchFixtures.albums(root, 1, 4, 5 * PrefetchFixtures.CHUNK);
+    ChunkCache cache = cache(properties);
+    Prefetcher prefetcher = prefetcher(cache, new Catalog(tracks), properties);
+    prefetcher.trackStarted(tracks.get(0));
+    awaitIdle(prefetcher);
+
+    now.addAndGet(Prefetcher.RECENT.toNanos() - 1);
+    for (int i = 0; i < 3; i++) {
+      prefetcher.trackStarted(tracks.get(0));
+    }
+    prefetcher.trackStarted(tracks.get(1)); // another track: its own run
+    awaitIdle(prefetcher);
+
+    assertThat(meters.counter("cadenza.cache.prefetch.requests", "result", "recent").count())
+        .isEqualTo(3);
+    assertThat(meters.counter("cadenza.cache.prefetch.requests", "result", "queued").count())
+        .isEqualTo(2);
+    // the first run issued 4 chunks; the second (tracks 2 and 3) found track 2's in L1
+    assertThat(
+            meters
+                .counter("cadenza.cache.prefetch.chunks", "result", "issued", "reason", "none")
+                .count())
+        .isEqualTo(6);
+    assertThat(cache.inL1(tracks.get(3), 1)).isTrue();
   }
 
   @Test

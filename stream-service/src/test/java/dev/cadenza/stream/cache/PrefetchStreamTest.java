@@ -64,6 +64,7 @@ class PrefetchStreamTest {
     double starts() {
       return count("cadenza.cache.prefetch.requests", "result", "queued")
           + count("cadenza.cache.prefetch.requests", "result", "joined")
+          + count("cadenza.cache.prefetch.requests", "result", "recent")
           + count("cadenza.cache.prefetch.requests", "result", "dropped");
     }
 

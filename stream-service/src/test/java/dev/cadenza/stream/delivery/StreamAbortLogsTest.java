@@ -9,16 +9,22 @@ import dev.cadenza.stream.testsupport.RawHttp;
 import dev.cadenza.stream.testsupport.TestApp;
 import dev.cadenza.stream.testsupport.TestAudio;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +32,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * What aborted streams log: a client going away is no news (DEBUG, counted), a file changing under
- * a stream is one WARN line without a stack trace; with the cache on and off.
+ * a stream is one WARN line without a stack trace, and a complete response is no abort; with the
+ * cache on and off.
  */
 class StreamAbortLogsTest {
 
@@ -102,6 +109,62 @@ class StreamAbortLogsTest {
   @Test
   void clientAbortsAreCountedNotWarnedWithoutTheCache() throws Exception {
     clientAbortsAreNotWarnings(false);
+  }
+
+  /**
+   * Whole responses of every kind, on kept-alive and on closing connections, count no client abort:
+   * a short body used to, each, as Reactor Netty cancelled a handler whose response was done.
+   */
+  void completeResponsesAreNotClientAborts(boolean cached) throws Exception {
+    start(cached);
+    String stream = streamPath();
+    HttpClient http = HttpClient.newHttpClient();
+    URI uri = URI.create("http://127.0.0.1:" + port + stream);
+    for (String range : List.of("bytes=0-99", "bytes=1000-70999", "bytes=0-9,100-199")) {
+      HttpResponse<byte[]> r =
+          http.send(
+              HttpRequest.newBuilder(uri).header("Range", range).build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(r.statusCode()).as(range).isEqualTo(206);
+    }
+    HttpResponse<Void> head =
+        http.send(
+            HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.discarding());
+    String etag = head.headers().firstValue("ETag").orElseThrow();
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(uri).header("If-None-Match", etag).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode())
+        .isEqualTo(304);
+    try (RawHttp r = RawHttp.send(port, "GET " + stream + " HTTP/1.1\r\nRange: bytes=0-99", 0)) {
+      assertThat(r.body()).hasSize(100);
+    }
+    await() // each is recorded as its last write is done
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        app
+                            .getBean(MeterRegistry.class)
+                            .get("cadenza.stream.requests")
+                            .timers()
+                            .stream()
+                            .mapToLong(Timer::count)
+                            .sum())
+                    .isEqualTo(6));
+    assertThat(counted("cadenza.stream.client.aborts")).isZero();
+  }
+
+  @Test
+  void completeResponsesAreNotCountedAsClientAborts() throws Exception {
+    completeResponsesAreNotClientAborts(true);
+  }
+
+  @Test
+  void completeResponsesAreNotCountedAsClientAbortsWithoutTheCache() throws Exception {
+    completeResponsesAreNotClientAborts(false);
   }
 
   void fileChangeAbortsAreOneLineEach(boolean cached) throws Exception {
