@@ -3,9 +3,7 @@ package dev.cadenza.stream.library;
 import dev.cadenza.protocol.catalog.TrackTags;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +61,8 @@ public final class Catalog {
 
     String[] texts = new String[tracks.size()];
     Map<String, List<Track>> byAlbum = new LinkedHashMap<>();
-    Map<String, String> albumOf = new HashMap<>(capacity(tracks.size()));
+    @SuppressWarnings("unchecked")
+    Map.Entry<String, String>[] albumOf = new Map.Entry[tracks.size()];
     int j = 0; // both lists are sorted by path: one pass finds each track's former position
     for (int i = 0; i < texts.length; i++) {
       Track t = tracks.get(i);
@@ -74,7 +73,7 @@ public final class Catalog {
       texts[i] = kept ? textBefore.apply(j) : searchText(t);
       String id = kept ? albumBefore.get(t.id()) : Ids.album(albumArtistOf(t), albumTitleOf(t));
       byAlbum.computeIfAbsent(id, k -> new ArrayList<>()).add(t);
-      albumOf.put(t.id(), id);
+      albumOf[i] = Map.entry(t.id(), id);
     }
     this.searchIndex = SearchIndex.of(texts);
     this.albums =
@@ -83,7 +82,7 @@ public final class Catalog {
             Album::title,
             Album::id);
     this.albumsById = byId(albums, Album::id);
-    this.albumOfTrack = Collections.unmodifiableMap(albumOf);
+    this.albumOfTrack = Map.ofEntries(albumOf);
 
     Map<String, List<Album>> byArtist = new TreeMap<>();
     for (Album a : albums) {
@@ -227,22 +226,17 @@ public final class Catalog {
   }
 
   /**
-   * {@code items} by id, read-only; duplicates fail as {@code toUnmodifiableMap} did. Not {@code
-   * Map.copyOf}: its copy of 100,000 entries probed every key again, a tenth of a restart's build.
+   * {@code items} by id: straight into the compact immutable map (a flat array, half the heap of a
+   * {@code HashMap} at 100,000 entries), not through {@code toUnmodifiableMap}, which built a
+   * {@code HashMap} first and then copied it. Fails on a duplicate id, as that did.
    */
+  @SuppressWarnings("unchecked")
   private static <T> Map<String, T> byId(List<T> items, Function<T, String> id) {
-    Map<String, T> map = new HashMap<>(capacity(items.size()));
-    for (T item : items) {
-      if (map.putIfAbsent(id.apply(item), item) != null) {
-        throw new IllegalStateException("duplicate id " + id.apply(item));
-      }
+    Map.Entry<String, T>[] entries = new Map.Entry[items.size()];
+    for (int i = 0; i < entries.length; i++) {
+      entries[i] = Map.entry(id.apply(items.get(i)), items.get(i));
     }
-    return Collections.unmodifiableMap(map);
-  }
-
-  /** A {@link HashMap} capacity that holds {@code n} entries without a resize. */
-  private static int capacity(int n) {
-    return (int) (n / 0.75f) + 1;
+    return Map.ofEntries(entries);
   }
 
   private static <T extends Comparable<T>> Comparator<T> nullsLast() {

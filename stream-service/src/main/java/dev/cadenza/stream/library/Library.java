@@ -168,8 +168,10 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
   }
 
   private void inService(Catalog next) {
-    catalog = next;
-    catalogListeners.forEach(Runnable::run);
+    if (next != catalog) { // a scan that found nothing changed keeps the catalogue it had
+      catalog = next;
+      catalogListeners.forEach(Runnable::run);
+    }
   }
 
   /** The root directory being served. */
