@@ -11,14 +11,17 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.info.Info;
@@ -65,6 +68,7 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
   private volatile boolean loaded;
 
   private final CompletableFuture<Void> firstScan = new CompletableFuture<>();
+  private final List<Runnable> catalogListeners = new CopyOnWriteArrayList<>();
 
   private final Object scanRequests = new Object();
   private long requestedScans; // guarded by scanRequests
@@ -78,17 +82,34 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
     this(properties, tagReader, meters, new LocalCatalogSharing());
   }
 
-  /** A library that shares its catalogue as {@code sharing} says. */
+  /**
+   * A library that shares its catalogue as {@code sharing} says; without {@code
+   * cadenza.library.path}, the demo library extracted to a temporary directory.
+   */
   Library(
       CadenzaProperties properties,
       TagReader tagReader,
       MeterRegistry meters,
       CatalogSharing sharing)
       throws IOException {
+    this(properties, tagReader, meters, sharing, DemoLibrary::extract);
+  }
+
+  /**
+   * A library that shares its catalogue as {@code sharing} says; without {@code
+   * cadenza.library.path}, the demo library extracted where {@code demoLibrary} says.
+   */
+  Library(
+      CadenzaProperties properties,
+      TagReader tagReader,
+      MeterRegistry meters,
+      CatalogSharing sharing,
+      Supplier<Path> demoLibrary)
+      throws IOException {
     this.settings = properties.library();
     this.tagReader = tagReader;
     this.sharing = sharing;
-    this.root = settings.path() != null ? settings.path() : DemoLibrary.extract();
+    this.root = settings.path() != null ? settings.path() : demoLibrary.get();
     this.filesRead =
         Counter.builder("cadenza.library.files.read")
             .description("Audio files whose tags were read (by scans and by requests)")
@@ -134,6 +155,23 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
         .description("1 while a scan runs")
         .register(meters);
     sharing.prepare(root);
+  }
+
+  /**
+   * Calls {@code listener} each time another catalogue is put in service, on the thread that put it
+   * there (the scan thread, or a request's for {@link #refresh}): it must hand any work over to a
+   * thread of its own. Lets what derives from the catalogue (its embeddings) start at once rather
+   * than at its next poll.
+   */
+  public void onCatalogChange(Runnable listener) {
+    catalogListeners.add(listener);
+  }
+
+  private void inService(Catalog next) {
+    if (next != catalog) { // a scan that found nothing changed keeps the catalogue it had
+      catalog = next;
+      catalogListeners.forEach(Runnable::run);
+    }
   }
 
   /** The root directory being served. */
@@ -218,14 +256,14 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
       FileTags fileTags = tagReader.read(track.file(), track.format(), current.size());
       Track updated =
           new Track(track.id(), track.path(), track.file(), track.format(), current, fileTags);
-      catalog = catalog.with(track.id(), updated);
+      inService(catalog.with(track.id(), updated));
       log.info("'{}' changed on disk; new ETag {}", track.path(), updated.etag());
       return Optional.of(updated);
     } catch (TagReader.UnreadableFileException e) {
       scanner.unreadable(
           track.path(),
           "'" + track.path() + "' changed on disk and is no longer readable: " + e.getMessage());
-      catalog = catalog.with(track.id(), null);
+      inService(catalog.with(track.id(), null));
       return Optional.empty();
     }
   }
@@ -236,7 +274,7 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
    */
   public synchronized void forget(Track track) {
     if (catalog.track(track.id()).isPresent()) {
-      catalog = catalog.with(track.id(), null);
+      inService(catalog.with(track.id(), null));
       log.info("'{}' is gone from disk; removed from the catalogue", track.path());
     }
   }
@@ -279,7 +317,7 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
     synchronized (this) {
       long started = System.nanoTime();
       applied = pathChanges.apply(catalog, touched);
-      catalog = applied.catalog();
+      inService(applied.catalog());
       applyTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
     if (applied.changedAnything()) {
@@ -311,7 +349,7 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
       LibraryScanner.Result result = scanTimer.recordCallable(() -> scanner.scan(catalog));
       ScanReport r = result.report();
       synchronized (this) {
-        catalog = result.catalog();
+        inService(result.catalog());
       }
       lastScan = r;
       if (lastError != null) {
@@ -369,7 +407,7 @@ public final class Library implements SmartLifecycle, HealthIndicator, InfoContr
    */
   void serve(Collection<Track> tracks, ScanReport madeBy) {
     synchronized (this) {
-      catalog = new Catalog(tracks);
+      inService(new Catalog(tracks));
     }
     if (madeBy != null) {
       lastScan = madeBy;

@@ -12,10 +12,18 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The library: its catalogue shared through the DynamoDB catalog table when {@code
  * cadenza.dynamodb.table-prefix} is set (a {@link SharedTables} bean exists), else kept to this
- * process and saved in {@code cadenza.data.dir} between runs ({@link CatalogFile}).
+ * process and saved in {@code cadenza.data.dir} between runs ({@link CatalogFile}), where the demo
+ * library is extracted too when no library path is set.
  */
 @Configuration(proxyBeanMethods = false)
 class LibraryConfiguration {
+
+  /**
+   * Where the demo library is extracted in {@code cadenza.data.dir}: a stable place, so that a
+   * restart serves the catalogue it saved for it. With DynamoDB nothing is written there, and it
+   * goes to a temporary directory instead.
+   */
+  static final String DEMO_LIBRARY = "demo-library";
 
   @Bean
   Library library(
@@ -26,10 +34,19 @@ class LibraryConfiguration {
       DataProperties data)
       throws IOException {
     SharedTables shared = tables.getIfAvailable();
-    CatalogSharing sharing =
-        shared != null
-            ? new DynamoDbCatalogSharing(shared, meters)
-            : new LocalCatalogSharing(new CatalogFile(data.directory()));
-    return new Library(properties, tagReader, meters, sharing);
+    if (shared != null) {
+      return new Library(
+          properties,
+          tagReader,
+          meters,
+          new DynamoDbCatalogSharing(shared, meters),
+          DemoLibrary::extract);
+    }
+    return new Library(
+        properties,
+        tagReader,
+        meters,
+        new LocalCatalogSharing(new CatalogFile(data.directory())),
+        () -> DemoLibrary.extractInto(data.directory().resolve(DEMO_LIBRARY)));
   }
 }

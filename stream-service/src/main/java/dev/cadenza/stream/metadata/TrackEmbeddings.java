@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -90,7 +91,7 @@ public final class TrackEmbeddings implements SmartLifecycle, SimilarTracks {
   private final Counter errors;
   private final Timer embedTime;
 
-  private ScheduledExecutorService worker;
+  private volatile ScheduledExecutorService worker;
   private volatile boolean stopping;
 
   @Autowired
@@ -168,6 +169,7 @@ public final class TrackEmbeddings implements SmartLifecycle, SimilarTracks {
             e -> Math.max(0, e.library.catalog().tracks().size() - e.index.size()))
         .description("Tracks of the catalogue in service without an embedding yet")
         .register(meters);
+    library.onCatalogChange(this::catalogChanged);
   }
 
   /** The last published snapshot of the embedded catalogue. */
@@ -502,6 +504,18 @@ public final class TrackEmbeddings implements SmartLifecycle, SimilarTracks {
             });
     worker.execute(this::loadSaved);
     worker.scheduleWithFixedDelay(this::tick, 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** A pass at once for a new catalogue, not at the next poll (up to a second later). */
+  private void catalogChanged() {
+    ScheduledExecutorService current = worker;
+    if (!stopping && current != null) {
+      try {
+        current.execute(this::tick);
+      } catch (RejectedExecutionException e) {
+        // stopping
+      }
+    }
   }
 
   @Override

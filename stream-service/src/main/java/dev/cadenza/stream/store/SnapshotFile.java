@@ -1,6 +1,5 @@
 package dev.cadenza.stream.store;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -8,14 +7,16 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
@@ -47,6 +48,8 @@ public final class SnapshotFile {
   }
 
   private static final int BUFFER = 1 << 16;
+  private static final int HEADER = 2 * Integer.BYTES; // magic, format
+  private static final int CHECKSUM = Long.BYTES;
 
   private final Path file;
   private final int magic;
@@ -90,34 +93,81 @@ public final class SnapshotFile {
   }
 
   /**
-   * The snapshot's content, or empty when there is none.
+   * The snapshot's content, or empty when there is none. The file is mapped rather than streamed:
+   * {@code reading}'s small reads then cost no lock nor checksum update per byte, and the checksum
+   * is one pass over the mapping once it has decoded (a 100,000-track catalogue's decode at restart
+   * makes ten million such reads); nothing of the file is copied to the heap.
    *
    * @throws Refused when it is of another kind or format, truncated, corrupt or unreadable, or when
    *     {@code reading} refused it
    */
   public <T> Optional<T> read(Reading<T> reading) throws Refused {
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER)) {
-      CRC32 crc = new CRC32();
-      DataInputStream data = new DataInputStream(new CheckedInputStream(in, crc));
-      if (data.readInt() != magic) {
-        throw new Refused("it is of another kind");
-      }
-      int found = data.readInt();
-      if (found != format) {
-        throw new Refused("it is of an older or newer format (" + found + ")");
-      }
-      T content = reading.read(data);
-      long expected = crc.getValue();
-      if (data.readLong() != expected) {
-        throw new Refused("it is corrupt (checksum)");
-      }
-      return Optional.of(content);
+    ByteBuffer mapped;
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
     } catch (NoSuchFileException e) {
       return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      throw new Refused("it cannot be read (" + e + ")");
+    }
+    if (mapped.remaining() < HEADER) {
+      throw new Refused("it is truncated");
+    }
+    if (mapped.getInt(0) != magic) {
+      throw new Refused("it is of another kind");
+    }
+    int found = mapped.getInt(Integer.BYTES);
+    if (found != format) {
+      throw new Refused("it is of an older or newer format (" + found + ")");
+    }
+    if (mapped.remaining() < HEADER + CHECKSUM) {
+      throw new Refused("it is truncated");
+    }
+    int end = mapped.limit() - CHECKSUM;
+    ByteBuffer content = mapped.slice(HEADER, end - HEADER);
+    T value;
+    try {
+      value = reading.read(new DataInputStream(new BufferInput(content)));
     } catch (EOFException e) {
       throw new Refused("it is truncated");
     } catch (IOException | RuntimeException e) {
       throw new Refused("it cannot be read (" + e + ")");
+    }
+    CRC32 crc = new CRC32();
+    crc.update(mapped.slice(0, end));
+    if (mapped.getLong(end) != crc.getValue()) {
+      throw new Refused("it is corrupt (checksum)");
+    }
+    if (content.hasRemaining()) {
+      throw new Refused("it is corrupt (" + content.remaining() + " bytes left over)");
+    }
+    return Optional.of(value);
+  }
+
+  /** The rest of a buffer as a stream, with no lock or copy beyond what a read asks for. */
+  private static final class BufferInput extends InputStream {
+    private final ByteBuffer buffer;
+
+    BufferInput(ByteBuffer buffer) {
+      this.buffer = buffer;
+    }
+
+    @Override
+    public int read() {
+      return buffer.hasRemaining() ? buffer.get() & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] bytes, int offset, int length) {
+      if (length == 0) {
+        return 0;
+      }
+      if (!buffer.hasRemaining()) {
+        return -1;
+      }
+      int n = Math.min(length, buffer.remaining());
+      buffer.get(bytes, offset, n);
+      return n;
     }
   }
 }

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -76,6 +78,28 @@ class CatalogFileTest {
     assertThat(report.added() + report.changed() + report.removed()).isZero();
     assertThat(filesRead(after)).isZero();
     assertThat(new HashSet<>(restarted.catalog().tracks())).isEqualTo(scanned);
+  }
+
+  @Test
+  void theSavedCatalogueIsAnnouncedWhenItIsPutInServiceAndAnUnchangedScanAnnouncesNothing()
+      throws Exception {
+    LibraryFixtures.copyDemo(root);
+    runOnce(new SimpleMeterRegistry());
+    library =
+        new Library(
+            LibraryFixtures.properties(root),
+            new TagReader(),
+            new SimpleMeterRegistry(),
+            new LocalCatalogSharing(new CatalogFile(data)));
+    List<Catalog> announced = new CopyOnWriteArrayList<>();
+    library.onCatalogChange(() -> announced.add(library.catalog()));
+
+    library.start();
+    library.awaitFirstScan(30, TimeUnit.SECONDS);
+    await().until(() -> library.lastScan().isPresent());
+
+    assertThat(announced).containsExactly(library.catalog()); // the saved one; the scan kept it
+    assertThat(announced.get(0).tracks()).hasSize(LibraryFixtures.demoPaths().size());
   }
 
   @Test

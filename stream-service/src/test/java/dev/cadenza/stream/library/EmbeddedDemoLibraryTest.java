@@ -3,6 +3,7 @@ package dev.cadenza.stream.library;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadenza.stream.catalog.CatalogClient;
+import dev.cadenza.stream.store.DataProperties;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ class EmbeddedDemoLibraryTest {
   @LocalServerPort int port;
   @LocalManagementPort int managementPort;
   @Autowired Library library;
+  @Autowired DataProperties data;
 
   private CatalogClient api;
 
@@ -46,14 +48,12 @@ class EmbeddedDemoLibraryTest {
   }
 
   @Test
-  void demoLibraryIsExtractedToADirectoryOutsideTheClasspath() throws Exception {
+  void demoLibraryIsExtractedToTheDataDirectoryNotServedFromTheClasspath() throws Exception {
     Path root = library.root();
 
     assertThat(root).isDirectory();
-    assertThat(root.getFileName().toString()).startsWith("cadenza-demo-library-");
-    assertThat(root.toAbsolutePath().startsWith(Path.of("").toAbsolutePath()))
-        .as("not served from the module's resources or classes")
-        .isFalse();
+    assertThat(root)
+        .isEqualTo(data.directory().resolve(LibraryConfiguration.DEMO_LIBRARY).toRealPath());
     for (String path : LibraryFixtures.demoPaths()) {
       assertThat(root.resolve(path)).hasSameBinaryContentAs(LibraryFixtures.demoFile(path));
     }

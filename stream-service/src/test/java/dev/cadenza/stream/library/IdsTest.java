@@ -2,6 +2,10 @@ package dev.cadenza.stream.library;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.text.Normalizer;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Ids are part of the API contract: clients keep them, so they must never change. */
@@ -44,5 +48,23 @@ class IdsTest {
   void foldRemovesCaseAndAccents() {
     assertThat(Ids.fold("  Café Nocturne — Été ")).isEqualTo("cafe nocturne — ete");
     assertThat(Ids.fold("ÅNGSTRÖM")).isEqualTo("angstrom");
+  }
+
+  @Test
+  void foldOfAsciiTextIsTheFullNormalisationsResult() {
+    StringBuilder every = new StringBuilder();
+    for (char c = 0; c < 0x80; c++) {
+      every.append(c);
+    }
+    for (String text :
+        List.of(every.toString(), "  Mixed CASE\tTabs\nLines  ", "AC/DC - Back In Black", "")) {
+      String full =
+          Pattern.compile("\\p{M}+")
+              .matcher(Normalizer.normalize(text, Normalizer.Form.NFKD))
+              .replaceAll("")
+              .toLowerCase(Locale.ROOT)
+              .strip();
+      assertThat(Ids.fold(text)).isEqualTo(full);
+    }
   }
 }
