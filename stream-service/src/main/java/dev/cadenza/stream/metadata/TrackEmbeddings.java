@@ -277,6 +277,14 @@ public final class TrackEmbeddings implements SmartLifecycle, SimilarTracks {
     return covered == library.catalog();
   }
 
+  /**
+   * Whether nothing is left to do for the catalogue in service: a complete pass has covered it, or
+   * embeddings are off. The stream warm-up waits for this a while before it takes the cores.
+   */
+  public boolean settled() {
+    return embedder.state() == Embedder.State.DISABLED || upToDate();
+  }
+
   // --- the pass -------------------------------------------------------------------------------
 
   private void tick() {

@@ -2,6 +2,7 @@ package dev.cadenza.stream.warmup;
 
 import dev.cadenza.stream.account.WarmUpKey;
 import dev.cadenza.stream.library.Library;
+import dev.cadenza.stream.metadata.TrackEmbeddings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
@@ -54,6 +55,14 @@ public class StreamWarmUp
   /** How often the compiler's activity is looked at. */
   static final long LOOK_MILLIS = 1_000;
 
+  /**
+   * How long the warm-up leaves the cores to the first embedding pass once the library is served. A
+   * restart's saved vectors go into service within a second or two of the catalogue (at 100,000
+   * tracks; docs/startup.md), and the warm-up would slow that down; a pass that embeds a new
+   * library with the model takes minutes, and the warm-up then runs alongside it.
+   */
+  static final long EMBEDDINGS_WAIT_MILLIS = 10_000;
+
   enum State {
     OFF,
     WAITING,
@@ -64,6 +73,7 @@ public class StreamWarmUp
 
   private final WarmUpSettings settings;
   private final Library library;
+  private final TrackEmbeddings embeddings;
   private final WarmUpKey key;
   private final ServerProperties server;
   private final Counter ok;
@@ -79,11 +89,13 @@ public class StreamWarmUp
   public StreamWarmUp(
       WarmUpSettings settings,
       Library library,
+      TrackEmbeddings embeddings,
       WarmUpKey key,
       ServerProperties server,
       MeterRegistry meters) {
     this.settings = settings;
     this.library = library;
+    this.embeddings = embeddings;
     this.key = key;
     this.server = server;
     this.state = settings.enabled() ? State.WAITING : State.OFF;
@@ -140,6 +152,7 @@ public class StreamWarmUp
       return;
     }
     awaitLibrary();
+    awaitEmbeddings();
     WarmUpRequests plan = WarmUpRequests.of(library.catalog().tracks());
     if (plan.isEmpty()) {
       skip("the catalogue has no tracks to stream");
@@ -194,6 +207,14 @@ public class StreamWarmUp
       }
     }
     throw new InterruptedException("stopping");
+  }
+
+  /** Until the first embedding pass is done, at most {@link #EMBEDDINGS_WAIT_MILLIS}. */
+  private void awaitEmbeddings() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EMBEDDINGS_WAIT_MILLIS);
+    while (!stopping && !embeddings.settled() && System.nanoTime() - deadline < 0) {
+      Thread.sleep(50);
+    }
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.cadenza.stream.account.AccountTestApp;
 import dev.cadenza.stream.account.WarmUpKey;
 import dev.cadenza.stream.catalog.CatalogClient;
 import dev.cadenza.stream.library.Library;
+import dev.cadenza.stream.metadata.TrackEmbeddings;
 import dev.cadenza.stream.testsupport.PrometheusText;
 import dev.cadenza.stream.testsupport.TestApp;
 import dev.cadenza.stream.testsupport.TestAudio;
@@ -70,6 +71,8 @@ class StreamWarmUpTest {
     assertThat(warmUp.get("details").get("state").asString()).isEqualTo("done");
     assertThat(warmUp.get("details").get("requests").asLong()).isPositive();
     assertThat(warmUp.get("details").get("failed").asLong()).isZero();
+    // it began once the first embedding pass had covered the catalogue (a restart's saved vectors)
+    assertThat(app.app().getBean(TrackEmbeddings.class).settled()).isTrue();
 
     PrometheusText metrics =
         PrometheusText.parse(
@@ -96,6 +99,7 @@ class StreamWarmUpTest {
         new StreamWarmUp(
             new WarmUpSettings(Duration.ofSeconds(5)),
             mock(Library.class),
+            mock(TrackEmbeddings.class),
             new WarmUpKey(),
             server,
             new SimpleMeterRegistry());
@@ -103,6 +107,7 @@ class StreamWarmUpTest {
         new StreamWarmUp(
             new WarmUpSettings(Duration.ZERO),
             mock(Library.class),
+            mock(TrackEmbeddings.class),
             new WarmUpKey(),
             server,
             new SimpleMeterRegistry());
