@@ -18,6 +18,8 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -86,7 +88,23 @@ public class StreamWarmUp
   private volatile boolean finished;
   private volatile Thread runner;
 
+  /**
+   * As the service makes it; {@code server} is there when the service serves HTTP (an application
+   * started without a web server, as some tests start it, has nothing to warm up).
+   */
+  @Autowired
   public StreamWarmUp(
+      WarmUpSettings settings,
+      Library library,
+      TrackEmbeddings embeddings,
+      WarmUpKey key,
+      ObjectProvider<ServerProperties> server,
+      MeterRegistry meters) {
+    this(settings, library, embeddings, key, server.getIfAvailable(), meters);
+  }
+
+  /** With {@code server} null when there is no web server. */
+  StreamWarmUp(
       WarmUpSettings settings,
       Library library,
       TrackEmbeddings embeddings,
@@ -120,8 +138,12 @@ public class StreamWarmUp
     if (state != State.WAITING || runner != null) {
       return;
     }
-    int port =
-        ((WebServerApplicationContext) event.getApplicationContext()).getWebServer().getPort();
+    if (server == null
+        || !(event.getApplicationContext() instanceof WebServerApplicationContext web)) {
+      skip("the service serves no HTTP");
+      return;
+    }
+    int port = web.getWebServer().getPort();
     Thread thread = new Thread(() -> run(port), "cadenza-warm-up");
     thread.setDaemon(true);
     runner = thread;

@@ -20,9 +20,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
+import org.springframework.context.support.GenericApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -117,5 +120,27 @@ class StreamWarmUpTest {
     assertThat(health.getDetails()).containsEntry("state", "waiting");
     assertThat(off.health().getStatus()).isEqualTo(Status.UP);
     assertThat(off.health().getDetails()).containsEntry("state", "off");
+  }
+
+  @Test
+  void anApplicationWithoutAWebServerSkipsItAndStaysReady() {
+    StreamWarmUp warmUp =
+        new StreamWarmUp(
+            new WarmUpSettings(Duration.ofSeconds(5)),
+            mock(Library.class),
+            mock(TrackEmbeddings.class),
+            new WarmUpKey(),
+            (ServerProperties) null,
+            new SimpleMeterRegistry());
+
+    try (GenericApplicationContext context = new GenericApplicationContext()) {
+      warmUp.onApplicationEvent(
+          new ApplicationReadyEvent(
+              new SpringApplication(), new String[0], context, Duration.ZERO));
+    }
+
+    assertThat(warmUp.state()).isEqualTo(StreamWarmUp.State.SKIPPED);
+    assertThat(warmUp.health().getStatus()).isEqualTo(Status.UP);
+    assertThat(warmUp.health().getDetails()).containsEntry("state", "skipped");
   }
 }
