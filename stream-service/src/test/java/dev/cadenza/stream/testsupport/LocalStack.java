@@ -79,6 +79,8 @@ public final class LocalStack implements AutoCloseable {
     env.put("CADENZA_LIBRARY_PATH", library.toAbsolutePath().toString());
     env.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
     env.put("CADENZA_METADATA_EMBEDDINGS", "false");
+    // the tests count requests and file reads: the warm-up before readiness would add its own
+    env.put("CADENZA_WARM_UP_MAX_DURATION", "0");
     env.put("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1");
     env.putAll(settings);
   }
