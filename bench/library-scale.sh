@@ -4,7 +4,8 @@
 # bench/out/library-scale, so a re-run with the same size and seed generates nothing), served by
 # the jar with its default settings (authentication off, a fresh data directory), measured:
 #
-#   - time from launch until the API lists every track, and until every track has an embedding
+#   - time from launch until the API lists every track, until every track has an embedding, and
+#     until the service is ready (its readiness probe: after the warm-up before readiness)
 #   - the scan's and the model's tracks/s (from their log lines)
 #   - heap per track after a full GC (jcmd GC.heap_info, whole heap divided by the tracks)
 #   - catalogue page and search latency p50/p99 (--requests each, one keep-alive connection)
@@ -100,7 +101,7 @@ start() {
   launch_cadenza "$logf" --cadenza.data.dir="$data" \
     --logging.level.dev.cadenza.stream.library=INFO --logging.level.dev.cadenza.stream.metadata=INFO
   mport=$(management_of "$cport")
-  waited=$(python3 "$py" wait "http://127.0.0.1:$cport" "$mport" "$tracks" "$t0" "$start_timeout")
+  waited=$(python3 "$py" wait "http://127.0.0.1:$cport" "$mport" "$tracks" "$t0" "$start_timeout" "$cpid")
   kill -0 "$cpid" 2>/dev/null || die "$name: the service exited; see $logf"
   scan=$(grep -m1 -oE 'Scanned .* in [0-9]+ ms' "$logf" | grep -oE '[0-9]+ ms' | grep -oE '[0-9]+' || true)
   embedded=$(grep -oE '\([0-9]+ tracks/s\)' "$logf" | tail -1 | grep -oE '[0-9]+' || true)

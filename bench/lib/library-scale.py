@@ -10,6 +10,7 @@
 
 import http.client
 import json
+import os
 import random
 import re
 import statistics
@@ -42,11 +43,26 @@ def meter(mgmt, name):
     return total
 
 
-def wait(base, mgmt, tracks, t0, timeout):
-    up = catalogue = embeddings = None
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False
+
+
+def wait(base, mgmt, tracks, t0, timeout, pid):
+    """Until every track is embedded and the service is ready (after its warm-up), or it exits."""
+    up = catalogue = embeddings = ready = None
     deadline = t0 + timeout
-    while time.time() < deadline and embeddings is None:
+    while time.time() < deadline and (embeddings is None or ready is None) and alive(pid):
         now = time.time()
+        if ready is None:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{mgmt}/actuator/health/readiness", timeout=2).close()
+                ready = now - t0
+            except OSError:
+                pass
         if up is None:
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{mgmt}/actuator/health/liveness", timeout=2).close()
@@ -62,7 +78,7 @@ def wait(base, mgmt, tracks, t0, timeout):
         if catalogue is not None and (meter(mgmt, "cadenza_metadata_embeddings_tracks") or 0) >= tracks:
             embeddings = now - t0
         time.sleep(0.2)
-    return {"up_s": up, "catalogue_s": catalogue, "embeddings_s": embeddings}
+    return {"up_s": up, "catalogue_s": catalogue, "embeddings_s": embeddings, "ready_s": ready}
 
 
 def percentiles(samples):
@@ -129,6 +145,7 @@ def report(path):
         f"| service live (Spring started, `/actuator/health/liveness`) | {fmt(first.get('up_s'), 2, ' s')} | {fmt(again.get('up_s'), 2, ' s')} |",
         f"| all tracks listed by the API | {fmt(first.get('catalogue_s'), 2, ' s')} | {fmt(again['catalogue_s'], 2, ' s')} |",
         f"| all tracks embedded | {fmt(first.get('embeddings_s'), 2, ' s')} | {fmt(again['embeddings_s'], 2, ' s')} |",
+        f"| ready (`/actuator/health/readiness`, after the warm-up) | {fmt(first.get('ready_s'), 2, ' s')} | {fmt(again.get('ready_s'), 2, ' s')} |",
         f"| scan (log: `Scanned ... in`) | {fmt(first.get('scan_ms'), 0, ' ms')} ({fmt(first.get('scan_rate'), 0, ' tracks/s')}) | {fmt(again.get('scan_ms'), 0, ' ms')} |",
         f"| embeddings by the model (log: `Embedded ...`) | {fmt(first.get('embed_rate'), 0, ' tracks/s')} | {fmt(again.get('embed_rate'), 0, ' tracks/s')} |",
         f"| files whose tags were read (`cadenza_library_files_read_total`) | {fmt(first.get('files_read'), 0)} | {fmt(again.get('files_read'), 0)} |",
@@ -149,7 +166,8 @@ def report(path):
 def main():
     cmd = sys.argv[1]
     if cmd == "wait":
-        print(json.dumps(wait(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6]))))
+        print(json.dumps(wait(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6]),
+                              int(sys.argv[7]))))
     elif cmd == "latency":
         print(json.dumps(latency(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))))
     elif cmd == "meter":
