@@ -51,24 +51,25 @@ def alive(pid):
         return False
 
 
+def probe_up(mgmt, probe):
+    """Whether the actuator's liveness or readiness probe answers 200."""
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{mgmt}/actuator/health/{probe}", timeout=2).close()
+        return True
+    except OSError:
+        return False
+
+
 def wait(base, mgmt, tracks, t0, timeout, pid):
     """Until every track is embedded and the service is ready (after its warm-up), or it exits."""
     up = catalogue = embeddings = ready = None
     deadline = t0 + timeout
     while time.time() < deadline and (embeddings is None or ready is None) and alive(pid):
         now = time.time()
-        if ready is None:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{mgmt}/actuator/health/readiness", timeout=2).close()
-                ready = now - t0
-            except OSError:
-                pass
-        if up is None:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{mgmt}/actuator/health/liveness", timeout=2).close()
-                up = now - t0
-            except OSError:
-                pass
+        if ready is None and probe_up(mgmt, "readiness"):
+            ready = now - t0
+        if up is None and probe_up(mgmt, "liveness"):
+            up = now - t0
         if catalogue is None:
             try:
                 if get_json(f"{base}/api/v1/library")["tracks"] >= tracks:
