@@ -66,7 +66,9 @@ def wait(base, mgmt, tracks, t0, timeout, pid):
     deadline = t0 + timeout
     while time.time() < deadline and (embeddings is None or ready is None) and alive(pid):
         now = time.time()
-        if ready is None and probe_up(mgmt, "readiness"):
+        # readiness only once all is embedded: while the warm-up saturates the cores, the polls of
+        # the meters answer late, and the embedded time would be the warm-up's end
+        if ready is None and embeddings is not None and probe_up(mgmt, "readiness"):
             ready = now - t0
         if up is None and probe_up(mgmt, "liveness"):
             up = now - t0
